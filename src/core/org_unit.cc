@@ -1,0 +1,1 @@
+#include "core/org_unit.h"

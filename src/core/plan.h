@@ -1,0 +1,101 @@
+// The plan as data (plans/*.toml): targets by township and year, the measures and battles, the exit
+// standard, poverty lines by year, and the totals the document states in its own text.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+#include "core/error.h"
+
+namespace jz {
+
+struct PlanTownship {
+    std::string code;  // 9-digit
+    std::string name;
+    std::map<int, int> exit_targets;  // year → people planned to exit
+    int total_persons() const;
+};
+
+struct PlanBattle {
+    std::string id;  // industry / infrastructure / settlement / guarantee
+    std::string name;
+    std::string owner;
+    std::vector<std::string> units;
+    std::vector<std::string> notes;  // further commitments named under the battle
+};
+
+struct PlanMeasureStage {
+    std::string id;  // kindergarten, primary, ...
+    std::string name;
+    int persons = 0;
+};
+
+struct PlanMeasure {
+    int number = 0;  // 1..10
+    std::string name;  // as the plan's heading writes it (微型基建扶贫)
+    std::string name_en;
+    std::string battle;  // PlanBattle::id
+    std::optional<int> target_households;
+    std::optional<int> target_persons;
+    std::vector<PlanMeasureStage> stages;  // education broken down by stage
+    std::vector<std::pair<std::string, int>> other_targets;  // e.g. ecological rangers 373
+};
+
+struct PlanCondition {
+    std::string id;  // food, clothing, housing, education, medical, social_security, ...
+    std::string group;  // 三不愁 / 三有 / 五享有
+    std::string name;
+};
+
+// A total the document states in its text, to be reconciled against the sum of its parts.
+struct PlanStatedTotal {
+    std::string id;
+    std::string where;   // the place in the document, e.g. "五(五) 精准管理"
+    std::string what;    // exit_persons / households / persons
+    std::optional<int> year;
+    int value = 0;
+};
+
+struct Plan {
+    std::string id;
+    std::string title;
+    std::string document_number;
+    Date issued;
+    std::string county_code;  // 6-digit
+    std::string county_name;
+    std::string divisions_file;  // relative to the plan file
+    int start_year = 0;
+    int end_year = 0;
+    int target_households = 0;
+    int target_persons = 0;
+    std::map<int, int64_t> poverty_line_fen;  // year → yuan per person per year, in fen
+    std::vector<PlanTownship> townships;
+    std::vector<PlanBattle> battles;
+    std::vector<PlanMeasure> measures;  // ordered by number
+    std::vector<PlanCondition> exit_standard;
+    std::vector<PlanStatedTotal> stated_totals;
+
+    const PlanMeasure* FindMeasure(int number) const;
+    // A measure by number ("3"), by its heading name (微型基建扶贫) or that name without a trailing
+    // 扶贫 (微型基建).
+    std::optional<int> ParseMeasure(std::string_view text) const;
+    const PlanTownship* FindTownship(std::string_view code) const;
+    const PlanBattle* FindBattle(std::string_view id) const;
+    // The line in force in `year`: that year's setting, else the latest earlier one.
+    std::optional<int64_t> PovertyLine(int year) const;
+    // Sum over townships of the year's target.
+    int ExitTarget(int year) const;
+    std::vector<int> years() const;  // start_year..end_year
+};
+
+// Parses and validates a plan. `source` names the file in messages. A malformed plan is refused
+// with an Error whose field is "<source>:<line>" (or the key path) and a message saying why: a
+// syntax error, a missing key, a wrong type, a township outside the county, a measure number
+// repeated or outside 1..10, a target year outside the plan's years, a battle that does not exist.
+Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source);
+
+}  // namespace jz
