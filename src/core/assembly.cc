@@ -1,0 +1,475 @@
+#include "core/assembly.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+#include "core/codes.h"
+#include "core/id_number.h"
+
+namespace jz {
+namespace {
+
+constexpr int kMinYear = 1980;
+constexpr int kMaxYear = 2100;
+
+std::string_view Cell(const RawRow& row, Column c) { return TrimCell(row.cells[static_cast<size_t>(c)]); }
+
+std::string Quote(std::string_view v) { return "\"" + std::string(v) + "\""; }
+
+class Checker {
+public:
+    Checker(const RawRow& row, std::string_view household_code, std::vector<RowIssue>& errors,
+            std::vector<RowIssue>& warnings)
+        : row_(row), household_code_(household_code), errors_(errors), warnings_(warnings) {}
+
+    void Error(Column c, std::string code, std::string zh, std::string en) {
+        errors_.push_back({row_.row_number, std::string(household_code_), std::string(InfoOf(c).en),
+                           std::move(code), std::move(zh), std::move(en)});
+    }
+    void Warning(Column c, std::string code, std::string zh, std::string en) {
+        warnings_.push_back({row_.row_number, std::string(household_code_), std::string(InfoOf(c).en),
+                             std::move(code), std::move(zh), std::move(en)});
+    }
+
+    // Required non-empty cell.
+    std::optional<std::string_view> Required(Column c) {
+        std::string_view v = Cell(row_, c);
+        if (v.empty()) {
+            Error(c, "required", std::string(InfoOf(c).zh) + "不能为空",
+                  std::string(InfoOf(c).en) + " must not be empty");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    // A code-table cell; nullopt when empty (or invalid, after recording the error).
+    std::optional<int> Code(Column c, const CodeTable& table, bool required) {
+        std::string_view v = Cell(row_, c);
+        if (v.empty()) {
+            if (required) Required(c);
+            return std::nullopt;
+        }
+        auto code = table.Parse(v);
+        if (!code) {
+            Error(c, "unknown_code", std::string(InfoOf(c).zh) + "取值" + Quote(v) + "不在代码表中",
+                  std::string(InfoOf(c).en) + " value " + Quote(v) + " is not in the " + std::string(table.id) +
+                      " code table");
+        }
+        return code;
+    }
+
+    // An integer within [lo, hi]; Excel numeric cells such as "2016.0" are accepted.
+    std::optional<int> Integer(Column c, int lo, int hi, bool required) {
+        std::string_view v = Cell(row_, c);
+        if (v.empty()) {
+            if (required) Required(c);
+            return std::nullopt;
+        }
+        if (row_.numeric(c) && v.ends_with(".0")) v.remove_suffix(2);
+        int value = 0;
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+        if (ec != std::errc() || p != v.data() + v.size()) {
+            Error(c, "not_integer", std::string(InfoOf(c).zh) + "应为整数: " + Quote(v),
+                  std::string(InfoOf(c).en) + " must be a whole number: " + Quote(v));
+            return std::nullopt;
+        }
+        if (value < lo || value > hi) {
+            Error(c, "out_of_range",
+                  std::string(InfoOf(c).zh) + "应在" + std::to_string(lo) + "到" + std::to_string(hi) + "之间: " +
+                      Quote(v),
+                  std::string(InfoOf(c).en) + " must be between " + std::to_string(lo) + " and " +
+                      std::to_string(hi) + ": " + Quote(v));
+            return std::nullopt;
+        }
+        return value;
+    }
+
+    // A non-negative decimal with at most two fraction digits (yuan, m²), in hundredths.
+    std::optional<int64_t> Centi(Column c) {
+        std::string_view v = Cell(row_, c);
+        if (v.empty()) return std::nullopt;
+        std::optional<int64_t> value;
+        if (row_.numeric(c)) {
+            // Excel stores 3520.5 as a binary double; round to the fen it stands for.
+            double d = 0;
+            auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+            if (ec == std::errc() && p == v.data() + v.size() && std::isfinite(d) && std::fabs(d) < 1e13)
+                value = static_cast<int64_t>(std::llround(d * 100));
+        } else {
+            value = ParseCenti(v);
+        }
+        if (!value) {
+            Error(c, "not_number", std::string(InfoOf(c).zh) + "应为数字(最多两位小数): " + Quote(v),
+                  std::string(InfoOf(c).en) + " must be a number with at most two decimals: " + Quote(v));
+            return std::nullopt;
+        }
+        if (*value < 0) {
+            Error(c, "negative", std::string(InfoOf(c).zh) + "不能为负数: " + Quote(v),
+                  std::string(InfoOf(c).en) + " must not be negative: " + Quote(v));
+            return std::nullopt;
+        }
+        return value;
+    }
+
+    std::optional<bool> YesNo(Column c) {
+        auto v = Code(c, codes::YesNo(), false);
+        if (!v) return std::nullopt;
+        return *v == 1;
+    }
+
+    // A list of codes (causes or measures): parsed, duplicates refused.
+    template <class ParseFn>
+    std::vector<int> List(Column c, ParseFn parse, std::string_view what_zh, std::string_view what_en) {
+        std::vector<int> out;
+        for (std::string_view part : SplitList(Cell(row_, c))) {
+            auto v = parse(part);
+            if (!v) {
+                Error(c, "unknown_code", std::string(InfoOf(c).zh) + "中的" + Quote(part) + "不是有效的" + std::string(what_zh),
+                      std::string(InfoOf(c).en) + ": " + Quote(part) + " is not a known " + std::string(what_en));
+                continue;
+            }
+            if (std::ranges::find(out, *v) != out.end()) {
+                Error(c, "repeated", std::string(InfoOf(c).zh) + "中" + Quote(part) + "重复",
+                      std::string(InfoOf(c).en) + ": " + Quote(part) + " is repeated");
+                continue;
+            }
+            out.push_back(*v);
+        }
+        return out;
+    }
+
+    const RawRow& row() const { return row_; }
+
+private:
+    const RawRow& row_;
+    std::string_view household_code_;
+    std::vector<RowIssue>& errors_;
+    std::vector<RowIssue>& warnings_;
+};
+
+// Converts an Excel date serial (days since 1899-12-30) to YYYY-MM-DD; empty when not one.
+std::string ExcelSerialToDate(std::string_view v) {
+    double d = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+    if (ec != std::errc() || p != v.data() + v.size() || d < 1 || d > 2958465) return {};
+    const long serial = static_cast<long>(d);
+    return Date::FromDaysSinceEpoch(serial - 25569).ToString();
+}
+
+Person ReadPerson(Checker& ck, const RawRow& row) {
+    Person p;
+    if (auto v = ck.Required(Column::kName)) p.name = std::string(*v);
+    if (auto v = ck.Required(Column::kIdNumber)) {
+        if (row.numeric(Column::kIdNumber)) {
+            ck.Error(Column::kIdNumber, "id_number.numeric_cell", "证件号码是数值单元格,已丢失位数;请设为文本格式",
+                     "the ID number is a numeric cell and has lost digits; store it as text");
+        } else if (auto id = ParseIdNumber(*v); !id) {
+            ck.Error(Column::kIdNumber, id.error().code, id.error().message_zh + ": " + Quote(*v),
+                     id.error().message_en + ": " + Quote(*v));
+        } else {
+            p.id_number = id->value;
+            p.birth_date = id->birth_date;
+            p.sex = id->sex;
+            if (id->upgraded)
+                ck.Warning(Column::kIdNumber, "id_number.upgraded",
+                           "15位证件号码已升级为18位: " + std::string(*v) + " → " + id->value,
+                           "15-digit ID number upgraded to 18: " + std::string(*v) + " → " + id->value);
+        }
+    }
+    if (auto r = ck.Code(Column::kRelation, codes::Relation(), true)) p.relation = *r;
+    if (auto s = ck.Code(Column::kSex, codes::Sex(), false); s && p.sex != 0 && *s != p.sex) {
+        ck.Error(Column::kSex, "sex.mismatch", "性别与证件号码不符", "sex disagrees with the ID number");
+    }
+    if (std::string_view b = Cell(row, Column::kBirthDate); !b.empty()) {
+        std::string converted;
+        if (row.numeric(Column::kBirthDate)) {
+            converted = ExcelSerialToDate(b);
+            b = converted;
+        }
+        auto d = Date::Parse(b);
+        if (!d) {
+            ck.Error(Column::kBirthDate, "birth_date.format", "出生日期格式应为YYYY-MM-DD或YYYYMMDD: " + Quote(b),
+                     "birth_date must be YYYY-MM-DD or YYYYMMDD: " + Quote(b));
+        } else if (!p.id_number.empty() && *d != p.birth_date) {
+            ck.Error(Column::kBirthDate, "birth_date.mismatch", "出生日期与证件号码不符",
+                     "birth_date disagrees with the ID number");
+        }
+    }
+    p.ethnicity = ck.Code(Column::kEthnicity, codes::Ethnicity(), false);
+    p.education = ck.Code(Column::kEducation, codes::Education(), false);
+    p.schooling = ck.Code(Column::kSchooling, codes::Schooling(), false);
+    p.health = ck.Code(Column::kHealth, codes::Health(), false);
+    p.labour = ck.Code(Column::kLabour, codes::Labour(), false);
+    p.migrant_work = ck.Code(Column::kMigrantWork, codes::MigrantWork(), false);
+    p.months_worked = ck.Integer(Column::kMonthsWorked, 0, 12, false);
+    return p;
+}
+
+// Household-level fields of one row, parsed; nullopt/empty where the row leaves them empty.
+struct HouseholdCells {
+    std::optional<std::string> division_code;
+    std::optional<int> attribute, identification_standard, main_cause, identified_year, planned_exit_year, status,
+        exit_year, main_measure;
+    std::optional<std::vector<int>> other_causes, aux_measures;
+    std::optional<Fen> income;
+    std::optional<std::string> pairing_cadre, phone;
+    std::optional<bool> dangerous_housing, safe_water, household_electricity;
+    std::optional<int64_t> housing_area;
+};
+
+HouseholdCells ReadHouseholdCells(Checker& ck, const RawRow& row, const AssemblyContext& ctx) {
+    HouseholdCells h;
+    if (std::string_view d = Cell(row, Column::kDivisionCode); !d.empty()) {
+        const OrgUnit* unit = ctx.tree.Find(d);
+        if (!unit) {
+            ck.Error(Column::kDivisionCode, "division_code.unknown", "行政区划代码" + Quote(d) + "不在本系统中",
+                     "division_code " + Quote(d) + " is not known to the system");
+        } else if (unit->level != OrgLevel::kVillage) {
+            ck.Error(Column::kDivisionCode, "division_code.not_village",
+                     "行政区划代码" + Quote(d) + "不是行政村代码(应为12位)",
+                     "division_code " + Quote(d) + " is not a village code (12 digits)");
+        } else {
+            h.division_code = std::string(d);
+        }
+    }
+    h.attribute = ck.Code(Column::kAttribute, codes::Attribute(), false);
+    h.identification_standard = ck.Code(Column::kIdentificationStandard, codes::IdentificationStandard(), false);
+    h.main_cause = ck.Code(Column::kMainCause, codes::Cause(), false);
+    if (!Cell(row, Column::kOtherCauses).empty())
+        h.other_causes = ck.List(
+            Column::kOtherCauses, [](std::string_view s) { return codes::Cause().Parse(s); }, "致贫原因", "cause");
+    h.identified_year = ck.Integer(Column::kIdentifiedYear, kMinYear, kMaxYear, false);
+    h.planned_exit_year = ck.Integer(Column::kPlannedExitYear, kMinYear, kMaxYear, false);
+    h.status = ck.Code(Column::kStatus, codes::Status(), false);
+    h.exit_year = ck.Integer(Column::kExitYear, kMinYear, kMaxYear, false);
+    h.income = ck.Centi(Column::kNetIncomePerHead);
+    if (std::string_view m = Cell(row, Column::kMainMeasure); !m.empty()) {
+        h.main_measure = ctx.plan.ParseMeasure(m);
+        if (!h.main_measure)
+            ck.Error(Column::kMainMeasure, "unknown_code", "主导帮扶措施" + Quote(m) + "不是方案中的措施",
+                     "main_measure " + Quote(m) + " is not one of the plan's measures");
+    }
+    if (!Cell(row, Column::kAuxMeasures).empty())
+        h.aux_measures = ck.List(
+            Column::kAuxMeasures, [&](std::string_view s) { return ctx.plan.ParseMeasure(s); }, "帮扶措施",
+            "measure of the plan");
+    if (std::string_view v = Cell(row, Column::kPairingCadre); !v.empty()) h.pairing_cadre = std::string(v);
+    if (std::string_view v = Cell(row, Column::kPhone); !v.empty()) h.phone = std::string(v);
+    h.dangerous_housing = ck.YesNo(Column::kDangerousHousing);
+    h.safe_water = ck.YesNo(Column::kSafeWater);
+    h.household_electricity = ck.YesNo(Column::kHouseholdElectricity);
+    h.housing_area = ck.Centi(Column::kHousingArea);
+    return h;
+}
+
+// Merges one row's household fields into the running values; a differing non-empty value is a
+// conflict, reported on the row where it appears.
+template <class T>
+void Merge(std::optional<T>& into, const std::optional<T>& value, Column c, Checker& ck, bool& seen_conflict) {
+    if (!value) return;
+    if (!into) {
+        into = value;
+    } else if (!(*into == *value)) {
+        ck.Error(c, "household.conflict", std::string(InfoOf(c).zh) + "在同一户的各行中取值不一致",
+                 std::string(InfoOf(c).en) + " differs between rows of the same household");
+        seen_conflict = true;
+    }
+}
+
+}  // namespace
+
+Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& ctx) {
+    Assembly out;
+    if (rows.empty()) return out;
+    const std::string household_code(Cell(rows.front(), Column::kHouseholdCode));
+    HouseholdCells merged;
+    std::vector<Person> persons;
+    std::vector<int64_t> person_rows;
+    bool conflict = false;
+    for (const RawRow& row : rows) {
+        Checker ck(row, household_code, out.errors, out.warnings);
+        if (household_code.empty()) ck.Required(Column::kHouseholdCode);
+        persons.push_back(ReadPerson(ck, row));
+        person_rows.push_back(row.row_number);
+        HouseholdCells cells = ReadHouseholdCells(ck, row, ctx);
+        Merge(merged.division_code, cells.division_code, Column::kDivisionCode, ck, conflict);
+        Merge(merged.attribute, cells.attribute, Column::kAttribute, ck, conflict);
+        Merge(merged.identification_standard, cells.identification_standard, Column::kIdentificationStandard, ck,
+              conflict);
+        Merge(merged.main_cause, cells.main_cause, Column::kMainCause, ck, conflict);
+        Merge(merged.other_causes, cells.other_causes, Column::kOtherCauses, ck, conflict);
+        Merge(merged.identified_year, cells.identified_year, Column::kIdentifiedYear, ck, conflict);
+        Merge(merged.planned_exit_year, cells.planned_exit_year, Column::kPlannedExitYear, ck, conflict);
+        Merge(merged.status, cells.status, Column::kStatus, ck, conflict);
+        Merge(merged.exit_year, cells.exit_year, Column::kExitYear, ck, conflict);
+        Merge(merged.income, cells.income, Column::kNetIncomePerHead, ck, conflict);
+        Merge(merged.main_measure, cells.main_measure, Column::kMainMeasure, ck, conflict);
+        Merge(merged.aux_measures, cells.aux_measures, Column::kAuxMeasures, ck, conflict);
+        Merge(merged.pairing_cadre, cells.pairing_cadre, Column::kPairingCadre, ck, conflict);
+        Merge(merged.phone, cells.phone, Column::kPhone, ck, conflict);
+        Merge(merged.dangerous_housing, cells.dangerous_housing, Column::kDangerousHousing, ck, conflict);
+        Merge(merged.safe_water, cells.safe_water, Column::kSafeWater, ck, conflict);
+        Merge(merged.household_electricity, cells.household_electricity, Column::kHouseholdElectricity, ck,
+              conflict);
+        Merge(merged.housing_area, cells.housing_area, Column::kHousingArea, ck, conflict);
+    }
+
+    // Whole-household checks are reported on the household's first row.
+    Checker first(rows.front(), household_code, out.errors, out.warnings);
+    auto household_error = [&](Column c, std::string code, std::string zh, std::string en) {
+        first.Error(c, std::move(code), std::move(zh), std::move(en));
+    };
+    const bool cells_had_errors = !out.errors.empty();
+    auto require = [&](const auto& value, Column c) {
+        // Only report "missing" when no row tried to give a (possibly invalid) value.
+        if (value) return;
+        for (const RawRow& row : rows)
+            if (!Cell(row, c).empty()) return;
+        household_error(c, "required", std::string(InfoOf(c).zh) + "不能为空(户内各行均未填写)",
+                        std::string(InfoOf(c).en) + " must not be empty (no row of the household gives it)");
+    };
+    require(merged.division_code, Column::kDivisionCode);
+    require(merged.attribute, Column::kAttribute);
+    require(merged.main_cause, Column::kMainCause);
+    require(merged.identified_year, Column::kIdentifiedYear);
+
+    int heads = 0;
+    for (const Person& p : persons) heads += p.relation == codes::kRelationHead ? 1 : 0;
+    const bool relations_ok = std::ranges::none_of(out.errors, [](const RowIssue& e) { return e.field == "relation"; });
+    if (relations_ok && heads == 0)
+        household_error(Column::kRelation, "household.no_head", "该户没有户主", "the household has no head");
+    if (heads > 1)
+        household_error(Column::kRelation, "household.several_heads", "该户有" + std::to_string(heads) + "名户主",
+                        "the household has " + std::to_string(heads) + " heads");
+    for (size_t i = 0; i < persons.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (!persons[i].id_number.empty() && persons[i].id_number == persons[j].id_number) {
+                Checker ck(rows[i], household_code, out.errors, out.warnings);
+                ck.Error(Column::kIdNumber, "id_number.repeated_in_household",
+                         "证件号码" + persons[i].id_number + "在本户中出现两次(见第" +
+                             std::to_string(person_rows[j]) + "行)",
+                         "ID number " + persons[i].id_number + " appears twice in this household (see row " +
+                             std::to_string(person_rows[j]) + ")");
+            }
+    if (merged.main_cause && merged.other_causes) {
+        if (merged.other_causes->size() > 2)
+            household_error(Column::kOtherCauses, "other_causes.too_many", "其他致贫原因最多两项",
+                            "other_causes may list at most two causes");
+        if (std::ranges::find(*merged.other_causes, *merged.main_cause) != merged.other_causes->end())
+            household_error(Column::kOtherCauses, "other_causes.repeats_main", "其他致贫原因不能与主要致贫原因相同",
+                            "other_causes must not repeat the main cause");
+    }
+    if (merged.identified_year && merged.planned_exit_year && *merged.planned_exit_year < *merged.identified_year)
+        household_error(Column::kPlannedExitYear, "planned_exit_year.before_identified", "计划脱贫年度早于识别年度",
+                        "planned_exit_year is before identified_year");
+    const int status = merged.status.value_or(codes::kStatusNotExited);
+    const bool exited = status == codes::kStatusExited || status == codes::kStatusExitedNoPolicy;
+    if (exited && !merged.exit_year && !std::ranges::any_of(rows, [](const RawRow& r) {
+            return !Cell(r, Column::kExitYear).empty();
+        }))
+        household_error(Column::kExitYear, "exit_year.required", "已脱贫户必须填写脱贫年度",
+                        "an exited household must give exit_year");
+    if (status == codes::kStatusNotExited && merged.exit_year)
+        household_error(Column::kExitYear, "exit_year.not_exited", "未脱贫户不应填写脱贫年度",
+                        "a household not exited must not give exit_year");
+    if (merged.identified_year && merged.exit_year && *merged.exit_year < *merged.identified_year)
+        household_error(Column::kExitYear, "exit_year.before_identified", "脱贫年度早于识别年度",
+                        "exit_year is before identified_year");
+
+    if (!out.errors.empty() || cells_had_errors || conflict) return out;
+
+    Household h;
+    h.household_code = household_code;
+    h.division_code = *merged.division_code;
+    h.attribute = *merged.attribute;
+    h.identification_standard = merged.identification_standard;
+    h.main_cause = *merged.main_cause;
+    h.other_causes = merged.other_causes.value_or(std::vector<int>{});
+    h.identified_year = *merged.identified_year;
+    h.planned_exit_year = merged.planned_exit_year;
+    h.status = status;
+    h.exit_year = merged.exit_year;
+    h.net_income_per_head = merged.income;
+    h.main_measure = merged.main_measure;
+    for (int m : merged.aux_measures.value_or(std::vector<int>{})) {
+        if (m == h.main_measure) {
+            first.Warning(Column::kAuxMeasures, "aux_measures.repeats_main", "辅助帮扶措施与主导措施相同,已忽略",
+                          "an auxiliary measure repeats the main measure and was dropped");
+            continue;
+        }
+        h.aux_measures.push_back(m);
+    }
+    h.pairing_cadre = merged.pairing_cadre.value_or("");
+    h.phone = merged.phone.value_or("");
+    h.dangerous_housing = merged.dangerous_housing;
+    h.safe_water = merged.safe_water;
+    h.household_electricity = merged.household_electricity;
+    h.housing_area = merged.housing_area;
+    // Head first, the others in file order.
+    std::ranges::stable_partition(persons, [](const Person& p) { return p.relation == codes::kRelationHead; });
+    h.members = std::move(persons);
+    out.household = std::move(h);
+    return out;
+}
+
+void FormatHousehold(const Household& h, const Plan& plan, std::vector<LayoutRow>& out) {
+    auto name_of = [](const CodeTable& t, const std::optional<int>& v) {
+        return v ? std::string(t.NameOf(*v)) : std::string();
+    };
+    auto year = [](const std::optional<int>& y) { return y ? std::to_string(*y) : std::string(); };
+    auto yes_no = [](const std::optional<bool>& b) { return b ? std::string(*b ? "是" : "否") : std::string(); };
+    auto measure = [&](int n) {
+        const PlanMeasure* m = plan.FindMeasure(n);
+        return m ? m->name : std::to_string(n);
+    };
+    LayoutRow hh;
+    auto set = [](LayoutRow& r, Column c, std::string v) { r[static_cast<size_t>(c)] = std::move(v); };
+    set(hh, Column::kHouseholdCode, h.household_code);
+    set(hh, Column::kDivisionCode, h.division_code);
+    set(hh, Column::kAttribute, std::string(codes::Attribute().NameOf(h.attribute)));
+    set(hh, Column::kIdentificationStandard, name_of(codes::IdentificationStandard(), h.identification_standard));
+    set(hh, Column::kMainCause, std::string(codes::Cause().NameOf(h.main_cause)));
+    std::string causes;
+    for (int c : h.other_causes) {
+        if (!causes.empty()) causes += "、";
+        causes += codes::Cause().NameOf(c);
+    }
+    set(hh, Column::kOtherCauses, causes);
+    set(hh, Column::kIdentifiedYear, std::to_string(h.identified_year));
+    set(hh, Column::kPlannedExitYear, year(h.planned_exit_year));
+    set(hh, Column::kStatus, std::string(codes::Status().NameOf(h.status)));
+    set(hh, Column::kExitYear, year(h.exit_year));
+    set(hh, Column::kNetIncomePerHead, h.net_income_per_head ? FormatCenti(*h.net_income_per_head) : "");
+    set(hh, Column::kMainMeasure, h.main_measure ? measure(*h.main_measure) : "");
+    std::string aux;
+    for (int m : h.aux_measures) {
+        if (!aux.empty()) aux += "、";
+        aux += measure(m);
+    }
+    set(hh, Column::kAuxMeasures, aux);
+    set(hh, Column::kPairingCadre, h.pairing_cadre);
+    set(hh, Column::kPhone, h.phone);
+    set(hh, Column::kDangerousHousing, yes_no(h.dangerous_housing));
+    set(hh, Column::kSafeWater, yes_no(h.safe_water));
+    set(hh, Column::kHouseholdElectricity, yes_no(h.household_electricity));
+    set(hh, Column::kHousingArea, h.housing_area ? FormatCenti(*h.housing_area) : "");
+    for (const Person& p : h.members) {
+        LayoutRow& r = out.emplace_back(hh);
+        set(r, Column::kName, p.name);
+        set(r, Column::kIdNumber, p.id_number);
+        set(r, Column::kRelation, std::string(codes::Relation().NameOf(p.relation)));
+        set(r, Column::kSex, std::string(codes::Sex().NameOf(p.sex)));
+        set(r, Column::kBirthDate, p.birth_date.ToString());
+        set(r, Column::kEthnicity, name_of(codes::Ethnicity(), p.ethnicity));
+        set(r, Column::kEducation, name_of(codes::Education(), p.education));
+        set(r, Column::kSchooling, name_of(codes::Schooling(), p.schooling));
+        set(r, Column::kHealth, name_of(codes::Health(), p.health));
+        set(r, Column::kLabour, name_of(codes::Labour(), p.labour));
+        set(r, Column::kMigrantWork, name_of(codes::MigrantWork(), p.migrant_work));
+        set(r, Column::kMonthsWorked, p.months_worked ? std::to_string(*p.months_worked) : "");
+    }
+}
+
+}  // namespace jz

@@ -1,0 +1,58 @@
+// Acceptance of the exchange layout (import-format.md), by household: the rows of one household are
+// checked cell by cell and against each other, and either become one Household or are rejected
+// with every reason. Used by the importer and, for single households, by the API.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/household.h"
+#include "core/layout.h"
+#include "core/org_unit.h"
+#include "core/plan.h"
+
+namespace jz {
+
+// One row of the file, its cells placed by column (empty where the file has no such column).
+struct RawRow {
+    int64_t row_number = 0;  // as the user sees it (header is row 1)
+    LayoutRow cells;
+    uint64_t numeric_mask = 0;  // bit i set: cell of Column i was a numeric .xlsx cell
+
+    bool numeric(Column c) const { return (numeric_mask >> static_cast<int>(c)) & 1U; }
+};
+
+struct RowIssue {
+    int64_t row = 0;
+    std::string household_code;
+    std::string field;  // English column name (id_number), or "household" for whole-household reasons
+    std::string code;   // stable machine code, e.g. "id_number.check_digit"
+    std::string reason_zh;
+    std::string reason_en;
+
+    std::string reason() const { return reason_zh + " / " + reason_en; }
+};
+
+struct Assembly {
+    std::optional<Household> household;  // set when accepted
+    std::vector<RowIssue> errors;        // non-empty when rejected
+    std::vector<RowIssue> warnings;      // accepted with a remark (15-digit ID upgraded, ...)
+};
+
+struct AssemblyContext {
+    const Plan& plan;
+    const OrgTree& tree;
+};
+
+// Checks the rows of one household (all rows share one household_code) and builds it. Members come
+// head first, then in row order. Never throws on user input.
+Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& context);
+
+// The household as rows of the layout, one per member, household fields repeated on each row,
+// values printed as the code tables' Chinese names and the plan's measure names.
+void FormatHousehold(const Household& household, const Plan& plan, std::vector<LayoutRow>& out);
+
+}  // namespace jz

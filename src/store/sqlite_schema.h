@@ -1,0 +1,114 @@
+// SQLite schema migrations, numbered; applied in order on open, each in its own transaction.
+// Never edit a released migration: add the next one.
+#pragma once
+
+#include <string_view>
+
+namespace jz::sqlite_schema {
+
+inline constexpr std::string_view kMigration001 = R"sql(
+CREATE TABLE setting (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE plan (
+  plan_id   TEXT PRIMARY KEY,
+  toml      TEXT NOT NULL,
+  loaded_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE org_unit (
+  code        TEXT PRIMARY KEY,
+  parent_code TEXT,
+  level       TEXT NOT NULL CHECK (level IN ('province','city','county','township','village','group')),
+  county_code TEXT NOT NULL
+) STRICT;
+
+-- A unit's name by year; an empty name marks a year the code was not in use.
+CREATE TABLE org_unit_name (
+  code TEXT NOT NULL REFERENCES org_unit(code),
+  year INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (code, year)
+) STRICT;
+
+CREATE TABLE import (
+  id           INTEGER PRIMARY KEY,
+  started_at   TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  file_name    TEXT NOT NULL,
+  summary_json TEXT
+) STRICT;
+
+-- Lists (other_causes, aux_measures) are comma-separated codes in order, e.g. '3,7'.
+-- Money in fen, areas in 0.01 m².
+CREATE TABLE household (
+  id                      INTEGER PRIMARY KEY,
+  county_code             TEXT NOT NULL,
+  household_code          TEXT NOT NULL UNIQUE,
+  division_code           TEXT NOT NULL REFERENCES org_unit(code),
+  attribute               INTEGER NOT NULL,
+  identification_standard INTEGER,
+  main_cause              INTEGER NOT NULL,
+  other_causes            TEXT NOT NULL DEFAULT '',
+  identified_year         INTEGER NOT NULL,
+  planned_exit_year       INTEGER,
+  status                  INTEGER NOT NULL DEFAULT 0,
+  exit_year               INTEGER,
+  net_income_per_head     INTEGER,
+  main_measure            INTEGER,
+  aux_measures            TEXT NOT NULL DEFAULT '',
+  pairing_cadre           TEXT NOT NULL DEFAULT '',
+  phone                   TEXT NOT NULL DEFAULT '',
+  dangerous_housing       INTEGER,
+  safe_water              INTEGER,
+  household_electricity   INTEGER,
+  housing_area            INTEGER,
+  version                 INTEGER NOT NULL DEFAULT 1,
+  updated_at              TEXT NOT NULL
+) STRICT;
+CREATE INDEX household_division ON household(division_code, household_code);
+
+CREATE TABLE person (
+  id            INTEGER PRIMARY KEY,
+  household_id  INTEGER NOT NULL REFERENCES household(id) ON DELETE CASCADE,
+  county_code   TEXT NOT NULL,
+  ordinal       INTEGER NOT NULL,
+  name          TEXT NOT NULL,
+  id_number     TEXT NOT NULL,
+  relation      INTEGER NOT NULL,
+  sex           INTEGER NOT NULL,
+  birth_date    TEXT NOT NULL,
+  ethnicity     INTEGER,
+  education     INTEGER,
+  schooling     INTEGER,
+  health        INTEGER,
+  labour        INTEGER,
+  migrant_work  INTEGER,
+  months_worked INTEGER,
+  UNIQUE (household_id, ordinal)
+) STRICT;
+-- Not unique: the same person in two households (一人多户) is a finding to report, not a crash.
+CREATE INDEX person_id_number ON person(id_number);
+
+-- Every registry change, written in the same transaction as the change.
+CREATE TABLE change_log (
+  seq         INTEGER PRIMARY KEY,
+  at          TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  county_code TEXT NOT NULL DEFAULT '',
+  entity      TEXT NOT NULL,
+  entity_key  TEXT NOT NULL,
+  action      TEXT NOT NULL CHECK (action IN ('insert','update','delete','load')),
+  before_json TEXT,
+  after_json  TEXT,
+  import_id   INTEGER REFERENCES import(id)
+) STRICT;
+CREATE INDEX change_log_entity ON change_log(entity, entity_key, seq);
+CREATE INDEX change_log_actor ON change_log(actor, seq);
+)sql";
+
+inline constexpr std::string_view kMigrations[] = {kMigration001};
+
+}  // namespace jz::sqlite_schema

@@ -1,0 +1,655 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <charconv>
+#include <filesystem>
+#include <map>
+
+#include "store/sqlite_schema.h"
+
+namespace jz {
+namespace {
+
+// --- SQL, named, in one place -------------------------------------------------------------
+constexpr const char* kInsertHousehold =
+    "INSERT INTO household (county_code, household_code, division_code, attribute, identification_standard,"
+    " main_cause, other_causes, identified_year, planned_exit_year, status, exit_year, net_income_per_head,"
+    " main_measure, aux_measures, pairing_cadre, phone, dangerous_housing, safe_water, household_electricity,"
+    " housing_area, version, updated_at)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,1,?21)";
+constexpr const char* kUpdateHousehold =
+    "UPDATE household SET county_code=?1, division_code=?3, attribute=?4, identification_standard=?5,"
+    " main_cause=?6, other_causes=?7, identified_year=?8, planned_exit_year=?9, status=?10, exit_year=?11,"
+    " net_income_per_head=?12, main_measure=?13, aux_measures=?14, pairing_cadre=?15, phone=?16,"
+    " dangerous_housing=?17, safe_water=?18, household_electricity=?19, housing_area=?20, updated_at=?21,"
+    " version=version+1 WHERE household_code=?2 AND version=?22";
+constexpr const char* kInsertPerson =
+    "INSERT INTO person (household_id, county_code, ordinal, name, id_number, relation, sex, birth_date,"
+    " ethnicity, education, schooling, health, labour, migrant_work, months_worked)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)";
+constexpr const char* kDeletePersons = "DELETE FROM person WHERE household_id=?1";
+constexpr const char* kHouseholdColumns =
+    "h.id, h.version, h.household_code, h.division_code, h.attribute, h.identification_standard, h.main_cause,"
+    " h.other_causes, h.identified_year, h.planned_exit_year, h.status, h.exit_year, h.net_income_per_head,"
+    " h.main_measure, h.aux_measures, h.pairing_cadre, h.phone, h.dangerous_housing, h.safe_water,"
+    " h.household_electricity, h.housing_area";
+constexpr const char* kSelectPersons =
+    "SELECT name, id_number, relation, sex, birth_date, ethnicity, education, schooling, health, labour,"
+    " migrant_work, months_worked FROM person WHERE household_id=?1 ORDER BY ordinal";
+constexpr const char* kFindIdNumber =
+    "SELECT h.household_code FROM person p JOIN household h ON h.id = p.household_id WHERE p.id_number=?1 LIMIT 1";
+constexpr const char* kInsertChange =
+    "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+
+class Stmt {
+public:
+    Stmt() = default;
+    explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+    Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+    Stmt& operator=(Stmt&& o) noexcept {
+        std::swap(s_, o.s_);
+        return *this;
+    }
+    ~Stmt() { sqlite3_finalize(s_); }
+    sqlite3_stmt* get() const { return s_; }
+
+private:
+    sqlite3_stmt* s_ = nullptr;
+};
+
+std::string JoinInts(const std::vector<int>& v) {
+    std::string out;
+    for (int x : v) {
+        if (!out.empty()) out += ',';
+        out += std::to_string(x);
+    }
+    return out;
+}
+
+std::vector<int> SplitInts(std::string_view s) {
+    std::vector<int> out;
+    while (!s.empty()) {
+        size_t comma = s.find(',');
+        std::string_view part = s.substr(0, comma);
+        int v = 0;
+        std::from_chars(part.data(), part.data() + part.size(), v);
+        out.push_back(v);
+        if (comma == std::string_view::npos) break;
+        s.remove_prefix(comma + 1);
+    }
+    return out;
+}
+
+class SqliteStore final : public Store {
+public:
+    explicit SqliteStore(sqlite3* db) : db_(db) {}
+    ~SqliteStore() override {
+        cache_.clear();
+        sqlite3_close_v2(db_);
+    }
+
+    Result<void> Init(OpenMode mode) {
+        if (auto r = Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"); !r) return r;
+        // journal_mode returns a row; a read-only or corrupt file fails here first.
+        auto jm = Exec("PRAGMA journal_mode=WAL;");
+        if (!jm) return jm;
+        auto version = QueryInt("PRAGMA user_version");
+        if (!version) return std::unexpected(version.error());
+        if (mode == OpenMode::kExisting && *version == 0)
+            return Fail("store.missing", "db", "数据库尚未初始化(请先运行 jingzhun init)",
+                        "the database has not been initialised (run jingzhun init first)");
+        const int latest = static_cast<int>(std::size(sqlite_schema::kMigrations));
+        if (*version > latest)
+            return Fail("store.too_new", "db", "数据库版本(" + std::to_string(*version) + ")比本程序新",
+                        "the database schema (version " + std::to_string(*version) +
+                            ") is newer than this program supports");
+        for (int v = static_cast<int>(*version); v < latest; ++v) {
+            if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
+            auto r = Exec(std::string(sqlite_schema::kMigrations[v]));
+            if (r) r = Exec("PRAGMA user_version=" + std::to_string(v + 1));
+            if (!r) {
+                Exec("ROLLBACK");
+                return r;
+            }
+            if (auto c = Exec("COMMIT"); !c) return c;
+        }
+        schema_version_ = latest;
+        return {};
+    }
+
+    Result<void> Begin() override {
+        if (in_tx_) return Fail("store.nested", "", "事务已开始", "a transaction is already open");
+        if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
+        in_tx_ = true;
+        return {};
+    }
+    Result<void> Commit() override {
+        if (!in_tx_) return Fail("store.no_transaction", "", "没有进行中的事务", "no transaction is open");
+        auto r = Exec("COMMIT");
+        if (!r) {
+            Exec("ROLLBACK");
+        }
+        in_tx_ = false;
+        return r;
+    }
+    void Rollback() override {
+        if (!in_tx_) return;
+        Exec("ROLLBACK");
+        in_tx_ = false;
+    }
+
+    int schema_version() const override { return schema_version_; }
+
+    Result<std::optional<std::string>> GetSetting(const std::string& key) override {
+        auto st = Prepare("SELECT value FROM setting WHERE key=?1");
+        if (!st) return std::unexpected(st.error());
+        sqlite3_bind_text(*st, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+        int rc = sqlite3_step(*st);
+        if (rc == SQLITE_ROW) return std::optional<std::string>(Text(*st, 0));
+        if (rc == SQLITE_DONE) return std::optional<std::string>();
+        return std::unexpected(LastError("GetSetting"));
+    }
+    Result<void> PutSetting(const std::string& key, const std::string& value) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto st = Prepare("INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value=?2");
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, key);
+        BindText(*st, 2, value);
+        return StepDone(*st, "PutSetting");
+    }
+
+    Result<void> SavePlan(const std::string& plan_id, const std::string& toml_text,
+                          const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto before = LoadPlanText();
+        if (!before) return std::unexpected(before.error());
+        if (auto r = Exec("DELETE FROM plan"); !r) return r;
+        auto st = Prepare("INSERT INTO plan(plan_id, toml, loaded_at) VALUES (?1, ?2, ?3)");
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, plan_id);
+        BindText(*st, 2, toml_text);
+        BindText(*st, 3, change.at);
+        if (auto r = StepDone(*st, "SavePlan"); !r) return r;
+        return LogChange(change, "", "plan", plan_id, "load", before->value_or(""), toml_text);
+    }
+    Result<std::optional<std::string>> LoadPlanText() override {
+        auto st = Prepare("SELECT toml FROM plan LIMIT 1");
+        if (!st) return std::unexpected(st.error());
+        int rc = sqlite3_step(*st);
+        if (rc == SQLITE_ROW) return std::optional<std::string>(Text(*st, 0));
+        if (rc == SQLITE_DONE) return std::optional<std::string>();
+        return std::unexpected(LastError("LoadPlanText"));
+    }
+
+    Result<void> SaveOrgUnits(const OrgTree& tree, const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto unit = Prepare(
+            "INSERT INTO org_unit(code, parent_code, level, county_code) VALUES (?1, ?2, ?3, ?4)"
+            " ON CONFLICT(code) DO UPDATE SET parent_code=?2, level=?3, county_code=?4");
+        if (!unit) return std::unexpected(unit.error());
+        for (const auto& [code, u] : tree.units()) {
+            BindText(*unit, 1, u.code);
+            if (u.parent_code.empty())
+                sqlite3_bind_null(*unit, 2);
+            else
+                BindText(*unit, 2, u.parent_code);
+            BindText(*unit, 3, std::string(OrgLevelName(u.level)));
+            BindText(*unit, 4, u.code.substr(0, std::min<size_t>(6, u.code.size())));
+            if (auto r = StepDone(*unit, "SaveOrgUnits"); !r) return r;
+        }
+        auto name = Prepare(
+            "INSERT INTO org_unit_name(code, year, name) VALUES (?1, ?2, ?3)"
+            " ON CONFLICT(code, year) DO UPDATE SET name=?3");
+        if (!name) return std::unexpected(name.error());
+        for (const auto& [code, u] : tree.units()) {
+            for (const auto& [year, n] : u.names) {
+                BindText(*name, 1, u.code);
+                sqlite3_bind_int(*name, 2, year);
+                BindText(*name, 3, n);
+                if (auto r = StepDone(*name, "SaveOrgUnits"); !r) return r;
+            }
+        }
+        return LogChange(change, std::string(tree.root_code()), "org_units", std::string(tree.root_code()), "load",
+                         "", std::to_string(tree.units().size()) + " units");
+    }
+    Result<OrgTree> LoadOrgTree() override {
+        OrgTree tree;
+        auto st = Prepare("SELECT code, coalesce(parent_code, ''), level FROM org_unit ORDER BY length(code), code");
+        if (!st) return std::unexpected(st.error());
+        int rc;
+        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+            OrgUnit u;
+            u.code = Text(*st, 0);
+            u.parent_code = Text(*st, 1);
+            u.level = ParseOrgLevel(Text(*st, 2)).value_or(OrgLevel::kVillage);
+            tree.Add(std::move(u));
+        }
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("LoadOrgTree"));
+        auto names = Prepare("SELECT code, year, name FROM org_unit_name ORDER BY code, year");
+        if (!names) return std::unexpected(names.error());
+        std::map<std::string, std::map<int, std::string>> by_code;
+        while ((rc = sqlite3_step(*names)) == SQLITE_ROW)
+            by_code[Text(*names, 0)][sqlite3_column_int(*names, 1)] = Text(*names, 2);
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("LoadOrgTree"));
+        OrgTree out;
+        for (const auto& [code, u] : tree.units()) {
+            OrgUnit copy = u;
+            copy.names = by_code[code];
+            out.Add(std::move(copy));
+        }
+        // Add() takes the last unit without a parent as the root: re-add the root to be sure.
+        for (const auto& [code, u] : tree.units())
+            if (u.parent_code.empty()) {
+                OrgUnit root = *out.Find(code);
+                out.Add(std::move(root));
+            }
+        return out;
+    }
+
+    Result<std::optional<HouseholdRecord>> FindHousehold(const std::string& code) override {
+        auto st = Prepare(std::string("SELECT ") + kHouseholdColumns + " FROM household h WHERE h.household_code=?1");
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, code);
+        int rc = sqlite3_step(*st);
+        if (rc == SQLITE_DONE) return std::optional<HouseholdRecord>();
+        if (rc != SQLITE_ROW) return std::unexpected(LastError("FindHousehold"));
+        HouseholdRecord rec;
+        ReadHousehold(*st, rec);
+        sqlite3_reset(*st);
+        if (auto r = ReadMembers(rec.id, rec.household); !r) return std::unexpected(r.error());
+        return std::optional<HouseholdRecord>(std::move(rec));
+    }
+
+    Result<std::optional<std::string>> FindHouseholdOfIdNumber(const std::string& id_number) override {
+        auto st = Prepare(kFindIdNumber);
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, id_number);
+        int rc = sqlite3_step(*st);
+        if (rc == SQLITE_ROW) return std::optional<std::string>(Text(*st, 0));
+        if (rc == SQLITE_DONE) return std::optional<std::string>();
+        return std::unexpected(LastError("FindHouseholdOfIdNumber"));
+    }
+
+    Result<int64_t> InsertHousehold(const Household& h, const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return std::unexpected(r.error());
+        auto st = Prepare(kInsertHousehold);
+        if (!st) return std::unexpected(st.error());
+        BindHousehold(*st, h, change.at);
+        int rc = sqlite3_step(*st);
+        sqlite3_reset(*st);
+        if (rc == SQLITE_CONSTRAINT)
+            return Fail("store.duplicate", "household_code", "户编号" + h.household_code + "已存在",
+                        "household_code " + h.household_code + " already exists");
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("InsertHousehold"));
+        const int64_t id = sqlite3_last_insert_rowid(db_);
+        if (auto r = InsertMembers(id, h); !r) return std::unexpected(r.error());
+        if (auto r = LogChange(change, h.county_code(), "household", h.household_code, "insert", "",
+                               HouseholdToJson(h));
+            !r)
+            return std::unexpected(r.error());
+        return id;
+    }
+
+    Result<void> UpdateHousehold(const HouseholdRecord& before, const Household& after,
+                                 const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        if (before.household.household_code != after.household_code)
+            return Fail("store.code_change", "household_code", "不能修改户编号", "the household code cannot change");
+        auto st = Prepare(kUpdateHousehold);
+        if (!st) return std::unexpected(st.error());
+        BindHousehold(*st, after, change.at);
+        sqlite3_bind_int64(*st, 22, before.version);
+        if (auto r = StepDone(*st, "UpdateHousehold"); !r) return r;
+        if (sqlite3_changes(db_) != 1)
+            return Fail("store.conflict", "version", "该户已被他人修改", "the household was changed by someone else");
+        auto del = Prepare(kDeletePersons);
+        if (!del) return std::unexpected(del.error());
+        sqlite3_bind_int64(*del, 1, before.id);
+        if (auto r = StepDone(*del, "UpdateHousehold"); !r) return r;
+        if (auto r = InsertMembers(before.id, after); !r) return r;
+        return LogChange(change, after.county_code(), "household", after.household_code, "update",
+                         HouseholdToJson(before.household), HouseholdToJson(after));
+    }
+
+    Result<void> ScanHouseholds(const HouseholdFilter& filter,
+                                const std::function<bool(const Household&)>& visit) override {
+        // A private statement: visit() may call back into the store.
+        sqlite3_stmt* raw = nullptr;
+        const std::string sql = std::string("SELECT ") + kHouseholdColumns +
+                                " FROM household h WHERE h.division_code >= ?1 AND h.division_code < ?2"
+                                " ORDER BY h.division_code, h.household_code";
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+            return std::unexpected(LastError("ScanHouseholds"));
+        Stmt st(raw);
+        const std::string lo = filter.division_prefix;
+        const std::string hi = filter.division_prefix + "\x7f";
+        BindText(raw, 1, lo);
+        BindText(raw, 2, hi);
+        int rc;
+        HouseholdRecord rec;
+        while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+            ReadHousehold(raw, rec);
+            if (auto r = ReadMembers(rec.id, rec.household); !r) return r;
+            if (!visit(rec.household)) return {};
+        }
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("ScanHouseholds"));
+        return {};
+    }
+
+    Result<int64_t> CountHouseholds() override { return QueryInt("SELECT count(*) FROM household"); }
+    Result<int64_t> CountPersons() override { return QueryInt("SELECT count(*) FROM person"); }
+
+    Result<int64_t> BeginImport(const std::string& file_name, const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return std::unexpected(r.error());
+        auto st = Prepare("INSERT INTO import(started_at, actor, file_name) VALUES (?1, ?2, ?3)");
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, change.at);
+        BindText(*st, 2, change.actor);
+        BindText(*st, 3, file_name);
+        if (auto r = StepDone(*st, "BeginImport"); !r) return std::unexpected(r.error());
+        return sqlite3_last_insert_rowid(db_);
+    }
+    Result<void> FinishImport(int64_t import_id, const std::string& summary_json) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto st = Prepare("UPDATE import SET summary_json=?2 WHERE id=?1");
+        if (!st) return std::unexpected(st.error());
+        sqlite3_bind_int64(*st, 1, import_id);
+        BindText(*st, 2, summary_json);
+        return StepDone(*st, "FinishImport");
+    }
+    Result<std::optional<ImportRecord>> FindImport(int64_t import_id) override {
+        auto st = Prepare("SELECT id, started_at, actor, file_name, coalesce(summary_json,'') FROM import WHERE id=?1");
+        if (!st) return std::unexpected(st.error());
+        sqlite3_bind_int64(*st, 1, import_id);
+        int rc = sqlite3_step(*st);
+        if (rc == SQLITE_DONE) return std::optional<ImportRecord>();
+        if (rc != SQLITE_ROW) return std::unexpected(LastError("FindImport"));
+        ImportRecord r{sqlite3_column_int64(*st, 0), Text(*st, 1), Text(*st, 2), Text(*st, 3), Text(*st, 4)};
+        return std::optional<ImportRecord>(std::move(r));
+    }
+
+    Result<std::vector<ChangeLogEntry>> ChangeLog(const ChangeLogFilter& f) override {
+        std::string sql =
+            "SELECT seq, at, actor, entity, entity_key, action, coalesce(before_json,''), coalesce(after_json,''),"
+            " import_id FROM change_log WHERE 1=1";
+        if (f.entity_key) sql += " AND entity_key=?1";
+        if (f.actor) sql += " AND actor=?2";
+        if (f.since) sql += " AND at>=?3";
+        sql += " ORDER BY seq LIMIT ?4";
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+            return std::unexpected(LastError("ChangeLog"));
+        Stmt st(raw);
+        if (f.entity_key) BindText(raw, 1, *f.entity_key);
+        if (f.actor) BindText(raw, 2, *f.actor);
+        if (f.since) BindText(raw, 3, *f.since);
+        sqlite3_bind_int64(raw, 4, f.limit);
+        std::vector<ChangeLogEntry> out;
+        int rc;
+        while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+            ChangeLogEntry e;
+            e.seq = sqlite3_column_int64(raw, 0);
+            e.at = Text(raw, 1);
+            e.actor = Text(raw, 2);
+            e.entity = Text(raw, 3);
+            e.entity_key = Text(raw, 4);
+            e.action = Text(raw, 5);
+            e.before_json = Text(raw, 6);
+            e.after_json = Text(raw, 7);
+            if (sqlite3_column_type(raw, 8) != SQLITE_NULL) e.import_id = sqlite3_column_int64(raw, 8);
+            out.push_back(std::move(e));
+        }
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("ChangeLog"));
+        return out;
+    }
+
+private:
+    Result<void> RequireTx() {
+        if (!in_tx_)
+            return Fail("store.no_transaction", "", "写操作必须在事务中进行", "writes must run inside a transaction");
+        return {};
+    }
+
+    Error MakeError(int rc, const std::string& what) {
+        const int primary = rc & 0xff;
+        std::string msg = sqlite3_errmsg(db_);
+        if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+            return Error{"store.locked", "db", "数据库被其他程序锁定,请稍后再试",
+                         "the database is locked by another process; try again later"};
+        if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+            return Error{"store.corrupt", "db", "数据库文件已损坏或不是数据库: " + msg,
+                         "the database file is damaged or not a database: " + msg};
+        if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR ||
+            primary == SQLITE_FULL)
+            return Error{"store.io", "db", "数据库读写失败: " + msg, "database I/O failed: " + msg};
+        return Error{"store.sqlite", "db", what + ": " + msg, what + ": " + msg};
+    }
+    Error LastError(const std::string& what) { return MakeError(sqlite3_extended_errcode(db_), what); }
+
+    Result<void> Exec(const std::string& sql) {
+        char* err = nullptr;
+        int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+        sqlite3_free(err);
+        if (rc != SQLITE_OK) return std::unexpected(MakeError(rc, "exec"));
+        return {};
+    }
+    Result<int64_t> QueryInt(const char* sql) {
+        auto st = Prepare(sql);
+        if (!st) return std::unexpected(st.error());
+        int rc = sqlite3_step(*st);
+        if (rc != SQLITE_ROW) return std::unexpected(LastError(sql));
+        int64_t v = sqlite3_column_int64(*st, 0);
+        sqlite3_reset(*st);
+        return v;
+    }
+
+    // Cached prepared statement, reset and cleared for reuse.
+    Result<sqlite3_stmt*> Prepare(const std::string& sql) {
+        auto it = cache_.find(sql);
+        if (it == cache_.end()) {
+            sqlite3_stmt* raw = nullptr;
+            int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+            if (rc != SQLITE_OK) return std::unexpected(MakeError(rc, "prepare"));
+            it = cache_.emplace(sql, Stmt(raw)).first;
+        }
+        sqlite3_stmt* s = it->second.get();
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return s;
+    }
+    Result<void> StepDone(sqlite3_stmt* st, const char* what) {
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) return std::unexpected(MakeError(rc, what));
+        return {};
+    }
+
+    static void BindText(sqlite3_stmt* st, int i, const std::string& v) {
+        sqlite3_bind_text(st, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    }
+    template <class T>
+    static void BindOpt(sqlite3_stmt* st, int i, const std::optional<T>& v) {
+        if (v)
+            sqlite3_bind_int64(st, i, static_cast<int64_t>(*v));
+        else
+            sqlite3_bind_null(st, i);
+    }
+    static std::string Text(sqlite3_stmt* st, int i) {
+        const unsigned char* t = sqlite3_column_text(st, i);
+        return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(st, i)) : std::string();
+    }
+    template <class T>
+    static std::optional<T> ColOpt(sqlite3_stmt* st, int i) {
+        if (sqlite3_column_type(st, i) == SQLITE_NULL) return std::nullopt;
+        return static_cast<T>(sqlite3_column_int64(st, i));
+    }
+
+    void BindHousehold(sqlite3_stmt* st, const Household& h, const std::string& at) {
+        // Bound strings must outlive the step: keep the derived ones in members.
+        scratch_county_ = h.county_code();
+        scratch_causes_ = JoinInts(h.other_causes);
+        scratch_aux_ = JoinInts(h.aux_measures);
+        BindText(st, 1, scratch_county_);
+        BindText(st, 2, h.household_code);
+        BindText(st, 3, h.division_code);
+        sqlite3_bind_int(st, 4, h.attribute);
+        BindOpt(st, 5, h.identification_standard);
+        sqlite3_bind_int(st, 6, h.main_cause);
+        BindText(st, 7, scratch_causes_);
+        sqlite3_bind_int(st, 8, h.identified_year);
+        BindOpt(st, 9, h.planned_exit_year);
+        sqlite3_bind_int(st, 10, h.status);
+        BindOpt(st, 11, h.exit_year);
+        BindOpt(st, 12, h.net_income_per_head);
+        BindOpt(st, 13, h.main_measure);
+        BindText(st, 14, scratch_aux_);
+        BindText(st, 15, h.pairing_cadre);
+        BindText(st, 16, h.phone);
+        BindOpt(st, 17, h.dangerous_housing);
+        BindOpt(st, 18, h.safe_water);
+        BindOpt(st, 19, h.household_electricity);
+        BindOpt(st, 20, h.housing_area);
+        BindText(st, 21, at);
+    }
+
+    void ReadHousehold(sqlite3_stmt* st, HouseholdRecord& rec) {
+        rec.id = sqlite3_column_int64(st, 0);
+        rec.version = sqlite3_column_int64(st, 1);
+        Household& h = rec.household;
+        h.household_code = Text(st, 2);
+        h.division_code = Text(st, 3);
+        h.attribute = sqlite3_column_int(st, 4);
+        h.identification_standard = ColOpt<int>(st, 5);
+        h.main_cause = sqlite3_column_int(st, 6);
+        h.other_causes = SplitInts(Text(st, 7));
+        h.identified_year = sqlite3_column_int(st, 8);
+        h.planned_exit_year = ColOpt<int>(st, 9);
+        h.status = sqlite3_column_int(st, 10);
+        h.exit_year = ColOpt<int>(st, 11);
+        h.net_income_per_head = ColOpt<Fen>(st, 12);
+        h.main_measure = ColOpt<int>(st, 13);
+        h.aux_measures = SplitInts(Text(st, 14));
+        h.pairing_cadre = Text(st, 15);
+        h.phone = Text(st, 16);
+        h.dangerous_housing = ColOpt<bool>(st, 17);
+        h.safe_water = ColOpt<bool>(st, 18);
+        h.household_electricity = ColOpt<bool>(st, 19);
+        h.housing_area = ColOpt<int64_t>(st, 20);
+        h.members.clear();
+    }
+
+    Result<void> ReadMembers(int64_t household_id, Household& h) {
+        auto st = Prepare(kSelectPersons);
+        if (!st) return std::unexpected(st.error());
+        sqlite3_bind_int64(*st, 1, household_id);
+        int rc;
+        h.members.clear();
+        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+            Person& p = h.members.emplace_back();
+            p.name = Text(*st, 0);
+            p.id_number = Text(*st, 1);
+            p.relation = sqlite3_column_int(*st, 2);
+            p.sex = sqlite3_column_int(*st, 3);
+            p.birth_date = Date::Parse(Text(*st, 4)).value_or(Date{});
+            p.ethnicity = ColOpt<int>(*st, 5);
+            p.education = ColOpt<int>(*st, 6);
+            p.schooling = ColOpt<int>(*st, 7);
+            p.health = ColOpt<int>(*st, 8);
+            p.labour = ColOpt<int>(*st, 9);
+            p.migrant_work = ColOpt<int>(*st, 10);
+            p.months_worked = ColOpt<int>(*st, 11);
+        }
+        sqlite3_reset(*st);
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("ReadMembers"));
+        return {};
+    }
+
+    Result<void> InsertMembers(int64_t household_id, const Household& h) {
+        auto st = Prepare(kInsertPerson);
+        if (!st) return std::unexpected(st.error());
+        const std::string county = h.county_code();
+        int ordinal = 0;
+        for (const Person& p : h.members) {
+            const std::string birth = p.birth_date.ToString();
+            sqlite3_bind_int64(*st, 1, household_id);
+            BindText(*st, 2, county);
+            sqlite3_bind_int(*st, 3, ordinal++);
+            BindText(*st, 4, p.name);
+            BindText(*st, 5, p.id_number);
+            sqlite3_bind_int(*st, 6, p.relation);
+            sqlite3_bind_int(*st, 7, p.sex);
+            BindText(*st, 8, birth);
+            BindOpt(*st, 9, p.ethnicity);
+            BindOpt(*st, 10, p.education);
+            BindOpt(*st, 11, p.schooling);
+            BindOpt(*st, 12, p.health);
+            BindOpt(*st, 13, p.labour);
+            BindOpt(*st, 14, p.migrant_work);
+            BindOpt(*st, 15, p.months_worked);
+            if (auto r = StepDone(*st, "InsertMembers"); !r) return r;
+        }
+        return {};
+    }
+
+    Result<void> LogChange(const ChangeContext& c, const std::string& county, const std::string& entity,
+                           const std::string& key, const std::string& action, const std::string& before,
+                           const std::string& after) {
+        auto st = Prepare(kInsertChange);
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, c.at);
+        BindText(*st, 2, c.actor);
+        BindText(*st, 3, county);
+        BindText(*st, 4, entity);
+        BindText(*st, 5, key);
+        BindText(*st, 6, action);
+        if (before.empty())
+            sqlite3_bind_null(*st, 7);
+        else
+            BindText(*st, 7, before);
+        if (after.empty())
+            sqlite3_bind_null(*st, 8);
+        else
+            BindText(*st, 8, after);
+        BindOpt(*st, 9, c.import_id);
+        return StepDone(*st, "LogChange");
+    }
+
+    sqlite3* db_;
+    std::map<std::string, Stmt, std::less<>> cache_;
+    bool in_tx_ = false;
+    int schema_version_ = 0;
+    std::string scratch_county_, scratch_causes_, scratch_aux_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    const bool empty = exists && std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0;
+    if (mode == OpenMode::kExisting && !exists)
+        return Fail("store.missing", "db", "数据库文件不存在: " + path + "(请先运行 jingzhun init)",
+                    "no database at " + path + " (run jingzhun init first)");
+    if (mode == OpenMode::kCreate && exists && !empty)
+        return Fail("store.exists", "db", "数据库文件已存在: " + path, "a database already exists at " + path);
+    if (exists && std::filesystem::is_directory(path, ec))
+        return Fail("store.io", "db", path + " 是目录,不是数据库文件", path + " is a directory, not a database file");
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | (mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0) |
+                      SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close_v2(db);
+        return Fail("store.io", "db", "无法打开数据库 " + path + ": " + msg, "cannot open database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_extended_result_codes(db, 1);
+    auto store = std::make_unique<SqliteStore>(db);
+    if (auto r = store->Init(mode); !r) return std::unexpected(r.error());
+    return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace jz

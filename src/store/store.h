@@ -1,0 +1,144 @@
+// The one interface to persistent state. Adapters: SQLite (embedded default, sqlite_store.h); a
+// PostgreSQL adapter implements the same interface. Callers never see SQL.
+//
+// Threading: a Store is used by one thread at a time. Every mutating call must run inside a
+// transaction (Begin ... Commit); a mutating call outside one fails with "store.no_transaction".
+// Every registry change writes its change-log entry in the same transaction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/household.h"
+#include "core/org_unit.h"
+
+namespace jz {
+
+// Who makes a change and when (ISO 8601 UTC, given by the caller: the store reads no clock).
+struct ChangeContext {
+    std::string actor;
+    std::string at;
+    std::optional<int64_t> import_id;
+};
+
+struct HouseholdRecord {
+    int64_t id = 0;
+    int64_t version = 0;  // incremented by every update; the API's ETag
+    Household household;
+};
+
+struct ChangeLogEntry {
+    int64_t seq = 0;
+    std::string at;
+    std::string actor;
+    std::string entity;      // "household", "plan", "org_units", "import"
+    std::string entity_key;  // household_code, plan id, ...
+    std::string action;      // insert / update / delete / load
+    std::string before_json;  // empty for an insert
+    std::string after_json;   // empty for a delete
+    std::optional<int64_t> import_id;
+};
+
+struct ChangeLogFilter {
+    std::optional<std::string> entity_key;
+    std::optional<std::string> actor;
+    std::optional<std::string> since;  // at >= since
+    int64_t limit = 1000;
+};
+
+// Restricts a scan to the households under one org unit (its code is a prefix of theirs).
+struct HouseholdFilter {
+    std::string division_prefix;
+};
+
+struct ImportRecord {
+    int64_t id = 0;
+    std::string started_at;
+    std::string actor;
+    std::string file_name;
+    std::string summary_json;  // set by FinishImport
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    virtual Result<void> Begin() = 0;
+    virtual Result<void> Commit() = 0;
+    // Undoes everything since Begin; harmless when no transaction is open.
+    virtual void Rollback() = 0;
+
+    // The schema version after migrations (the highest migration applied).
+    virtual int schema_version() const = 0;
+
+    // Settings: small named values (e.g. "plan_id", "county_code").
+    virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
+    virtual Result<void> PutSetting(const std::string& key, const std::string& value) = 0;
+
+    // The plan, kept as its TOML text so the database is self-contained.
+    virtual Result<void> SavePlan(const std::string& plan_id, const std::string& toml_text,
+                                  const ChangeContext& change) = 0;
+    // nullopt when no plan was loaded.
+    virtual Result<std::optional<std::string>> LoadPlanText() = 0;
+
+    // Replaces the org units (adds new codes, updates names; codes in use stay).
+    virtual Result<void> SaveOrgUnits(const OrgTree& tree, const ChangeContext& change) = 0;
+    virtual Result<OrgTree> LoadOrgTree() = 0;
+
+    // The household with that code, or nullopt.
+    virtual Result<std::optional<HouseholdRecord>> FindHousehold(const std::string& household_code) = 0;
+    // The code of a household holding a person with this ID number (any, if several), or nullopt.
+    virtual Result<std::optional<std::string>> FindHouseholdOfIdNumber(const std::string& id_number) = 0;
+    // Inserts a new household (its code must not exist: "store.duplicate") and logs it.
+    virtual Result<int64_t> InsertHousehold(const Household& household, const ChangeContext& change) = 0;
+    // Replaces `before` by `after` (same code), bumping the version, and logs both. Fails with
+    // "store.conflict" when the stored version is no longer before.version.
+    virtual Result<void> UpdateHousehold(const HouseholdRecord& before, const Household& after,
+                                         const ChangeContext& change) = 0;
+    // Visits households in (division_code, household_code) order; stop early by returning false.
+    virtual Result<void> ScanHouseholds(const HouseholdFilter& filter,
+                                        const std::function<bool(const Household&)>& visit) = 0;
+    virtual Result<int64_t> CountHouseholds() = 0;
+    virtual Result<int64_t> CountPersons() = 0;
+
+    // Import bookkeeping: an import row is created when the import starts, so change-log entries
+    // can point at it, and completed with its summary.
+    virtual Result<int64_t> BeginImport(const std::string& file_name, const ChangeContext& change) = 0;
+    virtual Result<void> FinishImport(int64_t import_id, const std::string& summary_json) = 0;
+    virtual Result<std::optional<ImportRecord>> FindImport(int64_t import_id) = 0;
+
+    virtual Result<std::vector<ChangeLogEntry>> ChangeLog(const ChangeLogFilter& filter) = 0;
+};
+
+// Commits on Commit(), rolls back when destroyed otherwise.
+class Transaction {
+public:
+    static Result<Transaction> Begin(Store& store) {
+        if (auto r = store.Begin(); !r) return std::unexpected(r.error());
+        return Transaction(store);
+    }
+    Transaction(Transaction&& other) noexcept : store_(other.store_) { other.store_ = nullptr; }
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction() {
+        if (store_) store_->Rollback();
+    }
+    Result<void> Commit() {
+        Store* s = store_;
+        store_ = nullptr;
+        return s->Commit();
+    }
+
+private:
+    explicit Transaction(Store& store) : store_(&store) {}
+    Store* store_;
+};
+
+// The household as JSON, for the change log and the API.
+std::string HouseholdToJson(const Household& household);
+
+}  // namespace jz
