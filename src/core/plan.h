@@ -35,18 +35,19 @@ struct PlanMeasureStage {
 };
 
 struct PlanMeasure {
-    int number = 0;  // 1..10
+    int number = 0;    // 1..10
     std::string name;  // as the plan's heading writes it (微型基建扶贫)
     std::string name_en;
     std::string battle;  // PlanBattle::id
     std::optional<int> target_households;
     std::optional<int> target_persons;
-    std::vector<PlanMeasureStage> stages;  // education broken down by stage
+    std::vector<PlanMeasureStage> stages;                    // education broken down by stage
     std::vector<std::pair<std::string, int>> other_targets;  // e.g. ecological rangers 373
+    std::map<std::string, std::string> other_target_names;   // other_targets id → 生态保护员
 };
 
 struct PlanCondition {
-    std::string id;  // food, clothing, housing, education, medical, social_security, ...
+    std::string id;     // food, clothing, housing, education, medical, social_security, ...
     std::string group;  // 三不愁 / 三有 / 五享有
     std::string name;
 };
@@ -54,10 +55,17 @@ struct PlanCondition {
 // A total the document states in its text, to be reconciled against the sum of its parts.
 struct PlanStatedTotal {
     std::string id;
-    std::string where;   // the place in the document, e.g. "五(五) 精准管理"
-    std::string what;    // exit_persons / households / persons
+    std::string where;  // the place in the document, e.g. "五(五) 精准管理"
+    std::string what;   // exit_persons / households / persons
     std::optional<int> year;
     int value = 0;
+};
+
+// How many poor households one cadre of a rank pairs with (结对帮扶, 六(二)).
+struct PlanPairingQuota {
+    std::string id;    // county / section_chief / deputy_section_and_below
+    std::string name;  // 县级党员干部
+    int households = 0;
 };
 
 struct Plan {
@@ -78,24 +86,36 @@ struct Plan {
     std::vector<PlanMeasure> measures;  // ordered by number
     std::vector<PlanCondition> exit_standard;
     std::vector<PlanStatedTotal> stated_totals;
+    std::vector<PlanPairingQuota> pairing_quotas;
+    // The "1456" framework's named parts: the five precision requirements and the six
+    // organisational guarantees, in the document's order.
+    std::vector<std::string> precision_requirements;
+    std::vector<std::string> organisational_guarantees;
 
     const PlanMeasure* FindMeasure(int number) const;
-    // A measure by number ("3"), by its heading name (微型基建扶贫) or that name without a trailing
-    // 扶贫 (微型基建).
+    // A measure by number ("3"), by its heading name (微型基建扶贫), that name without a trailing
+    // 扶贫 (微型基建), or its English name (case-insensitive); surrounding spaces ignored. nullopt
+    // when the plan has no such measure.
     std::optional<int> ParseMeasure(std::string_view text) const;
     const PlanTownship* FindTownship(std::string_view code) const;
     const PlanBattle* FindBattle(std::string_view id) const;
-    // The line in force in `year`: that year's setting, else the latest earlier one.
+    // The line in force in `year`, in fen: that year's setting, else the latest earlier one.
     std::optional<int64_t> PovertyLine(int year) const;
     // Sum over townships of the year's target.
     int ExitTarget(int year) const;
     std::vector<int> years() const;  // start_year..end_year
 };
 
-// Parses and validates a plan. `source` names the file in messages. A malformed plan is refused
-// with an Error whose field is "<source>:<line>" (or the key path) and a message saying why: a
-// syntax error, a missing key, a wrong type, a township outside the county, a measure number
-// repeated or outside 1..10, a target year outside the plan's years, a battle that does not exist.
+// Parses and validates a plan (docs/plan-format.md). `source` names the file in messages. A
+// malformed plan is refused with an Error whose field is "<source>:<line>" and a message naming the
+// key path and saying why: a syntax error, a missing or unknown key, a wrong type, a township
+// outside the county, a measure number repeated or outside 1..10, a target year outside the plan's
+// years, a battle that does not exist, a negative target, stages not adding up to their measure.
+// Error codes: plan.syntax, plan.missing_key, plan.unknown_key, plan.type, plan.year,
+// plan.county_code, plan.township_code, plan.duplicate_township, plan.measure_number,
+// plan.duplicate_measure, plan.unknown_battle, plan.duplicate_battle, plan.duplicate_id,
+// plan.negative, plan.stage_sum, plan.poverty_line, plan.stated_total, plan.date.
+// Stated totals are kept as written, not checked against the sums (reconcile reports those).
 Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source);
 
 }  // namespace jz
