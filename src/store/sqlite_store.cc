@@ -195,8 +195,10 @@ public:
                 sqlite3_bind_null(*unit, 2);
             else
                 BindText(*unit, 2, u.parent_code);
-            BindText(*unit, 3, std::string(OrgLevelName(u.level)));
-            BindText(*unit, 4, u.code.substr(0, std::min<size_t>(6, u.code.size())));
+            const std::string_view level = OrgLevelName(u.level);
+            sqlite3_bind_text(*unit, 3, level.data(), static_cast<int>(level.size()), SQLITE_STATIC);
+            const std::string county = u.code.substr(0, std::min<size_t>(6, u.code.size()));
+            BindText(*unit, 4, county);
             if (auto r = StepDone(*unit, "SaveOrgUnits"); !r) return r;
         }
         auto name = Prepare(

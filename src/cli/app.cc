@@ -1,0 +1,124 @@
+#include "cli/app.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "io/table.h"
+#include "store/sqlite_store.h"
+
+namespace jz::cli {
+
+Result<std::string> ReadFile(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return Fail("file.missing", path, "文件不存在: " + path, "no such file: " + path);
+    if (std::filesystem::is_directory(path, ec))
+        return Fail("file.directory", path, path + " 是目录", path + " is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Fail("file.open", path, "无法读取文件: " + path, "cannot read file: " + path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+Result<LoadedPlan> LoadPlanFile(const std::string& path, const std::string& divisions_override) {
+    auto text = ReadFile(path);
+    if (!text) return std::unexpected(text.error());
+    auto plan = ParsePlan(*text, path);
+    if (!plan) return std::unexpected(plan.error());
+    std::string divisions = divisions_override;
+    if (divisions.empty()) {
+        if (plan->divisions_file.empty())
+            return Fail("plan.divisions", path, "方案未指定区划代码表(divisions),请用 --divisions 指定",
+                        "the plan names no division table (divisions); give one with --divisions");
+        divisions = (std::filesystem::path(path).parent_path() / plan->divisions_file).lexically_normal().string();
+    }
+    auto csv_text = ReadFile(divisions);
+    if (!csv_text) return std::unexpected(csv_text.error());
+    auto rows = io::ParseCsvText(*csv_text);
+    if (!rows) return std::unexpected(rows.error());
+    auto tree = OrgTree::FromRows(*rows, plan->county_code, plan->county_name);
+    if (!tree) {
+        Error e = tree.error();
+        e.field = divisions + (e.field.starts_with("divisions") ? e.field.substr(9) : ": " + e.field);
+        return std::unexpected(e);
+    }
+    for (const PlanTownship& t : plan->townships)
+        if (!tree->Find(t.code))
+            return Fail("plan.township_unknown", path,
+                        "方案中的乡镇 " + t.code + " 不在区划代码表 " + divisions + " 中",
+                        "the plan's township " + t.code + " is not in the division table " + divisions);
+    return LoadedPlan{std::move(*plan), std::move(*text), std::move(*tree)};
+}
+
+std::string DefaultPlanPath() {
+    const std::string rel = "plans/chayu-2016.toml";
+    if (std::filesystem::exists(rel)) return rel;
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+            auto candidate = dir / rel;
+            if (std::filesystem::exists(candidate)) return candidate.string();
+            auto shared = dir / "share/jingzhun" / rel;
+            if (std::filesystem::exists(shared)) return shared.string();
+        }
+    }
+    return rel;
+}
+
+Result<Session> OpenSession(const GlobalOptions& options) {
+    auto store = OpenSqliteStore(options.db, OpenMode::kExisting);
+    if (!store) return std::unexpected(store.error());
+    auto text = (*store)->LoadPlanText();
+    if (!text) return std::unexpected(text.error());
+    if (!*text)
+        return Fail("store.no_plan", "db", "数据库中没有方案(请先运行 jingzhun init --plan)",
+                    "the database holds no plan (run jingzhun init --plan first)");
+    auto plan = ParsePlan(**text, options.db + "#plan");
+    if (!plan) return std::unexpected(plan.error());
+    auto tree = (*store)->LoadOrgTree();
+    if (!tree) return std::unexpected(tree.error());
+    return Session{std::move(*store), std::move(*plan), std::move(*tree)};
+}
+
+std::string NowIso() {
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+Date Today() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+Result<Date> ParseDateOption(const std::string& text, const std::string& option) {
+    auto d = Date::Parse(text);
+    if (!d)
+        return Fail("usage.date", option, option + " 应为日期 YYYY-MM-DD: " + text,
+                    option + " must be a date YYYY-MM-DD: " + text);
+    return *d;
+}
+
+int ReportError(const Error& error) {
+    std::cerr << "jingzhun: " << error.ToString() << "\n";
+    return kExitUsage;
+}
+
+void PrintJson(const boost::json::value& value) { std::cout << boost::json::serialize(value) << "\n"; }
+
+}  // namespace jz::cli

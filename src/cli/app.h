@@ -1,0 +1,61 @@
+// What every command shares: opening the database, loading a plan, the clock, output.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "core/date.h"
+#include "core/error.h"
+#include "core/org_unit.h"
+#include "core/plan.h"
+#include "store/store.h"
+
+namespace jz::cli {
+
+// Exit statuses (README "Exit statuses").
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;   // a command ran and found problems (check, reconcile)
+inline constexpr int kExitUsage = 2;      // bad arguments or unusable input; nothing changed
+inline constexpr int kExitPartial = 3;    // import: some households rejected, the rest imported
+
+struct GlobalOptions {
+    std::string db;  // --db, else $JINGZHUN_DB, else jingzhun.db
+    bool json = false;
+    std::string actor;  // --actor, else "cli:$USER"
+};
+
+// A plan file read and parsed, with the division tree it names.
+struct LoadedPlan {
+    Plan plan;
+    std::string toml_text;
+    OrgTree tree;
+};
+
+// Reads and validates the plan at `path`, and the division table it names (relative to the plan
+// file) or `divisions_override` when given.
+Result<LoadedPlan> LoadPlanFile(const std::string& path, const std::string& divisions_override = {});
+// The plan shipped with the program (plans/chayu-2016.toml), found next to the working directory or
+// the executable.
+std::string DefaultPlanPath();
+
+// An open database with its plan and org units loaded.
+struct Session {
+    std::unique_ptr<Store> store;
+    Plan plan;
+    OrgTree tree;
+};
+Result<Session> OpenSession(const GlobalOptions& options);
+
+std::string NowIso();  // UTC, e.g. 2026-11-29T04:05:06Z
+Date Today();
+Result<Date> ParseDateOption(const std::string& text, const std::string& option);
+
+Result<std::string> ReadFile(const std::string& path);
+
+// Prints an error as one line on stderr ("jingzhun: <field>: 中文 / English") and returns kExitUsage.
+int ReportError(const Error& error);
+void PrintJson(const boost::json::value& value);
+
+}  // namespace jz::cli

@@ -1,0 +1,335 @@
+#include "cli/commands.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "core/assembly.h"
+#include "core/generator.h"
+#include "core/progress.h"
+#include "io/exporter.h"
+#include "io/importer.h"
+#include "io/table.h"
+#include "store/sqlite_store.h"
+
+namespace jz::cli {
+namespace {
+
+ChangeContext Change(const GlobalOptions& g) { return ChangeContext{g.actor, NowIso(), std::nullopt}; }
+
+Result<io::ExportFormat> FormatOf(const std::string& format, const std::string& out) {
+    std::string f = format;
+    if (f.empty()) f = out.ends_with(".xlsx") ? "xlsx" : "csv";
+    if (f == "csv") return io::ExportFormat::kCsv;
+    if (f == "xlsx") return io::ExportFormat::kXlsx;
+    return Fail("usage.format", "--format", "--format 只能是 csv 或 xlsx: " + f, "--format must be csv or xlsx: " + f);
+}
+
+// Creates the database and loads the plan and its division codes, in one transaction.
+Result<std::unique_ptr<Store>> CreateDatabase(const GlobalOptions& g, const LoadedPlan& loaded, bool force) {
+    std::error_code ec;
+    if (force) {
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(g.db + suffix, ec);
+    }
+    auto store = OpenSqliteStore(g.db, OpenMode::kCreate);
+    if (!store) return std::unexpected(store.error());
+    auto tx = Transaction::Begin(**store);
+    if (!tx) return std::unexpected(tx.error());
+    const ChangeContext change = Change(g);
+    if (auto r = (*store)->SaveOrgUnits(loaded.tree, change); !r) return std::unexpected(r.error());
+    if (auto r = (*store)->SavePlan(loaded.plan.id, loaded.toml_text, change); !r) return std::unexpected(r.error());
+    if (auto r = (*store)->PutSetting("county_code", loaded.plan.county_code); !r) return std::unexpected(r.error());
+    if (auto r = (*store)->PutSetting("plan_id", loaded.plan.id); !r) return std::unexpected(r.error());
+    if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
+    return store;
+}
+
+Result<int64_t> WriteGenerated(const Plan& plan, const OrgTree& tree, const GeneratorOptions& options,
+                               const std::string& out, io::ExportFormat format) {
+    auto generator = Generator::Create(plan, tree, options);
+    if (!generator) return std::unexpected(generator.error());
+    auto writer = format == io::ExportFormat::kXlsx ? io::CreateXlsxWriter(out, "建档立卡") : io::CreateCsvWriter(out);
+    if (!writer) return std::unexpected(writer.error());
+    std::vector<std::string> line;
+    for (const ColumnInfo& c : Columns()) line.emplace_back(c.zh);
+    if (auto r = (*writer)->WriteRow(line); !r) return std::unexpected(r.error());
+    Household h;
+    std::vector<LayoutRow> rows;
+    int64_t households = 0;
+    while ((*generator)->Next(h)) {
+        rows.clear();
+        FormatHousehold(h, plan, rows);
+        for (LayoutRow& row : rows) {
+            line.assign(std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));
+            if (auto r = (*writer)->WriteRow(line); !r) return std::unexpected(r.error());
+        }
+        ++households;
+    }
+    if (auto r = (*writer)->Close(); !r) return std::unexpected(r.error());
+    return households;
+}
+
+int PrintImport(const GlobalOptions& g, const io::ImportSummary& s) {
+    if (g.json) {
+        std::cout << s.ToJson() << "\n";
+    } else {
+        std::printf("导入完成 Import finished (encoding %s)\n", s.encoding.c_str());
+        std::printf("  户 households: read %lld, inserted %lld, updated %lld, unchanged %lld, rejected %lld\n",
+                    static_cast<long long>(s.households.read), static_cast<long long>(s.households.inserted),
+                    static_cast<long long>(s.households.updated), static_cast<long long>(s.households.unchanged),
+                    static_cast<long long>(s.households.rejected));
+        std::printf("  人 persons:    read %lld, accepted %lld, rejected %lld\n", static_cast<long long>(s.persons.read),
+                    static_cast<long long>(s.persons.accepted), static_cast<long long>(s.persons.rejected));
+        const size_t shown = 20;
+        for (size_t i = 0; i < s.warnings.size() && i < shown; ++i)
+            std::printf("  警告 warning: row %lld %s %s: %s\n", static_cast<long long>(s.warnings[i].row),
+                        s.warnings[i].household_code.c_str(), s.warnings[i].field.c_str(),
+                        s.warnings[i].reason().c_str());
+        if (s.warnings.size() > shown) std::printf("  … %zu more warnings (see --json)\n", s.warnings.size() - shown);
+        for (size_t i = 0; i < s.errors.size() && i < shown; ++i)
+            std::printf("  错误 error: row %lld %s %s: %s\n", static_cast<long long>(s.errors[i].row),
+                        s.errors[i].household_code.c_str(), s.errors[i].field.c_str(), s.errors[i].reason().c_str());
+        if (s.errors.size() > shown) std::printf("  … %zu more errors (see the error file)\n", s.errors.size() - shown);
+        if (!s.errors_file.empty()) std::printf("  错误文件 error file: %s\n", s.errors_file.c_str());
+    }
+    return s.households.rejected > 0 ? kExitPartial : kExitOk;
+}
+
+Result<io::ImportSummary> Import(Session& s, const GlobalOptions& g, const ImportOptions& o) {
+    io::ImportOptions options{o.file, o.sheet, o.errors, Change(g)};
+    return io::ImportRegistry(*s.store, s.plan, s.tree, options);
+}
+
+boost::json::object ProgressJson(const ProgressReport& r) {
+    boost::json::object o;
+    o["as_of"] = r.as_of.ToString();
+    o["county"] = {{"code", r.county_code},
+                   {"name", r.county_name},
+                   {"households", r.households},
+                   {"persons", r.persons},
+                   {"exited_persons", r.exited_persons},
+                   {"target_persons", r.target_persons}};
+    boost::json::array townships;
+    for (const ProgressTownship& t : r.townships) {
+        boost::json::array years;
+        for (const ProgressYear& y : t.years)
+            years.push_back({{"year", y.year},
+                             {"target_persons", y.target_persons},
+                             {"planned_persons", y.planned_persons},
+                             {"exited_persons", y.exited_persons}});
+        townships.push_back({{"code", t.code},
+                             {"name", t.name},
+                             {"households", t.households},
+                             {"persons", t.persons},
+                             {"exited_persons", t.exited_persons},
+                             {"years", std::move(years)}});
+    }
+    o["townships"] = std::move(townships);
+    boost::json::array measures;
+    for (const ProgressMeasure& m : r.measures) {
+        auto opt = [](const std::optional<int>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
+        measures.push_back({{"number", m.number},
+                            {"name", m.name},
+                            {"battle", m.battle},
+                            {"target_households", opt(m.target_households)},
+                            {"target_persons", opt(m.target_persons)},
+                            {"households", m.households},
+                            {"persons", m.persons}});
+    }
+    o["measures"] = std::move(measures);
+    return o;
+}
+
+// Display width of UTF-8 text: CJK characters take two columns.
+int Width(std::string_view s) {
+    int w = 0;
+    for (size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        w += len >= 3 ? 2 : 1;
+        i += static_cast<size_t>(len);
+    }
+    return w;
+}
+std::string Pad(std::string_view s, int width) {
+    std::string out(s);
+    for (int w = Width(s); w < width; ++w) out += ' ';
+    return out;
+}
+
+void PrintProgress(const ProgressReport& r, const Plan& plan) {
+    std::printf("挂图作战 Battle map — %s %s, as of %s\n", r.county_name.c_str(), r.county_code.c_str(),
+                r.as_of.ToString().c_str());
+    std::printf("目标 Goal: %d persons by %d; registered %lld households / %lld persons; exited %lld persons (%.1f%%)\n\n",
+                r.target_persons, plan.end_year, static_cast<long long>(r.households),
+                static_cast<long long>(r.persons), static_cast<long long>(r.exited_persons),
+                r.target_persons ? 100.0 * static_cast<double>(r.exited_persons) / r.target_persons : 0.0);
+    std::printf("%s %8s %8s", Pad("乡镇 township", 24).c_str(), "户 hh", "人 pers");
+    for (int y : plan.years()) std::printf("   %d target/planned/exited", y);
+    std::printf("\n");
+    for (const ProgressTownship& t : r.townships) {
+        std::printf("%s %8lld %8lld", Pad(t.name + " " + t.code, 24).c_str(), static_cast<long long>(t.households),
+                    static_cast<long long>(t.persons));
+        for (const ProgressYear& y : t.years)
+            std::printf("   %6d /%6lld /%6lld      ", y.target_persons, static_cast<long long>(y.planned_persons),
+                        static_cast<long long>(y.exited_persons));
+        std::printf("\n");
+    }
+    std::printf("\n%s %-14s %18s %18s\n", Pad("帮扶措施 measure", 26).c_str(), "battle", "target hh/pers",
+                "assigned hh/pers");
+    for (const ProgressMeasure& m : r.measures) {
+        auto opt = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("–"); };
+        std::printf("%s %-14s %18s %18s\n", Pad(std::to_string(m.number) + " " + m.name, 26).c_str(), m.battle.c_str(),
+                    (opt(m.target_households) + " / " + opt(m.target_persons)).c_str(),
+                    (std::to_string(m.households) + " / " + std::to_string(m.persons)).c_str());
+    }
+}
+
+Result<ProgressReport> BuildProgress(Session& s, const Date& as_of) {
+    ProgressBuilder builder(s.plan, s.tree, as_of);
+    auto scanned = s.store->ScanHouseholds({}, [&](const Household& h) {
+        builder.Add(h);
+        return true;
+    });
+    if (!scanned) return std::unexpected(scanned.error());
+    return builder.Finish();
+}
+
+}  // namespace
+
+int RunInit(const GlobalOptions& g, const InitOptions& o) {
+    auto loaded = LoadPlanFile(o.plan_path, o.divisions_path);
+    if (!loaded) return ReportError(loaded.error());
+    auto store = CreateDatabase(g, *loaded, o.force);
+    if (!store) return ReportError(store.error());
+    if (g.json) {
+        PrintJson({{"db", g.db},
+                   {"plan", loaded->plan.id},
+                   {"county_code", loaded->plan.county_code},
+                   {"org_units", loaded->tree.units().size()},
+                   {"schema_version", (*store)->schema_version()}});
+    } else {
+        std::printf("已创建数据库 Created %s: plan %s, county %s %s, %zu org units\n", g.db.c_str(),
+                    loaded->plan.id.c_str(), loaded->plan.county_name.c_str(), loaded->plan.county_code.c_str(),
+                    loaded->tree.units().size());
+    }
+    return kExitOk;
+}
+
+int RunGenerate(const GlobalOptions& g, const GenerateOptions& o) {
+    if (o.out.empty()) return ReportError({"usage.out", "--out", "请用 --out 指定输出文件", "give the output file with --out"});
+    auto format = FormatOf(o.format, o.out);
+    if (!format) return ReportError(format.error());
+    auto as_of = ParseDateOption(o.as_of, "--as-of");
+    if (!as_of) return ReportError(as_of.error());
+    if (!o.plan_given && o.households <= 0)
+        return ReportError({"usage.generate", "--plan", "请指定 --plan 方案文件(按方案生成)或 --households 户数",
+                            "give --plan FILE (match the plan) or --households N (any size)"});
+    auto loaded = LoadPlanFile(o.plan_path.empty() ? DefaultPlanPath() : o.plan_path);
+    if (!loaded) return ReportError(loaded.error());
+    GeneratorOptions options;
+    options.seed = o.seed;
+    options.match_plan = o.households <= 0;
+    options.households = o.households;
+    options.as_of = *as_of;
+    auto written = WriteGenerated(loaded->plan, loaded->tree, options, o.out, *format);
+    if (!written) return ReportError(written.error());
+    if (g.json)
+        PrintJson({{"out", o.out}, {"households", *written}, {"seed", o.seed}});
+    else
+        std::printf("已生成 Generated %lld households into %s (seed %llu)\n", static_cast<long long>(*written),
+                    o.out.c_str(), static_cast<unsigned long long>(o.seed));
+    return kExitOk;
+}
+
+int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
+    auto as_of = ParseDateOption(o.as_of, "--as-of");
+    if (!as_of) return ReportError(as_of.error());
+    auto loaded = LoadPlanFile(o.plan_path.empty() ? DefaultPlanPath() : o.plan_path);
+    if (!loaded) return ReportError(loaded.error());
+    // Refuse before generating anything when the database exists and --force was not given.
+    std::error_code ec;
+    if (!o.force && std::filesystem::exists(g.db, ec) && std::filesystem::file_size(g.db, ec) > 0)
+        return ReportError({"store.exists", "db", "数据库文件已存在: " + g.db + "(用 --force 重建)",
+                            "a database already exists at " + g.db + " (use --force to rebuild it)"});
+    GeneratorOptions options;
+    options.seed = o.seed;
+    options.match_plan = true;
+    options.as_of = *as_of;
+    const std::string csv = g.db + ".demo-registry.csv";
+    auto written = WriteGenerated(loaded->plan, loaded->tree, options, csv, io::ExportFormat::kCsv);
+    if (!written) return ReportError(written.error());
+    {
+        auto store = CreateDatabase(g, *loaded, o.force);
+        if (!store) return ReportError(store.error());
+    }
+    auto session = OpenSession(g);
+    if (!session) return ReportError(session.error());
+    ImportOptions io_options{csv, g.db + ".demo-errors.csv", ""};
+    auto summary = Import(*session, g, io_options);
+    std::filesystem::remove(csv, ec);
+    if (!summary) return ReportError(summary.error());
+    if (summary->households.rejected > 0) {
+        std::cerr << "jingzhun: the generated demo registry had rejected households; see " << summary->errors_file
+                  << "\n";
+        return kExitPartial;
+    }
+    auto report = BuildProgress(*session, *as_of);
+    if (!report) return ReportError(report.error());
+    if (g.json) {
+        PrintJson(ProgressJson(*report));
+    } else {
+        std::printf("演示县已建立 Demo county ready in %s (%lld households imported)\n\n", g.db.c_str(),
+                    static_cast<long long>(summary->households.inserted));
+        PrintProgress(*report, session->plan);
+    }
+    return kExitOk;
+}
+
+int RunImport(const GlobalOptions& g, const ImportOptions& o) {
+    auto session = OpenSession(g);
+    if (!session) return ReportError(session.error());
+    auto summary = Import(*session, g, o);
+    if (!summary) return ReportError(summary.error());
+    return PrintImport(g, *summary);
+}
+
+int RunExport(const GlobalOptions& g, const ExportOptions& o) {
+    if (o.out.empty()) return ReportError({"usage.out", "--out", "请用 --out 指定输出文件", "give the output file with --out"});
+    auto format = FormatOf(o.format, o.out);
+    if (!format) return ReportError(format.error());
+    auto session = OpenSession(g);
+    if (!session) return ReportError(session.error());
+    if (!o.division.empty() && !session->tree.Find(o.division))
+        return ReportError({"usage.division", "--division", "未知的行政区划代码: " + o.division,
+                            "unknown division code: " + o.division});
+    auto summary = io::ExportRegistry(*session->store, session->plan, {o.out, *format, o.division});
+    if (!summary) return ReportError(summary.error());
+    if (g.json)
+        PrintJson({{"out", o.out}, {"households", summary->households}, {"persons", summary->persons}});
+    else
+        std::printf("已导出 Exported %lld households / %lld persons to %s\n",
+                    static_cast<long long>(summary->households), static_cast<long long>(summary->persons),
+                    o.out.c_str());
+    return kExitOk;
+}
+
+int RunReportProgress(const GlobalOptions& g, const ProgressOptions& o) {
+    Date as_of = Today();
+    if (!o.as_of.empty()) {
+        auto d = ParseDateOption(o.as_of, "--as-of");
+        if (!d) return ReportError(d.error());
+        as_of = *d;
+    }
+    auto session = OpenSession(g);
+    if (!session) return ReportError(session.error());
+    auto report = BuildProgress(*session, as_of);
+    if (!report) return ReportError(report.error());
+    if (g.json)
+        PrintJson(ProgressJson(*report));
+    else
+        PrintProgress(*report, session->plan);
+    return kExitOk;
+}
+
+}  // namespace jz::cli

@@ -1,0 +1,56 @@
+// One function per subcommand: each parses nothing (main.cc owns the options), calls the layers
+// below and prints. Each returns the process exit status.
+#pragma once
+
+#include <string>
+
+#include "cli/app.h"
+
+namespace jz::cli {
+
+struct InitOptions {
+    std::string plan_path;
+    std::string divisions_path;
+    bool force = false;
+};
+int RunInit(const GlobalOptions& g, const InitOptions& o);
+
+struct GenerateOptions {
+    std::string plan_path;     // empty: the default plan
+    bool plan_given = false;   // --plan on the command line: match it unless --households is given
+    int64_t households = 0;    // 0: match the plan
+    uint64_t seed = 1;
+    std::string as_of = "2017-06-30";
+    std::string format;        // csv | xlsx; empty: from the --out extension
+    std::string out;
+};
+int RunGenerate(const GlobalOptions& g, const GenerateOptions& o);
+
+struct DemoOptions {
+    std::string plan_path;
+    std::string as_of = "2017-06-30";
+    uint64_t seed = 2016;
+    bool force = false;
+};
+int RunDemo(const GlobalOptions& g, const DemoOptions& o);
+
+struct ImportOptions {
+    std::string file;
+    std::string errors;
+    std::string sheet;
+};
+int RunImport(const GlobalOptions& g, const ImportOptions& o);
+
+struct ExportOptions {
+    std::string format;
+    std::string out;
+    std::string division;
+};
+int RunExport(const GlobalOptions& g, const ExportOptions& o);
+
+struct ProgressOptions {
+    std::string as_of;  // empty: today
+};
+int RunReportProgress(const GlobalOptions& g, const ProgressOptions& o);
+
+}  // namespace jz::cli

@@ -1,0 +1,109 @@
+// jingzhun: one binary, subcommands. Parsing lives here; the work is in commands.cc.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace {
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::string(v) : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace jz::cli;  // NOLINT: main only
+    CLI::App app{"精准 Jingzhun — targeted poverty-alleviation registry and battle map\n"
+                 "精准扶贫建档立卡与挂图作战管理系统",
+                 "jingzhun"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "jingzhun 0.1.0");
+
+    GlobalOptions g;
+    g.db = EnvOr("JINGZHUN_DB", "jingzhun.db");
+    g.actor = "cli:" + EnvOr("USER", "unknown");
+    auto add_common = [&](CLI::App* sub) {
+        sub->add_option("--db", g.db, "SQLite database file (default: $JINGZHUN_DB, else jingzhun.db)");
+        sub->add_flag("--json", g.json, "Machine-readable JSON output");
+        sub->add_option("--actor", g.actor, "Who is making the change, for the change log (default: cli:$USER)");
+    };
+
+    InitOptions init;
+    auto* init_cmd = app.add_subcommand("init", "Create a database, load a plan and its county's division codes");
+    init_cmd->add_option("--plan", init.plan_path, "Plan file (TOML)")->required();
+    init_cmd->add_option("--divisions", init.divisions_path, "Division table CSV (default: the one the plan names)");
+    init_cmd->add_flag("--force", init.force, "Replace an existing database file");
+    add_common(init_cmd);
+
+    DemoOptions demo;
+    auto* demo_cmd = app.add_subcommand("demo", "Create the demo county: init + the plan's synthetic registry");
+    demo_cmd->add_option("--plan", demo.plan_path, "Plan file (default: plans/chayu-2016.toml)");
+    demo_cmd->add_option("--as-of", demo.as_of, "Registry state as of this date (default 2017-06-30)");
+    demo_cmd->add_option("--seed", demo.seed, "Random seed (default 2016)");
+    demo_cmd->add_flag("--force", demo.force, "Replace an existing database file");
+    add_common(demo_cmd);
+
+    GenerateOptions gen;
+    auto* gen_cmd = app.add_subcommand("generate", "Write a synthetic registry in the import layout");
+    auto* gen_plan = gen_cmd->add_option("--plan", gen.plan_path, "Plan to match exactly (TOML)");
+    gen_cmd->add_option("--households", gen.households, "Make this many households instead of matching the plan")
+        ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+    gen_cmd->add_option("--seed", gen.seed, "Random seed (default 1)");
+    gen_cmd->add_option("--as-of", gen.as_of, "Status as of this date (default 2017-06-30)");
+    gen_cmd->add_option("--format", gen.format, "csv or xlsx (default: from --out's extension)");
+    gen_cmd->add_option("--out", gen.out, "Output file")->required();
+    add_common(gen_cmd);
+
+    ImportOptions imp;
+    auto* imp_cmd = app.add_subcommand("import", "Import a registry file (CSV or .xlsx) by household");
+    imp_cmd->add_option("file", imp.file, "CSV or .xlsx file in the exchange layout")->required();
+    imp_cmd->add_option("--errors", imp.errors, "Where rejected rows go (default: FILE.errors.csv)");
+    imp_cmd->add_option("--sheet", imp.sheet, ".xlsx sheet name (default: the first sheet)");
+    add_common(imp_cmd);
+
+    ExportOptions exp;
+    auto* exp_cmd = app.add_subcommand("export", "Export the registry in the exchange layout");
+    exp_cmd->add_option("--format", exp.format, "csv or xlsx (default: from --out's extension)");
+    exp_cmd->add_option("--out", exp.out, "Output file")->required();
+    exp_cmd->add_option("--division", exp.division, "Only this org unit (township or village code)");
+    add_common(exp_cmd);
+
+    auto* report_cmd = app.add_subcommand("report", "Reports");
+    report_cmd->require_subcommand(1);
+    ProgressOptions progress;
+    auto* progress_cmd = report_cmd->add_subcommand("progress", "The battle map in numbers: plan against registry");
+    progress_cmd->add_option("--as-of", progress.as_of, "Report date (default: today)");
+    add_common(progress_cmd);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "jingzhun: " << e.what() << " (see --help)\n";
+        return kExitUsage;
+    }
+    gen.plan_given = gen_plan->count() > 0;
+
+    try {
+        if (init_cmd->parsed()) return RunInit(g, init);
+        if (demo_cmd->parsed()) return RunDemo(g, demo);
+        if (gen_cmd->parsed()) return RunGenerate(g, gen);
+        if (imp_cmd->parsed()) return RunImport(g, imp);
+        if (exp_cmd->parsed()) return RunExport(g, exp);
+        if (progress_cmd->parsed()) return RunReportProgress(g, progress);
+    } catch (const std::exception& e) {
+        std::cerr << "jingzhun: internal error: " << e.what() << "\n";
+        return 1;
+    }
+    return kExitUsage;
+}

@@ -1,0 +1,67 @@
+// The battle map in numbers (挂图作战): registry against plan, by county, township, year and measure.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/household.h"
+#include "core/org_unit.h"
+#include "core/plan.h"
+
+namespace jz {
+
+struct ProgressYear {
+    int year = 0;
+    int target_persons = 0;   // the plan's exit target for the township and year
+    int64_t planned_persons = 0;  // persons of households whose planned exit year is this year
+    int64_t exited_persons = 0;   // persons of households exited (still exited) in this year
+};
+
+struct ProgressTownship {
+    std::string code;
+    std::string name;
+    int64_t households = 0;
+    int64_t persons = 0;
+    int64_t exited_persons = 0;
+    std::vector<ProgressYear> years;
+};
+
+struct ProgressMeasure {
+    int number = 0;
+    std::string name;
+    std::string battle;
+    std::optional<int> target_households;
+    std::optional<int> target_persons;
+    int64_t households = 0;  // households with the measure, main or auxiliary
+    int64_t persons = 0;     // members of those households
+};
+
+struct ProgressReport {
+    Date as_of;
+    std::string county_code;
+    std::string county_name;
+    int64_t households = 0;
+    int64_t persons = 0;
+    int64_t exited_persons = 0;
+    int target_persons = 0;
+    std::vector<ProgressTownship> townships;
+    std::vector<ProgressMeasure> measures;
+};
+
+// Accumulates households one at a time (a scan never holds the registry in memory).
+class ProgressBuilder {
+public:
+    ProgressBuilder(const Plan& plan, const OrgTree& tree, const Date& as_of);
+    void Add(const Household& household);
+    ProgressReport Finish() const;
+
+private:
+    const Plan& plan_;
+    ProgressReport report_;
+    std::map<std::string, size_t, std::less<>> township_index_;
+    std::map<int, size_t> measure_index_;
+};
+
+}  // namespace jz

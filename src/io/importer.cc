@@ -1,0 +1,415 @@
+#include "io/importer.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/id_number.h"
+#include "io/table.h"
+
+namespace jz::io {
+namespace {
+
+// Columns the error file adds; ignored (without a warning) when an error file is imported again.
+constexpr std::string_view kErrorRowHeader = "行号";
+constexpr std::string_view kErrorFieldHeader = "错误字段";
+constexpr std::string_view kErrorReasonHeader = "错误原因";
+
+struct HeaderMap {
+    std::vector<int> column_of_cell;  // cell index → Column index, or -1
+    std::vector<std::string> header;  // as read (trimmed)
+};
+
+Result<HeaderMap> MapHeader(const std::vector<Cell>& cells, std::vector<RowIssue>& warnings) {
+    HeaderMap map;
+    std::vector<int> seen(kColumnCount, -1);
+    for (size_t i = 0; i < cells.size(); ++i) {
+        const std::string_view h = TrimCell(cells[i].text);
+        map.header.emplace_back(h);
+        auto col = ColumnFromHeader(h);
+        if (!col) {
+            map.column_of_cell.push_back(-1);
+            if (!h.empty() && h != kErrorRowHeader && h != kErrorFieldHeader && h != kErrorReasonHeader)
+                warnings.push_back({1, "", std::string(h), "import.unknown_column",
+                                    "未知列\"" + std::string(h) + "\"已忽略",
+                                    "unknown column \"" + std::string(h) + "\" ignored"});
+            continue;
+        }
+        const int c = static_cast<int>(*col);
+        if (seen[c] >= 0)
+            return Fail("import.duplicate_column", std::string(InfoOf(*col).en),
+                        "列\"" + std::string(InfoOf(*col).zh) + "\"出现了两次(第" + std::to_string(seen[c] + 1) +
+                            "和第" + std::to_string(i + 1) + "列)",
+                        "column " + std::string(InfoOf(*col).en) + " appears twice (columns " +
+                            std::to_string(seen[c] + 1) + " and " + std::to_string(i + 1) + ")");
+        seen[c] = static_cast<int>(i);
+        map.column_of_cell.push_back(c);
+    }
+    std::string missing_zh, missing_en;
+    for (const ColumnInfo& info : Columns()) {
+        if (!info.required || seen[static_cast<int>(info.column)] >= 0) continue;
+        if (!missing_zh.empty()) {
+            missing_zh += "、";
+            missing_en += ", ";
+        }
+        missing_zh += info.zh;
+        missing_en += info.en;
+    }
+    if (!missing_zh.empty())
+        return Fail("import.missing_columns", missing_en, "缺少必需的列: " + missing_zh,
+                    "required columns are missing: " + missing_en);
+    return map;
+}
+
+bool IsBlank(const std::vector<Cell>& cells) {
+    return std::ranges::all_of(cells, [](const Cell& c) { return TrimCell(c.text).empty(); });
+}
+
+// One row as read: the layout's cells plus every original cell for the error file.
+struct SourceRow {
+    RawRow raw;
+    std::vector<std::string> original;
+};
+
+void ToSourceRow(const std::vector<Cell>& cells, const HeaderMap& map, int64_t row_number, SourceRow& out) {
+    out.raw.row_number = row_number;
+    out.raw.numeric_mask = 0;
+    for (auto& c : out.raw.cells) c.clear();
+    out.original.resize(std::max(cells.size(), map.header.size()));
+    for (size_t i = 0; i < out.original.size(); ++i) {
+        if (i < cells.size())
+            out.original[i].assign(cells[i].text);
+        else
+            out.original[i].clear();
+    }
+    for (size_t i = 0; i < cells.size() && i < map.column_of_cell.size(); ++i) {
+        const int c = map.column_of_cell[i];
+        if (c < 0) continue;
+        out.raw.cells[static_cast<size_t>(c)].assign(cells[i].text);
+        if (cells[i].numeric) out.raw.numeric_mask |= uint64_t{1} << c;
+    }
+}
+
+std::string CodeOf(const std::vector<Cell>& cells, int code_cell) {
+    if (code_cell < 0 || code_cell >= static_cast<int>(cells.size())) return {};
+    return std::string(TrimCell(cells[static_cast<size_t>(code_cell)].text));
+}
+
+// What the first pass learns.
+struct FileIndex {
+    std::unordered_map<std::string, uint32_t> household_index;  // code → index
+    std::vector<std::string> codes;                             // index → code
+    std::vector<bool> split;  // the household's rows are not contiguous in the file
+    // ID numbers found in more than one household of the file → the codes holding them.
+    std::unordered_map<uint64_t, std::vector<uint32_t>> shared_ids;
+};
+
+Result<FileIndex> IndexFile(TableReader& reader, int code_cell, int id_cell) {
+    FileIndex index;
+    std::vector<Cell> cells;
+    std::vector<std::pair<uint64_t, uint32_t>> ids;
+    int64_t previous = -1;
+    for (;;) {
+        auto more = reader.Next(cells);
+        if (!more) return std::unexpected(more.error());
+        if (!*more) break;
+        if (IsBlank(cells)) continue;
+        std::string code = CodeOf(cells, code_cell);
+        auto [it, inserted] = index.household_index.try_emplace(code, static_cast<uint32_t>(index.codes.size()));
+        if (inserted) {
+            index.codes.push_back(code);
+            index.split.push_back(false);
+        } else if (static_cast<int64_t>(it->second) != previous) {
+            index.split[it->second] = true;
+        }
+        previous = it->second;
+        if (id_cell < static_cast<int>(cells.size()) && !cells[static_cast<size_t>(id_cell)].numeric) {
+            if (auto id = ParseIdNumber(cells[static_cast<size_t>(id_cell)].text))
+                ids.emplace_back(PackIdNumber(id->value), it->second);
+        }
+    }
+    std::ranges::sort(ids);
+    for (size_t i = 0; i < ids.size();) {
+        size_t j = i + 1;
+        while (j < ids.size() && ids[j].first == ids[i].first) ++j;
+        if (ids[j - 1].second != ids[i].second) {
+            std::vector<uint32_t> holders;
+            for (size_t k = i; k < j; ++k)
+                if (holders.empty() || holders.back() != ids[k].second) holders.push_back(ids[k].second);
+            index.shared_ids.emplace(ids[i].first, std::move(holders));
+        }
+        i = j;
+    }
+    return index;
+}
+
+boost::json::object IssueJson(const RowIssue& e) {
+    boost::json::object o;
+    o["row"] = e.row;
+    o["household_code"] = e.household_code;
+    o["field"] = e.field;
+    o["code"] = e.code;
+    o["reason"] = e.reason();
+    return o;
+}
+
+class Importer {
+public:
+    Importer(Store& store, const Plan& plan, const OrgTree& tree, const ImportOptions& options)
+        : store_(store), context_{plan, tree}, options_(options) {}
+
+    Result<ImportSummary> Run() {
+        auto first = OpenTable(options_.path, options_.sheet);
+        if (!first) return std::unexpected(first.error());
+        std::vector<Cell> cells;
+        auto header_row = ReadHeader(**first, cells);
+        if (!header_row) return std::unexpected(header_row.error());
+        auto header = MapHeader(cells, summary_.warnings);
+        if (!header) return std::unexpected(header.error());
+        header_ = std::move(*header);
+        summary_.encoding = std::string((*first)->encoding());
+        const int code_cell = CellOf(Column::kHouseholdCode);
+        auto index = IndexFile(**first, code_cell, CellOf(Column::kIdNumber));
+        if (!index) return std::unexpected(index.error());
+        index_ = std::move(*index);
+        first->reset();
+
+        auto tx = Transaction::Begin(store_);
+        if (!tx) return std::unexpected(tx.error());
+        auto households_before = store_.CountHouseholds();
+        if (!households_before) return std::unexpected(households_before.error());
+        registry_was_empty_ = *households_before == 0;
+        auto import_id = store_.BeginImport(options_.path, options_.change);
+        if (!import_id) return std::unexpected(import_id.error());
+        summary_.import_id = *import_id;
+        change_ = options_.change;
+        change_.import_id = *import_id;
+
+        auto second = OpenTable(options_.path, options_.sheet);
+        if (!second) return std::unexpected(second.error());
+        if (auto r = ReadHeader(**second, cells); !r) return std::unexpected(r.error());
+        std::vector<SourceRow> group;
+        size_t group_size = 0;
+        std::string group_code;
+        std::map<uint32_t, std::vector<SourceRow>> split_rows;
+        auto flush = [&]() -> Result<void> {
+            if (group_size == 0) return {};
+            auto r = ProcessHousehold(std::span<SourceRow>(group.data(), group_size));
+            group_size = 0;
+            return r;
+        };
+        for (;;) {
+            auto more = (*second)->Next(cells);
+            if (!more) return std::unexpected(more.error());
+            if (!*more) break;
+            if (IsBlank(cells)) continue;
+            std::string code = CodeOf(cells, code_cell);
+            auto found = index_.household_index.find(code);
+            if (found == index_.household_index.end())
+                return Fail("import.changed", "file", "文件在导入过程中被修改", "the file changed while it was being imported");
+            const uint32_t hi = found->second;
+            if (index_.split[hi]) {
+                // Rows of a household scattered through the file wait until the end.
+                ToSourceRow(cells, header_, (*second)->row_number(), split_rows[hi].emplace_back());
+                continue;
+            }
+            if (group_size > 0 && code != group_code)
+                if (auto r = flush(); !r) return std::unexpected(r.error());
+            group_code = std::move(code);
+            if (group.size() <= group_size) group.emplace_back();
+            ToSourceRow(cells, header_, (*second)->row_number(), group[group_size++]);
+        }
+        if (auto r = flush(); !r) return std::unexpected(r.error());
+        for (auto& [hi, rows] : split_rows)
+            if (auto r = ProcessHousehold(rows); !r) return std::unexpected(r.error());
+
+        if (summary_.households.read == 0)
+            return Fail("import.empty", "file", "文件中没有数据行", "the file has no data rows");
+        if (summary_.households.rejected > 0)
+            if (auto r = WriteErrorFile(); !r) return std::unexpected(r.error());
+        if (auto r = store_.FinishImport(summary_.import_id, summary_.ToJson()); !r) return std::unexpected(r.error());
+        if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
+        return std::move(summary_);
+    }
+
+private:
+    Result<bool> ReadHeader(TableReader& reader, std::vector<Cell>& cells) {
+        for (;;) {
+            auto more = reader.Next(cells);
+            if (!more) return more;
+            if (!*more)
+                return Fail("import.empty", "file", "文件为空(没有表头行)", "the file is empty (no header row)");
+            if (!IsBlank(cells)) return true;
+        }
+    }
+
+    int CellOf(Column c) const {
+        for (size_t i = 0; i < header_.column_of_cell.size(); ++i)
+            if (header_.column_of_cell[i] == static_cast<int>(c)) return static_cast<int>(i);
+        return -1;
+    }
+
+    Result<void> ProcessHousehold(std::span<SourceRow> rows) {
+        ++summary_.households.read;
+        summary_.persons.read += static_cast<int64_t>(rows.size());
+        raw_.clear();
+        for (const SourceRow& r : rows) raw_.push_back(r.raw);
+        Assembly a = AssembleHousehold(raw_, context_);
+        if (a.household) CheckSharedIds(*a.household, rows, a.errors);
+        if (a.household && a.errors.empty() && !registry_was_empty_)
+            if (auto r = CheckRegistryIds(*a.household, rows, a.errors); !r) return r;
+        for (RowIssue& w : a.warnings) summary_.warnings.push_back(std::move(w));
+        if (!a.errors.empty()) {
+            Reject(rows, a.errors);
+            return {};
+        }
+        const Household& h = *a.household;
+        summary_.persons.accepted += static_cast<int64_t>(h.members.size());
+        if (!registry_was_empty_) {
+            auto existing = store_.FindHousehold(h.household_code);
+            if (!existing) return std::unexpected(existing.error());
+            if (*existing) {
+                if ((*existing)->household == h) {
+                    ++summary_.households.unchanged;
+                    return {};
+                }
+                if (auto r = store_.UpdateHousehold(**existing, h, change_); !r) return r;
+                ++summary_.households.updated;
+                return {};
+            }
+        }
+        auto id = store_.InsertHousehold(h, change_);
+        if (!id) return std::unexpected(id.error());
+        ++summary_.households.inserted;
+        return {};
+    }
+
+    // An ID number in two households of the file rejects every household involved.
+    void CheckSharedIds(const Household& h, std::span<SourceRow> rows, std::vector<RowIssue>& errors) {
+        if (index_.shared_ids.empty()) return;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            auto id = ParseIdNumber(rows[i].raw.cells[static_cast<size_t>(Column::kIdNumber)]);
+            if (!id) continue;
+            auto it = index_.shared_ids.find(PackIdNumber(id->value));
+            if (it == index_.shared_ids.end()) continue;
+            std::string others;
+            for (uint32_t hi : it->second) {
+                if (index_.codes[hi] == h.household_code) continue;
+                if (!others.empty()) others += ", ";
+                others += index_.codes[hi];
+            }
+            errors.push_back({rows[i].raw.row_number, h.household_code, "id_number", "id_number.in_other_household_of_file",
+                              "证件号码" + id->value + "在本文件的其他户中也出现(" + others + "),无法判断哪户正确",
+                              "ID number " + id->value + " also appears in another household of this file (" + others +
+                                  "); the file cannot say which is right"});
+        }
+    }
+
+    // 一人多户: a member already registered in another household.
+    Result<void> CheckRegistryIds(const Household& h, std::span<SourceRow> rows, std::vector<RowIssue>& errors) {
+        for (const Person& p : h.members) {
+            auto other = store_.FindHouseholdOfIdNumber(p.id_number);
+            if (!other) return std::unexpected(other.error());
+            if (!*other || **other == h.household_code) continue;
+            int64_t row = rows.front().raw.row_number;
+            for (const SourceRow& r : rows) {
+                auto id = ParseIdNumber(r.raw.cells[static_cast<size_t>(Column::kIdNumber)]);
+                if (id && id->value == p.id_number) row = r.raw.row_number;
+            }
+            errors.push_back({row, h.household_code, "id_number", "id_number.in_other_household",
+                              "证件号码" + p.id_number + "已登记在户" + **other + "中(一人多户)",
+                              "ID number " + p.id_number + " is already registered in household " + **other +
+                                  " (one person in two households)"});
+        }
+        return {};
+    }
+
+    void Reject(std::span<SourceRow> rows, std::vector<RowIssue>& errors) {
+        ++summary_.households.rejected;
+        summary_.persons.rejected += static_cast<int64_t>(rows.size());
+        std::ranges::stable_sort(errors, {}, &RowIssue::row);
+        for (const SourceRow& r : rows) {
+            std::string fields, reasons;
+            for (const RowIssue& e : errors) {
+                if (e.row != r.raw.row_number) continue;
+                if (!fields.empty()) {
+                    fields += ";";
+                    reasons += "; ";
+                }
+                fields += e.field;
+                reasons += e.reason();
+            }
+            if (fields.empty()) {
+                fields = "household";
+                reasons = "同户其他行有错误,整户未导入 / another row of this household has an error; the whole household was not imported";
+            }
+            std::vector<std::string> line = r.original;
+            line.resize(header_.header.size());
+            line.push_back(std::to_string(r.raw.row_number));
+            line.push_back(std::move(fields));
+            line.push_back(std::move(reasons));
+            rejected_rows_.push_back(std::move(line));
+        }
+        for (RowIssue& e : errors) summary_.errors.push_back(std::move(e));
+    }
+
+    Result<void> WriteErrorFile() {
+        std::string path = options_.errors_path.empty() ? options_.path + ".errors.csv" : options_.errors_path;
+        const bool xlsx = path.size() >= 5 && path.ends_with(".xlsx");
+        auto writer = xlsx ? CreateXlsxWriter(path, "错误") : CreateCsvWriter(path);
+        if (!writer) return std::unexpected(writer.error());
+        std::vector<std::string> header = header_.header;
+        header.emplace_back(kErrorRowHeader);
+        header.emplace_back(kErrorFieldHeader);
+        header.emplace_back(kErrorReasonHeader);
+        if (auto r = (*writer)->WriteRow(header); !r) return r;
+        for (const auto& line : rejected_rows_)
+            if (auto r = (*writer)->WriteRow(line); !r) return r;
+        if (auto r = (*writer)->Close(); !r) return r;
+        summary_.errors_file = path;
+        return {};
+    }
+
+    Store& store_;
+    AssemblyContext context_;
+    const ImportOptions& options_;
+    ChangeContext change_;
+    HeaderMap header_;
+    FileIndex index_;
+    bool registry_was_empty_ = false;
+    std::vector<RawRow> raw_;
+    std::vector<std::vector<std::string>> rejected_rows_;
+    ImportSummary summary_;
+};
+
+}  // namespace
+
+std::string ImportSummary::ToJson() const {
+    boost::json::object o;
+    o["import_id"] = import_id;
+    o["encoding"] = encoding;
+    o["households"] = {{"read", households.read},
+                       {"inserted", households.inserted},
+                       {"updated", households.updated},
+                       {"unchanged", households.unchanged},
+                       {"rejected", households.rejected}};
+    o["persons"] = {{"read", persons.read}, {"accepted", persons.accepted}, {"rejected", persons.rejected}};
+    boost::json::array w, e;
+    for (const RowIssue& i : warnings) w.push_back(IssueJson(i));
+    for (const RowIssue& i : errors) e.push_back(IssueJson(i));
+    o["warnings"] = std::move(w);
+    o["errors"] = std::move(e);
+    o["errors_file"] = errors_file.empty() ? boost::json::value(nullptr) : boost::json::value(errors_file);
+    return boost::json::serialize(o);
+}
+
+Result<ImportSummary> ImportRegistry(Store& store, const Plan& plan, const OrgTree& tree,
+                                     const ImportOptions& options) {
+    Importer importer(store, plan, tree, options);
+    return importer.Run();
+}
+
+}  // namespace jz::io

@@ -1,0 +1,48 @@
+// Import of the exchange layout (CSV or .xlsx) into the registry, by household, in one transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/assembly.h"
+#include "core/org_unit.h"
+#include "core/plan.h"
+#include "store/store.h"
+
+namespace jz::io {
+
+struct ImportOptions {
+    std::string path;
+    std::string sheet;        // .xlsx sheet name; empty: the first sheet
+    std::string errors_path;  // where rejected rows go; empty: "<path>.errors.csv"
+    ChangeContext change;     // actor and time of the import
+};
+
+struct ImportSummary {
+    int64_t import_id = 0;
+    std::string encoding;
+    struct {
+        int64_t read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0;
+    } households;
+    struct {
+        int64_t read = 0, accepted = 0, rejected = 0;
+    } persons;
+    std::vector<RowIssue> warnings;
+    std::vector<RowIssue> errors;
+    std::string errors_file;  // written when some household was rejected, else empty
+
+    // {"households": {...}, "persons": {...}, "warnings": [...], "errors": [...]} as the CLI prints it.
+    std::string ToJson() const;
+};
+
+// Reads the file twice: once to find every household's rows and the ID numbers shared between
+// households, then to check and store each household. Accepted households are inserted or, when the
+// code exists, updated (unchanged ones are left alone and not logged); rejected ones go to the error
+// file with the row number, field and reason. The whole import is one transaction: on a store
+// failure nothing is changed. Errors (the file is unusable, nothing imported): file.open,
+// csv/xlsx format errors, import.missing_columns, import.duplicate_column, import.empty.
+Result<ImportSummary> ImportRegistry(Store& store, const Plan& plan, const OrgTree& tree,
+                                     const ImportOptions& options);
+
+}  // namespace jz::io
