@@ -1,0 +1,291 @@
+// Data-driven import tests: each folder of tests/fixtures/import holds input.csv, optionally
+// before.csv (imported first), and expect.txt with the summary counts and every expected error and
+// warning as "error: <row> <field> <code>". A new case is a new folder.
+#include "io/importer.h"
+
+#include <gtest/gtest.h>
+#include <xlsxwriter.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/generator.h"
+#include "io/exporter.h"
+#include "io/table.h"
+#include "store/sqlite_store.h"
+
+namespace jz::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+struct County {
+    Plan plan;
+    OrgTree tree;
+    std::string toml;
+};
+
+const County& Chayu() {
+    static const County county = [] {
+        County c;
+        c.toml = Slurp(fs::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml");
+        c.plan = ParsePlan(c.toml, "chayu-2016.toml").value();
+        auto rows = ParseCsvText(Slurp(fs::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv")).value();
+        c.tree = OrgTree::FromRows(rows, c.plan.county_code, c.plan.county_name).value();
+        return c;
+    }();
+    return county;
+}
+
+class TempDir {
+public:
+    TempDir() {
+        static int counter = 0;
+        path_ = fs::temp_directory_path() /
+                ("jz-import-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        fs::remove_all(path_);
+        fs::create_directories(path_);
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    fs::path path_;
+};
+
+std::unique_ptr<Store> NewRegistry(const std::string& db) {
+    auto store = OpenSqliteStore(db, OpenMode::kCreate).value();
+    EXPECT_TRUE(store->Begin());
+    EXPECT_TRUE(store->SaveOrgUnits(Chayu().tree, {"test", "2026-01-01T00:00:00Z"}));
+    EXPECT_TRUE(store->SavePlan(Chayu().plan.id, Chayu().toml, {"test", "2026-01-01T00:00:00Z"}));
+    EXPECT_TRUE(store->Commit());
+    return store;
+}
+
+Result<ImportSummary> Import(Store& store, const std::string& path, const std::string& errors = {}) {
+    return ImportRegistry(store, Chayu().plan, Chayu().tree, {path, "", errors, {"test", "2026-01-02T00:00:00Z"}});
+}
+
+std::string Counts(const ImportSummary& s) {
+    std::ostringstream o;
+    o << "households: read=" << s.households.read << " inserted=" << s.households.inserted
+      << " updated=" << s.households.updated << " unchanged=" << s.households.unchanged
+      << " rejected=" << s.households.rejected << "\npersons: read=" << s.persons.read
+      << " accepted=" << s.persons.accepted << " rejected=" << s.persons.rejected;
+    return o.str();
+}
+
+std::vector<std::string> CaseNames() {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/import"))
+        if (entry.is_directory()) names.push_back(entry.path().filename().string());
+    std::ranges::sort(names);
+    return names;
+}
+
+class ImportCase : public testing::TestWithParam<std::string> {};
+
+TEST_P(ImportCase, MatchesExpectation) {
+    const fs::path dir = fs::path(JZ_SOURCE_DIR) / "tests/fixtures/import" / GetParam();
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    if (fs::exists(dir / "before.csv")) {
+        auto before = Import(*store, (dir / "before.csv").string(), tmp / "before-errors.csv");
+        ASSERT_TRUE(before) << before.error().ToString();
+        ASSERT_EQ(before->households.rejected, 0);
+    }
+    auto households_before = store->CountHouseholds().value();
+
+    std::string expected_counts, expected_fail, expected_encoding;
+    std::multiset<std::string> expected_errors, expected_warnings;
+    std::istringstream expect(Slurp(dir / "expect.txt"));
+    for (std::string line; std::getline(expect, line);) {
+        if (line.starts_with("households:") || line.starts_with("persons:"))
+            expected_counts += (expected_counts.empty() ? "" : "\n") + line;
+        else if (line.starts_with("error: "))
+            expected_errors.insert(line.substr(7));
+        else if (line.starts_with("warning: "))
+            expected_warnings.insert(line.substr(9));
+        else if (line.starts_with("fails: "))
+            expected_fail = line.substr(7);
+        else if (line.starts_with("encoding: "))
+            expected_encoding = line.substr(10);
+    }
+
+    auto result = Import(*store, (dir / "input.csv").string(), tmp / "errors.csv");
+    if (!expected_fail.empty()) {
+        ASSERT_FALSE(result);
+        EXPECT_EQ(result.error().code, expected_fail);
+        EXPECT_EQ(store->CountHouseholds().value(), households_before) << "a failed import must change nothing";
+        return;
+    }
+    ASSERT_TRUE(result) << result.error().ToString();
+    EXPECT_EQ(Counts(*result), expected_counts);
+    std::multiset<std::string> errors, warnings;
+    for (const RowIssue& e : result->errors) errors.insert(std::to_string(e.row) + " " + e.field + " " + e.code);
+    for (const RowIssue& w : result->warnings) warnings.insert(std::to_string(w.row) + " " + w.field + " " + w.code);
+    EXPECT_EQ(errors, expected_errors);
+    EXPECT_EQ(warnings, expected_warnings);
+    if (!expected_encoding.empty()) EXPECT_EQ(result->encoding, expected_encoding);
+    for (const RowIssue& e : result->errors) {
+        EXPECT_FALSE(e.reason_zh.empty());
+        EXPECT_FALSE(e.reason_en.empty());
+    }
+
+    // Nothing lost: every row of every rejected household is in the error file, with its reason.
+    if (result->households.rejected > 0) {
+        ASSERT_EQ(result->errors_file, tmp / "errors.csv");
+        auto rows = ParseCsvText(Slurp(result->errors_file)).value();
+        ASSERT_EQ(static_cast<int64_t>(rows.size()), result->persons.rejected + 1);
+        EXPECT_EQ(rows[0].back(), "错误原因");
+        for (size_t i = 1; i < rows.size(); ++i) EXPECT_FALSE(rows[i].back().empty());
+    } else {
+        EXPECT_TRUE(result->errors_file.empty());
+        EXPECT_FALSE(fs::exists(tmp / "errors.csv"));
+    }
+
+    // A second import of the same file changes nothing.
+    auto again = Import(*store, (dir / "input.csv").string(), tmp / "errors2.csv");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->households.inserted, 0);
+    EXPECT_EQ(again->households.updated, 0);
+    EXPECT_EQ(again->households.unchanged, result->households.inserted + result->households.updated +
+                                               result->households.unchanged);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, ImportCase, testing::ValuesIn(CaseNames()),
+                         [](const testing::TestParamInfo<std::string>& info) { return info.param; });
+
+TEST(Import, UpdateRemovesMissingMemberAndLogsBeforeAndAfter) {
+    const fs::path dir = fs::path(JZ_SOURCE_DIR) / "tests/fixtures/import/update_by_household_code";
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    ASSERT_TRUE(Import(*store, (dir / "before.csv").string()));
+    ASSERT_EQ(store->FindHousehold("A001").value()->household.members.size(), 4u);
+    ASSERT_TRUE(Import(*store, (dir / "input.csv").string()));
+    auto a = store->FindHousehold("A001").value();
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->household.members.size(), 3u);
+    EXPECT_EQ(a->household.net_income_per_head, 310050);
+    EXPECT_EQ(a->version, 2);
+    auto log = store->ChangeLog({.entity_key = "A001"}).value();
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].action, "insert");
+    EXPECT_EQ(log[1].action, "update");
+    EXPECT_NE(log[1].before_json.find("央金"), std::string::npos);
+    EXPECT_EQ(log[1].after_json.find("央金"), std::string::npos);
+    EXPECT_TRUE(log[1].import_id.has_value());
+}
+
+TEST(Import, FailedImportLeavesRegistryAsItWas) {
+    const fs::path dir = fs::path(JZ_SOURCE_DIR) / "tests/fixtures/import/reject_check_digit";
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    // The error file cannot be written (its directory does not exist): the import fails as a whole.
+    auto r = Import(*store, (dir / "input.csv").string(), tmp / "no/such/dir/errors.csv");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(store->CountHouseholds().value(), 0);
+    EXPECT_EQ(store->ChangeLog({.entity_key = "A001"}).value().size(), 0u);
+}
+
+TEST(Import, MissingFileIsAnError) {
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    auto r = Import(*store, tmp / "nope.csv");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "file.open");
+}
+
+// Writes the fixture's rows into an .xlsx, the ID column as text except where `numeric_id_row`.
+void WriteXlsx(const std::string& csv, const std::string& xlsx, int numeric_id_row) {
+    auto rows = ParseCsvText(Slurp(csv)).value();
+    lxw_workbook* wb = workbook_new(xlsx.c_str());
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "户");
+    for (size_t r = 0; r < rows.size(); ++r)
+        for (size_t c = 0; c < rows[r].size(); ++c) {
+            if (static_cast<int>(r) + 1 == numeric_id_row && rows[0][c] == "证件号码")
+                worksheet_write_number(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c),
+                                       std::stod(rows[r][c]), nullptr);
+            else if (rows[0][c] == "识别年度" && r > 0)
+                worksheet_write_number(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c),
+                                       std::stod(rows[r][c]), nullptr);
+            else
+                worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c), rows[r][c].c_str(),
+                                       nullptr);
+        }
+    ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+}
+
+TEST(Import, XlsxWithNumericYearCellsIsAccepted) {
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    WriteXlsx(std::string(JZ_SOURCE_DIR) + "/tests/fixtures/import/ok_basic/input.csv", tmp / "in.xlsx", -1);
+    auto r = Import(*store, tmp / "in.xlsx");
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(r->encoding, "xlsx");
+    EXPECT_EQ(r->households.inserted, 2);
+}
+
+TEST(Import, XlsxNumericIdCellIsAnErrorNeverRounded) {
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    WriteXlsx(std::string(JZ_SOURCE_DIR) + "/tests/fixtures/import/ok_basic/input.csv", tmp / "in.xlsx", 6);
+    auto r = Import(*store, tmp / "in.xlsx", tmp / "errors.xlsx");
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(r->households.inserted, 1);
+    EXPECT_EQ(r->households.rejected, 1);
+    ASSERT_FALSE(r->errors.empty());
+    EXPECT_EQ(r->errors[0].code, "id_number.numeric_cell");
+    EXPECT_EQ(r->errors[0].row, 6);
+    EXPECT_TRUE(fs::exists(tmp / "errors.xlsx"));
+}
+
+// export → import into an empty database → export gives the same bytes, for CSV and .xlsx.
+TEST(RoundTrip, ExportImportExportIsByteIdentical) {
+    TempDir tmp;
+    GeneratorOptions options;
+    options.seed = 7;
+    options.households = 300;
+    auto generator = Generator::Create(Chayu().plan, Chayu().tree, options).value();
+    {
+        auto writer = CreateCsvWriter(tmp / "generated.csv").value();
+        std::vector<std::string> line;
+        for (const ColumnInfo& c : Columns()) line.emplace_back(c.zh);
+        ASSERT_TRUE(writer->WriteRow(line));
+        Household h;
+        std::vector<LayoutRow> rows;
+        while (generator->Next(h)) {
+            rows.clear();
+            FormatHousehold(h, Chayu().plan, rows);
+            for (auto& r : rows) ASSERT_TRUE(writer->WriteRow(std::vector<std::string>(r.begin(), r.end())));
+        }
+        ASSERT_TRUE(writer->Close());
+    }
+    for (ExportFormat format : {ExportFormat::kCsv, ExportFormat::kXlsx}) {
+        const std::string ext = format == ExportFormat::kCsv ? ".csv" : ".xlsx";
+        auto first = NewRegistry(tmp / ("first" + ext + ".db"));
+        auto imported = Import(*first, tmp / "generated.csv");
+        ASSERT_TRUE(imported) << imported.error().ToString();
+        ASSERT_EQ(imported->households.rejected, 0) << imported->ToJson();
+        ASSERT_TRUE(ExportRegistry(*first, Chayu().plan, {tmp / ("one" + ext), format, ""}));
+        auto second = NewRegistry(tmp / ("second" + ext + ".db"));
+        auto reimported = Import(*second, tmp / ("one" + ext));
+        ASSERT_TRUE(reimported) << reimported.error().ToString();
+        ASSERT_EQ(reimported->households.inserted, 300);
+        ASSERT_TRUE(ExportRegistry(*second, Chayu().plan, {tmp / ("two" + ext), format, ""}));
+        EXPECT_EQ(Slurp(tmp / ("one" + ext)), Slurp(tmp / ("two" + ext))) << ext;
+    }
+}
+
+}  // namespace
+}  // namespace jz::io
