@@ -1,6 +1,7 @@
 #include "core/household.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/codes.h"
 
@@ -22,26 +23,28 @@ bool Household::HasMeasure(int number) const {
 
 std::optional<int64_t> ParseCenti(std::string_view t) {
     if (t.empty()) return std::nullopt;
-    bool negative = false;
-    if (t.front() == '-') {
-        negative = true;
-        t.remove_prefix(1);
-    }
-    int64_t whole = 0;
+    const bool negative = t.front() == '-';
+    if (negative) t.remove_prefix(1);
+    // The magnitude is built unsigned against the int64 limit of its sign, so every amount
+    // FormatCenti prints parses back, the most negative one (whose magnitude has no positive
+    // int64) included, and a longer number is refused instead of overflowing.
+    const uint64_t limit =
+        negative ? uint64_t{1} << 63 : static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    uint64_t whole = 0;
     size_t i = 0;
     bool any = false;
     for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i) {
-        if (whole > 100'000'000'000'000LL) return std::nullopt;
-        whole = whole * 10 + (t[i] - '0');
+        whole = whole * 10 + static_cast<uint64_t>(t[i] - '0');
+        if (whole > limit / 100) return std::nullopt;
         any = true;
     }
-    int64_t frac = 0;
+    uint64_t frac = 0;
     if (i < t.size() && t[i] == '.') {
         ++i;
         int digits = 0;
         for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, ++digits) {
             if (digits < 2) {
-                frac = frac * 10 + (t[i] - '0');
+                frac = frac * 10 + static_cast<uint64_t>(t[i] - '0');
             } else if (t[i] != '0') {
                 return std::nullopt;  // more precision than a fen
             }
@@ -50,18 +53,22 @@ std::optional<int64_t> ParseCenti(std::string_view t) {
         if (digits == 1) frac *= 10;
     }
     if (!any || i != t.size()) return std::nullopt;
-    const int64_t v = whole * 100 + frac;
-    return negative ? -v : v;
+    const uint64_t magnitude = whole * 100 + frac;
+    if (magnitude > limit) return std::nullopt;
+    // Unsigned negation wraps, and the conversion is modular (C++20): 2^63 becomes INT64_MIN.
+    return static_cast<int64_t>(negative ? 0 - magnitude : magnitude);
 }
 
 std::string FormatCenti(int64_t v) {
     std::string out;
+    // Negating INT64_MIN as a signed value overflows; its magnitude fits in uint64_t.
+    uint64_t magnitude = static_cast<uint64_t>(v);
     if (v < 0) {
         out += '-';
-        v = -v;
+        magnitude = 0 - magnitude;
     }
-    out += std::to_string(v / 100);
-    const int64_t frac = v % 100;
+    out += std::to_string(magnitude / 100);
+    const uint64_t frac = magnitude % 100;
     if (frac != 0) {
         out += '.';
         out += static_cast<char>('0' + frac / 10);

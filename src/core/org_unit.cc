@@ -117,7 +117,10 @@ Result<OrgTree> OrgTree::FromRows(const std::vector<std::vector<std::string>>& r
         if (!parent)
             return Fail("divisions.parent", where, "上级代码 " + u.parent_code + " 不存在",
                         "parent code " + u.parent_code + " is not known (parents must come first)");
-        if (!u.code.starts_with(u.parent_code) || parent->level >= u.level)
+        // The parent must be the level just above (a village's parent is a township, never the
+        // county): a 12-digit village code extends its 9-digit township code, not the county's.
+        if (!u.code.starts_with(u.parent_code) ||
+            static_cast<int>(parent->level) + 1 != static_cast<int>(u.level))
             return Fail("divisions.parent", where, "代码 " + u.code + " 不属于上级 " + u.parent_code,
                         "code " + u.code + " does not lie under its parent " + u.parent_code);
         if (tree.Find(u.code))

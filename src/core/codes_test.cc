@@ -1,0 +1,112 @@
+#include "core/codes.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace jz {
+namespace {
+
+TEST(CodesTest, EveryTableParsesEachCodeAndEachName) {
+    ASSERT_EQ(codes::All().size(), 14u);
+    std::set<std::string_view> ids;
+    for (const CodeTable* table : codes::All()) {
+        SCOPED_TRACE(std::string(table->id));
+        EXPECT_TRUE(ids.insert(table->id).second) << "table id repeated";
+        EXPECT_FALSE(table->label_zh.empty());
+        ASSERT_FALSE(table->entries.empty());
+        std::set<int> codes_seen;
+        std::set<std::string_view> names_seen;
+        for (const CodeEntry& e : table->entries) {
+            SCOPED_TRACE(std::string(e.name));
+            EXPECT_TRUE(codes_seen.insert(e.code).second) << "code repeated";
+            EXPECT_TRUE(names_seen.insert(e.name).second) << "name repeated";
+            EXPECT_EQ(table->Parse(std::to_string(e.code)), e.code);
+            if (e.code < 10) {
+                EXPECT_EQ(table->Parse("0" + std::to_string(e.code)), e.code);  // "01"
+            }
+            EXPECT_EQ(table->Parse(e.name), e.code);
+            for (std::string_view alias : e.aliases) EXPECT_EQ(table->Parse(alias), e.code) << alias;
+            // NameOf round trip.
+            EXPECT_EQ(table->NameOf(e.code), e.name);
+            EXPECT_TRUE(table->Contains(e.code));
+            EXPECT_EQ(table->Parse(table->NameOf(e.code)), e.code);
+        }
+    }
+}
+
+TEST(CodesTest, TableSizes) {
+    EXPECT_EQ(codes::Relation().entries.size(), 21u);
+    EXPECT_EQ(codes::Ethnicity().entries.size(), 56u);
+    EXPECT_EQ(codes::Education().entries.size(), 6u);
+    EXPECT_EQ(codes::Schooling().entries.size(), 16u);
+    EXPECT_EQ(codes::Health().entries.size(), 4u);
+    EXPECT_EQ(codes::Labour().entries.size(), 4u);
+    EXPECT_EQ(codes::MigrantWork().entries.size(), 5u);
+    EXPECT_EQ(codes::Attribute().entries.size(), 3u);
+    EXPECT_EQ(codes::Cause().entries.size(), 12u);
+    EXPECT_EQ(codes::Status().entries.size(), 4u);
+    EXPECT_EQ(codes::MemberChange().entries.size(), 8u);
+}
+
+TEST(CodesTest, Aliases) {
+    EXPECT_EQ(codes::Relation().Parse("户主"), codes::kRelationHead);
+    EXPECT_EQ(codes::Relation().Parse("本人"), codes::kRelationHead);
+    EXPECT_EQ(codes::Relation().Parse("本人或户主"), codes::kRelationHead);
+    EXPECT_EQ(codes::Relation().Parse("之外祖母"), 20);
+    EXPECT_EQ(codes::Relation().Parse("其他"), 99);
+
+    EXPECT_EQ(codes::Status().Parse("已脱贫"), codes::kStatusExited);
+    EXPECT_EQ(codes::Status().Parse("已脱贫(享受政策)"), codes::kStatusExited);
+    EXPECT_EQ(codes::Status().Parse("已脱贫（享受政策）"), codes::kStatusExited);  // full-width
+    EXPECT_EQ(codes::Status().Parse("已脱贫（不再享受政策）"), codes::kStatusExitedNoPolicy);
+    EXPECT_EQ(codes::Status().Parse("返贫"), codes::kStatusFallback);
+    EXPECT_EQ(codes::Status().Parse("0"), codes::kStatusNotExited);
+    EXPECT_EQ(codes::Status().Parse("2"), std::nullopt);  // no code 2 in the table
+
+    EXPECT_EQ(codes::Attribute().Parse("特困供养"), codes::kAttributeWubao);
+    EXPECT_EQ(codes::Attribute().Parse("特困供养贫困户"), codes::kAttributeWubao);
+    EXPECT_EQ(codes::Attribute().Parse("五保贫困户"), codes::kAttributeWubao);
+    EXPECT_EQ(codes::Attribute().Parse("低保贫困户"), codes::kAttributeDibao);
+    EXPECT_EQ(codes::Attribute().NameOf(codes::kAttributeWubao), "五保贫困户");
+
+    EXPECT_EQ(codes::MigrantWork().Parse("乡（镇）内务工"), 1);
+    EXPECT_EQ(codes::Cause().Parse("其他"), 99);
+    EXPECT_EQ(codes::Cause().Parse("其它"), 99);
+}
+
+TEST(CodesTest, EthnicityShortFormsAndGbCodes) {
+    const CodeTable& t = codes::Ethnicity();
+    // GB 3304-91 numbers the 56 groups 01 汉族 … 04 藏族 … 54 门巴族, 55 珞巴族, 56 基诺族.
+    EXPECT_EQ(t.Parse("藏"), t.Parse("藏族"));
+    EXPECT_EQ(t.Parse("藏族"), 4);
+    EXPECT_EQ(t.Parse("汉"), 1);
+    EXPECT_EQ(t.Parse("01"), 1);
+    EXPECT_EQ(t.Parse("门巴"), 54);
+    EXPECT_EQ(t.Parse("珞巴族"), 55);
+    EXPECT_EQ(t.NameOf(4), "藏族");
+    EXPECT_EQ(t.Parse("族"), std::nullopt);
+}
+
+TEST(CodesTest, UnknownsAreNone) {
+    for (const CodeTable* table : codes::All()) {
+        SCOPED_TRACE(std::string(table->id));
+        EXPECT_EQ(table->Parse(""), std::nullopt);
+        EXPECT_EQ(table->Parse("不存在"), std::nullopt);
+        EXPECT_EQ(table->Parse("12345"), std::nullopt);
+        EXPECT_EQ(table->Parse("-1"), std::nullopt);
+        EXPECT_EQ(table->Parse("98"), std::nullopt);
+        EXPECT_EQ(table->NameOf(98), "");
+        EXPECT_FALSE(table->Contains(98));
+    }
+    EXPECT_EQ(codes::Relation().Parse("户 主"), std::nullopt);
+    EXPECT_EQ(codes::Sex().Parse("3"), std::nullopt);
+    EXPECT_EQ(codes::YesNo().Parse("是"), 1);
+    EXPECT_EQ(codes::YesNo().Parse("否"), 0);
+    EXPECT_EQ(codes::Sex().Parse("男"), codes::kSexMale);
+    EXPECT_EQ(codes::Sex().Parse("女性"), codes::kSexFemale);
+}
+
+}  // namespace
+}  // namespace jz
