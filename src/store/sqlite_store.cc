@@ -281,7 +281,7 @@ public:
         BindHousehold(*st, h, change.at);
         int rc = sqlite3_step(*st);
         sqlite3_reset(*st);
-        if (rc == SQLITE_CONSTRAINT)
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
             return Fail("store.duplicate", "household_code", "户编号" + h.household_code + "已存在",
                         "household_code " + h.household_code + " already exists");
         if (rc != SQLITE_DONE) return std::unexpected(LastError("InsertHousehold"));
@@ -420,6 +420,9 @@ private:
         if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
             return Error{"store.locked", "db", "数据库被其他程序锁定,请稍后再试",
                          "the database is locked by another process; try again later"};
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return Error{"store.foreign_key", "division_code", "引用的行政区划代码不存在: " + msg,
+                         "a referenced division code does not exist: " + msg};
         if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
             return Error{"store.corrupt", "db", "数据库文件已损坏或不是数据库: " + msg,
                          "the database file is damaged or not a database: " + msg};
