@@ -160,6 +160,12 @@ std::optional<int> CodeTable::Parse(std::string_view text) const {
         if (Contains(code)) return code;
         return std::nullopt;
     }
+    // Fast path: the exact spelling, no allocation.
+    for (const CodeEntry& e : entries) {
+        if (e.name == text) return e.code;
+        for (std::string_view a : e.aliases)
+            if (a == text) return e.code;
+    }
     const std::string folded = Fold(text);
     for (const CodeEntry& e : entries) {
         if (Fold(e.name) == folded) return e.code;

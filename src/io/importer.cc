@@ -68,30 +68,42 @@ bool IsBlank(const std::vector<Cell>& cells) {
     return std::ranges::all_of(cells, [](const Cell& c) { return TrimCell(c.text).empty(); });
 }
 
-// One row as read: the layout's cells plus every original cell for the error file.
-struct SourceRow {
-    RawRow raw;
-    std::vector<std::string> original;
-};
+// The rows of one household as read: the layout's cells, and every original cell for the error
+// file. Kept in parallel vectors that are reused from household to household, so steady-state
+// reading allocates nothing.
+struct RowGroup {
+    std::vector<RawRow> raw;
+    std::vector<std::vector<std::string>> original;
+    size_t size = 0;
 
-void ToSourceRow(const std::vector<Cell>& cells, const HeaderMap& map, int64_t row_number, SourceRow& out) {
-    out.raw.row_number = row_number;
-    out.raw.numeric_mask = 0;
-    for (auto& c : out.raw.cells) c.clear();
-    out.original.resize(std::max(cells.size(), map.header.size()));
-    for (size_t i = 0; i < out.original.size(); ++i) {
-        if (i < cells.size())
-            out.original[i].assign(cells[i].text);
-        else
-            out.original[i].clear();
+    void clear() { size = 0; }
+    void Add(const std::vector<Cell>& cells, const HeaderMap& map, int64_t row_number) {
+        if (raw.size() <= size) {
+            raw.emplace_back();
+            original.emplace_back();
+        }
+        RawRow& r = raw[size];
+        std::vector<std::string>& o = original[size];
+        ++size;
+        r.row_number = row_number;
+        r.numeric_mask = 0;
+        for (auto& c : r.cells) c.clear();
+        o.resize(std::max(cells.size(), map.header.size()));
+        for (size_t i = 0; i < o.size(); ++i) {
+            if (i < cells.size())
+                o[i].assign(cells[i].text);
+            else
+                o[i].clear();
+        }
+        for (size_t i = 0; i < cells.size() && i < map.column_of_cell.size(); ++i) {
+            const int c = map.column_of_cell[i];
+            if (c < 0) continue;
+            r.cells[static_cast<size_t>(c)].assign(cells[i].text);
+            if (cells[i].numeric) r.numeric_mask |= uint64_t{1} << c;
+        }
     }
-    for (size_t i = 0; i < cells.size() && i < map.column_of_cell.size(); ++i) {
-        const int c = map.column_of_cell[i];
-        if (c < 0) continue;
-        out.raw.cells[static_cast<size_t>(c)].assign(cells[i].text);
-        if (cells[i].numeric) out.raw.numeric_mask |= uint64_t{1} << c;
-    }
-}
+    std::span<const RawRow> rows() const { return {raw.data(), size}; }
+};
 
 std::string CodeOf(const std::vector<Cell>& cells, int code_cell) {
     if (code_cell < 0 || code_cell >= static_cast<int>(cells.size())) return {};
@@ -191,14 +203,13 @@ public:
         auto second = OpenTable(options_.path, options_.sheet);
         if (!second) return std::unexpected(second.error());
         if (auto r = ReadHeader(**second, cells); !r) return std::unexpected(r.error());
-        std::vector<SourceRow> group;
-        size_t group_size = 0;
+        RowGroup group;
         std::string group_code;
-        std::map<uint32_t, std::vector<SourceRow>> split_rows;
+        std::map<uint32_t, RowGroup> split_rows;
         auto flush = [&]() -> Result<void> {
-            if (group_size == 0) return {};
-            auto r = ProcessHousehold(std::span<SourceRow>(group.data(), group_size));
-            group_size = 0;
+            if (group.size == 0) return {};
+            auto r = ProcessHousehold(group);
+            group.clear();
             return r;
         };
         for (;;) {
@@ -213,14 +224,13 @@ public:
             const uint32_t hi = found->second;
             if (index_.split[hi]) {
                 // Rows of a household scattered through the file wait until the end.
-                ToSourceRow(cells, header_, (*second)->row_number(), split_rows[hi].emplace_back());
+                split_rows[hi].Add(cells, header_, (*second)->row_number());
                 continue;
             }
-            if (group_size > 0 && code != group_code)
+            if (group.size > 0 && code != group_code)
                 if (auto r = flush(); !r) return std::unexpected(r.error());
             group_code = std::move(code);
-            if (group.size() <= group_size) group.emplace_back();
-            ToSourceRow(cells, header_, (*second)->row_number(), group[group_size++]);
+            group.Add(cells, header_, (*second)->row_number());
         }
         if (auto r = flush(); !r) return std::unexpected(r.error());
         for (auto& [hi, rows] : split_rows)
@@ -252,18 +262,17 @@ private:
         return -1;
     }
 
-    Result<void> ProcessHousehold(std::span<SourceRow> rows) {
+    Result<void> ProcessHousehold(const RowGroup& group) {
+        const std::span<const RawRow> rows = group.rows();
         ++summary_.households.read;
         summary_.persons.read += static_cast<int64_t>(rows.size());
-        raw_.clear();
-        for (const SourceRow& r : rows) raw_.push_back(r.raw);
-        Assembly a = AssembleHousehold(raw_, context_);
+        Assembly a = AssembleHousehold(rows, context_);
         if (a.household) CheckSharedIds(*a.household, rows, a.errors);
         if (a.household && a.errors.empty() && !registry_was_empty_)
             if (auto r = CheckRegistryIds(*a.household, rows, a.errors); !r) return r;
         for (RowIssue& w : a.warnings) summary_.warnings.push_back(std::move(w));
         if (!a.errors.empty()) {
-            Reject(rows, a.errors);
+            Reject(group, a.errors);
             return {};
         }
         const Household& h = *a.household;
@@ -288,10 +297,10 @@ private:
     }
 
     // An ID number in two households of the file rejects every household involved.
-    void CheckSharedIds(const Household& h, std::span<SourceRow> rows, std::vector<RowIssue>& errors) {
+    void CheckSharedIds(const Household& h, std::span<const RawRow> rows, std::vector<RowIssue>& errors) {
         if (index_.shared_ids.empty()) return;
         for (size_t i = 0; i < rows.size(); ++i) {
-            auto id = ParseIdNumber(rows[i].raw.cells[static_cast<size_t>(Column::kIdNumber)]);
+            auto id = ParseIdNumber(rows[i].cells[static_cast<size_t>(Column::kIdNumber)]);
             if (!id) continue;
             auto it = index_.shared_ids.find(PackIdNumber(id->value));
             if (it == index_.shared_ids.end()) continue;
@@ -301,7 +310,7 @@ private:
                 if (!others.empty()) others += ", ";
                 others += index_.codes[hi];
             }
-            errors.push_back({rows[i].raw.row_number, h.household_code, "id_number", "id_number.in_other_household_of_file",
+            errors.push_back({rows[i].row_number, h.household_code, "id_number", "id_number.in_other_household_of_file",
                               "证件号码" + id->value + "在本文件的其他户中也出现(" + others + "),无法判断哪户正确",
                               "ID number " + id->value + " also appears in another household of this file (" + others +
                                   "); the file cannot say which is right"});
@@ -309,15 +318,15 @@ private:
     }
 
     // 一人多户: a member already registered in another household.
-    Result<void> CheckRegistryIds(const Household& h, std::span<SourceRow> rows, std::vector<RowIssue>& errors) {
+    Result<void> CheckRegistryIds(const Household& h, std::span<const RawRow> rows, std::vector<RowIssue>& errors) {
         for (const Person& p : h.members) {
             auto other = store_.FindHouseholdOfIdNumber(p.id_number);
             if (!other) return std::unexpected(other.error());
             if (!*other || **other == h.household_code) continue;
-            int64_t row = rows.front().raw.row_number;
-            for (const SourceRow& r : rows) {
-                auto id = ParseIdNumber(r.raw.cells[static_cast<size_t>(Column::kIdNumber)]);
-                if (id && id->value == p.id_number) row = r.raw.row_number;
+            int64_t row = rows.front().row_number;
+            for (const RawRow& r : rows) {
+                auto id = ParseIdNumber(r.cells[static_cast<size_t>(Column::kIdNumber)]);
+                if (id && id->value == p.id_number) row = r.row_number;
             }
             errors.push_back({row, h.household_code, "id_number", "id_number.in_other_household",
                               "证件号码" + p.id_number + "已登记在户" + **other + "中(一人多户)",
@@ -327,14 +336,15 @@ private:
         return {};
     }
 
-    void Reject(std::span<SourceRow> rows, std::vector<RowIssue>& errors) {
+    void Reject(const RowGroup& group, std::vector<RowIssue>& errors) {
         ++summary_.households.rejected;
-        summary_.persons.rejected += static_cast<int64_t>(rows.size());
+        summary_.persons.rejected += static_cast<int64_t>(group.size);
         std::ranges::stable_sort(errors, {}, &RowIssue::row);
-        for (const SourceRow& r : rows) {
+        for (size_t i = 0; i < group.size; ++i) {
+            const RawRow& r = group.raw[i];
             std::string fields, reasons;
             for (const RowIssue& e : errors) {
-                if (e.row != r.raw.row_number) continue;
+                if (e.row != r.row_number) continue;
                 if (!fields.empty()) {
                     fields += ";";
                     reasons += "; ";
@@ -346,9 +356,9 @@ private:
                 fields = "household";
                 reasons = "同户其他行有错误,整户未导入 / another row of this household has an error; the whole household was not imported";
             }
-            std::vector<std::string> line = r.original;
+            std::vector<std::string> line = group.original[i];
             line.resize(header_.header.size());
-            line.push_back(std::to_string(r.raw.row_number));
+            line.push_back(std::to_string(r.row_number));
             line.push_back(std::move(fields));
             line.push_back(std::move(reasons));
             rejected_rows_.push_back(std::move(line));
@@ -380,7 +390,6 @@ private:
     HeaderMap header_;
     FileIndex index_;
     bool registry_was_empty_ = false;
-    std::vector<RawRow> raw_;
     std::vector<std::vector<std::string>> rejected_rows_;
     ImportSummary summary_;
 };
