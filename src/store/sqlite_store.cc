@@ -35,9 +35,14 @@ constexpr const char* kHouseholdColumns =
     " h.other_causes, h.identified_year, h.planned_exit_year, h.status, h.exit_year, h.net_income_per_head,"
     " h.main_measure, h.aux_measures, h.pairing_cadre, h.phone, h.dangerous_housing, h.safe_water,"
     " h.household_electricity, h.housing_area";
+#define JZ_PERSON_COLUMNS                                                                                   \
+    "p.name, p.id_number, p.relation, p.sex, p.birth_date, p.ethnicity, p.education, p.schooling, p.health," \
+    " p.labour, p.migrant_work, p.months_worked"
+constexpr const char* kPersonColumns = JZ_PERSON_COLUMNS;
+constexpr int kPersonOffset = 21;  // person columns follow the 21 household columns in a join
 constexpr const char* kSelectPersons =
-    "SELECT name, id_number, relation, sex, birth_date, ethnicity, education, schooling, health, labour,"
-    " migrant_work, months_worked FROM person WHERE household_id=?1 ORDER BY ordinal";
+    "SELECT " JZ_PERSON_COLUMNS " FROM person p WHERE p.household_id=?1 ORDER BY p.ordinal";
+#undef JZ_PERSON_COLUMNS
 constexpr const char* kFindIdNumber =
     "SELECT h.household_code FROM person p JOIN household h ON h.id = p.household_id WHERE p.id_number=?1 LIMIT 1";
 constexpr const char* kInsertChange =
@@ -321,11 +326,14 @@ public:
 
     Result<void> ScanHouseholds(const HouseholdFilter& filter,
                                 const std::function<bool(const Household&)>& visit) override {
-        // A private statement: visit() may call back into the store.
+        // One join in household order, members in their order: a nested-loop scan over the
+        // division index and the (household_id, ordinal) key, no query per household. A private
+        // statement, because visit() may call back into the store.
         sqlite3_stmt* raw = nullptr;
-        const std::string sql = std::string("SELECT ") + kHouseholdColumns +
-                                " FROM household h WHERE h.division_code >= ?1 AND h.division_code < ?2"
-                                " ORDER BY h.division_code, h.household_code";
+        static const std::string sql = std::string("SELECT ") + kHouseholdColumns + ", " + kPersonColumns +
+                                       " FROM household h JOIN person p ON p.household_id = h.id"
+                                       " WHERE h.division_code >= ?1 AND h.division_code < ?2"
+                                       " ORDER BY h.division_code, h.household_code, p.ordinal";
         if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
             return std::unexpected(LastError("ScanHouseholds"));
         Stmt st(raw);
@@ -335,12 +343,18 @@ public:
         BindText(raw, 2, hi);
         int rc;
         HouseholdRecord rec;
+        bool open = false;
         while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-            ReadHousehold(raw, rec);
-            if (auto r = ReadMembers(rec.id, rec.household); !r) return r;
-            if (!visit(rec.household)) return {};
+            const int64_t id = sqlite3_column_int64(raw, 0);
+            if (!open || id != rec.id) {
+                if (open && !visit(rec.household)) return {};
+                ReadHousehold(raw, rec);
+                open = true;
+            }
+            ReadPerson(raw, kPersonOffset, rec.household.members.emplace_back());
         }
         if (rc != SQLITE_DONE) return std::unexpected(LastError("ScanHouseholds"));
+        if (open) visit(rec.household);
         return {};
     }
 
@@ -550,27 +564,28 @@ private:
         h.members.clear();
     }
 
+    static void ReadPerson(sqlite3_stmt* st, int o, Person& p) {
+        p.name = Text(st, o + 0);
+        p.id_number = Text(st, o + 1);
+        p.relation = sqlite3_column_int(st, o + 2);
+        p.sex = sqlite3_column_int(st, o + 3);
+        p.birth_date = Date::Parse(Text(st, o + 4)).value_or(Date{});
+        p.ethnicity = ColOpt<int>(st, o + 5);
+        p.education = ColOpt<int>(st, o + 6);
+        p.schooling = ColOpt<int>(st, o + 7);
+        p.health = ColOpt<int>(st, o + 8);
+        p.labour = ColOpt<int>(st, o + 9);
+        p.migrant_work = ColOpt<int>(st, o + 10);
+        p.months_worked = ColOpt<int>(st, o + 11);
+    }
+
     Result<void> ReadMembers(int64_t household_id, Household& h) {
         auto st = Prepare(kSelectPersons);
         if (!st) return std::unexpected(st.error());
         sqlite3_bind_int64(*st, 1, household_id);
         int rc;
         h.members.clear();
-        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
-            Person& p = h.members.emplace_back();
-            p.name = Text(*st, 0);
-            p.id_number = Text(*st, 1);
-            p.relation = sqlite3_column_int(*st, 2);
-            p.sex = sqlite3_column_int(*st, 3);
-            p.birth_date = Date::Parse(Text(*st, 4)).value_or(Date{});
-            p.ethnicity = ColOpt<int>(*st, 5);
-            p.education = ColOpt<int>(*st, 6);
-            p.schooling = ColOpt<int>(*st, 7);
-            p.health = ColOpt<int>(*st, 8);
-            p.labour = ColOpt<int>(*st, 9);
-            p.migrant_work = ColOpt<int>(*st, 10);
-            p.months_worked = ColOpt<int>(*st, 11);
-        }
+        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) ReadPerson(*st, 0, h.members.emplace_back());
         sqlite3_reset(*st);
         if (rc != SQLITE_DONE) return std::unexpected(LastError("ReadMembers"));
         return {};
