@@ -414,7 +414,7 @@ void ReadMeasures(Reader& r, const toml::table& root, Plan& plan) {
         const std::string path = Index("measures", i);
         r.CheckKeys(t,
                     {"number", "name", "name_en", "battle", "target_households", "target_persons", "stages",
-                     "other_targets"},
+                     "other_targets", "beneficiaries"},
                     path);
         PlanMeasure m;
         const std::optional<int> number = r.Int(t, "number", path, true);
@@ -439,6 +439,17 @@ void ReadMeasures(Reader& r, const toml::table& root, Plan& plan) {
             r.Fail(LineAt(t, "battle"), "plan.unknown_battle", Join(path, "battle"),
                    "未定义的攻坚战: " + m.battle, "no battle with id " + m.battle + " is defined");
             return;
+        }
+        if (const std::string b = r.String(t, "beneficiaries", path, false); r.ok() && !b.empty()) {
+            auto parsed = ParseBeneficiaries(b);
+            if (!parsed) {
+                r.Fail(LineAt(t, "beneficiaries"), "plan.beneficiaries", Join(path, "beneficiaries"),
+                       "未知的受益人口口径: " + b,
+                       "unknown beneficiaries: " + b +
+                           " (household, students, ill, migrant_workers or able_adults)");
+                return;
+            }
+            m.beneficiaries = *parsed;
         }
         m.target_households = r.Count(t, "target_households", path, false);
         m.target_persons = r.Count(t, "target_persons", path, false);
@@ -616,6 +627,28 @@ Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source) {
     if (r.ok()) ReadPairingQuotas(r, root, plan);
     if (!r.ok()) return std::unexpected(r.error());
     return plan;
+}
+
+namespace {
+constexpr std::pair<Beneficiaries, std::string_view> kBeneficiaries[] = {
+    {Beneficiaries::kHousehold, "household"},
+    {Beneficiaries::kStudents, "students"},
+    {Beneficiaries::kIll, "ill"},
+    {Beneficiaries::kMigrantWorkers, "migrant_workers"},
+    {Beneficiaries::kAbleAdults, "able_adults"},
+};
+}  // namespace
+
+std::optional<Beneficiaries> ParseBeneficiaries(std::string_view name) {
+    for (auto& [b, n] : kBeneficiaries)
+        if (n == name) return b;
+    return std::nullopt;
+}
+
+std::string_view BeneficiariesName(Beneficiaries b) {
+    for (auto& [v, n] : kBeneficiaries)
+        if (v == b) return n;
+    return {};
 }
 
 }  // namespace jz

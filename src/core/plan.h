@@ -34,6 +34,18 @@ struct PlanMeasureStage {
     int persons = 0;
 };
 
+// Who a measure's person target counts (plan key `beneficiaries`): every member of the households
+// that have it, or only the members it reaches.
+enum class Beneficiaries {
+    kHousehold,       // "household": every member (industry, relocation, credit, social security)
+    kStudents,        // "students": members in school (education)
+    kIll,             // "ill": members with a chronic or serious illness or a disability (medical)
+    kMigrantWorkers,  // "migrant_workers": members with migrant work recorded (employment transfer)
+    kAbleAdults,      // "able_adults": members aged 16-60 able to work (ecological posts)
+};
+std::optional<Beneficiaries> ParseBeneficiaries(std::string_view name);
+std::string_view BeneficiariesName(Beneficiaries b);
+
 struct PlanMeasure {
     int number = 0;    // 1..10
     std::string name;  // as the plan's heading writes it (微型基建扶贫)
@@ -44,6 +56,7 @@ struct PlanMeasure {
     std::vector<PlanMeasureStage> stages;                    // education broken down by stage
     std::vector<std::pair<std::string, int>> other_targets;  // e.g. ecological rangers 373
     std::map<std::string, std::string> other_target_names;   // other_targets id → 生态保护员
+    Beneficiaries beneficiaries = Beneficiaries::kHousehold;
 };
 
 struct PlanCondition {

@@ -2,7 +2,33 @@
 
 #include <algorithm>
 
+#include "core/codes.h"
+
 namespace jz {
+
+int CountBeneficiaries(const PlanMeasure& measure, const Household& h, const Date& as_of) {
+    auto count = [&](auto pred) { return static_cast<int>(std::ranges::count_if(h.members, pred)); };
+    switch (measure.beneficiaries) {
+        case Beneficiaries::kHousehold:
+            return static_cast<int>(h.members.size());
+        case Beneficiaries::kStudents:
+            return count([](const Person& p) { return p.schooling && *p.schooling != codes::kSchoolingNone; });
+        case Beneficiaries::kIll:
+            return count([](const Person& p) {
+                return p.health == codes::kHealthChronic || p.health == codes::kHealthSerious ||
+                       p.health == codes::kHealthDisabled;
+            });
+        case Beneficiaries::kMigrantWorkers:
+            return count([](const Person& p) { return p.migrant_work.has_value(); });
+        case Beneficiaries::kAbleAdults:
+            return count([&](const Person& p) {
+                const int age = p.birth_date.AgeOn(as_of);
+                return age >= 16 && age <= 60 &&
+                       (p.labour == codes::kLabourOrdinary || p.labour == codes::kLabourSkilled);
+            });
+    }
+    return 0;
+}
 
 ProgressBuilder::ProgressBuilder(const Plan& plan, const OrgTree& tree, const Date& as_of) : plan_(plan) {
     report_.as_of = as_of;
@@ -65,7 +91,8 @@ void ProgressBuilder::Add(const Household& h) {
         auto m = measure_index_.find(number);
         if (m == measure_index_.end()) return;
         report_.measures[m->second].households += 1;
-        report_.measures[m->second].persons += persons;
+        const PlanMeasure* pm = plan_.FindMeasure(number);
+        report_.measures[m->second].persons += pm ? CountBeneficiaries(*pm, h, report_.as_of) : persons;
     };
     if (h.main_measure) count_measure(*h.main_measure);
     for (int m : h.aux_measures)

@@ -35,7 +35,7 @@ struct ProgressMeasure {
     std::optional<int> target_households;
     std::optional<int> target_persons;
     int64_t households = 0;  // households with the measure, main or auxiliary
-    int64_t persons = 0;     // members of those households
+    int64_t persons = 0;     // beneficiaries in those households (CountBeneficiaries)
 };
 
 struct ProgressReport {
@@ -49,6 +49,9 @@ struct ProgressReport {
     std::vector<ProgressTownship> townships;
     std::vector<ProgressMeasure> measures;
 };
+
+// How many members of `household` a measure reaches (PlanMeasure::beneficiaries); ages on `as_of`.
+int CountBeneficiaries(const PlanMeasure& measure, const Household& household, const Date& as_of);
 
 // Accumulates households one at a time (a scan never holds the registry in memory).
 class ProgressBuilder {
