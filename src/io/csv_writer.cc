@@ -1,0 +1,148 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+
+#include "io/table.h"
+
+namespace jz::io {
+namespace {
+
+constexpr size_t kFlushSize = size_t{1} << 20;
+
+constexpr std::array<bool, 256> MakeQuoteTriggers() {
+    std::array<bool, 256> table{};
+    table[static_cast<unsigned char>(',')] = true;
+    table[static_cast<unsigned char>('"')] = true;
+    table[static_cast<unsigned char>('\r')] = true;
+    table[static_cast<unsigned char>('\n')] = true;
+    return table;
+}
+constexpr std::array<bool, 256> kQuoteTrigger = MakeQuoteTriggers();
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+// Surrounding blanks are quoted because many readers (and our own import) trim unquoted cells.
+bool NeedsQuotes(std::string_view cell) {
+    if (cell.empty()) return false;
+    if (IsBlank(cell.front()) || IsBlank(cell.back())) return true;
+    for (const char c : cell) {
+        if (kQuoteTrigger[static_cast<unsigned char>(c)]) return true;
+    }
+    return false;
+}
+
+Error WriteError(const std::string& path, int err) {
+    const std::string reason = std::strerror(err);
+    return Error{"file.write", path, "写入文件失败（" + reason + "）",
+                 "writing the file failed (" + reason + ")"};
+}
+
+class CsvWriter : public TableWriter {
+  public:
+    CsvWriter(std::string path, int fd) : path_(std::move(path)), tmp_path_(path_ + ".tmp"), fd_(fd) {
+        buffer_.reserve(kFlushSize + 64 * 1024);
+        buffer_.append("\xEF\xBB\xBF");
+    }
+    ~CsvWriter() override {
+        if (fd_ >= 0) {
+            ::close(fd_);
+            std::remove(tmp_path_.c_str());
+        }
+    }
+    CsvWriter(const CsvWriter&) = delete;
+    CsvWriter& operator=(const CsvWriter&) = delete;
+
+    Result<void> WriteRow(const std::vector<std::string>& cells) override {
+        if (error_) return std::unexpected(*error_);
+        if (fd_ < 0) return ClosedError();
+        for (size_t i = 0; i < cells.size(); ++i) {
+            if (i > 0) buffer_.push_back(',');
+            const std::string& cell = cells[i];
+            if (!NeedsQuotes(cell)) {
+                buffer_.append(cell);
+                continue;
+            }
+            buffer_.push_back('"');
+            size_t from = 0;
+            for (size_t quote = cell.find('"'); quote != std::string::npos; quote = cell.find('"', from)) {
+                buffer_.append(cell, from, quote + 1 - from);
+                buffer_.push_back('"');
+                from = quote + 1;
+            }
+            buffer_.append(cell, from);
+            buffer_.push_back('"');
+        }
+        buffer_.append("\r\n");
+        if (buffer_.size() >= kFlushSize) return Flush();
+        return {};
+    }
+
+    Result<void> Close() override {
+        if (error_) return std::unexpected(*error_);
+        if (closed_) return {};
+        if (auto flushed = Flush(); !flushed) return flushed;
+        // Durable before it takes the final name, so a crash never leaves a short file there.
+        const bool ok = ::fsync(fd_) == 0;
+        const int err = errno;
+        const bool closed = ::close(fd_) == 0;
+        fd_ = -1;
+        if (!ok || !closed || std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+            const int why = !ok ? err : errno;
+            std::remove(tmp_path_.c_str());
+            error_ = WriteError(path_, why);
+            return std::unexpected(*error_);
+        }
+        closed_ = true;
+        return {};
+    }
+
+  private:
+    Result<void> Flush() {
+        size_t done = 0;
+        while (done < buffer_.size()) {
+            const ssize_t wrote = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+            if (wrote < 0) {
+                if (errno == EINTR) continue;
+                error_ = WriteError(path_, errno);
+                ::close(fd_);
+                fd_ = -1;
+                std::remove(tmp_path_.c_str());
+                return std::unexpected(*error_);
+            }
+            done += static_cast<size_t>(wrote);
+        }
+        buffer_.clear();
+        return {};
+    }
+
+    Result<void> ClosedError() const {
+        return Fail("file.write", path_, "文件已关闭", "the file is already closed");
+    }
+
+    std::string path_;
+    std::string tmp_path_;
+    int fd_;
+    std::string buffer_;
+    std::optional<Error> error_;
+    bool closed_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path) {
+    const std::string tmp_path = path + ".tmp";
+    const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        const std::string reason = std::strerror(errno);
+        return Fail("file.create", path, "无法创建文件（" + reason + "）",
+                    "cannot create the file (" + reason + ")");
+    }
+    return std::make_unique<CsvWriter>(path, fd);
+}
+
+}  // namespace jz::io

@@ -1,0 +1,73 @@
+// Table files (CSV and .xlsx) read and written row by row, so a million-row registry never has to
+// fit in memory. Everything above this layer sees rows of UTF-8 text; encodings, quoting and the
+// zip/XML structure of .xlsx stay here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace jz::io {
+
+struct Cell {
+    std::string text;      // UTF-8, exactly as stored (not trimmed)
+    bool numeric = false;  // true for an .xlsx numeric cell (t="n" or no t); text is then the XML value
+                           // as written, e.g. "5.40425199001011E+17"
+};
+
+// Rows come as stored: they may be shorter or longer than the header, and a blank row is one whose
+// cells are all empty (a blank CSV line gives one empty cell, a blank or skipped .xlsx row none).
+class TableReader {
+  public:
+    virtual ~TableReader() = default;
+    // Reads the next row into `row` (resized; reuse the vector to avoid allocations). Returns false
+    // at end of input. An Error for malformed input (unterminated quote at EOF, a byte sequence
+    // invalid in the file's encoding, broken zip/XML), with field "<file>:<row>".
+    virtual Result<bool> Next(std::vector<Cell>& row) = 0;
+    // 1-based number of the row last returned, as a user sees it: the CSV record number (header = 1;
+    // a quoted field with line breaks still counts as one record) or the .xlsx row number (r
+    // attribute; rows missing from the sheet are returned as empty rows so the numbers match).
+    virtual int64_t row_number() const = 0;
+    // "UTF-8", "UTF-8 (BOM)", "GB18030" or "xlsx".
+    virtual std::string_view encoding() const = 0;
+};
+
+// Opens a CSV or .xlsx file for streaming reading. The kind is detected by content (a zip "PK\3\4"
+// signature → xlsx), not by extension. A CSV's encoding is detected from its first MiB: UTF-8 with
+// or without BOM, otherwise GB18030 (what Chinese Excel writes).
+// For .xlsx: `sheet` names a sheet; empty means the first sheet in workbook order. Errors: file
+// missing/unreadable (code "file.open"), unknown sheet ("xlsx.sheet"), not a valid xlsx
+// ("xlsx.format").
+Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, std::string_view sheet = {});
+
+// Parses a CSV held in memory (same rules and encoding detection), for tests and small files such
+// as the division table. Errors name the field "text:<row>".
+Result<std::vector<std::vector<std::string>>> ParseCsvText(std::string_view text);
+
+class TableWriter {
+  public:
+    virtual ~TableWriter() = default;
+    virtual Result<void> WriteRow(const std::vector<std::string>& cells) = 0;
+    // Flushes and closes; the file is complete only after Close() succeeded. Writers write to
+    // "<path>.tmp" and rename on Close, so a failed write never leaves a half file under the final
+    // name. After a failed WriteRow, Close() fails too and removes the temporary file; a writer
+    // destroyed without Close() leaves nothing behind.
+    virtual Result<void> Close() = 0;
+};
+
+// CSV: UTF-8 with BOM (so Excel opens it correctly), CRLF line ends, RFC 4180 quoting only where
+// needed (comma, quote, CR, LF, leading/trailing space or tab). Deterministic bytes for the same rows.
+Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path);
+
+// .xlsx, one sheet named `sheet_name`; all cells written as strings (ID numbers must stay text),
+// header row bold and frozen, column widths from the first rows' contents. Streams (libxlsxwriter
+// constant_memory mode). More than kXlsxMaxRows rows → Error "xlsx.too_many_rows". Deterministic:
+// the same rows give the same bytes.
+inline constexpr int64_t kXlsxMaxRows = 1048576;
+Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path, const std::string& sheet_name);
+
+}  // namespace jz::io

@@ -1,0 +1,29 @@
+// Pieces shared by the CSV and .xlsx implementations of table.h; not part of the io interface.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "io/table.h"
+
+namespace jz::io::internal {
+
+// Length of the longest prefix of `text` that is valid UTF-8 (no overlongs, surrogates or code
+// points above U+10FFFF). `*incomplete` is set when the scan stopped at a sequence that is valid so
+// far but cut off by the end of `text`, i.e. more bytes could still complete it.
+size_t ValidUtf8Prefix(std::string_view text, bool* incomplete);
+
+// Office strings (ST_Xstring) write characters XML cannot carry as "_xHHHH_"; a literal "_x" that
+// would read as such an escape is itself written "_x005F_x". Decodes from `from` to the end, in place.
+void DecodeXstring(std::string& text, size_t from = 0);
+// The inverse for text handed to a writer that escapes control characters but not literal "_xHHHH_"
+// (libxlsxwriter): returns true and fills `out` when `text` needed protecting.
+bool ProtectXstring(std::string_view text, std::string& out);
+
+// Both take ownership of the open descriptor `fd`; `name` is the path shown in error fields.
+Result<std::unique_ptr<TableReader>> OpenCsv(int fd, std::string name);
+Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::string_view sheet);
+
+}  // namespace jz::io::internal

@@ -1,0 +1,200 @@
+#include <fcntl.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+
+#include "io/table.h"
+#include "io/table_internal.h"
+
+namespace jz::io {
+namespace {
+
+constexpr size_t kMaxColumns = 16384;
+// Widths are taken from the first rows only: later rows are streamed out and not seen again.
+constexpr int64_t kWidthSampleRows = 1000;
+constexpr double kMinWidth = 8;
+constexpr double kMaxWidth = 60;
+// 2017-01-01T00:00:00Z: a fixed creation time keeps the bytes reproducible.
+constexpr time_t kFixedCreated = 1483228800;
+
+// Approximate display width in Excel's character units: CJK and other 3- and 4-byte UTF-8
+// characters are about two units wide.
+size_t DisplayWidth(std::string_view text) {
+    size_t width = 0;
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x80 || (c >= 0xC0 && c < 0xE0)) {
+            width += 1;
+        } else if (c >= 0xE0) {
+            width += 2;
+        }
+    }
+    return width;
+}
+
+std::string ColumnName(size_t col) {
+    std::string name;
+    for (size_t n = col + 1; n > 0; n = (n - 1) / 26)
+        name.insert(name.begin(), static_cast<char>('A' + (n - 1) % 26));
+    return name;
+}
+
+class XlsxWriter : public TableWriter {
+  public:
+    XlsxWriter(std::string path, std::string tmp_dir)
+        : path_(std::move(path)), tmp_path_(path_ + ".tmp"), tmp_dir_(std::move(tmp_dir)) {}
+
+    ~XlsxWriter() override {
+        if (workbook_ != nullptr) lxw_workbook_free(workbook_);
+        if (!closed_) std::remove(tmp_path_.c_str());
+    }
+    XlsxWriter(const XlsxWriter&) = delete;
+    XlsxWriter& operator=(const XlsxWriter&) = delete;
+
+    Result<void> Open(const std::string& sheet_name) {
+        lxw_workbook_options options{};
+        options.constant_memory = LXW_TRUE;
+        options.tmpdir = tmp_dir_.data();
+        workbook_ = workbook_new_opt(tmp_path_.c_str(), &options);
+        if (workbook_ == nullptr)
+            return Fail("file.create", path_, "无法创建工作簿", "cannot create the workbook");
+        lxw_doc_properties properties{};
+        properties.created = kFixedCreated;
+        workbook_set_properties(workbook_, &properties);
+        if (const lxw_error valid = workbook_validate_sheet_name(workbook_, sheet_name.c_str());
+            valid != LXW_NO_ERROR) {
+            return Fail("xlsx.sheet_name", path_,
+                        "工作表名称无效：“" + sheet_name + "”（" + lxw_strerror(valid) + "）",
+                        "invalid sheet name \"" + sheet_name + "\" (" + lxw_strerror(valid) + ")");
+        }
+        sheet_ = workbook_add_worksheet(workbook_, sheet_name.c_str());
+        if (sheet_ == nullptr) return Fail("file.create", path_, "无法创建工作表", "cannot create the sheet");
+        bold_ = workbook_add_format(workbook_);
+        format_set_bold(bold_);
+        worksheet_freeze_panes(sheet_, 1, 0);
+        return {};
+    }
+
+    Result<void> WriteRow(const std::vector<std::string>& cells) override {
+        if (error_) return std::unexpected(*error_);
+        if (closed_) return Fail("file.write", path_, "文件已关闭", "the file is already closed");
+        if (rows_ >= kXlsxMaxRows) {
+            return Failed(Error{"xlsx.too_many_rows", path_,
+                                "行数超过 xlsx 的上限 1048576 行，请改用 CSV 或分文件导出",
+                                "more rows than the xlsx limit of 1,048,576; use CSV or split the export"});
+        }
+        if (cells.size() > kMaxColumns) {
+            return Failed(Error{"xlsx.too_many_columns", path_, "列数超过 xlsx 的上限 16384 列",
+                                "more columns than the xlsx limit of 16,384"});
+        }
+        const auto row = static_cast<lxw_row_t>(rows_);
+        for (size_t col = 0; col < cells.size(); ++col) {
+            const std::string& text = cells[col];
+            if (rows_ < kWidthSampleRows) {
+                if (widths_.size() <= col) widths_.resize(col + 1, 0);
+                widths_[col] = std::max(widths_[col], DisplayWidth(text));
+            }
+            if (text.empty()) continue;
+            // Strings only: a number cell would turn an 18-digit ID into 5.40425199001011E+17.
+            const char* value = text.c_str();
+            if (internal::ProtectXstring(text, protected_)) value = protected_.c_str();
+            const lxw_error written = worksheet_write_string(sheet_, row, static_cast<lxw_col_t>(col), value,
+                                                             rows_ == 0 ? bold_ : nullptr);
+            if (written == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
+                const std::string cell = ColumnName(col) + std::to_string(rows_ + 1);
+                return Failed(Error{"xlsx.cell_too_long", path_,
+                                    "单元格 " + cell + " 超过 xlsx 的 32767 个字符上限",
+                                    "cell " + cell + " is longer than the xlsx limit of 32,767 characters"});
+            }
+            if (written != LXW_NO_ERROR) {
+                return Failed(Error{"file.write", path_,
+                                    std::string("写入工作表失败（") + lxw_strerror(written) + "）",
+                                    std::string("writing the sheet failed (") + lxw_strerror(written) + ")"});
+            }
+        }
+        ++rows_;
+        return {};
+    }
+
+    Result<void> Close() override {
+        if (error_) return std::unexpected(*error_);
+        if (closed_) return {};
+        for (size_t col = 0; col < widths_.size(); ++col) {
+            const double width = std::clamp(static_cast<double>(widths_[col]) + 2, kMinWidth, kMaxWidth);
+            worksheet_set_column(sheet_, static_cast<lxw_col_t>(col), static_cast<lxw_col_t>(col), width,
+                                 nullptr);
+        }
+        const lxw_error closed = workbook_close(workbook_);
+        workbook_ = nullptr;  // freed by workbook_close whatever the outcome
+        if (closed != LXW_NO_ERROR) {
+            return Failed(Error{"file.write", path_,
+                                std::string("写入 xlsx 文件失败（") + lxw_strerror(closed) + "）",
+                                std::string("writing the xlsx file failed (") + lxw_strerror(closed) + ")"});
+        }
+        // Durable before it takes the final name, so a crash never leaves a short file there.
+        const int fd = ::open(tmp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+        const bool synced = fd >= 0 && ::fsync(fd) == 0;
+        if (fd >= 0) ::close(fd);
+        if (!synced || std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+            const std::string reason = std::strerror(errno);
+            return Failed(Error{"file.write", path_, "写入文件失败（" + reason + "）",
+                                "writing the file failed (" + reason + ")"});
+        }
+        closed_ = true;
+        return {};
+    }
+
+  private:
+    std::unexpected<Error> Failed(Error error) {
+        error_ = std::move(error);
+        if (workbook_ != nullptr) {
+            lxw_workbook_free(workbook_);
+            workbook_ = nullptr;
+        }
+        std::remove(tmp_path_.c_str());
+        return std::unexpected(*error_);
+    }
+
+    std::string path_;
+    std::string tmp_path_;
+    std::string tmp_dir_;
+    lxw_workbook* workbook_ = nullptr;
+    lxw_worksheet* sheet_ = nullptr;
+    lxw_format* bold_ = nullptr;
+    int64_t rows_ = 0;
+    std::vector<size_t> widths_;
+    std::string protected_;
+    std::optional<Error> error_;
+    bool closed_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path,
+                                                      const std::string& sheet_name) {
+    // libxlsxwriter only touches the output file in workbook_close; finding out now that it cannot
+    // be created spares the caller a whole export.
+    const std::string tmp_path = path + ".tmp";
+    const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        const std::string reason = std::strerror(errno);
+        return Fail("file.create", path, "无法创建文件（" + reason + "）",
+                    "cannot create the file (" + reason + ")");
+    }
+    ::close(fd);
+    // Its row data is spooled to temporary files: next to the output, where the space is, rather
+    // than a possibly small /tmp.
+    std::string tmp_dir = std::filesystem::path(path).parent_path().string();
+    if (tmp_dir.empty()) tmp_dir = ".";
+    auto writer = std::make_unique<XlsxWriter>(path, std::move(tmp_dir));
+    if (auto opened = writer->Open(sheet_name); !opened) return std::unexpected(opened.error());
+    return writer;
+}
+
+}  // namespace jz::io
