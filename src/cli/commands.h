@@ -53,4 +53,18 @@ struct ProgressOptions {
 };
 int RunReportProgress(const GlobalOptions& g, const ProgressOptions& o);
 
+struct CheckCommandOptions {
+    std::string division;
+    std::string as_of;  // empty: today
+    std::vector<std::string> against;
+    std::vector<std::string> list_kinds;
+    std::string xlsx;
+};
+int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o);
+
+struct ReconcileOptions {
+    std::string as_of;  // empty: today
+};
+int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o);
+
 }  // namespace jz::cli

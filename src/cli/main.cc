@@ -80,6 +80,23 @@ int main(int argc, char** argv) {
     progress_cmd->add_option("--as-of", progress.as_of, "Report date (default: today)");
     add_common(progress_cmd);
 
+    CheckCommandOptions check;
+    auto* check_cmd = app.add_subcommand("check", "Data-quality rules over the registry (exit 1 when errors are found)");
+    check_cmd->add_option("--division", check.division, "Only this org unit (township or village code)");
+    check_cmd->add_option("--as-of", check.as_of, "Compute ages and overdue years on this date (default: today)");
+    check_cmd->add_option("--against", check.against,
+                          "External list of ID numbers (one per line, or CSV with an id_number column); repeatable");
+    check_cmd->add_option("--list-kind", check.list_kinds,
+                          "Kind of each --against list: deceased, public_payroll, vehicle, real_estate, business");
+    check_cmd->add_option("--xlsx", check.xlsx, "Also write the findings to this workbook");
+    add_common(check_cmd);
+
+    ReconcileOptions reconcile;
+    auto* reconcile_cmd =
+        app.add_subcommand("reconcile", "Do the plan's totals and the registry agree? (exit 1 when not)");
+    reconcile_cmd->add_option("--as-of", reconcile.as_of, "Exits are counted through the years ended by this date");
+    add_common(reconcile_cmd);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -101,6 +118,8 @@ int main(int argc, char** argv) {
         if (imp_cmd->parsed()) return RunImport(g, imp);
         if (exp_cmd->parsed()) return RunExport(g, exp);
         if (progress_cmd->parsed()) return RunReportProgress(g, progress);
+        if (check_cmd->parsed()) return RunCheck(g, check);
+        if (reconcile_cmd->parsed()) return RunReconcile(g, reconcile);
     } catch (const std::exception& e) {
         std::cerr << "jingzhun: internal error: " << e.what() << "\n";
         return 1;

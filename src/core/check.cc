@@ -21,8 +21,8 @@ constexpr RuleInfo kRules[] = {
      "cause schooling costs but no member in school"},
     {"attribute.wubao_with_able_adult", S::kError, L::kPerson, "五保户有16至65岁有劳动能力的成员",
      "wubao household with an able member aged 16-65"},
-    {"labour.healthy_adult_unable", S::kWarning, L::kPerson, "16至60岁健康人员登记为无劳动能力",
-     "healthy person aged 16-60 recorded as unable to work"},
+    {"labour.healthy_adult_unable", S::kWarning, L::kPerson, "16至60岁健康人员(非在校生)登记为无劳动能力",
+     "healthy person aged 16-60, not in school, recorded as unable to work"},
     {"schooling.age_mismatch", S::kError, L::kPerson, "年龄与在校情况不符", "age does not fit the school stage"},
     {"schooling.dropout", S::kError, L::kPerson, "义务教育阶段(7至15岁)未在校", "aged 7-15 and not in school"},
     {"relation.sex_mismatch", S::kError, L::kPerson, "与户主关系和性别矛盾", "relation to head contradicts sex"},
@@ -169,7 +169,8 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
         if (h.attribute == codes::kAttributeWubao && age >= 16 && age <= 65 && Able(p))
             Emit("attribute.wubao_with_able_adult", h, &p, "五保户成员" + who + "有劳动能力",
                  "wubao household member " + who_en + " is able to work");
-        if (p.health == codes::kHealthHealthy && age >= 16 && age <= 60 && Unable(p))
+        // Pupils and students are recorded as without labour ability; that is not a contradiction.
+        if (p.health == codes::kHealthHealthy && age >= 16 && age <= 60 && Unable(p) && !Student(p))
             Emit("labour.healthy_adult_unable", h, &p, who + "健康但登记为" + std::string(codes::Labour().NameOf(*p.labour)),
                  who_en + " is healthy but recorded as unable to work");
         if (p.schooling) {

@@ -1,0 +1,201 @@
+// check and reconcile: the data-quality rules and the plan/registry agreement.
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.h"
+#include "core/check.h"
+#include "core/id_number.h"
+#include "core/layout.h"
+#include "core/progress.h"
+#include "core/reconcile.h"
+#include "io/table.h"
+
+namespace jz::cli {
+namespace {
+
+Result<Date> AsOf(const std::string& text) {
+    if (text.empty()) return Today();
+    return ParseDateOption(text, "--as-of");
+}
+
+// One ID number per line, or a CSV whose header has an id_number / 证件号码 column. Lines that are
+// not ID numbers are counted and reported, not silently dropped.
+Result<ExternalList> ReadList(const std::string& path, ListKind kind, int64_t& skipped) {
+    auto text = ReadFile(path);
+    if (!text) return std::unexpected(text.error());
+    auto rows = io::ParseCsvText(*text);
+    if (!rows) return std::unexpected(rows.error());
+    ExternalList list{kind, {}};
+    size_t column = 0;
+    size_t first = 0;
+    if (!rows->empty()) {
+        const auto& header = rows->front();
+        for (size_t i = 0; i < header.size(); ++i)
+            if (ColumnFromHeader(header[i]) == Column::kIdNumber) {
+                column = i;
+                first = 1;
+            }
+    }
+    for (size_t r = first; r < rows->size(); ++r) {
+        const auto& row = (*rows)[r];
+        if (row.size() <= column || TrimCell(row[column]).empty()) continue;
+        auto id = ParseIdNumber(row[column]);
+        if (!id) {
+            ++skipped;
+            continue;
+        }
+        list.ids.push_back(PackIdNumber(id->value));
+    }
+    return list;
+}
+
+boost::json::object FindingJson(const Finding& f) {
+    return {{"rule", f.rule},
+            {"severity", SeverityName(f.severity)},
+            {"household_code", f.household_code},
+            {"id_number", f.id_number ? boost::json::value(*f.id_number) : boost::json::value(nullptr)},
+            {"division_code", f.division_code},
+            {"message", f.message()}};
+}
+
+std::string TownshipName(const OrgTree& tree, const std::string& division) {
+    const OrgUnit* t = tree.Find(division.substr(0, 9));
+    return t ? t->name() + " " + t->code : division.substr(0, 9);
+}
+
+Result<void> WriteFindingsXlsx(const std::string& path, const std::vector<Finding>& findings, const OrgTree& tree) {
+    auto writer = io::CreateXlsxWriter(path, "数据质量");
+    if (!writer) return std::unexpected(writer.error());
+    if (auto r = (*writer)->WriteRow({"规则 rule", "严重程度 severity", "规则说明 rule title", "乡镇 township",
+                                      "行政区划代码 division_code", "户编号 household_code", "证件号码 id_number",
+                                      "说明 message"});
+        !r)
+        return r;
+    for (const Finding& f : findings) {
+        const RuleInfo* info = FindRule(f.rule);
+        if (auto r = (*writer)->WriteRow({std::string(f.rule), f.severity == Severity::kError ? "错误 error" : "警告 warning",
+                                          std::string(info->title_zh), TownshipName(tree, f.division_code),
+                                          f.division_code, f.household_code, f.id_number.value_or(""), f.message()});
+            !r)
+            return r;
+    }
+    return (*writer)->Close();
+}
+
+}  // namespace
+
+int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
+    auto as_of = AsOf(o.as_of);
+    if (!as_of) return ReportError(as_of.error());
+    if (!o.list_kinds.empty() && o.list_kinds.size() != 1 && o.list_kinds.size() != o.against.size())
+        return ReportError({"usage.list_kind", "--list-kind", "--list-kind 的个数应为1或与 --against 相同",
+                            "give one --list-kind, or one per --against"});
+    if (!o.against.empty() && o.list_kinds.empty())
+        return ReportError({"usage.list_kind", "--list-kind",
+                            "请用 --list-kind 指明名单类别(deceased, public_payroll, vehicle, real_estate, business)",
+                            "name the kind of list with --list-kind (deceased, public_payroll, vehicle, real_estate, "
+                            "business)"});
+    CheckOptions options{*as_of, {}};
+    for (size_t i = 0; i < o.against.size(); ++i) {
+        const std::string& kind_name = o.list_kinds.size() == 1 ? o.list_kinds[0] : o.list_kinds[i];
+        auto kind = ParseListKind(kind_name);
+        if (!kind)
+            return ReportError({"usage.list_kind", "--list-kind", "未知的名单类别: " + kind_name,
+                                "unknown list kind: " + kind_name +
+                                    " (deceased, public_payroll, vehicle, real_estate, business)"});
+        int64_t skipped = 0;
+        auto list = ReadList(o.against[i], *kind, skipped);
+        if (!list) return ReportError(list.error());
+        if (skipped > 0 && !g.json)
+            std::fprintf(stderr, "jingzhun: %s: 跳过%lld行无效证件号码 / skipped %lld lines that are not ID numbers\n",
+                         o.against[i].c_str(), static_cast<long long>(skipped), static_cast<long long>(skipped));
+        options.lists.push_back(std::move(*list));
+    }
+    auto session = OpenSession(g);
+    if (!session) return ReportError(session.error());
+    if (!o.division.empty() && !session->tree.Find(o.division))
+        return ReportError({"usage.division", "--division", "未知的行政区划代码: " + o.division,
+                            "unknown division code: " + o.division});
+    RegistryChecker checker(session->plan, std::move(options));
+    auto scanned = session->store->ScanHouseholds({}, [&](const Household& h) {
+        checker.Add(h, OrgTree::Within(h.division_code, o.division));
+        return true;
+    });
+    if (!scanned) return ReportError(scanned.error());
+    const std::vector<Finding> findings = checker.Finish();
+    const auto counts = CountByRule(findings);
+    const bool any_error =
+        std::ranges::any_of(findings, [](const Finding& f) { return f.severity == Severity::kError; });
+    if (!o.xlsx.empty())
+        if (auto r = WriteFindingsXlsx(o.xlsx, findings, session->tree); !r) return ReportError(r.error());
+    if (g.json) {
+        boost::json::array items;
+        for (const Finding& f : findings) items.push_back(FindingJson(f));
+        boost::json::object c;
+        for (const auto& [rule, n] : counts) c[rule] = n;
+        PrintJson({{"as_of", as_of->ToString()}, {"findings", std::move(items)}, {"counts", std::move(c)}});
+    } else {
+        std::printf("数据质量检查 Data-quality check as of %s: %zu findings\n", as_of->ToString().c_str(),
+                    findings.size());
+        // Grouped by rule, then township.
+        for (const RuleInfo& rule : Rules()) {
+            std::map<std::string, std::vector<const Finding*>> by_township;
+            for (const Finding& f : findings)
+                if (f.rule == rule.id) by_township[f.division_code.substr(0, 9)].push_back(&f);
+            if (by_township.empty()) continue;
+            size_t n = 0;
+            for (auto& [t, v] : by_township) n += v.size();
+            std::printf("\n[%s] %s — %s / %s: %zu\n", rule.severity == Severity::kError ? "错误 error" : "警告 warning",
+                        std::string(rule.id).c_str(), std::string(rule.title_zh).c_str(),
+                        std::string(rule.title_en).c_str(), n);
+            for (auto& [t, v] : by_township) {
+                std::printf("  %s: %zu\n", TownshipName(session->tree, t).c_str(), v.size());
+                for (const Finding* f : v)
+                    std::printf("    %s %s %s\n", f->household_code.c_str(), f->id_number.value_or("-").c_str(),
+                                f->message().c_str());
+            }
+        }
+        if (!o.xlsx.empty()) std::printf("\n已写入 Written: %s\n", o.xlsx.c_str());
+    }
+    return any_error ? kExitFindings : kExitOk;
+}
+
+int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o) {
+    auto as_of = AsOf(o.as_of);
+    if (!as_of) return ReportError(as_of.error());
+    auto session = OpenSession(g);
+    if (!session) return ReportError(session.error());
+    ProgressBuilder builder(session->plan, session->tree, *as_of);
+    auto scanned = session->store->ScanHouseholds({}, [&](const Household& h) {
+        builder.Add(h);
+        return true;
+    });
+    if (!scanned) return ReportError(scanned.error());
+    std::vector<ReconcileFinding> findings = ReconcilePlan(session->plan);
+    for (ReconcileFinding& f : ReconcileRegistry(session->plan, builder.Finish())) findings.push_back(std::move(f));
+    if (g.json) {
+        boost::json::array items;
+        auto opt = [](const std::optional<int>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
+        for (const ReconcileFinding& f : findings)
+            items.push_back({{"kind", ReconcileKindName(f.kind)},
+                             {"scope", f.scope},
+                             {"year", opt(f.year)},
+                             {"measure", opt(f.measure)},
+                             {"quantity", f.quantity},
+                             {"expected", f.expected},
+                             {"actual", f.actual},
+                             {"message", f.message()}});
+        PrintJson({{"as_of", as_of->ToString()}, {"findings", std::move(items)}});
+    } else {
+        std::printf("任务与数据核对 Reconciliation as of %s: %zu findings\n", as_of->ToString().c_str(), findings.size());
+        for (const ReconcileFinding& f : findings)
+            std::printf("  [%s] %s%s: expected %lld, actual %lld — %s\n", std::string(ReconcileKindName(f.kind)).c_str(),
+                        f.scope.c_str(), f.year ? (" " + std::to_string(*f.year)).c_str() : "",
+                        static_cast<long long>(f.expected), static_cast<long long>(f.actual), f.message().c_str());
+        if (findings.empty()) std::printf("  全部一致 everything agrees\n");
+    }
+    return findings.empty() ? kExitOk : kExitFindings;
+}
+
+}  // namespace jz::cli
