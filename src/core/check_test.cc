@@ -1,0 +1,171 @@
+// Data-driven rule tests: tests/fixtures/check/<rule>/input.csv (the exchange layout, no quoted
+// fields) holds planted cases and clean near-misses; expect.txt lists "as_of: DATE", optional
+// "list: <kind> <id>" lines for cross-check lists, and every "finding: <household> <id|->" the
+// rule must produce — no more, no fewer. Other rules' findings on the same file are ignored.
+#include "core/check.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/assembly.h"
+#include "core/id_number.h"
+
+namespace jz {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::vector<std::vector<std::string>> SplitCsv(const std::string& text) {
+    std::vector<std::vector<std::string>> rows;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty()) continue;
+        std::vector<std::string> cells;
+        size_t start = 0;
+        for (size_t i = 0; i <= line.size(); ++i)
+            if (i == line.size() || line[i] == ',') {
+                cells.push_back(line.substr(start, i - start));
+                start = i + 1;
+            }
+        rows.push_back(std::move(cells));
+    }
+    return rows;
+}
+
+struct County {
+    Plan plan;
+    OrgTree tree;
+};
+
+const County& Chayu() {
+    static const County c = [] {
+        County county;
+        county.plan = ParsePlan(Slurp(fs::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml"), "plan").value();
+        county.tree = OrgTree::FromRows(SplitCsv(Slurp(fs::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv")),
+                                        county.plan.county_code, county.plan.county_name)
+                          .value();
+        return county;
+    }();
+    return c;
+}
+
+// Households of a fixture file, in file order (rows of a household are contiguous there).
+std::vector<Household> LoadHouseholds(const fs::path& csv) {
+    auto rows = SplitCsv(Slurp(csv));
+    std::vector<int> column_of;
+    for (const std::string& h : rows.at(0)) {
+        auto c = ColumnFromHeader(h);
+        column_of.push_back(c ? static_cast<int>(*c) : -1);
+    }
+    std::vector<std::vector<RawRow>> groups;
+    std::string last;
+    for (size_t r = 1; r < rows.size(); ++r) {
+        RawRow raw;
+        raw.row_number = static_cast<int64_t>(r + 1);
+        for (size_t i = 0; i < rows[r].size() && i < column_of.size(); ++i)
+            if (column_of[i] >= 0) raw.cells[static_cast<size_t>(column_of[i])] = rows[r][i];
+        const std::string& code = raw.cells[static_cast<size_t>(Column::kHouseholdCode)];
+        if (groups.empty() || code != last) groups.emplace_back();
+        last = code;
+        groups.back().push_back(std::move(raw));
+    }
+    std::vector<Household> out;
+    for (const auto& g : groups) {
+        Assembly a = AssembleHousehold(g, {Chayu().plan, Chayu().tree});
+        EXPECT_TRUE(a.household.has_value()) << csv << ": fixture household rejected: "
+                                             << (a.errors.empty() ? "" : a.errors[0].reason());
+        if (a.household) out.push_back(std::move(*a.household));
+    }
+    return out;
+}
+
+std::vector<std::string> RuleNames() {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/check"))
+        if (e.is_directory()) names.push_back(e.path().filename().string());
+    std::ranges::sort(names);
+    return names;
+}
+
+class RuleFixture : public testing::TestWithParam<std::string> {};
+
+TEST_P(RuleFixture, FindsExactlyThePlantedCases) {
+    const std::string rule = GetParam();
+    ASSERT_NE(FindRule(rule), nullptr) << "fixture folder names no rule: " << rule;
+    const fs::path dir = fs::path(JZ_SOURCE_DIR) / "tests/fixtures/check" / rule;
+    CheckOptions options;
+    std::multiset<std::string> expected;
+    std::istringstream expect(Slurp(dir / "expect.txt"));
+    for (std::string line; std::getline(expect, line);) {
+        if (line.starts_with("as_of: ")) options.as_of = Date::Parse(line.substr(7)).value();
+        if (line.starts_with("finding: ")) expected.insert(line.substr(9));
+        if (line.starts_with("list: ")) {
+            std::istringstream l(line.substr(6));
+            std::string kind, id;
+            l >> kind >> id;
+            options.lists.push_back({ParseListKind(kind).value(), {PackIdNumber(id)}});
+        }
+    }
+    ASSERT_NE(options.as_of.year, 0) << "expect.txt needs as_of";
+    RegistryChecker checker(Chayu().plan, options);
+    for (const Household& h : LoadHouseholds(dir / "input.csv")) checker.Add(h);
+    std::multiset<std::string> actual;
+    for (const Finding& f : checker.Finish()) {
+        if (f.rule != rule) continue;
+        actual.insert(f.household_code + " " + f.id_number.value_or("-"));
+        EXPECT_EQ(f.severity, FindRule(rule)->severity);
+        EXPECT_FALSE(f.message_zh.empty());
+        EXPECT_FALSE(f.message_en.empty());
+        EXPECT_EQ(f.id_number.has_value(), FindRule(rule)->level == RuleLevel::kPerson) << f.message();
+    }
+    EXPECT_EQ(actual, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Rules, RuleFixture, testing::ValuesIn(RuleNames()),
+                         [](const testing::TestParamInfo<std::string>& info) {
+                             std::string name = info.param;
+                             std::ranges::replace(name, '.', '_');
+                             return name;
+                         });
+
+TEST(Rules, EveryRuleHasAFixture) {
+    const auto names = RuleNames();
+    for (const RuleInfo& r : Rules())
+        EXPECT_NE(std::ranges::find(names, std::string(r.id)), names.end()) << r.id << " has no fixture";
+}
+
+TEST(Rules, OutOfScopeHouseholdsOnlyFeedTheDuplicateRule) {
+    const auto households = LoadHouseholds(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/check/person.duplicate/input.csv");
+    ASSERT_EQ(households.size(), 3u);
+    RegistryChecker checker(Chayu().plan, {Date{2017, 6, 30}, {}});
+    checker.Add(households[0], true);
+    checker.Add(households[1], false);
+    checker.Add(households[2], true);
+    const auto findings = checker.Finish();
+    std::vector<std::string> codes;
+    for (const Finding& f : findings) codes.push_back(f.household_code + ":" + std::string(f.rule));
+    // H01's member is duplicated in H02 (outside the scope): H01 is reported, H02 is not.
+    EXPECT_NE(std::ranges::find(codes, "H01:person.duplicate"), codes.end());
+    EXPECT_EQ(std::ranges::find(codes, "H02:person.duplicate"), codes.end());
+}
+
+TEST(Rules, CountsCoverEveryRule) {
+    std::vector<Finding> none;
+    EXPECT_EQ(CountByRule(none).size(), Rules().size());
+}
+
+}  // namespace
+}  // namespace jz
