@@ -264,6 +264,15 @@ HouseholdCells ReadHouseholdCells(Checker& ck, const RawRow& row, const Assembly
     return h;
 }
 
+bool SameHouseholdCells(const RawRow& a, const RawRow& b) {
+    for (const ColumnInfo& c : Columns()) {
+        if (!c.household_level || c.column == Column::kHouseholdCode) continue;
+        const size_t i = static_cast<size_t>(c.column);
+        if (a.cells[i] != b.cells[i] || a.numeric(c.column) != b.numeric(c.column)) return false;
+    }
+    return true;
+}
+
 // Merges one row's household fields into the running values; a differing non-empty value is a
 // conflict, reported on the row where it appears.
 template <class T>
@@ -288,12 +297,18 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
     std::vector<Person> persons;
     std::vector<int64_t> person_rows;
     bool conflict = false;
+    bool first_row_clean = false;
     for (const RawRow& row : rows) {
         Checker ck(row, household_code, out.errors, out.warnings);
         if (household_code.empty()) ck.Required(Column::kHouseholdCode);
         persons.push_back(ReadPerson(ck, row));
         person_rows.push_back(row.row_number);
+        // Most files repeat the household's fields on every row: a row whose household cells are
+        // byte-identical to the first row's, when those parsed cleanly, adds nothing to check.
+        if (&row != &rows.front() && first_row_clean && SameHouseholdCells(row, rows.front())) continue;
+        const size_t errors_before = out.errors.size();
         HouseholdCells cells = ReadHouseholdCells(ck, row, ctx);
+        if (&row == &rows.front()) first_row_clean = out.errors.size() == errors_before;
         Merge(merged.division_code, cells.division_code, Column::kDivisionCode, ck, conflict);
         Merge(merged.attribute, cells.attribute, Column::kAttribute, ck, conflict);
         Merge(merged.identification_standard, cells.identification_standard, Column::kIdentificationStandard, ck,

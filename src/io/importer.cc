@@ -105,14 +105,20 @@ struct RowGroup {
     std::span<const RawRow> rows() const { return {raw.data(), size}; }
 };
 
-std::string CodeOf(const std::vector<Cell>& cells, int code_cell) {
+std::string_view CodeOf(const std::vector<Cell>& cells, int code_cell) {
     if (code_cell < 0 || code_cell >= static_cast<int>(cells.size())) return {};
-    return std::string(TrimCell(cells[static_cast<size_t>(code_cell)].text));
+    return TrimCell(cells[static_cast<size_t>(code_cell)].text);
 }
+
+// Lookups by string_view without building a std::string per row.
+struct CodeHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 // What the first pass learns.
 struct FileIndex {
-    std::unordered_map<std::string, uint32_t> household_index;  // code → index
+    std::unordered_map<std::string, uint32_t, CodeHash, std::equal_to<>> household_index;  // code → index
     std::vector<std::string> codes;                             // index → code
     std::vector<bool> split;  // the household's rows are not contiguous in the file
     // ID numbers found in more than one household of the file → the codes holding them.
@@ -129,10 +135,12 @@ Result<FileIndex> IndexFile(TableReader& reader, int code_cell, int id_cell) {
         if (!more) return std::unexpected(more.error());
         if (!*more) break;
         if (IsBlank(cells)) continue;
-        std::string code = CodeOf(cells, code_cell);
-        auto [it, inserted] = index.household_index.try_emplace(code, static_cast<uint32_t>(index.codes.size()));
+        const std::string_view code = CodeOf(cells, code_cell);
+        auto it = index.household_index.find(code);
+        const bool inserted = it == index.household_index.end();
         if (inserted) {
-            index.codes.push_back(code);
+            it = index.household_index.emplace(std::string(code), static_cast<uint32_t>(index.codes.size())).first;
+            index.codes.emplace_back(code);
             index.split.push_back(false);
         } else if (static_cast<int64_t>(it->second) != previous) {
             index.split[it->second] = true;
@@ -217,7 +225,7 @@ public:
             if (!more) return std::unexpected(more.error());
             if (!*more) break;
             if (IsBlank(cells)) continue;
-            std::string code = CodeOf(cells, code_cell);
+            const std::string_view code = CodeOf(cells, code_cell);
             auto found = index_.household_index.find(code);
             if (found == index_.household_index.end())
                 return Fail("import.changed", "file", "文件在导入过程中被修改", "the file changed while it was being imported");
@@ -229,7 +237,7 @@ public:
             }
             if (group.size > 0 && code != group_code)
                 if (auto r = flush(); !r) return std::unexpected(r.error());
-            group_code = std::move(code);
+            group_code.assign(code);
             group.Add(cells, header_, (*second)->row_number());
         }
         if (auto r = flush(); !r) return std::unexpected(r.error());

@@ -1,66 +1,148 @@
-#include <boost/json.hpp>
+// The household as JSON for the change log. Written directly rather than through a JSON DOM: an
+// import writes one of these per household, and building a tree of a few dozen nodes per household
+// cost more than the SQLite insert it is logged beside. The output is plain JSON (a test parses it
+// back with Boost.JSON).
+#include <charconv>
 
 #include "store/store.h"
 
 namespace jz {
 namespace {
 
-template <class T>
-boost::json::value Opt(const std::optional<T>& v) {
-    if (!v) return nullptr;
-    return boost::json::value_from(*v);
-}
+class JsonWriter {
+public:
+    explicit JsonWriter(std::string& out) : out_(out) {}
 
-boost::json::array Ints(const std::vector<int>& v) {
-    boost::json::array a;
-    for (int x : v) a.emplace_back(x);
-    return a;
-}
+    void Key(std::string_view k) {
+        Comma();
+        Quoted(k);
+        out_ += ':';
+        fresh_ = true;
+    }
+    void String(std::string_view s) {
+        Comma();
+        Quoted(s);
+    }
+    void Quoted(std::string_view s) {
+        out_ += '"';
+        for (char c : s) {
+            const auto u = static_cast<unsigned char>(c);
+            if (c == '"' || c == '\\') {
+                out_ += '\\';
+                out_ += c;
+            } else if (u < 0x20) {
+                static constexpr char kHex[] = "0123456789abcdef";
+                out_ += "\\u00";
+                out_ += kHex[u >> 4];
+                out_ += kHex[u & 15];
+            } else {
+                out_ += c;
+            }
+        }
+        out_ += '"';
+    }
+    void Int(int64_t v) {
+        Comma();
+        char buf[24];
+        auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+        out_.append(buf, p);
+    }
+    void Null() {
+        Comma();
+        out_ += "null";
+    }
+    void Bool(bool b) {
+        Comma();
+        out_ += b ? "true" : "false";
+    }
+    template <class T>
+    void Opt(const std::optional<T>& v) {
+        if (!v)
+            Null();
+        else if constexpr (std::is_same_v<T, bool>)
+            Bool(*v);
+        else
+            Int(*v);
+    }
+    void Ints(const std::vector<int>& v) {
+        Open('[');
+        for (int x : v) Int(x);
+        Close(']');
+    }
+    void Open(char c) {
+        Comma();
+        out_ += c;
+        fresh_ = true;
+    }
+    void Close(char c) {
+        out_ += c;
+        fresh_ = false;
+    }
+
+private:
+    void Comma() {
+        if (!fresh_) out_ += ',';
+        fresh_ = false;
+    }
+    std::string& out_;
+    bool fresh_ = true;
+};
 
 }  // namespace
 
 std::string HouseholdToJson(const Household& h) {
-    boost::json::object o;
-    o["household_code"] = h.household_code;
-    o["division_code"] = h.division_code;
-    o["attribute"] = h.attribute;
-    o["identification_standard"] = Opt(h.identification_standard);
-    o["main_cause"] = h.main_cause;
-    o["other_causes"] = Ints(h.other_causes);
-    o["identified_year"] = h.identified_year;
-    o["planned_exit_year"] = Opt(h.planned_exit_year);
-    o["status"] = h.status;
-    o["exit_year"] = Opt(h.exit_year);
-    o["net_income_per_head"] = h.net_income_per_head ? boost::json::value(FormatCenti(*h.net_income_per_head))
-                                                     : boost::json::value(nullptr);
-    o["main_measure"] = Opt(h.main_measure);
-    o["aux_measures"] = Ints(h.aux_measures);
-    o["pairing_cadre"] = h.pairing_cadre;
-    o["phone"] = h.phone;
-    o["dangerous_housing"] = Opt(h.dangerous_housing);
-    o["safe_water"] = Opt(h.safe_water);
-    o["household_electricity"] = Opt(h.household_electricity);
-    o["housing_area"] =
-        h.housing_area ? boost::json::value(FormatCenti(*h.housing_area)) : boost::json::value(nullptr);
-    boost::json::array members;
+    std::string out;
+    out.reserve(256 + 256 * h.members.size());
+    JsonWriter w(out);
+    w.Open('{');
+    w.Key("household_code"), w.String(h.household_code);
+    w.Key("division_code"), w.String(h.division_code);
+    w.Key("attribute"), w.Int(h.attribute);
+    w.Key("identification_standard"), w.Opt(h.identification_standard);
+    w.Key("main_cause"), w.Int(h.main_cause);
+    w.Key("other_causes"), w.Ints(h.other_causes);
+    w.Key("identified_year"), w.Int(h.identified_year);
+    w.Key("planned_exit_year"), w.Opt(h.planned_exit_year);
+    w.Key("status"), w.Int(h.status);
+    w.Key("exit_year"), w.Opt(h.exit_year);
+    w.Key("net_income_per_head");
+    if (h.net_income_per_head)
+        w.String(FormatCenti(*h.net_income_per_head));
+    else
+        w.Null();
+    w.Key("main_measure"), w.Opt(h.main_measure);
+    w.Key("aux_measures"), w.Ints(h.aux_measures);
+    w.Key("pairing_cadre"), w.String(h.pairing_cadre);
+    w.Key("phone"), w.String(h.phone);
+    w.Key("dangerous_housing"), w.Opt(h.dangerous_housing);
+    w.Key("safe_water"), w.Opt(h.safe_water);
+    w.Key("household_electricity"), w.Opt(h.household_electricity);
+    w.Key("housing_area");
+    if (h.housing_area)
+        w.String(FormatCenti(*h.housing_area));
+    else
+        w.Null();
+    w.Key("members");
+    w.Open('[');
     for (const Person& p : h.members) {
-        boost::json::object m;
-        m["name"] = p.name;
-        m["id_number"] = p.id_number;
-        m["relation"] = p.relation;
-        m["sex"] = p.sex;
-        m["birth_date"] = p.birth_date.ToString();
-        m["ethnicity"] = Opt(p.ethnicity);
-        m["education"] = Opt(p.education);
-        m["schooling"] = Opt(p.schooling);
-        m["health"] = Opt(p.health);
-        m["labour"] = Opt(p.labour);
-        m["migrant_work"] = Opt(p.migrant_work);
-        m["months_worked"] = Opt(p.months_worked);
-        members.emplace_back(std::move(m));
+        w.Open('{');
+        w.Key("name"), w.String(p.name);
+        w.Key("id_number"), w.String(p.id_number);
+        w.Key("relation"), w.Int(p.relation);
+        w.Key("sex"), w.Int(p.sex);
+        w.Key("birth_date"), w.String(p.birth_date.ToString());
+        w.Key("ethnicity"), w.Opt(p.ethnicity);
+        w.Key("education"), w.Opt(p.education);
+        w.Key("schooling"), w.Opt(p.schooling);
+        w.Key("health"), w.Opt(p.health);
+        w.Key("labour"), w.Opt(p.labour);
+        w.Key("migrant_work"), w.Opt(p.migrant_work);
+        w.Key("months_worked"), w.Opt(p.months_worked);
+        w.Close('}');
     }
-    o["members"] = std::move(members);
-    return boost::json::serialize(o);
+    w.Close(']');
+    w.Close('}');
+    return out;
 }
 
 }  // namespace jz

@@ -285,3 +285,33 @@ TEST(SqliteStore, NewerSchemaIsRefused) {
 
 }  // namespace
 }  // namespace jz
+
+#include <boost/json.hpp>
+
+namespace jz {
+namespace {
+
+TEST(HouseholdJson, IsValidJsonWithEscapes) {
+    Household h = MakeHousehold("H\"1\\", 1);
+    h.pairing_cadre = "张伟\n\t\x01";
+    h.net_income_per_head = 352050;
+    h.dangerous_housing = false;
+    const std::string json = HouseholdToJson(h);
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(json, ec);
+    ASSERT_FALSE(ec) << json;
+    EXPECT_EQ(v.at("household_code").as_string(), "H\"1\\");
+    EXPECT_EQ(v.at("pairing_cadre").as_string(), "张伟\n\t\x01");
+    EXPECT_EQ(v.at("net_income_per_head").as_string(), "3520.5");
+    EXPECT_EQ(v.at("dangerous_housing").as_bool(), false);
+    EXPECT_TRUE(v.at("exit_year").is_null());
+    EXPECT_EQ(v.at("other_causes").as_array().size(), 1u);
+    EXPECT_EQ(v.at("members").as_array().size(), 2u);
+    EXPECT_EQ(v.at("members").as_array()[1].at("months_worked").as_int64(), 3);
+    h.other_causes.clear();
+    h.members.clear();
+    ASSERT_FALSE((boost::json::parse(HouseholdToJson(h), ec), ec));
+}
+
+}  // namespace
+}  // namespace jz
