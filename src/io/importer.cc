@@ -3,6 +3,10 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -208,41 +212,15 @@ public:
         change_ = options_.change;
         change_.import_id = *import_id;
 
-        auto second = OpenTable(options_.path, options_.sheet);
-        if (!second) return std::unexpected(second.error());
-        if (auto r = ReadHeader(**second, cells); !r) return std::unexpected(r.error());
-        RowGroup group;
-        std::string group_code;
-        std::map<uint32_t, RowGroup> split_rows;
-        auto flush = [&]() -> Result<void> {
-            if (group.size == 0) return {};
-            auto r = ProcessHousehold(group);
-            group.clear();
-            return r;
-        };
-        for (;;) {
-            auto more = (*second)->Next(cells);
-            if (!more) return std::unexpected(more.error());
-            if (!*more) break;
-            if (IsBlank(cells)) continue;
-            const std::string_view code = CodeOf(cells, code_cell);
-            auto found = index_.household_index.find(code);
-            if (found == index_.household_index.end())
-                return Fail("import.changed", "file", "文件在导入过程中被修改", "the file changed while it was being imported");
-            const uint32_t hi = found->second;
-            if (index_.split[hi]) {
-                // Rows of a household scattered through the file wait until the end.
-                split_rows[hi].Add(cells, header_, (*second)->row_number());
-                continue;
-            }
-            if (group.size > 0 && code != group_code)
-                if (auto r = flush(); !r) return std::unexpected(r.error());
-            group_code.assign(code);
-            group.Add(cells, header_, (*second)->row_number());
-        }
-        if (auto r = flush(); !r) return std::unexpected(r.error());
-        for (auto& [hi, rows] : split_rows)
-            if (auto r = ProcessHousehold(rows); !r) return std::unexpected(r.error());
+        // Pass 2 runs as a pipeline: a reader thread parses rows and checks households (pure work),
+        // this thread writes them to the store. On two cores the checking hides behind SQLite.
+        Pipeline pipeline;
+        std::thread reader([&] { ReadHouseholds(pipeline, code_cell); });
+        Result<void> written = WriteHouseholds(pipeline);
+        if (!written) pipeline.Cancel();
+        reader.join();
+        if (!written) return std::unexpected(written.error());
+        if (pipeline.failure) return std::unexpected(*pipeline.failure);
 
         if (summary_.households.read == 0)
             return Fail("import.empty", "file", "文件中没有数据行", "the file has no data rows");
@@ -270,17 +248,146 @@ private:
         return -1;
     }
 
-    Result<void> ProcessHousehold(const RowGroup& group) {
+    // One household checked on the reader thread, ready for the store.
+    struct Prepared {
+        Assembly assembly;
+        std::string json;  // HouseholdToJson, when accepted
+        int64_t rows = 0;
+        // Kept when the household is rejected, or may still be (by the registry check):
+        std::vector<int64_t> row_numbers;
+        std::vector<std::vector<std::string>> originals;
+        std::vector<std::string> row_ids;  // normalised ID number of each row, "" when invalid
+    };
+
+    // Batches of prepared households passed from the reader to the writer, bounded so the reader
+    // cannot run far ahead (memory stays flat however big the file).
+    struct Pipeline {
+        std::mutex mutex;
+        std::condition_variable changed;
+        std::deque<std::vector<Prepared>> batches;
+        bool done = false;
+        bool cancelled = false;
+        std::optional<Error> failure;  // set by the reader before done
+        static constexpr size_t kMaxBatches = 8;
+        static constexpr size_t kBatchSize = 128;
+
+        // false when the writer gave up.
+        bool Push(std::vector<Prepared>&& batch) {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return batches.size() < kMaxBatches || cancelled; });
+            if (cancelled) return false;
+            batches.push_back(std::move(batch));
+            changed.notify_all();
+            return true;
+        }
+        // false at the end of input.
+        bool Pop(std::vector<Prepared>& batch) {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return !batches.empty() || done; });
+            if (batches.empty()) return false;
+            batch = std::move(batches.front());
+            batches.pop_front();
+            changed.notify_all();
+            return true;
+        }
+        void Finish(std::optional<Error> error) {
+            std::lock_guard lock(mutex);
+            failure = std::move(error);
+            done = true;
+            changed.notify_all();
+        }
+        void Cancel() {
+            std::lock_guard lock(mutex);
+            cancelled = true;
+            changed.notify_all();
+        }
+    };
+
+    // Reader thread: groups rows by household, checks each household, hands batches on.
+    void ReadHouseholds(Pipeline& pipeline, int code_cell) {
+        auto fail = [&](Error e) { pipeline.Finish(std::move(e)); };
+        auto table = OpenTable(options_.path, options_.sheet);
+        if (!table) return fail(table.error());
+        std::vector<Cell> cells;
+        if (auto r = ReadHeader(**table, cells); !r) return fail(r.error());
+        RowGroup group;
+        std::string group_code;
+        std::map<uint32_t, RowGroup> split_rows;
+        std::vector<Prepared> batch;
+        auto emit = [&](const RowGroup& g) -> bool {
+            batch.push_back(Prepare(g));
+            if (batch.size() < Pipeline::kBatchSize) return true;
+            std::vector<Prepared> full;
+            full.swap(batch);
+            return pipeline.Push(std::move(full));
+        };
+        for (;;) {
+            auto more = (*table)->Next(cells);
+            if (!more) return fail(more.error());
+            if (!*more) break;
+            if (IsBlank(cells)) continue;
+            const std::string_view code = CodeOf(cells, code_cell);
+            auto found = index_.household_index.find(code);
+            if (found == index_.household_index.end())
+                return fail(Error{"import.changed", "file", "文件在导入过程中被修改",
+                                  "the file changed while it was being imported"});
+            const uint32_t hi = found->second;
+            if (index_.split[hi]) {
+                // Rows of a household scattered through the file wait until the end.
+                split_rows[hi].Add(cells, header_, (*table)->row_number());
+                continue;
+            }
+            if (group.size > 0 && code != group_code) {
+                if (!emit(group)) return pipeline.Finish(std::nullopt);
+                group.clear();
+            }
+            group_code.assign(code);
+            group.Add(cells, header_, (*table)->row_number());
+        }
+        if (group.size > 0 && !emit(group)) return pipeline.Finish(std::nullopt);
+        for (auto& [hi, rows] : split_rows)
+            if (!emit(rows)) return pipeline.Finish(std::nullopt);
+        if (!batch.empty() && !pipeline.Push(std::move(batch))) return pipeline.Finish(std::nullopt);
+        pipeline.Finish(std::nullopt);
+    }
+
+    Prepared Prepare(const RowGroup& group) const {
         const std::span<const RawRow> rows = group.rows();
+        Prepared p;
+        p.rows = static_cast<int64_t>(rows.size());
+        p.assembly = AssembleHousehold(rows, context_);
+        if (p.assembly.household) CheckSharedIds(*p.assembly.household, rows, p.assembly.errors);
+        const bool accepted = p.assembly.household && p.assembly.errors.empty();
+        if (!accepted || !registry_was_empty_) {
+            for (size_t i = 0; i < group.size; ++i) {
+                p.row_numbers.push_back(group.raw[i].row_number);
+                p.originals.push_back(group.original[i]);
+                auto id = ParseIdNumber(group.raw[i].cells[static_cast<size_t>(Column::kIdNumber)]);
+                p.row_ids.push_back(id ? id->value : std::string());
+            }
+        }
+        if (accepted) p.json = HouseholdToJson(*p.assembly.household);
+        return p;
+    }
+
+    // This thread: the registry checks and the writes.
+    Result<void> WriteHouseholds(Pipeline& pipeline) {
+        std::vector<Prepared> batch;
+        while (pipeline.Pop(batch))
+            for (Prepared& p : batch)
+                if (auto r = Apply(p); !r) return r;
+        return {};
+    }
+
+    Result<void> Apply(Prepared& p) {
+        Assembly& a = p.assembly;
         ++summary_.households.read;
-        summary_.persons.read += static_cast<int64_t>(rows.size());
-        Assembly a = AssembleHousehold(rows, context_);
-        if (a.household) CheckSharedIds(*a.household, rows, a.errors);
+        summary_.persons.read += p.rows;
         if (a.household && a.errors.empty() && !registry_was_empty_)
-            if (auto r = CheckRegistryIds(*a.household, rows, a.errors); !r) return r;
+            if (auto r = CheckRegistryIds(*a.household, p, a.errors); !r) return r;
         for (RowIssue& w : a.warnings) summary_.warnings.push_back(std::move(w));
         if (!a.errors.empty()) {
-            Reject(group, a.errors);
+            Reject(p, a.errors);
             return {};
         }
         const Household& h = *a.household;
@@ -298,14 +405,14 @@ private:
                 return {};
             }
         }
-        auto id = store_.InsertHousehold(h, change_);
+        auto id = store_.InsertHouseholdLogged(h, change_, p.json);
         if (!id) return std::unexpected(id.error());
         ++summary_.households.inserted;
         return {};
     }
 
     // An ID number in two households of the file rejects every household involved.
-    void CheckSharedIds(const Household& h, std::span<const RawRow> rows, std::vector<RowIssue>& errors) {
+    void CheckSharedIds(const Household& h, std::span<const RawRow> rows, std::vector<RowIssue>& errors) const {
         if (index_.shared_ids.empty()) return;
         for (size_t i = 0; i < rows.size(); ++i) {
             auto id = ParseIdNumber(rows[i].cells[static_cast<size_t>(Column::kIdNumber)]);
@@ -326,33 +433,31 @@ private:
     }
 
     // 一人多户: a member already registered in another household.
-    Result<void> CheckRegistryIds(const Household& h, std::span<const RawRow> rows, std::vector<RowIssue>& errors) {
-        for (const Person& p : h.members) {
-            auto other = store_.FindHouseholdOfIdNumber(p.id_number);
+    Result<void> CheckRegistryIds(const Household& h, const Prepared& p, std::vector<RowIssue>& errors) {
+        for (const Person& person : h.members) {
+            auto other = store_.FindHouseholdOfIdNumber(person.id_number);
             if (!other) return std::unexpected(other.error());
             if (!*other || **other == h.household_code) continue;
-            int64_t row = rows.front().row_number;
-            for (const RawRow& r : rows) {
-                auto id = ParseIdNumber(r.cells[static_cast<size_t>(Column::kIdNumber)]);
-                if (id && id->value == p.id_number) row = r.row_number;
-            }
+            int64_t row = p.row_numbers.front();
+            for (size_t i = 0; i < p.row_ids.size(); ++i)
+                if (p.row_ids[i] == person.id_number) row = p.row_numbers[i];
             errors.push_back({row, h.household_code, "id_number", "id_number.in_other_household",
-                              "证件号码" + p.id_number + "已登记在户" + **other + "中(一人多户)",
-                              "ID number " + p.id_number + " is already registered in household " + **other +
+                              "证件号码" + person.id_number + "已登记在户" + **other + "中(一人多户)",
+                              "ID number " + person.id_number + " is already registered in household " + **other +
                                   " (one person in two households)"});
         }
         return {};
     }
 
-    void Reject(const RowGroup& group, std::vector<RowIssue>& errors) {
+    void Reject(const Prepared& p, std::vector<RowIssue>& errors) {
         ++summary_.households.rejected;
-        summary_.persons.rejected += static_cast<int64_t>(group.size);
+        summary_.persons.rejected += p.rows;
         std::ranges::stable_sort(errors, {}, &RowIssue::row);
-        for (size_t i = 0; i < group.size; ++i) {
-            const RawRow& r = group.raw[i];
+        for (size_t i = 0; i < p.row_numbers.size(); ++i) {
+            const int64_t row = p.row_numbers[i];
             std::string fields, reasons;
             for (const RowIssue& e : errors) {
-                if (e.row != r.row_number) continue;
+                if (e.row != row) continue;
                 if (!fields.empty()) {
                     fields += ";";
                     reasons += "; ";
@@ -364,9 +469,9 @@ private:
                 fields = "household";
                 reasons = "同户其他行有错误,整户未导入 / another row of this household has an error; the whole household was not imported";
             }
-            std::vector<std::string> line = group.original[i];
+            std::vector<std::string> line = p.originals[i];
             line.resize(header_.header.size());
-            line.push_back(std::to_string(r.row_number));
+            line.push_back(std::to_string(row));
             line.push_back(std::move(fields));
             line.push_back(std::move(reasons));
             rejected_rows_.push_back(std::move(line));

@@ -283,7 +283,8 @@ public:
         return std::unexpected(LastError("FindHouseholdOfIdNumber"));
     }
 
-    Result<int64_t> InsertHousehold(const Household& h, const ChangeContext& change) override {
+    Result<int64_t> InsertHouseholdLogged(const Household& h, const ChangeContext& change,
+                                          const std::string& household_json) override {
         if (auto r = RequireTx(); !r) return std::unexpected(r.error());
         auto st = Prepare(kInsertHousehold);
         if (!st) return std::unexpected(st.error());
@@ -297,7 +298,7 @@ public:
         const int64_t id = sqlite3_last_insert_rowid(db_);
         if (auto r = InsertMembers(id, h); !r) return std::unexpected(r.error());
         if (auto r = LogChange(change, h.county_code(), "household", h.household_code, "insert", "",
-                               HouseholdToJson(h));
+                               household_json);
             !r)
             return std::unexpected(r.error());
         return id;

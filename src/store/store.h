@@ -19,6 +19,9 @@
 
 namespace jz {
 
+// The household as JSON, for the change log and the API.
+std::string HouseholdToJson(const Household& household);
+
 // Who makes a change and when (ISO 8601 UTC, given by the caller: the store reads no clock).
 struct ChangeContext {
     std::string actor;
@@ -95,7 +98,13 @@ public:
     // The code of a household holding a person with this ID number (any, if several), or nullopt.
     virtual Result<std::optional<std::string>> FindHouseholdOfIdNumber(const std::string& id_number) = 0;
     // Inserts a new household (its code must not exist: "store.duplicate") and logs it.
-    virtual Result<int64_t> InsertHousehold(const Household& household, const ChangeContext& change) = 0;
+    Result<int64_t> InsertHousehold(const Household& household, const ChangeContext& change) {
+        return InsertHouseholdLogged(household, change, HouseholdToJson(household));
+    }
+    // The same, with the household's JSON (HouseholdToJson) already made by the caller — a bulk
+    // import prepares it on another thread.
+    virtual Result<int64_t> InsertHouseholdLogged(const Household& household, const ChangeContext& change,
+                                                  const std::string& household_json) = 0;
     // Replaces `before` by `after` (same code), bumping the version, and logs both. Fails with
     // "store.conflict" when the stored version is no longer before.version.
     virtual Result<void> UpdateHousehold(const HouseholdRecord& before, const Household& after,
@@ -137,8 +146,5 @@ private:
     explicit Transaction(Store& store) : store_(&store) {}
     Store* store_;
 };
-
-// The household as JSON, for the change log and the API.
-std::string HouseholdToJson(const Household& household);
 
 }  // namespace jz
