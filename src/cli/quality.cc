@@ -118,7 +118,7 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
         return ReportError({"usage.division", "--division", "未知的行政区划代码: " + o.division,
                             "unknown division code: " + o.division});
     RegistryChecker checker(session->plan, std::move(options));
-    auto scanned = session->store->ScanHouseholds({}, [&](const Household& h) {
+    auto scanned = session->store->ScanHouseholds({.any_order = true}, [&](const Household& h) {
         checker.Add(h, OrgTree::Within(h.division_code, o.division));
         return true;
     });
@@ -167,7 +167,7 @@ int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o) {
     auto session = OpenSession(g);
     if (!session) return ReportError(session.error());
     ProgressBuilder builder(session->plan, session->tree, *as_of);
-    auto scanned = session->store->ScanHouseholds({}, [&](const Household& h) {
+    auto scanned = session->store->ScanHouseholds({.facts_only = true, .any_order = true}, [&](const Household& h) {
         builder.Add(h);
         return true;
     });

@@ -288,9 +288,15 @@ std::vector<Finding> RegistryChecker::Finish() {
         }
         i = j;
     }
+    // Report order is independent of the order households were seen in: by org unit, household,
+    // rule, person.
     std::ranges::stable_sort(ordered, [](const auto& a, const auto& b) {
+        const Finding& x = a.second;
+        const Finding& y = b.second;
+        if (x.division_code != y.division_code) return x.division_code < y.division_code;
+        if (x.household_code != y.household_code) return x.household_code < y.household_code;
         if (a.first != b.first) return a.first < b.first;
-        return RuleIndex(a.second.rule) < RuleIndex(b.second.rule);
+        return RuleIndex(x.rule) < RuleIndex(y.rule);
     });
     std::vector<Finding> out;
     out.reserve(ordered.size());

@@ -72,7 +72,7 @@ public:
     // Checks one household. `in_scope` false: the household only feeds the cross-household rules
     // (a person of the checked org unit may be duplicated in a household outside it).
     void Add(const Household& household, bool in_scope = true);
-    // The cross-household findings, then everything in household order, then rule order.
+    // Every finding, ordered by division code, household code, then rule.
     std::vector<Finding> Finish();
 
 private:

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <map>
@@ -74,19 +75,6 @@ std::string JoinInts(const std::vector<int>& v) {
     return out;
 }
 
-std::vector<int> SplitInts(std::string_view s) {
-    std::vector<int> out;
-    while (!s.empty()) {
-        size_t comma = s.find(',');
-        std::string_view part = s.substr(0, comma);
-        int v = 0;
-        std::from_chars(part.data(), part.data() + part.size(), v);
-        out.push_back(v);
-        if (comma == std::string_view::npos) break;
-        s.remove_prefix(comma + 1);
-    }
-    return out;
-}
 
 class SqliteStore final : public Store {
 public:
@@ -267,7 +255,7 @@ public:
         if (rc == SQLITE_DONE) return std::optional<HouseholdRecord>();
         if (rc != SQLITE_ROW) return std::unexpected(LastError("FindHousehold"));
         HouseholdRecord rec;
-        ReadHousehold(*st, rec);
+        ReadHouseholdInto(*st, rec, false);
         sqlite3_reset(*st);
         if (auto r = ReadMembers(rec.id, rec.household); !r) return std::unexpected(r.error());
         return std::optional<HouseholdRecord>(std::move(rec));
@@ -327,14 +315,18 @@ public:
 
     Result<void> ScanHouseholds(const HouseholdFilter& filter,
                                 const std::function<bool(const Household&)>& visit) override {
+        if (filter.any_order) return ScanInStorageOrder(filter, visit);
         // One join in household order, members in their order: a nested-loop scan over the
         // division index and the (household_id, ordinal) key, no query per household. A private
         // statement, because visit() may call back into the store.
         sqlite3_stmt* raw = nullptr;
+        // Members are ordered here rather than in SQL: "ORDER BY ..., p.ordinal" makes SQLite sort
+        // every household's rows in a temporary B-tree, while its nested loop already reads them
+        // in primary-key (household_id, ordinal) order — so the sort below is nearly always a check.
         static const std::string sql = std::string("SELECT ") + kHouseholdColumns + ", " + kPersonColumns +
-                                       " FROM household h JOIN person p ON p.household_id = h.id"
+                                       ", p.ordinal FROM household h JOIN person p ON p.household_id = h.id"
                                        " WHERE h.division_code >= ?1 AND h.division_code < ?2"
-                                       " ORDER BY h.division_code, h.household_code, p.ordinal";
+                                       " ORDER BY h.division_code, h.household_code";
         if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
             return std::unexpected(LastError("ScanHouseholds"));
         Stmt st(raw);
@@ -343,19 +335,96 @@ public:
         BindText(raw, 1, lo);
         BindText(raw, 2, hi);
         int rc;
+        // One record reused for every household: its strings and member slots keep their
+        // capacity, so a scan allocates almost nothing per household.
         HouseholdRecord rec;
-        bool open = false;
+        std::vector<Person>& members = rec.household.members;
+        std::vector<std::pair<int64_t, size_t>> ordinals;
+        size_t n = 0;
+        bool open = false, in_order = true;
+        const bool facts_only = filter.facts_only;
+        constexpr int kOrdinalColumn = kPersonOffset + 12;
+        auto finish = [&] {
+            members.resize(n);
+            if (in_order) return;
+            std::ranges::sort(ordinals);
+            std::vector<Person> sorted;
+            sorted.reserve(n);
+            for (auto& [ordinal, i] : ordinals) sorted.push_back(std::move(members[i]));
+            members = std::move(sorted);
+        };
         while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
             const int64_t id = sqlite3_column_int64(raw, 0);
             if (!open || id != rec.id) {
-                if (open && !visit(rec.household)) return {};
-                ReadHousehold(raw, rec);
+                if (open) {
+                    finish();
+                    if (!visit(rec.household)) return {};
+                }
+                ReadHouseholdInto(raw, rec, facts_only);
+                n = 0;
+                ordinals.clear();
+                in_order = true;
                 open = true;
             }
-            ReadPerson(raw, kPersonOffset, rec.household.members.emplace_back());
+            const int64_t ordinal = sqlite3_column_int64(raw, kOrdinalColumn);
+            if (!ordinals.empty() && ordinal < ordinals.back().first) in_order = false;
+            ordinals.emplace_back(ordinal, n);
+            if (n == members.size()) members.emplace_back();
+            ReadPersonInto(raw, kPersonOffset, members[n++], facts_only);
         }
         if (rc != SQLITE_DONE) return std::unexpected(LastError("ScanHouseholds"));
-        if (open) visit(rec.household);
+        if (open) {
+            finish();
+            visit(rec.household);
+        }
+        return {};
+    }
+
+    // Households by rowid and persons by their (household_id, ordinal) key are both plain table
+    // scans; merging them here costs SQLite one decode per stored row and no index lookups.
+    Result<void> ScanInStorageOrder(const HouseholdFilter& filter,
+                                    const std::function<bool(const Household&)>& visit) {
+        static const std::string household_sql = std::string("SELECT ") + kHouseholdColumns +
+                                                 " FROM household h WHERE h.division_code >= ?1 AND"
+                                                 " h.division_code < ?2 ORDER BY h.id";
+        static const std::string person_sql =
+            std::string("SELECT p.household_id, ") + kPersonColumns + " FROM person p ORDER BY p.household_id, p.ordinal";
+        // The same columns with names and ID numbers as NULL: SQLite then never copies them out.
+        static const std::string person_facts_sql =
+            "SELECT p.household_id, NULL, NULL, p.relation, p.sex, p.birth_date, p.ethnicity, p.education,"
+            " p.schooling, p.health, p.labour, p.migrant_work, p.months_worked FROM person p"
+            " ORDER BY p.household_id, p.ordinal";
+        sqlite3_stmt* hraw = nullptr;
+        sqlite3_stmt* praw = nullptr;
+        if (sqlite3_prepare_v2(db_, household_sql.c_str(), -1, &hraw, nullptr) != SQLITE_OK)
+            return std::unexpected(LastError("ScanHouseholds"));
+        Stmt hst(hraw);
+        const std::string& psql = filter.facts_only ? person_facts_sql : person_sql;
+        if (sqlite3_prepare_v2(db_, psql.c_str(), -1, &praw, nullptr) != SQLITE_OK)
+            return std::unexpected(LastError("ScanHouseholds"));
+        Stmt pst(praw);
+        const std::string lo = filter.division_prefix;
+        const std::string hi = filter.division_prefix + "\x7f";
+        BindText(hraw, 1, lo);
+        BindText(hraw, 2, hi);
+        HouseholdRecord rec;
+        std::vector<Person>& members = rec.household.members;
+        int prc = sqlite3_step(praw);
+        int hrc;
+        while ((hrc = sqlite3_step(hraw)) == SQLITE_ROW) {
+            ReadHouseholdInto(hraw, rec, filter.facts_only);
+            while (prc == SQLITE_ROW && sqlite3_column_int64(praw, 0) < rec.id) prc = sqlite3_step(praw);
+            size_t n = 0;
+            while (prc == SQLITE_ROW && sqlite3_column_int64(praw, 0) == rec.id) {
+                if (n == members.size()) members.emplace_back();
+                ReadPersonInto(praw, 1, members[n++], filter.facts_only);
+                prc = sqlite3_step(praw);
+            }
+            if (prc != SQLITE_ROW && prc != SQLITE_DONE) return std::unexpected(LastError("ScanHouseholds"));
+            members.resize(n);
+            if (n > 0 && !visit(rec.household)) return {};
+        }
+        if (hrc != SQLITE_DONE) return std::unexpected(LastError("ScanHouseholds"));
         return {};
     }
 
@@ -539,38 +608,81 @@ private:
         BindText(st, 21, at);
     }
 
-    void ReadHousehold(sqlite3_stmt* st, HouseholdRecord& rec) {
+
+    static void TextInto(sqlite3_stmt* st, int i, std::string& out) {
+        const unsigned char* t = sqlite3_column_text(st, i);
+        if (t)
+            out.assign(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st, i)));
+        else
+            out.clear();
+    }
+    static void SplitIntsInto(sqlite3_stmt* st, int i, std::vector<int>& out) {
+        out.clear();
+        const unsigned char* t = sqlite3_column_text(st, i);
+        if (!t) return;
+        int v = 0;
+        bool any = false;
+        for (const unsigned char* c = t; *c; ++c) {
+            if (*c == ',') {
+                if (any) out.push_back(v);
+                v = 0;
+                any = false;
+            } else {
+                v = v * 10 + (*c - '0');
+                any = true;
+            }
+        }
+        if (any) out.push_back(v);
+    }
+    static Date DateColumn(sqlite3_stmt* st, int i) {
+        const unsigned char* t = sqlite3_column_text(st, i);
+        if (!t) return {};
+        return Date::Parse(std::string_view(reinterpret_cast<const char*>(t),
+                                            static_cast<size_t>(sqlite3_column_bytes(st, i))))
+            .value_or(Date{});
+    }
+
+    static void ReadHouseholdInto(sqlite3_stmt* st, HouseholdRecord& rec, bool facts_only) {
         rec.id = sqlite3_column_int64(st, 0);
         rec.version = sqlite3_column_int64(st, 1);
         Household& h = rec.household;
-        h.household_code = Text(st, 2);
-        h.division_code = Text(st, 3);
+        TextInto(st, 2, h.household_code);
+        TextInto(st, 3, h.division_code);
         h.attribute = sqlite3_column_int(st, 4);
         h.identification_standard = ColOpt<int>(st, 5);
         h.main_cause = sqlite3_column_int(st, 6);
-        h.other_causes = SplitInts(Text(st, 7));
+        SplitIntsInto(st, 7, h.other_causes);
         h.identified_year = sqlite3_column_int(st, 8);
         h.planned_exit_year = ColOpt<int>(st, 9);
         h.status = sqlite3_column_int(st, 10);
         h.exit_year = ColOpt<int>(st, 11);
         h.net_income_per_head = ColOpt<Fen>(st, 12);
         h.main_measure = ColOpt<int>(st, 13);
-        h.aux_measures = SplitInts(Text(st, 14));
-        h.pairing_cadre = Text(st, 15);
-        h.phone = Text(st, 16);
+        SplitIntsInto(st, 14, h.aux_measures);
+        if (facts_only) {
+            h.pairing_cadre.clear();
+            h.phone.clear();
+        } else {
+            TextInto(st, 15, h.pairing_cadre);
+            TextInto(st, 16, h.phone);
+        }
         h.dangerous_housing = ColOpt<bool>(st, 17);
         h.safe_water = ColOpt<bool>(st, 18);
         h.household_electricity = ColOpt<bool>(st, 19);
         h.housing_area = ColOpt<int64_t>(st, 20);
-        h.members.clear();
     }
 
-    static void ReadPerson(sqlite3_stmt* st, int o, Person& p) {
-        p.name = Text(st, o + 0);
-        p.id_number = Text(st, o + 1);
+    static void ReadPersonInto(sqlite3_stmt* st, int o, Person& p, bool facts_only) {
+        if (facts_only) {
+            p.name.clear();
+            p.id_number.clear();
+        } else {
+            TextInto(st, o + 0, p.name);
+            TextInto(st, o + 1, p.id_number);
+        }
         p.relation = sqlite3_column_int(st, o + 2);
         p.sex = sqlite3_column_int(st, o + 3);
-        p.birth_date = Date::Parse(Text(st, o + 4)).value_or(Date{});
+        p.birth_date = DateColumn(st, o + 4);
         p.ethnicity = ColOpt<int>(st, o + 5);
         p.education = ColOpt<int>(st, o + 6);
         p.schooling = ColOpt<int>(st, o + 7);
@@ -586,7 +698,7 @@ private:
         sqlite3_bind_int64(*st, 1, household_id);
         int rc;
         h.members.clear();
-        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) ReadPerson(*st, 0, h.members.emplace_back());
+        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) ReadPersonInto(*st, 0, h.members.emplace_back(), false);
         sqlite3_reset(*st);
         if (rc != SQLITE_DONE) return std::unexpected(LastError("ReadMembers"));
         return {};

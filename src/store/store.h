@@ -57,6 +57,13 @@ struct ChangeLogFilter {
 // Restricts a scan to the households under one org unit (its code is a prefix of theirs).
 struct HouseholdFilter {
     std::string division_prefix;
+    // Leave names, ID numbers, the pairing cadre and the phone empty: reports that only count need
+    // none of them, and not copying them makes a scan of a province markedly cheaper.
+    bool facts_only = false;
+    // Visit in storage order instead of (division_code, household_code) order: two sequential scans
+    // merged by household id, no index lookups. For aggregates, and for callers that sort their
+    // results themselves.
+    bool any_order = false;
 };
 
 struct ImportRecord {
@@ -109,7 +116,8 @@ public:
     // "store.conflict" when the stored version is no longer before.version.
     virtual Result<void> UpdateHousehold(const HouseholdRecord& before, const Household& after,
                                          const ChangeContext& change) = 0;
-    // Visits households in (division_code, household_code) order; stop early by returning false.
+    // Visits households in (division_code, household_code) order (or storage order when
+    // filter.any_order), members in their stored order; stop early by returning false.
     virtual Result<void> ScanHouseholds(const HouseholdFilter& filter,
                                         const std::function<bool(const Household&)>& visit) = 0;
     virtual Result<int64_t> CountHouseholds() = 0;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 
 #include "core/codes.h"
 #include "core/id_number.h"
@@ -193,6 +194,36 @@ TEST_P(StoreContract, ScanIsOrderedAndFiltered) {
         return true;
     }));
     EXPECT_EQ(seen, (std::vector<std::string>{"A", "B"}));
+}
+
+TEST_P(StoreContract, StorageOrderScanSeesTheSameHouseholds) {
+    ASSERT_TRUE(store_->Begin());
+    Household b = MakeHousehold("B", 1);
+    Household a = MakeHousehold("A", 2);
+    Household c = MakeHousehold("C", 3);
+    c.division_code = "540425100200";
+    std::swap(a.members[0], a.members[1]);  // members keep their stored order, whatever it is
+    for (const Household* h : {&b, &a, &c}) ASSERT_TRUE(store_->InsertHousehold(*h, kChange));
+    ASSERT_TRUE(store_->Commit());
+    std::map<std::string, Household> seen;
+    ASSERT_TRUE(store_->ScanHouseholds({.any_order = true}, [&](const Household& h) {
+        seen[h.household_code] = h;
+        return true;
+    }));
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_EQ(seen["A"], a);
+    EXPECT_EQ(seen["B"], b);
+    EXPECT_EQ(seen["C"], c);
+    seen.clear();
+    ASSERT_TRUE(store_->ScanHouseholds({.division_prefix = "540425100201", .facts_only = true, .any_order = true},
+                                       [&](const Household& h) {
+                                           seen[h.household_code] = h;
+                                           return true;
+                                       }));
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_TRUE(seen["A"].members[0].name.empty()) << "facts_only leaves names out";
+    EXPECT_EQ(seen["A"].members[0].birth_date, a.members[0].birth_date);
+    EXPECT_EQ(seen["A"].members.size(), 2u);
 }
 
 TEST_P(StoreContract, SettingsAndPlan) {
