@@ -1,7 +1,7 @@
 // The household as JSON for the change log. Written directly rather than through a JSON DOM: an
 // import writes one of these per household, and building a tree of a few dozen nodes per household
 // cost more than the SQLite insert it is logged beside. The output is plain JSON (a test parses it
-// back with Boost.JSON).
+// back with Boost.JSON); fields without a value are omitted.
 #include <charconv>
 
 #include "store/store.h"
@@ -47,19 +47,17 @@ public:
         auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
         out_.append(buf, p);
     }
-    void Null() {
-        Comma();
-        out_ += "null";
-    }
     void Bool(bool b) {
         Comma();
         out_ += b ? "true" : "false";
     }
+    // A field whose value is absent is left out altogether: the change log holds a million of
+    // these, and absent reads as null to any JSON consumer.
     template <class T>
-    void Opt(const std::optional<T>& v) {
-        if (!v)
-            Null();
-        else if constexpr (std::is_same_v<T, bool>)
+    void Field(std::string_view key, const std::optional<T>& v) {
+        if (!v) return;
+        Key(key);
+        if constexpr (std::is_same_v<T, bool>)
             Bool(*v);
         else
             Int(*v);
@@ -98,30 +96,22 @@ std::string HouseholdToJson(const Household& h) {
     w.Key("household_code"), w.String(h.household_code);
     w.Key("division_code"), w.String(h.division_code);
     w.Key("attribute"), w.Int(h.attribute);
-    w.Key("identification_standard"), w.Opt(h.identification_standard);
+    w.Field("identification_standard", h.identification_standard);
     w.Key("main_cause"), w.Int(h.main_cause);
     w.Key("other_causes"), w.Ints(h.other_causes);
     w.Key("identified_year"), w.Int(h.identified_year);
-    w.Key("planned_exit_year"), w.Opt(h.planned_exit_year);
+    w.Field("planned_exit_year", h.planned_exit_year);
     w.Key("status"), w.Int(h.status);
-    w.Key("exit_year"), w.Opt(h.exit_year);
-    w.Key("net_income_per_head");
-    if (h.net_income_per_head)
-        w.String(FormatCenti(*h.net_income_per_head));
-    else
-        w.Null();
-    w.Key("main_measure"), w.Opt(h.main_measure);
+    w.Field("exit_year", h.exit_year);
+    if (h.net_income_per_head) w.Key("net_income_per_head"), w.String(FormatCenti(*h.net_income_per_head));
+    w.Field("main_measure", h.main_measure);
     w.Key("aux_measures"), w.Ints(h.aux_measures);
     w.Key("pairing_cadre"), w.String(h.pairing_cadre);
     w.Key("phone"), w.String(h.phone);
-    w.Key("dangerous_housing"), w.Opt(h.dangerous_housing);
-    w.Key("safe_water"), w.Opt(h.safe_water);
-    w.Key("household_electricity"), w.Opt(h.household_electricity);
-    w.Key("housing_area");
-    if (h.housing_area)
-        w.String(FormatCenti(*h.housing_area));
-    else
-        w.Null();
+    w.Field("dangerous_housing", h.dangerous_housing);
+    w.Field("safe_water", h.safe_water);
+    w.Field("household_electricity", h.household_electricity);
+    if (h.housing_area) w.Key("housing_area"), w.String(FormatCenti(*h.housing_area));
     w.Key("members");
     w.Open('[');
     for (const Person& p : h.members) {
@@ -131,13 +121,13 @@ std::string HouseholdToJson(const Household& h) {
         w.Key("relation"), w.Int(p.relation);
         w.Key("sex"), w.Int(p.sex);
         w.Key("birth_date"), w.String(p.birth_date.ToString());
-        w.Key("ethnicity"), w.Opt(p.ethnicity);
-        w.Key("education"), w.Opt(p.education);
-        w.Key("schooling"), w.Opt(p.schooling);
-        w.Key("health"), w.Opt(p.health);
-        w.Key("labour"), w.Opt(p.labour);
-        w.Key("migrant_work"), w.Opt(p.migrant_work);
-        w.Key("months_worked"), w.Opt(p.months_worked);
+        w.Field("ethnicity", p.ethnicity);
+        w.Field("education", p.education);
+        w.Field("schooling", p.schooling);
+        w.Field("health", p.health);
+        w.Field("labour", p.labour);
+        w.Field("migrant_work", p.migrant_work);
+        w.Field("months_worked", p.months_worked);
         w.Close('}');
     }
     w.Close(']');
