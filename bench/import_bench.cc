@@ -1,107 +1,45 @@
-// Import benchmark (issue 2): a generated registry of about a million persons imported with full
-// validation (jingzhun's importer: two passes, every acceptance rule, change log, one transaction),
-// side by side with the plain alternative: the same households inserted with prepared statements
-// into the same schema, no validation and no change log. Each run is a forked child, so its peak
-// memory (ru_maxrss) is its own.
+// Import benchmark (issue 2): a generated registry of about a million persons imported by
+// jingzhun (two passes over the file, every acceptance rule, the change log, one transaction),
+// side by side with the plain alternative — the same households, already in memory, inserted with
+// prepared statements into the same schema, no validation and no change log — and, to show where
+// the difference goes, the plain insert plus the same change-log rows.
 //
 //   build/bench/bench_import [--persons N] [--dir DIR] [--seed S]
 #include <sqlite3.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <sstream>
-#include <string>
 
+#include "bench_common.h"
 #include "core/assembly.h"
 #include "core/generator.h"
 #include "io/importer.h"
-#include "io/table.h"
-#include "store/sqlite_store.h"
 
 namespace {
 
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using namespace jz::bench;  // NOLINT: benchmark driver
 
-struct County {
-    jz::Plan plan;
-    jz::OrgTree tree;
-    std::string toml;
-};
-
-std::string Slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-County LoadCounty() {
-    County c;
-    c.toml = Slurp(fs::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml");
-    c.plan = jz::ParsePlan(c.toml, "chayu-2016.toml").value();
-    auto rows = jz::io::ParseCsvText(Slurp(fs::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv")).value();
-    c.tree = jz::OrgTree::FromRows(rows, c.plan.county_code, c.plan.county_name).value();
-    return c;
-}
-
-std::unique_ptr<jz::Store> NewRegistry(const County& c, const std::string& path) {
-    for (const char* s : {"", "-wal", "-shm"}) fs::remove(path + s);
-    auto store = jz::OpenSqliteStore(path, jz::OpenMode::kCreate).value();
-    const jz::ChangeContext change{"bench", "2026-11-29T00:00:00Z", std::nullopt};
-    (void)store->Begin();
-    (void)store->SaveOrgUnits(c.tree, change);
-    (void)store->SavePlan(c.plan.id, c.toml, change);
-    (void)store->Commit();
-    return store;
-}
-
-// Households of about `persons` persons (the generator's mean household size is about 4.3).
 std::unique_ptr<jz::Generator> MakeGenerator(const County& c, int64_t persons, uint64_t seed) {
     jz::GeneratorOptions o;
     o.seed = seed;
-    o.households = persons * 10 / 43;
+    o.households = persons * 10 / 43;  // the generator's mean household size is about 4.3
     return jz::Generator::Create(c.plan, c.tree, o).value();
 }
 
-// Runs `work` in a child process; returns its peak resident set in MiB. `work` writes its own
-// figures to stdout.
-double InChild(const std::function<int()>& work) {
-    std::fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) _exit(work());
-    int status = 0;
-    struct rusage usage {};
-    wait4(pid, &status, 0, &usage);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        std::fprintf(stderr, "child failed\n");
-        std::exit(1);
-    }
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
-// The plain alternative: prepared INSERTs of the already-built households, one transaction.
-int PlainInsert(const County& c, const std::string& db, int64_t persons, uint64_t seed, const std::string& out) {
-    auto store = NewRegistry(c, db);  // same schema, org units loaded
-    store.reset();
+// The plain alternative. With `log`, each household also gets its change-log row, as jingzhun
+// writes it.
+double PlainInsert(const County& c, const std::string& db, int64_t persons, uint64_t seed, bool log) {
+    NewRegistry(c, db).reset();
     sqlite3* h = nullptr;
     sqlite3_open(db.c_str(), &h);
-    sqlite3_exec(h, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA journal_mode=WAL;", nullptr, nullptr,
+    sqlite3_exec(h, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;", nullptr, nullptr,
                  nullptr);
-    // Build every household first: the plain run measures the inserts alone, not parsing.
     std::vector<jz::Household> all;
     auto gen = MakeGenerator(c, persons, seed);
     jz::Household hh;
     while (gen->Next(hh)) all.push_back(hh);
     sqlite3_stmt* ins_h = nullptr;
     sqlite3_stmt* ins_p = nullptr;
+    sqlite3_stmt* ins_log = nullptr;
     sqlite3_prepare_v2(h,
                        "INSERT INTO household (county_code, household_code, division_code, attribute,"
                        " identification_standard, main_cause, other_causes, identified_year, planned_exit_year,"
@@ -114,6 +52,10 @@ int PlainInsert(const County& c, const std::string& db, int64_t persons, uint64_
                        " birth_date, ethnicity, education, schooling, health, labour, migrant_work, months_worked)"
                        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
                        -1, &ins_p, nullptr);
+    sqlite3_prepare_v2(h,
+                       "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, after_json)"
+                       " VALUES ('2026-11-29T00:00:00Z', 'bench', ?1, 'household', ?2, 'insert', ?3)",
+                       -1, &ins_log, nullptr);
     auto opt = [](sqlite3_stmt* s, int i, auto v) {
         if (v)
             sqlite3_bind_int64(s, i, static_cast<int64_t>(*v));
@@ -126,7 +68,6 @@ int PlainInsert(const County& c, const std::string& db, int64_t persons, uint64_
         return s;
     };
     const auto start = Clock::now();
-    int64_t n_persons = 0;
     sqlite3_exec(h, "BEGIN", nullptr, nullptr, nullptr);
     for (const jz::Household& x : all) {
         const std::string county = x.county_code(), causes = list(x.other_causes), aux = list(x.aux_measures);
@@ -151,7 +92,7 @@ int PlainInsert(const County& c, const std::string& db, int64_t persons, uint64_
         opt(ins_h, 19, x.household_electricity);
         opt(ins_h, 20, x.housing_area);
         sqlite3_bind_text(ins_h, 21, "2026-11-29T00:00:00Z", -1, SQLITE_STATIC);
-        if (sqlite3_step(ins_h) != SQLITE_DONE) return 1;
+        if (sqlite3_step(ins_h) != SQLITE_DONE) return -1;
         sqlite3_reset(ins_h);
         const int64_t id = sqlite3_last_insert_rowid(h);
         int ordinal = 0;
@@ -172,60 +113,58 @@ int PlainInsert(const County& c, const std::string& db, int64_t persons, uint64_
             opt(ins_p, 13, p.labour);
             opt(ins_p, 14, p.migrant_work);
             opt(ins_p, 15, p.months_worked);
-            if (sqlite3_step(ins_p) != SQLITE_DONE) return 1;
+            if (sqlite3_step(ins_p) != SQLITE_DONE) return -1;
             sqlite3_reset(ins_p);
-            ++n_persons;
+        }
+        if (log) {
+            const std::string json = jz::HouseholdToJson(x);
+            sqlite3_bind_text(ins_log, 1, county.c_str(), -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins_log, 2, x.household_code.c_str(), -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins_log, 3, json.c_str(), static_cast<int>(json.size()), SQLITE_STATIC);
+            if (sqlite3_step(ins_log) != SQLITE_DONE) return -1;
+            sqlite3_reset(ins_log);
         }
     }
     sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr);
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const double seconds = SecondsSince(start);
     sqlite3_finalize(ins_h);
     sqlite3_finalize(ins_p);
+    sqlite3_finalize(ins_log);
     sqlite3_close(h);
-    std::ofstream(out) << n_persons << " " << seconds << "\n";
-    return 0;
+    return seconds;
 }
 
-int FullImport(const County& c, const std::string& db, const std::string& file, const std::string& out) {
+double FullImport(const County& c, const std::string& db, const std::string& file) {
     auto store = NewRegistry(c, db);
     const auto start = Clock::now();
-    auto summary = jz::io::ImportRegistry(*store, c.plan, c.tree,
-                                          {file, "", file + ".errors.csv", {"bench", "2026-11-29T00:00:00Z"}});
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    auto summary =
+        jz::io::ImportRegistry(*store, c.plan, c.tree, {file, "", file + ".errors.csv", kChange});
+    const double seconds = SecondsSince(start);
     if (!summary || summary->households.rejected != 0) {
-        std::fprintf(stderr, "import failed: %s\n", summary ? summary->ToJson().substr(0, 500).c_str()
-                                                             : summary.error().ToString().c_str());
-        return 1;
+        std::fprintf(stderr, "import failed: %s\n",
+                     summary ? summary->ToJson().substr(0, 500).c_str() : summary.error().ToString().c_str());
+        return -1;
     }
-    std::ofstream(out) << summary->persons.accepted << " " << seconds << "\n";
-    return 0;
-}
-
-std::pair<int64_t, double> ReadFigures(const std::string& path) {
-    std::ifstream in(path);
-    int64_t n = 0;
-    double s = 0;
-    in >> n >> s;
-    return {n, s};
+    return seconds;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     int64_t persons = 1'000'000;
-    std::string dir = (fs::temp_directory_path() / "jingzhun-bench").string();
+    std::string dir = (std::filesystem::temp_directory_path() / "jingzhun-bench").string();
     uint64_t seed = 1;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--persons")) persons = std::stoll(argv[i + 1]);
         if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
         if (!std::strcmp(argv[i], "--seed")) seed = std::stoull(argv[i + 1]);
     }
-    fs::create_directories(dir);
+    std::filesystem::create_directories(dir);
     const County county = LoadCounty();
     const std::string file = dir + "/registry.csv";
 
-    // The input file, written once per size and seed.
     const auto gen_start = Clock::now();
+    int64_t rows = 0;
     {
         auto writer = jz::io::CreateCsvWriter(file).value();
         std::vector<std::string> line;
@@ -233,31 +172,36 @@ int main(int argc, char** argv) {
         (void)writer->WriteRow(line);
         auto gen = MakeGenerator(county, persons, seed);
         jz::Household h;
-        std::vector<jz::LayoutRow> rows;
+        std::vector<jz::LayoutRow> layout;
         while (gen->Next(h)) {
-            rows.clear();
-            jz::FormatHousehold(h, county.plan, rows);
-            for (auto& r : rows) {
+            layout.clear();
+            jz::FormatHousehold(h, county.plan, layout);
+            for (auto& r : layout) {
                 line.assign(r.begin(), r.end());
                 (void)writer->WriteRow(line);
+                ++rows;
             }
         }
         (void)writer->Close();
     }
-    const double gen_seconds = std::chrono::duration<double>(Clock::now() - gen_start).count();
-    std::printf("input: %s (%.1f MiB), generated in %.2f s\n", file.c_str(),
-                static_cast<double>(fs::file_size(file)) / (1 << 20), gen_seconds);
+    std::printf("input: %s, %lld persons (%.1f MiB), generated in %.2f s\n", file.c_str(),
+                static_cast<long long>(rows), static_cast<double>(std::filesystem::file_size(file)) / (1 << 20),
+                SecondsSince(gen_start));
 
-    const double plain_mib = InChild([&] { return PlainInsert(county, dir + "/plain.db", persons, seed, dir + "/plain.txt"); });
-    const double import_mib = InChild([&] { return FullImport(county, dir + "/import.db", file, dir + "/import.txt"); });
-    auto [plain_n, plain_s] = ReadFigures(dir + "/plain.txt");
-    auto [import_n, import_s] = ReadFigures(dir + "/import.txt");
-    const double plain_rate = static_cast<double>(plain_n) / plain_s;
-    const double import_rate = static_cast<double>(import_n) / import_s;
-    std::printf("plain prepared insert : %lld persons in %.2f s = %.0f persons/s (peak RSS %.0f MiB, rows held in memory)\n",
-                static_cast<long long>(plain_n), plain_s, plain_rate, plain_mib);
-    std::printf("jingzhun import       : %lld persons in %.2f s = %.0f persons/s (peak RSS %.0f MiB, streaming)\n",
-                static_cast<long long>(import_n), import_s, import_rate, import_mib);
-    std::printf("ratio import/plain    : %.2f\n", import_rate / plain_rate);
+    double plain_mib = 0, logged_mib = 0, import_mib = 0;
+    const double plain_s =
+        InChild([&] { return PlainInsert(county, dir + "/plain.db", persons, seed, false); }, plain_mib);
+    const double logged_s =
+        InChild([&] { return PlainInsert(county, dir + "/logged.db", persons, seed, true); }, logged_mib);
+    const double import_s = InChild([&] { return FullImport(county, dir + "/import.db", file); }, import_mib);
+    const double n = static_cast<double>(rows);
+    std::printf("plain prepared insert          : %6.2f s = %7.0f persons/s (peak RSS %4.0f MiB, rows in memory)\n",
+                plain_s, n / plain_s, plain_mib);
+    std::printf("plain insert + change log      : %6.2f s = %7.0f persons/s (peak RSS %4.0f MiB, rows in memory)\n",
+                logged_s, n / logged_s, logged_mib);
+    std::printf("jingzhun import (full checks)  : %6.2f s = %7.0f persons/s (peak RSS %4.0f MiB, streaming)\n",
+                import_s, n / import_s, import_mib);
+    std::printf("ratio import / plain insert    : %.2f\n", plain_s / import_s);
+    std::printf("ratio import / plain + log     : %.2f\n", logged_s / import_s);
     return 0;
 }
