@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
             const auto start = Clock::now();
             auto s = jz::OpenSqliteStore(db, jz::OpenMode::kExisting).value();
             jz::ProgressBuilder builder(county.plan, county.tree, as_of);
-            (void)s->ScanHouseholds({.facts_only = true, .any_order = true}, [&](const jz::Household& h) {
+            (void)s->ScanFacts({}, [&](const jz::HouseholdFacts& h) {
                 builder.Add(h);
                 return true;
             });

@@ -187,7 +187,7 @@ void PrintProgress(const ProgressReport& r, const Plan& plan) {
 
 Result<ProgressReport> BuildProgress(Session& s, const Date& as_of) {
     ProgressBuilder builder(s.plan, s.tree, as_of);
-    auto scanned = s.store->ScanHouseholds({.facts_only = true, .any_order = true}, [&](const Household& h) {
+    auto scanned = s.store->ScanFacts({}, [&](const HouseholdFacts& h) {
         builder.Add(h);
         return true;
     });

@@ -167,7 +167,7 @@ int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o) {
     auto session = OpenSession(g);
     if (!session) return ReportError(session.error());
     ProgressBuilder builder(session->plan, session->tree, *as_of);
-    auto scanned = session->store->ScanHouseholds({.facts_only = true, .any_order = true}, [&](const Household& h) {
+    auto scanned = session->store->ScanFacts({}, [&](const HouseholdFacts& h) {
         builder.Add(h);
         return true;
     });

@@ -6,28 +6,49 @@
 
 namespace jz {
 
-int CountBeneficiaries(const PlanMeasure& measure, const Household& h, const Date& as_of) {
-    auto count = [&](auto pred) { return static_cast<int>(std::ranges::count_if(h.members, pred)); };
+bool HouseholdFacts::exited() const {
+    return status == codes::kStatusExited || status == codes::kStatusExitedNoPolicy;
+}
+
+HouseholdFacts FactsOf(const Household& h) {
+    HouseholdFacts f;
+    f.household_code = h.household_code;
+    f.division_code = h.division_code;
+    f.status = h.status;
+    f.planned_exit_year = h.planned_exit_year;
+    f.exit_year = h.exit_year;
+    f.main_measure = h.main_measure;
+    f.aux_measures = h.aux_measures;
+    f.persons = static_cast<int>(h.members.size());
+    for (const Person& p : h.members) {
+        if (p.schooling && *p.schooling != codes::kSchoolingNone) ++f.students;
+        if (p.health == codes::kHealthChronic || p.health == codes::kHealthSerious ||
+            p.health == codes::kHealthDisabled)
+            ++f.ill;
+        if (p.migrant_work) ++f.migrant_workers;
+        if (p.labour == codes::kLabourOrdinary || p.labour == codes::kLabourSkilled)
+            f.able_birth_dates.push_back(p.birth_date);
+    }
+    return f;
+}
+
+int CountBeneficiaries(const PlanMeasure& measure, const HouseholdFacts& f, const Date& as_of) {
     switch (measure.beneficiaries) {
-        case Beneficiaries::kHousehold:
-            return static_cast<int>(h.members.size());
-        case Beneficiaries::kStudents:
-            return count([](const Person& p) { return p.schooling && *p.schooling != codes::kSchoolingNone; });
-        case Beneficiaries::kIll:
-            return count([](const Person& p) {
-                return p.health == codes::kHealthChronic || p.health == codes::kHealthSerious ||
-                       p.health == codes::kHealthDisabled;
-            });
-        case Beneficiaries::kMigrantWorkers:
-            return count([](const Person& p) { return p.migrant_work.has_value(); });
+        case Beneficiaries::kHousehold: return f.persons;
+        case Beneficiaries::kStudents: return f.students;
+        case Beneficiaries::kIll: return f.ill;
+        case Beneficiaries::kMigrantWorkers: return f.migrant_workers;
         case Beneficiaries::kAbleAdults:
-            return count([&](const Person& p) {
-                const int age = p.birth_date.AgeOn(as_of);
-                return age >= 16 && age <= 60 &&
-                       (p.labour == codes::kLabourOrdinary || p.labour == codes::kLabourSkilled);
-            });
+            return static_cast<int>(std::ranges::count_if(f.able_birth_dates, [&](const Date& birth) {
+                const int age = birth.AgeOn(as_of);
+                return age >= 16 && age <= 60;
+            }));
     }
     return 0;
+}
+
+int CountBeneficiaries(const PlanMeasure& measure, const Household& h, const Date& as_of) {
+    return CountBeneficiaries(measure, FactsOf(h), as_of);
 }
 
 ProgressBuilder::ProgressBuilder(const Plan& plan, const OrgTree& tree, const Date& as_of) : plan_(plan) {
@@ -64,8 +85,8 @@ ProgressBuilder::ProgressBuilder(const Plan& plan, const OrgTree& tree, const Da
     }
 }
 
-void ProgressBuilder::Add(const Household& h) {
-    const int64_t persons = static_cast<int64_t>(h.members.size());
+void ProgressBuilder::Add(const HouseholdFacts& h) {
+    const int64_t persons = h.persons;
     report_.households += 1;
     report_.persons += persons;
     // An exit recorded for a year after the report date has not happened yet as of that date.

@@ -50,14 +50,39 @@ struct ProgressReport {
     std::vector<ProgressMeasure> measures;
 };
 
-// How many members of `household` a measure reaches (PlanMeasure::beneficiaries); ages on `as_of`.
+// What the reports count about a household, without its people's names or ID numbers. The store
+// keeps these beside each household, so a county's or province's figures come from one pass over
+// the households, not over every person.
+struct HouseholdFacts {
+    std::string household_code;
+    std::string division_code;
+    int status = 0;
+    std::optional<int> planned_exit_year;
+    std::optional<int> exit_year;
+    std::optional<int> main_measure;
+    std::vector<int> aux_measures;
+    int persons = 0;
+    int students = 0;          // schooling set and not 非在校生
+    int ill = 0;               // 长期慢性病, 患有大病 or 残疾
+    int migrant_workers = 0;   // migrant work recorded
+    std::vector<Date> able_birth_dates;  // members with 普通/技能劳动力 (age decides on the day)
+
+    bool exited() const;
+    std::string township_code() const { return division_code.substr(0, 9); }
+    bool operator==(const HouseholdFacts&) const = default;
+};
+HouseholdFacts FactsOf(const Household& household);
+
+// How many members of a household a measure reaches (PlanMeasure::beneficiaries); ages on `as_of`.
+int CountBeneficiaries(const PlanMeasure& measure, const HouseholdFacts& facts, const Date& as_of);
 int CountBeneficiaries(const PlanMeasure& measure, const Household& household, const Date& as_of);
 
 // Accumulates households one at a time (a scan never holds the registry in memory).
 class ProgressBuilder {
 public:
     ProgressBuilder(const Plan& plan, const OrgTree& tree, const Date& as_of);
-    void Add(const Household& household);
+    void Add(const HouseholdFacts& facts);
+    void Add(const Household& household) { Add(FactsOf(household)); }
     ProgressReport Finish() const;
 
 private:

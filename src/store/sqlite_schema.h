@@ -66,7 +66,14 @@ CREATE TABLE household (
   household_electricity   INTEGER,
   housing_area            INTEGER,
   version                 INTEGER NOT NULL DEFAULT 1,
-  updated_at              TEXT NOT NULL
+  updated_at              TEXT NOT NULL,
+  -- Facts the reports count (core HouseholdFacts), kept with every write so figures come from
+  -- the households alone. able_birth_dates: YYYYMMDD of each member able to work, comma-separated.
+  persons                 INTEGER NOT NULL DEFAULT 0,
+  students                INTEGER NOT NULL DEFAULT 0,
+  ill                     INTEGER NOT NULL DEFAULT 0,
+  migrant_workers         INTEGER NOT NULL DEFAULT 0,
+  able_birth_dates        TEXT NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX household_division ON household(division_code, household_code);
 

@@ -18,13 +18,14 @@ constexpr const char* kInsertHousehold =
     "INSERT INTO household (county_code, household_code, division_code, attribute, identification_standard,"
     " main_cause, other_causes, identified_year, planned_exit_year, status, exit_year, net_income_per_head,"
     " main_measure, aux_measures, pairing_cadre, phone, dangerous_housing, safe_water, household_electricity,"
-    " housing_area, version, updated_at)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,1,?21)";
+    " housing_area, version, updated_at, persons, students, ill, migrant_workers, able_birth_dates)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,1,?21,?23,?24,?25,?26,?27)";
 constexpr const char* kUpdateHousehold =
     "UPDATE household SET county_code=?1, division_code=?3, attribute=?4, identification_standard=?5,"
     " main_cause=?6, other_causes=?7, identified_year=?8, planned_exit_year=?9, status=?10, exit_year=?11,"
     " net_income_per_head=?12, main_measure=?13, aux_measures=?14, pairing_cadre=?15, phone=?16,"
     " dangerous_housing=?17, safe_water=?18, household_electricity=?19, housing_area=?20, updated_at=?21,"
+    " persons=?23, students=?24, ill=?25, migrant_workers=?26, able_birth_dates=?27,"
     " version=version+1 WHERE household_code=?2 AND version=?22";
 constexpr const char* kInsertPerson =
     "INSERT INTO person (household_id, county_code, ordinal, name, id_number, relation, sex, birth_date,"
@@ -428,6 +429,44 @@ public:
         return {};
     }
 
+    Result<void> ScanFacts(const HouseholdFilter& filter,
+                           const std::function<bool(const HouseholdFacts&)>& visit) override {
+        sqlite3_stmt* raw = nullptr;
+        constexpr const char* kSql =
+            "SELECT household_code, division_code, status, planned_exit_year, exit_year, main_measure, aux_measures,"
+            " persons, students, ill, migrant_workers, able_birth_dates FROM household"
+            " WHERE division_code >= ?1 AND division_code < ?2";
+        if (sqlite3_prepare_v2(db_, kSql, -1, &raw, nullptr) != SQLITE_OK)
+            return std::unexpected(LastError("ScanFacts"));
+        Stmt st(raw);
+        const std::string lo = filter.division_prefix;
+        const std::string hi = filter.division_prefix + "\x7f";
+        BindText(raw, 1, lo);
+        BindText(raw, 2, hi);
+        HouseholdFacts f;
+        std::vector<int> dates;
+        int rc;
+        while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+            TextInto(raw, 0, f.household_code);
+            TextInto(raw, 1, f.division_code);
+            f.status = sqlite3_column_int(raw, 2);
+            f.planned_exit_year = ColOpt<int>(raw, 3);
+            f.exit_year = ColOpt<int>(raw, 4);
+            f.main_measure = ColOpt<int>(raw, 5);
+            SplitIntsInto(raw, 6, f.aux_measures);
+            f.persons = sqlite3_column_int(raw, 7);
+            f.students = sqlite3_column_int(raw, 8);
+            f.ill = sqlite3_column_int(raw, 9);
+            f.migrant_workers = sqlite3_column_int(raw, 10);
+            f.able_birth_dates.clear();
+            SplitIntsInto(raw, 11, dates);
+            for (int d : dates) f.able_birth_dates.push_back(Date{d / 10000, d / 100 % 100, d % 100});
+            if (!visit(f)) return {};
+        }
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("ScanFacts"));
+        return {};
+    }
+
     Result<int64_t> CountHouseholds() override { return QueryInt("SELECT count(*) FROM household"); }
     Result<int64_t> CountPersons() override { return QueryInt("SELECT count(*) FROM person"); }
 
@@ -606,6 +645,17 @@ private:
         BindOpt(st, 19, h.household_electricity);
         BindOpt(st, 20, h.housing_area);
         BindText(st, 21, at);
+        const HouseholdFacts facts = FactsOf(h);
+        sqlite3_bind_int(st, 23, facts.persons);
+        sqlite3_bind_int(st, 24, facts.students);
+        sqlite3_bind_int(st, 25, facts.ill);
+        sqlite3_bind_int(st, 26, facts.migrant_workers);
+        scratch_able_.clear();
+        for (const Date& d : facts.able_birth_dates) {
+            if (!scratch_able_.empty()) scratch_able_ += ',';
+            scratch_able_ += std::to_string(d.year * 10000 + d.month * 100 + d.day);
+        }
+        BindText(st, 27, scratch_able_);
     }
 
 
@@ -758,7 +808,7 @@ private:
     std::unordered_map<const char*, Stmt> cache_;
     bool in_tx_ = false;
     int schema_version_ = 0;
-    std::string scratch_county_, scratch_causes_, scratch_aux_;
+    std::string scratch_county_, scratch_causes_, scratch_aux_, scratch_able_;
 };
 
 }  // namespace

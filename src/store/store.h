@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/household.h"
 #include "core/org_unit.h"
+#include "core/progress.h"
 
 namespace jz {
 
@@ -120,6 +121,10 @@ public:
     // filter.any_order), members in their stored order; stop early by returning false.
     virtual Result<void> ScanHouseholds(const HouseholdFilter& filter,
                                         const std::function<bool(const Household&)>& visit) = 0;
+    // Visits the stored facts of every household (storage order): one pass over households only,
+    // for the figures of reports.
+    virtual Result<void> ScanFacts(const HouseholdFilter& filter,
+                                   const std::function<bool(const HouseholdFacts&)>& visit) = 0;
     virtual Result<int64_t> CountHouseholds() = 0;
     virtual Result<int64_t> CountPersons() = 0;
 

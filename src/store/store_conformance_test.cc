@@ -226,6 +226,39 @@ TEST_P(StoreContract, StorageOrderScanSeesTheSameHouseholds) {
     EXPECT_EQ(seen["A"].members.size(), 2u);
 }
 
+TEST_P(StoreContract, FactsFollowEveryWrite) {
+    Household h = MakeHousehold("F1", 1);
+    h.members[0].labour = 1;
+    h.members[1].labour = 2;
+    h.members[1].health = 3;
+    h.members[1].migrant_work = 4;
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertHousehold(h, kChange));
+    ASSERT_TRUE(store_->Commit());
+    std::vector<HouseholdFacts> seen;
+    auto scan = [&] {
+        seen.clear();
+        ASSERT_TRUE(store_->ScanFacts({}, [&](const HouseholdFacts& f) {
+            seen.push_back(f);
+            return true;
+        }));
+    };
+    scan();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0], FactsOf(h));
+    EXPECT_EQ(seen[0].able_birth_dates.size(), 2u);
+    Household changed = h;
+    changed.members.pop_back();
+    auto before = store_->FindHousehold("F1").value();
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->UpdateHousehold(*before, changed, kChange));
+    ASSERT_TRUE(store_->Commit());
+    scan();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0], FactsOf(changed));
+    EXPECT_EQ(seen[0].persons, 1);
+}
+
 TEST_P(StoreContract, SettingsAndPlan) {
     ASSERT_TRUE(store_->Begin());
     ASSERT_TRUE(store_->PutSetting("k", "v1"));
