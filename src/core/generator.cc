@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <span>
 #include <string>
@@ -13,6 +14,7 @@
 #include "core/codes.h"
 #include "core/id_number.h"
 #include "core/names.h"
+#include "core/progress.h"
 
 namespace jz {
 namespace {
@@ -124,6 +126,17 @@ constexpr std::string_view kXiachayuTownship = "540425102";
 
 constexpr double kDaysPerYear = 365.2425;
 constexpr double kFallbackShare = 0.02;  // exited households that fell back (返贫)
+
+// Working age as the able_adults beneficiaries are counted (CountBeneficiaries): 16 to 60.
+constexpr int kWorkingAgeMin = 16;
+constexpr int kWorkingAgeMax = 60;
+// Beneficiaries of one person-level measure in one household, at most: the plan's ratios (571
+// ill in 476 households) need a few households with two, none with many.
+constexpr int kMaxReach = 3;
+// Families drawn for one household of match mode before the one that fits best is kept.
+constexpr int kFamilyAttempts = 16;
+// Kinds of Beneficiaries (plan.h), to index by.
+constexpr size_t kBeneficiaryKinds = static_cast<size_t>(Beneficiaries::kAbleAdults) + 1;
 
 // Mobile prefixes common in Tibet (13x/15x/18x).
 constexpr std::string_view kPhonePrefixes[] = {"139", "138", "136", "135", "189", "180",
@@ -265,19 +278,61 @@ struct Needs {
     bool migrant = false;  // an able adult working away
 };
 
+// Members a household's person-level measures reach (or, while drawing, are still to reach).
+struct Reach {
+    int ill = 0;
+    int migrants = 0;
+    int able_adults = 0;
+};
+
 // The per-household plan of match mode, fixed in Create so the totals are exact.
 struct Spec {
     int village;
     int year;
     int size;
-    uint32_t measures;  // bit per targeted measure
+    uint32_t measures = 0;  // bit per targeted measure
+    // 低保 or 五保, and so 社保兜底: chosen by size when that measure has a person target.
+    bool social_floor = false;
+    // Exactly how many members the household's person-level measures reach (0: no exact count, at
+    // least one when a measure needs such a member).
+    Reach reach;
+    int status = codes::kStatusNotExited;
+    std::optional<int> exit_year;
+    // Set once the members are drawn: members whose schooling must not change because a count
+    // rests on their being at work, and whether the household's able adults are counted.
+    uint32_t locked = 0;
+    bool counted_able = false;
 };
 
 struct MeasureInfo {
     int number;
     bool targeted;   // has a household target
     int target = 0;  // households
+    std::optional<int> target_persons;
+    Beneficiaries beneficiaries = Beneficiaries::kHousehold;
 };
+
+// School stages as the plan's education measure breaks its persons down.
+enum Stage {
+    kStageKindergarten,
+    kStagePrimary,
+    kStageJunior,
+    kStageSenior,
+    kStageVocational,
+    kStageUniversity
+};
+constexpr int kStageCount = 6;
+
+std::optional<Stage> StageOfPlanId(std::string_view id) {
+    if (id == "kindergarten") return kStageKindergarten;
+    if (id == "primary") return kStagePrimary;
+    if (id == "junior") return kStageJunior;
+    if (id == "senior") return kStageSenior;
+    // 两后生 (left after junior or senior school) are reached through vocational training.
+    if (id == "vocational" || id == "two_after") return kStageVocational;
+    if (id == "university" || id == "postgraduate") return kStageUniversity;
+    return std::nullopt;
+}
 
 // Largest-remainder apportionment of `total` over `weights`.
 std::vector<int> Apportion(int64_t total, std::span<const double> weights) {
@@ -319,10 +374,23 @@ class GeneratorImpl final : public Generator {
         for (const FormerCode& f : kFormerCodes)
             if (f.current == county_code_) former_code_ = std::string(f.former);
         poverty_line_ = plan.PovertyLine(options.as_of.year);
+        for (int year = plan.start_year; year > 0 && year <= std::max(plan.end_year, options.as_of.year);
+             ++year)
+            if (auto line = plan.PovertyLine(year)) exit_lines_[year] = *line;
         for (const PlanMeasure& m : plan.measures) {
             if (m.number < 1 || m.number > kMaxMeasure) continue;
-            measures_.push_back({m.number, m.target_households.has_value(), m.target_households.value_or(0)});
+            measures_.push_back({m.number, m.target_households.has_value(), m.target_households.value_or(0),
+                                 m.target_persons, m.beneficiaries});
+            // The first measure of each kind of beneficiaries is the one whose count is made exact.
+            const auto kind = static_cast<size_t>(m.beneficiaries);
+            if (!reach_measure_[kind]) reach_measure_[kind] = m;
         }
+        // Ages are recomputed on every report date while the rest of a person is recorded once, so
+        // counted able adults stay of working age from the plan's first year to the later of the
+        // year after its last and the as-of year: reports dated anywhere in it count the same.
+        window_first_ = {
+            std::min(plan.start_year > 0 ? plan.start_year : options.as_of.year, options.as_of.year), 1, 1};
+        window_last_ = {std::max(plan.end_year + 1, options.as_of.year), 12, 31};
         for (const PlanPairingQuota& q : plan.pairing_quotas)
             if (q.households > 0) pairing_quotas_.push_back(q.households);
         if (pairing_quotas_.empty()) pairing_quotas_ = {1, 2, 3};
@@ -343,6 +411,27 @@ class GeneratorImpl final : public Generator {
     }
     void Fill(Household& out, const Village& village, int64_t sequence, int width, int year, int size,
               uint32_t measures);
+    void SetCode(Household& h, const Village& village, int64_t sequence, int width);
+    void DrawMembers(Household& h, const Village& village, int size, const Needs& needs, int& able_index);
+    void ApplyNeeds(Household& h, const Needs& needs, int able_index);
+    void Finish(Household& h, int year, uint32_t measures, const Needs& needs, const Spec* spec);
+    Needs NeedsOf(uint32_t measures) const;
+    int MeasureOfKind(Beneficiaries kind) const;
+
+    // Match mode.
+    std::vector<int> DrawHouseholds(int count, std::optional<int64_t> persons);
+    void GiveEveryHouseholdAMeasure();
+    void SpreadReach(Beneficiaries kind, int Reach::*field);
+    void PlanExits();
+    void DrawMatchedMembers(size_t index, Reach& carried);
+    int Conform(Household& h, Spec& spec, const Needs& needs, int able_index);
+    void MatchStudents();
+    void MakeWorker(Person& p, int age);
+    int MakeNonWorker(Person& p, int age);
+    void Relabour(Person& p, int age, bool may_work);
+    void Enrol(Person& p, Stage stage, int age);
+    void Unenrol(Person& p, int age);
+    std::optional<Stage> StageOf(int schooling) const;
     void BuildFamily(int size, const Needs& needs, int& able_index);
     void FillPerson(Person& p, const Draft& d, int ethnicity, bool han_name, std::string_view surname);
     void SetSchoolingAndEducation(Person& p, int age);
@@ -363,7 +452,12 @@ class GeneratorImpl final : public Generator {
     std::string former_code_;
     UsedIds used_;
     std::optional<int64_t> poverty_line_;
+    std::map<int, int64_t> exit_lines_;  // year → the line an exit in that year is checked against
     std::vector<MeasureInfo> measures_;
+    // By Beneficiaries: the measure whose person target counts that kind of member.
+    std::array<std::optional<PlanMeasure>, kBeneficiaryKinds> reach_measure_;
+    Date window_first_;
+    Date window_last_;
     std::vector<int> pairing_quotas_;
 
     std::vector<Village> villages_;
@@ -373,6 +467,8 @@ class GeneratorImpl final : public Generator {
     // Match mode: the specs in output order. Spread mode: households per village and the draws.
     bool match_ = false;
     std::vector<Spec> specs_;
+    std::vector<Household> drawn_;  // members of each spec, drawn in setup
+    bool floor_chosen_ = false;     // the 低保/五保 households are specs' social_floor
     std::vector<int64_t> village_counts_;
     std::vector<int> years_;
     std::vector<double> year_weights_;
@@ -506,10 +602,9 @@ Result<bool> GeneratorImpl::SetUpMatch(const Plan& plan, const OrgTree& tree, st
     village_counts_.assign(villages_.size(), 0);
     for (const Spec& s : specs_) ++village_counts_[s.village];
 
-    // Targeted measures: exactly `target` households each, drawn at random.
+    // Targeted measures: exactly `target` households each, drawn at random; a measure that reaches
+    // whole households also reaches exactly its persons, through the sizes of the households drawn.
     const int n = static_cast<int>(specs_.size());
-    std::vector<int> order(n);
-    std::iota(order.begin(), order.end(), 0);
     int64_t slots = 0;
     for (const MeasureInfo& m : measures_) {
         if (!m.targeted) continue;
@@ -518,45 +613,718 @@ Result<bool> GeneratorImpl::SetUpMatch(const Plan& plan, const OrgTree& tree, st
                 "generator.plan", "measures." + std::to_string(m.number),
                 "措施 " + std::to_string(m.number) + " 的目标户数超过计划户数",
                 "measure " + std::to_string(m.number) + "'s household target exceeds the plan's households");
-        for (int i = 0; i < m.target; ++i) {
-            std::swap(order[i], order[i + rng_.Below(n - i)]);
-            specs_[order[i]].measures |= Bit(m.number);
-        }
+        std::optional<int64_t> reach;
+        if (m.beneficiaries == Beneficiaries::kHousehold && m.target_persons) reach = *m.target_persons;
+        for (int i : DrawHouseholds(m.target, reach)) specs_[i].measures |= Bit(m.number);
         slots += m.target;
     }
-    // A household left without any measure gets 社保兜底 as a 低保 household when the plan has that
-    // measure without a household target; otherwise a measure moves to it from a household with
-    // two or more, which keeps every target exact.
-    if (!HasUntargeted(kMeasureSocialFloor)) {
-        if (slots < n)
-            return Fail("generator.plan", "measures", "措施目标户数之和不足以使每户都有帮扶措施",
-                        "the measures' household targets are too few to give every household a measure");
-        std::vector<int> donors;
-        for (int i = 0; i < n; ++i)
-            if (std::popcount(specs_[i].measures) >= 2) donors.push_back(i);
-        for (int i = 0; i < n; ++i) {
-            if (specs_[i].measures != 0) continue;
-            while (true) {
-                const size_t k = rng_.Below(donors.size());
-                Spec& donor = specs_[donors[k]];
-                if (std::popcount(donor.measures) < 2) {
-                    donors[k] = donors.back();
-                    donors.pop_back();
-                    continue;
+    // 社保兜底 without a household target goes with the 低保 and 五保 households. With a person
+    // target, those households are chosen here, by size, so that their members add up to it;
+    // without one, a household left without any other measure becomes 低保 when it is filled.
+    floor_chosen_ = false;
+    if (HasUntargeted(kMeasureSocialFloor)) {
+        for (const MeasureInfo& m : measures_) {
+            if (m.number != kMeasureSocialFloor || m.beneficiaries != Beneficiaries::kHousehold ||
+                !m.target_persons || *m.target_persons <= 0)
+                continue;
+            const int64_t reach = std::min<int64_t>(*m.target_persons, persons);
+            const int count = std::clamp(
+                static_cast<int>(std::llround(static_cast<double>(reach) * static_cast<double>(n) / persons)),
+                1, n);
+            for (int i : DrawHouseholds(count, reach)) specs_[i].social_floor = true;
+            floor_chosen_ = true;
+        }
+    } else if (slots < n) {
+        return Fail("generator.plan", "measures", "措施目标户数之和不足以使每户都有帮扶措施",
+                    "the measures' household targets are too few to give every household a measure");
+    }
+    if (floor_chosen_ || !HasUntargeted(kMeasureSocialFloor)) GiveEveryHouseholdAMeasure();
+
+    // Members reached by the person-level measures, household by household. Able adults first:
+    // a household's migrant workers are among them when it has both measures.
+    SpreadReach(Beneficiaries::kAbleAdults, &Reach::able_adults);
+    SpreadReach(Beneficiaries::kMigrantWorkers, &Reach::migrants);
+    SpreadReach(Beneficiaries::kIll, &Reach::ill);
+    PlanExits();
+
+    // Households whose measures reach more than one member each are drawn first: a family that
+    // cannot have as many passes the rest on to a household drawn after it.
+    drawn_.resize(specs_.size());
+    std::vector<size_t> draw_order;
+    auto several = [](const Spec& s) {
+        return s.reach.able_adults > 1 || s.reach.migrants > 1 || s.reach.ill > 1;
+    };
+    for (size_t i = 0; i < specs_.size(); ++i)
+        if (several(specs_[i])) draw_order.push_back(i);
+    for (size_t i = 0; i < specs_.size(); ++i)
+        if (!several(specs_[i])) draw_order.push_back(i);
+    Reach carried;
+    for (size_t i : draw_order) DrawMatchedMembers(i, carried);
+    MatchStudents();
+    total_ = n;
+    return true;
+}
+
+std::vector<int> GeneratorImpl::DrawHouseholds(int count, std::optional<int64_t> persons) {
+    const int n = static_cast<int>(specs_.size());
+    std::vector<int> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    for (int i = 0; i < count; ++i) std::swap(order[i], order[i + rng_.Below(n - i)]);
+    if (!persons) {
+        order.resize(count);
+        return order;
+    }
+    // Then one drawn household at a time is swapped for one not drawn whose size differs by as
+    // little as closes the gap (one person where possible, so the sizes drawn stay typical), until
+    // the sizes add up to `persons` or no swap gets closer.
+    std::array<std::vector<int>, kMaxSize + 1> in, out;
+    int64_t sum = 0;
+    for (int i = 0; i < n; ++i) {
+        const int size = specs_[order[i]].size;
+        (i < count ? in : out)[size].push_back(order[i]);
+        if (i < count) sum += size;
+    }
+    auto take = [&](std::vector<int>& list) {
+        const size_t k = rng_.Below(list.size());
+        const int taken = list[k];
+        list[k] = list.back();
+        list.pop_back();
+        return taken;
+    };
+    while (sum != *persons) {
+        const int64_t gap = *persons - sum;
+        const int sign = gap > 0 ? 1 : -1;
+        const int max_step = static_cast<int>(std::min<int64_t>(gap * sign, kMaxSize - 1));
+        bool moved = false;
+        for (int step = 1; step <= max_step && !moved; ++step) {
+            int feasible[kMaxSize + 1];
+            int options = 0;
+            for (int a = 1; a <= kMaxSize; ++a) {
+                const int b = a + sign * step;
+                if (b >= 1 && b <= kMaxSize && !in[a].empty() && !out[b].empty()) feasible[options++] = a;
+            }
+            if (options == 0) continue;
+            const int a = feasible[rng_.Below(options)];
+            const int b = a + sign * step;
+            const int leaving = take(in[a]);
+            const int joining = take(out[b]);
+            out[a].push_back(leaving);
+            in[b].push_back(joining);
+            sum += sign * step;
+            moved = true;
+        }
+        if (!moved) break;
+    }
+    std::vector<int> chosen;
+    for (const std::vector<int>& list : in) chosen.insert(chosen.end(), list.begin(), list.end());
+    return chosen;
+}
+
+void GeneratorImpl::GiveEveryHouseholdAMeasure() {
+    // A household without any measure takes one from a household of the same size that has two or
+    // more (a 低保/五保 household's 社保兜底 counting as one), so every measure keeps its household
+    // count and the sum of its sizes. Only when no household of that size can give does one of
+    // another size, which moves that measure's persons off by the difference.
+    auto units = [&](const Spec& s) { return std::popcount(s.measures) + (s.social_floor ? 1 : 0); };
+    std::array<std::vector<int>, kMaxSize + 1> same_size;
+    std::vector<int> any_size;
+    for (size_t i = 0; i < specs_.size(); ++i)
+        if (units(specs_[i]) >= 2) {
+            same_size[specs_[i].size].push_back(static_cast<int>(i));
+            any_size.push_back(static_cast<int>(i));
+        }
+    auto give = [&](std::vector<int>& donors, Spec& receiver) {
+        while (!donors.empty()) {
+            const size_t k = rng_.Below(donors.size());
+            Spec& donor = specs_[donors[k]];
+            if (units(donor) < 2) {
+                donors[k] = donors.back();
+                donors.pop_back();
+                continue;
+            }
+            // One of the donor's measures, chosen at random.
+            int pick = static_cast<int>(rng_.Below(units(donor)));
+            if (pick == std::popcount(donor.measures)) {
+                donor.social_floor = false;
+                receiver.social_floor = true;
+                return true;
+            }
+            uint32_t bits = donor.measures;
+            while (pick-- > 0) bits &= bits - 1;
+            const uint32_t bit = bits & (0 - bits);
+            donor.measures &= ~bit;
+            receiver.measures |= bit;
+            return true;
+        }
+        return false;
+    };
+    for (Spec& s : specs_)
+        if (units(s) == 0 && !give(same_size[s.size], s)) give(any_size, s);
+}
+
+void GeneratorImpl::SpreadReach(Beneficiaries kind, int Reach::*field) {
+    // One member in each household with the measure, and the rest of its person target one at a
+    // time to households drawn at random that have room for another.
+    const int number = MeasureOfKind(kind);
+    if (number < 0) return;
+    std::vector<int> holders;
+    for (size_t i = 0; i < specs_.size(); ++i)
+        if (specs_[i].measures & Bit(number)) {
+            holders.push_back(static_cast<int>(i));
+            specs_[i].reach.*field = 1;
+        }
+    int64_t extra =
+        *reach_measure_[static_cast<size_t>(kind)]->target_persons - static_cast<int64_t>(holders.size());
+    while (extra > 0 && !holders.empty()) {
+        const size_t k = rng_.Below(holders.size());
+        Spec& s = specs_[holders[k]];
+        int room = std::min(s.size, kMaxReach);
+        if (kind == Beneficiaries::kMigrantWorkers && s.reach.able_adults > 0)
+            room = std::min(room, s.reach.able_adults);
+        if (s.reach.*field >= room) {
+            holders[k] = holders.back();
+            holders.pop_back();
+            continue;
+        }
+        ++(s.reach.*field);
+        --extra;
+    }
+}
+
+void GeneratorImpl::PlanExits() {
+    // A household whose planned year has ended by the as-of date exited that year, but a few fell
+    // back (返贫). Each of those is balanced by a household of the same township and size planned
+    // for a year not yet ended (or two whose sizes add up to it) that exited early, in the fallen
+    // back household's year: the persons exited through every ended year then still equal the
+    // township's targets, and planned years, so planned exits, stay as they were. A township with
+    // no such household left has no fallback.
+    const Date& as_of = options_.as_of;
+    const int last_ended = (as_of.month == 12 && as_of.day == 31) ? as_of.year : as_of.year - 1;
+    for (Spec& s : specs_) {
+        s.status = s.year <= last_ended ? codes::kStatusExited : codes::kStatusNotExited;
+        s.exit_year.reset();
+        if (s.year <= last_ended) s.exit_year = s.year;
+    }
+    auto township = [&](size_t i) {
+        return std::string_view(villages_[specs_[i].village].code).substr(0, 9);
+    };
+    auto take = [&](std::vector<int>& list) {
+        const size_t k = rng_.Below(list.size());
+        const int taken = list[k];
+        list[k] = list.back();
+        list.pop_back();
+        return taken;
+    };
+    // Specs are in village order, so each township's households are one run.
+    for (size_t begin = 0, end = 0; begin < specs_.size(); begin = end) {
+        while (end < specs_.size() && township(end) == township(begin)) ++end;
+        std::array<std::vector<int>, kMaxSize + 1> later;  // by size
+        for (size_t i = begin; i < end; ++i)
+            if (specs_[i].year > last_ended) later[specs_[i].size].push_back(static_cast<int>(i));
+        for (size_t i = begin; i < end; ++i) {
+            Spec& s = specs_[i];
+            if (s.year > last_ended || !rng_.Chance(kFallbackShare)) continue;
+            int early[2];
+            int count = 0;
+            if (!later[s.size].empty()) {
+                early[count++] = take(later[s.size]);
+            } else {
+                for (int a = 1; a <= s.size - a && count == 0; ++a) {
+                    const int b = s.size - a;
+                    if (a == b ? later[a].size() >= 2 : !later[a].empty() && !later[b].empty()) {
+                        early[count++] = take(later[a]);
+                        early[count++] = take(later[b]);
+                    }
                 }
-                // Move one of the donor's measures, chosen at random.
-                int pick = static_cast<int>(rng_.Below(std::popcount(donor.measures)));
-                uint32_t bits = donor.measures;
-                while (pick-- > 0) bits &= bits - 1;
-                const uint32_t bit = bits & (0 - bits);
-                donor.measures &= ~bit;
-                specs_[i].measures |= bit;
-                break;
+            }
+            if (count == 0) continue;
+            s.status = codes::kStatusFallback;
+            s.exit_year.reset();
+            for (int k = 0; k < count; ++k) {
+                specs_[early[k]].status = codes::kStatusExited;
+                specs_[early[k]].exit_year = s.year;
             }
         }
     }
-    total_ = n;
-    return true;
+}
+
+void GeneratorImpl::DrawMatchedMembers(size_t index, Reach& carried) {
+    // Families are drawn until one meets the exact counts its measures ask without changing anyone
+    // (or the attempts run out and the one that needed the fewest changes is kept): what the
+    // measures need shapes the family rather than being forced onto a family that does not fit.
+    Spec& spec = specs_[index];
+    const Needs needs = NeedsOf(spec.measures);
+    const Village& village = villages_[spec.village];
+    // First one more of what earlier households passed on, where this one has room.
+    const int room = std::min(spec.size, kMaxReach);
+    auto take = [&](int& count, int& pending, int limit) {
+        if (pending > 0 && count > 0 && count < limit) {
+            ++count;
+            --pending;
+        }
+    };
+    take(spec.reach.able_adults, carried.able_adults, room);
+    take(spec.reach.migrants, carried.migrants,
+         spec.reach.able_adults > 0 ? std::min(room, spec.reach.able_adults) : room);
+    take(spec.reach.ill, carried.ill, room);
+
+    Household& kept = drawn_[index];
+    Household trial;
+    int kept_cost = -1;
+    while (true) {
+        for (int attempt = 0; attempt < kFamilyAttempts && kept_cost != 0; ++attempt) {
+            int able_index = -1;
+            DrawMembers(trial, village, spec.size, needs, able_index);
+            Spec trial_spec = spec;
+            const int cost = Conform(trial, trial_spec, needs, able_index);
+            if (cost < 0 || (kept_cost >= 0 && cost >= kept_cost)) continue;
+            std::swap(kept.members, trial.members);
+            spec.locked = trial_spec.locked;
+            spec.counted_able = trial_spec.counted_able;
+            kept_cost = cost;
+        }
+        if (kept_cost >= 0) return;
+        // No family drawn had room for so many: one fewer of each count above one, passed on.
+        auto pass_on = [](int& count, int& pending) {
+            if (count <= 1) return false;
+            --count;
+            ++pending;
+            return true;
+        };
+        bool fewer = pass_on(spec.reach.able_adults, carried.able_adults);
+        if (spec.reach.migrants > 0 && spec.reach.able_adults > 0 &&
+            spec.reach.migrants > spec.reach.able_adults) {
+            --spec.reach.migrants;
+            ++carried.migrants;
+        }
+        fewer = pass_on(spec.reach.migrants, carried.migrants) || fewer;
+        fewer = pass_on(spec.reach.ill, carried.ill) || fewer;
+        if (!fewer) break;
+    }
+    // No family fitted even one of each: one with the measures' needs met as in spread mode, its
+    // schooling left alone. Reports will show the difference from the targets.
+    int able_index = -1;
+    DrawMembers(kept, village, spec.size, needs, able_index);
+    ApplyNeeds(kept, needs, able_index);
+    spec.locked = ~0u;
+    spec.counted_able = true;
+}
+
+int GeneratorImpl::Conform(Household& h, Spec& spec, const Needs& needs, int able_index) {
+    // Returns how many members had to be put to work, made ill or put in school (0: the family
+    // fitted as drawn), or -1 when this family cannot meet the counts.
+    const Codes& c = codes_;
+    const Date& as_of = options_.as_of;
+    std::vector<Person>& m = h.members;
+    const int n = static_cast<int>(m.size());
+    int age[kMaxSize + 4];
+    bool steady[kMaxSize + 4];   // of working age on every date of the window
+    uint64_t key[kMaxSize + 4];  // ties between equally fit members go at random
+    for (int i = 0; i < n; ++i) {
+        age[i] = m[i].birth_date.AgeOn(as_of);
+        steady[i] = m[i].birth_date.AgeOn(window_first_) >= kWorkingAgeMin &&
+                    m[i].birth_date.AgeOn(window_last_) <= kWorkingAgeMax;
+        key[i] = rng_.Next();
+    }
+    auto able = [&](int i) { return m[i].labour == c.ordinary || m[i].labour == c.skilled; };
+    auto ill = [&](int i) {
+        return m[i].health == c.chronic || m[i].health == c.serious || m[i].health == c.disabled;
+    };
+    auto sick = [&](int i) { return m[i].health == c.chronic || m[i].health == c.serious; };
+    auto student = [&](int i) { return m[i].schooling != c.sch_none; };
+    auto working_age = [&](int i) { return age[i] >= kWorkingAgeMin && age[i] <= kWorkingAgeMax; };
+    uint32_t locked = 0;  // members whose being at work a count or a need rests on
+    auto is_locked = [&](int i) { return ((locked >> i) & 1u) != 0; };
+    int cost = 0;
+    int order[kMaxSize + 4];
+
+    // Able adults: when counted, exactly `able_adults` members steadily of working age work and
+    // nobody else is able to; otherwise the household's worker, when a measure needs one.
+    const bool counted = spec.reach.able_adults > 0;
+    if (counted) {
+        int candidates = 0;
+        for (int i = 0; i < n; ++i)
+            if (steady[i]) order[candidates++] = i;
+        if (candidates < spec.reach.able_adults) return -1;
+        auto rank = [&](int i) { return i == able_index ? 0 : able(i) ? 1 : 2; };
+        std::sort(order, order + candidates,
+                  [&](int a, int b) { return rank(a) != rank(b) ? rank(a) < rank(b) : key[a] < key[b]; });
+        for (int k = 0; k < spec.reach.able_adults; ++k) {
+            const int i = order[k];
+            if (!able(i)) ++cost;
+            MakeWorker(m[i], age[i]);
+            locked |= 1u << i;
+        }
+        for (int i = 0; i < n; ++i)
+            if (!is_locked(i) && able(i)) cost += MakeNonWorker(m[i], age[i]);
+    } else if (needs.able && able_index >= 0) {
+        MakeWorker(m[able_index], age[able_index]);
+        m[able_index].health = c.healthy;
+        locked |= 1u << able_index;
+    }
+
+    // Migrant workers: exactly `migrants` (at least one when only needed), among the counted able
+    // adults when there are such, else among anyone able of working age.
+    if (spec.reach.migrants > 0 || needs.migrant) {
+        auto eligible = [&](int i) { return counted ? is_locked(i) : able(i) && working_age(i); };
+        const int want = std::max(spec.reach.migrants, 1);
+        int have = 0;
+        for (int i = 0; i < n; ++i) have += eligible(i);
+        if (!counted) {
+            // Put to work first those of working age out of school and not ill, then the others.
+            int candidates = 0;
+            for (int i = 0; i < n; ++i)
+                if (!able(i) && working_age(i)) order[candidates++] = i;
+            auto rank = [&](int i) { return (student(i) ? 1 : 0) + (ill(i) ? 2 : 0); };
+            std::sort(order, order + candidates,
+                      [&](int a, int b) { return rank(a) != rank(b) ? rank(a) < rank(b) : key[a] < key[b]; });
+            for (int k = 0; k < candidates && have < want; ++k, ++have, ++cost)
+                MakeWorker(m[order[k]], age[order[k]]);
+        }
+        if (have < want) return -1;
+        int candidates = 0;
+        for (int i = 0; i < n; ++i)
+            if (eligible(i)) order[candidates++] = i;
+        auto rank = [&](int i) { return m[i].migrant_work ? 0 : 1; };
+        std::sort(order, order + candidates,
+                  [&](int a, int b) { return rank(a) != rank(b) ? rank(a) < rank(b) : key[a] < key[b]; });
+        if (spec.reach.migrants > 0) {
+            for (int i = 0; i < n; ++i)
+                if (m[i].migrant_work) {
+                    m[i].migrant_work.reset();
+                    m[i].months_worked.reset();
+                }
+        }
+        for (int k = 0; k < want; ++k)
+            if (!m[order[k]].migrant_work) SetMigrant(m[order[k]]);
+        for (int i = 0; i < n; ++i)
+            if (m[i].migrant_work) locked |= 1u << i;
+    }
+
+    // Ill members: exactly `ill` (at least one when only needed), at least one of them chronically
+    // or seriously ill. Those whose work a count rests on may only have a chronic illness, which
+    // many work with.
+    if (spec.reach.ill > 0 || needs.ill) {
+        const int low = std::max(spec.reach.ill, 1);
+        const int high = spec.reach.ill > 0 ? spec.reach.ill : n;
+        int count = 0;
+        for (int i = 0; i < n; ++i) count += ill(i);
+        while (count < low) {
+            // The oldest not yet ill, those whose work nothing rests on first.
+            int pick = -1;
+            for (int i = 0; i < n; ++i) {
+                if (ill(i)) continue;
+                if (pick < 0 || is_locked(i) < is_locked(pick) ||
+                    (is_locked(i) == is_locked(pick) && age[i] > age[pick]))
+                    pick = i;
+            }
+            if (pick < 0) return -1;
+            if (is_locked(pick)) {
+                m[pick].health = c.chronic;
+            } else {
+                static constexpr std::array<double, 3> kIllness = {0.65, 0.2, 0.15};
+                const int kinds[] = {c.chronic, c.serious, c.disabled};
+                m[pick].health = kinds[rng_.Weighted(kIllness)];
+                Relabour(m[pick], age[pick], !counted);
+            }
+            ++count;
+        }
+        while (count > high) {
+            // Heal someone whose health decides nothing else: a child, an elder, a student, one who
+            // works anyway, or any adult where able adults are not counted.
+            int pick = -1;
+            for (int i = 0; i < n; ++i) {
+                if (!ill(i)) continue;
+                if (!(is_locked(i) || !working_age(i) || student(i) || !counted)) continue;
+                if (pick < 0 || key[i] < key[pick]) pick = i;
+            }
+            if (pick < 0) return -1;
+            m[pick].health = c.healthy;
+            if (!is_locked(pick)) Relabour(m[pick], age[pick], !counted);
+            --count;
+        }
+        bool any_sick = false;
+        for (int i = 0; i < n; ++i) any_sick = any_sick || sick(i);
+        if (!any_sick) {
+            // Only disabled members are left: one of them is chronically ill instead (unable to
+            // work either way).
+            for (int i = 0; i < n && !any_sick; ++i)
+                if (m[i].health == c.disabled && !is_locked(i)) {
+                    m[i].health = c.chronic;
+                    any_sick = true;
+                }
+            if (!any_sick) return -1;
+        }
+    }
+
+    // The counts as the reports count them, on every date they may be dated in the window.
+    auto beneficiaries = [&](Beneficiaries kind, const Date& on) {
+        return CountBeneficiaries(*reach_measure_[static_cast<size_t>(kind)], h, on);
+    };
+    if (counted)
+        for (const Date& on : {window_first_, as_of, window_last_})
+            if (beneficiaries(Beneficiaries::kAbleAdults, on) != spec.reach.able_adults) return -1;
+    if (spec.reach.migrants > 0 &&
+        beneficiaries(Beneficiaries::kMigrantWorkers, as_of) != spec.reach.migrants)
+        return -1;
+    if (spec.reach.ill > 0 && beneficiaries(Beneficiaries::kIll, as_of) != spec.reach.ill) return -1;
+    bool able_adult = false, any_sick = false, any_migrant = false;
+    for (int i = 0; i < n; ++i) {
+        if (m[i].migrant_work && !able(i)) return -1;
+        able_adult = able_adult || (able(i) && working_age(i));
+        any_sick = any_sick || sick(i);
+        any_migrant = any_migrant || m[i].migrant_work.has_value();
+    }
+    if ((needs.able && !able_adult) || (needs.ill && !any_sick) || (needs.migrant && !any_migrant)) return -1;
+    spec.locked = locked;
+    spec.counted_able = counted;
+    return cost;
+}
+
+void GeneratorImpl::MakeWorker(Person& p, int age) {
+    // Someone of working age put to work: out of school, and not seriously ill or disabled (a
+    // chronic illness may stay; many work with one).
+    const Codes& c = codes_;
+    if (p.health == c.serious || p.health == c.disabled) p.health = c.healthy;
+    if (p.schooling != c.sch_none) {
+        p.schooling = c.sch_none;
+        p.education = NonStudentEducation(age);
+    }
+    if (p.labour != c.ordinary && p.labour != c.skilled)
+        p.labour = rng_.Chance(0.15) ? c.skilled : c.ordinary;
+}
+
+int GeneratorImpl::MakeNonWorker(Person& p, int age) {
+    // Someone who must not count as able to work. Out of working age they simply do not work;
+    // within it a healthy adult out of school would be able to, so they are in school or ill.
+    // Returns 1 when that took a change beyond the labour code.
+    const Codes& c = codes_;
+    p.migrant_work.reset();
+    p.months_worked.reset();
+    if (age < kWorkingAgeMin || age > kWorkingAgeMax || p.schooling != c.sch_none) {
+        Relabour(p, age, false);
+        return 0;
+    }
+    int changed = 0;
+    if (p.health == c.healthy) {
+        changed = 1;
+        if (age <= 22 && rng_.Chance(0.5)) {
+            Enrol(p, age <= 18 ? (rng_.Chance(0.8) ? kStageSenior : kStageVocational) : kStageUniversity,
+                  age);
+            return changed;
+        }
+        static constexpr std::array<double, 3> kIllness = {0.5, 0.2, 0.3};
+        const int kinds[] = {c.chronic, c.serious, c.disabled};
+        p.health = kinds[rng_.Weighted(kIllness)];
+    }
+    Relabour(p, age, false);
+    return changed;
+}
+
+void GeneratorImpl::Relabour(Person& p, int age, bool may_work) {
+    // Labour after a change of health or schooling. `may_work` false: the household's able adults
+    // are counted and this member is not one of them, so they must end unable.
+    const Codes& c = codes_;
+    if (may_work) {
+        SetLabour(p, age);
+    } else if (age < 16) {
+        p.labour = c.no_labour;
+    } else if (p.health == c.serious || p.health == c.disabled) {
+        p.labour = c.lost;
+    } else if (p.schooling != c.sch_none || age > kWorkingAgeMax) {
+        p.labour = c.no_labour;
+    } else {
+        p.labour = c.lost;
+    }
+    if (p.labour != c.ordinary && p.labour != c.skilled) {
+        p.migrant_work.reset();
+        p.months_worked.reset();
+    }
+}
+
+void GeneratorImpl::Enrol(Person& p, Stage stage, int age) {
+    // In school at `stage`, in the grade the age fits, with the education that goes with it.
+    const Codes& c = codes_;
+    const int grade = std::clamp(age - 16, 0, 2);
+    switch (stage) {
+        case kStageKindergarten:
+            p.schooling = c.sch_preschool;
+            p.education = c.edu_preschool;
+            break;
+        case kStagePrimary:
+            p.schooling = c.sch_primary;
+            p.education = c.edu_primary;
+            break;
+        case kStageJunior:
+            p.schooling = c.sch_junior[std::clamp(age - 13, 0, 2)];
+            p.education = c.edu_junior;
+            break;
+        case kStageSenior:
+            p.schooling = c.sch_senior[grade];
+            p.education = c.edu_senior;
+            break;
+        case kStageVocational:
+            p.schooling = c.sch_vocational[grade];
+            p.education = c.edu_senior;
+            break;
+        case kStageUniversity:
+            p.schooling =
+                rng_.Chance(0.75) ? c.sch_college : c.sch_higher_vocational[std::clamp(age - 19, 0, 2)];
+            p.education = c.edu_college;
+            break;
+    }
+    if (age >= 16) Relabour(p, age, false);
+}
+
+void GeneratorImpl::Unenrol(Person& p, int age) {
+    // Out of school: a young child is simply not in kindergarten; an older one has left school
+    // with what they finished and works as their health allows.
+    const Codes& c = codes_;
+    p.schooling = c.sch_none;
+    if (age <= 6) {
+        p.education = c.edu_preschool;
+        return;
+    }
+    p.education = NonStudentEducation(age);
+    SetLabour(p, age);
+}
+
+std::optional<Stage> GeneratorImpl::StageOf(int schooling) const {
+    const Codes& c = codes_;
+    if (schooling == c.sch_preschool) return kStageKindergarten;
+    if (schooling == c.sch_primary) return kStagePrimary;
+    if (std::ranges::find(c.sch_junior, schooling) != c.sch_junior.end()) return kStageJunior;
+    if (std::ranges::find(c.sch_senior, schooling) != c.sch_senior.end()) return kStageSenior;
+    if (std::ranges::find(c.sch_vocational, schooling) != c.sch_vocational.end()) return kStageVocational;
+    if (schooling == c.sch_college ||
+        std::ranges::find(c.sch_higher_vocational, schooling) != c.sch_higher_vocational.end())
+        return kStageUniversity;
+    return std::nullopt;
+}
+
+void GeneratorImpl::MatchStudents() {
+    // Everyone in school counts for the education measure, which has no household target, so its
+    // person target is met over the whole registry: schooling changes where it decides nothing
+    // else (children of 3 to 6; 16 to 22 year-olds whose work no count rests on), first towards
+    // the plan's stages, then kindergarten takes up what is left of the total.
+    const int number = MeasureOfKind(Beneficiaries::kStudents);
+    if (number < 0 || !HasUntargeted(number)) return;
+    const PlanMeasure& measure = *reach_measure_[static_cast<size_t>(Beneficiaries::kStudents)];
+    const Date& as_of = options_.as_of;
+    struct Ref {
+        uint32_t household;
+        uint32_t member;
+        int age;
+    };
+    std::vector<Ref> movable;
+    std::array<int64_t, kStageCount> count{};
+    for (size_t h = 0; h < drawn_.size(); ++h)
+        for (size_t i = 0; i < drawn_[h].members.size(); ++i) {
+            const Person& p = drawn_[h].members[i];
+            if (const auto stage = StageOf(p.schooling.value_or(codes_.sch_none))) ++count[*stage];
+            const int age = p.birth_date.AgeOn(as_of);
+            const bool free_age = (age >= 3 && age <= 6) || (age >= 16 && age <= 22);
+            if (free_age && !((specs_[h].locked >> i) & 1u))
+                movable.push_back({static_cast<uint32_t>(h), static_cast<uint32_t>(i), age});
+        }
+    for (size_t i = movable.size(); i > 1; --i) std::swap(movable[i - 1], movable[rng_.Below(i)]);
+
+    std::array<int64_t, kStageCount> target = count;
+    if (!measure.stages.empty()) {
+        std::array<int64_t, kStageCount> staged{};
+        bool known = true;
+        for (const PlanMeasureStage& s : measure.stages) {
+            if (const auto stage = StageOfPlanId(s.id))
+                staged[*stage] += s.persons;
+            else
+                known = false;
+        }
+        if (known) target = staged;
+    }
+    // Ages each stage may take or give up: primary only its youngest, who may still be in
+    // kindergarten; junior only those a year or two behind.
+    auto fits = [](Stage stage, int age) {
+        switch (stage) {
+            case kStageKindergarten:
+                return age >= 3 && age <= 6;
+            case kStagePrimary:
+                return age == 6;
+            case kStageJunior:
+                return age >= 16 && age <= 17;
+            case kStageSenior:
+                return age >= 16 && age <= 19;
+            case kStageVocational:
+                return age >= 16 && age <= 20;
+            case kStageUniversity:
+                return age >= 18 && age <= 22;
+        }
+        return false;
+    };
+    auto person = [&](const Ref& r) -> Person& { return drawn_[r.household].members[r.member]; };
+    auto add = [&](Stage stage) {
+        for (const Ref& r : movable) {
+            Person& p = person(r);
+            const auto now = StageOf(*p.schooling);
+            const bool promoted = stage == kStagePrimary && now == kStageKindergarten;
+            if ((now && !promoted) || !fits(stage, r.age)) continue;
+            if (now) --count[*now];
+            Enrol(p, stage, r.age);
+            ++count[stage];
+            return true;
+        }
+        return false;
+    };
+    auto remove = [&](Stage stage) {
+        for (const Ref& r : movable) {
+            Person& p = person(r);
+            // Leaving school makes a healthy adult able to work, which would change a household's
+            // counted able adults.
+            if (StageOf(*p.schooling) != stage || !fits(stage, r.age) ||
+                (r.age >= 16 && specs_[r.household].counted_able))
+                continue;
+            Unenrol(p, r.age);
+            --count[stage];
+            return true;
+        }
+        return false;
+    };
+    for (Stage stage : {kStageUniversity, kStageVocational, kStageSenior, kStageJunior, kStagePrimary}) {
+        while (count[stage] < target[stage] && add(stage)) {
+        }
+        while (count[stage] > target[stage] && remove(stage)) {
+        }
+    }
+    int64_t sum = 0;
+    for (int64_t n : count) sum += n;
+    const int64_t total = *measure.target_persons;
+    while (sum < total && (add(kStageKindergarten) || add(kStageUniversity) || add(kStageSenior) ||
+                           add(kStageVocational) || add(kStagePrimary)))
+        sum = std::accumulate(count.begin(), count.end(), int64_t{0});
+    while (sum > total && (remove(kStageKindergarten) || remove(kStagePrimary) || remove(kStageUniversity) ||
+                           remove(kStageSenior) || remove(kStageVocational) || remove(kStageJunior)))
+        sum = std::accumulate(count.begin(), count.end(), int64_t{0});
+}
+
+Needs GeneratorImpl::NeedsOf(uint32_t measures) const {
+    Needs needs;
+    needs.able = (measures & kNeedsAbleMask) != 0;
+    needs.ill = (measures & Bit(kMeasureMedical)) != 0;
+    needs.migrant = (measures & Bit(kMeasureEmployment)) != 0;
+    // The plan says whom a measure reaches; a measure reaching members of a kind needs one.
+    for (const MeasureInfo& m : measures_) {
+        if (!(measures & Bit(m.number))) continue;
+        needs.ill = needs.ill || m.beneficiaries == Beneficiaries::kIll;
+        needs.migrant = needs.migrant || m.beneficiaries == Beneficiaries::kMigrantWorkers;
+        needs.able = needs.able || m.beneficiaries == Beneficiaries::kMigrantWorkers ||
+                     m.beneficiaries == Beneficiaries::kAbleAdults;
+    }
+    return needs;
+}
+
+int GeneratorImpl::MeasureOfKind(Beneficiaries kind) const {
+    // The measure whose person target counts members of `kind`, or -1 when none has one.
+    const auto& m = reach_measure_[static_cast<size_t>(kind)];
+    return m && m->target_persons ? m->number : -1;
 }
 
 void GeneratorImpl::SetUpSpread(const Plan& plan, std::vector<Village> villages, int64_t households) {
@@ -601,8 +1369,11 @@ bool GeneratorImpl::Next(Household& out) {
     const int width = std::max(4, Digits(village_counts_[village_]));
     ++in_village_;
     if (match_) {
+        // The members were drawn in setup; the rest of the household is filled as it goes out.
         const Spec& s = specs_[produced_];
-        Fill(out, village, in_village_, width, s.year, s.size, s.measures);
+        out.members = std::move(drawn_[produced_].members);
+        SetCode(out, village, in_village_, width);
+        Finish(out, s.year, s.measures, NeedsOf(s.measures), &s);
     } else {
         const int year = years_[rng_.Weighted(year_weights_)];
         const int size = static_cast<int>(rng_.Weighted(kSizeWeights));
@@ -618,9 +1389,18 @@ bool GeneratorImpl::Next(Household& out) {
 
 void GeneratorImpl::Fill(Household& h, const Village& village, int64_t sequence, int width, int year,
                          int size, uint32_t measures) {
-    const Codes& c = codes_;
-    const Date& as_of = options_.as_of;
+    SetCode(h, village, sequence, width);
+    Needs needs;
+    needs.able = (measures & kNeedsAbleMask) != 0;
+    needs.ill = (measures & Bit(kMeasureMedical)) != 0;
+    needs.migrant = (measures & Bit(kMeasureEmployment)) != 0;
+    int able_index = -1;
+    DrawMembers(h, village, size, needs, able_index);
+    ApplyNeeds(h, needs, able_index);
+    Finish(h, year, measures, needs, nullptr);
+}
 
+void GeneratorImpl::SetCode(Household& h, const Village& village, int64_t sequence, int width) {
     // Household code: village code + zero-padded sequence.
     h.division_code.assign(village.code);
     h.household_code.assign(village.code);
@@ -629,14 +1409,13 @@ void GeneratorImpl::Fill(Household& h, const Village& village, int64_t sequence,
     for (int64_t s = sequence; s > 0 || len == 0; s /= 10) digits[len++] = static_cast<char>('0' + s % 10);
     h.household_code.append(static_cast<size_t>(std::max(0, width - len)), '0');
     while (len > 0) h.household_code.push_back(digits[--len]);
+}
 
-    Needs needs;
-    needs.able = (measures & kNeedsAbleMask) != 0;
-    needs.ill = (measures & Bit(kMeasureMedical)) != 0;
-    needs.migrant = (measures & Bit(kMeasureEmployment)) != 0;
-
+void GeneratorImpl::DrawMembers(Household& h, const Village& village, int size, const Needs& needs,
+                                int& able_index) {
+    const Codes& c = codes_;
     // Family and its people.
-    int able_index = -1;
+    able_index = -1;
     BuildFamily(size, needs, able_index);
 
     int ethnicity = c.tibetan;
@@ -669,7 +1448,11 @@ void GeneratorImpl::Fill(Household& h, const Village& village, int64_t sequence,
         if (own_surname) sn = surnames[rng_.Skewed(surnames.size())];
         FillPerson(h.members[i], d, eth, eth == c.han, sn);
     }
+}
 
+void GeneratorImpl::ApplyNeeds(Household& h, const Needs& needs, int able_index) {
+    const Codes& c = codes_;
+    const Date& as_of = options_.as_of;
     // Requirements of the measures, met by adjusting the people the measures are for.
     int64_t age_of[kMaxSize + 4];
     for (size_t i = 0; i < h.members.size(); ++i) age_of[i] = h.members[i].birth_date.AgeOn(as_of);
@@ -709,6 +1492,13 @@ void GeneratorImpl::Fill(Household& h, const Village& village, int64_t sequence,
         for (const Person& p : h.members) any = any || p.migrant_work.has_value();
         if (!any) SetMigrant(h.members[able_index]);
     }
+}
+
+void GeneratorImpl::Finish(Household& h, int year, uint32_t measures, const Needs& needs, const Spec* spec) {
+    const Codes& c = codes_;
+    const Date& as_of = options_.as_of;
+    int64_t age_of[kMaxSize + 4];
+    for (size_t i = 0; i < h.members.size(); ++i) age_of[i] = h.members[i].birth_date.AgeOn(as_of);
 
     // Facts about the members the household fields depend on.
     int able_16_65 = 0, able = 0;
@@ -728,10 +1518,16 @@ void GeneratorImpl::Fill(Household& h, const Village& village, int64_t sequence,
     }
     const int n = static_cast<int>(h.members.size());
 
-    // Attribute: 五保 only where nobody 16–65 can work and nobody supports the rest.
+    // Attribute: 五保 only where nobody 16–65 can work and nobody supports the rest. When the
+    // 低保/五保 households were chosen in setup (社保兜底's persons), only 五保 or 低保 is drawn here.
     h.attribute = c.ordinary_household;
-    if (able_16_65 == 0 && !needs.able) {
-        const double wubao = n == 1 ? (age_of[0] >= 60 ? 0.5 : 0.3) : all_dependent ? 0.25 : 0.0;
+    const double wubao = able_16_65 == 0 && !needs.able ? (n == 1          ? (age_of[0] >= 60 ? 0.5 : 0.3)
+                                                           : all_dependent ? 0.25
+                                                                           : 0.0)
+                                                        : 0.0;
+    if (floor_chosen_ && spec) {
+        if (spec->social_floor) h.attribute = rng_.Chance(wubao) ? c.wubao : c.dibao;
+    } else if (able_16_65 == 0 && !needs.able) {
         if (rng_.Chance(wubao))
             h.attribute = c.wubao;
         else if (rng_.Chance(0.6))
@@ -802,7 +1598,10 @@ void GeneratorImpl::Fill(Household& h, const Village& village, int64_t sequence,
     const bool ended = year < as_of.year || (year == as_of.year && as_of.month == 12 && as_of.day == 31);
     h.exit_year.reset();
     h.status = codes::kStatusNotExited;
-    if (ended) {
+    if (spec) {
+        h.status = spec->status;
+        h.exit_year = spec->exit_year;
+    } else if (ended) {
         if (rng_.Chance(kFallbackShare)) {
             h.status = codes::kStatusFallback;
         } else {
@@ -827,7 +1626,12 @@ void GeneratorImpl::Fill(Household& h, const Village& village, int64_t sequence,
 
     // Income per head against the line of the as-of year: below it until exit, above after.
     if (poverty_line_) {
-        const double line = static_cast<double>(*poverty_line_);
+        // An early exit is checked against the line of its own year, which could be the higher.
+        int64_t line_fen = *poverty_line_;
+        if (exited && h.exit_year)
+            if (auto it = exit_lines_.find(*h.exit_year); it != exit_lines_.end())
+                line_fen = std::max(line_fen, it->second);
+        const double line = static_cast<double>(line_fen);
         const double factor =
             exited ? 1.05 + 1.45 * std::pow(rng_.Unit(), 1.8) : 0.35 + 0.6 * std::pow(rng_.Unit(), 0.7);
         h.net_income_per_head = static_cast<Fen>(std::llround(line * factor));

@@ -17,6 +17,8 @@
 #include "core/check.h"
 #include "core/codes.h"
 #include "core/id_number.h"
+#include "core/progress.h"
+#include "core/reconcile.h"
 
 namespace jz {
 namespace {
@@ -69,21 +71,35 @@ Plan HandPlan() {
         {"540425201", "古拉乡", {{2016, 300}, {2017, 350}, {2018, 347}}},
         {"540425200", "察瓦龙乡", {{2016, 700}, {2017, 800}, {2018, 808}}},
     };
-    auto measure = [](int n, const char* name, std::optional<int> households, std::optional<int> persons) {
+    auto measure = [](int n, const char* name, std::optional<int> households, std::optional<int> persons,
+                      Beneficiaries beneficiaries = Beneficiaries::kHousehold) {
         PlanMeasure m;
         m.number = n;
         m.name = name;
         m.target_households = households;
         m.target_persons = persons;
+        m.beneficiaries = beneficiaries;
         return m;
     };
     p.measures = {
-        measure(1, "产业扶持", 664, 3025),     measure(2, "异地扶贫", 340, 1556),
-        measure(3, "微型基建扶贫", 682, 3093), measure(4, "易地扶贫搬迁", 180, 980),
-        measure(5, "教育扶贫", {}, 1506),      measure(6, "医疗扶贫", 476, 571),
-        measure(7, "转移就业扶贫", 294, 371),  measure(8, "生态补偿扶贫", 381, 472),
-        measure(9, "信贷扶贫", 99, 474),       measure(10, "社保兜底扶贫", {}, 3392),
+        measure(1, "产业扶持", 664, 3025),
+        measure(2, "异地扶贫", 340, 1556),
+        measure(3, "微型基建扶贫", 682, 3093),
+        measure(4, "易地扶贫搬迁", 180, 980),
+        measure(5, "教育扶贫", {}, 1506, Beneficiaries::kStudents),
+        measure(6, "医疗扶贫", 476, 571, Beneficiaries::kIll),
+        measure(7, "转移就业扶贫", 294, 371, Beneficiaries::kMigrantWorkers),
+        measure(8, "生态补偿扶贫", 381, 472, Beneficiaries::kAbleAdults),
+        measure(9, "信贷扶贫", 99, 474),
+        measure(10, "社保兜底扶贫", {}, 3392),
     };
+    p.measures[4].stages = {{"kindergarten", "幼儿园", 27}, {"primary", "小学", 765},
+                            {"junior", "初中", 304},        {"senior", "高中", 168},
+                            {"vocational", "中职", 3},      {"university", "大学", 183},
+                            {"postgraduate", "研究生", 1},  {"two_after", "两后生", 55}};
+    // The document's own contradiction for 2017, which reconciling the plan reports.
+    p.stated_totals = {{"annual_2017", "二 奋斗目标 年度目标", "exit_persons", 2017, 2365},
+                       {"management_2017", "五(五) 精准管理、实现如期脱贫", "exit_persons", 2017, 2364}};
     p.pairing_quotas = {
         {"county", "县级", 3}, {"section_chief", "正科", 2}, {"deputy_section_and_below", "副科及以下", 1}};
     return p;
@@ -230,23 +246,28 @@ std::vector<std::string> Problems(const Household& h, const Plan& plan, const Da
     if (h.identified_year < 2014 || h.identified_year > 2015 || h.identified_year > h.planned_exit_year)
         fail("identified year");
     const int planned = h.planned_exit_year.value_or(0);
-    const bool ended =
-        planned < as_of.year || (planned == as_of.year && as_of.month == 12 && as_of.day == 31);
-    if (ended) {
+    const int last_ended = (as_of.month == 12 && as_of.day == 31) ? as_of.year : as_of.year - 1;
+    if (planned <= last_ended) {
         if (h.status == codes::kStatusExited) {
             if (h.exit_year != planned) fail("exit year");
         } else if (h.status != codes::kStatusFallback || h.exit_year) {
             fail("status of an ended household");
         }
+    } else if (h.status == codes::kStatusExited) {
+        // An early exit (balancing a household that fell back): in a year already ended.
+        if (!h.exit_year || *h.exit_year > last_ended) fail("early exit year");
     } else if (h.status != codes::kStatusNotExited || h.exit_year) {
         fail("status of a household still in poverty");
     }
     const auto line = plan.PovertyLine(as_of.year);
     if (line) {
+        const auto exit_line = h.exit_year ? plan.PovertyLine(*h.exit_year) : std::nullopt;
         if (!h.net_income_per_head)
             fail("no income");
         else if (h.exited() ? *h.net_income_per_head <= *line : *h.net_income_per_head >= *line)
             fail("income");
+        else if (h.exited() && exit_line && *h.net_income_per_head <= *exit_line)
+            fail("income in the exit year");
     }
     if (h.exited() &&
         (h.dangerous_housing != false || h.safe_water != true || h.household_electricity != true))
@@ -370,52 +391,134 @@ TEST(Generator, SpreadRegistryIsCleanAndPlausible) {
     EXPECT_GT(ethnicity_in_xiachayu[C(codes::Ethnicity(), "珞巴族")], 0);
 }
 
-void ExpectMatchesPlan(const Plan& plan, uint64_t seed) {
-    GeneratorOptions options;
-    options.match_plan = true;
-    options.seed = seed;
-    options.as_of = {2017, 6, 30};
+// What `jingzhun reconcile` reports on a registry as of `as_of`: the plan's own contradictions,
+// then the registry against the plan through the progress figures.
+std::vector<ReconcileFinding> Reconcile(const Plan& plan, const std::vector<Household>& all,
+                                        const Date& as_of) {
+    ProgressBuilder progress(plan, ChayuTree(), as_of);
+    for (const Household& h : all) progress.Add(h);
+    std::vector<ReconcileFinding> findings = ReconcilePlan(plan);
+    std::vector<ReconcileFinding> registry = ReconcileRegistry(plan, progress.Finish());
+    findings.insert(findings.end(), registry.begin(), registry.end());
+    return findings;
+}
+
+std::string Describe(const std::vector<ReconcileFinding>& findings) {
+    std::string out;
+    for (const ReconcileFinding& f : findings)
+        out += "\n  " + std::string(ReconcileKindName(f.kind)) + " " + f.message_en;
+    return out;
+}
+
+// The registry agrees with the plan everywhere: the only finding is the document's own 2364.
+void ExpectOnlyThePlansOwnMismatch(const std::vector<ReconcileFinding>& findings,
+                                   const std::string& context) {
+    ASSERT_EQ(findings.size(), 1u) << context << Describe(findings);
+    EXPECT_EQ(findings[0].kind, ReconcileKind::kPlanTotalMismatch) << context;
+    EXPECT_EQ(findings[0].year, 2017) << context;
+    EXPECT_EQ(findings[0].expected, 2365) << context;
+    EXPECT_EQ(findings[0].actual, 2364) << context;
+}
+
+void ExpectNoErrorFindings(const Plan& plan, const std::vector<Household>& all, const Date& as_of,
+                           const std::string& context) {
+    RegistryChecker checker(plan, CheckOptions{as_of, {}});
+    for (const Household& h : all) checker.Add(h);
+    int errors = 0;
+    for (const Finding& f : checker.Finish())
+        if (f.severity == Severity::kError && ++errors <= 10)
+            ADD_FAILURE() << context << ": " << f.rule << " " << f.household_code << " " << f.message();
+    EXPECT_EQ(errors, 0) << context;
+}
+
+GeneratorOptions Match(uint64_t seed, const Date& as_of) {
+    GeneratorOptions o;
+    o.match_plan = true;
+    o.seed = seed;
+    o.as_of = as_of;
+    return o;
+}
+
+void ExpectMatchesPlan(const Plan& plan, uint64_t seed, const Date& as_of = {2017, 6, 30}) {
+    const GeneratorOptions options = Match(seed, as_of);
+    const std::string context = "seed " + std::to_string(seed) + " as of " + as_of.ToString();
     const auto all = Generate(plan, ChayuTree(), options);
-    ASSERT_EQ(static_cast<int>(all.size()), plan.target_households);
+    ASSERT_EQ(static_cast<int>(all.size()), plan.target_households) << context;
     ExpectRegistryInvariants(all, plan, options.as_of);
 
+    const int last_ended = (as_of.month == 12 && as_of.day == 31) ? as_of.year : as_of.year - 1;
     int persons = 0;
     std::map<std::string, int> by_township;
-    std::map<std::pair<std::string, int>, int> by_cell;
-    std::map<int, int> by_measure;
-    int exited = 0, fallen_back = 0, planned_2016 = 0;
+    std::map<std::pair<std::string, int>, int> by_cell, exited_by_cell;
+    std::map<int, int> households_by_measure, persons_by_measure;
+    std::map<std::string, int> fallen_back_persons, early_persons;
+    int ended = 0, exited_or_fallen_back = 0, fallen_back = 0;
     for (const Household& h : all) {
         const int n = static_cast<int>(h.members.size());
+        const int planned = *h.planned_exit_year;
         persons += n;
         by_township[h.township_code()] += n;
-        by_cell[{h.township_code(), *h.planned_exit_year}] += n;
-        for (int m = 1; m <= 10; ++m) by_measure[m] += h.HasMeasure(m);
-        planned_2016 += *h.planned_exit_year == 2016;
-        exited += h.exited();
-        fallen_back += h.status == codes::kStatusFallback;
-        if (h.exited() || h.status == codes::kStatusFallback) {
-            EXPECT_EQ(*h.planned_exit_year, 2016);
+        by_cell[{h.township_code(), planned}] += n;
+        for (const PlanMeasure& m : plan.measures)
+            if (h.HasMeasure(m.number)) {
+                ++households_by_measure[m.number];
+                persons_by_measure[m.number] += CountBeneficiaries(m, h, as_of);
+            }
+        if (planned <= last_ended) {
+            ++ended;
+            exited_or_fallen_back += h.exited() || h.status == codes::kStatusFallback;
+        }
+        if (h.status == codes::kStatusFallback) {
+            ++fallen_back;
+            fallen_back_persons[h.township_code()] += n;
+        }
+        if (h.exited()) {
+            exited_by_cell[{h.township_code(), *h.exit_year}] += n;
+            if (*h.exit_year != planned) {
+                EXPECT_LT(*h.exit_year, planned) << context;
+                early_persons[h.township_code()] += n;
+            }
         }
         const OrgUnit* village = ChayuTree().Find(h.division_code);
         ASSERT_NE(village, nullptr);
         EXPECT_EQ(village->parent_code, h.township_code());
     }
-    EXPECT_EQ(persons, plan.target_persons);
+    EXPECT_EQ(persons, plan.target_persons) << context;
     for (const PlanTownship& t : plan.townships) {
-        EXPECT_EQ(by_township[t.code], t.total_persons()) << t.code;
+        EXPECT_EQ(by_township[t.code], t.total_persons()) << t.code << " " << context;
         for (int y : plan.years()) {
             const auto it = t.exit_targets.find(y);
             const int target = it == t.exit_targets.end() ? 0 : it->second;
-            EXPECT_EQ(by_cell[std::make_pair(t.code, y)], target) << t.code << " " << y;
+            EXPECT_EQ(by_cell[std::make_pair(t.code, y)], target) << t.code << " " << y << " " << context;
+            // Every ended year's exits are the target exactly: the early exits balance the
+            // households that fell back.
+            if (y <= last_ended) {
+                EXPECT_EQ(exited_by_cell[std::make_pair(t.code, y)], target)
+                    << t.code << " " << y << " " << context;
+            }
         }
+        EXPECT_EQ(early_persons[t.code], fallen_back_persons[t.code]) << t.code << " " << context;
     }
     for (const PlanMeasure& m : plan.measures) {
         if (m.target_households) {
-            EXPECT_EQ(by_measure[m.number], *m.target_households) << "measure " << m.number;
+            EXPECT_EQ(households_by_measure[m.number], *m.target_households)
+                << "measure " << m.number << " " << context;
+        }
+        if (m.target_persons) {
+            EXPECT_EQ(persons_by_measure[m.number], *m.target_persons)
+                << "measure " << m.number << " " << context;
         }
     }
-    EXPECT_EQ(exited + fallen_back, planned_2016);
-    EXPECT_LE(fallen_back, planned_2016 / 20);
+    EXPECT_EQ(exited_or_fallen_back, ended) << context;
+    EXPECT_LE(fallen_back, ended / 20) << context;
+    ExpectOnlyThePlansOwnMismatch(Reconcile(plan, all, as_of), context);
+}
+
+Plan FilePlan() {
+    const auto path = std::filesystem::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml";
+    auto plan = ParsePlan(ReadFile(path), "chayu-2016.toml");
+    EXPECT_TRUE(plan) << plan.error().ToString();
+    return plan ? *plan : Plan{};
 }
 
 TEST(Generator, MatchesTheHandBuiltPlanExactly) {
@@ -424,13 +527,43 @@ TEST(Generator, MatchesTheHandBuiltPlanExactly) {
 }
 
 TEST(Generator, MatchesThePlanFile) {
-    const auto path = std::filesystem::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml";
-    if (!std::filesystem::exists(path)) GTEST_SKIP() << "no plan file yet";
-    auto plan = ParsePlan(ReadFile(path), "chayu-2016.toml");
-    ASSERT_TRUE(plan) << plan.error().ToString();
-    EXPECT_EQ(plan->target_households, 1431);
-    EXPECT_EQ(plan->target_persons, 6160);
-    ExpectMatchesPlan(*plan, 5);
+    const Plan plan = FilePlan();
+    EXPECT_EQ(plan.target_households, 1431);
+    EXPECT_EQ(plan.target_persons, 6160);
+    ExpectMatchesPlan(plan, 5);
+}
+
+// Generated as of any date in or after the plan's years and reconciled on that date, the registry
+// agrees with the plan everywhere (and keeps the data-quality rules): reconcile reports only the
+// plan document's own 2364.
+TEST(Generator, ReconcilesWithThePlanOnItsDate) {
+    const Plan plan = FilePlan();
+    const Date dates[] = {{2016, 6, 30}, {2016, 12, 31}, {2017, 6, 30}, {2017, 12, 31},
+                          {2018, 6, 30}, {2018, 12, 31}, {2019, 6, 30}};
+    for (uint64_t seed : {3, 17, 2024})
+        for (const Date& as_of : dates) {
+            ExpectMatchesPlan(plan, seed, as_of);
+            const std::string context = "seed " + std::to_string(seed) + " as of " + as_of.ToString();
+            ExpectNoErrorFindings(plan, Generate(plan, ChayuTree(), Match(seed, as_of)), as_of, context);
+        }
+}
+
+// Measure beneficiaries do not drift with the report date: schooling, health, labour and migrant
+// work are recorded once while ages are recomputed, and the counted able adults stay 16–60 on every
+// date from 2016 to 2019. (Exits are only on target as of the date the registry was generated for.)
+TEST(Generator, MeasureCountsHoldOnEveryReportDate) {
+    const Plan plan = FilePlan();
+    for (uint64_t seed : {1, 8}) {
+        const auto all = Generate(plan, ChayuTree(), Match(seed, {2017, 6, 30}));
+        for (int year = 2016; year <= 2019; ++year)
+            for (const Date& on : {Date{year, 1, 1}, Date{year, 6, 30}, Date{year, 12, 31}}) {
+                for (const ReconcileFinding& f : Reconcile(plan, all, on)) {
+                    if (f.kind == ReconcileKind::kMeasureVsTarget ||
+                        f.kind == ReconcileKind::kRegistryVsTarget)
+                        ADD_FAILURE() << "seed " << seed << " on " << on.ToString() << ": " << f.message_en;
+                }
+            }
+    }
 }
 
 // The project's own data-quality rules find nothing wrong in a generated registry, except the
@@ -459,18 +592,30 @@ TEST(Generator, PassesTheRegistryChecks) {
 }
 
 TEST(Generator, YearEndCountsAsExited) {
-    GeneratorOptions options;
-    options.match_plan = true;
-    options.as_of = {2016, 12, 31};
     const Plan plan = HandPlan();
-    const auto all = Generate(plan, ChayuTree(), options);
-    int exited = 0, planned = 0;
+    const auto all = Generate(plan, ChayuTree(), Match(1, {2016, 12, 31}));
+    int ended = 0, planned = 0, early = 0, fallen_back = 0;
     for (const Household& h : all) {
         planned += *h.planned_exit_year == 2016;
-        exited += h.exited() || h.status == codes::kStatusFallback;
+        ended += *h.planned_exit_year == 2016 && (h.exited() || h.status == codes::kStatusFallback);
+        early += h.exited() && *h.planned_exit_year > 2016;
+        fallen_back += h.status == codes::kStatusFallback;
     }
-    EXPECT_EQ(exited, planned);
-    ExpectRegistryInvariants(all, plan, options.as_of);
+    EXPECT_EQ(ended, planned);
+    EXPECT_GE(early, fallen_back);  // one or two early exits balance each household that fell back
+    ExpectRegistryInvariants(all, plan, {2016, 12, 31});
+}
+
+// Once the plan's last year has ended, no household planned for a later year is left to balance
+// one that fell back, so none did: every household has exited.
+TEST(Generator, EveryoneExitedOnceThePlanEnded) {
+    const Plan plan = HandPlan();
+    for (const Date& as_of : {Date{2018, 12, 31}, Date{2019, 6, 30}}) {
+        const auto all = Generate(plan, ChayuTree(), Match(4, as_of));
+        int exited = 0;
+        for (const Household& h : all) exited += h.exited() && h.exit_year == h.planned_exit_year;
+        EXPECT_EQ(exited, plan.target_households) << as_of.ToString();
+    }
 }
 
 TEST(Generator, RefusesWhatItCannotMeet) {
@@ -540,26 +685,26 @@ RC_GTEST_PROP(Generator, SmallRegistriesKeepEveryRule, ()) {
 
 RC_GTEST_PROP(Generator, MatchModeKeepsEveryRuleForAnySeed, ()) {
     const uint64_t seed = *rc::gen::arbitrary<uint64_t>();
-    GeneratorOptions options;
-    options.match_plan = true;
-    options.seed = seed;
+    const int month = *rc::gen::inRange(1, 13);
+    const Date as_of{*rc::gen::inRange(2016, 2020), month, month == 12 ? 31 : 15};
     const Plan plan = HandPlan();
-    auto gen = Generator::Create(plan, ChayuTree(), options);
+    auto gen = Generator::Create(plan, ChayuTree(), Match(seed, as_of));
     RC_ASSERT(gen.has_value());
     Household h;
-    int households = 0, persons = 0;
+    std::vector<Household> all;
     std::map<int, int> by_measure;
     while ((*gen)->Next(h)) {
-        ++households;
-        persons += static_cast<int>(h.members.size());
         for (int m = 1; m <= 10; ++m) by_measure[m] += h.HasMeasure(m);
-        const auto problems = Problems(h, plan, options.as_of);
+        const auto problems = Problems(h, plan, as_of);
         if (!problems.empty()) RC_FAIL(problems.front());
+        all.push_back(h);
     }
-    RC_ASSERT(households == 1431);
-    RC_ASSERT(persons == 6160);
+    RC_ASSERT(all.size() == 1431u);
     for (const PlanMeasure& m : plan.measures)
         if (m.target_households) RC_ASSERT(by_measure[m.number] == *m.target_households);
+    const auto findings = Reconcile(plan, all, as_of);
+    if (findings.size() != 1 || findings[0].kind != ReconcileKind::kPlanTotalMismatch)
+        RC_FAIL("as of " + as_of.ToString() + ":" + Describe(findings));
 }
 
 }  // namespace
