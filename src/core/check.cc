@@ -164,56 +164,57 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
     const Person* head = h.head();
     for (const Person& p : h.members) {
         const int age = p.birth_date.AgeOn(on);
-        const std::string who = p.name + "(" + std::to_string(age) + "岁)";
-        const std::string who_en = p.name + " (aged " + std::to_string(age) + ")";
+        // Names for messages are built only when a rule fires: most people have no finding.
+        auto who = [&] { return p.name + "(" + std::to_string(age) + "岁)"; };
+        auto who_en = [&] { return p.name + " (aged " + std::to_string(age) + ")"; };
         if (h.attribute == codes::kAttributeWubao && age >= 16 && age <= 65 && Able(p))
-            Emit("attribute.wubao_with_able_adult", h, &p, "五保户成员" + who + "有劳动能力",
-                 "wubao household member " + who_en + " is able to work");
+            Emit("attribute.wubao_with_able_adult", h, &p, "五保户成员" + who() + "有劳动能力",
+                 "wubao household member " + who_en() + " is able to work");
         // Pupils and students are recorded as without labour ability; that is not a contradiction.
         if (p.health == codes::kHealthHealthy && age >= 16 && age <= 60 && Unable(p) && !Student(p))
-            Emit("labour.healthy_adult_unable", h, &p, who + "健康但登记为" + std::string(codes::Labour().NameOf(*p.labour)),
-                 who_en + " is healthy but recorded as unable to work");
+            Emit("labour.healthy_adult_unable", h, &p, who() + "健康但登记为" + std::string(codes::Labour().NameOf(*p.labour)),
+                 who_en() + " is healthy but recorded as unable to work");
         if (p.schooling) {
             const int s = *p.schooling;
             if (age <= 14 && s >= kSchoolingSeniorFirst)
-                Emit("schooling.age_mismatch", h, &p, who + "在读" + std::string(codes::Schooling().NameOf(s)),
-                     who_en + " is recorded in senior school or above");
+                Emit("schooling.age_mismatch", h, &p, who() + "在读" + std::string(codes::Schooling().NameOf(s)),
+                     who_en() + " is recorded in senior school or above");
             else if (age >= 20 && s == kSchoolingPrimary)
-                Emit("schooling.age_mismatch", h, &p, who + "在读小学", who_en + " is recorded in primary school");
+                Emit("schooling.age_mismatch", h, &p, who() + "在读小学", who_en() + " is recorded in primary school");
         }
         if (IsDropout(p, on))
             Emit("schooling.dropout", h, &p,
-                 who + (p.schooling ? "不是在校生" : "未填写在校生状况") + "(义务教育阶段)",
-                 who_en + (p.schooling ? " is not in school" : " has no schooling status") +
+                 who() + (p.schooling ? "不是在校生" : "未填写在校生状况") + "(义务教育阶段)",
+                 who_en() + (p.schooling ? " is not in school" : " has no schooling status") +
                      " (compulsory education age)");
         const int implied = SexOfRelation(p.relation);
         if (implied != 0 && p.sex != 0 && implied != p.sex)
             Emit("relation.sex_mismatch", h, &p,
-                 who + "为" + std::string(codes::Relation().NameOf(p.relation)) + "但性别为" +
+                 who() + "为" + std::string(codes::Relation().NameOf(p.relation)) + "但性别为" +
                      std::string(codes::Sex().NameOf(p.sex)),
-                 who_en + ": relation " + std::string(codes::Relation().NameOf(p.relation)) +
+                 who_en() + ": relation " + std::string(codes::Relation().NameOf(p.relation)) +
                      " contradicts sex " + std::string(codes::Sex().NameOf(p.sex)));
         if (p.relation == codes::kRelationSpouse && head && head->sex != 0 && head->sex == p.sex)
-            Emit("relation.sex_mismatch", h, &p, who + "为配偶,但与户主同性别",
-                 who_en + " is the spouse but has the head's sex");
+            Emit("relation.sex_mismatch", h, &p, who() + "为配偶,但与户主同性别",
+                 who_en() + " is the spouse but has the head's sex");
         const bool migrant = p.migrant_work.has_value();
         const bool months = p.months_worked && *p.months_worked > 0;
         if (months && !migrant)
-            Emit("migrant.inconsistent", h, &p, who + "有务工时间但未登记务工状况",
-                 who_en + " has months worked but no migrant work recorded");
+            Emit("migrant.inconsistent", h, &p, who() + "有务工时间但未登记务工状况",
+                 who_en() + " has months worked but no migrant work recorded");
         else if (migrant && !months)
-            Emit("migrant.inconsistent", h, &p, who + "登记了务工状况但务工时间为0或空",
-                 who_en + " has migrant work recorded but no months worked");
+            Emit("migrant.inconsistent", h, &p, who() + "登记了务工状况但务工时间为0或空",
+                 who_en() + " has migrant work recorded but no months worked");
         if (migrant && Unable(p))
-            Emit("migrant.inconsistent", h, &p, who + "无劳动能力却登记了务工",
-                 who_en + " is unable to work but has migrant work recorded");
+            Emit("migrant.inconsistent", h, &p, who() + "无劳动能力却登记了务工",
+                 who_en() + " is unable to work but has migrant work recorded");
         if (!options_.lists.empty() && p.id_number.size() == 18) {
             const uint64_t packed = PackIdNumber(p.id_number);
             for (const ExternalList& l : options_.lists)
                 if (l.Contains(packed))
                     Emit("person.deceased_or_excluded", h, &p,
-                         who + "的证件号码在" + std::string(ListKindNameZh(l.kind)) + "中",
-                         who_en + "'s ID number is on the " + std::string(ListKindName(l.kind)) + " list");
+                         who() + "的证件号码在" + std::string(ListKindNameZh(l.kind)) + "中",
+                         who_en() + "'s ID number is on the " + std::string(ListKindName(l.kind)) + " list");
         }
     }
 

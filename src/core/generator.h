@@ -16,12 +16,16 @@ namespace jz {
 struct GeneratorOptions {
     uint64_t seed = 1;
     // With match_plan, the registry matches the plan exactly (households, persons, each township's
-    // total, each township × year's planned exits, each measure's household target) and
-    // `households` is ignored. Otherwise `households` households spread over the tree's villages.
+    // total, each township × year's planned exits, each measure's households and beneficiaries, and
+    // — as of `as_of` — each township's exits through every year already ended), so reconcile finds
+    // nothing but the document's own inconsistencies; `households` is ignored. Otherwise
+    // `households` households spread over the tree's villages.
     bool match_plan = false;
     int64_t households = 0;
     // Status as of this date: a household whose planned exit year has ended by then is exited
-    // (exit_year = planned year), and a small share of those fell back (返贫).
+    // (exit_year = planned year), and a small share of those fell back (返贫) while the plan runs.
+    // With match_plan, each fallen-back household is made up by a household of the same size in
+    // the same township, planned for a later year, that exited early.
     Date as_of{2017, 6, 30};
 };
 
