@@ -126,12 +126,14 @@ int main(int argc, char** argv) {
         [&] {
             const auto start = Clock::now();
             auto s = jz::OpenSqliteStore(db, jz::OpenMode::kExisting).value();
-            jz::RegistryChecker checker(county.plan, {as_of, {}});
-            (void)s->ScanHouseholds({.any_order = true}, [&](const jz::Household& h) {
-                checker.Add(h);
+            std::vector<jz::RegistryChecker> checkers;
+            for (int i = 0; i < 2; ++i) checkers.emplace_back(county.plan, jz::CheckOptions{as_of, {}});
+            (void)s->ScanHouseholdsParallel({}, 2, [&](int part, const jz::Household& h) {
+                checkers[static_cast<size_t>(part)].Add(h);
                 return true;
             });
-            const size_t n = checker.Finish().size();
+            checkers[0].Merge(std::move(checkers[1]));
+            const size_t n = checkers[0].Finish().size();
             const double seconds = SecondsSince(start);
             std::printf("  check: %zu findings\n", n);
             return seconds;

@@ -254,6 +254,26 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
              "planned to exit in " + std::to_string(*h.planned_exit_year) + ", not exited as of " + on.ToString());
 }
 
+void RegistryChecker::Merge(RegistryChecker&& other) {
+    const auto offset = static_cast<uint32_t>(household_codes_.size());
+    for (auto& code : other.household_codes_) household_codes_.push_back(std::move(code));
+    for (auto& division : other.household_divisions_) household_divisions_.push_back(std::move(division));
+    household_in_scope_.insert(household_in_scope_.end(), other.household_in_scope_.begin(),
+                               other.household_in_scope_.end());
+    ids_.reserve(ids_.size() + other.ids_.size());
+    for (const auto& [id, index] : other.ids_) ids_.emplace_back(id, index + offset);
+    for (size_t i = 0; i < other.findings_.size(); ++i) {
+        findings_.push_back(std::move(other.findings_[i]));
+        finding_household_.push_back(other.finding_household_[i] + offset);
+    }
+    other.findings_.clear();
+    other.finding_household_.clear();
+    other.ids_.clear();
+    other.household_codes_.clear();
+    other.household_divisions_.clear();
+    other.household_in_scope_.clear();
+}
+
 std::vector<Finding> RegistryChecker::Finish() {
     // Findings so far are in household order; person.duplicate ones are placed by household too.
     std::vector<std::pair<uint32_t, Finding>> ordered;

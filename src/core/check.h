@@ -72,6 +72,9 @@ public:
     // Checks one household. `in_scope` false: the household only feeds the cross-household rules
     // (a person of the checked org unit may be duplicated in a household outside it).
     void Add(const Household& household, bool in_scope = true);
+    // Takes over everything `other` has seen (checkers fed by parallel scans are merged into one
+    // before Finish). Both must have been made with the same plan and options.
+    void Merge(RegistryChecker&& other);
     // Every finding, ordered by division code, household code, then rule.
     std::vector<Finding> Finish();
 

@@ -162,6 +162,31 @@ TEST(Rules, OutOfScopeHouseholdsOnlyFeedTheDuplicateRule) {
     EXPECT_EQ(std::ranges::find(codes, "H02:person.duplicate"), codes.end());
 }
 
+TEST(Rules, MergedCheckersFindWhatOneCheckerFinds) {
+    std::vector<Household> households;
+    for (const char* rule : {"person.duplicate", "schooling.dropout", "pairing.missing"})
+        for (Household& h : LoadHouseholds(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/check" / rule / "input.csv")) {
+            h.household_code = std::string(rule) + "/" + h.household_code;
+            households.push_back(std::move(h));
+        }
+    const CheckOptions options{Date{2017, 6, 30}, {}};
+    RegistryChecker one(Chayu().plan, options);
+    for (const Household& h : households) one.Add(h);
+    // Parts see households in any order; a duplicate's two households fall into different parts.
+    RegistryChecker a(Chayu().plan, options), b(Chayu().plan, options);
+    for (size_t i = 0; i < households.size(); ++i) (i % 2 ? a : b).Add(households[households.size() - 1 - i]);
+    a.Merge(std::move(b));
+    auto key = [](const std::vector<Finding>& fs) {
+        std::vector<std::string> k;
+        for (const Finding& f : fs) k.push_back(f.household_code + " " + std::string(f.rule) + " " + f.message());
+        return k;
+    };
+    const auto expected = key(one.Finish());
+    EXPECT_EQ(key(a.Finish()), expected);
+    EXPECT_NE(std::ranges::find_if(expected, [](const std::string& k) { return k.find("person.duplicate") != std::string::npos; }),
+              expected.end());
+}
+
 TEST(Rules, CountsCoverEveryRule) {
     std::vector<Finding> none;
     EXPECT_EQ(CountByRule(none).size(), Rules().size());

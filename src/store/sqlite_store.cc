@@ -3,6 +3,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
+#include <thread>
 #include <charconv>
 #include <filesystem>
 #include <map>
@@ -79,7 +82,7 @@ std::string JoinInts(const std::vector<int>& v) {
 
 class SqliteStore final : public Store {
 public:
-    explicit SqliteStore(sqlite3* db) : db_(db) {}
+    SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
     ~SqliteStore() override {
         cache_.clear();
         sqlite3_close_v2(db_);
@@ -385,29 +388,44 @@ public:
     // scans; merging them here costs SQLite one decode per stored row and no index lookups.
     Result<void> ScanInStorageOrder(const HouseholdFilter& filter,
                                     const std::function<bool(const Household&)>& visit) {
+        return ScanRange(db_, filter, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
+                         visit);
+    }
+
+    // Households with id in [id_lo, id_hi) on connection `db`.
+    static Result<void> ScanRange(sqlite3* db, const HouseholdFilter& filter, int64_t id_lo, int64_t id_hi,
+                                  const std::function<bool(const Household&)>& visit) {
         static const std::string household_sql = std::string("SELECT ") + kHouseholdColumns +
                                                  " FROM household h WHERE h.division_code >= ?1 AND"
-                                                 " h.division_code < ?2 ORDER BY h.id";
-        static const std::string person_sql =
-            std::string("SELECT p.household_id, ") + kPersonColumns + " FROM person p ORDER BY p.household_id, p.ordinal";
+                                                 " h.division_code < ?2 AND h.id >= ?3 AND h.id < ?4 ORDER BY h.id";
+        static const std::string person_sql = std::string("SELECT p.household_id, ") + kPersonColumns +
+                                              " FROM person p WHERE p.household_id >= ?1 AND p.household_id < ?2"
+                                              " ORDER BY p.household_id, p.ordinal";
         // The same columns with names and ID numbers as NULL: SQLite then never copies them out.
         static const std::string person_facts_sql =
             "SELECT p.household_id, NULL, NULL, p.relation, p.sex, p.birth_date, p.ethnicity, p.education,"
             " p.schooling, p.health, p.labour, p.migrant_work, p.months_worked FROM person p"
-            " ORDER BY p.household_id, p.ordinal";
+            " WHERE p.household_id >= ?1 AND p.household_id < ?2 ORDER BY p.household_id, p.ordinal";
+        auto error = [&] {
+            return Error{"store.sqlite", "db", std::string("ScanHouseholds: ") + sqlite3_errmsg(db),
+                         std::string("ScanHouseholds: ") + sqlite3_errmsg(db)};
+        };
         sqlite3_stmt* hraw = nullptr;
         sqlite3_stmt* praw = nullptr;
-        if (sqlite3_prepare_v2(db_, household_sql.c_str(), -1, &hraw, nullptr) != SQLITE_OK)
-            return std::unexpected(LastError("ScanHouseholds"));
+        if (sqlite3_prepare_v2(db, household_sql.c_str(), -1, &hraw, nullptr) != SQLITE_OK)
+            return std::unexpected(error());
         Stmt hst(hraw);
         const std::string& psql = filter.facts_only ? person_facts_sql : person_sql;
-        if (sqlite3_prepare_v2(db_, psql.c_str(), -1, &praw, nullptr) != SQLITE_OK)
-            return std::unexpected(LastError("ScanHouseholds"));
+        if (sqlite3_prepare_v2(db, psql.c_str(), -1, &praw, nullptr) != SQLITE_OK) return std::unexpected(error());
         Stmt pst(praw);
         const std::string lo = filter.division_prefix;
         const std::string hi = filter.division_prefix + "\x7f";
         BindText(hraw, 1, lo);
         BindText(hraw, 2, hi);
+        sqlite3_bind_int64(hraw, 3, id_lo);
+        sqlite3_bind_int64(hraw, 4, id_hi);
+        sqlite3_bind_int64(praw, 1, id_lo);
+        sqlite3_bind_int64(praw, 2, id_hi);
         HouseholdRecord rec;
         std::vector<Person>& members = rec.household.members;
         int prc = sqlite3_step(praw);
@@ -421,11 +439,55 @@ public:
                 ReadPersonInto(praw, 1, members[n++], filter.facts_only);
                 prc = sqlite3_step(praw);
             }
-            if (prc != SQLITE_ROW && prc != SQLITE_DONE) return std::unexpected(LastError("ScanHouseholds"));
+            if (prc != SQLITE_ROW && prc != SQLITE_DONE) return std::unexpected(error());
             members.resize(n);
             if (n > 0 && !visit(rec.household)) return {};
         }
-        if (hrc != SQLITE_DONE) return std::unexpected(LastError("ScanHouseholds"));
+        if (hrc != SQLITE_DONE) return std::unexpected(error());
+        return {};
+    }
+
+    Result<void> ScanHouseholdsParallel(const HouseholdFilter& filter, int parts,
+                                        const std::function<bool(int, const Household&)>& visit) override {
+        auto lo = QueryInt("SELECT coalesce(min(id), 0) FROM household");
+        auto hi = QueryInt("SELECT coalesce(max(id), 0) + 1 FROM household");
+        if (!lo || !hi) return std::unexpected(lo ? hi.error() : lo.error());
+        parts = std::clamp(parts, 1, 16);
+        if (parts == 1 || in_tx_ || *hi - *lo < 1000)
+            return ScanInStorageOrder(filter, [&](const Household& h) { return visit(0, h); });
+        // Each part on its own read-only connection (WAL lets readers run side by side).
+        const int64_t step = (*hi - *lo + parts - 1) / parts;
+        std::vector<std::optional<Error>> failures(static_cast<size_t>(parts));
+        std::atomic<bool> stop = false;
+        std::vector<std::thread> threads;
+        for (int part = 0; part < parts; ++part) {
+            threads.emplace_back([&, part] {
+                sqlite3* db = nullptr;
+                if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+                    SQLITE_OK) {
+                    failures[part] = Error{"store.io", "db", "无法打开数据库读取连接", "cannot open a read connection"};
+                    sqlite3_close_v2(db);
+                    return;
+                }
+                sqlite3_busy_timeout(db, 5000);
+                sqlite3_exec(db, "PRAGMA cache_size=-32768", nullptr, nullptr, nullptr);
+                const int64_t from = *lo + step * part;
+                auto r = ScanRange(db, filter, from, from + step, [&](const Household& h) {
+                    if (stop.load(std::memory_order_relaxed)) return false;
+                    if (visit(part, h)) return true;
+                    stop = true;  // one part asked to stop: all stop
+                    return false;
+                });
+                if (!r) {
+                    failures[part] = r.error();
+                    stop = true;
+                }
+                sqlite3_close_v2(db);
+            });
+        }
+        for (std::thread& t : threads) t.join();
+        for (auto& f : failures)
+            if (f) return std::unexpected(*f);
         return {};
     }
 
@@ -805,6 +867,7 @@ private:
     }
 
     sqlite3* db_;
+    std::string path_;
     std::unordered_map<const char*, Stmt> cache_;
     bool in_tx_ = false;
     int schema_version_ = 0;
@@ -835,7 +898,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode
     }
     sqlite3_busy_timeout(db, 5000);
     sqlite3_extended_result_codes(db, 1);
-    auto store = std::make_unique<SqliteStore>(db);
+    auto store = std::make_unique<SqliteStore>(db, path);
     if (auto r = store->Init(mode); !r) return std::unexpected(r.error());
     return std::unique_ptr<Store>(std::move(store));
 }

@@ -121,6 +121,19 @@ public:
     // filter.any_order), members in their stored order; stop early by returning false.
     virtual Result<void> ScanHouseholds(const HouseholdFilter& filter,
                                         const std::function<bool(const Household&)>& visit) = 0;
+    // Visits the households matching `filter` in storage order, split into up to `parts` disjoint
+    // parts scanned at the same time, one thread each: visit(part, household) is called
+    // concurrently for different parts (never for the same part), so it may touch only what
+    // belongs to its part. Each part reads its own consistent snapshot; a write committed during
+    // the scan may be seen by some parts and not others. Adapters without parallel scans visit
+    // everything as part 0 (the default).
+    virtual Result<void> ScanHouseholdsParallel(const HouseholdFilter& filter, int parts,
+                                                const std::function<bool(int, const Household&)>& visit) {
+        (void)parts;
+        HouseholdFilter any = filter;
+        any.any_order = true;
+        return ScanHouseholds(any, [&](const Household& h) { return visit(0, h); });
+    }
     // Visits the stored facts of every household (storage order): one pass over households only,
     // for the figures of reports.
     virtual Result<void> ScanFacts(const HouseholdFilter& filter,

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 
 #include "core/codes.h"
 #include "core/id_number.h"
@@ -257,6 +258,31 @@ TEST_P(StoreContract, FactsFollowEveryWrite) {
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen[0], FactsOf(changed));
     EXPECT_EQ(seen[0].persons, 1);
+}
+
+TEST_P(StoreContract, ParallelScanVisitsEveryHouseholdOnce) {
+    ASSERT_TRUE(store_->Begin());
+    for (int i = 0; i < 1500; ++i) ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("P" + std::to_string(i), i), kChange));
+    ASSERT_TRUE(store_->Commit());
+    std::vector<std::vector<std::string>> seen(2);
+    ASSERT_TRUE(store_->ScanHouseholdsParallel({}, 2, [&](int part, const Household& h) {
+        EXPECT_EQ(h.members.size(), 2u);
+        seen.at(static_cast<size_t>(part)).push_back(h.household_code);
+        return true;
+    }));
+    std::vector<std::string> all = seen[0];
+    all.insert(all.end(), seen[1].begin(), seen[1].end());
+    std::ranges::sort(all);
+    EXPECT_EQ(all.size(), 1500u);
+    EXPECT_EQ(std::ranges::adjacent_find(all), all.end()) << "a household was visited twice";
+    // Stopping in one part stops the scan.
+    int visits = 0;
+    std::mutex m;
+    ASSERT_TRUE(store_->ScanHouseholdsParallel({}, 2, [&](int, const Household&) {
+        std::lock_guard lock(m);
+        return ++visits < 10;
+    }));
+    EXPECT_LT(visits, 1500);
 }
 
 TEST_P(StoreContract, SettingsAndPlan) {
