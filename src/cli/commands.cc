@@ -332,4 +332,25 @@ int RunReportProgress(const GlobalOptions& g, const ProgressOptions& o) {
     return kExitOk;
 }
 
+int RunAuditVerify(const GlobalOptions& g) {
+    auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
+    if (!store) return ReportError(store.error());
+    auto v = (*store)->VerifyChangeLog();
+    if (!v) return ReportError(v.error());
+    if (g.json) {
+        PrintJson({{"intact", !v->first_bad.has_value()},
+                   {"entries", v->entries},
+                   {"first_bad_seq", v->first_bad ? boost::json::value(*v->first_bad) : boost::json::value(nullptr)},
+                   {"last_hash", v->first_bad ? boost::json::value(nullptr) : boost::json::value(v->last_hash)}});
+    } else if (v->first_bad) {
+        std::printf("变更记录已被篡改: 第%lld条起哈希链断开 / The change log was altered outside the program: the chain "
+                    "breaks at entry %lld\n",
+                    static_cast<long long>(*v->first_bad), static_cast<long long>(*v->first_bad));
+    } else {
+        std::printf("变更记录完整 The change log is intact: %lld entries, last hash %s\n",
+                    static_cast<long long>(v->entries), v->last_hash.c_str());
+    }
+    return v->first_bad ? kExitFindings : kExitOk;
+}
+
 }  // namespace jz::cli

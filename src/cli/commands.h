@@ -67,4 +67,6 @@ struct ReconcileOptions {
 };
 int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o);
 
+int RunAuditVerify(const GlobalOptions& g);
+
 }  // namespace jz::cli

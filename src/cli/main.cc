@@ -97,6 +97,12 @@ int main(int argc, char** argv) {
     reconcile_cmd->add_option("--as-of", reconcile.as_of, "Exits are counted through the years ended by this date");
     add_common(reconcile_cmd);
 
+    auto* audit_cmd = app.add_subcommand("audit", "The change log (audit trail)");
+    audit_cmd->require_subcommand(1);
+    auto* verify_cmd = audit_cmd->add_subcommand(
+        "verify", "Walk the change log's hash chain (exit 1 and the first bad entry when altered)");
+    add_common(verify_cmd);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -120,6 +126,7 @@ int main(int argc, char** argv) {
         if (progress_cmd->parsed()) return RunReportProgress(g, progress);
         if (check_cmd->parsed()) return RunCheck(g, check);
         if (reconcile_cmd->parsed()) return RunReconcile(g, reconcile);
+        if (verify_cmd->parsed()) return RunAuditVerify(g);
     } catch (const std::exception& e) {
         std::cerr << "jingzhun: internal error: " << e.what() << "\n";
         return 1;

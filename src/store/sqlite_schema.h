@@ -100,7 +100,8 @@ CREATE TABLE person (
 -- Not unique: the same person in two households (一人多户) is a finding to report, not a crash.
 CREATE INDEX person_id_number ON person(id_number);
 
--- Every registry change, written in the same transaction as the change.
+-- Every registry change, written in the same transaction as the change. hash: BLAKE2b-256 of the
+-- previous entry's hash and this entry's fields (store/change_chain.h).
 CREATE TABLE change_log (
   seq         INTEGER PRIMARY KEY,
   at          TEXT NOT NULL,
@@ -111,7 +112,8 @@ CREATE TABLE change_log (
   action      TEXT NOT NULL CHECK (action IN ('insert','update','delete','load')),
   before_json TEXT,
   after_json  TEXT,
-  import_id   INTEGER REFERENCES import(id)
+  import_id   INTEGER REFERENCES import(id),
+  hash        BLOB NOT NULL
 ) STRICT;
 CREATE INDEX change_log_entity ON change_log(entity, entity_key, seq);
 CREATE INDEX change_log_actor ON change_log(actor, seq);

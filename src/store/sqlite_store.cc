@@ -1,5 +1,6 @@
 #include "store/sqlite_store.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -7,10 +8,12 @@
 #include <limits>
 #include <thread>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <unordered_map>
 
+#include "store/change_chain.h"
 #include "store/sqlite_schema.h"
 
 namespace jz {
@@ -51,8 +54,9 @@ constexpr const char* kSelectPersons =
 constexpr const char* kFindIdNumber =
     "SELECT h.household_code FROM person p JOIN household h ON h.id = p.household_id WHERE p.id_number=?1 LIMIT 1";
 constexpr const char* kInsertChange =
-    "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+    "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id,"
+    " seq, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)";
+constexpr const char* kChainTail = "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1";
 
 class Stmt {
 public:
@@ -122,6 +126,21 @@ public:
         if (in_tx_) return Fail("store.nested", "", "事务已开始", "a transaction is already open");
         if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
         in_tx_ = true;
+        // The write lock is ours now: the chain's tail cannot move under us until Commit.
+        auto st = Prepare(kChainTail);
+        if (!st) {
+            Rollback();
+            return std::unexpected(st.error());
+        }
+        chain_seq_ = 0;
+        chain_hash_.fill(0);
+        if (sqlite3_step(*st) == SQLITE_ROW) {
+            chain_seq_ = sqlite3_column_int64(*st, 0);
+            const void* blob = sqlite3_column_blob(*st, 1);
+            if (blob && sqlite3_column_bytes(*st, 1) == static_cast<int>(chain_hash_.size()))
+                std::memcpy(chain_hash_.data(), blob, chain_hash_.size());
+        }
+        sqlite3_reset(*st);
         return {};
     }
     Result<void> Commit() override {
@@ -529,6 +548,55 @@ public:
         return {};
     }
 
+    Result<ChainVerification> VerifyChangeLog() override {
+        sqlite3_stmt* raw = nullptr;
+        constexpr const char* kSql =
+            "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id, hash"
+            " FROM change_log ORDER BY seq";
+        if (sqlite3_prepare_v2(db_, kSql, -1, &raw, nullptr) != SQLITE_OK)
+            return std::unexpected(LastError("VerifyChangeLog"));
+        Stmt st(raw);
+        ChainVerification out;
+        ChainHash previous{};
+        int64_t expected_seq = 1;
+        auto text = [&](int i) -> std::optional<std::string_view> {
+            const unsigned char* t = sqlite3_column_text(raw, i);
+            if (!t) return std::nullopt;
+            return std::string_view(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(raw, i)));
+        };
+        int rc;
+        while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+            ChainEntry e;
+            e.seq = sqlite3_column_int64(raw, 0);
+            e.at = text(1).value_or("");
+            e.actor = text(2).value_or("");
+            e.county_code = text(3).value_or("");
+            e.entity = text(4).value_or("");
+            e.entity_key = text(5).value_or("");
+            e.action = text(6).value_or("");
+            e.before_json = text(7);
+            e.after_json = text(8);
+            e.import_id = ColOpt<int64_t>(raw, 9);
+            ++out.entries;
+            if (e.seq != expected_seq) {  // an entry is missing here (removed, or renumbered)
+                out.first_bad = expected_seq;
+                break;
+            }
+            const ChainHash h = HashEntry(previous, e);
+            const void* stored = sqlite3_column_blob(raw, 10);
+            if (!stored || sqlite3_column_bytes(raw, 10) != static_cast<int>(h.size()) ||
+                std::memcmp(stored, h.data(), h.size()) != 0) {
+                out.first_bad = e.seq;
+                break;
+            }
+            previous = h;
+            ++expected_seq;
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return std::unexpected(LastError("VerifyChangeLog"));
+        out.last_hash = ToHex(previous);
+        return out;
+    }
+
     Result<int64_t> CountHouseholds() override { return QueryInt("SELECT count(*) FROM household"); }
     Result<int64_t> CountPersons() override { return QueryInt("SELECT count(*) FROM person"); }
 
@@ -863,11 +931,22 @@ private:
         else
             BindText(*st, 8, after);
         BindOpt(*st, 9, c.import_id);
-        return StepDone(*st, "LogChange");
+        ChainEntry entry{chain_seq_ + 1, c.at, c.actor, county, entity, key, action,
+                         before.empty() ? std::nullopt : std::optional<std::string_view>(before),
+                         after.empty() ? std::nullopt : std::optional<std::string_view>(after), c.import_id};
+        const ChainHash hash = HashEntry(chain_hash_, entry);
+        sqlite3_bind_int64(*st, 10, entry.seq);
+        sqlite3_bind_blob(*st, 11, hash.data(), static_cast<int>(hash.size()), SQLITE_TRANSIENT);
+        if (auto r = StepDone(*st, "LogChange"); !r) return r;
+        chain_seq_ = entry.seq;
+        chain_hash_ = hash;
+        return {};
     }
 
     sqlite3* db_;
     std::string path_;
+    int64_t chain_seq_ = 0;  // the change log's last entry, read when a transaction begins
+    ChainHash chain_hash_{};
     std::unordered_map<const char*, Stmt> cache_;
     bool in_tx_ = false;
     int schema_version_ = 0;
@@ -887,6 +966,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode
         return Fail("store.exists", "db", "数据库文件已存在: " + path, "a database already exists at " + path);
     if (exists && std::filesystem::is_directory(path, ec))
         return Fail("store.io", "db", path + " 是目录,不是数据库文件", path + " is a directory, not a database file");
+    if (sodium_init() < 0)  // the change log's hash chain uses BLAKE2b
+        return Fail("store.crypto", "", "无法初始化加密库", "cannot initialise libsodium");
     sqlite3* db = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | (mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0) |
                       SQLITE_OPEN_NOMUTEX;

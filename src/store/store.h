@@ -48,6 +48,13 @@ struct ChangeLogEntry {
     std::optional<int64_t> import_id;
 };
 
+// What `VerifyChangeLog` found.
+struct ChainVerification {
+    int64_t entries = 0;                 // entries checked
+    std::optional<int64_t> first_bad;    // sequence number of the first entry that breaks the chain
+    std::string last_hash;               // hex BLAKE2b of the last entry (keep it to detect truncation)
+};
+
 struct ChangeLogFilter {
     std::optional<std::string> entity_key;
     std::optional<std::string> actor;
@@ -148,6 +155,8 @@ public:
     virtual Result<std::optional<ImportRecord>> FindImport(int64_t import_id) = 0;
 
     virtual Result<std::vector<ChangeLogEntry>> ChangeLog(const ChangeLogFilter& filter) = 0;
+    // Walks the whole change log in sequence order, recomputing the hash chain.
+    virtual Result<ChainVerification> VerifyChangeLog() = 0;
 };
 
 // Commits on Commit(), rolls back when destroyed otherwise.

@@ -285,6 +285,25 @@ TEST_P(StoreContract, ParallelScanVisitsEveryHouseholdOnce) {
     EXPECT_LT(visits, 1500);
 }
 
+TEST_P(StoreContract, ChangeLogChainIsIntactAcrossTransactions) {
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(store_->Begin());
+        ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("C" + std::to_string(i), i), kChange));
+        ASSERT_TRUE(store_->Commit());
+    }
+    ASSERT_TRUE(store_->Begin());  // a rolled-back entry leaves no gap
+    ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("X", 9), kChange));
+    store_->Rollback();
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("C3", 3), kChange));
+    ASSERT_TRUE(store_->Commit());
+    auto v = store_->VerifyChangeLog();
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->entries, 5);  // the org units, then four households
+    EXPECT_FALSE(v->first_bad.has_value());
+    EXPECT_EQ(v->last_hash.size(), 64u);
+}
+
 TEST_P(StoreContract, SettingsAndPlan) {
     ASSERT_TRUE(store_->Begin());
     ASSERT_TRUE(store_->PutSetting("k", "v1"));
@@ -359,6 +378,37 @@ TEST(SqliteStore, GarbageFileIsReportedAsCorrupt) {
     auto r = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, "store.corrupt");
+}
+
+// Tampering with the file directly, as someone outside the program would.
+TEST(SqliteStore, ChangeLogTamperingIsFound) {
+    struct Case {
+        const char* sql;
+        int64_t first_bad;
+    };
+    for (const Case& c : {Case{"UPDATE change_log SET after_json = replace(after_json, '扎西', '某人') WHERE seq = 3", 3},
+                          Case{"DELETE FROM change_log WHERE seq = 2", 2},
+                          Case{"UPDATE change_log SET seq = 10 WHERE seq = 4; UPDATE change_log SET seq = 4 WHERE seq = 3;"
+                               "UPDATE change_log SET seq = 3 WHERE seq = 10",
+                               3},
+                          Case{"UPDATE change_log SET actor = 'someone' WHERE seq = 1", 1}}) {
+        const std::string path = TempPath("tamper.db");
+        {
+            auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
+            ASSERT_TRUE(store->Begin());
+            ASSERT_TRUE(store->SaveOrgUnits(SmallTree(), kChange));
+            for (int i = 0; i < 4; ++i) ASSERT_TRUE(store->InsertHousehold(MakeHousehold("T" + std::to_string(i), i), kChange));
+            ASSERT_TRUE(store->Commit());
+            ASSERT_FALSE(store->VerifyChangeLog()->first_bad.has_value());
+        }
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+        ASSERT_EQ(sqlite3_exec(db, c.sql, nullptr, nullptr, nullptr), SQLITE_OK) << c.sql;
+        sqlite3_close(db);
+        auto v = OpenSqliteStore(path, OpenMode::kExisting).value()->VerifyChangeLog();
+        ASSERT_TRUE(v);
+        EXPECT_EQ(v->first_bad, c.first_bad) << c.sql;
+    }
 }
 
 TEST(SqliteStore, NewerSchemaIsRefused) {
