@@ -2,7 +2,7 @@
 // jingzhun (two passes over the file, every acceptance rule, the change log, one transaction),
 // side by side with the plain alternative — the same households, already in memory, inserted with
 // prepared statements into the same schema, no validation and no change log — and, to show where
-// the difference goes, the plain insert plus the same change-log rows.
+// the difference goes, the plain insert plus the same hash-chained change-log rows.
 //
 //   build/bench/bench_import [--persons N] [--dir DIR] [--seed S]
 #include <sqlite3.h>
@@ -13,6 +13,7 @@
 #include "core/assembly.h"
 #include "core/generator.h"
 #include "io/importer.h"
+#include "store/change_chain.h"
 
 namespace {
 
@@ -53,9 +54,21 @@ double PlainInsert(const County& c, const std::string& db, int64_t persons, uint
                        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
                        -1, &ins_p, nullptr);
     sqlite3_prepare_v2(h,
-                       "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, after_json)"
-                       " VALUES ('2026-11-29T00:00:00Z', 'bench', ?1, 'household', ?2, 'insert', ?3)",
+                       "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, after_json, seq,"
+                       " hash) VALUES ('2026-11-29T00:00:00Z', 'bench', ?1, 'household', ?2, 'insert', ?3, ?4, ?5)",
                        -1, &ins_log, nullptr);
+    // The chain's tail, to go on hashing as the store does.
+    int64_t seq = 0;
+    jz::ChainHash chain{};
+    {
+        sqlite3_stmt* tail = nullptr;
+        sqlite3_prepare_v2(h, "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1", -1, &tail, nullptr);
+        if (sqlite3_step(tail) == SQLITE_ROW) {
+            seq = sqlite3_column_int64(tail, 0);
+            std::memcpy(chain.data(), sqlite3_column_blob(tail, 1), chain.size());
+        }
+        sqlite3_finalize(tail);
+    }
     auto opt = [](sqlite3_stmt* s, int i, auto v) {
         if (v)
             sqlite3_bind_int64(s, i, static_cast<int64_t>(*v));
@@ -118,9 +131,13 @@ double PlainInsert(const County& c, const std::string& db, int64_t persons, uint
         }
         if (log) {
             const std::string json = jz::HouseholdToJson(x);
+            chain = jz::HashEntry(chain, {++seq, "2026-11-29T00:00:00Z", "bench", county, "household",
+                                          x.household_code, "insert", std::nullopt, json, std::nullopt});
             sqlite3_bind_text(ins_log, 1, county.c_str(), -1, SQLITE_STATIC);
             sqlite3_bind_text(ins_log, 2, x.household_code.c_str(), -1, SQLITE_STATIC);
             sqlite3_bind_text(ins_log, 3, json.c_str(), static_cast<int>(json.size()), SQLITE_STATIC);
+            sqlite3_bind_int64(ins_log, 4, seq);
+            sqlite3_bind_blob(ins_log, 5, chain.data(), static_cast<int>(chain.size()), SQLITE_STATIC);
             if (sqlite3_step(ins_log) != SQLITE_DONE) return -1;
             sqlite3_reset(ins_log);
         }
