@@ -41,7 +41,9 @@ inline County LoadCounty() {
     County c;
     c.toml = Slurp(std::filesystem::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml");
     c.plan = ParsePlan(c.toml, "chayu-2016.toml").value();
-    auto rows = io::ParseCsvText(Slurp(std::filesystem::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv")).value();
+    auto rows =
+        io::ParseCsvText(Slurp(std::filesystem::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv"))
+            .value();
     c.tree = OrgTree::FromRows(rows, c.plan.county_code, c.plan.county_name).value();
     return c;
 }
@@ -77,7 +79,8 @@ inline double InChild(const std::function<double()>& work, double& peak_mib) {
     struct rusage usage {};
     wait4(pid, &status, 0, &usage);
     double seconds = 0;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || read(fds[0], &seconds, sizeof seconds) != sizeof seconds) {
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        read(fds[0], &seconds, sizeof seconds) != sizeof seconds) {
         std::fprintf(stderr, "benchmark child failed\n");
         std::exit(1);
     }

@@ -38,17 +38,21 @@ constexpr const char* kAge =
 const std::vector<std::pair<std::string, std::string>>& RuleSql() {
     static const std::vector<std::pair<std::string, std::string>> sql = {
         {"cause.illness_without_ill",
-         "SELECT count(*) FROM household h WHERE (h.main_cause=1 OR ','||h.other_causes||',' LIKE '%,1,%') AND NOT "
+         "SELECT count(*) FROM household h WHERE (h.main_cause=1 OR ','||h.other_causes||',' LIKE '%,1,%') "
+         "AND NOT "
          "EXISTS (SELECT 1 FROM person p WHERE p.household_id=h.id AND p.health IN (2,3))"},
         {"cause.disability_without_disabled",
-         "SELECT count(*) FROM household h WHERE (h.main_cause=2 OR ','||h.other_causes||',' LIKE '%,2,%') AND NOT "
+         "SELECT count(*) FROM household h WHERE (h.main_cause=2 OR ','||h.other_causes||',' LIKE '%,2,%') "
+         "AND NOT "
          "EXISTS (SELECT 1 FROM person p WHERE p.household_id=h.id AND p.health=4)"},
         {"cause.schooling_without_student",
-         "SELECT count(*) FROM household h WHERE (h.main_cause=3 OR ','||h.other_causes||',' LIKE '%,3,%') AND NOT "
-         "EXISTS (SELECT 1 FROM person p WHERE p.household_id=h.id AND p.schooling IS NOT NULL AND p.schooling<>1)"},
-        {"attribute.wubao_with_able_adult",
-         std::string("SELECT count(*) FROM person p JOIN household h ON h.id=p.household_id WHERE h.attribute=3 AND ") +
-             kAge + " BETWEEN 16 AND 65 AND p.labour IN (1,2)"},
+         "SELECT count(*) FROM household h WHERE (h.main_cause=3 OR ','||h.other_causes||',' LIKE '%,3,%') "
+         "AND NOT "
+         "EXISTS (SELECT 1 FROM person p WHERE p.household_id=h.id AND p.schooling IS NOT NULL AND "
+         "p.schooling<>1)"},
+        {"attribute.wubao_with_able_adult", std::string("SELECT count(*) FROM person p JOIN household h ON "
+                                                        "h.id=p.household_id WHERE h.attribute=3 AND ") +
+                                                kAge + " BETWEEN 16 AND 65 AND p.labour IN (1,2)"},
         {"labour.healthy_adult_unable",
          std::string("SELECT count(*) FROM person p WHERE p.health=1 AND p.labour IN (3,4) AND ") + kAge +
              " BETWEEN 16 AND 60 AND (p.schooling IS NULL OR p.schooling=1)"},
@@ -60,7 +64,8 @@ const std::vector<std::pair<std::string, std::string>>& RuleSql() {
         {"income.out_of_range",
          "SELECT count(*) FROM household WHERE net_income_per_head <= 0 OR net_income_per_head > 10000000"},
         {"person.duplicate",
-         "SELECT coalesce(sum(n),0) FROM (SELECT count(DISTINCT household_id) AS n FROM person GROUP BY id_number "
+         "SELECT coalesce(sum(n),0) FROM (SELECT count(DISTINCT household_id) AS n FROM person GROUP BY "
+         "id_number "
          "HAVING count(DISTINCT household_id) > 1)"},
     };
     return sql;
@@ -77,9 +82,10 @@ const std::vector<std::string>& ReconcileSql() {
             "AND exit_year <= 2016 GROUP BY 1, 2",
         };
         for (int n = 1; n <= 10; ++n)
-            q.push_back("SELECT count(*), sum(persons), sum(students), sum(ill), sum(migrant_workers) FROM household "
-                        "WHERE main_measure=" + std::to_string(n) + " OR ','||aux_measures||',' LIKE '%," +
-                        std::to_string(n) + ",%'");
+            q.push_back(
+                "SELECT count(*), sum(persons), sum(students), sum(ill), sum(migrant_workers) FROM household "
+                "WHERE main_measure=" +
+                std::to_string(n) + " OR ','||aux_measures||',' LIKE '%," + std::to_string(n) + ",%'");
         return q;
     }();
     return sql;
@@ -116,8 +122,9 @@ int main(int argc, char** argv) {
     const auto build_start = Clock::now();
     if (!reuse || !std::filesystem::exists(db)) Build(county, db, households);
     const int64_t persons = jz::OpenSqliteStore(db, jz::OpenMode::kExisting).value()->CountPersons().value();
-    std::printf("registry: %lld households, %lld persons, built in %.1f s (%s)\n", static_cast<long long>(households),
-                static_cast<long long>(persons), SecondsSince(build_start), db.c_str());
+    std::printf("registry: %lld households, %lld persons, built in %.1f s (%s)\n",
+                static_cast<long long>(households), static_cast<long long>(persons),
+                SecondsSince(build_start), db.c_str());
     const jz::Date as_of{2017, 6, 30};
 
     // Each timed part opens the database itself, as the command does.
@@ -171,8 +178,8 @@ int main(int argc, char** argv) {
             return SecondsSince(start);
         },
         rec_sql_mib);
-    std::printf("check, all %zu rules (jingzhun)    : %6.2f s, peak RSS %5.0f MiB\n", jz::Rules().size(), check_s,
-                check_mib);
+    std::printf("check, all %zu rules (jingzhun)    : %6.2f s, peak RSS %5.0f MiB\n", jz::Rules().size(),
+                check_s, check_mib);
     std::printf("check, %zu rules as plain SQL      : %6.2f s, peak RSS %5.0f MiB   sql/jingzhun time %.2f\n",
                 RuleSql().size(), check_sql_s, check_sql_mib, check_sql_s / check_s);
     std::printf("reconcile (jingzhun)              : %6.2f s, peak RSS %5.0f MiB\n", rec_s, rec_mib);

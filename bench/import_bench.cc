@@ -32,8 +32,8 @@ double PlainInsert(const County& c, const std::string& db, int64_t persons, uint
     NewRegistry(c, db).reset();
     sqlite3* h = nullptr;
     sqlite3_open(db.c_str(), &h);
-    sqlite3_exec(h, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;", nullptr, nullptr,
-                 nullptr);
+    sqlite3_exec(h, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;", nullptr,
+                 nullptr, nullptr);
     std::vector<jz::Household> all;
     auto gen = MakeGenerator(c, persons, seed);
     jz::Household hh;
@@ -41,28 +41,32 @@ double PlainInsert(const County& c, const std::string& db, int64_t persons, uint
     sqlite3_stmt* ins_h = nullptr;
     sqlite3_stmt* ins_p = nullptr;
     sqlite3_stmt* ins_log = nullptr;
-    sqlite3_prepare_v2(h,
-                       "INSERT INTO household (county_code, household_code, division_code, attribute,"
-                       " identification_standard, main_cause, other_causes, identified_year, planned_exit_year,"
-                       " status, exit_year, net_income_per_head, main_measure, aux_measures, pairing_cadre, phone,"
-                       " dangerous_housing, safe_water, household_electricity, housing_area, version, updated_at)"
-                       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,1,?21)",
-                       -1, &ins_h, nullptr);
-    sqlite3_prepare_v2(h,
-                       "INSERT INTO person (household_id, county_code, ordinal, name, id_number, relation, sex,"
-                       " birth_date, ethnicity, education, schooling, health, labour, migrant_work, months_worked)"
-                       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
-                       -1, &ins_p, nullptr);
-    sqlite3_prepare_v2(h,
-                       "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, after_json, seq,"
-                       " hash) VALUES ('2026-11-29T00:00:00Z', 'bench', ?1, 'household', ?2, 'insert', ?3, ?4, ?5)",
-                       -1, &ins_log, nullptr);
+    sqlite3_prepare_v2(
+        h,
+        "INSERT INTO household (county_code, household_code, division_code, attribute,"
+        " identification_standard, main_cause, other_causes, identified_year, planned_exit_year,"
+        " status, exit_year, net_income_per_head, main_measure, aux_measures, pairing_cadre, phone,"
+        " dangerous_housing, safe_water, household_electricity, housing_area, version, updated_at)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,1,?21)",
+        -1, &ins_h, nullptr);
+    sqlite3_prepare_v2(
+        h,
+        "INSERT INTO person (household_id, county_code, ordinal, name, id_number, relation, sex,"
+        " birth_date, ethnicity, education, schooling, health, labour, migrant_work, months_worked)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
+        -1, &ins_p, nullptr);
+    sqlite3_prepare_v2(
+        h,
+        "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, after_json, seq,"
+        " hash) VALUES ('2026-11-29T00:00:00Z', 'bench', ?1, 'household', ?2, 'insert', ?3, ?4, ?5)",
+        -1, &ins_log, nullptr);
     // The chain's tail, to go on hashing as the store does.
     int64_t seq = 0;
     jz::ChainHash chain{};
     {
         sqlite3_stmt* tail = nullptr;
-        sqlite3_prepare_v2(h, "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1", -1, &tail, nullptr);
+        sqlite3_prepare_v2(h, "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1", -1, &tail,
+                           nullptr);
         if (sqlite3_step(tail) == SQLITE_ROW) {
             seq = sqlite3_column_int64(tail, 0);
             std::memcpy(chain.data(), sqlite3_column_blob(tail, 1), chain.size());
@@ -154,8 +158,7 @@ double PlainInsert(const County& c, const std::string& db, int64_t persons, uint
 double FullImport(const County& c, const std::string& db, const std::string& file) {
     auto store = NewRegistry(c, db);
     const auto start = Clock::now();
-    auto summary =
-        jz::io::ImportRegistry(*store, c.plan, c.tree, {file, "", file + ".errors.csv", kChange});
+    auto summary = jz::io::ImportRegistry(*store, c.plan, c.tree, {file, "", file + ".errors.csv", kChange});
     const double seconds = SecondsSince(start);
     if (!summary || summary->households.rejected != 0) {
         std::fprintf(stderr, "import failed: %s\n",
@@ -202,8 +205,8 @@ int main(int argc, char** argv) {
         (void)writer->Close();
     }
     std::printf("input: %s, %lld persons (%.1f MiB), generated in %.2f s\n", file.c_str(),
-                static_cast<long long>(rows), static_cast<double>(std::filesystem::file_size(file)) / (1 << 20),
-                SecondsSince(gen_start));
+                static_cast<long long>(rows),
+                static_cast<double>(std::filesystem::file_size(file)) / (1 << 20), SecondsSince(gen_start));
 
     double plain_mib = 0, logged_mib = 0, import_mib = 0;
     const double plain_s =
@@ -212,12 +215,15 @@ int main(int argc, char** argv) {
         InChild([&] { return PlainInsert(county, dir + "/logged.db", persons, seed, true); }, logged_mib);
     const double import_s = InChild([&] { return FullImport(county, dir + "/import.db", file); }, import_mib);
     const double n = static_cast<double>(rows);
-    std::printf("plain prepared insert          : %6.2f s = %7.0f persons/s (peak RSS %4.0f MiB, rows in memory)\n",
-                plain_s, n / plain_s, plain_mib);
-    std::printf("plain insert + change log      : %6.2f s = %7.0f persons/s (peak RSS %4.0f MiB, rows in memory)\n",
-                logged_s, n / logged_s, logged_mib);
-    std::printf("jingzhun import (full checks)  : %6.2f s = %7.0f persons/s (peak RSS %4.0f MiB, streaming)\n",
-                import_s, n / import_s, import_mib);
+    std::printf(
+        "plain prepared insert          : %6.2f s = %7.0f persons/s (peak RSS %4.0f MiB, rows in memory)\n",
+        plain_s, n / plain_s, plain_mib);
+    std::printf(
+        "plain insert + change log      : %6.2f s = %7.0f persons/s (peak RSS %4.0f MiB, rows in memory)\n",
+        logged_s, n / logged_s, logged_mib);
+    std::printf(
+        "jingzhun import (full checks)  : %6.2f s = %7.0f persons/s (peak RSS %4.0f MiB, streaming)\n",
+        import_s, n / import_s, import_mib);
     std::printf("ratio import / plain insert    : %.2f\n", plain_s / import_s);
     std::printf("ratio import / plain + log     : %.2f\n", logged_s / import_s);
     return 0;

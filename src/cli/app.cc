@@ -38,7 +38,8 @@ Result<LoadedPlan> LoadPlanFile(const std::string& path, const std::string& divi
         if (plan->divisions_file.empty())
             return Fail("plan.divisions", path, "方案未指定区划代码表(divisions),请用 --divisions 指定",
                         "the plan names no division table (divisions); give one with --divisions");
-        divisions = (std::filesystem::path(path).parent_path() / plan->divisions_file).lexically_normal().string();
+        divisions =
+            (std::filesystem::path(path).parent_path() / plan->divisions_file).lexically_normal().string();
     }
     auto csv_text = ReadFile(divisions);
     if (!csv_text) return std::unexpected(csv_text.error());

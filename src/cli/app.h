@@ -2,7 +2,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <memory>
 #include <string>
 
@@ -16,9 +15,9 @@ namespace jz::cli {
 
 // Exit statuses (README "Exit statuses").
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFindings = 1;   // a command ran and found problems (check, reconcile)
-inline constexpr int kExitUsage = 2;      // bad arguments or unusable input; nothing changed
-inline constexpr int kExitPartial = 3;    // import: some households rejected, the rest imported
+inline constexpr int kExitFindings = 1;  // a command ran and found problems (check, reconcile)
+inline constexpr int kExitUsage = 2;     // bad arguments or unusable input; nothing changed
+inline constexpr int kExitPartial = 3;   // import: some households rejected, the rest imported
 
 struct GlobalOptions {
     std::string db;  // --db, else $JINGZHUN_DB, else jingzhun.db

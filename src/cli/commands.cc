@@ -22,7 +22,8 @@ Result<io::ExportFormat> FormatOf(const std::string& format, const std::string& 
     if (f.empty()) f = out.ends_with(".xlsx") ? "xlsx" : "csv";
     if (f == "csv") return io::ExportFormat::kCsv;
     if (f == "xlsx") return io::ExportFormat::kXlsx;
-    return Fail("usage.format", "--format", "--format 只能是 csv 或 xlsx: " + f, "--format must be csv or xlsx: " + f);
+    return Fail("usage.format", "--format", "--format 只能是 csv 或 xlsx: " + f,
+                "--format must be csv or xlsx: " + f);
 }
 
 // Creates the database and loads the plan and its division codes, in one transaction.
@@ -37,8 +38,10 @@ Result<std::unique_ptr<Store>> CreateDatabase(const GlobalOptions& g, const Load
     if (!tx) return std::unexpected(tx.error());
     const ChangeContext change = Change(g);
     if (auto r = (*store)->SaveOrgUnits(loaded.tree, change); !r) return std::unexpected(r.error());
-    if (auto r = (*store)->SavePlan(loaded.plan.id, loaded.toml_text, change); !r) return std::unexpected(r.error());
-    if (auto r = (*store)->PutSetting("county_code", loaded.plan.county_code); !r) return std::unexpected(r.error());
+    if (auto r = (*store)->SavePlan(loaded.plan.id, loaded.toml_text, change); !r)
+        return std::unexpected(r.error());
+    if (auto r = (*store)->PutSetting("county_code", loaded.plan.county_code); !r)
+        return std::unexpected(r.error());
     if (auto r = (*store)->PutSetting("plan_id", loaded.plan.id); !r) return std::unexpected(r.error());
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
     return store;
@@ -48,7 +51,8 @@ Result<int64_t> WriteGenerated(const Plan& plan, const OrgTree& tree, const Gene
                                const std::string& out, io::ExportFormat format) {
     auto generator = Generator::Create(plan, tree, options);
     if (!generator) return std::unexpected(generator.error());
-    auto writer = format == io::ExportFormat::kXlsx ? io::CreateXlsxWriter(out, "建档立卡") : io::CreateCsvWriter(out);
+    auto writer =
+        format == io::ExportFormat::kXlsx ? io::CreateXlsxWriter(out, "建档立卡") : io::CreateCsvWriter(out);
     if (!writer) return std::unexpected(writer.error());
     std::vector<std::string> line;
     for (const ColumnInfo& c : Columns()) line.emplace_back(c.zh);
@@ -74,22 +78,27 @@ int PrintImport(const GlobalOptions& g, const io::ImportSummary& s) {
         std::cout << s.ToJson() << "\n";
     } else {
         std::printf("导入完成 Import finished (encoding %s)\n", s.encoding.c_str());
-        std::printf("  户 households: read %lld, inserted %lld, updated %lld, unchanged %lld, rejected %lld\n",
-                    static_cast<long long>(s.households.read), static_cast<long long>(s.households.inserted),
-                    static_cast<long long>(s.households.updated), static_cast<long long>(s.households.unchanged),
-                    static_cast<long long>(s.households.rejected));
-        std::printf("  人 persons:    read %lld, accepted %lld, rejected %lld\n", static_cast<long long>(s.persons.read),
-                    static_cast<long long>(s.persons.accepted), static_cast<long long>(s.persons.rejected));
+        std::printf(
+            "  户 households: read %lld, inserted %lld, updated %lld, unchanged %lld, rejected %lld\n",
+            static_cast<long long>(s.households.read), static_cast<long long>(s.households.inserted),
+            static_cast<long long>(s.households.updated), static_cast<long long>(s.households.unchanged),
+            static_cast<long long>(s.households.rejected));
+        std::printf("  人 persons:    read %lld, accepted %lld, rejected %lld\n",
+                    static_cast<long long>(s.persons.read), static_cast<long long>(s.persons.accepted),
+                    static_cast<long long>(s.persons.rejected));
         const size_t shown = 20;
         for (size_t i = 0; i < s.warnings.size() && i < shown; ++i)
             std::printf("  警告 warning: row %lld %s %s: %s\n", static_cast<long long>(s.warnings[i].row),
                         s.warnings[i].household_code.c_str(), s.warnings[i].field.c_str(),
                         s.warnings[i].reason().c_str());
-        if (s.warnings.size() > shown) std::printf("  … %zu more warnings (see --json)\n", s.warnings.size() - shown);
+        if (s.warnings.size() > shown)
+            std::printf("  … %zu more warnings (see --json)\n", s.warnings.size() - shown);
         for (size_t i = 0; i < s.errors.size() && i < shown; ++i)
             std::printf("  错误 error: row %lld %s %s: %s\n", static_cast<long long>(s.errors[i].row),
-                        s.errors[i].household_code.c_str(), s.errors[i].field.c_str(), s.errors[i].reason().c_str());
-        if (s.errors.size() > shown) std::printf("  … %zu more errors (see the error file)\n", s.errors.size() - shown);
+                        s.errors[i].household_code.c_str(), s.errors[i].field.c_str(),
+                        s.errors[i].reason().c_str());
+        if (s.errors.size() > shown)
+            std::printf("  … %zu more errors (see the error file)\n", s.errors.size() - shown);
         if (!s.errors_file.empty()) std::printf("  错误文件 error file: %s\n", s.errors_file.c_str());
     }
     return s.households.rejected > 0 ? kExitPartial : kExitOk;
@@ -127,7 +136,9 @@ boost::json::object ProgressJson(const ProgressReport& r) {
     o["townships"] = std::move(townships);
     boost::json::array measures;
     for (const ProgressMeasure& m : r.measures) {
-        auto opt = [](const std::optional<int>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
+        auto opt = [](const std::optional<int>& v) {
+            return v ? boost::json::value(*v) : boost::json::value(nullptr);
+        };
         measures.push_back({{"number", m.number},
                             {"name", m.name},
                             {"battle", m.battle},
@@ -160,27 +171,29 @@ std::string Pad(std::string_view s, int width) {
 void PrintProgress(const ProgressReport& r, const Plan& plan) {
     std::printf("挂图作战 Battle map — %s %s, as of %s\n", r.county_name.c_str(), r.county_code.c_str(),
                 r.as_of.ToString().c_str());
-    std::printf("目标 Goal: %d persons by %d; registered %lld households / %lld persons; exited %lld persons (%.1f%%)\n\n",
-                r.target_persons, plan.end_year, static_cast<long long>(r.households),
-                static_cast<long long>(r.persons), static_cast<long long>(r.exited_persons),
-                r.target_persons ? 100.0 * static_cast<double>(r.exited_persons) / r.target_persons : 0.0);
+    std::printf(
+        "目标 Goal: %d persons by %d; registered %lld households / %lld persons; exited %lld persons "
+        "(%.1f%%)\n\n",
+        r.target_persons, plan.end_year, static_cast<long long>(r.households),
+        static_cast<long long>(r.persons), static_cast<long long>(r.exited_persons),
+        r.target_persons ? 100.0 * static_cast<double>(r.exited_persons) / r.target_persons : 0.0);
     std::printf("%s %8s %8s", Pad("乡镇 township", 24).c_str(), "户 hh", "人 pers");
     for (int y : plan.years()) std::printf("   %d target/planned/exited", y);
     std::printf("\n");
     for (const ProgressTownship& t : r.townships) {
-        std::printf("%s %8lld %8lld", Pad(t.name + " " + t.code, 24).c_str(), static_cast<long long>(t.households),
-                    static_cast<long long>(t.persons));
+        std::printf("%s %8lld %8lld", Pad(t.name + " " + t.code, 24).c_str(),
+                    static_cast<long long>(t.households), static_cast<long long>(t.persons));
         for (const ProgressYear& y : t.years)
-            std::printf("   %6d /%6lld /%6lld      ", y.target_persons, static_cast<long long>(y.planned_persons),
-                        static_cast<long long>(y.exited_persons));
+            std::printf("   %6d /%6lld /%6lld      ", y.target_persons,
+                        static_cast<long long>(y.planned_persons), static_cast<long long>(y.exited_persons));
         std::printf("\n");
     }
     std::printf("\n%s %-14s %18s %18s\n", Pad("帮扶措施 measure", 26).c_str(), "battle", "target hh/pers",
                 "assigned hh/pers");
     for (const ProgressMeasure& m : r.measures) {
         auto opt = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("–"); };
-        std::printf("%s %-14s %18s %18s\n", Pad(std::to_string(m.number) + " " + m.name, 26).c_str(), m.battle.c_str(),
-                    (opt(m.target_households) + " / " + opt(m.target_persons)).c_str(),
+        std::printf("%s %-14s %18s %18s\n", Pad(std::to_string(m.number) + " " + m.name, 26).c_str(),
+                    m.battle.c_str(), (opt(m.target_households) + " / " + opt(m.target_persons)).c_str(),
                     (std::to_string(m.households) + " / " + std::to_string(m.persons)).c_str());
     }
 }
@@ -210,20 +223,23 @@ int RunInit(const GlobalOptions& g, const InitOptions& o) {
                    {"schema_version", (*store)->schema_version()}});
     } else {
         std::printf("已创建数据库 Created %s: plan %s, county %s %s, %zu org units\n", g.db.c_str(),
-                    loaded->plan.id.c_str(), loaded->plan.county_name.c_str(), loaded->plan.county_code.c_str(),
-                    loaded->tree.units().size());
+                    loaded->plan.id.c_str(), loaded->plan.county_name.c_str(),
+                    loaded->plan.county_code.c_str(), loaded->tree.units().size());
     }
     return kExitOk;
 }
 
 int RunGenerate(const GlobalOptions& g, const GenerateOptions& o) {
-    if (o.out.empty()) return ReportError({"usage.out", "--out", "请用 --out 指定输出文件", "give the output file with --out"});
+    if (o.out.empty())
+        return ReportError(
+            {"usage.out", "--out", "请用 --out 指定输出文件", "give the output file with --out"});
     auto format = FormatOf(o.format, o.out);
     if (!format) return ReportError(format.error());
     auto as_of = ParseDateOption(o.as_of, "--as-of");
     if (!as_of) return ReportError(as_of.error());
     if (!o.plan_given && o.households <= 0)
-        return ReportError({"usage.generate", "--plan", "请指定 --plan 方案文件(按方案生成)或 --households 户数",
+        return ReportError({"usage.generate", "--plan",
+                            "请指定 --plan 方案文件(按方案生成)或 --households 户数",
                             "give --plan FILE (match the plan) or --households N (any size)"});
     auto loaded = LoadPlanFile(o.plan_path.empty() ? DefaultPlanPath() : o.plan_path);
     if (!loaded) return ReportError(loaded.error());
@@ -237,8 +253,8 @@ int RunGenerate(const GlobalOptions& g, const GenerateOptions& o) {
     if (g.json)
         PrintJson({{"out", o.out}, {"households", *written}, {"seed", o.seed}});
     else
-        std::printf("已生成 Generated %lld households into %s (seed %llu)\n", static_cast<long long>(*written),
-                    o.out.c_str(), static_cast<unsigned long long>(o.seed));
+        std::printf("已生成 Generated %lld households into %s (seed %llu)\n",
+                    static_cast<long long>(*written), o.out.c_str(), static_cast<unsigned long long>(o.seed));
     return kExitOk;
 }
 
@@ -270,8 +286,8 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     std::filesystem::remove(csv, ec);
     if (!summary) return ReportError(summary.error());
     if (summary->households.rejected > 0) {
-        std::cerr << "jingzhun: the generated demo registry had rejected households; see " << summary->errors_file
-                  << "\n";
+        std::cerr << "jingzhun: the generated demo registry had rejected households; see "
+                  << summary->errors_file << "\n";
         return kExitPartial;
     }
     auto report = BuildProgress(*session, *as_of);
@@ -295,7 +311,9 @@ int RunImport(const GlobalOptions& g, const ImportOptions& o) {
 }
 
 int RunExport(const GlobalOptions& g, const ExportOptions& o) {
-    if (o.out.empty()) return ReportError({"usage.out", "--out", "请用 --out 指定输出文件", "give the output file with --out"});
+    if (o.out.empty())
+        return ReportError(
+            {"usage.out", "--out", "请用 --out 指定输出文件", "give the output file with --out"});
     auto format = FormatOf(o.format, o.out);
     if (!format) return ReportError(format.error());
     auto session = OpenSession(g);
@@ -338,14 +356,18 @@ int RunAuditVerify(const GlobalOptions& g) {
     auto v = (*store)->VerifyChangeLog();
     if (!v) return ReportError(v.error());
     if (g.json) {
-        PrintJson({{"intact", !v->first_bad.has_value()},
-                   {"entries", v->entries},
-                   {"first_bad_seq", v->first_bad ? boost::json::value(*v->first_bad) : boost::json::value(nullptr)},
-                   {"last_hash", v->first_bad ? boost::json::value(nullptr) : boost::json::value(v->last_hash)}});
+        PrintJson(
+            {{"intact", !v->first_bad.has_value()},
+             {"entries", v->entries},
+             {"first_bad_seq",
+              v->first_bad ? boost::json::value(*v->first_bad) : boost::json::value(nullptr)},
+             {"last_hash", v->first_bad ? boost::json::value(nullptr) : boost::json::value(v->last_hash)}});
     } else if (v->first_bad) {
-        std::printf("变更记录已被篡改: 第%lld条起哈希链断开 / The change log was altered outside the program: the chain "
-                    "breaks at entry %lld\n",
-                    static_cast<long long>(*v->first_bad), static_cast<long long>(*v->first_bad));
+        std::printf(
+            "变更记录已被篡改: 第%lld条起哈希链断开 / The change log was altered outside the program: the "
+            "chain "
+            "breaks at entry %lld\n",
+            static_cast<long long>(*v->first_bad), static_cast<long long>(*v->first_bad));
     } else {
         std::printf("变更记录完整 The change log is intact: %lld entries, last hash %s\n",
                     static_cast<long long>(v->entries), v->last_hash.c_str());

@@ -16,12 +16,12 @@ struct InitOptions {
 int RunInit(const GlobalOptions& g, const InitOptions& o);
 
 struct GenerateOptions {
-    std::string plan_path;     // empty: the default plan
-    bool plan_given = false;   // --plan on the command line: match it unless --households is given
-    int64_t households = 0;    // 0: match the plan
+    std::string plan_path;    // empty: the default plan
+    bool plan_given = false;  // --plan on the command line: match it unless --households is given
+    int64_t households = 0;   // 0: match the plan
     uint64_t seed = 1;
     std::string as_of = "2017-06-30";
-    std::string format;        // csv | xlsx; empty: from the --out extension
+    std::string format;  // csv | xlsx; empty: from the --out extension
     std::string out;
 };
 int RunGenerate(const GlobalOptions& g, const GenerateOptions& o);

@@ -1,6 +1,5 @@
 // jingzhun: one binary, subcommands. Parsing lives here; the work is in commands.cc.
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -18,9 +17,10 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 
 int main(int argc, char** argv) {
     using namespace jz::cli;  // NOLINT: main only
-    CLI::App app{"精准 Jingzhun — targeted poverty-alleviation registry and battle map\n"
-                 "精准扶贫建档立卡与挂图作战管理系统",
-                 "jingzhun"};
+    CLI::App app{
+        "精准 Jingzhun — targeted poverty-alleviation registry and battle map\n"
+        "精准扶贫建档立卡与挂图作战管理系统",
+        "jingzhun"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "jingzhun 0.1.0");
 
@@ -30,18 +30,22 @@ int main(int argc, char** argv) {
     auto add_common = [&](CLI::App* sub) {
         sub->add_option("--db", g.db, "SQLite database file (default: $JINGZHUN_DB, else jingzhun.db)");
         sub->add_flag("--json", g.json, "Machine-readable JSON output");
-        sub->add_option("--actor", g.actor, "Who is making the change, for the change log (default: cli:$USER)");
+        sub->add_option("--actor", g.actor,
+                        "Who is making the change, for the change log (default: cli:$USER)");
     };
 
     InitOptions init;
-    auto* init_cmd = app.add_subcommand("init", "Create a database, load a plan and its county's division codes");
+    auto* init_cmd =
+        app.add_subcommand("init", "Create a database, load a plan and its county's division codes");
     init_cmd->add_option("--plan", init.plan_path, "Plan file (TOML)")->required();
-    init_cmd->add_option("--divisions", init.divisions_path, "Division table CSV (default: the one the plan names)");
+    init_cmd->add_option("--divisions", init.divisions_path,
+                         "Division table CSV (default: the one the plan names)");
     init_cmd->add_flag("--force", init.force, "Replace an existing database file");
     add_common(init_cmd);
 
     DemoOptions demo;
-    auto* demo_cmd = app.add_subcommand("demo", "Create the demo county: init + the plan's synthetic registry");
+    auto* demo_cmd =
+        app.add_subcommand("demo", "Create the demo county: init + the plan's synthetic registry");
     demo_cmd->add_option("--plan", demo.plan_path, "Plan file (default: plans/chayu-2016.toml)");
     demo_cmd->add_option("--as-of", demo.as_of, "Registry state as of this date (default 2017-06-30)");
     demo_cmd->add_option("--seed", demo.seed, "Random seed (default 2016)");
@@ -51,7 +55,8 @@ int main(int argc, char** argv) {
     GenerateOptions gen;
     auto* gen_cmd = app.add_subcommand("generate", "Write a synthetic registry in the import layout");
     auto* gen_plan = gen_cmd->add_option("--plan", gen.plan_path, "Plan to match exactly (TOML)");
-    gen_cmd->add_option("--households", gen.households, "Make this many households instead of matching the plan")
+    gen_cmd
+        ->add_option("--households", gen.households, "Make this many households instead of matching the plan")
         ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
     gen_cmd->add_option("--seed", gen.seed, "Random seed (default 1)");
     gen_cmd->add_option("--as-of", gen.as_of, "Status as of this date (default 2017-06-30)");
@@ -76,25 +81,31 @@ int main(int argc, char** argv) {
     auto* report_cmd = app.add_subcommand("report", "Reports");
     report_cmd->require_subcommand(1);
     ProgressOptions progress;
-    auto* progress_cmd = report_cmd->add_subcommand("progress", "The battle map in numbers: plan against registry");
+    auto* progress_cmd =
+        report_cmd->add_subcommand("progress", "The battle map in numbers: plan against registry");
     progress_cmd->add_option("--as-of", progress.as_of, "Report date (default: today)");
     add_common(progress_cmd);
 
     CheckCommandOptions check;
-    auto* check_cmd = app.add_subcommand("check", "Data-quality rules over the registry (exit 1 when errors are found)");
+    auto* check_cmd =
+        app.add_subcommand("check", "Data-quality rules over the registry (exit 1 when errors are found)");
     check_cmd->add_option("--division", check.division, "Only this org unit (township or village code)");
-    check_cmd->add_option("--as-of", check.as_of, "Compute ages and overdue years on this date (default: today)");
-    check_cmd->add_option("--against", check.against,
-                          "External list of ID numbers (one per line, or CSV with an id_number column); repeatable");
-    check_cmd->add_option("--list-kind", check.list_kinds,
-                          "Kind of each --against list: deceased, public_payroll, vehicle, real_estate, business");
+    check_cmd->add_option("--as-of", check.as_of,
+                          "Compute ages and overdue years on this date (default: today)");
+    check_cmd->add_option(
+        "--against", check.against,
+        "External list of ID numbers (one per line, or CSV with an id_number column); repeatable");
+    check_cmd->add_option(
+        "--list-kind", check.list_kinds,
+        "Kind of each --against list: deceased, public_payroll, vehicle, real_estate, business");
     check_cmd->add_option("--xlsx", check.xlsx, "Also write the findings to this workbook");
     add_common(check_cmd);
 
     ReconcileOptions reconcile;
     auto* reconcile_cmd =
         app.add_subcommand("reconcile", "Do the plan's totals and the registry agree? (exit 1 when not)");
-    reconcile_cmd->add_option("--as-of", reconcile.as_of, "Exits are counted through the years ended by this date");
+    reconcile_cmd->add_option("--as-of", reconcile.as_of,
+                              "Exits are counted through the years ended by this date");
     add_common(reconcile_cmd);
 
     auto* audit_cmd = app.add_subcommand("audit", "The change log (audit trail)");

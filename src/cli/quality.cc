@@ -1,7 +1,7 @@
 // check and reconcile: the data-quality rules and the plan/registry agreement.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -66,19 +66,21 @@ std::string TownshipName(const OrgTree& tree, const std::string& division) {
     return t ? t->name() + " " + t->code : division.substr(0, 9);
 }
 
-Result<void> WriteFindingsXlsx(const std::string& path, const std::vector<Finding>& findings, const OrgTree& tree) {
+Result<void> WriteFindingsXlsx(const std::string& path, const std::vector<Finding>& findings,
+                               const OrgTree& tree) {
     auto writer = io::CreateXlsxWriter(path, "数据质量");
     if (!writer) return std::unexpected(writer.error());
-    if (auto r = (*writer)->WriteRow({"规则 rule", "严重程度 severity", "规则说明 rule title", "乡镇 township",
-                                      "行政区划代码 division_code", "户编号 household_code", "证件号码 id_number",
-                                      "说明 message"});
+    if (auto r = (*writer)->WriteRow({"规则 rule", "严重程度 severity", "规则说明 rule title",
+                                      "乡镇 township", "行政区划代码 division_code", "户编号 household_code",
+                                      "证件号码 id_number", "说明 message"});
         !r)
         return r;
     for (const Finding& f : findings) {
         const RuleInfo* info = FindRule(f.rule);
-        if (auto r = (*writer)->WriteRow({std::string(f.rule), f.severity == Severity::kError ? "错误 error" : "警告 warning",
-                                          std::string(info->title_zh), TownshipName(tree, f.division_code),
-                                          f.division_code, f.household_code, f.id_number.value_or(""), f.message()});
+        if (auto r = (*writer)->WriteRow(
+                {std::string(f.rule), f.severity == Severity::kError ? "错误 error" : "警告 warning",
+                 std::string(info->title_zh), TownshipName(tree, f.division_code), f.division_code,
+                 f.household_code, f.id_number.value_or(""), f.message()});
             !r)
             return r;
     }
@@ -94,10 +96,11 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
         return ReportError({"usage.list_kind", "--list-kind", "--list-kind 的个数应为1或与 --against 相同",
                             "give one --list-kind, or one per --against"});
     if (!o.against.empty() && o.list_kinds.empty())
-        return ReportError({"usage.list_kind", "--list-kind",
-                            "请用 --list-kind 指明名单类别(deceased, public_payroll, vehicle, real_estate, business)",
-                            "name the kind of list with --list-kind (deceased, public_payroll, vehicle, real_estate, "
-                            "business)"});
+        return ReportError(
+            {"usage.list_kind", "--list-kind",
+             "请用 --list-kind 指明名单类别(deceased, public_payroll, vehicle, real_estate, business)",
+             "name the kind of list with --list-kind (deceased, public_payroll, vehicle, real_estate, "
+             "business)"});
     CheckOptions options{*as_of, {}};
     for (size_t i = 0; i < o.against.size(); ++i) {
         const std::string& kind_name = o.list_kinds.size() == 1 ? o.list_kinds[0] : o.list_kinds[i];
@@ -110,8 +113,9 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
         auto list = ReadList(o.against[i], *kind, skipped);
         if (!list) return ReportError(list.error());
         if (skipped > 0 && !g.json)
-            std::fprintf(stderr, "jingzhun: %s: 跳过%lld行无效证件号码 / skipped %lld lines that are not ID numbers\n",
-                         o.against[i].c_str(), static_cast<long long>(skipped), static_cast<long long>(skipped));
+            std::fprintf(
+                stderr, "jingzhun: %s: 跳过%lld行无效证件号码 / skipped %lld lines that are not ID numbers\n",
+                o.against[i].c_str(), static_cast<long long>(skipped), static_cast<long long>(skipped));
         options.lists.push_back(std::move(*list));
     }
     auto session = OpenSession(g);
@@ -152,14 +156,15 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
             if (by_township.empty()) continue;
             size_t n = 0;
             for (auto& [t, v] : by_township) n += v.size();
-            std::printf("\n[%s] %s — %s / %s: %zu\n", rule.severity == Severity::kError ? "错误 error" : "警告 warning",
+            std::printf("\n[%s] %s — %s / %s: %zu\n",
+                        rule.severity == Severity::kError ? "错误 error" : "警告 warning",
                         std::string(rule.id).c_str(), std::string(rule.title_zh).c_str(),
                         std::string(rule.title_en).c_str(), n);
             for (auto& [t, v] : by_township) {
                 std::printf("  %s: %zu\n", TownshipName(session->tree, t).c_str(), v.size());
                 for (const Finding* f : v)
-                    std::printf("    %s %s %s\n", f->household_code.c_str(), f->id_number.value_or("-").c_str(),
-                                f->message().c_str());
+                    std::printf("    %s %s %s\n", f->household_code.c_str(),
+                                f->id_number.value_or("-").c_str(), f->message().c_str());
             }
         }
         if (!o.xlsx.empty()) std::printf("\n已写入 Written: %s\n", o.xlsx.c_str());
@@ -179,10 +184,13 @@ int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o) {
     });
     if (!scanned) return ReportError(scanned.error());
     std::vector<ReconcileFinding> findings = ReconcilePlan(session->plan);
-    for (ReconcileFinding& f : ReconcileRegistry(session->plan, builder.Finish())) findings.push_back(std::move(f));
+    for (ReconcileFinding& f : ReconcileRegistry(session->plan, builder.Finish()))
+        findings.push_back(std::move(f));
     if (g.json) {
         boost::json::array items;
-        auto opt = [](const std::optional<int>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
+        auto opt = [](const std::optional<int>& v) {
+            return v ? boost::json::value(*v) : boost::json::value(nullptr);
+        };
         for (const ReconcileFinding& f : findings)
             items.push_back({{"kind", ReconcileKindName(f.kind)},
                              {"scope", f.scope},
@@ -194,11 +202,14 @@ int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o) {
                              {"message", f.message()}});
         PrintJson({{"as_of", as_of->ToString()}, {"findings", std::move(items)}});
     } else {
-        std::printf("任务与数据核对 Reconciliation as of %s: %zu findings\n", as_of->ToString().c_str(), findings.size());
+        std::printf("任务与数据核对 Reconciliation as of %s: %zu findings\n", as_of->ToString().c_str(),
+                    findings.size());
         for (const ReconcileFinding& f : findings)
-            std::printf("  [%s] %s%s: expected %lld, actual %lld — %s\n", std::string(ReconcileKindName(f.kind)).c_str(),
-                        f.scope.c_str(), f.year ? (" " + std::to_string(*f.year)).c_str() : "",
-                        static_cast<long long>(f.expected), static_cast<long long>(f.actual), f.message().c_str());
+            std::printf("  [%s] %s%s: expected %lld, actual %lld — %s\n",
+                        std::string(ReconcileKindName(f.kind)).c_str(), f.scope.c_str(),
+                        f.year ? (" " + std::to_string(*f.year)).c_str() : "",
+                        static_cast<long long>(f.expected), static_cast<long long>(f.actual),
+                        f.message().c_str());
         if (findings.empty()) std::printf("  全部一致 everything agrees\n");
     }
     return findings.empty() ? kExitOk : kExitFindings;

@@ -19,7 +19,7 @@ std::string_view Cell(const RawRow& row, Column c) { return TrimCell(row.cells[s
 std::string Quote(std::string_view v) { return "\"" + std::string(v) + "\""; }
 
 class Checker {
-public:
+  public:
     Checker(const RawRow& row, std::string_view household_code, std::vector<RowIssue>& errors,
             std::vector<RowIssue>& warnings)
         : row_(row), household_code_(household_code), errors_(errors), warnings_(warnings) {}
@@ -54,8 +54,8 @@ public:
         auto code = table.Parse(v);
         if (!code) {
             Error(c, "unknown_code", std::string(InfoOf(c).zh) + "取值" + Quote(v) + "不在代码表中",
-                  std::string(InfoOf(c).en) + " value " + Quote(v) + " is not in the " + std::string(table.id) +
-                      " code table");
+                  std::string(InfoOf(c).en) + " value " + Quote(v) + " is not in the " +
+                      std::string(table.id) + " code table");
         }
         return code;
     }
@@ -77,8 +77,8 @@ public:
         }
         if (value < lo || value > hi) {
             Error(c, "out_of_range",
-                  std::string(InfoOf(c).zh) + "应在" + std::to_string(lo) + "到" + std::to_string(hi) + "之间: " +
-                      Quote(v),
+                  std::string(InfoOf(c).zh) + "应在" + std::to_string(lo) + "到" + std::to_string(hi) +
+                      "之间: " + Quote(v),
                   std::string(InfoOf(c).en) + " must be between " + std::to_string(lo) + " and " +
                       std::to_string(hi) + ": " + Quote(v));
             return std::nullopt;
@@ -126,8 +126,10 @@ public:
         for (std::string_view part : SplitList(Cell(row_, c))) {
             auto v = parse(part);
             if (!v) {
-                Error(c, "unknown_code", std::string(InfoOf(c).zh) + "中的" + Quote(part) + "不是有效的" + std::string(what_zh),
-                      std::string(InfoOf(c).en) + ": " + Quote(part) + " is not a known " + std::string(what_en));
+                Error(c, "unknown_code",
+                      std::string(InfoOf(c).zh) + "中的" + Quote(part) + "不是有效的" + std::string(what_zh),
+                      std::string(InfoOf(c).en) + ": " + Quote(part) + " is not a known " +
+                          std::string(what_en));
                 continue;
             }
             if (std::ranges::find(out, *v) != out.end()) {
@@ -142,7 +144,7 @@ public:
 
     const RawRow& row() const { return row_; }
 
-private:
+  private:
     const RawRow& row_;
     std::string_view household_code_;
     std::vector<RowIssue>& errors_;
@@ -163,7 +165,8 @@ Person ReadPerson(Checker& ck, const RawRow& row) {
     if (auto v = ck.Required(Column::kName)) p.name = std::string(*v);
     if (auto v = ck.Required(Column::kIdNumber)) {
         if (row.numeric(Column::kIdNumber)) {
-            ck.Error(Column::kIdNumber, "id_number.numeric_cell", "证件号码是数值单元格,已丢失位数;请设为文本格式",
+            ck.Error(Column::kIdNumber, "id_number.numeric_cell",
+                     "证件号码是数值单元格,已丢失位数;请设为文本格式",
                      "the ID number is a numeric cell and has lost digits; store it as text");
         } else if (auto id = ParseIdNumber(*v); !id) {
             ck.Error(Column::kIdNumber, id.error().code, id.error().message_zh + ": " + Quote(*v),
@@ -190,7 +193,8 @@ Person ReadPerson(Checker& ck, const RawRow& row) {
         }
         auto d = Date::Parse(b);
         if (!d) {
-            ck.Error(Column::kBirthDate, "birth_date.format", "出生日期格式应为YYYY-MM-DD或YYYYMMDD: " + Quote(b),
+            ck.Error(Column::kBirthDate, "birth_date.format",
+                     "出生日期格式应为YYYY-MM-DD或YYYYMMDD: " + Quote(b),
                      "birth_date must be YYYY-MM-DD or YYYYMMDD: " + Quote(b));
         } else if (!p.id_number.empty() && *d != p.birth_date) {
             ck.Error(Column::kBirthDate, "birth_date.mismatch", "出生日期与证件号码不符",
@@ -210,8 +214,8 @@ Person ReadPerson(Checker& ck, const RawRow& row) {
 // Household-level fields of one row, parsed; nullopt/empty where the row leaves them empty.
 struct HouseholdCells {
     std::optional<std::string> division_code;
-    std::optional<int> attribute, identification_standard, main_cause, identified_year, planned_exit_year, status,
-        exit_year, main_measure;
+    std::optional<int> attribute, identification_standard, main_cause, identified_year, planned_exit_year,
+        status, exit_year, main_measure;
     std::optional<std::vector<int>> other_causes, aux_measures;
     std::optional<Fen> income;
     std::optional<std::string> pairing_cadre, phone;
@@ -224,7 +228,8 @@ HouseholdCells ReadHouseholdCells(Checker& ck, const RawRow& row, const Assembly
     if (std::string_view d = Cell(row, Column::kDivisionCode); !d.empty()) {
         const OrgUnit* unit = ctx.tree.Find(d);
         if (!unit) {
-            ck.Error(Column::kDivisionCode, "division_code.unknown", "行政区划代码" + Quote(d) + "不在本系统中",
+            ck.Error(Column::kDivisionCode, "division_code.unknown",
+                     "行政区划代码" + Quote(d) + "不在本系统中",
                      "division_code " + Quote(d) + " is not known to the system");
         } else if (unit->level != OrgLevel::kVillage) {
             ck.Error(Column::kDivisionCode, "division_code.not_village",
@@ -235,11 +240,13 @@ HouseholdCells ReadHouseholdCells(Checker& ck, const RawRow& row, const Assembly
         }
     }
     h.attribute = ck.Code(Column::kAttribute, codes::Attribute(), false);
-    h.identification_standard = ck.Code(Column::kIdentificationStandard, codes::IdentificationStandard(), false);
+    h.identification_standard =
+        ck.Code(Column::kIdentificationStandard, codes::IdentificationStandard(), false);
     h.main_cause = ck.Code(Column::kMainCause, codes::Cause(), false);
     if (!Cell(row, Column::kOtherCauses).empty())
         h.other_causes = ck.List(
-            Column::kOtherCauses, [](std::string_view s) { return codes::Cause().Parse(s); }, "致贫原因", "cause");
+            Column::kOtherCauses, [](std::string_view s) { return codes::Cause().Parse(s); }, "致贫原因",
+            "cause");
     h.identified_year = ck.Integer(Column::kIdentifiedYear, kMinYear, kMaxYear, false);
     h.planned_exit_year = ck.Integer(Column::kPlannedExitYear, kMinYear, kMaxYear, false);
     h.status = ck.Code(Column::kStatus, codes::Status(), false);
@@ -276,7 +283,8 @@ bool SameHouseholdCells(const RawRow& a, const RawRow& b) {
 // Merges one row's household fields into the running values; a differing non-empty value is a
 // conflict, reported on the row where it appears.
 template <class T>
-void Merge(std::optional<T>& into, const std::optional<T>& value, Column c, Checker& ck, bool& seen_conflict) {
+void Merge(std::optional<T>& into, const std::optional<T>& value, Column c, Checker& ck,
+           bool& seen_conflict) {
     if (!value) return;
     if (!into) {
         into = value;
@@ -311,8 +319,8 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
         if (&row == &rows.front()) first_row_clean = out.errors.size() == errors_before;
         Merge(merged.division_code, cells.division_code, Column::kDivisionCode, ck, conflict);
         Merge(merged.attribute, cells.attribute, Column::kAttribute, ck, conflict);
-        Merge(merged.identification_standard, cells.identification_standard, Column::kIdentificationStandard, ck,
-              conflict);
+        Merge(merged.identification_standard, cells.identification_standard, Column::kIdentificationStandard,
+              ck, conflict);
         Merge(merged.main_cause, cells.main_cause, Column::kMainCause, ck, conflict);
         Merge(merged.other_causes, cells.other_causes, Column::kOtherCauses, ck, conflict);
         Merge(merged.identified_year, cells.identified_year, Column::kIdentifiedYear, ck, conflict);
@@ -352,11 +360,13 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
 
     int heads = 0;
     for (const Person& p : persons) heads += p.relation == codes::kRelationHead ? 1 : 0;
-    const bool relations_ok = std::ranges::none_of(out.errors, [](const RowIssue& e) { return e.field == "relation"; });
+    const bool relations_ok =
+        std::ranges::none_of(out.errors, [](const RowIssue& e) { return e.field == "relation"; });
     if (relations_ok && heads == 0)
         household_error(Column::kRelation, "household.no_head", "该户没有户主", "the household has no head");
     if (heads > 1)
-        household_error(Column::kRelation, "household.several_heads", "该户有" + std::to_string(heads) + "名户主",
+        household_error(Column::kRelation, "household.several_heads",
+                        "该户有" + std::to_string(heads) + "名户主",
                         "the household has " + std::to_string(heads) + " heads");
     for (size_t i = 0; i < persons.size(); ++i)
         for (size_t j = 0; j < i; ++j)
@@ -373,17 +383,18 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
             household_error(Column::kOtherCauses, "other_causes.too_many", "其他致贫原因最多两项",
                             "other_causes may list at most two causes");
         if (std::ranges::find(*merged.other_causes, *merged.main_cause) != merged.other_causes->end())
-            household_error(Column::kOtherCauses, "other_causes.repeats_main", "其他致贫原因不能与主要致贫原因相同",
+            household_error(Column::kOtherCauses, "other_causes.repeats_main",
+                            "其他致贫原因不能与主要致贫原因相同",
                             "other_causes must not repeat the main cause");
     }
-    if (merged.identified_year && merged.planned_exit_year && *merged.planned_exit_year < *merged.identified_year)
-        household_error(Column::kPlannedExitYear, "planned_exit_year.before_identified", "计划脱贫年度早于识别年度",
-                        "planned_exit_year is before identified_year");
+    if (merged.identified_year && merged.planned_exit_year &&
+        *merged.planned_exit_year < *merged.identified_year)
+        household_error(Column::kPlannedExitYear, "planned_exit_year.before_identified",
+                        "计划脱贫年度早于识别年度", "planned_exit_year is before identified_year");
     const int status = merged.status.value_or(codes::kStatusNotExited);
     const bool exited = status == codes::kStatusExited || status == codes::kStatusExitedNoPolicy;
-    if (exited && !merged.exit_year && !std::ranges::any_of(rows, [](const RawRow& r) {
-            return !Cell(r, Column::kExitYear).empty();
-        }))
+    if (exited && !merged.exit_year &&
+        !std::ranges::any_of(rows, [](const RawRow& r) { return !Cell(r, Column::kExitYear).empty(); }))
         household_error(Column::kExitYear, "exit_year.required", "已脱贫户必须填写脱贫年度",
                         "an exited household must give exit_year");
     if (status == codes::kStatusNotExited && merged.exit_year)
@@ -410,7 +421,8 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
     h.main_measure = merged.main_measure;
     for (int m : merged.aux_measures.value_or(std::vector<int>{})) {
         if (m == h.main_measure) {
-            first.Warning(Column::kAuxMeasures, "aux_measures.repeats_main", "辅助帮扶措施与主导措施相同,已忽略",
+            first.Warning(Column::kAuxMeasures, "aux_measures.repeats_main",
+                          "辅助帮扶措施与主导措施相同,已忽略",
                           "an auxiliary measure repeats the main measure and was dropped");
             continue;
         }
@@ -423,7 +435,8 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
     h.household_electricity = merged.household_electricity;
     h.housing_area = merged.housing_area;
     // Head first, the others in file order.
-    std::ranges::stable_partition(persons, [](const Person& p) { return p.relation == codes::kRelationHead; });
+    std::ranges::stable_partition(persons,
+                                  [](const Person& p) { return p.relation == codes::kRelationHead; });
     h.members = std::move(persons);
     out.household = std::move(h);
     return out;
@@ -434,7 +447,9 @@ void FormatHousehold(const Household& h, const Plan& plan, std::vector<LayoutRow
         return v ? std::string(t.NameOf(*v)) : std::string();
     };
     auto year = [](const std::optional<int>& y) { return y ? std::to_string(*y) : std::string(); };
-    auto yes_no = [](const std::optional<bool>& b) { return b ? std::string(*b ? "是" : "否") : std::string(); };
+    auto yes_no = [](const std::optional<bool>& b) {
+        return b ? std::string(*b ? "是" : "否") : std::string();
+    };
     auto measure = [&](int n) {
         const PlanMeasure* m = plan.FindMeasure(n);
         return m ? m->name : std::to_string(n);
@@ -444,7 +459,8 @@ void FormatHousehold(const Household& h, const Plan& plan, std::vector<LayoutRow
     set(hh, Column::kHouseholdCode, h.household_code);
     set(hh, Column::kDivisionCode, h.division_code);
     set(hh, Column::kAttribute, std::string(codes::Attribute().NameOf(h.attribute)));
-    set(hh, Column::kIdentificationStandard, name_of(codes::IdentificationStandard(), h.identification_standard));
+    set(hh, Column::kIdentificationStandard,
+        name_of(codes::IdentificationStandard(), h.identification_standard));
     set(hh, Column::kMainCause, std::string(codes::Cause().NameOf(h.main_cause)));
     std::string causes;
     for (int c : h.other_causes) {

@@ -23,9 +23,12 @@ constexpr RuleInfo kRules[] = {
      "wubao household with an able member aged 16-65"},
     {"labour.healthy_adult_unable", S::kWarning, L::kPerson, "16至60岁健康人员(非在校生)登记为无劳动能力",
      "healthy person aged 16-60, not in school, recorded as unable to work"},
-    {"schooling.age_mismatch", S::kError, L::kPerson, "年龄与在校情况不符", "age does not fit the school stage"},
-    {"schooling.dropout", S::kError, L::kPerson, "义务教育阶段(7至15岁)未在校", "aged 7-15 and not in school"},
-    {"relation.sex_mismatch", S::kError, L::kPerson, "与户主关系和性别矛盾", "relation to head contradicts sex"},
+    {"schooling.age_mismatch", S::kError, L::kPerson, "年龄与在校情况不符",
+     "age does not fit the school stage"},
+    {"schooling.dropout", S::kError, L::kPerson, "义务教育阶段(7至15岁)未在校",
+     "aged 7-15 and not in school"},
+    {"relation.sex_mismatch", S::kError, L::kPerson, "与户主关系和性别矛盾",
+     "relation to head contradicts sex"},
     {"exit.income_below_line", S::kError, L::kHousehold, "已脱贫户人均纯收入低于当年扶贫标准",
      "exited household with income per head below that year's poverty line"},
     {"exit.standard_unmet", S::kError, L::kHousehold, "已脱贫户未达到两不愁三保障",
@@ -34,7 +37,8 @@ constexpr RuleInfo kRules[] = {
      "income per head not in (0, 100000] yuan"},
     {"migrant.inconsistent", S::kWarning, L::kPerson, "务工状况与务工时间或劳动能力矛盾",
      "migrant work contradicts months worked or labour ability"},
-    {"pairing.missing", S::kWarning, L::kHousehold, "未脱贫户没有帮扶责任人", "household not exited has no pairing cadre"},
+    {"pairing.missing", S::kWarning, L::kHousehold, "未脱贫户没有帮扶责任人",
+     "household not exited has no pairing cadre"},
     {"plan.exit_overdue", S::kWarning, L::kHousehold, "计划脱贫年度已过仍未脱贫",
      "planned exit year is past and the household has not exited"},
     {"person.duplicate", S::kError, L::kPerson, "同一证件号码出现在多户(一人多户)",
@@ -64,9 +68,28 @@ constexpr int kSchoolingSeniorFirst = 7;
 // The sex a relation implies (之子 male, 之女 female, ...), or 0 when it implies none.
 int SexOfRelation(int relation) {
     switch (relation) {
-        case 3: case 6: case 7: case 9: case 11: case 13: case 15: case 17: case 19: return codes::kSexMale;
-        case 4: case 5: case 8: case 10: case 12: case 14: case 16: case 18: case 20: return codes::kSexFemale;
-        default: return 0;
+        case 3:
+        case 6:
+        case 7:
+        case 9:
+        case 11:
+        case 13:
+        case 15:
+        case 17:
+        case 19:
+            return codes::kSexMale;
+        case 4:
+        case 5:
+        case 8:
+        case 10:
+        case 12:
+        case 14:
+        case 16:
+        case 18:
+        case 20:
+            return codes::kSexFemale;
+        default:
+            return 0;
     }
 }
 
@@ -89,9 +112,11 @@ const RuleInfo* FindRule(std::string_view id) {
 }
 
 namespace {
-constexpr std::pair<ListKind, std::string_view> kListKinds[] = {
-    {ListKind::kDeceased, "deceased"}, {ListKind::kPublicPayroll, "public_payroll"}, {ListKind::kVehicle, "vehicle"},
-    {ListKind::kRealEstate, "real_estate"}, {ListKind::kBusiness, "business"}};
+constexpr std::pair<ListKind, std::string_view> kListKinds[] = {{ListKind::kDeceased, "deceased"},
+                                                                {ListKind::kPublicPayroll, "public_payroll"},
+                                                                {ListKind::kVehicle, "vehicle"},
+                                                                {ListKind::kRealEstate, "real_estate"},
+                                                                {ListKind::kBusiness, "business"}};
 }  // namespace
 
 std::optional<ListKind> ParseListKind(std::string_view name) {
@@ -106,11 +131,16 @@ std::string_view ListKindName(ListKind kind) {
 }
 std::string_view ListKindNameZh(ListKind kind) {
     switch (kind) {
-        case ListKind::kDeceased: return "死亡人员名单";
-        case ListKind::kPublicPayroll: return "财政供养人员名单";
-        case ListKind::kVehicle: return "车辆登记名单";
-        case ListKind::kRealEstate: return "商品房登记名单";
-        case ListKind::kBusiness: return "工商注册名单";
+        case ListKind::kDeceased:
+            return "死亡人员名单";
+        case ListKind::kPublicPayroll:
+            return "财政供养人员名单";
+        case ListKind::kVehicle:
+            return "车辆登记名单";
+        case ListKind::kRealEstate:
+            return "商品房登记名单";
+        case ListKind::kBusiness:
+            return "工商注册名单";
     }
     return {};
 }
@@ -121,11 +151,13 @@ void ExternalList::Normalize() {
 }
 bool ExternalList::Contains(uint64_t packed) const { return std::ranges::binary_search(ids, packed); }
 
-RegistryChecker::RegistryChecker(const Plan& plan, CheckOptions options) : plan_(plan), options_(std::move(options)) {
+RegistryChecker::RegistryChecker(const Plan& plan, CheckOptions options)
+    : plan_(plan), options_(std::move(options)) {
     for (ExternalList& l : options_.lists) l.Normalize();
 }
 
-void RegistryChecker::Emit(std::string_view rule, const Household& h, const Person* p, std::string zh, std::string en) {
+void RegistryChecker::Emit(std::string_view rule, const Household& h, const Person* p, std::string zh,
+                           std::string en) {
     const RuleInfo* info = FindRule(rule);
     Finding f;
     f.rule = info->id;
@@ -172,15 +204,18 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
                  "wubao household member " + who_en() + " is able to work");
         // Pupils and students are recorded as without labour ability; that is not a contradiction.
         if (p.health == codes::kHealthHealthy && age >= 16 && age <= 60 && Unable(p) && !Student(p))
-            Emit("labour.healthy_adult_unable", h, &p, who() + "健康但登记为" + std::string(codes::Labour().NameOf(*p.labour)),
+            Emit("labour.healthy_adult_unable", h, &p,
+                 who() + "健康但登记为" + std::string(codes::Labour().NameOf(*p.labour)),
                  who_en() + " is healthy but recorded as unable to work");
         if (p.schooling) {
             const int s = *p.schooling;
             if (age <= 14 && s >= kSchoolingSeniorFirst)
-                Emit("schooling.age_mismatch", h, &p, who() + "在读" + std::string(codes::Schooling().NameOf(s)),
+                Emit("schooling.age_mismatch", h, &p,
+                     who() + "在读" + std::string(codes::Schooling().NameOf(s)),
                      who_en() + " is recorded in senior school or above");
             else if (age >= 20 && s == kSchoolingPrimary)
-                Emit("schooling.age_mismatch", h, &p, who() + "在读小学", who_en() + " is recorded in primary school");
+                Emit("schooling.age_mismatch", h, &p, who() + "在读小学",
+                     who_en() + " is recorded in primary school");
         }
         if (IsDropout(p, on))
             Emit("schooling.dropout", h, &p,
@@ -224,10 +259,10 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
         const auto line = plan_.PovertyLine(year);
         if (line && h.net_income_per_head && *h.net_income_per_head < *line)
             Emit("exit.income_below_line", h, nullptr,
-                 "人均纯收入" + Yuan(*h.net_income_per_head) + "元低于" + std::to_string(year) + "年扶贫标准" +
-                     Yuan(*line) + "元",
-                 "income per head " + Yuan(*h.net_income_per_head) + " yuan is below the " + std::to_string(year) +
-                     " poverty line of " + Yuan(*line) + " yuan");
+                 "人均纯收入" + Yuan(*h.net_income_per_head) + "元低于" + std::to_string(year) +
+                     "年扶贫标准" + Yuan(*line) + "元",
+                 "income per head " + Yuan(*h.net_income_per_head) + " yuan is below the " +
+                     std::to_string(year) + " poverty line of " + Yuan(*line) + " yuan");
         std::string zh, en;
         auto add = [&](std::string_view z, std::string_view e) {
             zh += zh.empty() ? "" : "、";
@@ -240,18 +275,20 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
         if (h.household_electricity == false) add("未通生活用电", "no household electricity");
         if (std::ranges::any_of(h.members, [&](const Person& p) { return IsDropout(p, on); }))
             add("有义务教育阶段辍学成员", "a member of compulsory-education age out of school");
-        if (!zh.empty())
-            Emit("exit.standard_unmet", h, nullptr, "已脱贫但" + zh, "exited but: " + en);
+        if (!zh.empty()) Emit("exit.standard_unmet", h, nullptr, "已脱贫但" + zh, "exited but: " + en);
     }
     if (h.net_income_per_head && (*h.net_income_per_head <= 0 || *h.net_income_per_head > 100'000'00))
-        Emit("income.out_of_range", h, nullptr, "人均纯收入" + Yuan(*h.net_income_per_head) + "元不在合理范围",
+        Emit("income.out_of_range", h, nullptr,
+             "人均纯收入" + Yuan(*h.net_income_per_head) + "元不在合理范围",
              "income per head " + Yuan(*h.net_income_per_head) + " yuan is out of range");
     if (!h.exited() && h.pairing_cadre.empty())
-        Emit("pairing.missing", h, nullptr, "未脱贫户没有帮扶责任人", "household not exited has no pairing cadre");
+        Emit("pairing.missing", h, nullptr, "未脱贫户没有帮扶责任人",
+             "household not exited has no pairing cadre");
     if (!h.exited() && h.planned_exit_year && *h.planned_exit_year < on.year)
         Emit("plan.exit_overdue", h, nullptr,
              "计划" + std::to_string(*h.planned_exit_year) + "年脱贫,截至" + on.ToString() + "仍未脱贫",
-             "planned to exit in " + std::to_string(*h.planned_exit_year) + ", not exited as of " + on.ToString());
+             "planned to exit in " + std::to_string(*h.planned_exit_year) + ", not exited as of " +
+                 on.ToString());
 }
 
 void RegistryChecker::Merge(RegistryChecker&& other) {
@@ -278,7 +315,8 @@ std::vector<Finding> RegistryChecker::Finish() {
     // Findings so far are in household order; person.duplicate ones are placed by household too.
     std::vector<std::pair<uint32_t, Finding>> ordered;
     ordered.reserve(findings_.size());
-    for (size_t i = 0; i < findings_.size(); ++i) ordered.emplace_back(finding_household_[i], std::move(findings_[i]));
+    for (size_t i = 0; i < findings_.size(); ++i)
+        ordered.emplace_back(finding_household_[i], std::move(findings_[i]));
     std::ranges::sort(ids_);
     for (size_t i = 0; i < ids_.size();) {
         size_t j = i + 1;
@@ -302,9 +340,10 @@ std::vector<Finding> RegistryChecker::Finish() {
                 for (int d = 16; d >= 0; --d, v /= 10) id[d] = static_cast<char>('0' + v % 10);
                 id += check == 10 ? 'X' : static_cast<char>('0' + check);
                 const RuleInfo* info = FindRule("person.duplicate");
-                ordered.emplace_back(hi, Finding{info->id, info->severity, household_codes_[hi], id, household_divisions_[hi],
-                                                 "证件号码" + id + "同时登记在户" + others + "中",
-                                                 "ID number " + id + " is also registered in household " + others});
+                ordered.emplace_back(
+                    hi, Finding{info->id, info->severity, household_codes_[hi], id, household_divisions_[hi],
+                                "证件号码" + id + "同时登记在户" + others + "中",
+                                "ID number " + id + " is also registered in household " + others});
             }
         }
         i = j;

@@ -50,8 +50,8 @@ struct Finding {
 // An external department's list of ID numbers (the national cross-checks).
 enum class ListKind { kDeceased, kPublicPayroll, kVehicle, kRealEstate, kBusiness };
 std::optional<ListKind> ParseListKind(std::string_view name);
-std::string_view ListKindName(ListKind kind);     // deceased, public_payroll, ...
-std::string_view ListKindNameZh(ListKind kind);   // 死亡人员, 财政供养人员, ...
+std::string_view ListKindName(ListKind kind);    // deceased, public_payroll, ...
+std::string_view ListKindNameZh(ListKind kind);  // 死亡人员, 财政供养人员, ...
 
 struct ExternalList {
     ListKind kind = ListKind::kDeceased;
@@ -66,7 +66,7 @@ struct CheckOptions {
 };
 
 class RegistryChecker {
-public:
+  public:
     RegistryChecker(const Plan& plan, CheckOptions options);
 
     // Checks one household. `in_scope` false: the household only feeds the cross-household rules
@@ -78,7 +78,7 @@ public:
     // Every finding, ordered by division code, household code, then rule.
     std::vector<Finding> Finish();
 
-private:
+  private:
     void Emit(std::string_view rule, const Household& h, const Person* p, std::string zh, std::string en);
 
     const Plan& plan_;

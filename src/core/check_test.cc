@@ -54,9 +54,10 @@ const County& Chayu() {
     static const County c = [] {
         County county;
         county.plan = ParsePlan(Slurp(fs::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml"), "plan").value();
-        county.tree = OrgTree::FromRows(SplitCsv(Slurp(fs::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv")),
-                                        county.plan.county_code, county.plan.county_name)
-                          .value();
+        county.tree =
+            OrgTree::FromRows(SplitCsv(Slurp(fs::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv")),
+                              county.plan.county_code, county.plan.county_name)
+                .value();
         return county;
     }();
     return c;
@@ -85,8 +86,8 @@ std::vector<Household> LoadHouseholds(const fs::path& csv) {
     std::vector<Household> out;
     for (const auto& g : groups) {
         Assembly a = AssembleHousehold(g, {Chayu().plan, Chayu().tree});
-        EXPECT_TRUE(a.household.has_value()) << csv << ": fixture household rejected: "
-                                             << (a.errors.empty() ? "" : a.errors[0].reason());
+        EXPECT_TRUE(a.household.has_value())
+            << csv << ": fixture household rejected: " << (a.errors.empty() ? "" : a.errors[0].reason());
         if (a.household) out.push_back(std::move(*a.household));
     }
     return out;
@@ -148,7 +149,8 @@ TEST(Rules, EveryRuleHasAFixture) {
 }
 
 TEST(Rules, OutOfScopeHouseholdsOnlyFeedTheDuplicateRule) {
-    const auto households = LoadHouseholds(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/check/person.duplicate/input.csv");
+    const auto households =
+        LoadHouseholds(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/check/person.duplicate/input.csv");
     ASSERT_EQ(households.size(), 3u);
     RegistryChecker checker(Chayu().plan, {Date{2017, 6, 30}, {}});
     checker.Add(households[0], true);
@@ -165,7 +167,8 @@ TEST(Rules, OutOfScopeHouseholdsOnlyFeedTheDuplicateRule) {
 TEST(Rules, MergedCheckersFindWhatOneCheckerFinds) {
     std::vector<Household> households;
     for (const char* rule : {"person.duplicate", "schooling.dropout", "pairing.missing"})
-        for (Household& h : LoadHouseholds(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/check" / rule / "input.csv")) {
+        for (Household& h :
+             LoadHouseholds(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/check" / rule / "input.csv")) {
             h.household_code = std::string(rule) + "/" + h.household_code;
             households.push_back(std::move(h));
         }
@@ -178,13 +181,16 @@ TEST(Rules, MergedCheckersFindWhatOneCheckerFinds) {
     a.Merge(std::move(b));
     auto key = [](const std::vector<Finding>& fs) {
         std::vector<std::string> k;
-        for (const Finding& f : fs) k.push_back(f.household_code + " " + std::string(f.rule) + " " + f.message());
+        for (const Finding& f : fs)
+            k.push_back(f.household_code + " " + std::string(f.rule) + " " + f.message());
         return k;
     };
     const auto expected = key(one.Finish());
     EXPECT_EQ(key(a.Finish()), expected);
-    EXPECT_NE(std::ranges::find_if(expected, [](const std::string& k) { return k.find("person.duplicate") != std::string::npos; }),
-              expected.end());
+    EXPECT_NE(
+        std::ranges::find_if(
+            expected, [](const std::string& k) { return k.find("person.duplicate") != std::string::npos; }),
+        expected.end());
 }
 
 TEST(Rules, CountsCoverEveryRule) {

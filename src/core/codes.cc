@@ -38,34 +38,49 @@ constexpr std::array<std::string_view, 0> kNone{};
 constexpr Aliases<2> kHeadAliases{"户主", "本人"};
 
 constexpr CodeEntry kRelation[] = {
-    {1, "本人或户主", kHeadAliases}, {2, "配偶", kNone},   {3, "之子", kNone},    {4, "之女", kNone},
-    {5, "之儿媳", kNone},            {6, "之女婿", kNone}, {7, "之孙子", kNone},  {8, "之孙女", kNone},
-    {9, "之外孙子", kNone},          {10, "之外孙女", kNone}, {11, "之父", kNone}, {12, "之母", kNone},
-    {13, "之岳父", kNone},           {14, "之岳母", kNone}, {15, "之公公", kNone}, {16, "之婆婆", kNone},
-    {17, "之祖父", kNone},           {18, "之祖母", kNone}, {19, "之外祖父", kNone},
-    {20, "之外祖母", kNone},         {99, "其他", kNone},
+    {1, "本人或户主", kHeadAliases},
+    {2, "配偶", kNone},
+    {3, "之子", kNone},
+    {4, "之女", kNone},
+    {5, "之儿媳", kNone},
+    {6, "之女婿", kNone},
+    {7, "之孙子", kNone},
+    {8, "之孙女", kNone},
+    {9, "之外孙子", kNone},
+    {10, "之外孙女", kNone},
+    {11, "之父", kNone},
+    {12, "之母", kNone},
+    {13, "之岳父", kNone},
+    {14, "之岳母", kNone},
+    {15, "之公公", kNone},
+    {16, "之婆婆", kNone},
+    {17, "之祖父", kNone},
+    {18, "之祖母", kNone},
+    {19, "之外祖父", kNone},
+    {20, "之外祖母", kNone},
+    {99, "其他", kNone},
 };
 
 // GB 3304-91. The names carry 族; the short form (藏, 汉) is accepted by Parse.
 constexpr CodeEntry kEthnicity[] = {
-    {1, "汉族", kNone},       {2, "蒙古族", kNone},   {3, "回族", kNone},     {4, "藏族", kNone},
-    {5, "维吾尔族", kNone},   {6, "苗族", kNone},     {7, "彝族", kNone},     {8, "壮族", kNone},
-    {9, "布依族", kNone},     {10, "朝鲜族", kNone},  {11, "满族", kNone},    {12, "侗族", kNone},
-    {13, "瑶族", kNone},      {14, "白族", kNone},    {15, "土家族", kNone},  {16, "哈尼族", kNone},
-    {17, "哈萨克族", kNone},  {18, "傣族", kNone},    {19, "黎族", kNone},    {20, "傈僳族", kNone},
-    {21, "佤族", kNone},      {22, "畲族", kNone},    {23, "高山族", kNone},  {24, "拉祜族", kNone},
-    {25, "水族", kNone},      {26, "东乡族", kNone},  {27, "纳西族", kNone},  {28, "景颇族", kNone},
-    {29, "柯尔克孜族", kNone}, {30, "土族", kNone},   {31, "达斡尔族", kNone}, {32, "仫佬族", kNone},
-    {33, "羌族", kNone},      {34, "布朗族", kNone},  {35, "撒拉族", kNone},  {36, "毛南族", kNone},
-    {37, "仡佬族", kNone},    {38, "锡伯族", kNone},  {39, "阿昌族", kNone},  {40, "普米族", kNone},
-    {41, "塔吉克族", kNone},  {42, "怒族", kNone},    {43, "乌孜别克族", kNone}, {44, "俄罗斯族", kNone},
-    {45, "鄂温克族", kNone},  {46, "德昂族", kNone},  {47, "保安族", kNone},  {48, "裕固族", kNone},
-    {49, "京族", kNone},      {50, "塔塔尔族", kNone}, {51, "独龙族", kNone}, {52, "鄂伦春族", kNone},
-    {53, "赫哲族", kNone},    {54, "门巴族", kNone},  {55, "珞巴族", kNone},  {56, "基诺族", kNone},
+    {1, "汉族", kNone},        {2, "蒙古族", kNone},    {3, "回族", kNone},        {4, "藏族", kNone},
+    {5, "维吾尔族", kNone},    {6, "苗族", kNone},      {7, "彝族", kNone},        {8, "壮族", kNone},
+    {9, "布依族", kNone},      {10, "朝鲜族", kNone},   {11, "满族", kNone},       {12, "侗族", kNone},
+    {13, "瑶族", kNone},       {14, "白族", kNone},     {15, "土家族", kNone},     {16, "哈尼族", kNone},
+    {17, "哈萨克族", kNone},   {18, "傣族", kNone},     {19, "黎族", kNone},       {20, "傈僳族", kNone},
+    {21, "佤族", kNone},       {22, "畲族", kNone},     {23, "高山族", kNone},     {24, "拉祜族", kNone},
+    {25, "水族", kNone},       {26, "东乡族", kNone},   {27, "纳西族", kNone},     {28, "景颇族", kNone},
+    {29, "柯尔克孜族", kNone}, {30, "土族", kNone},     {31, "达斡尔族", kNone},   {32, "仫佬族", kNone},
+    {33, "羌族", kNone},       {34, "布朗族", kNone},   {35, "撒拉族", kNone},     {36, "毛南族", kNone},
+    {37, "仡佬族", kNone},     {38, "锡伯族", kNone},   {39, "阿昌族", kNone},     {40, "普米族", kNone},
+    {41, "塔吉克族", kNone},   {42, "怒族", kNone},     {43, "乌孜别克族", kNone}, {44, "俄罗斯族", kNone},
+    {45, "鄂温克族", kNone},   {46, "德昂族", kNone},   {47, "保安族", kNone},     {48, "裕固族", kNone},
+    {49, "京族", kNone},       {50, "塔塔尔族", kNone}, {51, "独龙族", kNone},     {52, "鄂伦春族", kNone},
+    {53, "赫哲族", kNone},     {54, "门巴族", kNone},   {55, "珞巴族", kNone},     {56, "基诺族", kNone},
 };
 
 constexpr CodeEntry kEducation[] = {
-    {1, "文盲或半文盲", kNone}, {2, "小学", kNone}, {3, "初中", kNone},
+    {1, "文盲或半文盲", kNone}, {2, "小学", kNone},       {3, "初中", kNone},
     {4, "高中", kNone},         {5, "大专及以上", kNone}, {6, "学龄前儿童", kNone},
 };
 
@@ -87,8 +102,10 @@ constexpr CodeEntry kLabour[] = {
 constexpr Aliases<2> kMigrantInTownship{"乡镇内务工", "乡内务工"};
 constexpr Aliases<2> kMigrantInCounty{"乡镇外县内务工", "县内务工"};
 constexpr CodeEntry kMigrantWork[] = {
-    {1, "乡(镇)内务工", kMigrantInTownship}, {2, "乡(镇)外县内务工", kMigrantInCounty},
-    {3, "县外省内务工", kNone},              {4, "省外务工", kNone},
+    {1, "乡(镇)内务工", kMigrantInTownship},
+    {2, "乡(镇)外县内务工", kMigrantInCounty},
+    {3, "县外省内务工", kNone},
+    {4, "省外务工", kNone},
     {5, "其他", kNone},
 };
 
@@ -103,9 +120,17 @@ constexpr CodeEntry kIdentificationStandard[] = {
 
 constexpr Aliases<1> kOther{"其他"};
 constexpr CodeEntry kCause[] = {
-    {1, "因病", kNone},   {2, "因残", kNone},   {3, "因学", kNone},         {4, "因灾", kNone},
-    {5, "缺土地", kNone}, {6, "缺水", kNone},   {7, "缺技术", kNone},       {8, "缺劳力", kNone},
-    {9, "缺资金", kNone}, {10, "交通条件落后", kNone}, {11, "自身发展动力不足", kNone},
+    {1, "因病", kNone},
+    {2, "因残", kNone},
+    {3, "因学", kNone},
+    {4, "因灾", kNone},
+    {5, "缺土地", kNone},
+    {6, "缺水", kNone},
+    {7, "缺技术", kNone},
+    {8, "缺劳力", kNone},
+    {9, "缺资金", kNone},
+    {10, "交通条件落后", kNone},
+    {11, "自身发展动力不足", kNone},
     {99, "其它", kOther},
 };
 
@@ -126,8 +151,8 @@ constexpr Aliases<1> kNoAliases{"N"};
 constexpr CodeEntry kYesNo[] = {{1, "是", kYesAliases}, {0, "否", kNoAliases}};
 
 constexpr CodeEntry kMemberChange[] = {
-    {1, "死亡", kNone},     {2, "嫁出", kNone},     {3, "出国定居", kNone}, {4, "判刑收监", kNone},
-    {5, "嫁入", kNone},     {6, "新生儿", kNone},   {7, "其他转入", kNone}, {8, "其他转出", kNone},
+    {1, "死亡", kNone}, {2, "嫁出", kNone},   {3, "出国定居", kNone}, {4, "判刑收监", kNone},
+    {5, "嫁入", kNone}, {6, "新生儿", kNone}, {7, "其他转入", kNone}, {8, "其他转出", kNone},
 };
 
 constexpr CodeTable kTables[] = {
@@ -147,8 +172,8 @@ constexpr CodeTable kTables[] = {
     {"member_change", "成员变更", kMemberChange},
 };
 
-constexpr const CodeTable* kTablePtrs[] = {&kTables[0], &kTables[1], &kTables[2],  &kTables[3], &kTables[4],
-                                           &kTables[5], &kTables[6], &kTables[7],  &kTables[8], &kTables[9],
+constexpr const CodeTable* kTablePtrs[] = {&kTables[0],  &kTables[1],  &kTables[2],  &kTables[3], &kTables[4],
+                                           &kTables[5],  &kTables[6],  &kTables[7],  &kTables[8], &kTables[9],
                                            &kTables[10], &kTables[11], &kTables[12], &kTables[13]};
 
 }  // namespace

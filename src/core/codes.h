@@ -10,8 +10,8 @@ namespace jz {
 
 struct CodeEntry {
     int code;
-    std::string_view name;                        // canonical Chinese name (printed)
-    std::span<const std::string_view> aliases;    // other accepted spellings
+    std::string_view name;                      // canonical Chinese name (printed)
+    std::span<const std::string_view> aliases;  // other accepted spellings
 };
 
 struct CodeTable {
@@ -29,20 +29,20 @@ struct CodeTable {
 
 namespace codes {
 
-const CodeTable& Relation();                 // 与户主关系: 01..20, 99
-const CodeTable& Ethnicity();                // 民族: GB 3304, 01..56
-const CodeTable& Education();                // 文化程度: 1..6
-const CodeTable& Schooling();                // 在校生状况: 1..16
-const CodeTable& Health();                   // 健康状况: 1..4
-const CodeTable& Labour();                   // 劳动能力: 1..4
-const CodeTable& MigrantWork();              // 务工状况: 1..5
-const CodeTable& Attribute();                // 贫困户属性: 1..3
-const CodeTable& IdentificationStandard();   // 识别标准: 1..3
-const CodeTable& Cause();                    // 致贫原因: 01..11, 99
-const CodeTable& Status();                   // 脱贫状态: 0, 1, 3, 4
-const CodeTable& Sex();                      // 性别: 1 男, 2 女
-const CodeTable& YesNo();                    // 是否: 1 是, 0 否
-const CodeTable& MemberChange();             // 成员变更: 死亡, 嫁出, ...
+const CodeTable& Relation();                // 与户主关系: 01..20, 99
+const CodeTable& Ethnicity();               // 民族: GB 3304, 01..56
+const CodeTable& Education();               // 文化程度: 1..6
+const CodeTable& Schooling();               // 在校生状况: 1..16
+const CodeTable& Health();                  // 健康状况: 1..4
+const CodeTable& Labour();                  // 劳动能力: 1..4
+const CodeTable& MigrantWork();             // 务工状况: 1..5
+const CodeTable& Attribute();               // 贫困户属性: 1..3
+const CodeTable& IdentificationStandard();  // 识别标准: 1..3
+const CodeTable& Cause();                   // 致贫原因: 01..11, 99
+const CodeTable& Status();                  // 脱贫状态: 0, 1, 3, 4
+const CodeTable& Sex();                     // 性别: 1 男, 2 女
+const CodeTable& YesNo();                   // 是否: 1 是, 0 否
+const CodeTable& MemberChange();            // 成员变更: 死亡, 嫁出, ...
 
 // Named codes the rules refer to.
 inline constexpr int kRelationHead = 1;

@@ -30,7 +30,7 @@ struct GeneratorOptions {
 };
 
 class Generator {
-public:
+  public:
     // `plan` supplies measures, years and targets; `tree` the villages. Fails (field named) when the
     // options cannot be met: no villages, households < 1, a plan whose targets cannot be matched.
     static Result<std::unique_ptr<Generator>> Create(const Plan& plan, const OrgTree& tree,

@@ -84,7 +84,8 @@ std::string_view TrimCell(std::string_view s) {
 
 std::vector<std::string_view> SplitList(std::string_view text) {
     // Separators: 、 ， ； (3-byte UTF-8) and , ; / space.
-    static constexpr std::string_view kWide[] = {"\xE3\x80\x81", "\xEF\xBC\x8C", "\xEF\xBC\x9B", "\xE3\x80\x80"};
+    static constexpr std::string_view kWide[] = {"\xE3\x80\x81", "\xEF\xBC\x8C", "\xEF\xBC\x9B",
+                                                 "\xE3\x80\x80"};
     std::vector<std::string_view> parts;
     size_t start = 0, i = 0;
     auto flush = [&](size_t end) {

@@ -6,18 +6,24 @@ namespace jz {
 namespace {
 
 constexpr std::pair<OrgLevel, std::string_view> kLevels[] = {
-    {OrgLevel::kProvince, "province"}, {OrgLevel::kCity, "city"},         {OrgLevel::kCounty, "county"},
+    {OrgLevel::kProvince, "province"}, {OrgLevel::kCity, "city"},       {OrgLevel::kCounty, "county"},
     {OrgLevel::kTownship, "township"}, {OrgLevel::kVillage, "village"}, {OrgLevel::kGroup, "group"},
 };
 
 size_t CodeLength(OrgLevel level) {
     switch (level) {
-        case OrgLevel::kProvince: return 2;
-        case OrgLevel::kCity: return 4;
-        case OrgLevel::kCounty: return 6;
-        case OrgLevel::kTownship: return 9;
-        case OrgLevel::kVillage: return 12;
-        case OrgLevel::kGroup: return 14;
+        case OrgLevel::kProvince:
+            return 2;
+        case OrgLevel::kCity:
+            return 4;
+        case OrgLevel::kCounty:
+            return 6;
+        case OrgLevel::kTownship:
+            return 9;
+        case OrgLevel::kVillage:
+            return 12;
+        case OrgLevel::kGroup:
+            return 14;
     }
     return 0;
 }
@@ -63,8 +69,8 @@ bool OrgUnit::ValidIn(int year) const {
     return !std::prev(it)->second.empty();
 }
 
-Result<OrgTree> OrgTree::FromRows(const std::vector<std::vector<std::string>>& rows, std::string_view county_code,
-                                  std::string_view county_name) {
+Result<OrgTree> OrgTree::FromRows(const std::vector<std::vector<std::string>>& rows,
+                                  std::string_view county_code, std::string_view county_name) {
     if (rows.empty())
         return Fail("divisions.empty", "divisions", "区划代码表为空", "the division table is empty");
     const auto& header = rows.front();
@@ -72,9 +78,12 @@ Result<OrgTree> OrgTree::FromRows(const std::vector<std::vector<std::string>>& r
     std::vector<std::pair<int, int>> name_cols;  // column → year
     for (size_t i = 0; i < header.size(); ++i) {
         const std::string h = Trim(header[i]);
-        if (h == "code") code_col = static_cast<int>(i);
-        else if (h == "parent") parent_col = static_cast<int>(i);
-        else if (h == "level") level_col = static_cast<int>(i);
+        if (h == "code")
+            code_col = static_cast<int>(i);
+        else if (h == "parent")
+            parent_col = static_cast<int>(i);
+        else if (h == "level")
+            level_col = static_cast<int>(i);
         else if (h.starts_with("name_")) {
             int year = 0;
             auto [p, ec] = std::from_chars(h.data() + 5, h.data() + h.size(), year);
@@ -88,7 +97,8 @@ Result<OrgTree> OrgTree::FromRows(const std::vector<std::vector<std::string>>& r
         return Fail("divisions.header", "divisions:1", "表头须含 code, parent, level, name_年份",
                     "the header must have code, parent, level and name_YYYY columns");
     if (county_code.size() != 6 || !AllDigits(county_code))
-        return Fail("divisions.county", "county_code", "县级代码应为6位数字", "the county code must be 6 digits");
+        return Fail("divisions.county", "county_code", "县级代码应为6位数字",
+                    "the county code must be 6 digits");
 
     OrgTree tree;
     tree.root_ = std::string(county_code);
@@ -124,14 +134,16 @@ Result<OrgTree> OrgTree::FromRows(const std::vector<std::vector<std::string>>& r
             return Fail("divisions.parent", where, "代码 " + u.code + " 不属于上级 " + u.parent_code,
                         "code " + u.code + " does not lie under its parent " + u.parent_code);
         if (tree.Find(u.code))
-            return Fail("divisions.duplicate", where, "代码 " + u.code + " 重复", "code " + u.code + " is repeated");
+            return Fail("divisions.duplicate", where, "代码 " + u.code + " 重复",
+                        "code " + u.code + " is repeated");
         bool any_name = false;
         for (auto& [col, year] : name_cols) {
             u.names[year] = cell(col);
             any_name = any_name || !u.names[year].empty();
         }
         if (!any_name)
-            return Fail("divisions.name", where, "代码 " + u.code + " 没有名称", "code " + u.code + " has no name");
+            return Fail("divisions.name", where, "代码 " + u.code + " 没有名称",
+                        "code " + u.code + " has no name");
         tree.Add(std::move(u));
     }
     return tree;

@@ -31,7 +31,7 @@ struct OrgUnit {
 };
 
 class OrgTree {
-public:
+  public:
     // Parses the division table: a header row "code,parent,level,name_YYYY[,name_YYYY...]" then one
     // row per unit. The county itself (the parent of the townships) is added from `county_code` and
     // `county_name`. Refuses unknown levels, malformed codes (township 9 digits, village 12, each
@@ -50,7 +50,7 @@ public:
         return code.substr(0, ancestor.size()) == ancestor;
     }
 
-private:
+  private:
     std::map<std::string, OrgUnit, std::less<>> units_;
     std::string root_;
 };

@@ -34,10 +34,14 @@ HouseholdFacts FactsOf(const Household& h) {
 
 int CountBeneficiaries(const PlanMeasure& measure, const HouseholdFacts& f, const Date& as_of) {
     switch (measure.beneficiaries) {
-        case Beneficiaries::kHousehold: return f.persons;
-        case Beneficiaries::kStudents: return f.students;
-        case Beneficiaries::kIll: return f.ill;
-        case Beneficiaries::kMigrantWorkers: return f.migrant_workers;
+        case Beneficiaries::kHousehold:
+            return f.persons;
+        case Beneficiaries::kStudents:
+            return f.students;
+        case Beneficiaries::kIll:
+            return f.ill;
+        case Beneficiaries::kMigrantWorkers:
+            return f.migrant_workers;
         case Beneficiaries::kAbleAdults:
             return static_cast<int>(std::ranges::count_if(f.able_birth_dates, [&](const Date& birth) {
                 const int age = birth.AgeOn(as_of);

@@ -14,7 +14,7 @@ namespace jz {
 
 struct ProgressYear {
     int year = 0;
-    int target_persons = 0;   // the plan's exit target for the township and year
+    int target_persons = 0;       // the plan's exit target for the township and year
     int64_t planned_persons = 0;  // persons of households whose planned exit year is this year
     int64_t exited_persons = 0;   // persons of households exited (still exited) in this year
 };
@@ -62,9 +62,9 @@ struct HouseholdFacts {
     std::optional<int> main_measure;
     std::vector<int> aux_measures;
     int persons = 0;
-    int students = 0;          // schooling set and not 非在校生
-    int ill = 0;               // 长期慢性病, 患有大病 or 残疾
-    int migrant_workers = 0;   // migrant work recorded
+    int students = 0;                    // schooling set and not 非在校生
+    int ill = 0;                         // 长期慢性病, 患有大病 or 残疾
+    int migrant_workers = 0;             // migrant work recorded
     std::vector<Date> able_birth_dates;  // members with 普通/技能劳动力 (age decides on the day)
 
     bool exited() const;
@@ -79,13 +79,13 @@ int CountBeneficiaries(const PlanMeasure& measure, const Household& household, c
 
 // Accumulates households one at a time (a scan never holds the registry in memory).
 class ProgressBuilder {
-public:
+  public:
     ProgressBuilder(const Plan& plan, const OrgTree& tree, const Date& as_of);
     void Add(const HouseholdFacts& facts);
     void Add(const Household& household) { Add(FactsOf(household)); }
     ProgressReport Finish() const;
 
-private:
+  private:
     const Plan& plan_;
     ProgressReport report_;
     std::map<std::string, size_t, std::less<>> township_index_;

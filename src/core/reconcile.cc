@@ -11,10 +11,14 @@ std::string N(int64_t v) { return std::to_string(v); }
 
 std::string_view ReconcileKindName(ReconcileKind kind) {
     switch (kind) {
-        case ReconcileKind::kPlanTotalMismatch: return "plan_total_mismatch";
-        case ReconcileKind::kRegistryVsTarget: return "registry_vs_target";
-        case ReconcileKind::kMeasureVsTarget: return "measure_vs_target";
-        case ReconcileKind::kExitsBehindTarget: return "exits_behind_target";
+        case ReconcileKind::kPlanTotalMismatch:
+            return "plan_total_mismatch";
+        case ReconcileKind::kRegistryVsTarget:
+            return "registry_vs_target";
+        case ReconcileKind::kMeasureVsTarget:
+            return "measure_vs_target";
+        case ReconcileKind::kExitsBehindTarget:
+            return "exits_behind_target";
     }
     return {};
 }
@@ -30,7 +34,8 @@ std::vector<ReconcileFinding> ReconcilePlan(const Plan& plan) {
                                                    "各乡镇" + std::to_string(*s.year) + "年目标之和");
         if (s.what == "exit_persons" || s.what == "persons")
             return std::pair<int64_t, std::string>(all_years, "各乡镇各年目标之和");
-        if (s.what == "households") return std::pair<int64_t, std::string>(plan.target_households, "总体目标户数");
+        if (s.what == "households")
+            return std::pair<int64_t, std::string>(plan.target_households, "总体目标户数");
         return std::nullopt;
     };
     for (const PlanStatedTotal& s : plan.stated_totals) {
@@ -43,18 +48,18 @@ std::vector<ReconcileFinding> ReconcilePlan(const Plan& plan) {
                 agreeing += (agreeing.empty() ? "" : "; ") + o.where;
         const std::string year_zh = s.year ? std::to_string(*s.year) + "年" : "";
         const std::string year_en = s.year ? " for " + std::to_string(*s.year) : "";
-        ReconcileFinding f{ReconcileKind::kPlanTotalMismatch,
-                           plan.county_code,
-                           s.year,
-                           std::nullopt,
-                           s.what == "households" ? "households" : "persons",
-                           sum->first,
-                           s.value,
-                           "方案" + s.where + "写" + year_zh + N(s.value) + ",而" + sum->second + "为" + N(sum->first) +
-                               (agreeing.empty() ? "" : "(" + agreeing + "亦为" + N(sum->first) + ")"),
-                           "the plan states " + N(s.value) + year_en + " in " + s.where +
-                               ", but its parts add up to " + N(sum->first) +
-                               (agreeing.empty() ? "" : " (as stated in " + agreeing + ")")};
+        ReconcileFinding f{
+            ReconcileKind::kPlanTotalMismatch,
+            plan.county_code,
+            s.year,
+            std::nullopt,
+            s.what == "households" ? "households" : "persons",
+            sum->first,
+            s.value,
+            "方案" + s.where + "写" + year_zh + N(s.value) + ",而" + sum->second + "为" + N(sum->first) +
+                (agreeing.empty() ? "" : "(" + agreeing + "亦为" + N(sum->first) + ")"),
+            "the plan states " + N(s.value) + year_en + " in " + s.where + ", but its parts add up to " +
+                N(sum->first) + (agreeing.empty() ? "" : " (as stated in " + agreeing + ")")};
         out.push_back(std::move(f));
     }
     return out;
@@ -64,8 +69,8 @@ std::vector<ReconcileFinding> ReconcileRegistry(const Plan& plan, const Progress
     std::vector<ReconcileFinding> out;
     auto add = [&](ReconcileKind kind, std::string scope, std::optional<int> year, std::optional<int> measure,
                    std::string quantity, int64_t expected, int64_t actual, std::string zh, std::string en) {
-        out.push_back({kind, std::move(scope), year, measure, std::move(quantity), expected, actual, std::move(zh),
-                       std::move(en)});
+        out.push_back({kind, std::move(scope), year, measure, std::move(quantity), expected, actual,
+                       std::move(zh), std::move(en)});
     };
     if (r.households != plan.target_households)
         add(ReconcileKind::kRegistryVsTarget, plan.county_code, std::nullopt, std::nullopt, "households",
@@ -77,7 +82,8 @@ std::vector<ReconcileFinding> ReconcileRegistry(const Plan& plan, const Progress
         add(ReconcileKind::kRegistryVsTarget, plan.county_code, std::nullopt, std::nullopt, "persons",
             plan.target_persons, r.persons,
             "全县建档立卡" + N(r.persons) + "人,方案目标" + N(plan.target_persons) + "人",
-            "the county has " + N(r.persons) + " registered persons; the plan targets " + N(plan.target_persons));
+            "the county has " + N(r.persons) + " registered persons; the plan targets " +
+                N(plan.target_persons));
 
     const int last_ended_year = (r.as_of.month == 12 && r.as_of.day == 31) ? r.as_of.year : r.as_of.year - 1;
     int64_t county_target_through = 0, county_exited_through = 0;
@@ -87,25 +93,26 @@ std::vector<ReconcileFinding> ReconcileRegistry(const Plan& plan, const Progress
         const int64_t expected = pt ? pt->total_persons() : 0;
         const std::string name = t.name.empty() ? t.code : t.name;
         if (t.persons != expected)
-            add(ReconcileKind::kRegistryVsTarget, t.code, std::nullopt, std::nullopt, "persons", expected, t.persons,
-                name + "建档立卡" + N(t.persons) + "人,方案该乡镇脱贫任务" + N(expected) + "人",
-                name + " has " + N(t.persons) + " registered persons; the plan's task for it is " + N(expected));
+            add(ReconcileKind::kRegistryVsTarget, t.code, std::nullopt, std::nullopt, "persons", expected,
+                t.persons, name + "建档立卡" + N(t.persons) + "人,方案该乡镇脱贫任务" + N(expected) + "人",
+                name + " has " + N(t.persons) + " registered persons; the plan's task for it is " +
+                    N(expected));
         int64_t target_through = 0, exited_through = 0;
         for (const ProgressYear& y : t.years) {
             if (y.planned_persons != y.target_persons)
-                add(ReconcileKind::kRegistryVsTarget, t.code, y.year, std::nullopt, "persons", y.target_persons,
-                    y.planned_persons,
-                    name + "计划" + N(y.year) + "年脱贫" + N(y.planned_persons) + "人,方案目标" + N(y.target_persons) +
-                        "人",
+                add(ReconcileKind::kRegistryVsTarget, t.code, y.year, std::nullopt, "persons",
+                    y.target_persons, y.planned_persons,
+                    name + "计划" + N(y.year) + "年脱贫" + N(y.planned_persons) + "人,方案目标" +
+                        N(y.target_persons) + "人",
                     name + ": " + N(y.planned_persons) + " persons planned to exit in " + N(y.year) +
                         "; the plan's target is " + N(y.target_persons));
             target_through += y.target_persons;
             exited_through += y.exited_persons;
             if (y.year <= last_ended_year && exited_through < target_through)
-                add(ReconcileKind::kExitsBehindTarget, t.code, y.year, std::nullopt, "persons", target_through,
-                    exited_through,
-                    name + "截至" + N(y.year) + "年底已脱贫" + N(exited_through) + "人,落后于目标" + N(target_through) +
-                        "人",
+                add(ReconcileKind::kExitsBehindTarget, t.code, y.year, std::nullopt, "persons",
+                    target_through, exited_through,
+                    name + "截至" + N(y.year) + "年底已脱贫" + N(exited_through) + "人,落后于目标" +
+                        N(target_through) + "人",
                     name + ": " + N(exited_through) + " persons exited by the end of " + N(y.year) +
                         ", behind the target of " + N(target_through));
         }
@@ -137,7 +144,8 @@ std::vector<ReconcileFinding> ReconcileRegistry(const Plan& plan, const Progress
             add(ReconcileKind::kMeasureVsTarget, plan.county_code, std::nullopt, m.number, "persons",
                 *m.target_persons, m.persons,
                 m.name + "受益" + N(m.persons) + "人,方案目标" + N(*m.target_persons) + "人",
-                m.name + ": " + N(m.persons) + " beneficiaries; the plan's target is " + N(*m.target_persons));
+                m.name + ": " + N(m.persons) + " beneficiaries; the plan's target is " +
+                    N(*m.target_persons));
     }
     return out;
 }

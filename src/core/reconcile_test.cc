@@ -64,16 +64,17 @@ TEST(ReconcileRegistry, MatchingRegistryAgrees) {
 TEST(ReconcileRegistry, EachKindOfDisagreement) {
     const Plan plan = ChayuPlan();
     ProgressReport r = Matching(plan, {2017, 6, 30});
-    r.townships[0].persons -= 5;             // registry vs township total
+    r.townships[0].persons -= 5;                   // registry vs township total
     r.townships[1].years[1].planned_persons += 3;  // planned exits vs the year's target
     r.townships[2].years[0].exited_persons -= 10;  // 2016 exits behind (township and county)
-    r.measures[5].persons = 500;             // medical beneficiaries
-    r.measures[0].households = 600;          // industry households
+    r.measures[5].persons = 500;                   // medical beneficiaries
+    r.measures[0].households = 600;                // industry households
     std::vector<std::string> got;
     for (const auto& f : ReconcileRegistry(plan, r))
         got.push_back(std::string(ReconcileKindName(f.kind)) + " " + f.scope + " " +
-                      (f.year ? std::to_string(*f.year) : "-") + " " + (f.measure ? std::to_string(*f.measure) : "-") +
-                      " " + f.quantity + " " + std::to_string(f.expected) + "/" + std::to_string(f.actual));
+                      (f.year ? std::to_string(*f.year) : "-") + " " +
+                      (f.measure ? std::to_string(*f.measure) : "-") + " " + f.quantity + " " +
+                      std::to_string(f.expected) + "/" + std::to_string(f.actual));
     const std::vector<std::string> want = {
         "registry_vs_target " + plan.townships[0].code + " - - persons " +
             std::to_string(plan.townships[0].total_persons()) + "/" +

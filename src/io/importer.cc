@@ -1,13 +1,12 @@
 #include "io/importer.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
-#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -45,8 +44,8 @@ Result<HeaderMap> MapHeader(const std::vector<Cell>& cells, std::vector<RowIssue
         const int c = static_cast<int>(*col);
         if (seen[c] >= 0)
             return Fail("import.duplicate_column", std::string(InfoOf(*col).en),
-                        "列\"" + std::string(InfoOf(*col).zh) + "\"出现了两次(第" + std::to_string(seen[c] + 1) +
-                            "和第" + std::to_string(i + 1) + "列)",
+                        "列\"" + std::string(InfoOf(*col).zh) + "\"出现了两次(第" +
+                            std::to_string(seen[c] + 1) + "和第" + std::to_string(i + 1) + "列)",
                         "column " + std::string(InfoOf(*col).en) + " appears twice (columns " +
                             std::to_string(seen[c] + 1) + " and " + std::to_string(i + 1) + ")");
         seen[c] = static_cast<int>(i);
@@ -123,7 +122,7 @@ struct CodeHash {
 // What the first pass learns.
 struct FileIndex {
     std::unordered_map<std::string, uint32_t, CodeHash, std::equal_to<>> household_index;  // code → index
-    std::vector<std::string> codes;                             // index → code
+    std::vector<std::string> codes;                                                        // index → code
     std::vector<bool> split;  // the household's rows are not contiguous in the file
     // ID numbers found in more than one household of the file → the codes holding them.
     std::unordered_map<uint64_t, std::vector<uint32_t>> shared_ids;
@@ -143,7 +142,8 @@ Result<FileIndex> IndexFile(TableReader& reader, int code_cell, int id_cell) {
         auto it = index.household_index.find(code);
         const bool inserted = it == index.household_index.end();
         if (inserted) {
-            it = index.household_index.emplace(std::string(code), static_cast<uint32_t>(index.codes.size())).first;
+            it = index.household_index.emplace(std::string(code), static_cast<uint32_t>(index.codes.size()))
+                     .first;
             index.codes.emplace_back(code);
             index.split.push_back(false);
         } else if (static_cast<int64_t>(it->second) != previous) {
@@ -181,7 +181,7 @@ boost::json::object IssueJson(const RowIssue& e) {
 }
 
 class Importer {
-public:
+  public:
     Importer(Store& store, const Plan& plan, const OrgTree& tree, const ImportOptions& options)
         : store_(store), context_{plan, tree}, options_(options) {}
 
@@ -226,18 +226,20 @@ public:
             return Fail("import.empty", "file", "文件中没有数据行", "the file has no data rows");
         if (summary_.households.rejected > 0)
             if (auto r = WriteErrorFile(); !r) return std::unexpected(r.error());
-        if (auto r = store_.FinishImport(summary_.import_id, summary_.ToJson()); !r) return std::unexpected(r.error());
+        if (auto r = store_.FinishImport(summary_.import_id, summary_.ToJson()); !r)
+            return std::unexpected(r.error());
         if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
         return std::move(summary_);
     }
 
-private:
+  private:
     Result<bool> ReadHeader(TableReader& reader, std::vector<Cell>& cells) {
         for (;;) {
             auto more = reader.Next(cells);
             if (!more) return more;
             if (!*more)
-                return Fail("import.empty", "file", "文件为空(没有表头行)", "the file is empty (no header row)");
+                return Fail("import.empty", "file", "文件为空(没有表头行)",
+                            "the file is empty (no header row)");
             if (!IsBlank(cells)) return true;
         }
     }
@@ -412,7 +414,8 @@ private:
     }
 
     // An ID number in two households of the file rejects every household involved.
-    void CheckSharedIds(const Household& h, std::span<const RawRow> rows, std::vector<RowIssue>& errors) const {
+    void CheckSharedIds(const Household& h, std::span<const RawRow> rows,
+                        std::vector<RowIssue>& errors) const {
         if (index_.shared_ids.empty()) return;
         for (size_t i = 0; i < rows.size(); ++i) {
             auto id = ParseIdNumber(rows[i].cells[static_cast<size_t>(Column::kIdNumber)]);
@@ -425,10 +428,11 @@ private:
                 if (!others.empty()) others += ", ";
                 others += index_.codes[hi];
             }
-            errors.push_back({rows[i].row_number, h.household_code, "id_number", "id_number.in_other_household_of_file",
-                              "证件号码" + id->value + "在本文件的其他户中也出现(" + others + "),无法判断哪户正确",
-                              "ID number " + id->value + " also appears in another household of this file (" + others +
-                                  "); the file cannot say which is right"});
+            errors.push_back(
+                {rows[i].row_number, h.household_code, "id_number", "id_number.in_other_household_of_file",
+                 "证件号码" + id->value + "在本文件的其他户中也出现(" + others + "),无法判断哪户正确",
+                 "ID number " + id->value + " also appears in another household of this file (" + others +
+                     "); the file cannot say which is right"});
         }
     }
 
@@ -443,8 +447,8 @@ private:
                 if (p.row_ids[i] == person.id_number) row = p.row_numbers[i];
             errors.push_back({row, h.household_code, "id_number", "id_number.in_other_household",
                               "证件号码" + person.id_number + "已登记在户" + **other + "中(一人多户)",
-                              "ID number " + person.id_number + " is already registered in household " + **other +
-                                  " (one person in two households)"});
+                              "ID number " + person.id_number + " is already registered in household " +
+                                  **other + " (one person in two households)"});
         }
         return {};
     }
@@ -467,7 +471,9 @@ private:
             }
             if (fields.empty()) {
                 fields = "household";
-                reasons = "同户其他行有错误,整户未导入 / another row of this household has an error; the whole household was not imported";
+                reasons =
+                    "同户其他行有错误,整户未导入 / another row of this household has an error; the whole "
+                    "household was not imported";
             }
             std::vector<std::string> line = p.originals[i];
             line.resize(header_.header.size());
@@ -480,7 +486,8 @@ private:
     }
 
     Result<void> WriteErrorFile() {
-        std::string path = options_.errors_path.empty() ? options_.path + ".errors.csv" : options_.errors_path;
+        std::string path =
+            options_.errors_path.empty() ? options_.path + ".errors.csv" : options_.errors_path;
         const bool xlsx = path.size() >= 5 && path.ends_with(".xlsx");
         auto writer = xlsx ? CreateXlsxWriter(path, "错误") : CreateCsvWriter(path);
         if (!writer) return std::unexpected(writer.error());

@@ -48,7 +48,7 @@ const County& Chayu() {
 }
 
 class TempDir {
-public:
+  public:
     TempDir() {
         static int counter = 0;
         path_ = fs::temp_directory_path() /
@@ -59,7 +59,7 @@ public:
     ~TempDir() { fs::remove_all(path_); }
     std::string operator/(const std::string& name) const { return (path_ / name).string(); }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -73,7 +73,8 @@ std::unique_ptr<Store> NewRegistry(const std::string& db) {
 }
 
 Result<ImportSummary> Import(Store& store, const std::string& path, const std::string& errors = {}) {
-    return ImportRegistry(store, Chayu().plan, Chayu().tree, {path, "", errors, {"test", "2026-01-02T00:00:00Z"}});
+    return ImportRegistry(store, Chayu().plan, Chayu().tree,
+                          {path, "", errors, {"test", "2026-01-02T00:00:00Z"}});
 }
 
 std::string Counts(const ImportSummary& s) {
@@ -126,14 +127,17 @@ TEST_P(ImportCase, MatchesExpectation) {
     if (!expected_fail.empty()) {
         ASSERT_FALSE(result);
         EXPECT_EQ(result.error().code, expected_fail);
-        EXPECT_EQ(store->CountHouseholds().value(), households_before) << "a failed import must change nothing";
+        EXPECT_EQ(store->CountHouseholds().value(), households_before)
+            << "a failed import must change nothing";
         return;
     }
     ASSERT_TRUE(result) << result.error().ToString();
     EXPECT_EQ(Counts(*result), expected_counts);
     std::multiset<std::string> errors, warnings;
-    for (const RowIssue& e : result->errors) errors.insert(std::to_string(e.row) + " " + e.field + " " + e.code);
-    for (const RowIssue& w : result->warnings) warnings.insert(std::to_string(w.row) + " " + w.field + " " + w.code);
+    for (const RowIssue& e : result->errors)
+        errors.insert(std::to_string(e.row) + " " + e.field + " " + e.code);
+    for (const RowIssue& w : result->warnings)
+        warnings.insert(std::to_string(w.row) + " " + w.field + " " + w.code);
     EXPECT_EQ(errors, expected_errors);
     EXPECT_EQ(warnings, expected_warnings);
     if (!expected_encoding.empty()) EXPECT_EQ(result->encoding, expected_encoding);
@@ -159,8 +163,8 @@ TEST_P(ImportCase, MatchesExpectation) {
     ASSERT_TRUE(again);
     EXPECT_EQ(again->households.inserted, 0);
     EXPECT_EQ(again->households.updated, 0);
-    EXPECT_EQ(again->households.unchanged, result->households.inserted + result->households.updated +
-                                               result->households.unchanged);
+    EXPECT_EQ(again->households.unchanged,
+              result->households.inserted + result->households.updated + result->households.unchanged);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, ImportCase, testing::ValuesIn(CaseNames()),
@@ -220,8 +224,8 @@ void WriteXlsx(const std::string& csv, const std::string& xlsx, int numeric_id_r
                 worksheet_write_number(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c),
                                        std::stod(rows[r][c]), nullptr);
             else
-                worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c), rows[r][c].c_str(),
-                                       nullptr);
+                worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c),
+                                       rows[r][c].c_str(), nullptr);
         }
     ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
 }

@@ -11,7 +11,8 @@ void Field(crypto_generichash_state& state, std::optional<std::string_view> valu
     for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(n >> (8 * i));
     crypto_generichash_update(&state, length, sizeof length);
     if (value && !value->empty())
-        crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(value->data()), value->size());
+        crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(value->data()),
+                                  value->size());
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace jz {
 namespace {
 
 class JsonWriter {
-public:
+  public:
     explicit JsonWriter(std::string& out) : out_(out) {}
 
     void Key(std::string_view k) {
@@ -77,7 +77,7 @@ public:
         fresh_ = false;
     }
 
-private:
+  private:
     void Comma() {
         if (!fresh_) out_ += ',';
         fresh_ = false;

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <limits>
-#include <thread>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 #include "store/change_chain.h"
@@ -25,7 +25,8 @@ constexpr const char* kInsertHousehold =
     " main_cause, other_causes, identified_year, planned_exit_year, status, exit_year, net_income_per_head,"
     " main_measure, aux_measures, pairing_cadre, phone, dangerous_housing, safe_water, household_electricity,"
     " housing_area, version, updated_at, persons, students, ill, migrant_workers, able_birth_dates)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,1,?21,?23,?24,?25,?26,?27)";
+    " VALUES "
+    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,1,?21,?23,?24,?25,?26,?27)";
 constexpr const char* kUpdateHousehold =
     "UPDATE household SET county_code=?1, division_code=?3, attribute=?4, identification_standard=?5,"
     " main_cause=?6, other_causes=?7, identified_year=?8, planned_exit_year=?9, status=?10, exit_year=?11,"
@@ -39,11 +40,12 @@ constexpr const char* kInsertPerson =
     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)";
 constexpr const char* kDeletePersons = "DELETE FROM person WHERE household_id=?1";
 constexpr const char* kHouseholdColumns =
-    "h.id, h.version, h.household_code, h.division_code, h.attribute, h.identification_standard, h.main_cause,"
+    "h.id, h.version, h.household_code, h.division_code, h.attribute, h.identification_standard, "
+    "h.main_cause,"
     " h.other_causes, h.identified_year, h.planned_exit_year, h.status, h.exit_year, h.net_income_per_head,"
     " h.main_measure, h.aux_measures, h.pairing_cadre, h.phone, h.dangerous_housing, h.safe_water,"
     " h.household_electricity, h.housing_area";
-#define JZ_PERSON_COLUMNS                                                                                   \
+#define JZ_PERSON_COLUMNS                                                                                    \
     "p.name, p.id_number, p.relation, p.sex, p.birth_date, p.ethnicity, p.education, p.schooling, p.health," \
     " p.labour, p.migrant_work, p.months_worked"
 constexpr const char* kPersonColumns = JZ_PERSON_COLUMNS;
@@ -52,14 +54,16 @@ constexpr const char* kSelectPersons =
     "SELECT " JZ_PERSON_COLUMNS " FROM person p WHERE p.household_id=?1 ORDER BY p.ordinal";
 #undef JZ_PERSON_COLUMNS
 constexpr const char* kFindIdNumber =
-    "SELECT h.household_code FROM person p JOIN household h ON h.id = p.household_id WHERE p.id_number=?1 LIMIT 1";
+    "SELECT h.household_code FROM person p JOIN household h ON h.id = p.household_id WHERE p.id_number=?1 "
+    "LIMIT 1";
 constexpr const char* kInsertChange =
-    "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id,"
+    "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, before_json, after_json, "
+    "import_id,"
     " seq, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)";
 constexpr const char* kChainTail = "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1";
 
 class Stmt {
-public:
+  public:
     Stmt() = default;
     explicit Stmt(sqlite3_stmt* s) : s_(s) {}
     Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
@@ -70,7 +74,7 @@ public:
     ~Stmt() { sqlite3_finalize(s_); }
     sqlite3_stmt* get() const { return s_; }
 
-private:
+  private:
     sqlite3_stmt* s_ = nullptr;
 };
 
@@ -83,9 +87,8 @@ std::string JoinInts(const std::vector<int>& v) {
     return out;
 }
 
-
 class SqliteStore final : public Store {
-public:
+  public:
     SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
     ~SqliteStore() override {
         cache_.clear();
@@ -94,7 +97,8 @@ public:
 
     Result<void> Init(OpenMode mode) {
         // A 64 MiB page cache keeps the ID-number index of a county in memory during bulk imports.
-        if (auto r = Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"); !r) return r;
+        if (auto r = Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"); !r)
+            return r;
         // journal_mode returns a row; a read-only or corrupt file fails here first.
         auto jm = Exec("PRAGMA journal_mode=WAL;");
         if (!jm) return jm;
@@ -171,7 +175,8 @@ public:
     }
     Result<void> PutSetting(const std::string& key, const std::string& value) override {
         if (auto r = RequireTx(); !r) return r;
-        auto st = Prepare("INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value=?2");
+        auto st = Prepare(
+            "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value=?2");
         if (!st) return std::unexpected(st.error());
         BindText(*st, 1, key);
         BindText(*st, 2, value);
@@ -231,12 +236,13 @@ public:
                 if (auto r = StepDone(*name, "SaveOrgUnits"); !r) return r;
             }
         }
-        return LogChange(change, std::string(tree.root_code()), "org_units", std::string(tree.root_code()), "load",
-                         "", std::to_string(tree.units().size()) + " units");
+        return LogChange(change, std::string(tree.root_code()), "org_units", std::string(tree.root_code()),
+                         "load", "", std::to_string(tree.units().size()) + " units");
     }
     Result<OrgTree> LoadOrgTree() override {
         OrgTree tree;
-        auto st = Prepare("SELECT code, coalesce(parent_code, ''), level FROM org_unit ORDER BY length(code), code");
+        auto st = Prepare(
+            "SELECT code, coalesce(parent_code, ''), level FROM org_unit ORDER BY length(code), code");
         if (!st) return std::unexpected(st.error());
         int rc;
         while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
@@ -319,14 +325,16 @@ public:
                                  const ChangeContext& change) override {
         if (auto r = RequireTx(); !r) return r;
         if (before.household.household_code != after.household_code)
-            return Fail("store.code_change", "household_code", "不能修改户编号", "the household code cannot change");
+            return Fail("store.code_change", "household_code", "不能修改户编号",
+                        "the household code cannot change");
         auto st = Prepare(kUpdateHousehold);
         if (!st) return std::unexpected(st.error());
         BindHousehold(*st, after, change.at);
         sqlite3_bind_int64(*st, 22, before.version);
         if (auto r = StepDone(*st, "UpdateHousehold"); !r) return r;
         if (sqlite3_changes(db_) != 1)
-            return Fail("store.conflict", "version", "该户已被他人修改", "the household was changed by someone else");
+            return Fail("store.conflict", "version", "该户已被他人修改",
+                        "the household was changed by someone else");
         auto del = Prepare(kDeletePersons);
         if (!del) return std::unexpected(del.error());
         sqlite3_bind_int64(*del, 1, before.id);
@@ -407,19 +415,21 @@ public:
     // scans; merging them here costs SQLite one decode per stored row and no index lookups.
     Result<void> ScanInStorageOrder(const HouseholdFilter& filter,
                                     const std::function<bool(const Household&)>& visit) {
-        return ScanRange(db_, filter, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
-                         visit);
+        return ScanRange(db_, filter, std::numeric_limits<int64_t>::min(),
+                         std::numeric_limits<int64_t>::max(), visit);
     }
 
     // Households with id in [id_lo, id_hi) on connection `db`.
     static Result<void> ScanRange(sqlite3* db, const HouseholdFilter& filter, int64_t id_lo, int64_t id_hi,
                                   const std::function<bool(const Household&)>& visit) {
-        static const std::string household_sql = std::string("SELECT ") + kHouseholdColumns +
-                                                 " FROM household h WHERE h.division_code >= ?1 AND"
-                                                 " h.division_code < ?2 AND h.id >= ?3 AND h.id < ?4 ORDER BY h.id";
-        static const std::string person_sql = std::string("SELECT p.household_id, ") + kPersonColumns +
-                                              " FROM person p WHERE p.household_id >= ?1 AND p.household_id < ?2"
-                                              " ORDER BY p.household_id, p.ordinal";
+        static const std::string household_sql =
+            std::string("SELECT ") + kHouseholdColumns +
+            " FROM household h WHERE h.division_code >= ?1 AND"
+            " h.division_code < ?2 AND h.id >= ?3 AND h.id < ?4 ORDER BY h.id";
+        static const std::string person_sql =
+            std::string("SELECT p.household_id, ") + kPersonColumns +
+            " FROM person p WHERE p.household_id >= ?1 AND p.household_id < ?2"
+            " ORDER BY p.household_id, p.ordinal";
         // The same columns with names and ID numbers as NULL: SQLite then never copies them out.
         static const std::string person_facts_sql =
             "SELECT p.household_id, NULL, NULL, p.relation, p.sex, p.birth_date, p.ethnicity, p.education,"
@@ -435,7 +445,8 @@ public:
             return std::unexpected(error());
         Stmt hst(hraw);
         const std::string& psql = filter.facts_only ? person_facts_sql : person_sql;
-        if (sqlite3_prepare_v2(db, psql.c_str(), -1, &praw, nullptr) != SQLITE_OK) return std::unexpected(error());
+        if (sqlite3_prepare_v2(db, psql.c_str(), -1, &praw, nullptr) != SQLITE_OK)
+            return std::unexpected(error());
         Stmt pst(praw);
         const std::string lo = filter.division_prefix;
         const std::string hi = filter.division_prefix + "\x7f";
@@ -482,9 +493,10 @@ public:
         for (int part = 0; part < parts; ++part) {
             threads.emplace_back([&, part] {
                 sqlite3* db = nullptr;
-                if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
-                    SQLITE_OK) {
-                    failures[part] = Error{"store.io", "db", "无法打开数据库读取连接", "cannot open a read connection"};
+                if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                    nullptr) != SQLITE_OK) {
+                    failures[part] =
+                        Error{"store.io", "db", "无法打开数据库读取连接", "cannot open a read connection"};
                     sqlite3_close_v2(db);
                     return;
                 }
@@ -514,7 +526,8 @@ public:
                            const std::function<bool(const HouseholdFacts&)>& visit) override {
         sqlite3_stmt* raw = nullptr;
         constexpr const char* kSql =
-            "SELECT household_code, division_code, status, planned_exit_year, exit_year, main_measure, aux_measures,"
+            "SELECT household_code, division_code, status, planned_exit_year, exit_year, main_measure, "
+            "aux_measures,"
             " persons, students, ill, migrant_workers, able_birth_dates FROM household"
             " WHERE division_code >= ?1 AND division_code < ?2";
         if (sqlite3_prepare_v2(db_, kSql, -1, &raw, nullptr) != SQLITE_OK)
@@ -551,7 +564,8 @@ public:
     Result<ChainVerification> VerifyChangeLog() override {
         sqlite3_stmt* raw = nullptr;
         constexpr const char* kSql =
-            "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id, hash"
+            "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json, "
+            "import_id, hash"
             " FROM change_log ORDER BY seq";
         if (sqlite3_prepare_v2(db_, kSql, -1, &raw, nullptr) != SQLITE_OK)
             return std::unexpected(LastError("VerifyChangeLog"));
@@ -562,7 +576,8 @@ public:
         auto text = [&](int i) -> std::optional<std::string_view> {
             const unsigned char* t = sqlite3_column_text(raw, i);
             if (!t) return std::nullopt;
-            return std::string_view(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(raw, i)));
+            return std::string_view(reinterpret_cast<const char*>(t),
+                                    static_cast<size_t>(sqlite3_column_bytes(raw, i)));
         };
         int rc;
         while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
@@ -619,7 +634,8 @@ public:
         return StepDone(*st, "FinishImport");
     }
     Result<std::optional<ImportRecord>> FindImport(int64_t import_id) override {
-        auto st = Prepare("SELECT id, started_at, actor, file_name, coalesce(summary_json,'') FROM import WHERE id=?1");
+        auto st = Prepare(
+            "SELECT id, started_at, actor, file_name, coalesce(summary_json,'') FROM import WHERE id=?1");
         if (!st) return std::unexpected(st.error());
         sqlite3_bind_int64(*st, 1, import_id);
         int rc = sqlite3_step(*st);
@@ -631,7 +647,8 @@ public:
 
     Result<std::vector<ChangeLogEntry>> ChangeLog(const ChangeLogFilter& f) override {
         std::string sql =
-            "SELECT seq, at, actor, entity, entity_key, action, coalesce(before_json,''), coalesce(after_json,''),"
+            "SELECT seq, at, actor, entity, entity_key, action, coalesce(before_json,''), "
+            "coalesce(after_json,''),"
             " import_id FROM change_log WHERE 1=1";
         if (f.entity_key) sql += " AND entity_key=?1";
         if (f.actor) sql += " AND actor=?2";
@@ -664,10 +681,11 @@ public:
         return out;
     }
 
-private:
+  private:
     Result<void> RequireTx() {
         if (!in_tx_)
-            return Fail("store.no_transaction", "", "写操作必须在事务中进行", "writes must run inside a transaction");
+            return Fail("store.no_transaction", "", "写操作必须在事务中进行",
+                        "writes must run inside a transaction");
         return {};
     }
 
@@ -788,7 +806,6 @@ private:
         BindText(st, 27, scratch_able_);
     }
 
-
     static void TextInto(sqlite3_stmt* st, int i, std::string& out) {
         const unsigned char* t = sqlite3_column_text(st, i);
         if (t)
@@ -878,7 +895,8 @@ private:
         sqlite3_bind_int64(*st, 1, household_id);
         int rc;
         h.members.clear();
-        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) ReadPersonInto(*st, 0, h.members.emplace_back(), false);
+        while ((rc = sqlite3_step(*st)) == SQLITE_ROW)
+            ReadPersonInto(*st, 0, h.members.emplace_back(), false);
         sqlite3_reset(*st);
         if (rc != SQLITE_DONE) return std::unexpected(LastError("ReadMembers"));
         return {};
@@ -931,9 +949,16 @@ private:
         else
             BindText(*st, 8, after);
         BindOpt(*st, 9, c.import_id);
-        ChainEntry entry{chain_seq_ + 1, c.at, c.actor, county, entity, key, action,
+        ChainEntry entry{chain_seq_ + 1,
+                         c.at,
+                         c.actor,
+                         county,
+                         entity,
+                         key,
+                         action,
                          before.empty() ? std::nullopt : std::optional<std::string_view>(before),
-                         after.empty() ? std::nullopt : std::optional<std::string_view>(after), c.import_id};
+                         after.empty() ? std::nullopt : std::optional<std::string_view>(after),
+                         c.import_id};
         const ChainHash hash = HashEntry(chain_hash_, entry);
         sqlite3_bind_int64(*st, 10, entry.seq);
         sqlite3_bind_blob(*st, 11, hash.data(), static_cast<int>(hash.size()), SQLITE_TRANSIENT);
@@ -958,24 +983,28 @@ private:
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode) {
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
-    const bool empty = exists && std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0;
+    const bool empty =
+        exists && std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0;
     if (mode == OpenMode::kExisting && !exists)
         return Fail("store.missing", "db", "数据库文件不存在: " + path + "(请先运行 jingzhun init)",
                     "no database at " + path + " (run jingzhun init first)");
     if (mode == OpenMode::kCreate && exists && !empty)
-        return Fail("store.exists", "db", "数据库文件已存在: " + path, "a database already exists at " + path);
+        return Fail("store.exists", "db", "数据库文件已存在: " + path,
+                    "a database already exists at " + path);
     if (exists && std::filesystem::is_directory(path, ec))
-        return Fail("store.io", "db", path + " 是目录,不是数据库文件", path + " is a directory, not a database file");
+        return Fail("store.io", "db", path + " 是目录,不是数据库文件",
+                    path + " is a directory, not a database file");
     if (sodium_init() < 0)  // the change log's hash chain uses BLAKE2b
         return Fail("store.crypto", "", "无法初始化加密库", "cannot initialise libsodium");
     sqlite3* db = nullptr;
-    const int flags = SQLITE_OPEN_READWRITE | (mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0) |
-                      SQLITE_OPEN_NOMUTEX;
+    const int flags =
+        SQLITE_OPEN_READWRITE | (mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close_v2(db);
-        return Fail("store.io", "db", "无法打开数据库 " + path + ": " + msg, "cannot open database " + path + ": " + msg);
+        return Fail("store.io", "db", "无法打开数据库 " + path + ": " + msg,
+                    "cannot open database " + path + ": " + msg);
     }
     sqlite3_busy_timeout(db, 5000);
     sqlite3_extended_result_codes(db, 1);

@@ -40,9 +40,9 @@ struct ChangeLogEntry {
     int64_t seq = 0;
     std::string at;
     std::string actor;
-    std::string entity;      // "household", "plan", "org_units", "import"
-    std::string entity_key;  // household_code, plan id, ...
-    std::string action;      // insert / update / delete / load
+    std::string entity;       // "household", "plan", "org_units", "import"
+    std::string entity_key;   // household_code, plan id, ...
+    std::string action;       // insert / update / delete / load
     std::string before_json;  // empty for an insert
     std::string after_json;   // empty for a delete
     std::optional<int64_t> import_id;
@@ -50,9 +50,9 @@ struct ChangeLogEntry {
 
 // What `VerifyChangeLog` found.
 struct ChainVerification {
-    int64_t entries = 0;                 // entries checked
-    std::optional<int64_t> first_bad;    // sequence number of the first entry that breaks the chain
-    std::string last_hash;               // hex BLAKE2b of the last entry (keep it to detect truncation)
+    int64_t entries = 0;               // entries checked
+    std::optional<int64_t> first_bad;  // sequence number of the first entry that breaks the chain
+    std::string last_hash;             // hex BLAKE2b of the last entry (keep it to detect truncation)
 };
 
 struct ChangeLogFilter {
@@ -83,7 +83,7 @@ struct ImportRecord {
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     virtual Result<void> Begin() = 0;
@@ -161,7 +161,7 @@ public:
 
 // Commits on Commit(), rolls back when destroyed otherwise.
 class Transaction {
-public:
+  public:
     static Result<Transaction> Begin(Store& store) {
         if (auto r = store.Begin(); !r) return std::unexpected(r.error());
         return Transaction(store);
@@ -177,7 +177,7 @@ public:
         return s->Commit();
     }
 
-private:
+  private:
     explicit Transaction(Store& store) : store_(&store) {}
     Store* store_;
 };

@@ -79,7 +79,7 @@ struct Adapter {
 void PrintTo(const Adapter& a, std::ostream* os) { *os << a.name; }
 
 class StoreContract : public testing::TestWithParam<Adapter> {
-protected:
+  protected:
     void SetUp() override {
         store_ = GetParam().open(testing::UnitTest::GetInstance()->current_test_info()->name());
         ASSERT_TRUE(store_);
@@ -109,7 +109,8 @@ TEST_P(StoreContract, InsertFindUpdateWithVersionsAndChangeLog) {
     ASSERT_TRUE(found && *found);
     EXPECT_EQ((*found)->household, h);
     EXPECT_EQ((*found)->version, 1);
-    EXPECT_EQ(store_->FindHouseholdOfIdNumber(h.members[1].id_number).value(), std::optional<std::string>("H1"));
+    EXPECT_EQ(store_->FindHouseholdOfIdNumber(h.members[1].id_number).value(),
+              std::optional<std::string>("H1"));
     EXPECT_EQ(store_->FindHouseholdOfIdNumber("540425197003059999").value(), std::nullopt);
 
     Household changed = h;
@@ -216,11 +217,11 @@ TEST_P(StoreContract, StorageOrderScanSeesTheSameHouseholds) {
     EXPECT_EQ(seen["B"], b);
     EXPECT_EQ(seen["C"], c);
     seen.clear();
-    ASSERT_TRUE(store_->ScanHouseholds({.division_prefix = "540425100201", .facts_only = true, .any_order = true},
-                                       [&](const Household& h) {
-                                           seen[h.household_code] = h;
-                                           return true;
-                                       }));
+    ASSERT_TRUE(store_->ScanHouseholds(
+        {.division_prefix = "540425100201", .facts_only = true, .any_order = true}, [&](const Household& h) {
+            seen[h.household_code] = h;
+            return true;
+        }));
     ASSERT_EQ(seen.size(), 2u);
     EXPECT_TRUE(seen["A"].members[0].name.empty()) << "facts_only leaves names out";
     EXPECT_EQ(seen["A"].members[0].birth_date, a.members[0].birth_date);
@@ -262,7 +263,8 @@ TEST_P(StoreContract, FactsFollowEveryWrite) {
 
 TEST_P(StoreContract, ParallelScanVisitsEveryHouseholdOnce) {
     ASSERT_TRUE(store_->Begin());
-    for (int i = 0; i < 1500; ++i) ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("P" + std::to_string(i), i), kChange));
+    for (int i = 0; i < 1500; ++i)
+        ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("P" + std::to_string(i), i), kChange));
     ASSERT_TRUE(store_->Commit());
     std::vector<std::vector<std::string>> seen(2);
     ASSERT_TRUE(store_->ScanHouseholdsParallel({}, 2, [&](int part, const Household& h) {
@@ -386,18 +388,20 @@ TEST(SqliteStore, ChangeLogTamperingIsFound) {
         const char* sql;
         int64_t first_bad;
     };
-    for (const Case& c : {Case{"UPDATE change_log SET after_json = replace(after_json, '扎西', '某人') WHERE seq = 3", 3},
-                          Case{"DELETE FROM change_log WHERE seq = 2", 2},
-                          Case{"UPDATE change_log SET seq = 10 WHERE seq = 4; UPDATE change_log SET seq = 4 WHERE seq = 3;"
-                               "UPDATE change_log SET seq = 3 WHERE seq = 10",
-                               3},
-                          Case{"UPDATE change_log SET actor = 'someone' WHERE seq = 1", 1}}) {
+    for (const Case& c :
+         {Case{"UPDATE change_log SET after_json = replace(after_json, '扎西', '某人') WHERE seq = 3", 3},
+          Case{"DELETE FROM change_log WHERE seq = 2", 2},
+          Case{"UPDATE change_log SET seq = 10 WHERE seq = 4; UPDATE change_log SET seq = 4 WHERE seq = 3;"
+               "UPDATE change_log SET seq = 3 WHERE seq = 10",
+               3},
+          Case{"UPDATE change_log SET actor = 'someone' WHERE seq = 1", 1}}) {
         const std::string path = TempPath("tamper.db");
         {
             auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
             ASSERT_TRUE(store->Begin());
             ASSERT_TRUE(store->SaveOrgUnits(SmallTree(), kChange));
-            for (int i = 0; i < 4; ++i) ASSERT_TRUE(store->InsertHousehold(MakeHousehold("T" + std::to_string(i), i), kChange));
+            for (int i = 0; i < 4; ++i)
+                ASSERT_TRUE(store->InsertHousehold(MakeHousehold("T" + std::to_string(i), i), kChange));
             ASSERT_TRUE(store->Commit());
             ASSERT_FALSE(store->VerifyChangeLog()->first_bad.has_value());
         }
