@@ -209,16 +209,6 @@ class Decoder {
     std::optional<Error> error_;
 };
 
-constexpr std::array<bool, 256> MakeSpecials() {
-    std::array<bool, 256> table{};
-    table[static_cast<unsigned char>(',')] = true;
-    table[static_cast<unsigned char>('"')] = true;
-    table[static_cast<unsigned char>('\r')] = true;
-    table[static_cast<unsigned char>('\n')] = true;
-    return table;
-}
-constexpr std::array<bool, 256> kSpecial = MakeSpecials();
-
 // The first of , " CR LF in [p, end), or end.
 inline const char* FindSpecial(const char* p, const char* end) {
 #if defined(__SSE2__)
@@ -235,7 +225,7 @@ inline const char* FindSpecial(const char* p, const char* end) {
         p += 16;
     }
 #endif
-    while (p != end && !kSpecial[static_cast<unsigned char>(*p)]) ++p;
+    while (p != end && !internal::kCsvSpecial[static_cast<unsigned char>(*p)]) ++p;
     return p;
 }
 

@@ -8,21 +8,12 @@
 #include <optional>
 
 #include "io/table.h"
+#include "io/table_internal.h"
 
 namespace jz::io {
 namespace {
 
 constexpr size_t kFlushSize = size_t{1} << 20;
-
-constexpr std::array<bool, 256> MakeQuoteTriggers() {
-    std::array<bool, 256> table{};
-    table[static_cast<unsigned char>(',')] = true;
-    table[static_cast<unsigned char>('"')] = true;
-    table[static_cast<unsigned char>('\r')] = true;
-    table[static_cast<unsigned char>('\n')] = true;
-    return table;
-}
-constexpr std::array<bool, 256> kQuoteTrigger = MakeQuoteTriggers();
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
@@ -31,7 +22,7 @@ bool NeedsQuotes(std::string_view cell) {
     if (cell.empty()) return false;
     if (IsBlank(cell.front()) || IsBlank(cell.back())) return true;
     for (const char c : cell) {
-        if (kQuoteTrigger[static_cast<unsigned char>(c)]) return true;
+        if (internal::kCsvSpecial[static_cast<unsigned char>(c)]) return true;
     }
     return false;
 }
@@ -135,14 +126,9 @@ class CsvWriter : public TableWriter {
 }  // namespace
 
 Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path) {
-    const std::string tmp_path = path + ".tmp";
-    const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        const std::string reason = std::strerror(errno);
-        return Fail("file.create", path, "无法创建文件（" + reason + "）",
-                    "cannot create the file (" + reason + ")");
-    }
-    return std::make_unique<CsvWriter>(path, fd);
+    auto fd = internal::CreateTemporaryFor(path);
+    if (!fd) return std::unexpected(fd.error());
+    return std::make_unique<CsvWriter>(path, *fd);
 }
 
 }  // namespace jz::io

@@ -295,6 +295,17 @@ bool ProtectXstring(std::string_view text, std::string& out) {
 
 }  // namespace internal
 
+Result<int> internal::CreateTemporaryFor(const std::string& path) {
+    const std::string tmp_path = path + ".tmp";
+    const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        const std::string reason = std::strerror(errno);
+        return Fail("file.create", path, "无法创建文件（" + reason + "）",
+                    "cannot create the file (" + reason + ")");
+    }
+    return fd;
+}
+
 Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, std::string_view sheet) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {

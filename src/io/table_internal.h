@@ -1,6 +1,7 @@
 // Pieces shared by the CSV and .xlsx implementations of table.h; not part of the io interface.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -21,6 +22,17 @@ void DecodeXstring(std::string& text, size_t from = 0);
 // The inverse for text handed to a writer that escapes control characters but not literal "_xHHHH_"
 // (libxlsxwriter): returns true and fills `out` when `text` needed protecting.
 bool ProtectXstring(std::string_view text, std::string& out);
+
+// The bytes that make a CSV field need quotes, and that end an unquoted field: , " CR LF.
+inline constexpr std::array<bool, 256> kCsvSpecial = [] {
+    std::array<bool, 256> table{};
+    for (unsigned char c : {',', '"', '\r', '\n'}) table[c] = true;
+    return table;
+}();
+
+// Opens "<path>.tmp" for writing (created or truncated), the file a writer fills before renaming
+// it to `path` on Close. Error "file.create" names `path`.
+Result<int> CreateTemporaryFor(const std::string& path);
 
 // Both take ownership of the open descriptor `fd`; `name` is the path shown in error fields.
 Result<std::unique_ptr<TableReader>> OpenCsv(int fd, std::string name);

@@ -180,14 +180,9 @@ Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path,
                                                       const std::string& sheet_name) {
     // libxlsxwriter only touches the output file in workbook_close; finding out now that it cannot
     // be created spares the caller a whole export.
-    const std::string tmp_path = path + ".tmp";
-    const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        const std::string reason = std::strerror(errno);
-        return Fail("file.create", path, "无法创建文件（" + reason + "）",
-                    "cannot create the file (" + reason + ")");
-    }
-    ::close(fd);
+    auto fd = internal::CreateTemporaryFor(path);
+    if (!fd) return std::unexpected(fd.error());
+    ::close(*fd);
     // Its row data is spooled to temporary files: next to the output, where the space is, rather
     // than a possibly small /tmp.
     std::string tmp_dir = std::filesystem::path(path).parent_path().string();
