@@ -206,6 +206,9 @@ class Importer {
         auto households_before = store_.CountHouseholds();
         if (!households_before) return std::unexpected(households_before.error());
         registry_was_empty_ = *households_before == 0;
+        // Into an empty registry the writer looks nothing up, so indexes can be built once at the end.
+        if (registry_was_empty_)
+            if (auto r = store_.BeginBulkLoad(); !r) return std::unexpected(r.error());
         auto import_id = store_.BeginImport(options_.path, options_.change);
         if (!import_id) return std::unexpected(import_id.error());
         summary_.import_id = *import_id;
@@ -224,6 +227,8 @@ class Importer {
 
         if (summary_.households.read == 0)
             return Fail("import.empty", "file", "文件中没有数据行", "the file has no data rows");
+        if (registry_was_empty_)
+            if (auto r = store_.EndBulkLoad(); !r) return std::unexpected(r.error());
         if (summary_.households.rejected > 0)
             if (auto r = WriteErrorFile(); !r) return std::unexpected(r.error());
         if (auto r = store_.FinishImport(summary_.import_id, summary_.ToJson()); !r)

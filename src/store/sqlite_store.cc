@@ -615,6 +615,20 @@ class SqliteStore final : public Store {
     Result<int64_t> CountHouseholds() override { return QueryInt("SELECT count(*) FROM household"); }
     Result<int64_t> CountPersons() override { return QueryInt("SELECT count(*) FROM person"); }
 
+    Result<void> BeginBulkLoad() override {
+        if (auto r = RequireTx(); !r) return r;
+        ResetCachedStatements();  // DDL needs no statement of this connection mid-step
+        return Exec(std::string(sqlite_schema::kBulkIndexesDrop));
+    }
+    Result<void> EndBulkLoad() override {
+        if (auto r = RequireTx(); !r) return r;
+        ResetCachedStatements();
+        return Exec(std::string(sqlite_schema::kBulkIndexesCreate));
+    }
+    void ResetCachedStatements() {
+        for (auto& [sql, stmt] : cache_) sqlite3_reset(stmt.get());
+    }
+
     Result<int64_t> BeginImport(const std::string& file_name, const ChangeContext& change) override {
         if (auto r = RequireTx(); !r) return std::unexpected(r.error());
         auto st = Prepare("INSERT INTO import(started_at, actor, file_name) VALUES (?1, ?2, ?3)");

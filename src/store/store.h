@@ -148,6 +148,13 @@ class Store {
     virtual Result<int64_t> CountHouseholds() = 0;
     virtual Result<int64_t> CountPersons() = 0;
 
+    // A bulk load into an empty registry, inside the current transaction: secondary indexes are
+    // set aside and rebuilt once at EndBulkLoad, which is much cheaper than maintaining them row by
+    // row. Lookups by ID number or household code are not available in between (the importer does
+    // none when the registry was empty). Both are no-ops for adapters without such a trick.
+    virtual Result<void> BeginBulkLoad() { return {}; }
+    virtual Result<void> EndBulkLoad() { return {}; }
+
     // Import bookkeeping: an import row is created when the import starts, so change-log entries
     // can point at it, and completed with its summary.
     virtual Result<int64_t> BeginImport(const std::string& file_name, const ChangeContext& change) = 0;
