@@ -124,8 +124,10 @@ inline constexpr std::string_view kMigrations[] = {kMigration001};
 // Secondary indexes a bulk load drops and recreates (SqliteStore::BeginBulkLoad); they must stay
 // identical to the migrations' definitions.
 inline constexpr std::string_view kBulkIndexesDrop =
-    "DROP INDEX person_id_number; DROP INDEX change_log_entity; DROP INDEX change_log_actor;";
+    "DROP INDEX household_division; DROP INDEX person_id_number; DROP INDEX change_log_entity;"
+    "DROP INDEX change_log_actor;";
 inline constexpr std::string_view kBulkIndexesCreate =
+    "CREATE INDEX household_division ON household(division_code, household_code);"
     "CREATE INDEX person_id_number ON person(id_number);"
     "CREATE INDEX change_log_entity ON change_log(entity, entity_key, seq);"
     "CREATE INDEX change_log_actor ON change_log(actor, seq);";
