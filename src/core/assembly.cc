@@ -283,15 +283,13 @@ bool SameHouseholdCells(const RawRow& a, const RawRow& b) {
 // Merges one row's household fields into the running values; a differing non-empty value is a
 // conflict, reported on the row where it appears.
 template <class T>
-void Merge(std::optional<T>& into, const std::optional<T>& value, Column c, Checker& ck,
-           bool& seen_conflict) {
+void Merge(std::optional<T>& into, const std::optional<T>& value, Column c, Checker& ck) {
     if (!value) return;
     if (!into) {
         into = value;
     } else if (!(*into == *value)) {
         ck.Error(c, "household.conflict", std::string(InfoOf(c).zh) + "在同一户的各行中取值不一致",
                  std::string(InfoOf(c).en) + " differs between rows of the same household");
-        seen_conflict = true;
     }
 }
 
@@ -304,7 +302,6 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
     HouseholdCells merged;
     std::vector<Person> persons;
     std::vector<int64_t> person_rows;
-    bool conflict = false;
     bool first_row_clean = false;
     for (const RawRow& row : rows) {
         Checker ck(row, household_code, out.errors, out.warnings);
@@ -317,26 +314,25 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
         const size_t errors_before = out.errors.size();
         HouseholdCells cells = ReadHouseholdCells(ck, row, ctx);
         if (&row == &rows.front()) first_row_clean = out.errors.size() == errors_before;
-        Merge(merged.division_code, cells.division_code, Column::kDivisionCode, ck, conflict);
-        Merge(merged.attribute, cells.attribute, Column::kAttribute, ck, conflict);
+        Merge(merged.division_code, cells.division_code, Column::kDivisionCode, ck);
+        Merge(merged.attribute, cells.attribute, Column::kAttribute, ck);
         Merge(merged.identification_standard, cells.identification_standard, Column::kIdentificationStandard,
-              ck, conflict);
-        Merge(merged.main_cause, cells.main_cause, Column::kMainCause, ck, conflict);
-        Merge(merged.other_causes, cells.other_causes, Column::kOtherCauses, ck, conflict);
-        Merge(merged.identified_year, cells.identified_year, Column::kIdentifiedYear, ck, conflict);
-        Merge(merged.planned_exit_year, cells.planned_exit_year, Column::kPlannedExitYear, ck, conflict);
-        Merge(merged.status, cells.status, Column::kStatus, ck, conflict);
-        Merge(merged.exit_year, cells.exit_year, Column::kExitYear, ck, conflict);
-        Merge(merged.income, cells.income, Column::kNetIncomePerHead, ck, conflict);
-        Merge(merged.main_measure, cells.main_measure, Column::kMainMeasure, ck, conflict);
-        Merge(merged.aux_measures, cells.aux_measures, Column::kAuxMeasures, ck, conflict);
-        Merge(merged.pairing_cadre, cells.pairing_cadre, Column::kPairingCadre, ck, conflict);
-        Merge(merged.phone, cells.phone, Column::kPhone, ck, conflict);
-        Merge(merged.dangerous_housing, cells.dangerous_housing, Column::kDangerousHousing, ck, conflict);
-        Merge(merged.safe_water, cells.safe_water, Column::kSafeWater, ck, conflict);
-        Merge(merged.household_electricity, cells.household_electricity, Column::kHouseholdElectricity, ck,
-              conflict);
-        Merge(merged.housing_area, cells.housing_area, Column::kHousingArea, ck, conflict);
+              ck);
+        Merge(merged.main_cause, cells.main_cause, Column::kMainCause, ck);
+        Merge(merged.other_causes, cells.other_causes, Column::kOtherCauses, ck);
+        Merge(merged.identified_year, cells.identified_year, Column::kIdentifiedYear, ck);
+        Merge(merged.planned_exit_year, cells.planned_exit_year, Column::kPlannedExitYear, ck);
+        Merge(merged.status, cells.status, Column::kStatus, ck);
+        Merge(merged.exit_year, cells.exit_year, Column::kExitYear, ck);
+        Merge(merged.income, cells.income, Column::kNetIncomePerHead, ck);
+        Merge(merged.main_measure, cells.main_measure, Column::kMainMeasure, ck);
+        Merge(merged.aux_measures, cells.aux_measures, Column::kAuxMeasures, ck);
+        Merge(merged.pairing_cadre, cells.pairing_cadre, Column::kPairingCadre, ck);
+        Merge(merged.phone, cells.phone, Column::kPhone, ck);
+        Merge(merged.dangerous_housing, cells.dangerous_housing, Column::kDangerousHousing, ck);
+        Merge(merged.safe_water, cells.safe_water, Column::kSafeWater, ck);
+        Merge(merged.household_electricity, cells.household_electricity, Column::kHouseholdElectricity, ck);
+        Merge(merged.housing_area, cells.housing_area, Column::kHousingArea, ck);
     }
 
     // Whole-household checks are reported on the household's first row.
@@ -344,7 +340,6 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
     auto household_error = [&](Column c, std::string code, std::string zh, std::string en) {
         first.Error(c, std::move(code), std::move(zh), std::move(en));
     };
-    const bool cells_had_errors = !out.errors.empty();
     auto require = [&](const auto& value, Column c) {
         // Only report "missing" when no row tried to give a (possibly invalid) value.
         if (value) return;
@@ -404,7 +399,7 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
         household_error(Column::kExitYear, "exit_year.before_identified", "脱贫年度早于识别年度",
                         "exit_year is before identified_year");
 
-    if (!out.errors.empty() || cells_had_errors || conflict) return out;
+    if (!out.errors.empty()) return out;
 
     Household h;
     h.household_code = household_code;

@@ -115,6 +115,16 @@ std::string ResolveTarget(std::string_view base_dir, std::string_view target) {
     return out;
 }
 
+// Parses a small part (relationships, workbook) into `doc`; the sheets themselves are streamed.
+Result<void> LoadXml(pugi::xml_document& doc, const std::string& xml, const std::string& part,
+                     const std::string& name) {
+    const auto parsed = doc.load_buffer(xml.data(), xml.size());
+    if (!parsed)
+        return std::unexpected(
+            FormatError(name, part + "：" + parsed.description(), part + ": " + parsed.description()));
+    return {};
+}
+
 struct Relationship {
     std::string id;
     std::string type;
@@ -124,11 +134,7 @@ struct Relationship {
 Result<std::vector<Relationship>> ParseRelationships(const std::string& xml, const std::string& part,
                                                      const std::string& name) {
     pugi::xml_document doc;
-    const auto parsed = doc.load_buffer(xml.data(), xml.size());
-    if (!parsed) {
-        return std::unexpected(
-            FormatError(name, part + "：" + parsed.description(), part + ": " + parsed.description()));
-    }
+    if (auto r = LoadXml(doc, xml, part, name); !r) return std::unexpected(r.error());
     std::vector<Relationship> out;
     for (const auto& node : doc.document_element().children()) {
         if (LocalName(node.name()) != "Relationship") continue;
@@ -146,11 +152,7 @@ struct SheetEntry {
 Result<std::vector<SheetEntry>> ParseWorkbookSheets(const std::string& xml, const std::string& part,
                                                     const std::string& name) {
     pugi::xml_document doc;
-    const auto parsed = doc.load_buffer(xml.data(), xml.size());
-    if (!parsed) {
-        return std::unexpected(
-            FormatError(name, part + "：" + parsed.description(), part + ": " + parsed.description()));
-    }
+    if (auto r = LoadXml(doc, xml, part, name); !r) return std::unexpected(r.error());
     std::vector<SheetEntry> out;
     for (const auto& group : doc.document_element().children()) {
         if (LocalName(group.name()) != "sheets") continue;
