@@ -62,6 +62,13 @@ constexpr const char* kInsertChange =
     " seq, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)";
 constexpr const char* kChainTail = "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1";
 
+// Resets a cached statement when a single-row lookup returns: a statement left mid-step keeps a
+// read transaction open on the connection (stale snapshots, blocked checkpoints and DDL).
+struct ResetOnExit {
+    sqlite3_stmt* stmt;
+    ~ResetOnExit() { sqlite3_reset(stmt); }
+};
+
 class Stmt {
   public:
     Stmt() = default;
@@ -167,6 +174,7 @@ class SqliteStore final : public Store {
     Result<std::optional<std::string>> GetSetting(const std::string& key) override {
         auto st = Prepare("SELECT value FROM setting WHERE key=?1");
         if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
         sqlite3_bind_text(*st, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
         int rc = sqlite3_step(*st);
         if (rc == SQLITE_ROW) return std::optional<std::string>(Text(*st, 0));
@@ -200,6 +208,7 @@ class SqliteStore final : public Store {
     Result<std::optional<std::string>> LoadPlanText() override {
         auto st = Prepare("SELECT toml FROM plan LIMIT 1");
         if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
         int rc = sqlite3_step(*st);
         if (rc == SQLITE_ROW) return std::optional<std::string>(Text(*st, 0));
         if (rc == SQLITE_DONE) return std::optional<std::string>();
@@ -293,6 +302,7 @@ class SqliteStore final : public Store {
     Result<std::optional<std::string>> FindHouseholdOfIdNumber(const std::string& id_number) override {
         auto st = Prepare(kFindIdNumber);
         if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
         BindText(*st, 1, id_number);
         int rc = sqlite3_step(*st);
         if (rc == SQLITE_ROW) return std::optional<std::string>(Text(*st, 0));
@@ -617,16 +627,11 @@ class SqliteStore final : public Store {
 
     Result<void> BeginBulkLoad() override {
         if (auto r = RequireTx(); !r) return r;
-        ResetCachedStatements();  // DDL needs no statement of this connection mid-step
         return Exec(std::string(sqlite_schema::kBulkIndexesDrop));
     }
     Result<void> EndBulkLoad() override {
         if (auto r = RequireTx(); !r) return r;
-        ResetCachedStatements();
         return Exec(std::string(sqlite_schema::kBulkIndexesCreate));
-    }
-    void ResetCachedStatements() {
-        for (auto& [sql, stmt] : cache_) sqlite3_reset(stmt.get());
     }
 
     Result<int64_t> BeginImport(const std::string& file_name, const ChangeContext& change) override {
@@ -651,6 +656,7 @@ class SqliteStore final : public Store {
         auto st = Prepare(
             "SELECT id, started_at, actor, file_name, coalesce(summary_json,'') FROM import WHERE id=?1");
         if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
         sqlite3_bind_int64(*st, 1, import_id);
         int rc = sqlite3_step(*st);
         if (rc == SQLITE_DONE) return std::optional<ImportRecord>();
