@@ -1,0 +1,113 @@
+#include "core/registry_index.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+namespace jz {
+namespace {
+
+HouseholdFacts Facts(std::string code, std::string village, int status, int attribute, int cause,
+                     std::vector<int> other, std::optional<int> measure, std::vector<int> aux) {
+    HouseholdFacts f;
+    f.household_code = std::move(code);
+    f.division_code = std::move(village);
+    f.status = status;
+    f.attribute = attribute;
+    f.main_cause = cause;
+    f.other_causes = std::move(other);
+    f.main_measure = measure;
+    f.aux_measures = std::move(aux);
+    return f;
+}
+
+TEST(RegistryIndex, FiltersAndPagesInDivisionOrder) {
+    RegistryIndex index;
+    index.Upsert(Facts("B2", "540425102201", 0, 1, 2, {}, 1, {}));
+    index.Upsert(Facts("A1", "540425101201", 0, 1, 2, {3}, 1, {5}));
+    index.Upsert(Facts("A0", "540425101202", 1, 2, 3, {}, std::nullopt, {}));
+    index.Upsert(Facts("A2", "540425101201", 0, 1, 4, {}, 5, {}));
+
+    auto all = index.Query({.limit = 10});
+    EXPECT_EQ(all.total, 4);
+    EXPECT_EQ(all.codes, (std::vector<std::string>{"A1", "A2", "A0", "B2"}));
+
+    auto township = index.Query({.division_prefix = "540425101", .offset = 1, .limit = 1});
+    EXPECT_EQ(township.total, 3);
+    EXPECT_EQ(township.codes, std::vector<std::string>{"A2"});
+
+    EXPECT_EQ(index.Query({.cause = 3}).codes, (std::vector<std::string>{"A1", "A0"}));
+    EXPECT_EQ(index.Query({.measure = 5}).codes, (std::vector<std::string>{"A1", "A2"}));
+    EXPECT_EQ(index.Query({.status = 1}).total, 1);
+    EXPECT_EQ(index.Query({.measure = 1, .attribute = 1}).total, 2);
+    EXPECT_EQ(index.Query({.cause = 99}).total, 0);
+
+    // Moving village and removal.
+    index.Upsert(Facts("A1", "540425102201", 0, 1, 2, {}, 1, {}));
+    EXPECT_EQ(index.DivisionOf("A1"), "540425102201");
+    EXPECT_EQ(index.Query({.division_prefix = "540425102"}).codes, (std::vector<std::string>{"A1", "B2"}));
+    EXPECT_TRUE(index.Remove("A1"));
+    EXPECT_FALSE(index.Remove("A1"));
+    EXPECT_EQ(index.size(), 3);
+    EXPECT_TRUE(index.Matches("B2", {.division_prefix = "540425102", .measure = 1}));
+    EXPECT_FALSE(index.Matches("B2", {.division_prefix = "540425101"}));
+    EXPECT_FALSE(index.Matches("A1", {}));
+}
+
+// The index answers exactly what a filter over every household, sorted by (village, code), would.
+std::optional<int> Maybe(int lo, int hi) {
+    if (*rc::gen::arbitrary<bool>()) return std::nullopt;
+    return *rc::gen::inRange(lo, hi);
+}
+
+RC_GTEST_PROP(RegistryIndex, AgreesWithAPlainFilter, ()) {
+    const auto ops =
+        *rc::gen::container<std::vector<std::tuple<int, int, int, int, int, int, bool>>>(rc::gen::tuple(
+            rc::gen::inRange(0, 40), rc::gen::inRange(0, 4), rc::gen::inRange(0, 3), rc::gen::inRange(1, 4),
+            rc::gen::inRange(1, 6), rc::gen::inRange(1, 5), rc::gen::arbitrary<bool>()));
+    RegistryIndex index;
+    std::map<std::string, HouseholdFacts> plain;
+    for (auto [n, village, status, attribute, cause, measure, remove] : ops) {
+        const std::string code = "H" + std::to_string(n);
+        if (remove) {
+            RC_ASSERT(index.Remove(code) == (plain.erase(code) == 1));
+            continue;
+        }
+        auto f = Facts(code, "54042510" + std::to_string(village) + "201", status, attribute, cause,
+                       {cause + 1}, measure, {measure + 2});
+        index.Upsert(f);
+        plain[code] = f;
+    }
+    RC_ASSERT(index.size() == static_cast<int64_t>(plain.size()));
+    const IndexQuery q{
+        .division_prefix = *rc::gen::element<std::string>("", "54042510", "540425101", "540425103201"),
+        .status = Maybe(0, 3),
+        .cause = Maybe(1, 7),
+        .measure = Maybe(1, 7),
+        .attribute = Maybe(1, 4),
+        .offset = *rc::gen::inRange(0, 10),
+        .limit = *rc::gen::inRange(0, 10)};
+    std::vector<std::pair<std::string, std::string>> expected;
+    for (const auto& [code, f] : plain) {
+        auto has = [](const std::vector<int>& v, int x) { return std::ranges::find(v, x) != v.end(); };
+        if (!f.division_code.starts_with(q.division_prefix)) continue;
+        if (q.status && f.status != *q.status) continue;
+        if (q.attribute && f.attribute != *q.attribute) continue;
+        if (q.cause && f.main_cause != *q.cause && !has(f.other_causes, *q.cause)) continue;
+        if (q.measure && f.main_measure != *q.measure && !has(f.aux_measures, *q.measure)) continue;
+        expected.emplace_back(f.division_code, code);
+    }
+    std::ranges::sort(expected);
+    std::vector<std::string> page;
+    for (size_t i = static_cast<size_t>(q.offset);
+         i < expected.size() && i < static_cast<size_t>(q.offset + q.limit); ++i)
+        page.push_back(expected[i].second);
+    const IndexPage got = index.Query(q);
+    RC_ASSERT(got.total == static_cast<int64_t>(expected.size()));
+    RC_ASSERT(got.codes == page);
+}
+
+}  // namespace
+}  // namespace jz
