@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -10,10 +11,14 @@
 #include "io/exporter.h"
 #include "io/importer.h"
 #include "io/table.h"
+#include "server/auth.h"
+#include "service/reports.h"
 #include "store/sqlite_store.h"
 
 namespace jz::cli {
 namespace {
+
+constexpr const char* kDemoPassword = "jingzhun-demo";
 
 ChangeContext Change(const GlobalOptions& g) { return ChangeContext{g.actor, NowIso(), std::nullopt}; }
 
@@ -109,48 +114,6 @@ Result<io::ImportSummary> Import(Session& s, const GlobalOptions& g, const Impor
     return io::ImportRegistry(*s.store, s.plan, s.tree, options);
 }
 
-boost::json::object ProgressJson(const ProgressReport& r) {
-    boost::json::object o;
-    o["as_of"] = r.as_of.ToString();
-    o["county"] = {{"code", r.county_code},
-                   {"name", r.county_name},
-                   {"households", r.households},
-                   {"persons", r.persons},
-                   {"exited_persons", r.exited_persons},
-                   {"target_persons", r.target_persons}};
-    boost::json::array townships;
-    for (const ProgressTownship& t : r.townships) {
-        boost::json::array years;
-        for (const ProgressYear& y : t.years)
-            years.push_back({{"year", y.year},
-                             {"target_persons", y.target_persons},
-                             {"planned_persons", y.planned_persons},
-                             {"exited_persons", y.exited_persons}});
-        townships.push_back({{"code", t.code},
-                             {"name", t.name},
-                             {"households", t.households},
-                             {"persons", t.persons},
-                             {"exited_persons", t.exited_persons},
-                             {"years", std::move(years)}});
-    }
-    o["townships"] = std::move(townships);
-    boost::json::array measures;
-    for (const ProgressMeasure& m : r.measures) {
-        auto opt = [](const std::optional<int>& v) {
-            return v ? boost::json::value(*v) : boost::json::value(nullptr);
-        };
-        measures.push_back({{"number", m.number},
-                            {"name", m.name},
-                            {"battle", m.battle},
-                            {"target_households", opt(m.target_households)},
-                            {"target_persons", opt(m.target_persons)},
-                            {"households", m.households},
-                            {"persons", m.persons}});
-    }
-    o["measures"] = std::move(measures);
-    return o;
-}
-
 // Display width of UTF-8 text: CJK characters take two columns.
 int Width(std::string_view s) {
     int w = 0;
@@ -199,13 +162,7 @@ void PrintProgress(const ProgressReport& r, const Plan& plan) {
 }
 
 Result<ProgressReport> BuildProgress(Session& s, const Date& as_of) {
-    ProgressBuilder builder(s.plan, s.tree, as_of);
-    auto scanned = s.store->ScanFacts({}, [&](const HouseholdFacts& h) {
-        builder.Add(h);
-        return true;
-    });
-    if (!scanned) return std::unexpected(scanned.error());
-    return builder.Finish();
+    return service::BuildProgress(*s.store, s.plan, s.tree, as_of);
 }
 
 }  // namespace
@@ -290,14 +247,31 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
                   << summary->errors_file << "\n";
         return kExitPartial;
     }
+    // Demo accounts, one per role: the only place a known password exists.
+    const auto townships = session->tree.AtLevel(OrgLevel::kTownship);
+    const std::string county(session->tree.root_code());
+    const std::string township = townships.empty() ? county : townships.front()->code;
+    const std::vector<std::array<std::string, 3>> accounts{{"admin", "admin", county},
+                                                           {"officer", "officer", township},
+                                                           {"inspector", "inspector", county},
+                                                           {"viewer", "viewer", county}};
+    for (const auto& [name, role, scope] : accounts)
+        if (auto a = server::AddAccount(*session->store, session->tree, name, role, scope, kDemoPassword,
+                                        Change(g));
+            !a)
+            return ReportError(a.error());
     auto report = BuildProgress(*session, *as_of);
     if (!report) return ReportError(report.error());
     if (g.json) {
-        PrintJson(ProgressJson(*report));
+        PrintJson(service::ProgressJson(*report));
     } else {
         std::printf("演示县已建立 Demo county ready in %s (%lld households imported)\n\n", g.db.c_str(),
                     static_cast<long long>(summary->households.inserted));
         PrintProgress(*report, session->plan);
+        std::printf(
+            "\n演示账号 Demo logins (password %s): admin, inspector (county %s), officer (township %s), "
+            "viewer (county, masked)\n",
+            kDemoPassword, county.c_str(), township.c_str());
     }
     return kExitOk;
 }
@@ -344,7 +318,7 @@ int RunReportProgress(const GlobalOptions& g, const ProgressOptions& o) {
     auto report = BuildProgress(*session, as_of);
     if (!report) return ReportError(report.error());
     if (g.json)
-        PrintJson(ProgressJson(*report));
+        PrintJson(service::ProgressJson(*report));
     else
         PrintProgress(*report, session->plan);
     return kExitOk;

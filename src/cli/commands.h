@@ -69,4 +69,22 @@ int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o);
 
 int RunAuditVerify(const GlobalOptions& g);
 
+struct ServeOptions {
+    std::string listen = "127.0.0.1:8080";
+    std::string web_dir;  // empty: web/dist next to the working directory or the executable
+    int threads = 0;      // 0: one per core
+    bool secure_cookie = false;
+};
+int RunServe(const GlobalOptions& g, const ServeOptions& o);
+
+struct UserAddOptions {
+    std::string username;
+    std::string role;
+    std::string scope;
+    std::string password_file;  // empty: read the password from stdin
+};
+int RunUserAdd(const GlobalOptions& g, const UserAddOptions& o);
+int RunUserList(const GlobalOptions& g);
+int RunUserDisable(const GlobalOptions& g, const std::string& username);
+
 }  // namespace jz::cli

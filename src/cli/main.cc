@@ -114,6 +114,34 @@ int main(int argc, char** argv) {
         "verify", "Walk the change log's hash chain (exit 1 and the first bad entry when altered)");
     add_common(verify_cmd);
 
+    ServeOptions serve;
+    auto* serve_cmd = app.add_subcommand("serve", "Serve the HTTP API and the web workbench");
+    serve_cmd->add_option("--listen", serve.listen,
+                          "Address and port (default 127.0.0.1:8080; port 0: any free)");
+    serve_cmd->add_option("--web", serve.web_dir, "Directory of the built workbench (default: web/dist)");
+    serve_cmd->add_option("--threads", serve.threads, "Connection threads (default: one per core)")
+        ->check(CLI::Range(0, 256));
+    serve_cmd->add_flag("--secure-cookie", serve.secure_cookie,
+                        "Mark the session cookie Secure (behind HTTPS)");
+    add_common(serve_cmd);
+
+    auto* user_cmd = app.add_subcommand("user", "Accounts of the server");
+    user_cmd->require_subcommand(1);
+    UserAddOptions user_add;
+    auto* user_add_cmd =
+        user_cmd->add_subcommand("add", "Add an account; the password is read from stdin or --password-file");
+    user_add_cmd->add_option("--username", user_add.username, "Login name")->required();
+    user_add_cmd->add_option("--role", user_add.role, "admin, officer, inspector or viewer")->required();
+    user_add_cmd->add_option("--scope", user_add.scope, "Org-unit code the account may see")->required();
+    user_add_cmd->add_option("--password-file", user_add.password_file, "Read the password from this file");
+    add_common(user_add_cmd);
+    auto* user_list_cmd = user_cmd->add_subcommand("list", "List accounts");
+    add_common(user_list_cmd);
+    std::string disable_name;
+    auto* user_disable_cmd = user_cmd->add_subcommand("disable", "Disable an account and end its sessions");
+    user_disable_cmd->add_option("username", disable_name, "Login name")->required();
+    add_common(user_disable_cmd);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -138,6 +166,10 @@ int main(int argc, char** argv) {
         if (check_cmd->parsed()) return RunCheck(g, check);
         if (reconcile_cmd->parsed()) return RunReconcile(g, reconcile);
         if (verify_cmd->parsed()) return RunAuditVerify(g);
+        if (serve_cmd->parsed()) return RunServe(g, serve);
+        if (user_add_cmd->parsed()) return RunUserAdd(g, user_add);
+        if (user_list_cmd->parsed()) return RunUserList(g);
+        if (user_disable_cmd->parsed()) return RunUserDisable(g, disable_name);
     } catch (const std::exception& e) {
         std::cerr << "jingzhun: internal error: " << e.what() << "\n";
         return 1;

@@ -12,6 +12,7 @@
 #include "core/progress.h"
 #include "core/reconcile.h"
 #include "io/table.h"
+#include "service/reports.h"
 
 namespace jz::cli {
 namespace {
@@ -50,15 +51,6 @@ Result<ExternalList> ReadList(const std::string& path, ListKind kind, int64_t& s
         list.ids.push_back(PackIdNumber(id->value));
     }
     return list;
-}
-
-boost::json::object FindingJson(const Finding& f) {
-    return {{"rule", f.rule},
-            {"severity", SeverityName(f.severity)},
-            {"household_code", f.household_code},
-            {"id_number", f.id_number ? boost::json::value(*f.id_number) : boost::json::value(nullptr)},
-            {"division_code", f.division_code},
-            {"message", f.message()}};
 }
 
 std::string TownshipName(const OrgTree& tree, const std::string& division) {
@@ -125,26 +117,15 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
                             "unknown division code: " + o.division});
     // One checker per part of a parallel scan, merged at the end.
     const int parts = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1U, 8U));
-    std::vector<RegistryChecker> checkers;
-    for (int i = 0; i < parts; ++i) checkers.emplace_back(session->plan, options);
-    auto scanned = session->store->ScanHouseholdsParallel({}, parts, [&](int part, const Household& h) {
-        checkers[static_cast<size_t>(part)].Add(h, OrgTree::Within(h.division_code, o.division));
-        return true;
-    });
-    if (!scanned) return ReportError(scanned.error());
-    for (size_t i = 1; i < checkers.size(); ++i) checkers[0].Merge(std::move(checkers[i]));
-    const std::vector<Finding> findings = checkers[0].Finish();
-    const auto counts = CountByRule(findings);
+    auto checked = service::RunChecks(*session->store, session->plan, options, o.division, parts);
+    if (!checked) return ReportError(checked.error());
+    const std::vector<Finding>& findings = *checked;
     const bool any_error =
         std::ranges::any_of(findings, [](const Finding& f) { return f.severity == Severity::kError; });
     if (!o.xlsx.empty())
         if (auto r = WriteFindingsXlsx(o.xlsx, findings, session->tree); !r) return ReportError(r.error());
     if (g.json) {
-        boost::json::array items;
-        for (const Finding& f : findings) items.push_back(FindingJson(f));
-        boost::json::object c;
-        for (const auto& [rule, n] : counts) c[rule] = n;
-        PrintJson({{"as_of", as_of->ToString()}, {"findings", std::move(items)}, {"counts", std::move(c)}});
+        PrintJson(service::CheckJson(*as_of, findings));
     } else {
         std::printf("数据质量检查 Data-quality check as of %s: %zu findings\n", as_of->ToString().c_str(),
                     findings.size());
@@ -177,30 +158,11 @@ int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o) {
     if (!as_of) return ReportError(as_of.error());
     auto session = OpenSession(g);
     if (!session) return ReportError(session.error());
-    ProgressBuilder builder(session->plan, session->tree, *as_of);
-    auto scanned = session->store->ScanFacts({}, [&](const HouseholdFacts& h) {
-        builder.Add(h);
-        return true;
-    });
-    if (!scanned) return ReportError(scanned.error());
-    std::vector<ReconcileFinding> findings = ReconcilePlan(session->plan);
-    for (ReconcileFinding& f : ReconcileRegistry(session->plan, builder.Finish()))
-        findings.push_back(std::move(f));
+    auto reconciled = service::Reconcile(*session->store, session->plan, session->tree, *as_of);
+    if (!reconciled) return ReportError(reconciled.error());
+    const std::vector<ReconcileFinding>& findings = *reconciled;
     if (g.json) {
-        boost::json::array items;
-        auto opt = [](const std::optional<int>& v) {
-            return v ? boost::json::value(*v) : boost::json::value(nullptr);
-        };
-        for (const ReconcileFinding& f : findings)
-            items.push_back({{"kind", ReconcileKindName(f.kind)},
-                             {"scope", f.scope},
-                             {"year", opt(f.year)},
-                             {"measure", opt(f.measure)},
-                             {"quantity", f.quantity},
-                             {"expected", f.expected},
-                             {"actual", f.actual},
-                             {"message", f.message()}});
-        PrintJson({{"as_of", as_of->ToString()}, {"findings", std::move(items)}});
+        PrintJson(service::ReconcileJson(*as_of, findings));
     } else {
         std::printf("任务与数据核对 Reconciliation as of %s: %zu findings\n", as_of->ToString().c_str(),
                     findings.size());

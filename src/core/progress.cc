@@ -15,6 +15,9 @@ HouseholdFacts FactsOf(const Household& h) {
     f.household_code = h.household_code;
     f.division_code = h.division_code;
     f.status = h.status;
+    f.attribute = h.attribute;
+    f.main_cause = h.main_cause;
+    f.other_causes = h.other_causes;
     f.planned_exit_year = h.planned_exit_year;
     f.exit_year = h.exit_year;
     f.main_measure = h.main_measure;

@@ -57,6 +57,9 @@ struct HouseholdFacts {
     std::string household_code;
     std::string division_code;
     int status = 0;
+    int attribute = 0;
+    int main_cause = 0;
+    std::vector<int> other_causes;
     std::optional<int> planned_exit_year;
     std::optional<int> exit_year;
     std::optional<int> main_measure;

@@ -11,7 +11,8 @@ uint64_t Bit(int code) { return code >= 0 && code < 64 ? uint64_t{1} << code : 0
 
 struct RegistryIndex::Filter {
     std::optional<int16_t> status, attribute;
-    uint64_t cause_bit = 0, measure_bit = 0;
+    uint64_t measure_bit = 0;
+    int cause = 0;
     bool cause_set = false, measure_set = false;
     bool any() const { return status || attribute || cause_set || measure_set; }
 
@@ -20,7 +21,7 @@ struct RegistryIndex::Filter {
         if (q.attribute) attribute = static_cast<int16_t>(*q.attribute);
         cause_set = q.cause.has_value();
         measure_set = q.measure.has_value();
-        if (q.cause) cause_bit = Bit(*q.cause);
+        if (q.cause) cause = *q.cause;
         if (q.measure) measure_bit = Bit(*q.measure);
     }
 };
@@ -28,7 +29,7 @@ struct RegistryIndex::Filter {
 bool RegistryIndex::Test(const Entry& e, const Filter& f) {
     if (f.status && e.status != *f.status) return false;
     if (f.attribute && e.attribute != *f.attribute) return false;
-    if (f.cause_set && !(e.causes & f.cause_bit)) return false;
+    if (f.cause_set && (f.cause <= 0 || std::ranges::find(e.causes, f.cause) == e.causes.end())) return false;
     if (f.measure_set && !(e.measures & f.measure_bit)) return false;
     return true;
 }
@@ -39,8 +40,9 @@ void RegistryIndex::Upsert(const HouseholdFacts& facts) {
     e.code = facts.household_code;
     e.status = static_cast<int16_t>(facts.status);
     e.attribute = static_cast<int16_t>(facts.attribute);
-    e.causes = Bit(facts.main_cause);
-    for (int c : facts.other_causes) e.causes |= Bit(c);
+    auto cause_byte = [](int c) { return static_cast<uint8_t>(c > 0 && c <= 255 ? c : 0); };
+    e.causes[0] = cause_byte(facts.main_cause);
+    for (size_t i = 0; i < facts.other_causes.size() && i < 2; ++i) e.causes[i + 1] = cause_byte(facts.other_causes[i]);
     if (facts.main_measure) e.measures = Bit(*facts.main_measure);
     for (int m : facts.aux_measures) e.measures |= Bit(m);
     auto& bucket = villages_[facts.division_code];

@@ -4,6 +4,7 @@
 // store. The server keeps it current from the change log.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -48,8 +49,8 @@ class RegistryIndex {
   private:
     struct Entry {
         std::string code;
-        uint64_t causes = 0;    // bit c: cause c, main or other
-        uint64_t measures = 0;  // bit m: measure m, main or auxiliary
+        uint64_t measures = 0;               // bit m: measure m (1..63), main or auxiliary
+        std::array<uint8_t, 3> causes{};     // main cause, then up to two others (codes ≤ 255; 0: none)
         int16_t status = 0;
         int16_t attribute = 0;
     };

@@ -43,6 +43,9 @@ TEST(RegistryIndex, FiltersAndPagesInDivisionOrder) {
     EXPECT_EQ(index.Query({.status = 1}).total, 1);
     EXPECT_EQ(index.Query({.measure = 1, .attribute = 1}).total, 2);
     EXPECT_EQ(index.Query({.cause = 99}).total, 0);
+    index.Upsert(Facts("C9", "540425103201", 0, 1, 99, {1}, 1, {}));
+    EXPECT_EQ(index.Query({.cause = 99}).codes, std::vector<std::string>{"C9"});
+    EXPECT_TRUE(index.Remove("C9"));
 
     // Moving village and removal.
     index.Upsert(Facts("A1", "540425102201", 0, 1, 2, {}, 1, {}));
@@ -66,7 +69,7 @@ RC_GTEST_PROP(RegistryIndex, AgreesWithAPlainFilter, ()) {
     const auto ops =
         *rc::gen::container<std::vector<std::tuple<int, int, int, int, int, int, bool>>>(rc::gen::tuple(
             rc::gen::inRange(0, 40), rc::gen::inRange(0, 4), rc::gen::inRange(0, 3), rc::gen::inRange(1, 4),
-            rc::gen::inRange(1, 6), rc::gen::inRange(1, 5), rc::gen::arbitrary<bool>()));
+            rc::gen::element(1, 2, 3, 4, 5, 99), rc::gen::inRange(1, 5), rc::gen::arbitrary<bool>()));
     RegistryIndex index;
     std::map<std::string, HouseholdFacts> plain;
     for (auto [n, village, status, attribute, cause, measure, remove] : ops) {
@@ -84,7 +87,7 @@ RC_GTEST_PROP(RegistryIndex, AgreesWithAPlainFilter, ()) {
     const IndexQuery q{
         .division_prefix = *rc::gen::element<std::string>("", "54042510", "540425101", "540425103201"),
         .status = Maybe(0, 3),
-        .cause = Maybe(1, 7),
+        .cause = *rc::gen::arbitrary<bool>() ? std::optional<int>(*rc::gen::element(1, 3, 6, 99, 100)) : std::nullopt,
         .measure = Maybe(1, 7),
         .attribute = Maybe(1, 4),
         .offset = *rc::gen::inRange(0, 10),

@@ -1,5 +1,6 @@
 #include "io/exporter.h"
 
+#include "core/access.h"
 #include "core/assembly.h"
 #include "io/table.h"
 
@@ -19,6 +20,12 @@ Result<ExportSummary> ExportRegistry(Store& store, const Plan& plan, const Expor
         rows.clear();
         FormatHousehold(h, plan, rows);
         for (LayoutRow& row : rows) {
+            if (options.mask_personal) {
+                auto& id = row[static_cast<size_t>(Column::kIdNumber)];
+                auto& phone = row[static_cast<size_t>(Column::kPhone)];
+                id = MaskIdNumber(id);
+                phone = MaskPhone(phone);
+            }
             line.assign(std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));
             write_result = (*writer)->WriteRow(line);
             if (!write_result) return false;

@@ -16,6 +16,7 @@ struct ExportOptions {
     std::string path;
     ExportFormat format = ExportFormat::kCsv;
     std::string division_prefix;  // only households under this org unit; empty: all
+    bool mask_personal = false;   // ID numbers and phone numbers masked (a viewer's export)
 };
 
 struct ExportSummary {

@@ -209,7 +209,8 @@ class Importer {
         // Into an empty registry the writer looks nothing up, so indexes can be built once at the end.
         if (registry_was_empty_)
             if (auto r = store_.BeginBulkLoad(); !r) return std::unexpected(r.error());
-        auto import_id = store_.BeginImport(options_.path, options_.change);
+        auto import_id = store_.BeginImport(
+            options_.display_name.empty() ? options_.path : options_.display_name, options_.change);
         if (!import_id) return std::unexpected(import_id.error());
         summary_.import_id = *import_id;
         change_ = options_.change;
@@ -364,6 +365,14 @@ class Importer {
         p.rows = static_cast<int64_t>(rows.size());
         p.assembly = AssembleHousehold(rows, context_);
         if (p.assembly.household) CheckSharedIds(*p.assembly.household, rows, p.assembly.errors);
+        if (p.assembly.household && !options_.scope.empty() &&
+            !p.assembly.household->division_code.starts_with(options_.scope))
+            p.assembly.errors.push_back({rows.front().row_number, p.assembly.household->household_code,
+                                         "division_code", "division_code.out_of_scope",
+                                         "行政区划代码" + p.assembly.household->division_code +
+                                             "不在您的管辖范围(" + options_.scope + ")内",
+                                         "division code " + p.assembly.household->division_code +
+                                             " is outside your scope (" + options_.scope + ")"});
         const bool accepted = p.assembly.household && p.assembly.errors.empty();
         if (!accepted || !registry_was_empty_) {
             for (size_t i = 0; i < group.size; ++i) {
@@ -403,6 +412,17 @@ class Importer {
             auto existing = store_.FindHousehold(h.household_code);
             if (!existing) return std::unexpected(existing.error());
             if (*existing) {
+                if (!options_.scope.empty() &&
+                    !(*existing)->household.division_code.starts_with(options_.scope)) {
+                    std::vector<RowIssue> errors{{p.row_numbers.front(), h.household_code, "household_code",
+                                                  "household_code.out_of_scope",
+                                                  "户编号" + h.household_code + "已被您管辖范围以外的户使用",
+                                                  "household code " + h.household_code +
+                                                      " belongs to a household outside your scope"}};
+                    summary_.persons.accepted -= static_cast<int64_t>(h.members.size());
+                    Reject(p, errors);
+                    return {};
+                }
                 if ((*existing)->household == h) {
                     ++summary_.households.unchanged;
                     return {};

@@ -17,6 +17,11 @@ struct ImportOptions {
     std::string sheet;        // .xlsx sheet name; empty: the first sheet
     std::string errors_path;  // where rejected rows go; empty: "<path>.errors.csv"
     ChangeContext change;     // actor and time of the import
+    // Org unit of the user importing: households elsewhere (in the file, or already registered
+    // under the same code) are rejected. Empty: no restriction.
+    std::string scope;
+    // Name recorded for the import (default: path).
+    std::string display_name;
 };
 
 struct ImportSummary {

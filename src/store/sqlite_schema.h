@@ -119,17 +119,74 @@ CREATE INDEX change_log_entity ON change_log(entity, entity_key, seq);
 CREATE INDEX change_log_actor ON change_log(actor, seq);
 )sql";
 
-inline constexpr std::string_view kMigrations[] = {kMigration001};
+// Accounts and sessions for the server; login events in the change log; persons searchable by name.
+// change_log is rebuilt to widen its CHECK on action (SQLite cannot alter a CHECK in place): every
+// row is copied unchanged (the hash chain covers the fields, not the rowid), and its indexes are
+// recreated as 001 defined them. Nothing references change_log, and the copy keeps every import_id,
+// so the rebuild is safe with foreign keys on.
+inline constexpr std::string_view kMigration002 = R"sql(
+-- A user of the server. password_hash is an argon2id string; scope an org-unit code (validated by
+-- the caller, not a foreign key: an account may outlive a redrawn division table).
+CREATE TABLE account (
+  id            INTEGER PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('admin','officer','inspector','viewer')),
+  scope         TEXT NOT NULL,
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until  TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL
+) STRICT;
+
+-- A login session; only the token's hash is kept.
+CREATE TABLE session (
+  token_hash   TEXT PRIMARY KEY,
+  account_id   INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+  created_at   TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX session_account ON session(account_id);
+
+CREATE TABLE change_log_new (
+  seq         INTEGER PRIMARY KEY,
+  at          TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  county_code TEXT NOT NULL DEFAULT '',
+  entity      TEXT NOT NULL,
+  entity_key  TEXT NOT NULL,
+  action      TEXT NOT NULL CHECK (action IN ('insert','update','delete','load',
+                                              'login','login_failed','lock','logout')),
+  before_json TEXT,
+  after_json  TEXT,
+  import_id   INTEGER REFERENCES import(id),
+  hash        BLOB NOT NULL
+) STRICT;
+INSERT INTO change_log_new (seq, at, actor, county_code, entity, entity_key, action, before_json,
+                            after_json, import_id, hash)
+  SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id,
+         hash FROM change_log ORDER BY seq;
+DROP TABLE change_log;
+ALTER TABLE change_log_new RENAME TO change_log;
+CREATE INDEX change_log_entity ON change_log(entity, entity_key, seq);
+CREATE INDEX change_log_actor ON change_log(actor, seq);
+
+-- Free-text search by name.
+CREATE INDEX person_name ON person(name);
+)sql";
+
+inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002};
 
 // Secondary indexes a bulk load drops and recreates (SqliteStore::BeginBulkLoad); they must stay
 // identical to the migrations' definitions.
 inline constexpr std::string_view kBulkIndexesDrop =
     "DROP INDEX household_division; DROP INDEX person_id_number; DROP INDEX change_log_entity;"
-    "DROP INDEX change_log_actor;";
+    "DROP INDEX change_log_actor; DROP INDEX person_name;";
 inline constexpr std::string_view kBulkIndexesCreate =
     "CREATE INDEX household_division ON household(division_code, household_code);"
     "CREATE INDEX person_id_number ON person(id_number);"
     "CREATE INDEX change_log_entity ON change_log(entity, entity_key, seq);"
-    "CREATE INDEX change_log_actor ON change_log(actor, seq);";
+    "CREATE INDEX change_log_actor ON change_log(actor, seq);"
+    "CREATE INDEX person_name ON person(name);";
 
 }  // namespace jz::sqlite_schema

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json.hpp>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
@@ -56,11 +57,50 @@ constexpr const char* kSelectPersons =
 constexpr const char* kFindIdNumber =
     "SELECT h.household_code FROM person p JOIN household h ON h.id = p.household_id WHERE p.id_number=?1 "
     "LIMIT 1";
+// Prefix matches as ranges, so the indexes on household_code, person(name) and person(id_number)
+// answer them (LIKE would scan).
+constexpr const char* kSearchHouseholds =
+    "SELECT household_code FROM household WHERE household_code >= ?1 AND household_code < ?2"
+    " UNION SELECT h.household_code FROM person p JOIN household h ON h.id = p.household_id"
+    "  WHERE p.name >= ?1 AND p.name < ?2"
+    " UNION SELECT h.household_code FROM person p JOIN household h ON h.id = p.household_id"
+    "  WHERE p.id_number >= ?3 AND p.id_number < ?4"
+    " LIMIT ?5";
 constexpr const char* kInsertChange =
     "INSERT INTO change_log (at, actor, county_code, entity, entity_key, action, before_json, after_json, "
     "import_id,"
     " seq, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)";
 constexpr const char* kChainTail = "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1";
+constexpr const char* kLastChangeSeq = "SELECT coalesce(max(seq), 0) FROM change_log";
+constexpr const char* kSelectSetting = "SELECT value FROM setting WHERE key=?1";
+
+constexpr const char* kInsertAccount =
+    "INSERT INTO account (username, password_hash, role, scope, disabled, failed_logins, locked_until,"
+    " created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)";
+#define JZ_ACCOUNT_COLUMNS \
+    "id, username, password_hash, role, scope, disabled, failed_logins, locked_until, created_at"
+constexpr const char* kFindAccount = "SELECT " JZ_ACCOUNT_COLUMNS " FROM account WHERE username=?1";
+constexpr const char* kFindAccountById = "SELECT " JZ_ACCOUNT_COLUMNS " FROM account WHERE id=?1";
+constexpr const char* kListAccounts = "SELECT " JZ_ACCOUNT_COLUMNS " FROM account ORDER BY username";
+#undef JZ_ACCOUNT_COLUMNS
+// Compare-and-set: changes nothing unless the stored row is still `before`.
+constexpr const char* kUpdateAccount =
+    "UPDATE account SET role=?2, scope=?3, disabled=?4, password_hash=?5"
+    " WHERE id=?1 AND username=?6 AND role=?7 AND scope=?8 AND disabled=?9 AND password_hash=?10";
+constexpr const char* kAccountExists = "SELECT 1 FROM account WHERE id=?1";
+constexpr const char* kSetLoginState = "UPDATE account SET failed_logins=?2, locked_until=?3 WHERE id=?1";
+
+constexpr const char* kInsertSession =
+    "INSERT INTO session (token_hash, account_id, created_at, last_seen_at) VALUES (?1,?2,?3,?4)";
+constexpr const char* kFindSession =
+    "SELECT token_hash, account_id, created_at, last_seen_at FROM session WHERE token_hash=?1";
+constexpr const char* kTouchSession = "UPDATE session SET last_seen_at=?2 WHERE token_hash=?1";
+constexpr const char* kDeleteSession = "DELETE FROM session WHERE token_hash=?1";
+constexpr const char* kDeleteSessionsOf = "DELETE FROM session WHERE account_id=?1";
+constexpr const char* kDeleteIdleSessions = "DELETE FROM session WHERE last_seen_at < ?1";
+
+// The events RecordEvent may write (the change log's CHECK allows these besides the row changes).
+constexpr std::string_view kEventActions[] = {"login", "login_failed", "lock", "logout"};
 
 // Resets a cached statement when a single-row lookup returns: a statement left mid-step keeps a
 // read transaction open on the connection (stale snapshots, blocked checkpoints and DDL).
@@ -92,6 +132,19 @@ std::string JoinInts(const std::vector<int>& v) {
         out += std::to_string(x);
     }
     return out;
+}
+
+// An account as the change log shows it: never the password hash, only whether one is set (and,
+// for an update, whether it changed).
+std::string AccountJson(const Account& a, std::optional<bool> password_changed = std::nullopt) {
+    boost::json::object o;
+    o["username"] = a.username;
+    o["role"] = a.role;
+    o["scope"] = a.scope;
+    o["disabled"] = a.disabled;
+    o["password_set"] = !a.password_hash.empty();
+    if (password_changed) o["password_changed"] = *password_changed;
+    return boost::json::serialize(o);
 }
 
 class SqliteStore final : public Store {
@@ -172,7 +225,7 @@ class SqliteStore final : public Store {
     int schema_version() const override { return schema_version_; }
 
     Result<std::optional<std::string>> GetSetting(const std::string& key) override {
-        auto st = Prepare("SELECT value FROM setting WHERE key=?1");
+        auto st = Prepare(kSelectSetting);
         if (!st) return std::unexpected(st.error());
         ResetOnExit reset{*st};
         sqlite3_bind_text(*st, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
@@ -308,6 +361,27 @@ class SqliteStore final : public Store {
         if (rc == SQLITE_ROW) return std::optional<std::string>(Text(*st, 0));
         if (rc == SQLITE_DONE) return std::optional<std::string>();
         return std::unexpected(LastError("FindHouseholdOfIdNumber"));
+    }
+
+    Result<std::vector<std::string>> SearchHouseholds(const std::string& text, int64_t limit) override {
+        std::vector<std::string> out;
+        if (text.empty()) return out;
+        std::string upper = text;
+        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        // 0xFF never occurs in UTF-8, so text + 0xFF bounds everything that starts with text.
+        const std::string hi = text + '\xff', upper_hi = upper + '\xff';
+        auto st = Prepare(kSearchHouseholds);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        BindText(*st, 1, text);
+        BindText(*st, 2, hi);
+        BindText(*st, 3, upper);
+        BindText(*st, 4, upper_hi);
+        sqlite3_bind_int64(*st, 5, limit);
+        int rc;
+        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) out.push_back(Text(*st, 0));
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("SearchHouseholds"));
+        return out;
     }
 
     Result<int64_t> InsertHouseholdLogged(const Household& h, const ChangeContext& change,
@@ -538,8 +612,8 @@ class SqliteStore final : public Store {
         constexpr const char* kSql =
             "SELECT household_code, division_code, status, planned_exit_year, exit_year, main_measure, "
             "aux_measures,"
-            " persons, students, ill, migrant_workers, able_birth_dates FROM household"
-            " WHERE division_code >= ?1 AND division_code < ?2";
+            " persons, students, ill, migrant_workers, able_birth_dates, attribute, main_cause, other_causes"
+            " FROM household WHERE division_code >= ?1 AND division_code < ?2";
         if (sqlite3_prepare_v2(db_, kSql, -1, &raw, nullptr) != SQLITE_OK)
             return std::unexpected(LastError("ScanFacts"));
         Stmt st(raw);
@@ -565,6 +639,9 @@ class SqliteStore final : public Store {
             f.able_birth_dates.clear();
             SplitIntsInto(raw, 11, dates);
             for (int d : dates) f.able_birth_dates.push_back(Date{d / 10000, d / 100 % 100, d % 100});
+            f.attribute = sqlite3_column_int(raw, 12);
+            f.main_cause = sqlite3_column_int(raw, 13);
+            SplitIntsInto(raw, 14, f.other_causes);
             if (!visit(f)) return {};
         }
         if (rc != SQLITE_DONE) return std::unexpected(LastError("ScanFacts"));
@@ -673,6 +750,15 @@ class SqliteStore final : public Store {
         if (f.entity_key) sql += " AND entity_key=?1";
         if (f.actor) sql += " AND actor=?2";
         if (f.since) sql += " AND at>=?3";
+        if (f.entity) sql += " AND entity=?6";
+        if (f.after_seq) sql += " AND seq>?7";
+        // A scope below the root: only the entries of households now under it (their code range
+        // on the division index); plans, org units, accounts and events belong to the root.
+        const bool scoped = f.division_prefix && !f.division_prefix->empty();
+        if (scoped)
+            sql +=
+                " AND entity='household' AND entity_key IN (SELECT household_code FROM household"
+                " WHERE division_code >= ?5 AND division_code < ?5 || char(127))";
         sql += " ORDER BY seq LIMIT ?4";
         sqlite3_stmt* raw = nullptr;
         if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
@@ -682,6 +768,9 @@ class SqliteStore final : public Store {
         if (f.actor) BindText(raw, 2, *f.actor);
         if (f.since) BindText(raw, 3, *f.since);
         sqlite3_bind_int64(raw, 4, f.limit);
+        if (scoped) BindText(raw, 5, *f.division_prefix);
+        if (f.entity) BindText(raw, 6, *f.entity);
+        if (f.after_seq) sqlite3_bind_int64(raw, 7, *f.after_seq);
         std::vector<ChangeLogEntry> out;
         int rc;
         while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
@@ -701,7 +790,220 @@ class SqliteStore final : public Store {
         return out;
     }
 
+    Result<int64_t> LastChangeSeq() override { return QueryInt(kLastChangeSeq); }
+
+    Result<void> RecordEvent(const std::string& entity, const std::string& entity_key,
+                             const std::string& action, const std::string& detail_json,
+                             const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        if (std::ranges::find(kEventActions, action) == std::end(kEventActions))
+            return Fail("store.invalid", "action", "不是可记录的事件: " + action,
+                        "not an event that can be recorded: " + action);
+        auto county = SettingCounty();
+        if (!county) return std::unexpected(county.error());
+        return LogChange(change, *county, entity, entity_key, action, "", detail_json);
+    }
+
+    Result<int64_t> InsertAccount(const Account& a, const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return std::unexpected(r.error());
+        auto county = SettingCounty();
+        if (!county) return std::unexpected(county.error());
+        auto st = Prepare(kInsertAccount);
+        if (!st) return std::unexpected(st.error());
+        const std::string& created_at = a.created_at.empty() ? change.at : a.created_at;
+        BindText(*st, 1, a.username);
+        BindText(*st, 2, a.password_hash);
+        BindText(*st, 3, a.role);
+        BindText(*st, 4, a.scope);
+        sqlite3_bind_int(*st, 5, a.disabled ? 1 : 0);
+        sqlite3_bind_int(*st, 6, a.failed_logins);
+        BindText(*st, 7, a.locked_until);
+        BindText(*st, 8, created_at);
+        const int rc = sqlite3_step(*st);
+        sqlite3_reset(*st);
+        if (rc == SQLITE_CONSTRAINT_UNIQUE)
+            return Fail("store.duplicate", "username", "用户名" + a.username + "已存在",
+                        "username " + a.username + " already exists");
+        if (rc == SQLITE_CONSTRAINT_CHECK) return std::unexpected(InvalidRole(a.role));
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("InsertAccount"));
+        const int64_t id = sqlite3_last_insert_rowid(db_);
+        if (auto r = LogChange(change, *county, "account", a.username, "insert", "", AccountJson(a)); !r)
+            return std::unexpected(r.error());
+        return id;
+    }
+
+    Result<std::optional<Account>> FindAccount(const std::string& username) override {
+        auto st = Prepare(kFindAccount);
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, username);
+        return OneAccount(*st);
+    }
+    Result<std::optional<Account>> FindAccountById(int64_t id) override {
+        auto st = Prepare(kFindAccountById);
+        if (!st) return std::unexpected(st.error());
+        sqlite3_bind_int64(*st, 1, id);
+        return OneAccount(*st);
+    }
+    Result<std::vector<Account>> ListAccounts() override {
+        auto st = Prepare(kListAccounts);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        std::vector<Account> out;
+        int rc;
+        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) out.push_back(ReadAccount(*st));
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("ListAccounts"));
+        return out;
+    }
+
+    Result<void> UpdateAccount(const Account& before, const Account& after,
+                               const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        if (before.username != after.username)
+            return Fail("store.code_change", "username", "不能修改用户名", "the username cannot change");
+        auto county = SettingCounty();
+        if (!county) return std::unexpected(county.error());
+        auto st = Prepare(kUpdateAccount);
+        if (!st) return std::unexpected(st.error());
+        sqlite3_bind_int64(*st, 1, before.id);
+        BindText(*st, 2, after.role);
+        BindText(*st, 3, after.scope);
+        sqlite3_bind_int(*st, 4, after.disabled ? 1 : 0);
+        BindText(*st, 5, after.password_hash);
+        BindText(*st, 6, before.username);
+        BindText(*st, 7, before.role);
+        BindText(*st, 8, before.scope);
+        sqlite3_bind_int(*st, 9, before.disabled ? 1 : 0);
+        BindText(*st, 10, before.password_hash);
+        const int rc = sqlite3_step(*st);
+        sqlite3_reset(*st);
+        if (rc == SQLITE_CONSTRAINT_CHECK) return std::unexpected(InvalidRole(after.role));
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("UpdateAccount"));
+        if (sqlite3_changes(db_) != 1) {
+            auto exists = Prepare(kAccountExists);
+            if (!exists) return std::unexpected(exists.error());
+            sqlite3_bind_int64(*exists, 1, before.id);
+            const int erc = sqlite3_step(*exists);
+            sqlite3_reset(*exists);
+            if (erc == SQLITE_DONE)
+                return Fail("store.not_found", "username", "用户" + before.username + "不存在",
+                            "no account " + before.username);
+            if (erc != SQLITE_ROW) return std::unexpected(LastError("UpdateAccount"));
+            return Fail("store.conflict", "username", "该用户已被他人修改",
+                        "the account was changed by someone else");
+        }
+        return LogChange(change, *county, "account", before.username, "update", AccountJson(before),
+                         AccountJson(after, before.password_hash != after.password_hash));
+    }
+
+    Result<void> SetLoginState(int64_t account_id, int failed_logins,
+                               const std::string& locked_until) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto st = Prepare(kSetLoginState);
+        if (!st) return std::unexpected(st.error());
+        sqlite3_bind_int64(*st, 1, account_id);
+        sqlite3_bind_int(*st, 2, failed_logins);
+        BindText(*st, 3, locked_until);
+        if (auto r = StepDone(*st, "SetLoginState"); !r) return r;
+        if (sqlite3_changes(db_) != 1)
+            return Fail("store.not_found", "account_id", "用户不存在", "no such account");
+        return {};
+    }
+
+    Result<void> InsertSession(const SessionRecord& s) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto st = Prepare(kInsertSession);
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, s.token_hash);
+        sqlite3_bind_int64(*st, 2, s.account_id);
+        BindText(*st, 3, s.created_at);
+        BindText(*st, 4, s.last_seen_at);
+        const int rc = sqlite3_step(*st);
+        sqlite3_reset(*st);
+        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+            return Fail("store.duplicate", "token_hash", "会话已存在", "the session already exists");
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return Fail("store.foreign_key", "account_id", "用户不存在", "no such account");
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("InsertSession"));
+        return {};
+    }
+    Result<std::optional<SessionRecord>> FindSession(const std::string& token_hash) override {
+        auto st = Prepare(kFindSession);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        BindText(*st, 1, token_hash);
+        const int rc = sqlite3_step(*st);
+        if (rc == SQLITE_DONE) return std::optional<SessionRecord>();
+        if (rc != SQLITE_ROW) return std::unexpected(LastError("FindSession"));
+        return std::optional<SessionRecord>(
+            SessionRecord{Text(*st, 0), sqlite3_column_int64(*st, 1), Text(*st, 2), Text(*st, 3)});
+    }
+    // Touching or deleting a session that is gone (ended by another process) does nothing.
+    Result<void> TouchSession(const std::string& token_hash, const std::string& at) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto st = Prepare(kTouchSession);
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, token_hash);
+        BindText(*st, 2, at);
+        return StepDone(*st, "TouchSession");
+    }
+    Result<void> DeleteSession(const std::string& token_hash) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto st = Prepare(kDeleteSession);
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, token_hash);
+        return StepDone(*st, "DeleteSession");
+    }
+    Result<int64_t> DeleteSessionsOf(int64_t account_id) override {
+        if (auto r = RequireTx(); !r) return std::unexpected(r.error());
+        auto st = Prepare(kDeleteSessionsOf);
+        if (!st) return std::unexpected(st.error());
+        sqlite3_bind_int64(*st, 1, account_id);
+        if (auto r = StepDone(*st, "DeleteSessionsOf"); !r) return std::unexpected(r.error());
+        return sqlite3_changes64(db_);
+    }
+    Result<int64_t> DeleteIdleSessions(const std::string& idle_before) override {
+        if (auto r = RequireTx(); !r) return std::unexpected(r.error());
+        auto st = Prepare(kDeleteIdleSessions);
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, idle_before);
+        if (auto r = StepDone(*st, "DeleteIdleSessions"); !r) return std::unexpected(r.error());
+        return sqlite3_changes64(db_);
+    }
+
   private:
+    // The county of entries that belong to no household (accounts, events): the database's own.
+    Result<std::string> SettingCounty() {
+        auto county = GetSetting("county_code");
+        if (!county) return std::unexpected(county.error());
+        return county->value_or("");
+    }
+
+    static Error InvalidRole(const std::string& role) {
+        return Error{"store.invalid", "role", "未知的角色: " + role, "unknown role: " + role};
+    }
+
+    static Account ReadAccount(sqlite3_stmt* st) {
+        Account a;
+        a.id = sqlite3_column_int64(st, 0);
+        a.username = Text(st, 1);
+        a.password_hash = Text(st, 2);
+        a.role = Text(st, 3);
+        a.scope = Text(st, 4);
+        a.disabled = sqlite3_column_int(st, 5) != 0;
+        a.failed_logins = sqlite3_column_int(st, 6);
+        a.locked_until = Text(st, 7);
+        a.created_at = Text(st, 8);
+        return a;
+    }
+    // The one row of a bound single-account lookup, or nullopt.
+    Result<std::optional<Account>> OneAccount(sqlite3_stmt* st) {
+        ResetOnExit reset{st};
+        const int rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) return std::optional<Account>();
+        if (rc != SQLITE_ROW) return std::unexpected(LastError("FindAccount"));
+        return std::optional<Account>(ReadAccount(st));
+    }
+
     Result<void> RequireTx() {
         if (!in_tx_)
             return Fail("store.no_transaction", "", "写操作必须在事务中进行",

@@ -56,10 +56,38 @@ struct ChainVerification {
 };
 
 struct ChangeLogFilter {
+    std::optional<std::string> entity;  // "household", "account", ...
     std::optional<std::string> entity_key;
     std::optional<std::string> actor;
     std::optional<std::string> since;  // at >= since
+    std::optional<int64_t> after_seq;  // seq > after_seq (paging forward, index refresh)
+    // Scope: household entries only for households now under this org unit (code prefix), and
+    // other entities only when the prefix is empty.
+    std::optional<std::string> division_prefix;
     int64_t limit = 1000;
+};
+
+// A user of the server. The password is kept only as an argon2id string (crypto_pwhash_str).
+struct Account {
+    int64_t id = 0;
+    std::string username;
+    std::string password_hash;
+    std::string role;   // admin, officer, inspector, viewer (core/access.h)
+    std::string scope;  // org-unit code
+    bool disabled = false;
+    int failed_logins = 0;     // consecutive failures since the last success
+    std::string locked_until;  // ISO 8601 UTC; empty when not locked
+    std::string created_at;
+    bool operator==(const Account&) const = default;
+};
+
+// A login session. Only the token's hash is stored (hex BLAKE2b-256), never the token.
+struct SessionRecord {
+    std::string token_hash;
+    int64_t account_id = 0;
+    std::string created_at;
+    std::string last_seen_at;  // idle expiry counts from here
+    bool operator==(const SessionRecord&) const = default;
 };
 
 // Restricts a scan to the households under one org unit (its code is a prefix of theirs).
@@ -112,6 +140,9 @@ class Store {
     virtual Result<std::optional<HouseholdRecord>> FindHousehold(const std::string& household_code) = 0;
     // The code of a household holding a person with this ID number (any, if several), or nullopt.
     virtual Result<std::optional<std::string>> FindHouseholdOfIdNumber(const std::string& id_number) = 0;
+    // Codes of households whose code starts with `text`, or with a member whose name or ID number
+    // starts with it (ID numbers compared upper-case); any order, at most `limit`.
+    virtual Result<std::vector<std::string>> SearchHouseholds(const std::string& text, int64_t limit) = 0;
     // Inserts a new household (its code must not exist: "store.duplicate") and logs it.
     Result<int64_t> InsertHousehold(const Household& household, const ChangeContext& change) {
         return InsertHouseholdLogged(household, change, HouseholdToJson(household));
@@ -162,6 +193,40 @@ class Store {
     virtual Result<std::optional<ImportRecord>> FindImport(int64_t import_id) = 0;
 
     virtual Result<std::vector<ChangeLogEntry>> ChangeLog(const ChangeLogFilter& filter) = 0;
+    // The sequence number of the change log's last entry (0 when empty). Outside a transaction it
+    // reads the latest committed state, so a server can see what other processes changed.
+    virtual Result<int64_t> LastChangeSeq() = 0;
+    // Writes an event that changes no registry row (a login, a failed login, a lock, a logout) to
+    // the change log: entity and key name its subject, action says what happened
+    // ("login", "login_failed", "lock", "logout"), detail_json goes to after_json.
+    virtual Result<void> RecordEvent(const std::string& entity, const std::string& entity_key,
+                                     const std::string& action, const std::string& detail_json,
+                                     const ChangeContext& change) = 0;
+
+    // Accounts. Inserts and updates are logged (entity "account", key the username) without the
+    // password hash: the JSON says only whether a password was set or changed.
+    // InsertAccount fails with "store.duplicate" when the username exists.
+    virtual Result<int64_t> InsertAccount(const Account& account, const ChangeContext& change) = 0;
+    virtual Result<std::optional<Account>> FindAccount(const std::string& username) = 0;
+    virtual Result<std::optional<Account>> FindAccountById(int64_t id) = 0;
+    virtual Result<std::vector<Account>> ListAccounts() = 0;  // by username
+    // Replaces the account with that id (role, scope, disabled, password hash); logged.
+    virtual Result<void> UpdateAccount(const Account& before, const Account& after,
+                                       const ChangeContext& change) = 0;
+    // The login counters only (failed_logins, locked_until); not logged here — the caller records
+    // the login event itself with RecordEvent.
+    virtual Result<void> SetLoginState(int64_t account_id, int failed_logins,
+                                       const std::string& locked_until) = 0;
+
+    // Sessions (not logged: logins and logouts are recorded as events).
+    virtual Result<void> InsertSession(const SessionRecord& session) = 0;
+    virtual Result<std::optional<SessionRecord>> FindSession(const std::string& token_hash) = 0;
+    virtual Result<void> TouchSession(const std::string& token_hash, const std::string& at) = 0;
+    virtual Result<void> DeleteSession(const std::string& token_hash) = 0;
+    // Ends every session of an account (disabled, password changed); returns how many.
+    virtual Result<int64_t> DeleteSessionsOf(int64_t account_id) = 0;
+    // Removes sessions idle since before `idle_before`; returns how many.
+    virtual Result<int64_t> DeleteIdleSessions(const std::string& idle_before) = 0;
     // Walks the whole change log in sequence order, recomputing the hash chain.
     virtual Result<ChainVerification> VerifyChangeLog() = 0;
 };

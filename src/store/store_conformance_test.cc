@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -13,6 +14,7 @@
 
 #include "core/codes.h"
 #include "core/id_number.h"
+#include "store/sqlite_schema.h"
 #include "store/sqlite_store.h"
 
 namespace jz {
@@ -69,6 +71,38 @@ Household MakeHousehold(const std::string& code, int seq) {
 }
 
 const ChangeContext kChange{"tester", "2026-11-29T00:00:00Z", std::nullopt};
+
+// A stand-in for an argon2id string: the store keeps it verbatim and must never log it.
+constexpr const char* kHash1 = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaG9uZWhhc2hvbmU";
+constexpr const char* kHash2 = "$argon2id$v=19$m=65536,t=2,p=1$b3RoZXJzYWx0$aGFzaHR3b2hhc2h0d28";
+
+Account MakeAccount(const std::string& username, const std::string& role = "officer",
+                    const std::string& scope = "540425100201") {
+    Account a;
+    a.username = username;
+    a.password_hash = kHash1;
+    a.role = role;
+    a.scope = scope;
+    a.created_at = "2026-11-29T00:00:00Z";
+    return a;
+}
+
+SessionRecord MakeSession(const std::string& token_hash, int64_t account_id, const std::string& at) {
+    return SessionRecord{token_hash, account_id, at, at};
+}
+
+// The error code of a result, empty on success.
+template <class T>
+std::string CodeOf(const Result<T>& r) {
+    return r ? std::string() : r.error().code;
+}
+
+boost::json::object ParseObject(const std::string& json) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(json, ec);
+    EXPECT_FALSE(ec) << json;
+    return ec || !v.is_object() ? boost::json::object() : v.as_object();
+}
 
 using Factory = std::function<std::unique_ptr<Store>(const std::string& name)>;
 
@@ -141,6 +175,31 @@ TEST_P(StoreContract, InsertFindUpdateWithVersionsAndChangeLog) {
     EXPECT_EQ(log[1].actor, "tester");
     EXPECT_NE(log[1].before_json, log[1].after_json);
     EXPECT_LT(log[0].seq, log[1].seq);
+}
+
+TEST_P(StoreContract, SearchHouseholdsByCodeNameOrIdPrefix) {
+    const Household a = MakeHousehold("H1", 1), c = MakeHousehold("X9", 3);
+    Household b = MakeHousehold("H2", 2);
+    b.members[0].name = "次仁";
+    ASSERT_TRUE(store_->Begin());
+    for (const Household* h : std::initializer_list<const Household*>{&a, &b, &c}) ASSERT_TRUE(store_->InsertHousehold(*h, kChange));
+    ASSERT_TRUE(store_->Commit());
+    auto sorted = [&](const std::string& text, int64_t limit = 100) {
+        auto v = store_->SearchHouseholds(text, limit).value();
+        std::ranges::sort(v);
+        return v;
+    };
+    EXPECT_EQ(sorted("H"), (std::vector<std::string>{"H1", "H2"}));
+    EXPECT_EQ(sorted("X9"), std::vector<std::string>{"X9"});
+    EXPECT_EQ(sorted("次仁"), std::vector<std::string>{"H2"});
+    EXPECT_EQ(sorted("次"), std::vector<std::string>{"H2"});
+    EXPECT_EQ(sorted("扎西"), (std::vector<std::string>{"H1", "X9"}));
+    EXPECT_EQ(sorted("540425").size(), 3u);
+    const std::string id = c.members[1].id_number;
+    EXPECT_EQ(sorted(id), std::vector<std::string>{"X9"});
+    EXPECT_TRUE(sorted("nobody").empty());
+    EXPECT_TRUE(sorted("").empty());
+    EXPECT_EQ(sorted("H", 1).size(), 1u);
 }
 
 TEST_P(StoreContract, DuplicateCodeIsRefused) {
@@ -317,6 +376,352 @@ TEST_P(StoreContract, SettingsAndPlan) {
     EXPECT_EQ(store_->LoadPlanText().value(), std::optional<std::string>("id = \"p\""));
 }
 
+TEST_P(StoreContract, AccountsInsertFindAndList) {
+    ASSERT_TRUE(store_->Begin());
+    auto bob = store_->InsertAccount(MakeAccount("bob", "viewer", "540425100200"), kChange);
+    ASSERT_TRUE(bob) << bob.error().ToString();
+    auto alice = store_->InsertAccount(MakeAccount("alice", "admin", "540425"), kChange);
+    ASSERT_TRUE(alice);
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_NE(*bob, *alice);
+
+    auto found = store_->FindAccount("alice").value();
+    ASSERT_TRUE(found);
+    Account expected = MakeAccount("alice", "admin", "540425");
+    expected.id = *alice;
+    EXPECT_EQ(*found, expected);
+    EXPECT_EQ(store_->FindAccountById(*alice).value(), found);
+    EXPECT_EQ(store_->FindAccount("nobody").value(), std::nullopt);
+    EXPECT_EQ(store_->FindAccountById(*alice + *bob + 100).value(), std::nullopt);
+
+    auto all = store_->ListAccounts().value();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].username, "alice");  // by username, not by insertion
+    EXPECT_EQ(all[1].username, "bob");
+    EXPECT_EQ(all[1].id, *bob);
+    EXPECT_EQ(all[1].role, "viewer");
+    EXPECT_EQ(all[1].password_hash, kHash1);
+}
+
+TEST_P(StoreContract, DuplicateUsernameIsRefused) {
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertAccount(MakeAccount("alice"), kChange));
+    auto again = store_->InsertAccount(MakeAccount("alice", "viewer"), kChange);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, "store.duplicate");
+    EXPECT_EQ(again.error().field, "username");
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(store_->ListAccounts().value().size(), 1u);
+    EXPECT_EQ(store_->ChangeLog({.entity = "account"}).value().size(), 1u)
+        << "the refused insert is not logged";
+}
+
+TEST_P(StoreContract, UnknownRoleIsRefused) {
+    ASSERT_TRUE(store_->Begin());
+    auto r = store_->InsertAccount(MakeAccount("eve", "root"), kChange);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "store.invalid");
+    EXPECT_EQ(r.error().field, "role");
+    store_->Rollback();
+}
+
+TEST_P(StoreContract, AccountInsertIsLoggedWithoutTheHash) {
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertAccount(MakeAccount("alice"), kChange));
+    ASSERT_TRUE(store_->Commit());
+    auto log = store_->ChangeLog({.entity = "account"}).value();
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_EQ(log[0].entity_key, "alice");
+    EXPECT_EQ(log[0].action, "insert");
+    EXPECT_EQ(log[0].actor, "tester");
+    EXPECT_TRUE(log[0].before_json.empty());
+    const boost::json::object after = ParseObject(log[0].after_json);
+    EXPECT_EQ(after.at("username").as_string(), "alice");
+    EXPECT_EQ(after.at("role").as_string(), "officer");
+    EXPECT_EQ(after.at("scope").as_string(), "540425100201");
+    EXPECT_EQ(after.at("disabled").as_bool(), false);
+    EXPECT_EQ(after.at("password_set").as_bool(), true);
+    EXPECT_EQ(after.size(), 5u) << log[0].after_json;
+    EXPECT_EQ(log[0].after_json.find("argon2"), std::string::npos);
+}
+
+TEST_P(StoreContract, AccountUpdateIsLoggedAndGuardedByTheStoredRow) {
+    ASSERT_TRUE(store_->Begin());
+    const int64_t id = store_->InsertAccount(MakeAccount("alice"), kChange).value();
+    ASSERT_TRUE(store_->Commit());
+    const Account before = store_->FindAccountById(id).value().value();
+
+    Account after = before;
+    after.role = "inspector";
+    after.scope = "540425";
+    after.disabled = true;
+    after.password_hash = kHash2;
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->UpdateAccount(before, after, kChange));
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(store_->FindAccountById(id).value(), after);
+
+    auto log = store_->ChangeLog({.entity = "account", .entity_key = "alice"}).value();
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[1].action, "update");
+    const boost::json::object b = ParseObject(log[1].before_json);
+    const boost::json::object a = ParseObject(log[1].after_json);
+    EXPECT_EQ(b.at("role").as_string(), "officer");
+    EXPECT_EQ(b.at("disabled").as_bool(), false);
+    EXPECT_EQ(a.at("role").as_string(), "inspector");
+    EXPECT_EQ(a.at("scope").as_string(), "540425");
+    EXPECT_EQ(a.at("disabled").as_bool(), true);
+    EXPECT_EQ(a.at("password_set").as_bool(), true);
+    EXPECT_EQ(a.at("password_changed").as_bool(), true);
+    const std::vector<ChangeLogEntry> everything = store_->ChangeLog({}).value();
+    for (const ChangeLogEntry& e : everything) {
+        EXPECT_EQ(e.before_json.find("argon2"), std::string::npos) << e.before_json;
+        EXPECT_EQ(e.after_json.find("argon2"), std::string::npos) << e.after_json;
+    }
+
+    // Without a password change the log says so.
+    Account renamed = after;
+    renamed.disabled = false;
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->UpdateAccount(after, renamed, kChange));
+    ASSERT_TRUE(store_->Commit());
+    log = store_->ChangeLog({.entity = "account"}).value();
+    ASSERT_EQ(log.size(), 3u);
+    EXPECT_EQ(ParseObject(log[2].after_json).at("password_changed").as_bool(), false);
+
+    // A writer holding a stale copy loses and changes nothing; so does one holding another's hash.
+    ASSERT_TRUE(store_->Begin());
+    auto stale = store_->UpdateAccount(before, after, kChange);
+    ASSERT_FALSE(stale);
+    EXPECT_EQ(stale.error().code, "store.conflict");
+    Account wrong_hash = renamed;
+    wrong_hash.password_hash = kHash1;
+    auto hash_changed = store_->UpdateAccount(wrong_hash, after, kChange);
+    ASSERT_FALSE(hash_changed);
+    EXPECT_EQ(hash_changed.error().code, "store.conflict");
+    Account missing = renamed;
+    missing.id = id + 1000;
+    auto not_found = store_->UpdateAccount(missing, missing, kChange);
+    ASSERT_FALSE(not_found);
+    EXPECT_EQ(not_found.error().code, "store.not_found");
+    Account other_name = renamed;
+    other_name.username = "mallory";
+    auto rename = store_->UpdateAccount(renamed, other_name, kChange);
+    ASSERT_FALSE(rename);
+    EXPECT_EQ(rename.error().code, "store.code_change");
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(store_->FindAccountById(id).value(), renamed);
+    EXPECT_EQ(store_->ChangeLog({.entity = "account"}).value().size(), 3u);
+}
+
+TEST_P(StoreContract, LoginStateIsStoredButNotLogged) {
+    ASSERT_TRUE(store_->Begin());
+    const int64_t id = store_->InsertAccount(MakeAccount("alice"), kChange).value();
+    ASSERT_TRUE(store_->Commit());
+    const int64_t seq = store_->LastChangeSeq().value();
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->SetLoginState(id, 5, "2026-11-29T00:15:00Z"));
+    ASSERT_TRUE(store_->Commit());
+    Account a = store_->FindAccount("alice").value().value();
+    EXPECT_EQ(a.failed_logins, 5);
+    EXPECT_EQ(a.locked_until, "2026-11-29T00:15:00Z");
+    EXPECT_EQ(a.role, "officer") << "nothing else changes";
+    EXPECT_EQ(a.password_hash, kHash1);
+    EXPECT_EQ(store_->LastChangeSeq().value(), seq);
+    // The counters are not part of the row UpdateAccount guards.
+    Account after = a;
+    after.role = "viewer";
+    ASSERT_TRUE(store_->Begin());
+    EXPECT_EQ(CodeOf(store_->UpdateAccount(MakeAccount("alice") /* id 0 */, after, kChange)),
+              "store.not_found");
+    Account before = MakeAccount("alice");
+    before.id = id;
+    ASSERT_TRUE(store_->UpdateAccount(before, after, kChange));
+    ASSERT_TRUE(store_->SetLoginState(id, 0, ""));
+    auto missing = store_->SetLoginState(id + 1000, 1, "");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, "store.not_found");
+    ASSERT_TRUE(store_->Commit());
+    a = store_->FindAccountById(id).value().value();
+    EXPECT_EQ(a.failed_logins, 0);
+    EXPECT_EQ(a.locked_until, "");
+    EXPECT_EQ(a.role, "viewer");
+}
+
+TEST_P(StoreContract, SessionLifecycle) {
+    ASSERT_TRUE(store_->Begin());
+    const int64_t alice = store_->InsertAccount(MakeAccount("alice"), kChange).value();
+    const int64_t bob = store_->InsertAccount(MakeAccount("bob"), kChange).value();
+    ASSERT_TRUE(store_->InsertSession(MakeSession("s1", alice, "2026-11-29T08:00:00Z")));
+    ASSERT_TRUE(store_->InsertSession(MakeSession("s2", alice, "2026-11-29T09:00:00Z")));
+    ASSERT_TRUE(store_->InsertSession(MakeSession("s3", bob, "2026-11-29T07:00:00Z")));
+    ASSERT_TRUE(store_->InsertSession(MakeSession("s4", bob, "2026-11-29T10:00:00Z")));
+    auto dup = store_->InsertSession(MakeSession("s1", bob, "2026-11-29T10:00:00Z"));
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().code, "store.duplicate");
+    auto orphan = store_->InsertSession(MakeSession("s9", bob + alice + 100, "2026-11-29T10:00:00Z"));
+    ASSERT_FALSE(orphan);
+    EXPECT_EQ(orphan.error().code, "store.foreign_key");
+    ASSERT_TRUE(store_->Commit());
+    const int64_t seq = store_->LastChangeSeq().value();
+
+    EXPECT_EQ(store_->FindSession("s1").value(), MakeSession("s1", alice, "2026-11-29T08:00:00Z"));
+    EXPECT_EQ(store_->FindSession("nope").value(), std::nullopt);
+
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->TouchSession("s3", "2026-11-29T11:00:00Z"));
+    ASSERT_TRUE(store_->TouchSession("gone", "2026-11-29T11:00:00Z")) << "a session ended elsewhere";
+    ASSERT_TRUE(store_->Commit());
+    auto s3 = store_->FindSession("s3").value().value();
+    EXPECT_EQ(s3.last_seen_at, "2026-11-29T11:00:00Z");
+    EXPECT_EQ(s3.created_at, "2026-11-29T07:00:00Z");
+
+    // Idle since before 09:30: s1 (08:00) and s2 (09:00); s3 was touched, s4 is recent.
+    ASSERT_TRUE(store_->Begin());
+    EXPECT_EQ(store_->DeleteIdleSessions("2026-11-29T09:30:00Z").value(), 2);
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(store_->FindSession("s1").value(), std::nullopt);
+    EXPECT_EQ(store_->FindSession("s2").value(), std::nullopt);
+    EXPECT_TRUE(store_->FindSession("s3").value());
+
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertSession(MakeSession("s5", alice, "2026-11-29T12:00:00Z")));
+    EXPECT_EQ(store_->DeleteSessionsOf(bob).value(), 2);  // s3, s4
+    EXPECT_EQ(store_->DeleteSessionsOf(bob).value(), 0);
+    ASSERT_TRUE(store_->DeleteSession("s5"));
+    ASSERT_TRUE(store_->DeleteSession("s5")) << "logging out twice is harmless";
+    EXPECT_EQ(store_->DeleteIdleSessions("2099-01-01T00:00:00Z").value(), 0);
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(store_->FindSession("s3").value(), std::nullopt);
+    EXPECT_EQ(store_->FindSession("s5").value(), std::nullopt);
+    EXPECT_EQ(store_->LastChangeSeq().value(), seq) << "sessions are not logged";
+    EXPECT_TRUE(store_->FindAccountById(bob).value()) << "ending sessions leaves the account";
+}
+
+TEST_P(StoreContract, EventsJoinTheChain) {
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertAccount(MakeAccount("alice"), kChange));
+    ASSERT_TRUE(store_->Commit());
+    const ChangeContext at_login{"alice", "2026-11-29T08:00:00Z", std::nullopt};
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->RecordEvent("account", "alice", "login_failed", R"({"ip":"10.0.0.1"})", at_login));
+    ASSERT_TRUE(store_->RecordEvent("account", "alice", "lock", "", at_login));
+    ASSERT_TRUE(store_->RecordEvent("account", "alice", "login", R"({"ip":"10.0.0.1"})", at_login));
+    ASSERT_TRUE(store_->RecordEvent("account", "alice", "logout", "{}", at_login));
+    auto bad = store_->RecordEvent("account", "alice", "insert", "{}", at_login);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, "store.invalid");
+    ASSERT_TRUE(store_->Commit());
+    auto log = store_->ChangeLog({.entity_key = "alice"}).value();
+    ASSERT_EQ(log.size(), 5u);
+    EXPECT_EQ(log[1].action, "login_failed");
+    EXPECT_EQ(log[1].actor, "alice");
+    EXPECT_EQ(log[1].at, "2026-11-29T08:00:00Z");
+    EXPECT_EQ(log[1].entity, "account");
+    EXPECT_TRUE(log[1].before_json.empty());
+    EXPECT_EQ(log[1].after_json, R"({"ip":"10.0.0.1"})");
+    EXPECT_EQ(log[2].action, "lock");
+    EXPECT_TRUE(log[2].after_json.empty());
+    EXPECT_EQ(log[3].action, "login");
+    EXPECT_EQ(log[4].action, "logout");
+    auto v = store_->VerifyChangeLog().value();
+    EXPECT_EQ(v.entries, 6);  // the org units, the account, four events
+    EXPECT_FALSE(v.first_bad.has_value());
+}
+
+TEST_P(StoreContract, LastChangeSeqFollowsTheLog) {
+    const int64_t start = store_->LastChangeSeq().value();
+    EXPECT_EQ(start, 1);  // the org-unit load
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("H1", 1), kChange));
+    ASSERT_TRUE(store_->InsertAccount(MakeAccount("alice"), kChange));
+    EXPECT_EQ(store_->LastChangeSeq().value(), start + 2) << "inside the transaction, its own writes";
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(store_->LastChangeSeq().value(), start + 2);
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("H2", 2), kChange));
+    store_->Rollback();
+    EXPECT_EQ(store_->LastChangeSeq().value(), start + 2);
+    auto log = store_->ChangeLog({}).value();
+    EXPECT_EQ(log.back().seq, start + 2);
+}
+
+TEST_P(StoreContract, ChangeLogFilters) {
+    Household a = MakeHousehold("A", 1);  // 540425100201
+    Household c = MakeHousehold("C", 2);
+    c.division_code = "540425100200";
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertHousehold(a, kChange));                              // seq 2
+    ASSERT_TRUE(store_->InsertHousehold(c, kChange));                              // seq 3
+    ASSERT_TRUE(store_->InsertAccount(MakeAccount("alice"), kChange));             // seq 4
+    ASSERT_TRUE(store_->RecordEvent("account", "alice", "login", "{}", kChange));  // seq 5
+    ASSERT_TRUE(store_->Commit());
+    auto keys = [&](const ChangeLogFilter& f) {
+        std::vector<std::string> out;
+        const std::vector<ChangeLogEntry> log = store_->ChangeLog(f).value();
+        for (const ChangeLogEntry& e : log) out.push_back(e.entity_key + ":" + e.action);
+        return out;
+    };
+    using Keys = std::vector<std::string>;
+    EXPECT_EQ(keys({.entity = "account"}), (Keys{"alice:insert", "alice:login"}));
+    EXPECT_EQ(keys({.entity = "household"}), (Keys{"A:insert", "C:insert"}));
+    EXPECT_EQ(keys({.entity = "household", .entity_key = "C"}), (Keys{"C:insert"}));
+    EXPECT_EQ(keys({.after_seq = 3}), (Keys{"alice:insert", "alice:login"}));
+    EXPECT_EQ(keys({.after_seq = 5}), Keys{});
+    EXPECT_EQ(keys({.after_seq = 1, .limit = 2}), (Keys{"A:insert", "C:insert"}));
+
+    // Scope: a village sees its households only; the county sees every household and nothing
+    // else; the root (empty prefix) sees everything.
+    EXPECT_EQ(keys({.division_prefix = "540425100201"}), (Keys{"A:insert"}));
+    EXPECT_EQ(keys({.division_prefix = "540425100200"}), (Keys{"C:insert"}));
+    EXPECT_EQ(keys({.division_prefix = "540425"}), (Keys{"A:insert", "C:insert"}));
+    EXPECT_EQ(keys({.division_prefix = "5404251002019"}), Keys{});
+    EXPECT_EQ(keys({.entity = "account", .division_prefix = "540425"}), Keys{});
+    EXPECT_EQ(keys({.division_prefix = ""}).size(), 5u);
+    EXPECT_EQ(keys({.entity = "account", .division_prefix = ""}), (Keys{"alice:insert", "alice:login"}));
+
+    // A household is seen where it is now: C moves into the first village, with its history.
+    Household moved = c;
+    moved.division_code = "540425100201";
+    auto before = store_->FindHousehold("C").value().value();
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->UpdateHousehold(before, moved, kChange));  // seq 6
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(keys({.division_prefix = "540425100201"}), (Keys{"A:insert", "C:insert", "C:update"}));
+    EXPECT_EQ(keys({.division_prefix = "540425100200"}), Keys{});
+    EXPECT_EQ(keys({.after_seq = 2, .division_prefix = "540425100201"}), (Keys{"C:insert", "C:update"}));
+    EXPECT_EQ(keys({.after_seq = 2, .division_prefix = "540425100201", .limit = 1}), (Keys{"C:insert"}));
+}
+
+TEST_P(StoreContract, AccountAndSessionWritesOutsideATransactionAreRefused) {
+    ASSERT_TRUE(store_->Begin());
+    const int64_t id = store_->InsertAccount(MakeAccount("alice"), kChange).value();
+    ASSERT_TRUE(store_->InsertSession(MakeSession("s1", id, "2026-11-29T08:00:00Z")));
+    ASSERT_TRUE(store_->Commit());
+    Account a = store_->FindAccountById(id).value().value();
+    Account b = a;
+    b.role = "viewer";
+    const std::vector<std::pair<std::string, std::function<std::string()>>> writes = {
+        {"InsertAccount", [&] { return CodeOf(store_->InsertAccount(MakeAccount("bob"), kChange)); }},
+        {"UpdateAccount", [&] { return CodeOf(store_->UpdateAccount(a, b, kChange)); }},
+        {"SetLoginState", [&] { return CodeOf(store_->SetLoginState(id, 1, "")); }},
+        {"RecordEvent",
+         [&] { return CodeOf(store_->RecordEvent("account", "alice", "login", "{}", kChange)); }},
+        {"InsertSession",
+         [&] { return CodeOf(store_->InsertSession(MakeSession("s2", id, "2026-11-29T08:00:00Z"))); }},
+        {"TouchSession", [&] { return CodeOf(store_->TouchSession("s1", "2026-11-29T09:00:00Z")); }},
+        {"DeleteSession", [&] { return CodeOf(store_->DeleteSession("s1")); }},
+        {"DeleteSessionsOf", [&] { return CodeOf(store_->DeleteSessionsOf(id)); }},
+        {"DeleteIdleSessions", [&] { return CodeOf(store_->DeleteIdleSessions("2099-01-01T00:00:00Z")); }},
+    };
+    const int64_t seq = store_->LastChangeSeq().value();
+    for (const auto& [name, write] : writes) EXPECT_EQ(write(), "store.no_transaction") << name;
+    EXPECT_EQ(store_->FindAccountById(id).value(), a);
+    EXPECT_EQ(store_->ListAccounts().value().size(), 1u);
+    EXPECT_EQ(store_->FindSession("s1").value(), MakeSession("s1", id, "2026-11-29T08:00:00Z"));
+    EXPECT_EQ(store_->LastChangeSeq().value(), seq);
+}
+
 // Any household the model can hold comes back from the store unchanged.
 RC_GTEST_PROP(StoreProperty, HouseholdRoundTrip, ()) {
     static auto store = OpenSqliteStore(TempPath("prop.db"), OpenMode::kCreate).value();
@@ -364,14 +769,14 @@ TEST(SqliteStore, OpenModes) {
     EXPECT_EQ(missing.error().code, "store.missing");
     auto created = OpenSqliteStore(path, OpenMode::kCreate);
     ASSERT_TRUE(created);
-    EXPECT_EQ((*created)->schema_version(), 1);
+    EXPECT_EQ((*created)->schema_version(), 2);
     created->reset();
     auto exists = OpenSqliteStore(path, OpenMode::kCreate);
     ASSERT_FALSE(exists);
     EXPECT_EQ(exists.error().code, "store.exists");
     auto reopened = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(reopened);
-    EXPECT_EQ((*reopened)->schema_version(), 1);
+    EXPECT_EQ((*reopened)->schema_version(), 2);
 }
 
 TEST(SqliteStore, GarbageFileIsReportedAsCorrupt) {
@@ -415,18 +820,34 @@ TEST(SqliteStore, ChangeLogTamperingIsFound) {
     }
 }
 
-int64_t CountIndexes(const std::string& path) {
+// Rows of a query on the file, read on a connection of its own, each row's columns joined by '|'.
+std::vector<std::string> QueryRows(const std::string& path, const char* sql) {
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL", -1,
-                       &st, nullptr);
-    sqlite3_step(st);
-    const int64_t n = sqlite3_column_int64(st, 0);
+    std::vector<std::string> rows;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        std::string row;
+        for (int i = 0; i < sqlite3_column_count(st); ++i) {
+            if (i > 0) row += '|';
+            if (const unsigned char* t = sqlite3_column_text(st, i)) row += reinterpret_cast<const char*>(t);
+        }
+        rows.push_back(std::move(row));
+    }
     sqlite3_finalize(st);
     sqlite3_close(db);
-    return n;
+    return rows;
 }
+
+// The explicitly created indexes (name and definition), by name.
+std::vector<std::string> IndexDefinitions(const std::string& path) {
+    return QueryRows(path,
+                     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                     " ORDER BY name");
+}
+
+int64_t CountIndexes(const std::string& path) { return static_cast<int64_t>(IndexDefinitions(path).size()); }
 
 TEST(SqliteStore, BulkLoadRebuildsIndexesAndRollsBackCleanly) {
     const std::string path = TempPath("bulk.db");
@@ -438,13 +859,14 @@ TEST(SqliteStore, BulkLoadRebuildsIndexesAndRollsBackCleanly) {
     // A read left mid-step (a single-row lookup) must not block the index drop.
     ASSERT_TRUE(store->LoadPlanText().value().has_value());
     const int64_t indexes = CountIndexes(path);
-    ASSERT_EQ(indexes, 4);
+    ASSERT_EQ(indexes, 6);  // the five the bulk load drops, and session_account
+    const std::vector<std::string> definitions = IndexDefinitions(path);
     // A failed bulk load: the dropped indexes come back with the rollback.
     ASSERT_TRUE(store->Begin());
     ASSERT_TRUE(store->BeginBulkLoad());
     ASSERT_TRUE(store->InsertHousehold(MakeHousehold("B0", 0), kChange));
     store->Rollback();
-    EXPECT_EQ(CountIndexes(path), indexes);
+    EXPECT_EQ(IndexDefinitions(path), definitions);
     // A finished one: indexes rebuilt over the new rows, lookups work.
     const Household h = MakeHousehold("B1", 1);
     ASSERT_TRUE(store->Begin());
@@ -452,7 +874,7 @@ TEST(SqliteStore, BulkLoadRebuildsIndexesAndRollsBackCleanly) {
     ASSERT_TRUE(store->InsertHousehold(h, kChange));
     ASSERT_TRUE(store->EndBulkLoad());
     ASSERT_TRUE(store->Commit());
-    EXPECT_EQ(CountIndexes(path), indexes);
+    EXPECT_EQ(IndexDefinitions(path), definitions) << "rebuilt exactly as the migrations define them";
     EXPECT_EQ(store->FindHouseholdOfIdNumber(h.members[1].id_number).value(),
               std::optional<std::string>("B1"));
     EXPECT_EQ(store->ChangeLog({.entity_key = "B1"}).value().size(), 1u);
@@ -471,13 +893,166 @@ TEST(SqliteStore, NewerSchemaIsRefused) {
     EXPECT_EQ(r.error().code, "store.too_new");
 }
 
-}  // namespace
-}  // namespace jz
+void Exec(sqlite3* db, const std::string& sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "") << "\n" << sql.substr(0, 200);
+    sqlite3_free(err);
+}
 
-#include <boost/json.hpp>
+// A database as version 1 of the program left it: the 001 schema, a registry, an import and a
+// chained change log (its rows written by the current store and copied over unchanged: a log
+// entry's fields and hash do not depend on the schema version).
+std::string MakeVersion1Database(const std::string& name, ChainVerification& chain) {
+    const std::string source = TempPath(name + "-source.db");
+    {
+        auto store = OpenSqliteStore(source, OpenMode::kCreate).value();
+        EXPECT_TRUE(store->Begin());
+        EXPECT_TRUE(store->SaveOrgUnits(SmallTree(), kChange));
+        EXPECT_TRUE(store->SavePlan("p", "id = \"p\"", kChange));
+        EXPECT_TRUE(store->PutSetting("county_code", "540425"));
+        ChangeContext imported = kChange;
+        imported.import_id = store->BeginImport("registry.csv", kChange).value();
+        for (int i = 0; i < 3; ++i)
+            EXPECT_TRUE(store->InsertHousehold(MakeHousehold("V" + std::to_string(i), i), imported));
+        EXPECT_TRUE(store->FinishImport(*imported.import_id, "{}"));
+        EXPECT_TRUE(store->Commit());
+        Household changed = MakeHousehold("V1", 1);
+        changed.status = codes::kStatusExited;
+        auto before = store->FindHousehold("V1").value().value();
+        EXPECT_TRUE(store->Begin());
+        EXPECT_TRUE(store->UpdateHousehold(before, changed, kChange));
+        EXPECT_TRUE(store->Commit());
+        chain = store->VerifyChangeLog().value();
+    }
+    const std::string path = TempPath(name + "-v1.db");
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    Exec(db, "BEGIN");
+    Exec(db, std::string(sqlite_schema::kMigration001));
+    Exec(db, "ATTACH DATABASE '" + source + "' AS source");
+    for (const char* table :
+         {"setting", "plan", "org_unit", "org_unit_name", "import", "household", "person", "change_log"})
+        Exec(db, std::string("INSERT INTO main.") + table + " SELECT * FROM source." + table);
+    Exec(db, "COMMIT");
+    Exec(db, "DETACH DATABASE source");
+    Exec(db, "PRAGMA user_version=1");
+    sqlite3_close(db);
+    return path;
+}
 
-namespace jz {
-namespace {
+TEST(SqliteStore, Version1DatabaseIsMigratedWithItsChainIntact) {
+    ChainVerification chain;
+    const std::string path = MakeVersion1Database("migrate", chain);
+    ASSERT_EQ(chain.entries, 6);  // the org units, the plan, three households, one update
+    ASSERT_FALSE(chain.first_bad.has_value());
+    ASSERT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"1"});
+    const std::vector<std::string> v1_log =
+        QueryRows(path,
+                  "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json,"
+                  " import_id, hex(hash) FROM change_log ORDER BY seq");
+    ASSERT_EQ(v1_log.size(), 6u);
+
+    auto store = OpenSqliteStore(path, OpenMode::kExisting);
+    ASSERT_TRUE(store) << store.error().ToString();
+    EXPECT_EQ((*store)->schema_version(), 2);
+    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"2"});
+    auto v = (*store)->VerifyChangeLog().value();
+    EXPECT_EQ(v.entries, chain.entries);
+    EXPECT_FALSE(v.first_bad.has_value());
+    EXPECT_EQ(v.last_hash, chain.last_hash);
+    EXPECT_EQ(QueryRows(path,
+                        "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json,"
+                        " after_json, import_id, hex(hash) FROM change_log ORDER BY seq"),
+              v1_log)
+        << "every row copied unchanged";
+    EXPECT_EQ((*store)->ChangeLog({.entity_key = "V0"}).value().at(0).import_id, std::optional<int64_t>(1));
+    EXPECT_EQ((*store)->CountHouseholds().value(), 3);
+    EXPECT_EQ(QueryRows(path, "PRAGMA foreign_key_check"), std::vector<std::string>{});
+    EXPECT_EQ(QueryRows(path, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+    // The rebuilt table keeps 001's indexes and its reference to import.
+    EXPECT_EQ(
+        QueryRows(path,
+                  "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'change_log' AND"
+                  " type = 'index' ORDER BY name"),
+        (std::vector<std::string>{"change_log_actor|CREATE INDEX change_log_actor ON change_log(actor, seq)",
+                                  "change_log_entity|CREATE INDEX change_log_entity ON "
+                                  "change_log(entity, entity_key, seq)"}));
+    EXPECT_EQ(
+        QueryRows(path, "SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list('change_log')"),
+        std::vector<std::string>{"import|import_id|id"});
+    EXPECT_EQ(QueryRows(path, "SELECT count(*) FROM sqlite_master WHERE name = 'change_log_new'"),
+              std::vector<std::string>{"0"});
+
+    // The chain goes on, with the new kinds of entries.
+    ASSERT_TRUE((*store)->Begin());
+    ASSERT_TRUE((*store)->InsertAccount(MakeAccount("alice"), kChange));
+    ASSERT_TRUE((*store)->RecordEvent("account", "alice", "login", "{}", kChange));
+    ASSERT_TRUE((*store)->InsertHousehold(MakeHousehold("V9", 9), kChange));
+    ASSERT_TRUE((*store)->Commit());
+    v = (*store)->VerifyChangeLog().value();
+    EXPECT_EQ(v.entries, chain.entries + 3);
+    EXPECT_FALSE(v.first_bad.has_value());
+    EXPECT_EQ((*store)->LastChangeSeq().value(), chain.entries + 3);
+    store->reset();
+    // Opening again applies nothing more.
+    auto again = OpenSqliteStore(path, OpenMode::kExisting);
+    ASSERT_TRUE(again);
+    EXPECT_EQ((*again)->VerifyChangeLog().value().entries, chain.entries + 3);
+}
+
+// A migration that cannot complete leaves the database as it was (each runs in one transaction).
+TEST(SqliteStore, FailedMigrationChangesNothing) {
+    ChainVerification chain;
+    const std::string path = MakeVersion1Database("failed-migration", chain);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    Exec(db, "CREATE TABLE account (x)");  // 002 cannot create its table
+    sqlite3_close(db);
+    auto r = OpenSqliteStore(path, OpenMode::kExisting);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"1"});
+    EXPECT_EQ(QueryRows(path, "SELECT count(*) FROM change_log"), std::vector<std::string>{"6"});
+    EXPECT_EQ(
+        QueryRows(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('session', 'change_log_new')"),
+        std::vector<std::string>{"0"});
+}
+
+// Removing an account (outside the program: the store has no call for it) ends its sessions.
+TEST(SqliteStore, SessionsGoWithTheirAccount) {
+    const std::string path = TempPath("cascade.db");
+    auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
+    ASSERT_TRUE(store->Begin());
+    const int64_t alice = store->InsertAccount(MakeAccount("alice"), kChange).value();
+    const int64_t bob = store->InsertAccount(MakeAccount("bob"), kChange).value();
+    ASSERT_TRUE(store->InsertSession(MakeSession("a1", alice, "2026-11-29T08:00:00Z")));
+    ASSERT_TRUE(store->InsertSession(MakeSession("b1", bob, "2026-11-29T08:00:00Z")));
+    ASSERT_TRUE(store->Commit());
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    Exec(db, "PRAGMA foreign_keys=ON; DELETE FROM account WHERE username = 'alice'");
+    sqlite3_close(db);
+    EXPECT_EQ(store->FindSession("a1").value(), std::nullopt);
+    EXPECT_TRUE(store->FindSession("b1").value());
+}
+
+// Entries of accounts and events carry the database's county, like the rest of its log.
+TEST(SqliteStore, AccountEntriesCarryTheCounty) {
+    const std::string path = TempPath("county.db");
+    auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
+    ASSERT_TRUE(store->Begin());
+    ASSERT_TRUE(store->InsertAccount(MakeAccount("early"), kChange));
+    ASSERT_TRUE(store->PutSetting("county_code", "540425"));
+    ASSERT_TRUE(store->InsertAccount(MakeAccount("alice"), kChange));
+    ASSERT_TRUE(store->RecordEvent("account", "alice", "logout", "", kChange));
+    ASSERT_TRUE(store->Commit());
+    EXPECT_EQ(QueryRows(path, "SELECT entity_key, action, county_code FROM change_log ORDER BY seq"),
+              (std::vector<std::string>{"early|insert|", "alice|insert|540425", "alice|logout|540425"}));
+    EXPECT_FALSE(store->VerifyChangeLog()->first_bad.has_value());
+    EXPECT_EQ(
+        QueryRows(path, "SELECT count(*) FROM change_log WHERE coalesce(after_json, '') LIKE '%argon2%'"),
+        std::vector<std::string>{"0"});
+}
 
 TEST(HouseholdJson, IsValidJsonWithEscapes) {
     Household h = MakeHousehold("H\"1\\", 1);

@@ -1,0 +1,168 @@
+// serve and user: the HTTP server and its accounts.
+#include <unistd.h>
+
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "server/api.h"
+#include "server/auth.h"
+#include "store/sqlite_store.h"
+
+namespace jz::cli {
+namespace {
+
+// "host:port", "port" or ":port".
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text) {
+    std::string host = "127.0.0.1";
+    std::string port = text;
+    if (auto colon = text.rfind(':'); colon != std::string::npos) {
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+            host = host.substr(1, host.size() - 2);
+        if (host.empty()) host = "0.0.0.0";
+    }
+    int value = -1;
+    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || p != port.data() + port.size() || value < 0 || value > 65535)
+        return Fail("usage.listen", "--listen", "--listen 应为 地址:端口,例如 127.0.0.1:8080: " + text,
+                    "--listen must be host:port, e.g. 127.0.0.1:8080: " + text);
+    return std::pair{host, static_cast<uint16_t>(value)};
+}
+
+std::string DefaultWebDir() {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::is_directory("web/dist", ec)) return "web/dist";
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    for (fs::path dir = exe.parent_path(); !ec && !dir.empty() && dir != dir.root_path();
+         dir = dir.parent_path())
+        if (fs::is_directory(dir / "web" / "dist", ec)) return (dir / "web" / "dist").string();
+    return {};
+}
+
+Result<std::string> ReadPassword(const std::string& password_file) {
+    std::string password;
+    if (!password_file.empty()) {
+        auto text = ReadFile(password_file);
+        if (!text) return std::unexpected(text.error());
+        password = *text;
+    } else {
+        if (isatty(STDIN_FILENO)) std::fprintf(stderr, "密码 Password: ");
+        std::getline(std::cin, password);
+    }
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+    if (password.empty())
+        return Fail("usage.password", "password", "没有读到密码(标准输入或 --password-file)",
+                    "no password was given (stdin or --password-file)");
+    return password;
+}
+
+}  // namespace
+
+int RunServe(const GlobalOptions& g, const ServeOptions& o) {
+    auto listen = ParseListen(o.listen);
+    if (!listen) return ReportError(listen.error());
+    server::ApiConfig config;
+    config.db_path = g.db;
+    config.web_dir = o.web_dir.empty() ? DefaultWebDir() : o.web_dir;
+    config.secure_cookie = o.secure_cookie;
+    config.connections =
+        o.threads > 0 ? o.threads + 2 : static_cast<int>(std::thread::hardware_concurrency()) + 2;
+    if (!std::filesystem::exists(g.db))
+        return ReportError({"store.missing", "--db", "数据库不存在: " + g.db, "no database at " + g.db});
+    auto api = server::Api::Create(config);
+    if (!api) return ReportError(api.error());
+    server::Router router;
+    (*api)->Register(router);
+    server::HttpOptions options;
+    options.address = listen->first;
+    options.port = listen->second;
+    options.threads = o.threads;
+    server::HttpServer http(options, router);
+    auto port = http.Listen();
+    if (!port) return ReportError(port.error());
+    // The first line says where: tests and scripts read it (port 0 picks a free one).
+    std::printf("jingzhun: listening on http://%s:%u/ (database %s%s)\n", options.address.c_str(),
+                static_cast<unsigned>(*port), g.db.c_str(),
+                config.web_dir.empty() ? ", no web workbench built" : "");
+    std::fflush(stdout);
+    http.Run();
+    std::printf("jingzhun: stopped\n");
+    return kExitOk;
+}
+
+int RunUserAdd(const GlobalOptions& g, const UserAddOptions& o) {
+    auto password = ReadPassword(o.password_file);
+    if (!password) return ReportError(password.error());
+    auto session = OpenSession(g);
+    if (!session) return ReportError(session.error());
+    auto account = server::AddAccount(*session->store, session->tree, o.username, o.role, o.scope, *password,
+                                      {g.actor, NowIso(), std::nullopt});
+    if (!account) return ReportError(account.error());
+    if (g.json)
+        PrintJson({{"username", account->username}, {"role", account->role}, {"scope", account->scope}});
+    else
+        std::printf("已添加用户 Added user %s (%s, scope %s)\n", account->username.c_str(),
+                    account->role.c_str(), account->scope.c_str());
+    return kExitOk;
+}
+
+int RunUserList(const GlobalOptions& g) {
+    auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
+    if (!store) return ReportError(store.error());
+    auto accounts = (*store)->ListAccounts();
+    if (!accounts) return ReportError(accounts.error());
+    if (g.json) {
+        boost::json::array items;
+        for (const Account& a : *accounts)
+            items.push_back({{"username", a.username},
+                             {"role", a.role},
+                             {"scope", a.scope},
+                             {"disabled", a.disabled},
+                             {"locked_until", a.locked_until},
+                             {"created_at", a.created_at}});
+        PrintJson({{"items", std::move(items)}});
+        return kExitOk;
+    }
+    std::printf("%-20s %-10s %-14s %s\n", "用户 username", "role", "scope", "state");
+    for (const Account& a : *accounts)
+        std::printf("%-20s %-10s %-14s %s\n", a.username.c_str(), a.role.c_str(), a.scope.c_str(),
+                    a.disabled               ? "停用 disabled"
+                    : a.locked_until.empty() ? "启用 enabled"
+                                             : ("锁定至 locked until " + a.locked_until).c_str());
+    return kExitOk;
+}
+
+int RunUserDisable(const GlobalOptions& g, const std::string& username) {
+    auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
+    if (!store) return ReportError(store.error());
+    auto found = (*store)->FindAccount(username);
+    if (!found) return ReportError(found.error());
+    if (!*found)
+        return ReportError(
+            {"user.missing", "username", "没有这个用户: " + username, "no such user: " + username});
+    Account after = **found;
+    after.disabled = true;
+    auto tx = Transaction::Begin(**store);
+    if (!tx) return ReportError(tx.error());
+    if (!(*found)->disabled)
+        if (auto r = (*store)->UpdateAccount(**found, after, {g.actor, NowIso(), std::nullopt}); !r)
+            return ReportError(r.error());
+    auto ended = (*store)->DeleteSessionsOf(after.id);
+    if (!ended) return ReportError(ended.error());
+    if (auto r = tx->Commit(); !r) return ReportError(r.error());
+    if (g.json)
+        PrintJson({{"username", username}, {"disabled", true}, {"sessions_ended", *ended}});
+    else
+        std::printf("已停用 Disabled %s; %lld sessions ended\n", username.c_str(),
+                    static_cast<long long>(*ended));
+    return kExitOk;
+}
+
+}  // namespace jz::cli

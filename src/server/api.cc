@@ -1,0 +1,1178 @@
+#include "server/api.h"
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <shared_mutex>
+
+#include "core/codes.h"
+#include "core/id_number.h"
+#include "core/registry_index.h"
+#include "io/exporter.h"
+#include "io/importer.h"
+#include "server/auth.h"
+#include "server/store_pool.h"
+#include "service/household_input.h"
+#include "service/reports.h"
+
+namespace jz::server {
+
+namespace json = boost::json;
+namespace beast = boost::beast;
+namespace fs = std::filesystem;
+using service::FieldError;
+
+namespace {
+
+constexpr std::string_view kCookie = "jz_session";
+constexpr int64_t kMaxPageSize = 200;
+constexpr int64_t kSearchLimit = 10000;      // free-text matches considered
+constexpr int64_t kIncrementalLimit = 5000;  // more changed households than this: rebuild the index
+
+// ------------------------------------------------------------------------------- response helpers
+
+Response Json(const RequestContext& c, http::status status, const json::value& v) {
+    return JsonResponse(c.request, status, json::serialize(v));
+}
+
+json::array FieldsJson(const std::vector<FieldError>& fields) {
+    json::array out;
+    for (const FieldError& f : fields)
+        out.push_back({{"field", f.field}, {"code", f.code}, {"reason", f.reason_zh + " / " + f.reason_en}});
+    return out;
+}
+
+Response Fault(const RequestContext& c, http::status status, std::string_view code, const std::string& zh,
+               const std::string& en, const std::vector<FieldError>& fields = {}) {
+    json::object error{{"code", code}, {"message", zh + " / " + en}, {"fields", FieldsJson(fields)}};
+    return Json(c, status, json::object{{"error", std::move(error)}});
+}
+
+// A domain error: its field becomes the one field entry.
+Response FaultOf(const RequestContext& c, http::status status, const Error& e) {
+    std::vector<FieldError> fields;
+    if (!e.field.empty()) fields.push_back({e.field, e.code, e.message_zh, e.message_en});
+    return Fault(c, status, e.code, e.message_zh, e.message_en, fields);
+}
+
+// Store failures: a conflict or a lock is the client's to retry; anything else is ours.
+Response StoreFault(const RequestContext& c, const Error& e) {
+    if (e.code == "store.locked" || e.code == "store.busy")
+        return FaultOf(c, http::status::service_unavailable, e);
+    return FaultOf(c, http::status::internal_server_error, e);
+}
+
+Response NotFound(const RequestContext& c, const std::string& what_zh, const std::string& what_en) {
+    return Fault(c, http::status::not_found, "not_found", "找不到" + what_zh, what_en + " not found");
+}
+
+Response Forbidden(const RequestContext& c) {
+    return Fault(c, http::status::forbidden, "forbidden", "您的角色无权执行此操作",
+                 "your role may not do this");
+}
+
+std::string CookieValue(const Request& request, std::string_view name) {
+    for (auto it = request.find(http::field::cookie);
+         it != request.end() && it->name() == http::field::cookie; ++it) {
+        std::string_view header = it->value();
+        while (!header.empty()) {
+            size_t end = header.find(';');
+            std::string_view part = header.substr(0, end);
+            while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+            if (part.starts_with(name) && part.size() > name.size() && part[name.size()] == '=')
+                return std::string(part.substr(name.size() + 1));
+            if (end == std::string_view::npos) break;
+            header.remove_prefix(end + 1);
+        }
+    }
+    return {};
+}
+
+std::optional<int64_t> IntParam(const RequestContext& c, const std::string& name,
+                                std::vector<FieldError>& errors, int64_t lo, int64_t hi) {
+    auto it = c.query.find(name);
+    if (it == c.query.end() || it->second.empty()) return std::nullopt;
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+    if (ec != std::errc() || p != it->second.data() + it->second.size() || v < lo || v > hi) {
+        errors.push_back(
+            {name, "query.integer", name + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数",
+             name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)});
+        return std::nullopt;
+    }
+    return v;
+}
+
+// A code-table parameter: the code or its name.
+std::optional<int> CodeParam(const RequestContext& c, const std::string& name, const CodeTable& table,
+                             std::vector<FieldError>& errors) {
+    auto it = c.query.find(name);
+    if (it == c.query.end() || it->second.empty()) return std::nullopt;
+    auto code = table.Parse(it->second);
+    if (!code) {
+        errors.push_back({name, "query.code",
+                          name + "不是有效的" + std::string(table.label_zh) + ": " + it->second,
+                          name + " is not a known " + std::string(table.id) + ": " + it->second});
+        return std::nullopt;
+    }
+    return code;
+}
+
+json::value ParseJson(const std::string& body, std::vector<FieldError>& errors) {
+    json::error_code ec;
+    json::value v = json::parse(body, ec);
+    if (ec)
+        errors.push_back({"body", "json.malformed", "请求体不是有效的JSON: " + ec.message(),
+                          "the body is not valid JSON: " + ec.message()});
+    return v;
+}
+
+std::string Str(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::string ETagOf(int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+// The household JSON with its version, masked for roles that may not see personal data.
+std::string HouseholdBody(Household h, int64_t version, bool mask) {
+    if (mask) {
+        for (Person& p : h.members) p.id_number = MaskIdNumber(p.id_number);
+        h.phone = MaskPhone(h.phone);
+    }
+    std::string body = HouseholdToJson(h);
+    body.insert(1, "\"version\":" + std::to_string(version) + ",");
+    return body;
+}
+
+json::object AccountJson(const Account& a) {
+    return {{"username", a.username},
+            {"role", a.role},
+            {"scope", a.scope},
+            {"disabled", a.disabled},
+            {"locked_until", a.locked_until},
+            {"created_at", a.created_at}};
+}
+
+json::object PrincipalJson(const Principal& p, const OrgTree& tree) {
+    const OrgUnit* unit = tree.Find(p.scope);
+    return {{"username", p.username},
+            {"role", RoleName(p.role)},
+            {"role_name", RoleNameZh(p.role)},
+            {"scope", p.scope},
+            {"scope_name", unit ? unit->name() : std::string()},
+            {"permissions",
+             {{"write_households", CanWriteHouseholds(p.role)},
+              {"manage_users", CanManageUsers(p.role)},
+              {"read_audit", CanReadAudit(p.role)},
+              {"run_checks", CanRunChecks(p.role)},
+              {"masked", MasksPersonalData(p.role)}}}};
+}
+
+std::string_view ContentTypeOf(const fs::path& p) {
+    const std::string ext = p.extension().string();
+    if (ext == ".html") return "text/html; charset=utf-8";
+    if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+    if (ext == ".css") return "text/css; charset=utf-8";
+    if (ext == ".json") return "application/json";
+    if (ext == ".svg") return "image/svg+xml";
+    if (ext == ".png") return "image/png";
+    if (ext == ".ico") return "image/x-icon";
+    if (ext == ".woff2") return "font/woff2";
+    if (ext == ".woff") return "font/woff";
+    if (ext == ".ttf") return "font/ttf";
+    if (ext == ".csv") return "text/csv; charset=utf-8";
+    if (ext == ".xlsx") return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    return "application/octet-stream";
+}
+
+// Sends a file; when `remove` the name is unlinked once open (the open descriptor keeps it readable).
+std::optional<Response> FileResponse(const Request& request, const fs::path& path,
+                                     std::string_view content_type, const std::string& download_name,
+                                     bool remove) {
+    http::file_body::value_type file;
+    beast::error_code ec;
+    file.open(path.c_str(), beast::file_mode::scan, ec);
+    if (remove) {
+        std::error_code ignored;
+        fs::remove(path, ignored);
+    }
+    if (ec) return std::nullopt;
+    http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(file)),
+                                        std::make_tuple(http::status::ok, request.version())};
+    res.set(http::field::content_type, content_type);
+    if (!download_name.empty())
+        res.set(http::field::content_disposition, "attachment; filename=\"" + download_name + "\"");
+    res.keep_alive(request.keep_alive());
+    res.prepare_payload();
+    if (request.method() == http::verb::head) {
+        http::response<http::empty_body> head{http::status::ok, request.version()};
+        head.set(http::field::content_type, content_type);
+        head.content_length(res.payload_size());
+        head.keep_alive(request.keep_alive());
+        return Response(std::move(head));
+    }
+    return Response(std::move(res));
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------ Impl
+
+struct Api::Impl {
+    ApiConfig config;
+    std::unique_ptr<StorePool> pool;
+    Plan plan;
+    OrgTree tree;
+    Authenticator auth;
+
+    // The list index and the change-log position it reflects.
+    mutable std::shared_mutex index_mutex;
+    RegistryIndex index;
+    std::mutex refresh_mutex;
+    int64_t indexed_seq = 0;
+    std::atomic<uint64_t> temp_counter{0};
+
+    explicit Impl(const ApiConfig& c) : config(c), auth(c.policy) {}
+
+    // ------------------------------------------------------------------------ index upkeep
+
+    Result<void> Rebuild(Store& store) {
+        auto seq = store.LastChangeSeq();
+        if (!seq) return std::unexpected(seq.error());
+        RegistryIndex fresh;
+        HouseholdFilter filter;
+        auto scanned = store.ScanFacts(filter, [&](const HouseholdFacts& f) {
+            fresh.Upsert(f);
+            return true;
+        });
+        if (!scanned) return scanned;
+        std::unique_lock lock(index_mutex);
+        index = std::move(fresh);
+        indexed_seq = *seq;
+        return {};
+    }
+
+    // Brings the index up to the change log: the households changed since, or a rebuild.
+    Result<void> Refresh(Store& store) {
+        auto seq = store.LastChangeSeq();
+        if (!seq) return std::unexpected(seq.error());
+        std::lock_guard refresh(refresh_mutex);
+        if (*seq <= indexed_seq) return {};
+        ChangeLogFilter f;
+        f.entity = "household";
+        f.after_seq = indexed_seq;
+        f.limit = kIncrementalLimit + 1;
+        auto entries = store.ChangeLog(f);
+        if (!entries) return std::unexpected(entries.error());
+        if (static_cast<int64_t>(entries->size()) > kIncrementalLimit) return Rebuild(store);
+        std::vector<std::pair<std::string, std::optional<HouseholdFacts>>> changed;
+        for (const ChangeLogEntry& e : *entries) {
+            auto h = store.FindHousehold(e.entity_key);
+            if (!h) return std::unexpected(h.error());
+            changed.emplace_back(e.entity_key, *h ? std::optional(FactsOf((*h)->household)) : std::nullopt);
+        }
+        std::unique_lock lock(index_mutex);
+        for (auto& [code, facts] : changed)
+            if (facts)
+                index.Upsert(*facts);
+            else
+                index.Remove(code);
+        indexed_seq = std::max(*seq, entries->empty() ? 0 : entries->back().seq);
+        return {};
+    }
+
+    void Indexed(const Household& h) {
+        std::unique_lock lock(index_mutex);
+        index.Upsert(FactsOf(h));
+    }
+
+    // ------------------------------------------------------------------------ wrappers
+
+    using AuthedHandler = std::function<Response(RequestContext&, const Principal&, Store&)>;
+
+    Handler Authed(AuthedHandler fn) {
+        return [this, fn = std::move(fn)](RequestContext& c) -> Response {
+            auto store = pool->Acquire();
+            const std::string token = CookieValue(c.request, kCookie);
+            if (token.empty())
+                return Fault(c, http::status::unauthorized, "auth.required", "请先登录", "please log in");
+            auto who = auth.Authenticate(*store, token);
+            if (!who) return StoreFault(c, who.error());
+            if (!*who)
+                return Fault(c, http::status::unauthorized, "auth.expired", "登录已失效,请重新登录",
+                             "the session has ended; please log in again");
+            return fn(c, **who, *store);
+        };
+    }
+
+    std::string TempPath(std::string_view suffix) {
+        fs::create_directories(config.data_dir);
+        return (fs::path(config.data_dir) / ("tmp-" + std::to_string(::getpid()) + "-" +
+                                             std::to_string(temp_counter++) + std::string(suffix)))
+            .string();
+    }
+
+    // The org unit a request names (division=...), which must lie within the user's scope; default
+    // the scope itself. nullopt after setting `error`.
+    std::optional<std::string> DivisionParam(const RequestContext& c, const Principal& p,
+                                             std::optional<Response>& error) {
+        auto it = c.query.find("division");
+        if (it == c.query.end() || it->second.empty()) return p.scope;
+        if (!tree.Find(it->second)) {
+            error.emplace(
+                Fault(c, http::status::bad_request, "query.division", "未知的行政区划代码: " + it->second,
+                      "unknown division code: " + it->second,
+                      {{"division", "query.division", "未知的行政区划代码", "unknown division code"}}));
+            return std::nullopt;
+        }
+        if (!InScope(p.scope, it->second)) {
+            error.emplace(NotFound(c, "行政区划 " + it->second, "division " + it->second));
+            return std::nullopt;
+        }
+        return it->second;
+    }
+
+    std::optional<Date> AsOfParam(const RequestContext& c, std::optional<Response>& error) {
+        auto it = c.query.find("as_of");
+        if (it == c.query.end() || it->second.empty()) {
+            const auto days = std::chrono::floor<std::chrono::days>(auth.Now());
+            return Date::FromDaysSinceEpoch(static_cast<long>(days.time_since_epoch().count()));
+        }
+        auto d = Date::Parse(it->second);
+        if (!d)
+            error.emplace(
+                Fault(c, http::status::bad_request, "query.as_of", "as_of 应为日期 YYYY-MM-DD",
+                      "as_of must be a date YYYY-MM-DD",
+                      {{"as_of", "query.as_of", "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"}}));
+        return d;
+    }
+
+    // The scope for change-log reads: everything for a county-wide user.
+    std::string LogScope(const Principal& p) const { return p.scope == tree.root_code() ? "" : p.scope; }
+
+    ChangeContext Change(const Principal& p) const {
+        return {p.username, FormatIsoTime(auth.Now()), std::nullopt};
+    }
+
+    // ------------------------------------------------------------------------ session routes
+
+    Response Login(RequestContext& c) {
+        std::vector<FieldError> errors;
+        json::value body = ParseJson(c.request.body(), errors);
+        if (errors.empty() && !body.is_object())
+            errors.push_back({"body", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        std::string username, password;
+        if (errors.empty()) {
+            const auto& o = body.get_object();
+            for (const char* key : {"username", "password"}) {
+                const auto* v = o.if_contains(key);
+                if (!v || !v->is_string() || v->get_string().empty())
+                    errors.push_back({key, "json.required", std::string(key) + "为必填文字",
+                                      std::string(key) + " is required (a string)"});
+            }
+            username = Str(o, "username");
+            password = Str(o, "password");
+        }
+        if (!errors.empty())
+            return Fault(c, http::status::bad_request, "request.invalid", "请求内容有误",
+                         "the request is invalid", errors);
+        auto store = pool->Acquire();
+        auto result = auth.Login(*store, username, password, c.remote);
+        if (!result) {
+            const Error& e = result.error();
+            if (e.code == "auth.invalid" || e.code == "auth.locked")
+                return Fault(c, http::status::unauthorized, e.code, e.message_zh, e.message_en);
+            return StoreFault(c, e);
+        }
+        std::string cookie =
+            std::string(kCookie) + "=" + result->token + "; Path=/; HttpOnly; SameSite=Strict";
+        if (config.secure_cookie) cookie += "; Secure";
+        http::response<http::string_body> res{http::status::ok, c.request.version()};
+        res.set(http::field::content_type, "application/json; charset=utf-8");
+        res.set(http::field::set_cookie, cookie);
+        res.set(http::field::cache_control, "no-store");
+        res.keep_alive(c.request.keep_alive());
+        res.body() = json::serialize(PrincipalJson(result->principal, tree));
+        res.prepare_payload();
+        return res;
+    }
+
+    Response Logout(RequestContext& c, const Principal& p, Store& store) {
+        if (auto r = auth.Logout(store, CookieValue(c.request, kCookie), p); !r)
+            return StoreFault(c, r.error());
+        http::response<http::string_body> res{http::status::ok, c.request.version()};
+        res.set(http::field::content_type, "application/json; charset=utf-8");
+        res.set(http::field::set_cookie,
+                std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        res.keep_alive(c.request.keep_alive());
+        res.body() = "{}";
+        res.prepare_payload();
+        return res;
+    }
+
+    // ------------------------------------------------------------------------ reference data
+
+    Response OrgUnits(RequestContext& c, const Principal& p) {
+        auto it = c.query.find("parent");
+        std::vector<const OrgUnit*> units;
+        if (it == c.query.end() || it->second.empty()) {
+            if (const OrgUnit* u = tree.Find(p.scope)) units.push_back(u);
+        } else {
+            const std::string& parent = it->second;
+            // A parent above the scope shows only the branch that leads to it.
+            if (!tree.Find(parent) || !service::Overlaps(p.scope, parent))
+                return NotFound(c, "行政区划 " + parent, "org unit " + parent);
+            for (const OrgUnit* u : tree.Children(parent))
+                if (service::Overlaps(p.scope, u->code)) units.push_back(u);
+        }
+        json::array items;
+        for (const OrgUnit* u : units)
+            items.push_back({{"code", u->code},
+                             {"parent", u->parent_code},
+                             {"level", OrgLevelName(u->level)},
+                             {"name", u->name()},
+                             {"has_children", !tree.Children(u->code).empty()}});
+        return Json(c, http::status::ok, json::object{{"items", std::move(items)}});
+    }
+
+    Response PlanRoute(RequestContext& c) {
+        json::array townships, measures, battles, lines;
+        for (const PlanTownship& t : plan.townships) {
+            json::object targets;
+            for (const auto& [year, n] : t.exit_targets) targets[std::to_string(year)] = n;
+            townships.push_back({{"code", t.code}, {"name", t.name}, {"exit_targets", std::move(targets)}});
+        }
+        auto opt = [](const std::optional<int>& v) { return v ? json::value(*v) : json::value(nullptr); };
+        for (const PlanMeasure& m : plan.measures)
+            measures.push_back({{"number", m.number},
+                                {"name", m.name},
+                                {"name_en", m.name_en},
+                                {"battle", m.battle},
+                                {"target_households", opt(m.target_households)},
+                                {"target_persons", opt(m.target_persons)}});
+        for (const PlanBattle& b : plan.battles) battles.push_back({{"id", b.id}, {"name", b.name}});
+        for (const auto& [year, fen] : plan.poverty_line_fen)
+            lines.push_back({{"year", year}, {"yuan", FormatCenti(fen)}});
+        return Json(c, http::status::ok,
+                    json::object{{"id", plan.id},
+                                 {"title", plan.title},
+                                 {"document_number", plan.document_number},
+                                 {"county_code", plan.county_code},
+                                 {"county_name", plan.county_name},
+                                 {"start_year", plan.start_year},
+                                 {"end_year", plan.end_year},
+                                 {"target_households", plan.target_households},
+                                 {"target_persons", plan.target_persons},
+                                 {"poverty_lines", std::move(lines)},
+                                 {"townships", std::move(townships)},
+                                 {"battles", std::move(battles)},
+                                 {"measures", std::move(measures)}});
+    }
+
+    Response Codes(RequestContext& c) {
+        json::object tables;
+        for (const CodeTable* t : codes::All()) {
+            json::array entries;
+            for (const CodeEntry& e : t->entries) entries.push_back({{"code", e.code}, {"name", e.name}});
+            tables[t->id] = json::object{{"label", t->label_zh}, {"entries", std::move(entries)}};
+        }
+        return Json(c, http::status::ok, tables);
+    }
+
+    // ------------------------------------------------------------------------ households
+
+    Response ListHouseholds(RequestContext& c, const Principal& p, Store& store) {
+        std::vector<FieldError> errors;
+        std::optional<Response> error;
+        auto division = DivisionParam(c, p, error);
+        if (error) return std::move(*error);
+        IndexQuery q;
+        q.division_prefix = *division;
+        q.status = CodeParam(c, "status", codes::Status(), errors);
+        q.cause = CodeParam(c, "cause", codes::Cause(), errors);
+        q.attribute = CodeParam(c, "attribute", codes::Attribute(), errors);
+        if (auto it = c.query.find("measure"); it != c.query.end() && !it->second.empty()) {
+            q.measure = plan.ParseMeasure(it->second);
+            if (!q.measure)
+                errors.push_back({"measure", "query.measure", "计划中没有这项帮扶措施: " + it->second,
+                                  "the plan has no such measure: " + it->second});
+        }
+        const int64_t page = IntParam(c, "page", errors, 1, 1'000'000'000).value_or(1);
+        const int64_t page_size = IntParam(c, "page_size", errors, 1, kMaxPageSize).value_or(20);
+        if (!errors.empty())
+            return Fault(c, http::status::bad_request, "request.invalid", "查询参数有误",
+                         "invalid query parameters", errors);
+        q.offset = (page - 1) * page_size;
+        q.limit = page_size;
+        if (auto r = Refresh(store); !r) return StoreFault(c, r.error());
+
+        IndexPage result;
+        auto text = c.query.find("q");
+        if (text != c.query.end() && !std::string_view(TrimCell(text->second)).empty()) {
+            auto found = Search(store, std::string(TrimCell(text->second)));
+            if (!found) return StoreFault(c, found.error());
+            std::vector<std::pair<std::string, std::string>> hits;  // (division, code)
+            std::shared_lock lock(index_mutex);
+            for (const std::string& code : *found)
+                if (index.Matches(code, q)) hits.emplace_back(*index.DivisionOf(code), code);
+            lock.unlock();
+            std::ranges::sort(hits);
+            hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+            result.total = static_cast<int64_t>(hits.size());
+            for (int64_t i = q.offset; i < result.total && i < q.offset + q.limit; ++i)
+                result.codes.push_back(hits[static_cast<size_t>(i)].second);
+        } else {
+            std::shared_lock lock(index_mutex);
+            result = index.Query(q);
+        }
+        json::array items;
+        const bool mask = MasksPersonalData(p.role);
+        for (const std::string& code : result.codes) {
+            auto h = store.FindHousehold(code);
+            if (!h) return StoreFault(c, h.error());
+            if (!*h) continue;  // removed since the index saw it
+            const Household& hh = (*h)->household;
+            const Person* head = hh.head();
+            const OrgUnit* village = tree.Find(hh.division_code);
+            auto opt = [](const std::optional<int>& v) { return v ? json::value(*v) : json::value(nullptr); };
+            json::array aux(hh.aux_measures.begin(), hh.aux_measures.end());
+            items.push_back(
+                {{"household_code", hh.household_code},
+                 {"division_code", hh.division_code},
+                 {"division_name", village ? village->name() : std::string()},
+                 {"head_name", head ? head->name : std::string()},
+                 {"head_id_number",
+                  head ? (mask ? MaskIdNumber(head->id_number) : head->id_number) : std::string()},
+                 {"persons", hh.members.size()},
+                 {"attribute", hh.attribute},
+                 {"main_cause", hh.main_cause},
+                 {"status", hh.status},
+                 {"identified_year", hh.identified_year},
+                 {"planned_exit_year", opt(hh.planned_exit_year)},
+                 {"exit_year", opt(hh.exit_year)},
+                 {"main_measure", opt(hh.main_measure)},
+                 {"aux_measures", std::move(aux)},
+                 {"net_income_per_head", hh.net_income_per_head
+                                             ? json::value(FormatCenti(*hh.net_income_per_head))
+                                             : json::value(nullptr)},
+                 {"version", (*h)->version}});
+        }
+        return Json(c, http::status::ok,
+                    json::object{{"items", std::move(items)},
+                                 {"total", result.total},
+                                 {"page", page},
+                                 {"page_size", page_size}});
+    }
+
+    // Household codes a free text names: the code itself, a member's ID number, or a member's name
+    // (exact, or as a prefix).
+    Result<std::vector<std::string>> Search(Store& store, const std::string& text) {
+        std::vector<std::string> out;
+        auto h = store.FindHousehold(text);
+        if (!h) return std::unexpected(h.error());
+        if (*h) out.push_back(text);
+        std::string id = text;
+        for (char& ch : id) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (auto parsed = ParseIdNumber(id)) id = parsed->value;
+        auto by_id = store.FindHouseholdOfIdNumber(id);
+        if (!by_id) return std::unexpected(by_id.error());
+        if (*by_id) out.push_back(**by_id);
+        auto by_text = store.SearchHouseholds(text, kSearchLimit);
+        if (!by_text) return std::unexpected(by_text.error());
+        for (std::string& code : *by_text) out.push_back(std::move(code));
+        return out;
+    }
+
+    // The stored household when the user may see it (404 otherwise: out of scope looks like absent).
+    std::optional<HouseholdRecord> Visible(RequestContext& c, const Principal& p, Store& store,
+                                           std::optional<Response>& error) {
+        const std::string& code = c.params.at("code");
+        auto h = store.FindHousehold(code);
+        if (!h) {
+            error.emplace(StoreFault(c, h.error()));
+            return std::nullopt;
+        }
+        if (!*h || !InScope(p.scope, (*h)->household.division_code)) {
+            error.emplace(NotFound(c, "户 " + code, "household " + code));
+            return std::nullopt;
+        }
+        return std::move(**h);
+    }
+
+    Response HouseholdReply(const RequestContext& c, http::status status, const Household& h, int64_t version,
+                            bool mask, const std::vector<FieldError>& warnings = {}) {
+        std::string body = HouseholdBody(h, version, mask);
+        if (!warnings.empty()) {
+            body.pop_back();
+            body += ",\"warnings\":" + json::serialize(FieldsJson(warnings)) + "}";
+        }
+        http::response<http::string_body> res{status, c.request.version()};
+        res.set(http::field::content_type, "application/json; charset=utf-8");
+        res.set(http::field::etag, ETagOf(version));
+        res.set(http::field::cache_control, "no-store");
+        if (status == http::status::created)
+            res.set(http::field::location, "/api/households/" + h.household_code);
+        res.keep_alive(c.request.keep_alive());
+        res.body() = std::move(body);
+        res.prepare_payload();
+        return res;
+    }
+
+    Response GetHousehold(RequestContext& c, const Principal& p, Store& store) {
+        std::optional<Response> error;
+        auto h = Visible(c, p, store, error);
+        if (!h) return std::move(*error);
+        if (c.request[http::field::if_none_match] == ETagOf(h->version)) {
+            http::response<http::empty_body> res{http::status::not_modified, c.request.version()};
+            res.set(http::field::etag, ETagOf(h->version));
+            res.keep_alive(c.request.keep_alive());
+            return res;
+        }
+        return HouseholdReply(c, http::status::ok, h->household, h->version, MasksPersonalData(p.role));
+    }
+
+    // Parses and accepts a household body; `code` fills or must equal its household_code.
+    std::optional<service::AcceptedHousehold> AcceptBody(RequestContext& c, const Principal& p, Store& store,
+                                                         const std::string& code,
+                                                         std::optional<Response>& error) {
+        std::vector<FieldError> errors;
+        json::value body = ParseJson(c.request.body(), errors);
+        if (errors.empty() && body.is_object() && !code.empty()) {
+            auto& o = body.get_object();
+            if (!o.contains("household_code")) o["household_code"] = code;
+            if (const auto* v = o.if_contains("household_code"); v->is_string() && v->get_string() != code)
+                errors.push_back({"household_code", "household_code.changed",
+                                  "户编号不能修改(地址中为" + code + ")",
+                                  "the household code cannot change (the address names " + code + ")"});
+        }
+        std::optional<service::AcceptedHousehold> accepted;
+        if (errors.empty()) {
+            auto a = service::AcceptHouseholdJson(body, AssemblyContext{plan, tree});
+            if (!a)
+                errors = std::move(a.error());
+            else
+                accepted = std::move(*a);
+        }
+        if (accepted && !InScope(p.scope, accepted->household.division_code))
+            errors.push_back(
+                {"division_code", "division_code.out_of_scope",
+                 "行政区划代码" + accepted->household.division_code + "不在您的管辖范围(" + p.scope + ")内",
+                 "division code " + accepted->household.division_code + " is outside your scope (" + p.scope +
+                     ")"});
+        if (accepted && errors.empty()) {
+            auto registry = service::CheckAgainstRegistry(store, accepted->household);
+            if (!registry) {
+                error.emplace(StoreFault(c, registry.error()));
+                return std::nullopt;
+            }
+            errors = std::move(*registry);
+        }
+        if (!errors.empty()) {
+            error.emplace(Fault(c, http::status::bad_request, "household.invalid", "户信息有误,请按字段修改",
+                                "the household has errors; see the fields", errors));
+            return std::nullopt;
+        }
+        return accepted;
+    }
+
+    Response CreateHousehold(RequestContext& c, const Principal& p, Store& store) {
+        if (!CanWriteHouseholds(p.role)) return Forbidden(c);
+        std::optional<Response> error;
+        auto accepted = AcceptBody(c, p, store, "", error);
+        if (!accepted) return std::move(*error);
+        const Household& h = accepted->household;
+        auto tx = Transaction::Begin(store);
+        if (!tx) return StoreFault(c, tx.error());
+        auto id = store.InsertHousehold(h, Change(p));
+        if (!id) {
+            if (id.error().code == "store.duplicate")
+                return Fault(
+                    c, http::status::conflict, "household.exists", "户编号已存在: " + h.household_code,
+                    "a household with this code exists: " + h.household_code,
+                    {{"household_code", "household.exists", "户编号已存在", "the household code exists"}});
+            return StoreFault(c, id.error());
+        }
+        if (auto r = tx->Commit(); !r) return StoreFault(c, r.error());
+        Indexed(h);
+        return HouseholdReply(c, http::status::created, h, 1, MasksPersonalData(p.role), accepted->warnings);
+    }
+
+    Response UpdateHousehold(RequestContext& c, const Principal& p, Store& store) {
+        if (!CanWriteHouseholds(p.role)) return Forbidden(c);
+        std::optional<Response> error;
+        auto before = Visible(c, p, store, error);
+        if (!before) return std::move(*error);
+        const auto if_match = c.request[http::field::if_match];
+        if (if_match.empty())
+            return Fault(c, http::status::precondition_required, "household.if_match",
+                         "请带上 If-Match(打开时的版本)", "send If-Match with the version you opened");
+        auto stale = [&] {
+            return Fault(c, http::status::precondition_failed, "household.stale",
+                         "自您打开以来,此户已被他人修改,请重新载入",
+                         "someone changed this household since you opened it; reload it");
+        };
+        if (if_match != ETagOf(before->version) && if_match != "*") return stale();
+        auto accepted = AcceptBody(c, p, store, before->household.household_code, error);
+        if (!accepted) return std::move(*error);
+        const Household& h = accepted->household;
+        if (h == before->household)
+            return HouseholdReply(c, http::status::ok, h, before->version, MasksPersonalData(p.role),
+                                  accepted->warnings);
+        auto tx = Transaction::Begin(store);
+        if (!tx) return StoreFault(c, tx.error());
+        if (auto r = store.UpdateHousehold(*before, h, Change(p)); !r) {
+            if (r.error().code == "store.conflict") return stale();
+            return StoreFault(c, r.error());
+        }
+        if (auto r = tx->Commit(); !r) return StoreFault(c, r.error());
+        Indexed(h);
+        return HouseholdReply(c, http::status::ok, h, before->version + 1, MasksPersonalData(p.role),
+                              accepted->warnings);
+    }
+
+    json::object EntryJson(const ChangeLogEntry& e) {
+        auto parsed = [](const std::string& s) {
+            if (s.empty()) return json::value(nullptr);
+            json::error_code ec;
+            json::value v = json::parse(s, ec);
+            return ec ? json::value(s) : v;
+        };
+        return {{"seq", e.seq},
+                {"at", e.at},
+                {"actor", e.actor},
+                {"entity", e.entity},
+                {"entity_key", e.entity_key},
+                {"action", e.action},
+                {"before", parsed(e.before_json)},
+                {"after", parsed(e.after_json)},
+                {"import_id", e.import_id ? json::value(*e.import_id) : json::value(nullptr)}};
+    }
+
+    Response History(RequestContext& c, const Principal& p, Store& store) {
+        if (MasksPersonalData(p.role)) return Forbidden(c);
+        std::optional<Response> error;
+        auto h = Visible(c, p, store, error);
+        if (!h) return std::move(*error);
+        ChangeLogFilter f;
+        f.entity = "household";
+        f.entity_key = h->household.household_code;
+        f.limit = 1000;
+        auto entries = store.ChangeLog(f);
+        if (!entries) return StoreFault(c, entries.error());
+        json::array items;
+        for (const ChangeLogEntry& e : *entries) items.push_back(EntryJson(e));
+        return Json(c, http::status::ok, json::object{{"items", std::move(items)}});
+    }
+
+    // ------------------------------------------------------------------------ imports and exports
+
+    Response Import(RequestContext& c, const Principal& p, Store& store) {
+        if (!CanWriteHouseholds(p.role)) return Forbidden(c);
+        const std::string& body = c.request.body();
+        if (body.empty())
+            return Fault(c, http::status::bad_request, "import.empty", "请上传CSV或.xlsx文件",
+                         "upload a CSV or .xlsx file as the body");
+        const bool xlsx = body.starts_with(std::string_view("PK\x03\x04", 4));
+        std::string name = c.query.contains("filename") ? c.query.at("filename") : std::string();
+        if (name.empty()) name = xlsx ? "upload.xlsx" : "upload.csv";
+        const std::string path = TempPath(xlsx ? ".xlsx" : ".csv");
+        const std::string errors_tmp = path + ".errors.csv";
+        {
+            std::ofstream out(path, std::ios::binary);
+            out.write(body.data(), static_cast<std::streamsize>(body.size()));
+            if (!out.flush())
+                return FaultOf(
+                    c, http::status::internal_server_error,
+                    Error{"import.io", "file", "无法保存上传文件", "cannot store the uploaded file"});
+        }
+        io::ImportOptions options{path,      c.query.contains("sheet") ? c.query.at("sheet") : "", errors_tmp,
+                                  Change(p), p.scope == tree.root_code() ? "" : p.scope,           name};
+        auto summary = io::ImportRegistry(store, plan, tree, options);
+        std::error_code ignored;
+        fs::remove(path, ignored);
+        if (!summary) {
+            fs::remove(errors_tmp, ignored);
+            const Error& e = summary.error();
+            if (e.code.starts_with("store.")) return StoreFault(c, e);
+            return FaultOf(c, http::status::bad_request, e);
+        }
+        json::value out = json::parse(summary->ToJson());
+        auto& o = out.as_object();
+        o["import_id"] = summary->import_id;
+        o.erase("errors_file");
+        if (!summary->errors_file.empty()) {
+            fs::rename(errors_tmp, ErrorsPath(summary->import_id), ignored);
+            o["errors_url"] = "/api/imports/" + std::to_string(summary->import_id) + "/errors.csv";
+        }
+        {  // an import changes many households: let the next list see them
+            if (auto r = Refresh(store); !r) return StoreFault(c, r.error());
+        }
+        return Json(c, http::status::ok, out);
+    }
+
+    std::string ErrorsPath(int64_t import_id) const {
+        return (fs::path(config.data_dir) / ("import-" + std::to_string(import_id) + ".errors.csv")).string();
+    }
+
+    // The import, when this user may see it: the importer, or an admin whose scope covers theirs.
+    std::optional<ImportRecord> VisibleImport(RequestContext& c, const Principal& p, Store& store,
+                                              std::optional<Response>& error) {
+        int64_t id = 0;
+        const std::string& text = c.params.at("id");
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+        std::optional<ImportRecord> record;
+        if (ec == std::errc() && ptr == text.data() + text.size()) {
+            auto r = store.FindImport(id);
+            if (!r) {
+                error.emplace(StoreFault(c, r.error()));
+                return std::nullopt;
+            }
+            record = std::move(*r);
+        }
+        bool allowed = record && record->actor == p.username;
+        if (record && !allowed && p.role == Role::kAdmin) {
+            auto owner = store.FindAccount(record->actor);
+            allowed = !owner || !*owner ? p.scope == tree.root_code() : InScope(p.scope, (*owner)->scope);
+        }
+        if (!allowed) {
+            error.emplace(NotFound(c, "导入 " + text, "import " + text));
+            return std::nullopt;
+        }
+        return record;
+    }
+
+    Response GetImport(RequestContext& c, const Principal& p, Store& store) {
+        std::optional<Response> error;
+        auto record = VisibleImport(c, p, store, error);
+        if (!record) return std::move(*error);
+        json::error_code ec;
+        json::value summary =
+            record->summary_json.empty() ? json::value(nullptr) : json::parse(record->summary_json, ec);
+        return Json(c, http::status::ok,
+                    json::object{{"import_id", record->id},
+                                 {"started_at", record->started_at},
+                                 {"actor", record->actor},
+                                 {"file_name", record->file_name},
+                                 {"summary", ec ? json::value(nullptr) : summary},
+                                 {"errors_url", fs::exists(ErrorsPath(record->id))
+                                                    ? json::value("/api/imports/" +
+                                                                  std::to_string(record->id) + "/errors.csv")
+                                                    : json::value(nullptr)}});
+    }
+
+    Response ImportErrors(RequestContext& c, const Principal& p, Store& store) {
+        std::optional<Response> error;
+        auto record = VisibleImport(c, p, store, error);
+        if (!record) return std::move(*error);
+        auto res = FileResponse(c.request, ErrorsPath(record->id), "text/csv; charset=utf-8",
+                                "import-" + std::to_string(record->id) + ".errors.csv", false);
+        if (!res)
+            return NotFound(c, "错误文件(此次导入全部接受)", "error file (the import rejected nothing)");
+        return std::move(*res);
+    }
+
+    Response Export(RequestContext& c, const Principal& p, Store& store, io::ExportFormat format) {
+        std::optional<Response> error;
+        auto division = DivisionParam(c, p, error);
+        if (error) return std::move(*error);
+        const char* ext = format == io::ExportFormat::kXlsx ? ".xlsx" : ".csv";
+        const std::string path = TempPath(ext);
+        io::ExportOptions options{path, format, *division, MasksPersonalData(p.role)};
+        auto summary = io::ExportRegistry(store, plan, options);
+        if (!summary) return StoreFault(c, summary.error());
+        auto res = FileResponse(c.request, path, ContentTypeOf(path), "registry-" + *division + ext, true);
+        if (!res)
+            return FaultOf(c, http::status::internal_server_error,
+                           Error{"export.io", "file", "无法读取导出文件", "cannot read the exported file"});
+        return std::move(*res);
+    }
+
+    // ------------------------------------------------------------------------ reports
+
+    Response Progress(RequestContext& c, const Principal& p, Store& store) {
+        std::optional<Response> error;
+        auto as_of = AsOfParam(c, error);
+        if (error) return std::move(*error);
+        auto report =
+            service::BuildProgress(store, plan, tree, *as_of, p.scope == tree.root_code() ? "" : p.scope);
+        if (!report) return StoreFault(c, report.error());
+        return Json(c, http::status::ok, service::ProgressJson(*report));
+    }
+
+    Response Check(RequestContext& c, const Principal& p, Store& store) {
+        if (!CanRunChecks(p.role)) return Forbidden(c);
+        std::optional<Response> error;
+        auto as_of = AsOfParam(c, error);
+        if (error) return std::move(*error);
+        auto division = DivisionParam(c, p, error);
+        if (error) return std::move(*error);
+        CheckOptions options{*as_of, {}};
+        auto findings = service::RunChecks(store, plan, options, *division, config.check_parts);
+        if (!findings) return StoreFault(c, findings.error());
+        return Json(c, http::status::ok, service::CheckJson(*as_of, *findings, MasksPersonalData(p.role)));
+    }
+
+    Response ReconcileRoute(RequestContext& c, const Principal& p, Store& store) {
+        std::optional<Response> error;
+        auto as_of = AsOfParam(c, error);
+        if (error) return std::move(*error);
+        auto findings =
+            service::Reconcile(store, plan, tree, *as_of, p.scope == tree.root_code() ? "" : p.scope);
+        if (!findings) return StoreFault(c, findings.error());
+        return Json(c, http::status::ok, service::ReconcileJson(*as_of, *findings));
+    }
+
+    Response Audit(RequestContext& c, const Principal& p, Store& store) {
+        if (!CanReadAudit(p.role)) return Forbidden(c);
+        std::vector<FieldError> errors;
+        ChangeLogFilter f;
+        if (auto it = c.query.find("household"); it != c.query.end() && !it->second.empty()) {
+            f.entity = "household";
+            f.entity_key = it->second;
+        }
+        if (auto it = c.query.find("user"); it != c.query.end() && !it->second.empty()) f.actor = it->second;
+        if (auto it = c.query.find("since"); it != c.query.end() && !it->second.empty()) {
+            if (Date::Parse(it->second))
+                f.since = it->second;
+            else if (ParseIsoTime(it->second))
+                f.since = it->second;
+            else
+                errors.push_back({"since", "query.since",
+                                  "since 应为日期或时间(2026-11-29 或 2026-11-29T08:00:00Z)",
+                                  "since must be a date or time (2026-11-29 or 2026-11-29T08:00:00Z)"});
+        }
+        f.after_seq = IntParam(c, "after", errors, 0, INT64_MAX);
+        f.limit = IntParam(c, "limit", errors, 1, 1000).value_or(100);
+        if (!errors.empty())
+            return Fault(c, http::status::bad_request, "request.invalid", "查询参数有误",
+                         "invalid query parameters", errors);
+        f.division_prefix = LogScope(p);
+        auto entries = store.ChangeLog(f);
+        if (!entries) return StoreFault(c, entries.error());
+        json::array items;
+        for (const ChangeLogEntry& e : *entries) items.push_back(EntryJson(e));
+        json::value next = entries->empty() ? json::value(nullptr) : json::value(entries->back().seq);
+        return Json(c, http::status::ok, json::object{{"items", std::move(items)}, {"next_after", next}});
+    }
+
+    // ------------------------------------------------------------------------ users
+
+    Response ListUsers(RequestContext& c, const Principal& p, Store& store) {
+        if (!CanManageUsers(p.role)) return Forbidden(c);
+        auto accounts = store.ListAccounts();
+        if (!accounts) return StoreFault(c, accounts.error());
+        json::array items;
+        for (const Account& a : *accounts)
+            if (InScope(p.scope, a.scope)) items.push_back(AccountJson(a));
+        return Json(c, http::status::ok, json::object{{"items", std::move(items)}});
+    }
+
+    Response CreateUser(RequestContext& c, const Principal& p, Store& store) {
+        if (!CanManageUsers(p.role)) return Forbidden(c);
+        std::vector<FieldError> errors;
+        json::value body = ParseJson(c.request.body(), errors);
+        if (errors.empty() && !body.is_object())
+            errors.push_back({"body", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        if (errors.empty())
+            for (const char* key : {"username", "password", "role", "scope"}) {
+                const auto* v = body.get_object().if_contains(key);
+                if (!v || !v->is_string())
+                    errors.push_back({key, "json.required", std::string(key) + "为必填文字",
+                                      std::string(key) + " is required (a string)"});
+            }
+        if (!errors.empty())
+            return Fault(c, http::status::bad_request, "request.invalid", "请求内容有误",
+                         "the request is invalid", errors);
+        const auto& o = body.get_object();
+        const std::string scope = Str(o, "scope");
+        if (tree.Find(scope) && !InScope(p.scope, scope))
+            return Fault(c, http::status::bad_request, "user.scope", "只能在您的管辖范围内添加用户",
+                         "you may add users only within your scope",
+                         {{"scope", "user.scope", "超出您的管辖范围", "outside your scope"}});
+        auto account =
+            AddAccount(store, tree, Str(o, "username"), Str(o, "role"), scope, Str(o, "password"), Change(p));
+        if (!account) {
+            const Error& e = account.error();
+            if (e.code.starts_with("store.")) return StoreFault(c, e);
+            return FaultOf(c, e.code == "user.exists" ? http::status::conflict : http::status::bad_request,
+                           e);
+        }
+        return Json(c, http::status::created, AccountJson(*account));
+    }
+
+    Response UpdateUser(RequestContext& c, const Principal& p, Store& store) {
+        if (!CanManageUsers(p.role)) return Forbidden(c);
+        auto found = store.FindAccount(c.params.at("username"));
+        if (!found) return StoreFault(c, found.error());
+        if (!*found || !InScope(p.scope, (*found)->scope))
+            return NotFound(c, "用户 " + c.params.at("username"), "user " + c.params.at("username"));
+        std::vector<FieldError> errors;
+        json::value body = ParseJson(c.request.body(), errors);
+        if (errors.empty() && !body.is_object())
+            errors.push_back({"body", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        Account after = **found;
+        bool password_changed = false;
+        if (errors.empty()) {
+            for (const auto& [key, v] : body.get_object()) {
+                const std::string k(key);
+                if (k == "disabled") {
+                    if (!v.is_bool())
+                        errors.push_back({k, "json.type", "disabled 应为 true 或 false",
+                                          "disabled must be true or false"});
+                    else
+                        after.disabled = v.get_bool();
+                    continue;
+                }
+                if (k != "role" && k != "scope" && k != "password") {
+                    errors.push_back({k, "json.unknown_field", "未知字段: " + k, "unknown field: " + k});
+                    continue;
+                }
+                if (!v.is_string()) {
+                    errors.push_back({k, "json.type", k + "应为文字", k + " must be a string"});
+                    continue;
+                }
+                const std::string value(v.get_string());
+                if (k == "role") {
+                    if (!ParseRole(value))
+                        errors.push_back({k, "user.role", "未知角色: " + value, "unknown role: " + value});
+                    after.role = value;
+                } else if (k == "scope") {
+                    if (!tree.Find(value))
+                        errors.push_back({k, "user.scope", "未知的行政区划代码: " + value,
+                                          "unknown division code: " + value});
+                    else if (!InScope(p.scope, value))
+                        errors.push_back({k, "user.scope", "超出您的管辖范围", "outside your scope"});
+                    after.scope = value;
+                } else {
+                    if (auto e = CheckPasswordRules(value)) {
+                        errors.push_back({k, e->code, e->message_zh, e->message_en});
+                        continue;
+                    }
+                    auto hash = HashPassword(value);
+                    if (!hash) return FaultOf(c, http::status::internal_server_error, hash.error());
+                    after.password_hash = *hash;
+                    password_changed = true;
+                }
+            }
+        }
+        if (!errors.empty())
+            return Fault(c, http::status::bad_request, "request.invalid", "请求内容有误",
+                         "the request is invalid", errors);
+        if (after.username == p.username && (after.disabled || after.role != "admin"))
+            return Fault(c, http::status::bad_request, "user.self", "不能停用自己或取消自己的管理员角色",
+                         "you cannot disable yourself or give up your own admin role");
+        auto tx = Transaction::Begin(store);
+        if (!tx) return StoreFault(c, tx.error());
+        if (auto r = store.UpdateAccount(**found, after, Change(p)); !r) return StoreFault(c, r.error());
+        if (after.disabled || password_changed || after.role != (*found)->role ||
+            after.scope != (*found)->scope)
+            if (auto r = store.DeleteSessionsOf(after.id); !r) return StoreFault(c, r.error());
+        if (!after.disabled && (*found)->disabled)  // re-enabled: a fresh start
+            if (auto r = store.SetLoginState(after.id, 0, ""); !r) return StoreFault(c, r.error());
+        if (auto r = tx->Commit(); !r) return StoreFault(c, r.error());
+        auth.Forget(after.id);
+        return Json(c, http::status::ok, AccountJson(after));
+    }
+
+    // ------------------------------------------------------------------------ static files
+
+    Response Static(RequestContext& c) {
+        if (config.web_dir.empty() || !fs::is_directory(config.web_dir))
+            return NotFound(c, "页面(网页工作台未构建)", "page (the web workbench is not built)");
+        fs::path rel = fs::path(c.path).relative_path().lexically_normal();
+        if (!rel.empty() && *rel.begin() == "..") return NotFound(c, "页面", "page");
+        fs::path file = fs::path(config.web_dir) / rel;
+        std::error_code ec;
+        if (rel.empty() || !fs::is_regular_file(file, ec)) file = fs::path(config.web_dir) / "index.html";
+        auto res = FileResponse(c.request, file, ContentTypeOf(file), "", false);
+        if (!res) return NotFound(c, "页面", "page");
+        return std::move(*res);
+    }
+};
+
+Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Api::~Api() = default;
+
+Result<std::unique_ptr<Api>> Api::Create(const ApiConfig& config) {
+    auto impl = std::make_unique<Impl>(config);
+    if (impl->config.data_dir.empty()) impl->config.data_dir = config.db_path + ".files";
+    auto pool = StorePool::Open(config.db_path, std::max(2, config.connections));
+    if (!pool) return std::unexpected(pool.error());
+    impl->pool = std::move(*pool);
+    {
+        auto store = impl->pool->Acquire();
+        auto text = store->LoadPlanText();
+        if (!text) return std::unexpected(text.error());
+        if (!*text)
+            return Fail("serve.no_plan", "--db", "数据库中没有任务计划,请先运行 jingzhun init",
+                        "the database has no plan; run jingzhun init first");
+        auto plan = ParsePlan(**text, "plan");
+        if (!plan) return std::unexpected(plan.error());
+        impl->plan = std::move(*plan);
+        auto tree = store->LoadOrgTree();
+        if (!tree) return std::unexpected(tree.error());
+        impl->tree = std::move(*tree);
+        if (auto r = impl->Rebuild(*store); !r) return std::unexpected(r.error());
+    }
+    return std::unique_ptr<Api>(new Api(std::move(impl)));
+}
+
+void Api::Register(Router& router) {
+    Impl& s = *impl_;
+    using V = http::verb;
+    auto authed = [&s](auto method) {
+        return s.Authed([&s, method](RequestContext& c, const Principal& p, Store& store) {
+            return (s.*method)(c, p, store);
+        });
+    };
+    router.Add({V::get, "/healthz", [](RequestContext& c) {
+                    return Json(c, http::status::ok, json::object{{"status", "ok"}});
+                }});
+    router.Add({V::get, "/api/openapi.json", [](RequestContext& c) {
+                    return JsonResponse(c.request, http::status::ok, std::string(OpenApiDocument()));
+                }});
+    router.Add({V::post, "/api/login", [&s](RequestContext& c) { return s.Login(c); }});
+    router.Add({V::post, "/api/logout", authed(&Impl::Logout)});
+    router.Add({V::get, "/api/me", s.Authed([&s](RequestContext& c, const Principal& p, Store&) {
+                    return Json(c, http::status::ok, PrincipalJson(p, s.tree));
+                })});
+    router.Add({V::get, "/api/org-units",
+                s.Authed([&s](RequestContext& c, const Principal& p, Store&) { return s.OrgUnits(c, p); })});
+    router.Add({V::get, "/api/plan",
+                s.Authed([&s](RequestContext& c, const Principal&, Store&) { return s.PlanRoute(c); })});
+    router.Add({V::get, "/api/codes",
+                s.Authed([&s](RequestContext& c, const Principal&, Store&) { return s.Codes(c); })});
+    router.Add({V::get, "/api/households", authed(&Impl::ListHouseholds)});
+    router.Add({V::post, "/api/households", authed(&Impl::CreateHousehold)});
+    router.Add({V::get, "/api/households/{code}", authed(&Impl::GetHousehold)});
+    router.Add({V::put, "/api/households/{code}", authed(&Impl::UpdateHousehold)});
+    router.Add({V::get, "/api/households/{code}/history", authed(&Impl::History)});
+    router.Add({V::post, "/api/imports", authed(&Impl::Import), true, s.config.import_body_limit});
+    router.Add({V::get, "/api/imports/{id}", authed(&Impl::GetImport)});
+    router.Add({V::get, "/api/imports/{id}/errors.csv", authed(&Impl::ImportErrors)});
+    router.Add({V::get, "/api/exports/registry.csv",
+                s.Authed([&s](RequestContext& c, const Principal& p, Store& store) {
+                    return s.Export(c, p, store, io::ExportFormat::kCsv);
+                }),
+                true});
+    router.Add({V::get, "/api/exports/registry.xlsx",
+                s.Authed([&s](RequestContext& c, const Principal& p, Store& store) {
+                    return s.Export(c, p, store, io::ExportFormat::kXlsx);
+                }),
+                true});
+    router.Add({V::get, "/api/reports/progress", authed(&Impl::Progress), true});
+    router.Add({V::get, "/api/check", authed(&Impl::Check), true});
+    router.Add({V::get, "/api/reconcile", authed(&Impl::ReconcileRoute), true});
+    router.Add({V::get, "/api/audit", authed(&Impl::Audit)});
+    router.Add({V::get, "/api/users", authed(&Impl::ListUsers)});
+    router.Add({V::post, "/api/users", authed(&Impl::CreateUser)});
+    router.Add({V::patch, "/api/users/{username}", authed(&Impl::UpdateUser)});
+    router.SetFallback([&s](RequestContext& c) { return s.Static(c); });
+}
+
+}  // namespace jz::server

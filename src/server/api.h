@@ -1,0 +1,40 @@
+// Jingzhun's HTTP API: the routes of docs/api.md / openapi.json over the same core, store, io and
+// service functions the CLI uses. Handlers parse, check the principal's role and scope, call, format.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/access.h"
+#include "server/http.h"
+
+namespace jz::server {
+
+struct ApiConfig {
+    std::string db_path;
+    std::string web_dir;   // the built workbench (web/dist); empty or missing: not served
+    std::string data_dir;  // import error files; default: "<db>.files"
+    LoginPolicy policy;
+    bool secure_cookie = false;  // add Secure to the session cookie (behind HTTPS)
+    int connections = 4;         // database connections
+    int check_parts = 2;         // parallel scan parts for /api/check
+    size_t import_body_limit = 64 << 20;
+};
+
+class Api {
+  public:
+    static Result<std::unique_ptr<Api>> Create(const ApiConfig& config);
+    ~Api();
+    // Adds every route (and the web app as the fallback).
+    void Register(Router& router);
+
+  private:
+    struct Impl;
+    explicit Api(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// The OpenAPI 3 document served at /api/openapi.json.
+std::string_view OpenApiDocument();
+
+}  // namespace jz::server

@@ -1,0 +1,577 @@
+// The API against the real server: the jingzhun binary serving a demo county on an ephemeral port.
+#include "server/api.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "core/id_number.h"
+
+namespace jz::server {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+struct Reply {
+    int status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;  // lower-case names
+    // Parsed once and kept, so references into it live as long as the reply.
+    const json::value& Json() const {
+        if (!parsed) {
+            json::error_code ec;
+            parsed = json::parse(body, ec);
+            if (ec) parsed = json::value();
+        }
+        return *parsed;
+    }
+    mutable std::optional<json::value> parsed;
+};
+
+std::string Run(const std::string& command) {
+    std::string out;
+    FILE* p = popen(command.c_str(), "r");
+    char buf[4096];
+    while (p && fgets(buf, sizeof buf, p)) out += buf;
+    if (p) pclose(p);
+    return out;
+}
+
+// One server for the whole suite (a demo county takes a second to build).
+class Server {
+  public:
+    static Server& Get() {
+        static Server server;
+        return server;
+    }
+    std::string db;
+    int port = 0;
+    pid_t pid = -1;
+    std::string dir;
+
+    Reply Send(const std::string& method, const std::string& target, const std::string& body = {},
+               const std::string& cookie = {}, std::map<std::string, std::string> headers = {}) {
+        asio::io_context ioc;
+        asio::ip::tcp::socket socket(ioc);
+        socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+        beast::http::request<beast::http::string_body> req{beast::http::string_to_verb(method), target, 11};
+        req.set(beast::http::field::host, "localhost");
+        if (!cookie.empty()) req.set(beast::http::field::cookie, cookie);
+        for (auto& [k, v] : headers) req.set(k, v);
+        req.body() = body;
+        req.prepare_payload();
+        beast::http::write(socket, req);
+        beast::flat_buffer buffer;
+        beast::http::response_parser<beast::http::string_body> parser;
+        parser.body_limit(1 << 30);
+        beast::error_code ec;
+        beast::http::read(socket, buffer, parser, ec);
+        Reply r;
+        if (ec) return r;
+        auto& res = parser.get();
+        r.status = res.result_int();
+        r.body = res.body();
+        for (auto& f : res) {
+            std::string name(f.name_string());
+            for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            r.headers[name] = std::string(f.value());
+        }
+        return r;
+    }
+
+    // The session cookie of a login ("jz_session=..."), or "" when refused.
+    std::string Login(const std::string& username, const std::string& password = "jingzhun-demo") {
+        Reply r = Send("POST", "/api/login",
+                       json::serialize(json::object{{"username", username}, {"password", password}}));
+        auto it = r.headers.find("set-cookie");
+        if (r.status != 200 || it == r.headers.end()) return "";
+        return it->second.substr(0, it->second.find(';'));
+    }
+
+  private:
+    Server() {
+        dir = (fs::temp_directory_path() / ("jz-api-test-" + std::to_string(getpid()))).string();
+        fs::create_directories(dir);
+        db = dir + "/demo.db";
+        const std::string demo = std::string(JZ_BINARY) + " demo --db " + db + " --force >/dev/null 2>&1";
+        EXPECT_EQ(std::system(("cd " + std::string(JZ_SOURCE_DIR) + " && " + demo).c_str()), 0);
+        int out[2];
+        EXPECT_EQ(pipe(out), 0);
+        pid = fork();
+        if (pid == 0) {
+            // The server ends with the test process, and never holds the test runner's output open.
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            dup2(out[1], STDOUT_FILENO);
+            const int devnull = open("/dev/null", O_WRONLY);
+            dup2(devnull, STDERR_FILENO);
+            close(out[0]);
+            execl(JZ_BINARY, "jingzhun", "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", "--web",
+                  (dir + "/web").c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(out[1]);
+        FILE* f = fdopen(out[0], "r");
+        char line[512] = {};
+        if (fgets(line, sizeof line, f)) std::sscanf(std::strstr(line, "127.0.0.1:") + 10, "%d", &port);
+        stdout_ = f;
+    }
+    ~Server() {
+        if (pid > 0) {
+            kill(pid, SIGTERM);
+            int status = 0;
+            waitpid(pid, &status, 0);
+        }
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    FILE* stdout_ = nullptr;
+};
+
+Server& S() { return Server::Get(); }
+
+constexpr const char* kTownshipA = "540425100";
+constexpr const char* kTownshipB = "540425101";
+
+// A household code of the township (from the admin's list).
+std::string HouseholdIn(const std::string& admin, const std::string& township, int index = 0) {
+    Reply r = S().Send("GET", "/api/households?division=" + township + "&page_size=20", "", admin);
+    return std::string(
+        r.Json().at("items").as_array().at(static_cast<size_t>(index)).at("household_code").as_string());
+}
+
+// Accounts scoped to township A, one per role, made once through the API.
+std::map<std::string, std::string>& ScopedSessions() {
+    static std::map<std::string, std::string> sessions = [] {
+        std::map<std::string, std::string> out;
+        const std::string admin = S().Login("admin");
+        for (const char* role : {"admin", "officer", "inspector", "viewer"}) {
+            const std::string name = std::string("t_") + role;
+            Reply r = S().Send("POST", "/api/users",
+                               json::serialize(json::object{{"username", name},
+                                                            {"password", "password-" + name},
+                                                            {"role", role},
+                                                            {"scope", kTownshipA}}),
+                               admin);
+            EXPECT_EQ(r.status, 201) << r.body;
+            out[role] = S().Login(name, "password-" + name);
+            EXPECT_FALSE(out[role].empty());
+        }
+        return out;
+    }();
+    return sessions;
+}
+
+// The household JSON as GET gives it, ready to PUT back.
+std::pair<json::object, std::string> Fetch(const std::string& cookie, const std::string& code) {
+    Reply r = S().Send("GET", "/api/households/" + code, "", cookie);
+    json::object o = r.Json().as_object();
+    o.erase("version");
+    return {o, r.headers["etag"]};
+}
+
+TEST(Api, HealthAndOpenApi) {
+    EXPECT_EQ(S().Send("GET", "/healthz").status, 200);
+    Reply doc = S().Send("GET", "/api/openapi.json");
+    EXPECT_EQ(doc.status, 200);
+    EXPECT_EQ(doc.Json().at("openapi").as_string(), "3.0.3");
+}
+
+// Every route the server has is in the OpenAPI document with its method, and the document names
+// no route the server lacks.
+TEST(Api, OpenApiDescribesEveryRoute) {
+    auto api = Api::Create({.db_path = S().db});
+    ASSERT_TRUE(api) << api.error().message_en;
+    Router router;
+    (*api)->Register(router);
+    json::value doc = json::parse(OpenApiDocument());
+    std::set<std::string> routed, documented;
+    for (const Route& r : router.routes()) {
+        std::string method(beast::http::to_string(r.method));
+        for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        routed.insert(method + " " + r.pattern);
+    }
+    for (const auto& [path, ops] : doc.at("paths").as_object())
+        for (const auto& [method, op] : ops.as_object()) {
+            documented.insert(std::string(method) + " " + std::string(path));
+            EXPECT_TRUE(op.as_object().contains("responses")) << path;
+            EXPECT_TRUE(op.as_object().contains("summary")) << path;
+        }
+    EXPECT_EQ(routed, documented);
+}
+
+TEST(Api, LoginSetsAStrictHttpOnlyCookie) {
+    Reply r = S().Send("POST", "/api/login", R"({"username":"inspector","password":"jingzhun-demo"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string cookie = r.headers["set-cookie"];
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+    EXPECT_EQ(r.Json().at("role").as_string(), "inspector");
+    const std::string session = cookie.substr(0, cookie.find(';'));
+    EXPECT_EQ(S().Send("GET", "/api/me", "", session).status, 200);
+    EXPECT_EQ(S().Send("POST", "/api/logout", "", session).status, 200);
+    EXPECT_EQ(S().Send("GET", "/api/me", "", session).status, 401);
+}
+
+TEST(Api, BadCredentialsAndCookiesAreRefused) {
+    EXPECT_EQ(S().Send("POST", "/api/login", R"({"username":"admin","password":"wrong-password"})").status,
+              401);
+    EXPECT_EQ(S().Send("POST", "/api/login", R"({"username":"nobody","password":"wrong-password"})").status,
+              401);
+    EXPECT_EQ(S().Send("POST", "/api/login", R"({"username":"admin"})").status, 400);
+    EXPECT_EQ(S().Send("GET", "/api/me").status, 401);
+    EXPECT_EQ(S().Send("GET", "/api/me", "", "jz_session=forged").status, 401);
+    EXPECT_EQ(S().Send("GET", "/api/me", "", "jz_session=" + std::string(64, 'a')).status, 401);
+    EXPECT_EQ(S().Send("GET", "/api/households", "", "other=1").status, 401);
+}
+
+TEST(Api, FiveFailuresLockTheAccountAndTheAuditSaysSo) {
+    const std::string admin = S().Login("admin");
+    ASSERT_EQ(S().Send("POST", "/api/users",
+                       R"({"username":"locky","password":"locky-password","role":"viewer","scope":"540425"})",
+                       admin)
+                  .status,
+              201);
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(S().Login("locky", "wrong-password").empty());
+    Reply locked = S().Send("POST", "/api/login", R"({"username":"locky","password":"locky-password"})");
+    EXPECT_EQ(locked.status, 401);
+    EXPECT_EQ(locked.Json().at("error").at("code").as_string(), "auth.locked");
+    Reply audit = S().Send("GET", "/api/audit?user=locky&limit=100", "", admin);
+    ASSERT_EQ(audit.status, 200);
+    int failures = 0, locks = 0;
+    for (const auto& e : audit.Json().at("items").as_array()) {
+        failures += e.at("action") == "login_failed";
+        locks += e.at("action") == "lock";
+    }
+    EXPECT_EQ(failures, 6);
+    EXPECT_EQ(locks, 1);
+}
+
+TEST(Api, ViewerSeesMaskedIdNumbers) {
+    const std::string viewer = S().Login("viewer");
+    Reply list = S().Send("GET", "/api/households?page_size=3", "", viewer);
+    ASSERT_EQ(list.status, 200);
+    for (const auto& item : list.Json().at("items").as_array()) {
+        const std::string id(item.at("head_id_number").as_string());
+        EXPECT_EQ(id.substr(6, 8), "********") << id;
+    }
+    const std::string code(list.Json().at("items").as_array()[0].at("household_code").as_string());
+    Reply one = S().Send("GET", "/api/households/" + code, "", viewer);
+    for (const auto& m : one.Json().at("members").as_array())
+        EXPECT_NE(std::string(m.at("id_number").as_string()).find("********"), std::string::npos);
+}
+
+TEST(Api, ListFiltersAndSearch) {
+    const std::string admin = S().Login("admin");
+    Reply all = S().Send("GET", "/api/households?page_size=5", "", admin);
+    const int64_t total = all.Json().at("total").as_int64();
+    EXPECT_GT(total, 1000);
+    Reply a = S().Send("GET", std::string("/api/households?division=") + kTownshipA, "", admin);
+    Reply b = S().Send("GET", std::string("/api/households?division=") + kTownshipB, "", admin);
+    EXPECT_LT(a.Json().at("total").as_int64(), total);
+    for (const auto& item : a.Json().at("items").as_array())
+        EXPECT_TRUE(std::string(item.at("division_code").as_string()).starts_with(kTownshipA));
+    Reply exited = S().Send("GET", "/api/households?status=1&page_size=200", "", admin);
+    for (const auto& item : exited.Json().at("items").as_array()) EXPECT_EQ(item.at("status").as_int64(), 1);
+    Reply by_name = S().Send(
+        "GET",
+        "/api/"
+        "households?status=%E5%B7%B2%E8%84%B1%E8%B4%AB%EF%BC%88%E4%BA%AB%E5%8F%97%E6%94%BF%E7%AD%96%EF%BC%89",
+        "", admin);
+    EXPECT_EQ(by_name.status, 200) << by_name.body;
+    const std::string code(all.Json().at("items").as_array()[0].at("household_code").as_string());
+    Reply q = S().Send("GET", "/api/households?q=" + code, "", admin);
+    ASSERT_EQ(q.Json().at("total").as_int64(), 1);
+    const std::string head(all.Json().at("items").as_array()[0].at("head_id_number").as_string());
+    EXPECT_EQ(S().Send("GET", "/api/households?q=" + head, "", admin)
+                  .Json()
+                  .at("items")
+                  .as_array()[0]
+                  .at("household_code"),
+              json::value(code));
+    Reply bad = S().Send("GET", "/api/households?page_size=0&status=zz", "", admin);
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(bad.Json().at("error").at("fields").as_array().size(), 2u);
+    // Pages do not overlap and follow each other.
+    Reply p1 = S().Send("GET", "/api/households?page=1&page_size=3", "", admin);
+    Reply p2 = S().Send("GET", "/api/households?page=2&page_size=3", "", admin);
+    EXPECT_NE(p1.Json().at("items").as_array()[2], p2.Json().at("items").as_array()[0]);
+    EXPECT_LT(p1.Json().at("items").as_array()[2].at("household_code").as_string(),
+              p2.Json().at("items").as_array()[0].at("household_code").as_string());
+}
+
+TEST(Api, EditWithValidationAndOptimisticConcurrency) {
+    const std::string officer = S().Login("officer");  // township 540425100
+    const std::string code = HouseholdIn(S().Login("admin"), kTownshipA, 1);
+    auto [household, etag] = Fetch(officer, code);
+    // An invalid ID number: 400, the field named, nothing changed.
+    json::object bad = household;
+    bad["members"].as_array()[0].as_object()["id_number"] = "540425199001011230";
+    Reply r = S().Send("PUT", "/api/households/" + code, json::serialize(bad), officer, {{"If-Match", etag}});
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.Json().at("error").at("fields").as_array()[0].at("field"),
+              json::value("members[0].id_number"));
+    EXPECT_EQ(Fetch(officer, code).second, etag);
+    // Wrong types and unknown fields.
+    json::object typed = household;
+    typed["members"] = "everyone";
+    EXPECT_EQ(
+        S().Send("PUT", "/api/households/" + code, json::serialize(typed), officer, {{"If-Match", etag}})
+            .status,
+        400);
+    json::object unknown = household;
+    unknown["favourite_colour"] = "red";
+    Reply u =
+        S().Send("PUT", "/api/households/" + code, json::serialize(unknown), officer, {{"If-Match", etag}});
+    EXPECT_EQ(u.status, 400);
+    EXPECT_EQ(u.Json().at("error").at("fields").as_array()[0].at("field"), json::value("favourite_colour"));
+    // Without If-Match: 428.
+    EXPECT_EQ(S().Send("PUT", "/api/households/" + code, json::serialize(household), officer).status, 428);
+
+    // Two writers with the same ETag: exactly one wins.
+    json::object first = household, second = household;
+    first["pairing_cadre"] = "甲";
+    second["pairing_cadre"] = "乙";
+    int statuses[2] = {};
+    std::thread t1([&] {
+        statuses[0] =
+            S().Send("PUT", "/api/households/" + code, json::serialize(first), officer, {{"If-Match", etag}})
+                .status;
+    });
+    std::thread t2([&] {
+        statuses[1] =
+            S().Send("PUT", "/api/households/" + code, json::serialize(second), officer, {{"If-Match", etag}})
+                .status;
+    });
+    t1.join();
+    t2.join();
+    std::multiset<int> got{statuses[0], statuses[1]};
+    EXPECT_EQ(got, (std::multiset<int>{200, 412}));
+    auto [after, new_etag] = Fetch(officer, code);
+    EXPECT_NE(new_etag, etag);
+    EXPECT_EQ(after["pairing_cadre"], json::value(statuses[0] == 200 ? "甲" : "乙"));
+    Reply history = S().Send("GET", "/api/households/" + code + "/history", "", officer);
+    ASSERT_EQ(history.status, 200);
+    const json::value hv = history.Json();
+    const auto& items = hv.at("items").as_array();
+    EXPECT_EQ(items.back().at("action"), json::value("update"));
+    EXPECT_EQ(items.back().at("actor"), json::value("officer"));
+}
+
+TEST(Api, MalformedAndHugeRequestsChangeNothing) {
+    const std::string admin = S().Login("admin");
+    const std::string code = HouseholdIn(admin, kTownshipA, 2);
+    auto [household, etag] = Fetch(admin, code);
+    const auto seq_before = S().Send("GET", "/api/audit?limit=1000&household=" + code, "", admin).body;
+    EXPECT_EQ(S().Send("PUT", "/api/households/" + code, "{not json", admin, {{"If-Match", etag}}).status,
+              400);
+    EXPECT_EQ(S().Send("PUT", "/api/households/" + code, "[1,2]", admin, {{"If-Match", etag}}).status, 400);
+    EXPECT_EQ(S().Send("POST", "/api/households", std::string(2 << 20, ' '), admin).status, 413);
+    EXPECT_EQ(S().Send("GET", "/api/no/such/route", "", admin).status, 404);
+    EXPECT_EQ(S().Send("DELETE", "/api/households/" + code, "", admin).status, 405);
+    EXPECT_EQ(S().Send("PUT", "/api/households/" + code, json::serialize(household), "jz_session=bad",
+                       {{"If-Match", etag}})
+                  .status,
+              401);
+    EXPECT_EQ(Fetch(admin, code).second, etag);
+    EXPECT_EQ(S().Send("GET", "/api/audit?limit=1000&household=" + code, "", admin).body, seq_before);
+}
+
+TEST(Api, CreateAndImport) {
+    const std::string officer = S().Login("officer");
+    const std::string admin = S().Login("admin");
+    auto [household, etag] = Fetch(admin, HouseholdIn(admin, kTownshipA, 3));
+    // A new household: a fresh code and fresh ID numbers.
+    json::object fresh = household;
+    fresh["household_code"] = "5404251000019999";
+    auto& members = fresh["members"].as_array();
+    members.resize(1);
+    members[0].as_object()["id_number"] = MakeIdNumber("540425", {1980, 1, 1}, 901);
+    members[0].as_object()["birth_date"] = "1980-01-01";
+    members[0].as_object()["sex"] = 1;
+    Reply created = S().Send("POST", "/api/households", json::serialize(fresh), officer);
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(created.headers["location"], "/api/households/5404251000019999");
+    EXPECT_EQ(S().Send("POST", "/api/households", json::serialize(fresh), officer).status, 409);
+    EXPECT_EQ(
+        S().Send("GET", "/api/households?q=5404251000019999", "", officer).Json().at("total").as_int64(), 1);
+
+    // Import: the export of one village as CSV comes back unchanged; a bad row goes to the error file.
+    Reply exported =
+        S().Send("GET", std::string("/api/exports/registry.csv?division=") + kTownshipA + "001", "", officer);
+    ASSERT_EQ(exported.status, 200);
+    std::string csv = exported.body;
+    const size_t header_end = csv.find('\n');
+    std::string bad_row = csv.substr(header_end + 1, csv.find('\n', header_end + 1) - header_end);
+    bad_row.replace(0, bad_row.find(','), "5404251000018888");
+    csv += bad_row;  // the same person again in a new household: 一人多户
+    Reply imported = S().Send("POST", "/api/imports?filename=village.csv", csv, officer);
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    auto summary = imported.Json().as_object();
+    EXPECT_EQ(summary.at("households").at("inserted").as_int64(), 0);
+    // Both households holding the person are rejected (一人多户 within the file).
+    EXPECT_EQ(summary.at("households").at("rejected").as_int64(), 2);
+    const std::string url(summary.at("errors_url").as_string());
+    Reply errors = S().Send("GET", url, "", officer);
+    EXPECT_EQ(errors.status, 200);
+    EXPECT_NE(errors.body.find("5404251000018888"), std::string::npos);
+    EXPECT_EQ(S().Send("GET", url, "", S().Login("viewer")).status, 404);
+}
+
+// Every route × every role × in scope / out of scope. Accounts are scoped to township A; the
+// "out" target is township B.
+TEST(Api, PermissionMatrix) {
+    auto& sessions = ScopedSessions();
+    const std::string county_admin = S().Login("admin");
+    const std::string in = HouseholdIn(county_admin, kTownshipA, 5),
+                      out = HouseholdIn(county_admin, kTownshipB, 5);
+    const std::string A = kTownshipA, B = kTownshipB;
+    struct Case {
+        std::string name;
+        std::function<Reply(const std::string& cookie, bool in_scope)> call;
+        std::map<std::string, std::pair<int, int>> expect;  // role → (in, out)
+    };
+    auto all = [](int i, int o) {
+        return std::map<std::string, std::pair<int, int>>{
+            {"admin", {i, o}}, {"officer", {i, o}}, {"inspector", {i, o}}, {"viewer", {i, o}}};
+    };
+    auto get = [&](std::string in_target, std::string out_target) {
+        return [=](const std::string& cookie, bool s) {
+            return S().Send("GET", s ? in_target : out_target, "", cookie);
+        };
+    };
+    int serial = 0;
+    std::vector<Case> cases{
+        {"me", get("/api/me", "/api/me"), all(200, 200)},
+        {"plan", get("/api/plan", "/api/plan"), all(200, 200)},
+        {"codes", get("/api/codes", "/api/codes"), all(200, 200)},
+        {"org-units", get("/api/org-units?parent=" + A, "/api/org-units?parent=" + B), all(200, 404)},
+        {"list", get("/api/households?division=" + A, "/api/households?division=" + B), all(200, 404)},
+        {"get", get("/api/households/" + in, "/api/households/" + out), all(200, 404)},
+        {"history",
+         get("/api/households/" + in + "/history", "/api/households/" + out + "/history"),
+         {{"admin", {200, 404}}, {"officer", {200, 404}}, {"inspector", {200, 404}}, {"viewer", {403, 403}}}},
+        {"put",
+         [&](const std::string& cookie, bool s) {
+             const std::string code = s ? in : out;
+             auto [h, etag] = Fetch(county_admin, code);
+             return S().Send("PUT", "/api/households/" + code, json::serialize(h), cookie,
+                             {{"If-Match", etag}});
+         },
+         {{"admin", {200, 404}}, {"officer", {200, 404}}, {"inspector", {403, 403}}, {"viewer", {403, 403}}}},
+        {"post",
+         [&](const std::string& cookie, bool s) {
+             auto [h, etag] = Fetch(county_admin, s ? in : out);
+             h["household_code"] = "X" + std::to_string(++serial);
+             auto& m = h["members"].as_array();
+             m.resize(1);
+             m[0].as_object()["id_number"] = MakeIdNumber("540425", {1980, 1, 1}, 700 + serial);
+             m[0].as_object()["birth_date"] = "1980-01-01";
+             m[0].as_object()["sex"] = 1;
+             return S().Send("POST", "/api/households", json::serialize(h), cookie);
+         },
+         {{"admin", {201, 400}}, {"officer", {201, 400}}, {"inspector", {403, 403}}, {"viewer", {403, 403}}}},
+        {"import",
+         [&](const std::string& cookie, bool s) {
+             Reply csv =
+                 S().Send("GET", "/api/exports/registry.csv?division=" + (s ? A : B), "", county_admin);
+             return S().Send("POST", "/api/imports", csv.body, cookie);
+         },
+         {{"admin", {200, 200}}, {"officer", {200, 200}}, {"inspector", {403, 403}}, {"viewer", {403, 403}}}},
+        {"export", get("/api/exports/registry.csv?division=" + A, "/api/exports/registry.csv?division=" + B),
+         all(200, 404)},
+        {"progress", get("/api/reports/progress", "/api/reports/progress"), all(200, 200)},
+        {"reconcile", get("/api/reconcile", "/api/reconcile"), all(200, 200)},
+        {"check",
+         get("/api/check?division=" + A, "/api/check?division=" + B),
+         {{"admin", {200, 404}}, {"officer", {200, 404}}, {"inspector", {200, 404}}, {"viewer", {403, 403}}}},
+        {"audit",
+         get("/api/audit?household=" + in, "/api/audit?household=" + out),
+         {{"admin", {200, 200}}, {"officer", {403, 403}}, {"inspector", {200, 200}}, {"viewer", {403, 403}}}},
+        {"users",
+         get("/api/users", "/api/users"),
+         {{"admin", {200, 200}}, {"officer", {403, 403}}, {"inspector", {403, 403}}, {"viewer", {403, 403}}}},
+        {"add user",
+         [&](const std::string& cookie, bool s) {
+             return S().Send("POST", "/api/users",
+                             json::serialize(json::object{{"username", "u" + std::to_string(++serial)},
+                                                          {"password", "long-enough"},
+                                                          {"role", "viewer"},
+                                                          {"scope", s ? A : B}}),
+                             cookie);
+         },
+         {{"admin", {201, 400}}, {"officer", {403, 403}}, {"inspector", {403, 403}}, {"viewer", {403, 403}}}},
+        {"change user",
+         [&](const std::string& cookie, bool s) {
+             return S().Send("PATCH", std::string("/api/users/") + (s ? "t_viewer" : "viewer"),
+                             R"({"role":"viewer"})", cookie);
+         },
+         {{"admin", {200, 404}}, {"officer", {403, 403}}, {"inspector", {403, 403}}, {"viewer", {403, 403}}}},
+    };
+    for (const Case& c : cases)
+        for (const auto& [role, expected] : c.expect)
+            for (bool in_scope : {true, false}) {
+                const int want = in_scope ? expected.first : expected.second;
+                Reply r = c.call(sessions.at(role), in_scope);
+                EXPECT_EQ(r.status, want) << c.name << " / " << role << " / " << (in_scope ? "in" : "out")
+                                          << ": " << r.body.substr(0, 300);
+                // A role change ends the target's sessions: log t_viewer in again.
+                if (c.name == "change user" && role == "admin" && in_scope)
+                    sessions["viewer"] = S().Login("t_viewer", "password-t_viewer");
+            }
+    // Scoped lists hold only the scope.
+    Reply list = S().Send("GET", "/api/households?page_size=200", "", sessions.at("officer"));
+    for (const auto& item : list.Json().at("items").as_array())
+        EXPECT_TRUE(std::string(item.at("division_code").as_string()).starts_with(A));
+    Reply imported =
+        S().Send("POST", "/api/imports",
+                 S().Send("GET", "/api/exports/registry.csv?division=" + B, "", county_admin).body,
+                 sessions.at("officer"));
+    EXPECT_EQ(imported.Json().at("households").at("inserted").as_int64() +
+                  imported.Json().at("households").at("updated").as_int64(),
+              0);
+}
+
+TEST(Api, GracefulStopOnSigterm) {
+    // A second server on the same database: stopped with SIGTERM, it exits 0.
+    const std::string db = S().db;  // (before the fork: the child must not start the shared server)
+    int out[2];
+    ASSERT_EQ(pipe(out), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        close(out[0]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        execl(JZ_BINARY, "jingzhun", "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0",
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(out[1]);
+    FILE* f = fdopen(out[0], "r");
+    char line[512] = {};
+    ASSERT_TRUE(fgets(line, sizeof line, f));
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    fclose(f);
+    EXPECT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace jz::server

@@ -1,0 +1,149 @@
+#include "service/household_input.h"
+
+#include <charconv>
+
+#include "core/layout.h"
+
+namespace jz::service {
+namespace {
+
+FieldError TypeError(const std::string& field, std::string_view expected_zh, std::string_view expected_en) {
+    return {field, "json.type", field + "的类型不对,应为" + std::string(expected_zh),
+            field + " has the wrong type: expected " + std::string(expected_en)};
+}
+
+// The cell text of one JSON value, as a person would type it in the file.
+bool CellText(const boost::json::value& v, const std::string& field, std::string& out,
+              std::vector<FieldError>& errors) {
+    switch (v.kind()) {
+        case boost::json::kind::null:
+            out.clear();
+            return true;
+        case boost::json::kind::string:
+            out = std::string(v.get_string());
+            return true;
+        case boost::json::kind::int64:
+            out = std::to_string(v.get_int64());
+            return true;
+        case boost::json::kind::uint64:
+            out = std::to_string(v.get_uint64());
+            return true;
+        case boost::json::kind::double_: {
+            char buf[64];
+            auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
+            out.assign(buf, p);
+            return true;
+        }
+        case boost::json::kind::bool_:
+            out = v.get_bool() ? "1" : "0";
+            return true;
+        case boost::json::kind::array: {
+            out.clear();
+            for (const auto& item : v.get_array()) {
+                std::string part;
+                if (item.is_array() || item.is_object() || item.is_null() ||
+                    !CellText(item, field, part, errors)) {
+                    errors.push_back(TypeError(field, "代码或名称的数组", "an array of codes or names"));
+                    return false;
+                }
+                if (!out.empty()) out += ',';
+                out += part;
+            }
+            return true;
+        }
+        case boost::json::kind::object:
+            errors.push_back(TypeError(field, "文字、数字或数组", "a string, a number or an array"));
+            return false;
+    }
+    return false;
+}
+
+FieldError UnknownField(const std::string& field) {
+    return {field, "json.unknown_field", "未知字段: " + field, "unknown field: " + field};
+}
+
+// Household-level columns from the object; person-level keys at this level are unknown.
+void PlaceColumns(const boost::json::object& o, bool household_level, const std::string& prefix,
+                  LayoutRow& cells, std::vector<FieldError>& errors) {
+    for (const auto& [key, value] : o) {
+        const std::string k(key);
+        if (household_level && (k == "members" || k == "version")) continue;
+        auto column = ColumnFromHeader(k);
+        // Only the English names: the API's keys are the glossary's.
+        if (!column || InfoOf(*column).en != k || InfoOf(*column).household_level != household_level) {
+            errors.push_back(UnknownField(prefix + k));
+            continue;
+        }
+        CellText(value, prefix + k, cells[static_cast<size_t>(*column)], errors);
+    }
+}
+
+}  // namespace
+
+HouseholdInput AcceptHouseholdJson(const boost::json::value& body, const AssemblyContext& context) {
+    std::vector<FieldError> errors;
+    if (!body.is_object()) {
+        errors.push_back({"household", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        return std::unexpected(std::move(errors));
+    }
+    const auto& o = body.get_object();
+    LayoutRow household_cells{};
+    PlaceColumns(o, true, "", household_cells, errors);
+    const auto* members = o.if_contains("members");
+    if (!members || !members->is_array() || members->get_array().empty()) {
+        if (members && !members->is_array())
+            errors.push_back(TypeError("members", "成员数组", "an array of members"));
+        else
+            errors.push_back({"members", "members.empty", "至少要有一名家庭成员",
+                              "a household needs at least one member"});
+        return std::unexpected(std::move(errors));
+    }
+    std::vector<RawRow> rows;
+    const auto& list = members->get_array();
+    for (size_t i = 0; i < list.size(); ++i) {
+        const std::string prefix = "members[" + std::to_string(i) + "].";
+        if (!list[i].is_object()) {
+            errors.push_back(TypeError("members[" + std::to_string(i) + "]", "对象", "an object"));
+            continue;
+        }
+        RawRow row;
+        row.row_number = static_cast<int64_t>(i) + 1;
+        row.cells = household_cells;
+        PlaceColumns(list[i].get_object(), false, prefix, row.cells, errors);
+        rows.push_back(std::move(row));
+    }
+    if (!errors.empty()) return std::unexpected(std::move(errors));
+
+    Assembly a = AssembleHousehold(rows, context);
+    auto to_field = [](const RowIssue& issue) {
+        auto column = ColumnFromHeader(issue.field);
+        std::string field = issue.field;
+        if (column && !InfoOf(*column).household_level)
+            field = "members[" + std::to_string(issue.row - 1) + "]." + issue.field;
+        return FieldError{field, issue.code, issue.reason_zh, issue.reason_en};
+    };
+    if (!a.household) {
+        for (const RowIssue& issue : a.errors) errors.push_back(to_field(issue));
+        return std::unexpected(std::move(errors));
+    }
+    AcceptedHousehold accepted{std::move(*a.household), {}};
+    for (const RowIssue& issue : a.warnings) accepted.warnings.push_back(to_field(issue));
+    return accepted;
+}
+
+Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Household& h) {
+    std::vector<FieldError> errors;
+    for (size_t i = 0; i < h.members.size(); ++i) {
+        const Person& person = h.members[i];
+        auto other = store.FindHouseholdOfIdNumber(person.id_number);
+        if (!other) return std::unexpected(other.error());
+        if (!*other || **other == h.household_code) continue;
+        errors.push_back({"members[" + std::to_string(i) + "].id_number", "id_number.in_other_household",
+                          "证件号码" + person.id_number + "已登记在户" + **other + "中(一人多户)",
+                          "ID number " + person.id_number + " is already registered in household " + **other +
+                              " (one person in two households)"});
+    }
+    return errors;
+}
+
+}  // namespace jz::service

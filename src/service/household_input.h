@@ -1,0 +1,41 @@
+// A household as the API receives it (JSON, the shape HouseholdToJson writes: the exchange layout's
+// English column names, codes as numbers or names, members as an array), accepted with exactly the
+// importer's rules and messages: the JSON becomes rows of the exchange layout and goes through
+// AssembleHousehold, then through the registry checks the importer makes.
+#pragma once
+
+#include <boost/json.hpp>
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "core/assembly.h"
+#include "store/store.h"
+
+namespace jz::service {
+
+// One field's problem. field: "division_code", "members[2].id_number", "household" (the whole
+// household), or the JSON key that has the wrong type.
+struct FieldError {
+    std::string field;
+    std::string code;  // e.g. "id_number.check_digit", "json.type"
+    std::string reason_zh;
+    std::string reason_en;
+};
+
+struct AcceptedHousehold {
+    Household household;
+    std::vector<FieldError> warnings;
+};
+
+using HouseholdInput = std::expected<AcceptedHousehold, std::vector<FieldError>>;
+
+// Accepts the JSON (an object). Unknown keys, wrong types and every acceptance rule give field
+// errors; nothing is thrown.
+HouseholdInput AcceptHouseholdJson(const boost::json::value& body, const AssemblyContext& context);
+
+// The registry checks the importer makes: a member's ID number already in another household
+// (一人多户). Field errors, empty when none.
+Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Household& household);
+
+}  // namespace jz::service

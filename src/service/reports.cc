@@ -1,0 +1,145 @@
+#include "service/reports.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/access.h"
+
+namespace jz::service {
+
+bool Overlaps(const std::string& scope, const std::string& code) {
+    return scope.empty() || code.starts_with(scope) || scope.starts_with(code);
+}
+
+Result<ProgressReport> BuildProgress(Store& store, const Plan& plan, const OrgTree& tree, const Date& as_of,
+                                     const std::string& scope) {
+    ProgressBuilder builder(plan, tree, as_of);
+    HouseholdFilter filter;
+    filter.division_prefix = scope;
+    auto scanned = store.ScanFacts(filter, [&](const HouseholdFacts& h) {
+        builder.Add(h);
+        return true;
+    });
+    if (!scanned) return std::unexpected(scanned.error());
+    ProgressReport report = builder.Finish();
+    std::erase_if(report.townships, [&](const ProgressTownship& t) { return !Overlaps(scope, t.code); });
+    return report;
+}
+
+boost::json::object ProgressJson(const ProgressReport& r) {
+    boost::json::object o;
+    o["as_of"] = r.as_of.ToString();
+    o["county"] = {{"code", r.county_code},
+                   {"name", r.county_name},
+                   {"households", r.households},
+                   {"persons", r.persons},
+                   {"exited_persons", r.exited_persons},
+                   {"target_persons", r.target_persons}};
+    boost::json::array townships;
+    for (const ProgressTownship& t : r.townships) {
+        boost::json::array years;
+        for (const ProgressYear& y : t.years)
+            years.push_back({{"year", y.year},
+                             {"target_persons", y.target_persons},
+                             {"planned_persons", y.planned_persons},
+                             {"exited_persons", y.exited_persons}});
+        townships.push_back({{"code", t.code},
+                             {"name", t.name},
+                             {"households", t.households},
+                             {"persons", t.persons},
+                             {"exited_persons", t.exited_persons},
+                             {"years", std::move(years)}});
+    }
+    o["townships"] = std::move(townships);
+    boost::json::array measures;
+    auto opt = [](const std::optional<int>& v) {
+        return v ? boost::json::value(*v) : boost::json::value(nullptr);
+    };
+    for (const ProgressMeasure& m : r.measures)
+        measures.push_back({{"number", m.number},
+                            {"name", m.name},
+                            {"battle", m.battle},
+                            {"target_households", opt(m.target_households)},
+                            {"target_persons", opt(m.target_persons)},
+                            {"households", m.households},
+                            {"persons", m.persons}});
+    o["measures"] = std::move(measures);
+    return o;
+}
+
+Result<std::vector<Finding>> RunChecks(Store& store, const Plan& plan, const CheckOptions& options,
+                                       const std::string& scope, int parts) {
+    parts = std::clamp(parts, 1, 8);
+    std::vector<RegistryChecker> checkers;
+    for (int i = 0; i < parts; ++i) checkers.emplace_back(plan, options);
+    auto scanned = store.ScanHouseholdsParallel({}, parts, [&](int part, const Household& h) {
+        checkers[static_cast<size_t>(part)].Add(h, OrgTree::Within(h.division_code, scope));
+        return true;
+    });
+    if (!scanned) return std::unexpected(scanned.error());
+    for (size_t i = 1; i < checkers.size(); ++i) checkers[0].Merge(std::move(checkers[i]));
+    return checkers[0].Finish();
+}
+
+namespace {
+void MaskAll(std::string& text, const std::string& id) {
+    if (id.empty()) return;
+    const std::string masked = MaskIdNumber(id);
+    for (size_t at = text.find(id); at != std::string::npos; at = text.find(id, at + masked.size()))
+        text.replace(at, id.size(), masked);
+}
+}  // namespace
+
+boost::json::object CheckJson(const Date& as_of, const std::vector<Finding>& findings, bool mask_ids) {
+    boost::json::array items;
+    for (const Finding& f : findings) {
+        std::string message = f.message();
+        boost::json::value id = nullptr;
+        if (f.id_number) {
+            if (mask_ids) MaskAll(message, *f.id_number);
+            id = mask_ids ? MaskIdNumber(*f.id_number) : *f.id_number;
+        }
+        items.push_back({{"rule", f.rule},
+                         {"severity", SeverityName(f.severity)},
+                         {"household_code", f.household_code},
+                         {"id_number", std::move(id)},
+                         {"division_code", f.division_code},
+                         {"message", std::move(message)}});
+    }
+    boost::json::object c;  // every rule, in the rules' order, zero included
+    for (const auto& [rule, n] : CountByRule(findings)) c[rule] = n;
+    return {{"as_of", as_of.ToString()}, {"findings", std::move(items)}, {"counts", std::move(c)}};
+}
+
+Result<std::vector<ReconcileFinding>> Reconcile(Store& store, const Plan& plan, const OrgTree& tree,
+                                                const Date& as_of, const std::string& scope) {
+    ProgressBuilder builder(plan, tree, as_of);
+    auto scanned = store.ScanFacts({}, [&](const HouseholdFacts& h) {
+        builder.Add(h);
+        return true;
+    });
+    if (!scanned) return std::unexpected(scanned.error());
+    std::vector<ReconcileFinding> findings = ReconcilePlan(plan);
+    for (ReconcileFinding& f : ReconcileRegistry(plan, builder.Finish()))
+        if (f.scope.starts_with(scope)) findings.push_back(std::move(f));  // a township's own only
+    return findings;
+}
+
+boost::json::object ReconcileJson(const Date& as_of, const std::vector<ReconcileFinding>& findings) {
+    boost::json::array items;
+    auto opt = [](const std::optional<int>& v) {
+        return v ? boost::json::value(*v) : boost::json::value(nullptr);
+    };
+    for (const ReconcileFinding& f : findings)
+        items.push_back({{"kind", ReconcileKindName(f.kind)},
+                         {"scope", f.scope},
+                         {"year", opt(f.year)},
+                         {"measure", opt(f.measure)},
+                         {"quantity", f.quantity},
+                         {"expected", f.expected},
+                         {"actual", f.actual},
+                         {"message", f.message()}});
+    return {{"as_of", as_of.ToString()}, {"findings", std::move(items)}};
+}
+
+}  // namespace jz::service
