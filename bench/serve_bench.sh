@@ -2,7 +2,8 @@
 # HTTP benchmark of `jingzhun serve` on a 1M-household registry, with wrk at 64 connections:
 #   1. GET /api/households/{code} for random codes,
 #   2. a filtered list page (township + status, 20 per page),
-#   3. a static file of the same size as the household answer, from the same server (the plain
+#   3. the same list with two filters (a scan of the township's index) at page 50,
+#   4. a static file of the same size as the household answer, from the same server (the plain
 #      alternative: no session, no database, no JSON).
 # Usage: bench/serve_bench.sh [--households N] [--duration SECONDS]
 # The database is built once under build/bench-data/ and reused.
@@ -76,5 +77,7 @@ one=$(run "GET /api/households/{code}" -s "$lua" "$base")
 static=$(run "static file, $size bytes" "$base/household.json")
 list=$(run "GET /api/households?division=$township&status=0&page_size=20" -H "Cookie: $cookie" \
   "$base/api/households?division=$township&status=0&page_size=20")
+cause=$(run "GET /api/households?division=$township&status=0&cause=1&page=50 (two filters, page 50)" -H "Cookie: $cookie" \
+  "$base/api/households?division=$township&status=0&cause=1&page=50&page_size=20")
 rm -f "$lua"
 awk -v a="$one" -v s="$static" 'BEGIN { printf "ratio household / static file: %.2f\n", a / s }' >&2

@@ -1,53 +1,105 @@
 #include "core/registry_index.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace jz {
 namespace {
 
-uint64_t Bit(int code) { return code >= 0 && code < 64 ? uint64_t{1} << code : 0; }
+uint8_t Byte(int code) { return static_cast<uint8_t>(code >= 0 && code <= 255 ? code : 255); }
+uint64_t Bit(int code) { return code >= 1 && code < 64 ? uint64_t{1} << code : 0; }
 
 }  // namespace
 
 struct RegistryIndex::Filter {
-    std::optional<int16_t> status, attribute;
-    uint64_t measure_bit = 0;
-    int cause = 0;
-    bool cause_set = false, measure_set = false;
-    bool any() const { return status || attribute || cause_set || measure_set; }
+    int fields = 0;  // how many of the four are set
+    std::optional<uint8_t> status, attribute, cause;
+    std::optional<int> measure;
+    bool impossible = false;  // a value the index cannot hold matches nothing
 
     explicit Filter(const IndexQuery& q) {
-        if (q.status) status = static_cast<int16_t>(*q.status);
-        if (q.attribute) attribute = static_cast<int16_t>(*q.attribute);
-        cause_set = q.cause.has_value();
-        measure_set = q.measure.has_value();
-        if (q.cause) cause = *q.cause;
-        if (q.measure) measure_bit = Bit(*q.measure);
+        auto byte = [&](const std::optional<int>& v, std::optional<uint8_t>& out) {
+            if (!v) return;
+            ++fields;
+            if (*v < 0 || *v > 254) impossible = true;
+            out = Byte(*v);
+        };
+        byte(q.status, status);
+        byte(q.attribute, attribute);
+        byte(q.cause, cause);
+        if (q.cause && *q.cause == 0) impossible = true;  // 0 marks "no cause"
+        if (q.measure) {
+            ++fields;
+            measure = *q.measure;
+            if (!Bit(*q.measure)) impossible = true;
+        }
     }
 };
 
-bool RegistryIndex::Test(const Entry& e, const Filter& f) {
-    if (f.status && e.status != *f.status) return false;
-    if (f.attribute && e.attribute != *f.attribute) return false;
-    if (f.cause_set && (f.cause <= 0 || std::ranges::find(e.causes, f.cause) == e.causes.end())) return false;
-    if (f.measure_set && !(e.measures & f.measure_bit)) return false;
+void RegistryIndex::Bucket::Insert(size_t at, const HouseholdFacts& f) {
+    const auto pos = static_cast<std::ptrdiff_t>(at);
+    codes.insert(codes.begin() + pos, f.household_code);
+    status.insert(status.begin() + pos, Byte(f.status));
+    attribute.insert(attribute.begin() + pos, Byte(f.attribute));
+    std::array<uint8_t, 3> c{};
+    c[0] = f.main_cause > 0 ? Byte(f.main_cause) : 0;
+    for (size_t i = 0; i < f.other_causes.size() && i < 2; ++i)
+        c[i + 1] = f.other_causes[i] > 0 ? Byte(f.other_causes[i]) : 0;
+    causes.insert(causes.begin() + pos, c);
+    uint64_t m = f.main_measure ? Bit(*f.main_measure) : 0;
+    for (int x : f.aux_measures) m |= Bit(x);
+    measures.insert(measures.begin() + pos, m);
+    ++by_status[status[at]];
+    ++by_attribute[attribute[at]];
+    for (size_t i = 0; i < 3; ++i)  // each distinct cause once
+        if (c[i] && std::find(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(i), c[i]) ==
+                        c.begin() + static_cast<std::ptrdiff_t>(i))
+            ++by_cause[c[i]];
+    for (uint64_t bits = m; bits; bits &= bits - 1) ++by_measure[static_cast<size_t>(std::countr_zero(bits))];
+}
+
+void RegistryIndex::Bucket::Erase(size_t at) {
+    --by_status[status[at]];
+    --by_attribute[attribute[at]];
+    const auto& c = causes[at];
+    for (size_t i = 0; i < 3; ++i)
+        if (c[i] && std::find(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(i), c[i]) ==
+                        c.begin() + static_cast<std::ptrdiff_t>(i))
+            --by_cause[c[i]];
+    for (uint64_t bits = measures[at]; bits; bits &= bits - 1)
+        --by_measure[static_cast<size_t>(std::countr_zero(bits))];
+    const auto pos = static_cast<std::ptrdiff_t>(at);
+    codes.erase(codes.begin() + pos);
+    status.erase(status.begin() + pos);
+    attribute.erase(attribute.begin() + pos);
+    causes.erase(causes.begin() + pos);
+    measures.erase(measures.begin() + pos);
+}
+
+bool RegistryIndex::Bucket::Test(size_t i, const Filter& f) const {
+    if (f.status && status[i] != *f.status) return false;
+    if (f.attribute && attribute[i] != *f.attribute) return false;
+    if (f.cause) {
+        const auto& c = causes[i];
+        if (c[0] != *f.cause && c[1] != *f.cause && c[2] != *f.cause) return false;
+    }
+    if (f.measure && !(measures[i] & Bit(*f.measure))) return false;
     return true;
+}
+
+int64_t RegistryIndex::Bucket::Count(const Filter& f) const {
+    if (f.status) return by_status[*f.status];
+    if (f.attribute) return by_attribute[*f.attribute];
+    if (f.cause) return by_cause[*f.cause];
+    if (f.measure) return by_measure[static_cast<size_t>(*f.measure)];
+    return static_cast<int64_t>(size());
 }
 
 void RegistryIndex::Upsert(const HouseholdFacts& facts) {
     Remove(facts.household_code);
-    Entry e;
-    e.code = facts.household_code;
-    e.status = static_cast<int16_t>(facts.status);
-    e.attribute = static_cast<int16_t>(facts.attribute);
-    auto cause_byte = [](int c) { return static_cast<uint8_t>(c > 0 && c <= 255 ? c : 0); };
-    e.causes[0] = cause_byte(facts.main_cause);
-    for (size_t i = 0; i < facts.other_causes.size() && i < 2; ++i) e.causes[i + 1] = cause_byte(facts.other_causes[i]);
-    if (facts.main_measure) e.measures = Bit(*facts.main_measure);
-    for (int m : facts.aux_measures) e.measures |= Bit(m);
-    auto& bucket = villages_[facts.division_code];
-    auto at = std::ranges::lower_bound(bucket, e.code, {}, &Entry::code);
-    bucket.insert(at, std::move(e));
+    Bucket& bucket = villages_[facts.division_code];
+    const auto at = std::ranges::lower_bound(bucket.codes, facts.household_code) - bucket.codes.begin();
+    bucket.Insert(static_cast<size_t>(at), facts);
     village_of_[facts.household_code] = facts.division_code;
 }
 
@@ -55,10 +107,10 @@ bool RegistryIndex::Remove(const std::string& code) {
     auto it = village_of_.find(code);
     if (it == village_of_.end()) return false;
     auto bucket = villages_.find(it->second);
-    auto& entries = bucket->second;
-    auto at = std::ranges::lower_bound(entries, code, {}, &Entry::code);
-    entries.erase(at);
-    if (entries.empty()) villages_.erase(bucket);
+    Bucket& b = bucket->second;
+    const auto at = std::ranges::lower_bound(b.codes, code) - b.codes.begin();
+    b.Erase(static_cast<size_t>(at));
+    if (b.size() == 0) villages_.erase(bucket);
     village_of_.erase(it);
     return true;
 }
@@ -71,40 +123,47 @@ void RegistryIndex::Clear() {
 IndexPage RegistryIndex::Query(const IndexQuery& q) const {
     IndexPage page;
     const Filter f(q);
+    if (f.impossible) return page;
     const int64_t offset = std::max<int64_t>(q.offset, 0);
     const int64_t end = offset + std::max<int64_t>(q.limit, 0);
-    auto first = villages_.lower_bound(q.division_prefix);
-    for (auto it = first; it != villages_.end() && it->first.starts_with(q.division_prefix); ++it) {
-        const auto& entries = it->second;
-        if (!f.any()) {  // every household of the village matches: skip or take by position
-            const int64_t n = static_cast<int64_t>(entries.size());
-            const int64_t lo = std::max<int64_t>(offset - page.total, 0);
-            const int64_t hi = std::min<int64_t>(end - page.total, n);
-            for (int64_t i = lo; i < hi; ++i) page.codes.push_back(entries[static_cast<size_t>(i)].code);
+    for (auto it = villages_.lower_bound(q.division_prefix);
+         it != villages_.end() && it->first.starts_with(q.division_prefix); ++it) {
+        const Bucket& b = it->second;
+        if (f.fields <= 1) {
+            // The bucket's count is known: visit its households only when the page falls in it.
+            const int64_t n = b.Count(f);
+            if (page.total + n > offset && page.total < end) {
+                int64_t seen = page.total;
+                for (size_t i = 0; i < b.size() && seen < end; ++i) {
+                    if (!b.Test(i, f)) continue;
+                    if (seen >= offset) page.codes.push_back(b.codes[i]);
+                    ++seen;
+                }
+            }
             page.total += n;
             continue;
         }
-        for (const Entry& e : entries) {
-            if (!Test(e, f)) continue;
-            if (page.total >= offset && page.total < end) page.codes.push_back(e.code);
+        for (size_t i = 0; i < b.size(); ++i) {
+            if (!b.Test(i, f)) continue;
+            if (page.total >= offset && page.total < end) page.codes.push_back(b.codes[i]);
             ++page.total;
         }
     }
     return page;
 }
 
-const RegistryIndex::Entry* RegistryIndex::FindEntry(const std::string& code) const {
+std::pair<const RegistryIndex::Bucket*, size_t> RegistryIndex::Locate(const std::string& code) const {
     auto it = village_of_.find(code);
-    if (it == village_of_.end()) return nullptr;
-    const auto& entries = villages_.at(it->second);
-    auto at = std::ranges::lower_bound(entries, code, {}, &Entry::code);
-    return &*at;
+    if (it == village_of_.end()) return {nullptr, 0};
+    const Bucket& b = villages_.at(it->second);
+    return {&b, static_cast<size_t>(std::ranges::lower_bound(b.codes, code) - b.codes.begin())};
 }
 
 bool RegistryIndex::Matches(const std::string& code, const IndexQuery& q) const {
-    auto it = village_of_.find(code);
-    if (it == village_of_.end() || !it->second.starts_with(q.division_prefix)) return false;
-    return Test(*FindEntry(code), Filter(q));
+    auto [bucket, at] = Locate(code);
+    const Filter f(q);
+    if (!bucket || f.impossible || !village_of_.at(code).starts_with(q.division_prefix)) return false;
+    return bucket->Test(at, f);
 }
 
 std::optional<std::string> RegistryIndex::DivisionOf(const std::string& code) const {

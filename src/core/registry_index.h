@@ -47,19 +47,26 @@ class RegistryIndex {
     int64_t size() const { return static_cast<int64_t>(village_of_.size()); }
 
   private:
-    struct Entry {
-        std::string code;
-        uint64_t measures = 0;               // bit m: measure m (1..63), main or auxiliary
-        std::array<uint8_t, 3> causes{};     // main cause, then up to two others (codes ≤ 255; 0: none)
-        int16_t status = 0;
-        int16_t attribute = 0;
-    };
     struct Filter;
-    static bool Test(const Entry& e, const Filter& f);
-    const Entry* FindEntry(const std::string& household_code) const;
+    // One village's households, sorted by code, column by column (a filtered count reads only the
+    // bytes it tests), with per-value counts so that a single filter is answered without a scan.
+    struct Bucket {
+        std::vector<std::string> codes;
+        std::vector<uint8_t> status, attribute;
+        std::vector<std::array<uint8_t, 3>> causes;  // main, then up to two others (0: none)
+        std::vector<uint64_t> measures;              // bit m: measure m (1..63), main or auxiliary
+        std::array<int32_t, 256> by_status{}, by_attribute{}, by_cause{};
+        std::array<int32_t, 64> by_measure{};
 
-    // Village code → its households sorted by code.
-    std::map<std::string, std::vector<Entry>> villages_;
+        size_t size() const { return codes.size(); }
+        void Insert(size_t at, const HouseholdFacts& facts);
+        void Erase(size_t at);
+        bool Test(size_t i, const Filter& f) const;
+        int64_t Count(const Filter& f) const;  // only for filters on one field
+    };
+    std::pair<const Bucket*, size_t> Locate(const std::string& household_code) const;
+
+    std::map<std::string, Bucket> villages_;  // by village code
     std::unordered_map<std::string, std::string> village_of_;
 };
 

@@ -32,43 +32,42 @@ std::vector<std::string_view> Segments(std::string_view path) {
     return out;
 }
 
-bool MatchPattern(std::string_view pattern, std::string_view path,
-                  std::map<std::string, std::string>& params) {
-    const auto ps = Segments(pattern);
-    const auto xs = Segments(path);
-    if (ps.size() != xs.size()) return false;
-    std::map<std::string, std::string> found;
-    for (size_t i = 0; i < ps.size(); ++i) {
-        if (ps[i].size() > 2 && ps[i].front() == '{' && ps[i].back() == '}') {
-            if (xs[i].empty()) return false;
-            found.emplace(std::string(ps[i].substr(1, ps[i].size() - 2)), std::string(xs[i]));
-        } else if (ps[i] != xs[i]) {
-            return false;
-        }
-    }
-    params = std::move(found);
-    return true;
+bool IsParameter(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
 }  // namespace
 
-void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+void Router::Add(Route route) {
+    std::vector<std::string> segments;
+    for (std::string_view s : Segments(route.pattern)) segments.emplace_back(s);
+    segments_.push_back(std::move(segments));
+    routes_.push_back(std::move(route));
+}
 
 Router::Match Router::Find(http::verb method, std::string_view path) const {
     Match m;
+    const std::vector<std::string_view> xs = Segments(path);
+    auto matches = [&](const std::vector<std::string>& ps) {
+        if (ps.size() != xs.size()) return false;
+        for (size_t i = 0; i < ps.size(); ++i)
+            if (IsParameter(ps[i]) ? xs[i].empty() : ps[i] != xs[i]) return false;
+        return true;
+    };
     // Literal segments win over parameters: try routes without braces first.
     for (int pass = 0; pass < 2; ++pass)
-        for (const Route& r : routes_) {
-            const bool literal = r.pattern.find('{') == std::string::npos;
-            if (literal != (pass == 0)) continue;
-            std::map<std::string, std::string> params;
-            if (!MatchPattern(r.pattern, path, params)) continue;
-            if (r.method != method) {
+        for (size_t r = 0; r < routes_.size(); ++r) {
+            const bool literal = routes_[r].pattern.find('{') == std::string::npos;
+            if (literal != (pass == 0) || !matches(segments_[r])) continue;
+            if (routes_[r].method != method) {
                 m.path_known = true;
                 continue;
             }
-            m.route = &r;
-            m.params = std::move(params);
+            m.route = &routes_[r];
+            for (size_t i = 0; i < xs.size(); ++i)
+                if (IsParameter(segments_[r][i]))
+                    m.params.emplace(segments_[r][i].substr(1, segments_[r][i].size() - 2),
+                                     std::string(xs[i]));
             return m;
         }
     return m;

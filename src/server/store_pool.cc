@@ -7,7 +7,7 @@ namespace jz::server {
 Result<std::unique_ptr<StorePool>> StorePool::Open(const std::string& path, int size) {
     auto pool = std::make_unique<StorePool>();
     for (int i = 0; i < size; ++i) {
-        auto store = OpenSqliteStore(path, OpenMode::kExisting);
+        auto store = OpenSqliteStore(path, OpenMode::kExisting, {.mmap_bytes = int64_t{1} << 30});
         if (!store) return std::unexpected(store.error());
         pool->free_.push_back(std::move(*store));
     }

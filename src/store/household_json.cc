@@ -25,20 +25,24 @@ class JsonWriter {
     }
     void Quoted(std::string_view s) {
         out_ += '"';
-        for (char c : s) {
+        size_t run = 0;  // characters that need no escape are appended in runs
+        for (size_t i = 0; i < s.size(); ++i) {
+            const char c = s[i];
             const auto u = static_cast<unsigned char>(c);
-            if (c == '"' || c == '\\') {
+            if (c != '"' && c != '\\' && u >= 0x20) continue;
+            out_.append(s.data() + run, i - run);
+            run = i + 1;
+            if (u >= 0x20) {
                 out_ += '\\';
                 out_ += c;
-            } else if (u < 0x20) {
+            } else {
                 static constexpr char kHex[] = "0123456789abcdef";
                 out_ += "\\u00";
                 out_ += kHex[u >> 4];
                 out_ += kHex[u & 15];
-            } else {
-                out_ += c;
             }
         }
+        out_.append(s.data() + run, s.size() - run);
         out_ += '"';
     }
     void Int(int64_t v) {

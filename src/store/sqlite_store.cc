@@ -1302,7 +1302,8 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode) {
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode,
+                                               const SqliteOptions& options) {
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
     const bool empty =
@@ -1332,6 +1333,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode
     sqlite3_extended_result_codes(db, 1);
     auto store = std::make_unique<SqliteStore>(db, path);
     if (auto r = store->Init(mode); !r) return std::unexpected(r.error());
+    if (options.mmap_bytes > 0)
+        sqlite3_exec(db, ("PRAGMA mmap_size=" + std::to_string(options.mmap_bytes)).c_str(), nullptr, nullptr,
+                     nullptr);  // a hint: SQLite may cap it, and a failure only costs speed
     return std::unique_ptr<Store>(std::move(store));
 }
 

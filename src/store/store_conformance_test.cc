@@ -182,7 +182,8 @@ TEST_P(StoreContract, SearchHouseholdsByCodeNameOrIdPrefix) {
     Household b = MakeHousehold("H2", 2);
     b.members[0].name = "次仁";
     ASSERT_TRUE(store_->Begin());
-    for (const Household* h : std::initializer_list<const Household*>{&a, &b, &c}) ASSERT_TRUE(store_->InsertHousehold(*h, kChange));
+    for (const Household* h : std::initializer_list<const Household*>{&a, &b, &c})
+        ASSERT_TRUE(store_->InsertHousehold(*h, kChange));
     ASSERT_TRUE(store_->Commit());
     auto sorted = [&](const std::string& text, int64_t limit = 100) {
         auto v = store_->SearchHouseholds(text, limit).value();
