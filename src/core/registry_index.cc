@@ -95,8 +95,20 @@ int64_t RegistryIndex::Bucket::Count(const Filter& f) const {
     return static_cast<int64_t>(size());
 }
 
+RegistryIndex::RegistryIndex(RegistryIndex&& other) noexcept { *this = std::move(other); }
+
+RegistryIndex& RegistryIndex::operator=(RegistryIndex&& other) noexcept {
+    villages_ = std::move(other.villages_);
+    village_of_ = std::move(other.village_of_);
+    generation_ = other.generation_ + 1;
+    std::lock_guard lock(cache_mutex_);
+    cache_.clear();
+    return *this;
+}
+
 void RegistryIndex::Upsert(const HouseholdFacts& facts) {
     Remove(facts.household_code);
+    ++generation_;
     Bucket& bucket = villages_[facts.division_code];
     const auto at = std::ranges::lower_bound(bucket.codes, facts.household_code) - bucket.codes.begin();
     bucket.Insert(static_cast<size_t>(at), facts);
@@ -106,6 +118,7 @@ void RegistryIndex::Upsert(const HouseholdFacts& facts) {
 bool RegistryIndex::Remove(const std::string& code) {
     auto it = village_of_.find(code);
     if (it == village_of_.end()) return false;
+    ++generation_;
     auto bucket = villages_.find(it->second);
     Bucket& b = bucket->second;
     const auto at = std::ranges::lower_bound(b.codes, code) - b.codes.begin();
@@ -116,6 +129,7 @@ bool RegistryIndex::Remove(const std::string& code) {
 }
 
 void RegistryIndex::Clear() {
+    ++generation_;
     villages_.clear();
     village_of_.clear();
 }
@@ -126,28 +140,51 @@ IndexPage RegistryIndex::Query(const IndexQuery& q) const {
     if (f.impossible) return page;
     const int64_t offset = std::max<int64_t>(q.offset, 0);
     const int64_t end = offset + std::max<int64_t>(q.limit, 0);
-    for (auto it = villages_.lower_bound(q.division_prefix);
-         it != villages_.end() && it->first.starts_with(q.division_prefix); ++it) {
-        const Bucket& b = it->second;
-        if (f.fields <= 1) {
-            // The bucket's count is known: visit its households only when the page falls in it.
-            const int64_t n = b.Count(f);
-            if (page.total + n > offset && page.total < end) {
-                int64_t seen = page.total;
-                for (size_t i = 0; i < b.size() && seen < end; ++i) {
-                    if (!b.Test(i, f)) continue;
-                    if (seen >= offset) page.codes.push_back(b.codes[i]);
-                    ++seen;
-                }
+    auto first = villages_.lower_bound(q.division_prefix);
+    auto in_prefix = [&](auto it) {
+        return it != villages_.end() && it->first.starts_with(q.division_prefix);
+    };
+
+    // Each village's count of matches: known for one filter, else counted once and kept.
+    std::vector<int64_t> counts;
+    if (f.fields <= 1) {
+        for (auto it = first; in_prefix(it); ++it) counts.push_back(it->second.Count(f));
+    } else {
+        auto opt = [](const auto& v) { return v ? std::to_string(*v) : std::string("-"); };
+        const std::string key = q.division_prefix + "|" + opt(q.status) + "|" + opt(q.attribute) + "|" +
+                                opt(q.cause) + "|" + opt(q.measure);
+        {
+            std::lock_guard lock(cache_mutex_);
+            auto hit = cache_.find(key);
+            if (hit != cache_.end() && hit->second.generation == generation_)
+                counts = hit->second.per_village;
+        }
+        if (counts.empty()) {
+            for (auto it = first; in_prefix(it); ++it) {
+                const Bucket& b = it->second;
+                int64_t n = 0;
+                for (size_t i = 0; i < b.size(); ++i) n += b.Test(i, f);
+                counts.push_back(n);
             }
-            page.total += n;
-            continue;
+            std::lock_guard lock(cache_mutex_);
+            if (cache_.size() >= 256) cache_.clear();
+            cache_[key] = Counts{generation_, counts};
         }
-        for (size_t i = 0; i < b.size(); ++i) {
-            if (!b.Test(i, f)) continue;
-            if (page.total >= offset && page.total < end) page.codes.push_back(b.codes[i]);
-            ++page.total;
+    }
+    // Visit only the villages the page falls in.
+    size_t v = 0;
+    for (auto it = first; in_prefix(it); ++it, ++v) {
+        const Bucket& b = it->second;
+        const int64_t n = counts[v];
+        if (page.total + n > offset && page.total < end) {
+            int64_t seen = page.total;
+            for (size_t i = 0; i < b.size() && seen < end; ++i) {
+                if (!b.Test(i, f)) continue;
+                if (seen >= offset) page.codes.push_back(b.codes[i]);
+                ++seen;
+            }
         }
+        page.total += n;
     }
     return page;
 }

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -33,6 +34,10 @@ struct IndexPage {
 
 class RegistryIndex {
   public:
+    RegistryIndex() = default;
+    RegistryIndex(RegistryIndex&& other) noexcept;
+    RegistryIndex& operator=(RegistryIndex&& other) noexcept;
+
     // Adds the household or replaces what is known about it (it may have moved village).
     void Upsert(const HouseholdFacts& facts);
     // Forgets the household; false when it was not indexed.
@@ -68,6 +73,17 @@ class RegistryIndex {
 
     std::map<std::string, Bucket> villages_;  // by village code
     std::unordered_map<std::string, std::string> village_of_;
+
+    // Filters on two or more fields scan; their per-village counts are kept until the index
+    // changes, so paging through one filtered list scans once, not once per page. Guarded by its
+    // own mutex: Query is const and may run on many threads at once.
+    uint64_t generation_ = 0;  // bumped by every change
+    struct Counts {
+        uint64_t generation = 0;
+        std::vector<int64_t> per_village;  // in village order under the query's prefix
+    };
+    mutable std::mutex cache_mutex_;
+    mutable std::map<std::string, Counts> cache_;
 };
 
 }  // namespace jz
