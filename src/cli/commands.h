@@ -74,6 +74,8 @@ struct ServeOptions {
     std::string web_dir;  // empty: web/dist next to the working directory or the executable
     int threads = 0;      // 0: one per core
     bool secure_cookie = false;
+    int read_timeout = 30;  // seconds for a request once it has begun
+    int idle_timeout = 60;  // seconds a kept-alive connection may wait for its next request
 };
 int RunServe(const GlobalOptions& g, const ServeOptions& o);
 

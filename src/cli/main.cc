@@ -121,6 +121,13 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--web", serve.web_dir, "Directory of the built workbench (default: web/dist)");
     serve_cmd->add_option("--threads", serve.threads, "Connection threads (default: one per core)")
         ->check(CLI::Range(0, 256));
+    serve_cmd
+        ->add_option("--read-timeout", serve.read_timeout, "Seconds to receive a request body (default 30)")
+        ->check(CLI::Range(1, 3600));
+    serve_cmd
+        ->add_option("--idle-timeout", serve.idle_timeout,
+                     "Seconds a connection may wait for, or dawdle over, a request's header (default 60)")
+        ->check(CLI::Range(1, 3600));
     serve_cmd->add_flag("--secure-cookie", serve.secure_cookie,
                         "Mark the session cookie Secure (behind HTTPS)");
     add_common(serve_cmd);

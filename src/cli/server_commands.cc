@@ -84,6 +84,8 @@ int RunServe(const GlobalOptions& g, const ServeOptions& o) {
     options.address = listen->first;
     options.port = listen->second;
     options.threads = o.threads;
+    options.read_timeout = std::chrono::seconds(o.read_timeout);
+    options.idle_timeout = std::chrono::seconds(o.idle_timeout);
     server::HttpServer http(options, router);
     auto port = http.Listen();
     if (!port) return ReportError(port.error());

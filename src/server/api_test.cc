@@ -456,7 +456,30 @@ TEST(Api, PermissionMatrix) {
         };
     };
     int serial = 0;
+    // Two imports with a rejected row: one by the township officer (in scope), one by the county
+    // admin (out of scope for township accounts).
+    auto import_with_error = [&](const std::string& cookie, const std::string& township) {
+        std::string csv =
+            S().Send("GET", "/api/exports/registry.csv?division=" + township, "", county_admin).body;
+        const size_t header_end = csv.find('\n');
+        std::string row = csv.substr(header_end + 1, csv.find('\n', header_end + 1) - header_end);
+        row.replace(0, row.find(','), "DUP" + std::to_string(++serial));
+        Reply r = S().Send("POST", "/api/imports", csv + row, cookie);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return std::to_string(r.Json().at("import_id").as_int64());
+    };
+    const std::string import_in = import_with_error(sessions.at("officer"), A);
+    const std::string import_out = import_with_error(county_admin, B);
     std::vector<Case> cases{
+        {"import record",
+         get("/api/imports/" + import_in, "/api/imports/" + import_out),
+         {{"admin", {200, 404}}, {"officer", {200, 404}}, {"inspector", {404, 404}}, {"viewer", {404, 404}}}},
+        {"import errors",
+         get("/api/imports/" + import_in + "/errors.csv", "/api/imports/" + import_out + "/errors.csv"),
+         {{"admin", {200, 404}}, {"officer", {200, 404}}, {"inspector", {404, 404}}, {"viewer", {404, 404}}}},
+        {"export xlsx",
+         get("/api/exports/registry.xlsx?division=" + A, "/api/exports/registry.xlsx?division=" + B),
+         all(200, 404)},
         {"me", get("/api/me", "/api/me"), all(200, 200)},
         {"plan", get("/api/plan", "/api/plan"), all(200, 200)},
         {"codes", get("/api/codes", "/api/codes"), all(200, 200)},
@@ -545,6 +568,29 @@ TEST(Api, PermissionMatrix) {
     EXPECT_EQ(imported.Json().at("households").at("inserted").as_int64() +
                   imported.Json().at("households").at("updated").as_int64(),
               0);
+}
+
+// Without a session every route but the public ones answers 401 (walked from the OpenAPI document,
+// which OpenApiDescribesEveryRoute keeps equal to the router).
+TEST(Api, EveryRouteNeedsASession) {
+    const std::set<std::string> open{"/healthz", "/api/openapi.json", "/api/login"};
+    json::value doc = json::parse(OpenApiDocument());
+    int checked = 0;
+    for (const auto& [path, ops] : doc.at("paths").as_object())
+        for (const auto& [method, op] : ops.as_object()) {
+            std::string target(path);
+            for (size_t b; (b = target.find('{')) != std::string::npos;)
+                target.replace(b, target.find('}') - b + 1, "x");
+            std::string verb(method);
+            for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            Reply r = S().Send(verb, target, verb == "GET" ? "" : "{}");
+            if (open.contains(std::string(path)))
+                EXPECT_NE(r.status, 401) << verb << " " << target;
+            else
+                EXPECT_EQ(r.status, 401) << verb << " " << target << ": " << r.body;
+            ++checked;
+        }
+    EXPECT_GT(checked, 20);
 }
 
 TEST(Api, GracefulStopOnSigterm) {

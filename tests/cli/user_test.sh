@@ -59,5 +59,21 @@ sleep 6  # sessions are re-read from the database every 5 seconds
   fail "a disabled account can log in"
 kill -TERM "$server"
 wait "$server" || fail "serve did not exit 0 on SIGTERM"
+
+# A slow client cannot hold the server: a header that dawdles past --idle-timeout is cut off, and
+# others are served meanwhile.
+"$JZ" serve --db "$DB" --listen 127.0.0.1:0 --idle-timeout 1 --threads 1 >"$TMP/serve.out" 2>&1 &
+server=$!
+for _ in $(seq 50); do grep -q listening "$TMP/serve.out" && break; sleep 0.1; done
+port=$(sed -n 's/.*127.0.0.1:\([0-9]*\)\/.*/\1/p' "$TMP/serve.out")
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n' >&3  # the header never ends
+[ "$(curl -s -m 5 "http://127.0.0.1:$port/healthz")" = '{"status":"ok"}' ] || fail "a slow client blocked another request"
+sleep 2
+timeout 2 cat <&3 >/dev/null
+[ $? = 0 ] || fail "the slow connection was not closed after --idle-timeout"
+exec 3<&-
+kill -TERM "$server"
+wait "$server" || fail "serve did not exit 0 on SIGTERM"
 expect_status 0 "$JZ" audit verify --db "$DB"
 finish
