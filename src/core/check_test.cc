@@ -14,54 +14,16 @@
 
 #include "core/assembly.h"
 #include "core/id_number.h"
+#include "core/test_support.h"
 
 namespace jz {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::vector<std::vector<std::string>> SplitCsv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) continue;
-        std::vector<std::string> cells;
-        size_t start = 0;
-        for (size_t i = 0; i <= line.size(); ++i)
-            if (i == line.size() || line[i] == ',') {
-                cells.push_back(line.substr(start, i - start));
-                start = i + 1;
-            }
-        rows.push_back(std::move(cells));
-    }
-    return rows;
-}
-
-struct County {
-    Plan plan;
-    OrgTree tree;
-};
-
-const County& Chayu() {
-    static const County c = [] {
-        County county;
-        county.plan = ParsePlan(Slurp(fs::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml"), "plan").value();
-        county.tree =
-            OrgTree::FromRows(SplitCsv(Slurp(fs::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv")),
-                              county.plan.county_code, county.plan.county_name)
-                .value();
-        return county;
-    }();
-    return c;
-}
+using testing_support::Chayu;
+using testing_support::Slurp;
+using testing_support::SplitCsv;
 
 // Households of a fixture file, in file order (rows of a household are contiguous there).
 std::vector<Household> LoadHouseholds(const fs::path& csv) {

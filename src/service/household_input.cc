@@ -122,12 +122,19 @@ HouseholdInput AcceptHouseholdJson(const boost::json::value& body, const Assembl
             field = "members[" + std::to_string(issue.row - 1) + "]." + issue.field;
         return FieldError{field, issue.code, issue.reason_zh, issue.reason_en};
     };
-    if (!a.household) {
-        for (const RowIssue& issue : a.errors) errors.push_back(to_field(issue));
+    // A household field is repeated on every member's row: report its problem once.
+    auto add = [&](std::vector<FieldError>& out, const RowIssue& issue) {
+        FieldError e = to_field(issue);
+        for (const FieldError& seen : out)
+            if (seen.field == e.field && seen.code == e.code && seen.reason_en == e.reason_en) return;
+        out.push_back(std::move(e));
+    };
+    if (!a.household || !a.errors.empty()) {
+        for (const RowIssue& issue : a.errors) add(errors, issue);
         return std::unexpected(std::move(errors));
     }
     AcceptedHousehold accepted{std::move(*a.household), {}};
-    for (const RowIssue& issue : a.warnings) accepted.warnings.push_back(to_field(issue));
+    for (const RowIssue& issue : a.warnings) add(accepted.warnings, issue);
     return accepted;
 }
 
