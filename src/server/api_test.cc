@@ -431,6 +431,21 @@ TEST(Api, CreateAndImport) {
     EXPECT_EQ(errors.status, 200);
     EXPECT_NE(errors.body.find("5404251000018888"), std::string::npos);
     EXPECT_EQ(S().Send("GET", url, "", S().Login("viewer")).status, 404);
+
+    // An .xlsx body (recognised by its content) imports too: the village's workbook changes nothing.
+    Reply workbook = S().Send("GET", std::string("/api/exports/registry.xlsx?division=") + kTownshipA + "001",
+                              "", officer);
+    ASSERT_EQ(workbook.status, 200);
+    ASSERT_TRUE(workbook.body.starts_with("PK"));
+    Reply again = S().Send("POST", "/api/imports?filename=village.xlsx", workbook.body, officer);
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_GT(again.Json().at("households").at("unchanged").as_int64(), 0);
+    EXPECT_EQ(again.Json().at("households").at("inserted").as_int64(), 0);
+    EXPECT_EQ(again.Json().at("households").at("rejected").as_int64(), 0);
+    EXPECT_FALSE(again.Json().as_object().contains("errors_url"));
+    // A body that is neither is refused with the reason, and nothing changes.
+    Reply junk = S().Send("POST", "/api/imports", std::string("\x01\x02not a table"), officer);
+    EXPECT_EQ(junk.status, 400) << junk.body;
 }
 
 // Every route × every role × in scope / out of scope. Accounts are scoped to township A; the
