@@ -15,6 +15,7 @@ struct RegistryIndex::Filter {
     int fields = 0;  // how many of the four are set
     std::optional<uint8_t> status, attribute, cause;
     std::optional<int> measure;
+    std::optional<int> overdue_before;
     bool impossible = false;  // a value the index cannot hold matches nothing
 
     explicit Filter(const IndexQuery& q) {
@@ -28,6 +29,10 @@ struct RegistryIndex::Filter {
         byte(q.attribute, attribute);
         byte(q.cause, cause);
         if (q.cause && *q.cause == 0) impossible = true;  // 0 marks "no cause"
+        if (q.overdue_before) {
+            fields += 2;  // no per-value counts: always counted by scanning
+            overdue_before = *q.overdue_before;
+        }
         if (q.measure) {
             ++fields;
             measure = *q.measure;
@@ -49,6 +54,8 @@ void RegistryIndex::Bucket::Insert(size_t at, const HouseholdFacts& f) {
     uint64_t m = f.main_measure ? Bit(*f.main_measure) : 0;
     for (int x : f.aux_measures) m |= Bit(x);
     measures.insert(measures.begin() + pos, m);
+    due.insert(due.begin() + pos,
+               static_cast<int16_t>(!f.exited() && f.planned_exit_year ? *f.planned_exit_year : 0));
     ++by_status[status[at]];
     ++by_attribute[attribute[at]];
     for (size_t i = 0; i < 3; ++i)  // each distinct cause once
@@ -74,6 +81,7 @@ void RegistryIndex::Bucket::Erase(size_t at) {
     attribute.erase(attribute.begin() + pos);
     causes.erase(causes.begin() + pos);
     measures.erase(measures.begin() + pos);
+    due.erase(due.begin() + pos);
 }
 
 bool RegistryIndex::Bucket::Test(size_t i, const Filter& f) const {
@@ -84,6 +92,7 @@ bool RegistryIndex::Bucket::Test(size_t i, const Filter& f) const {
         if (c[0] != *f.cause && c[1] != *f.cause && c[2] != *f.cause) return false;
     }
     if (f.measure && !(measures[i] & Bit(*f.measure))) return false;
+    if (f.overdue_before && (due[i] == 0 || due[i] >= *f.overdue_before)) return false;
     return true;
 }
 
@@ -152,7 +161,7 @@ IndexPage RegistryIndex::Query(const IndexQuery& q) const {
     } else {
         auto opt = [](const auto& v) { return v ? std::to_string(*v) : std::string("-"); };
         const std::string key = q.division_prefix + "|" + opt(q.status) + "|" + opt(q.attribute) + "|" +
-                                opt(q.cause) + "|" + opt(q.measure);
+                                opt(q.cause) + "|" + opt(q.measure) + "|" + opt(q.overdue_before);
         {
             std::lock_guard lock(cache_mutex_);
             auto hit = cache_.find(key);

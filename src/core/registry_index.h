@@ -23,6 +23,8 @@ struct IndexQuery {
     std::optional<int> cause;    // main or other cause
     std::optional<int> measure;  // main or auxiliary measure
     std::optional<int> attribute;
+    // 倒排工期: not exited although the planned exit year is before this year.
+    std::optional<int> overdue_before;
     int64_t offset = 0;
     int64_t limit = 20;
 };
@@ -60,6 +62,7 @@ class RegistryIndex {
         std::vector<uint8_t> status, attribute;
         std::vector<std::array<uint8_t, 3>> causes;  // main, then up to two others (0: none)
         std::vector<uint64_t> measures;              // bit m: measure m (1..63), main or auxiliary
+        std::vector<int16_t> due;                    // planned exit year while not exited, else 0
         std::array<int32_t, 256> by_status{}, by_attribute{}, by_cause{};
         std::array<int32_t, 64> by_measure{};
 

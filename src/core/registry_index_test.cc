@@ -41,6 +41,17 @@ TEST(RegistryIndex, FiltersAndPagesInDivisionOrder) {
     EXPECT_EQ(index.Query({.cause = 3}).codes, (std::vector<std::string>{"A1", "A0"}));
     EXPECT_EQ(index.Query({.measure = 5}).codes, (std::vector<std::string>{"A1", "A2"}));
     EXPECT_EQ(index.Query({.status = 1}).total, 1);
+    {
+        auto due = Facts("D1", "540425101201", 0, 1, 2, {}, 1, {});
+        due.planned_exit_year = 2016;
+        index.Upsert(due);
+        EXPECT_EQ(index.Query({.overdue_before = 2017}).codes, std::vector<std::string>{"D1"});
+        EXPECT_EQ(index.Query({.overdue_before = 2016}).total, 0);
+        due.status = 1;  // exited
+        index.Upsert(due);
+        EXPECT_EQ(index.Query({.overdue_before = 2017}).total, 0);
+        index.Remove("D1");
+    }
     EXPECT_EQ(index.Query({.measure = 1, .attribute = 1}).total, 2);
     EXPECT_EQ(index.Query({.cause = 99}).total, 0);
     index.Upsert(Facts("C9", "540425103201", 0, 1, 99, {1}, 1, {}));

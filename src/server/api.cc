@@ -502,6 +502,7 @@ struct Api::Impl {
                 errors.push_back({"measure", "query.measure", "计划中没有这项帮扶措施: " + it->second,
                                   "the plan has no such measure: " + it->second});
         }
+        if (auto y = IntParam(c, "overdue", errors, 1900, 2200)) q.overdue_before = static_cast<int>(*y);
         const int64_t page = IntParam(c, "page", errors, 1, 1'000'000'000).value_or(1);
         const int64_t page_size = IntParam(c, "page_size", errors, 1, kMaxPageSize).value_or(20);
         if (!errors.empty())
