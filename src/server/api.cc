@@ -455,7 +455,11 @@ struct Api::Impl {
                                 {"battle", m.battle},
                                 {"target_households", opt(m.target_households)},
                                 {"target_persons", opt(m.target_persons)}});
-        for (const PlanBattle& b : plan.battles) battles.push_back({{"id", b.id}, {"name", b.name}});
+        for (const PlanBattle& b : plan.battles)
+            battles.push_back({{"id", b.id},
+                               {"name", b.name},
+                               {"owner", b.owner},
+                               {"units", json::array(b.units.begin(), b.units.end())}});
         for (const auto& [year, fen] : plan.poverty_line_fen)
             lines.push_back({{"year", year}, {"yuan", FormatCenti(fen)}});
         return Json(c, http::status::ok,

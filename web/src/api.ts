@@ -1,0 +1,76 @@
+// The server's JSON API: every call goes through here so errors arrive in one shape, in words.
+export interface FieldError {
+  field: string;
+  code: string;
+  reason: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+  // The reason the server gave for one field, if any.
+  fieldReason(field: string): string | undefined {
+    return this.fields.find((f) => f.field === field)?.reason;
+  }
+}
+
+// Turns any failed response into an ApiError with the server's message (or a plain one).
+export async function errorOf(res: Response): Promise<ApiError> {
+  try {
+    const body = await res.json();
+    if (body && body.error) return new ApiError(res.status, body.error.code, body.error.message, body.error.fields ?? []);
+  } catch {
+    /* not JSON */
+  }
+  return new ApiError(res.status, 'http.' + res.status, `服务器返回 ${res.status} / the server answered ${res.status}`);
+}
+
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(fn: () => void) {
+  onUnauthorized = fn;
+}
+
+export interface Answer<T> {
+  data: T;
+  etag: string | null;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' || body instanceof Blob ? (body as BodyInit) : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器 / cannot reach the server');
+  }
+  if (!res.ok) {
+    const error = await errorOf(res);
+    if (res.status === 401 && path !== '/api/login') onUnauthorized();
+    throw error;
+  }
+  const text = await res.text();
+  return { data: (text ? JSON.parse(text) : {}) as T, etag: res.headers.get('ETag') };
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path).then((a) => a.data),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}).then((a) => a.data),
+};
+
+// A query string from the set values only.
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? '?' + s : '';
+}

@@ -1,0 +1,24 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import { useSession } from './stores/session';
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue') },
+    { path: '/', name: 'map', component: () => import('./pages/BattleMap.vue') },
+    { path: '/households', name: 'households', component: () => import('./pages/HouseholdList.vue') },
+    { path: '/households/:code', name: 'household', component: () => import('./pages/HouseholdPage.vue') },
+    { path: '/import', name: 'import', component: () => import('./pages/ImportPage.vue') },
+    { path: '/quality', name: 'quality', component: () => import('./pages/QualityPage.vue') },
+    { path: '/users', name: 'users', component: () => import('./pages/UsersPage.vue') },
+    { path: '/:rest(.*)', redirect: '/' },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  const session = useSession();
+  if (!session.checked) await session.load();
+  if (!session.me && to.name !== 'login') return { name: 'login', query: { next: to.fullPath } };
+  if (session.me && to.name === 'login') return { name: 'map' };
+  return true;
+});
