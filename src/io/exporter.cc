@@ -17,6 +17,7 @@ Result<ExportSummary> ExportRegistry(Store& store, const Plan& plan, const Expor
     std::vector<LayoutRow> rows;
     Result<void> write_result;
     auto scanned = store.ScanHouseholds({options.division_prefix}, [&](const Household& h) {
+        if (options.include && !options.include(h)) return true;
         rows.clear();
         FormatHousehold(h, plan, rows);
         for (LayoutRow& row : rows) {

@@ -3,6 +3,7 @@
 // database → export gives the same bytes.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "core/plan.h"
@@ -17,6 +18,8 @@ struct ExportOptions {
     ExportFormat format = ExportFormat::kCsv;
     std::string division_prefix;  // only households under this org unit; empty: all
     bool mask_personal = false;   // ID numbers and phone numbers masked (a viewer's export)
+    // Only the households this accepts (in addition to the division); empty: all.
+    std::function<bool(const Household&)> include;
 };
 
 struct ExportSummary {

@@ -490,12 +490,13 @@ struct Api::Impl {
 
     // ------------------------------------------------------------------------ households
 
-    Response ListHouseholds(RequestContext& c, const Principal& p, Store& store) {
-        std::vector<FieldError> errors;
-        std::optional<Response> error;
-        auto division = DivisionParam(c, p, error);
-        if (error) return std::move(*error);
+    // The list's filters (division, status, cause, measure, attribute, overdue); problems go to
+    // `errors`, an out-of-scope or unknown division to `error`.
+    IndexQuery ListFilters(const RequestContext& c, const Principal& p, std::vector<FieldError>& errors,
+                           std::optional<Response>& error) {
         IndexQuery q;
+        auto division = DivisionParam(c, p, error);
+        if (error) return q;
         q.division_prefix = *division;
         q.status = CodeParam(c, "status", codes::Status(), errors);
         q.cause = CodeParam(c, "cause", codes::Cause(), errors);
@@ -507,6 +508,14 @@ struct Api::Impl {
                                   "the plan has no such measure: " + it->second});
         }
         if (auto y = IntParam(c, "overdue", errors, 1900, 2200)) q.overdue_before = static_cast<int>(*y);
+        return q;
+    }
+
+    Response ListHouseholds(RequestContext& c, const Principal& p, Store& store) {
+        std::vector<FieldError> errors;
+        std::optional<Response> error;
+        IndexQuery q = ListFilters(c, p, errors, error);
+        if (error) return std::move(*error);
         const int64_t page = IntParam(c, "page", errors, 1, 1'000'000'000).value_or(1);
         const int64_t page_size = IntParam(c, "page_size", errors, 1, kMaxPageSize).value_or(20);
         if (!errors.empty())
@@ -882,15 +891,27 @@ struct Api::Impl {
     }
 
     Response Export(RequestContext& c, const Principal& p, Store& store, io::ExportFormat format) {
+        std::vector<FieldError> errors;
         std::optional<Response> error;
-        auto division = DivisionParam(c, p, error);
+        const IndexQuery q = ListFilters(c, p, errors, error);
         if (error) return std::move(*error);
+        if (!errors.empty())
+            return Fault(c, http::status::bad_request, "request.invalid", "查询参数有误",
+                         "invalid query parameters", errors);
+        if (auto r = Refresh(store); !r) return StoreFault(c, r.error());
         const char* ext = format == io::ExportFormat::kXlsx ? ".xlsx" : ".csv";
         const std::string path = TempPath(ext);
-        io::ExportOptions options{path, format, *division, MasksPersonalData(p.role)};
+        io::ExportOptions options{path, format, q.division_prefix, MasksPersonalData(p.role), {}};
+        // The list's filters beyond the division, answered by the same index as the list.
+        if (q.status || q.cause || q.measure || q.attribute || q.overdue_before)
+            options.include = [this, &q](const Household& h) {
+                std::shared_lock lock(index_mutex);
+                return index.Matches(h.household_code, q);
+            };
         auto summary = io::ExportRegistry(store, plan, options);
         if (!summary) return StoreFault(c, summary.error());
-        auto res = FileResponse(c.request, path, ContentTypeOf(path), "registry-" + *division + ext, true);
+        auto res =
+            FileResponse(c.request, path, ContentTypeOf(path), "registry-" + q.division_prefix + ext, true);
         if (!res)
             return FaultOf(c, http::status::internal_server_error,
                            Error{"export.io", "file", "无法读取导出文件", "cannot read the exported file"});

@@ -304,6 +304,19 @@ TEST(Api, ListFiltersAndSearch) {
                   .as_array()[0]
                   .at("household_code"),
               json::value(code));
+    // The export takes the list's filters: the same households.
+    Reply filtered =
+        S().Send("GET", std::string("/api/households?status=0&cause=1&division=") + kTownshipA, "", admin);
+    Reply csv = S().Send(
+        "GET", std::string("/api/exports/registry.csv?status=0&cause=1&division=") + kTownshipA, "", admin);
+    ASSERT_EQ(csv.status, 200);
+    std::set<std::string> exported;
+    for (size_t at = csv.body.find('\n'); at != std::string::npos && at + 1 < csv.body.size();
+         at = csv.body.find('\n', at + 1))
+        exported.insert(csv.body.substr(at + 1, csv.body.find(',', at + 1) - at - 1));
+    EXPECT_EQ(static_cast<int64_t>(exported.size()), filtered.Json().at("total").as_int64());
+    EXPECT_GT(exported.size(), 0u);
+    EXPECT_EQ(S().Send("GET", "/api/exports/registry.csv?status=zz", "", admin).status, 400);
     Reply bad = S().Send("GET", "/api/households?page_size=0&status=zz", "", admin);
     EXPECT_EQ(bad.status, 400);
     EXPECT_EQ(bad.Json().at("error").at("fields").as_array().size(), 2u);
