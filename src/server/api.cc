@@ -8,6 +8,7 @@
 #include <fstream>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 
 #include "core/codes.h"
 #include "core/id_number.h"
@@ -237,6 +238,19 @@ struct Api::Impl {
     int64_t indexed_seq = 0;
     std::atomic<uint64_t> temp_counter{0};
 
+    // Progress reports by (date, scope), kept while the change log has not moved. One is built at a
+    // time: the battle map asks for the progress and the reconciliation at once, and both need the
+    // county's report, so the second waits for the first scan instead of making its own.
+    struct CachedReport {
+        uint64_t generation = 0;
+        ProgressReport report;
+    };
+    std::mutex report_mutex;
+    std::map<std::string, CachedReport> reports;
+    // Bumped whenever a household changes (seen by Refresh, written by the API, or a rebuild): the
+    // reports above are kept while it stands still (logins move the change log but no figure).
+    std::atomic<uint64_t> households_generation{0};
+
     explicit Impl(const ApiConfig& c) : config(c), auth(c.policy) {}
 
     // ------------------------------------------------------------------------ index upkeep
@@ -254,6 +268,7 @@ struct Api::Impl {
         std::unique_lock lock(index_mutex);
         index = std::move(fresh);
         indexed_seq = *seq;
+        ++households_generation;
         return {};
     }
 
@@ -277,6 +292,7 @@ struct Api::Impl {
             changed.emplace_back(e.entity_key, *h ? std::optional(FactsOf((*h)->household)) : std::nullopt);
         }
         std::unique_lock lock(index_mutex);
+        if (!changed.empty()) ++households_generation;
         for (auto& [code, facts] : changed)
             if (facts)
                 index.Upsert(*facts);
@@ -288,6 +304,7 @@ struct Api::Impl {
 
     void Indexed(const Household& h) {
         std::unique_lock lock(index_mutex);
+        ++households_generation;
         index.Upsert(FactsOf(h));
     }
 
@@ -920,12 +937,25 @@ struct Api::Impl {
 
     // ------------------------------------------------------------------------ reports
 
+    Result<ProgressReport> CachedProgress(Store& store, const Date& as_of, const std::string& scope) {
+        if (auto r = Refresh(store); !r) return std::unexpected(r.error());  // notices other writers
+        std::lock_guard lock(report_mutex);
+        const uint64_t generation = households_generation;
+        const std::string key = as_of.ToString() + "|" + scope;
+        if (auto hit = reports.find(key); hit != reports.end() && hit->second.generation == generation)
+            return hit->second.report;
+        auto report = service::BuildProgress(store, plan, tree, as_of, scope);
+        if (!report) return std::unexpected(report.error());
+        if (reports.size() >= 64) reports.clear();
+        reports[key] = CachedReport{generation, *report};
+        return report;
+    }
+
     Response Progress(RequestContext& c, const Principal& p, Store& store) {
         std::optional<Response> error;
         auto as_of = AsOfParam(c, error);
         if (error) return std::move(*error);
-        auto report =
-            service::BuildProgress(store, plan, tree, *as_of, p.scope == tree.root_code() ? "" : p.scope);
+        auto report = CachedProgress(store, *as_of, p.scope == tree.root_code() ? "" : p.scope);
         if (!report) return StoreFault(c, report.error());
         return Json(c, http::status::ok, service::ProgressJson(*report));
     }
@@ -947,10 +977,11 @@ struct Api::Impl {
         std::optional<Response> error;
         auto as_of = AsOfParam(c, error);
         if (error) return std::move(*error);
-        auto findings =
-            service::Reconcile(store, plan, tree, *as_of, p.scope == tree.root_code() ? "" : p.scope);
-        if (!findings) return StoreFault(c, findings.error());
-        return Json(c, http::status::ok, service::ReconcileJson(*as_of, *findings));
+        auto whole = CachedProgress(store, *as_of, "");
+        if (!whole) return StoreFault(c, whole.error());
+        const auto findings =
+            service::ReconcileReport(plan, *whole, p.scope == tree.root_code() ? "" : p.scope);
+        return Json(c, http::status::ok, service::ReconcileJson(*as_of, findings));
     }
 
     Response Audit(RequestContext& c, const Principal& p, Store& store) {
@@ -1144,6 +1175,13 @@ Result<std::unique_ptr<Api>> Api::Create(const ApiConfig& config) {
         if (!tree) return std::unexpected(tree.error());
         impl->tree = std::move(*tree);
         if (auto r = impl->Rebuild(*store); !r) return std::unexpected(r.error());
+    }
+    {  // Today's county report, built once at start so the first battle map need not wait for it.
+        auto store = impl->pool->Acquire();
+        const auto days = std::chrono::floor<std::chrono::days>(impl->auth.Now());
+        auto report = impl->CachedProgress(
+            *store, Date::FromDaysSinceEpoch(static_cast<long>(days.time_since_epoch().count())), "");
+        if (!report) return std::unexpected(report.error());
     }
     return std::unique_ptr<Api>(new Api(std::move(impl)));
 }

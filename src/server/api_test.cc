@@ -417,8 +417,14 @@ TEST(Api, CreateAndImport) {
     members[0].as_object()["id_number"] = MakeIdNumber("540425", {1980, 1, 1}, 901);
     members[0].as_object()["birth_date"] = "1980-01-01";
     members[0].as_object()["sex"] = 1;
+    auto county_households = [&] {
+        return S().Send("GET", "/api/reports/progress", "", admin).Json().at("county").at("households").as_int64();
+    };
+    const int64_t before = county_households();
+    EXPECT_EQ(county_households(), before);  // (the second answer comes from the kept report)
     Reply created = S().Send("POST", "/api/households", json::serialize(fresh), officer);
     ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(county_households(), before + 1);  // a change is seen at once
     EXPECT_EQ(created.headers["location"], "/api/households/5404251000019999");
     EXPECT_EQ(S().Send("POST", "/api/households", json::serialize(fresh), officer).status, 409);
     EXPECT_EQ(

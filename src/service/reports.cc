@@ -113,14 +113,15 @@ boost::json::object CheckJson(const Date& as_of, const std::vector<Finding>& fin
 
 Result<std::vector<ReconcileFinding>> Reconcile(Store& store, const Plan& plan, const OrgTree& tree,
                                                 const Date& as_of, const std::string& scope) {
-    ProgressBuilder builder(plan, tree, as_of);
-    auto scanned = store.ScanFacts({}, [&](const HouseholdFacts& h) {
-        builder.Add(h);
-        return true;
-    });
-    if (!scanned) return std::unexpected(scanned.error());
+    auto report = BuildProgress(store, plan, tree, as_of);
+    if (!report) return std::unexpected(report.error());
+    return ReconcileReport(plan, *report, scope);
+}
+
+std::vector<ReconcileFinding> ReconcileReport(const Plan& plan, const ProgressReport& whole_registry,
+                                              const std::string& scope) {
     std::vector<ReconcileFinding> findings = ReconcilePlan(plan);
-    for (ReconcileFinding& f : ReconcileRegistry(plan, builder.Finish()))
+    for (ReconcileFinding& f : ReconcileRegistry(plan, whole_registry))
         if (f.scope.starts_with(scope)) findings.push_back(std::move(f));  // a township's own only
     return findings;
 }

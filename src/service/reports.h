@@ -34,6 +34,9 @@ boost::json::object CheckJson(const Date& as_of, const std::vector<Finding>& fin
 // those of the townships in it (the plan's own findings are always shown).
 Result<std::vector<ReconcileFinding>> Reconcile(Store& store, const Plan& plan, const OrgTree& tree,
                                                 const Date& as_of, const std::string& scope = {});
+// The same, from a progress report of the whole registry already built (BuildProgress, no scope).
+std::vector<ReconcileFinding> ReconcileReport(const Plan& plan, const ProgressReport& whole_registry,
+                                              const std::string& scope = {});
 boost::json::object ReconcileJson(const Date& as_of, const std::vector<ReconcileFinding>& findings);
 
 // Does a report row about `code` (a township or the county) concern a user scoped to `scope`?
