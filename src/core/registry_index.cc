@@ -15,7 +15,7 @@ struct RegistryIndex::Filter {
     int fields = 0;  // how many of the four are set
     std::optional<uint8_t> status, attribute, cause;
     std::optional<int> measure;
-    std::optional<int> overdue_before;
+    std::optional<int> overdue_before, planned, exited_in;
     bool impossible = false;  // a value the index cannot hold matches nothing
 
     explicit Filter(const IndexQuery& q) {
@@ -29,6 +29,14 @@ struct RegistryIndex::Filter {
         byte(q.attribute, attribute);
         byte(q.cause, cause);
         if (q.cause && *q.cause == 0) impossible = true;  // 0 marks "no cause"
+        if (q.planned_exit_year) {
+            fields += 2;  // scanned, like overdue
+            planned = *q.planned_exit_year;
+        }
+        if (q.exit_year) {
+            fields += 2;
+            exited_in = *q.exit_year;
+        }
         if (q.overdue_before) {
             fields += 2;  // no per-value counts: always counted by scanning
             overdue_before = *q.overdue_before;
@@ -56,6 +64,9 @@ void RegistryIndex::Bucket::Insert(size_t at, const HouseholdFacts& f) {
     measures.insert(measures.begin() + pos, m);
     due.insert(due.begin() + pos,
                static_cast<int16_t>(!f.exited() && f.planned_exit_year ? *f.planned_exit_year : 0));
+    planned.insert(planned.begin() + pos, static_cast<int16_t>(f.planned_exit_year.value_or(0)));
+    exited_in.insert(exited_in.begin() + pos,
+                     static_cast<int16_t>(f.exited() && f.exit_year ? *f.exit_year : 0));
     ++by_status[status[at]];
     ++by_attribute[attribute[at]];
     for (size_t i = 0; i < 3; ++i)  // each distinct cause once
@@ -82,6 +93,8 @@ void RegistryIndex::Bucket::Erase(size_t at) {
     causes.erase(causes.begin() + pos);
     measures.erase(measures.begin() + pos);
     due.erase(due.begin() + pos);
+    planned.erase(planned.begin() + pos);
+    exited_in.erase(exited_in.begin() + pos);
 }
 
 bool RegistryIndex::Bucket::Test(size_t i, const Filter& f) const {
@@ -93,6 +106,8 @@ bool RegistryIndex::Bucket::Test(size_t i, const Filter& f) const {
     }
     if (f.measure && !(measures[i] & Bit(*f.measure))) return false;
     if (f.overdue_before && (due[i] == 0 || due[i] >= *f.overdue_before)) return false;
+    if (f.planned && planned[i] != *f.planned) return false;
+    if (f.exited_in && exited_in[i] != *f.exited_in) return false;
     return true;
 }
 
@@ -161,7 +176,8 @@ IndexPage RegistryIndex::Query(const IndexQuery& q) const {
     } else {
         auto opt = [](const auto& v) { return v ? std::to_string(*v) : std::string("-"); };
         const std::string key = q.division_prefix + "|" + opt(q.status) + "|" + opt(q.attribute) + "|" +
-                                opt(q.cause) + "|" + opt(q.measure) + "|" + opt(q.overdue_before);
+                                opt(q.cause) + "|" + opt(q.measure) + "|" + opt(q.overdue_before) + "|" +
+                                opt(q.planned_exit_year) + "|" + opt(q.exit_year);
         {
             std::lock_guard lock(cache_mutex_);
             auto hit = cache_.find(key);

@@ -25,6 +25,8 @@ struct IndexQuery {
     std::optional<int> attribute;
     // 倒排工期: not exited although the planned exit year is before this year.
     std::optional<int> overdue_before;
+    std::optional<int> planned_exit_year;
+    std::optional<int> exit_year;  // exited (still) in this year
     int64_t offset = 0;
     int64_t limit = 20;
 };
@@ -63,6 +65,7 @@ class RegistryIndex {
         std::vector<std::array<uint8_t, 3>> causes;  // main, then up to two others (0: none)
         std::vector<uint64_t> measures;              // bit m: measure m (1..63), main or auxiliary
         std::vector<int16_t> due;                    // planned exit year while not exited, else 0
+        std::vector<int16_t> planned, exited_in;     // planned exit year; exit year while exited (0: none)
         std::array<int32_t, 256> by_status{}, by_attribute{}, by_cause{};
         std::array<int32_t, 64> by_measure{};
 

@@ -47,9 +47,15 @@ TEST(RegistryIndex, FiltersAndPagesInDivisionOrder) {
         index.Upsert(due);
         EXPECT_EQ(index.Query({.overdue_before = 2017}).codes, std::vector<std::string>{"D1"});
         EXPECT_EQ(index.Query({.overdue_before = 2016}).total, 0);
+        EXPECT_EQ(index.Query({.planned_exit_year = 2016}).codes, std::vector<std::string>{"D1"});
+        EXPECT_EQ(index.Query({.exit_year = 2016}).total, 0);
         due.status = 1;  // exited
+        due.exit_year = 2016;
         index.Upsert(due);
         EXPECT_EQ(index.Query({.overdue_before = 2017}).total, 0);
+        EXPECT_EQ(index.Query({.planned_exit_year = 2016}).total, 1);
+        EXPECT_EQ(index.Query({.exit_year = 2016}).codes, std::vector<std::string>{"D1"});
+        EXPECT_EQ(index.Query({.exit_year = 2017}).total, 0);
         index.Remove("D1");
     }
     EXPECT_EQ(index.Query({.measure = 1, .attribute = 1}).total, 2);

@@ -525,6 +525,9 @@ struct Api::Impl {
                                   "the plan has no such measure: " + it->second});
         }
         if (auto y = IntParam(c, "overdue", errors, 1900, 2200)) q.overdue_before = static_cast<int>(*y);
+        if (auto y = IntParam(c, "planned_exit_year", errors, 1900, 2200))
+            q.planned_exit_year = static_cast<int>(*y);
+        if (auto y = IntParam(c, "exit_year", errors, 1900, 2200)) q.exit_year = static_cast<int>(*y);
         return q;
     }
 
@@ -920,7 +923,8 @@ struct Api::Impl {
         const std::string path = TempPath(ext);
         io::ExportOptions options{path, format, q.division_prefix, MasksPersonalData(p.role), {}};
         // The list's filters beyond the division, answered by the same index as the list.
-        if (q.status || q.cause || q.measure || q.attribute || q.overdue_before)
+        if (q.status || q.cause || q.measure || q.attribute || q.overdue_before || q.planned_exit_year ||
+            q.exit_year)
             options.include = [this, &q](const Household& h) {
                 std::shared_lock lock(index_mutex);
                 return index.Matches(h.household_code, q);

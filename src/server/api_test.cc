@@ -304,6 +304,17 @@ TEST(Api, ListFiltersAndSearch) {
                   .as_array()[0]
                   .at("household_code"),
               json::value(code));
+    // Years: planned exit, and exit (of households exited that year).
+    Reply planned = S().Send("GET", "/api/households?planned_exit_year=2017&page_size=200", "", admin);
+    EXPECT_GT(planned.Json().at("total").as_int64(), 0);
+    for (const auto& item : planned.Json().at("items").as_array())
+        EXPECT_EQ(item.at("planned_exit_year"), json::value(2017));
+    Reply exited_2016 = S().Send("GET", "/api/households?exit_year=2016&page_size=200", "", admin);
+    EXPECT_GT(exited_2016.Json().at("total").as_int64(), 0);
+    for (const auto& item : exited_2016.Json().at("items").as_array()) {
+        EXPECT_EQ(item.at("exit_year"), json::value(2016));
+        EXPECT_NE(item.at("status"), json::value(0));
+    }
     // The export takes the list's filters: the same households.
     Reply filtered =
         S().Send("GET", std::string("/api/households?status=0&cause=1&division=") + kTownshipA, "", admin);
@@ -418,7 +429,12 @@ TEST(Api, CreateAndImport) {
     members[0].as_object()["birth_date"] = "1980-01-01";
     members[0].as_object()["sex"] = 1;
     auto county_households = [&] {
-        return S().Send("GET", "/api/reports/progress", "", admin).Json().at("county").at("households").as_int64();
+        return S()
+            .Send("GET", "/api/reports/progress", "", admin)
+            .Json()
+            .at("county")
+            .at("households")
+            .as_int64();
     };
     const int64_t before = county_households();
     EXPECT_EQ(county_households(), before);  // (the second answer comes from the kept report)
