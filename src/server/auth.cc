@@ -166,6 +166,11 @@ Result<Authenticator::LoginResult> Authenticator::Login(Store& store, const std:
     }
     if (a.failed_logins != 0 || !a.locked_until.empty())
         if (auto r = store.SetLoginState(a.id, 0, ""); !r) return std::unexpected(r.error());
+    // Sessions unused past the idle expiry are gone for good: clear them out now and then.
+    if (auto r = store.DeleteIdleSessions(
+            FormatIsoTime(now - std::chrono::duration_cast<std::chrono::seconds>(policy_.idle_expiry)));
+        !r)
+        return std::unexpected(r.error());
     LoginResult result{NewToken(), Principal{a.id, a.username, *ParseRole(a.role), a.scope}};
     if (auto r = store.InsertSession({HashToken(result.token), a.id, at, at}); !r)
         return std::unexpected(r.error());
@@ -173,6 +178,7 @@ Result<Authenticator::LoginResult> Authenticator::Login(Store& store, const std:
         return std::unexpected(r.error());
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
     std::lock_guard lock(mutex_);
+    std::erase_if(cache_, [&](const auto& kv) { return now - kv.second.last_seen >= policy_.idle_expiry; });
     cache_[HashToken(result.token)] = Cached{result.principal, now, now, now};
     return result;
 }
