@@ -2,6 +2,7 @@
 #include "server/auth.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
