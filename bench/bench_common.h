@@ -17,6 +17,7 @@
 
 #include "core/org_unit.h"
 #include "core/plan.h"
+#include "core/test_support.h"
 #include "io/table.h"
 #include "store/sqlite_store.h"
 
@@ -24,29 +25,10 @@ namespace jz::bench {
 
 using Clock = std::chrono::steady_clock;
 
-inline std::string Slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using testing_support::County;
+using testing_support::Slurp;
 
-struct County {
-    Plan plan;
-    OrgTree tree;
-    std::string toml;
-};
-
-inline County LoadCounty() {
-    County c;
-    c.toml = Slurp(std::filesystem::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml");
-    c.plan = ParsePlan(c.toml, "chayu-2016.toml").value();
-    auto rows =
-        io::ParseCsvText(Slurp(std::filesystem::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv"))
-            .value();
-    c.tree = OrgTree::FromRows(rows, c.plan.county_code, c.plan.county_name).value();
-    return c;
-}
+inline County LoadCounty() { return testing_support::Chayu(); }
 
 inline const ChangeContext kChange{"bench", "2026-11-29T00:00:00Z", std::nullopt};
 

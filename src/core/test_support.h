@@ -1,5 +1,5 @@
-// Helpers for tests only (header-only; no target links it into the program): reading fixture files
-// and the Chayu plan with its division tree.
+// Helpers for tests and benchmarks only (header-only; no target links it into the program): reading
+// fixture files and the Chayu plan with its division tree.
 #pragma once
 
 #include <filesystem>
@@ -42,6 +42,7 @@ inline std::vector<std::vector<std::string>> SplitCsv(const std::string& text) {
 struct County {
     Plan plan;
     OrgTree tree;
+    std::string toml;  // the plan's text, for stores that keep it
 };
 
 // plans/chayu-2016.toml and its divisions, loaded once. Needs JZ_SOURCE_DIR.
@@ -49,7 +50,8 @@ inline const County& Chayu() {
     static const County c = [] {
         const std::filesystem::path root(JZ_SOURCE_DIR);
         County county;
-        county.plan = ParsePlan(Slurp(root / "plans/chayu-2016.toml"), "plan").value();
+        county.toml = Slurp(root / "plans/chayu-2016.toml");
+        county.plan = ParsePlan(county.toml, "chayu-2016.toml").value();
         county.tree = OrgTree::FromRows(SplitCsv(Slurp(root / "data/chayu-540425-divisions.csv")),
                                         county.plan.county_code, county.plan.county_name)
                           .value();

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/generator.h"
+#include "core/test_support.h"
 #include "io/exporter.h"
 #include "io/table.h"
 #include "store/sqlite_store.h"
@@ -22,30 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-struct County {
-    Plan plan;
-    OrgTree tree;
-    std::string toml;
-};
-
-const County& Chayu() {
-    static const County county = [] {
-        County c;
-        c.toml = Slurp(fs::path(JZ_SOURCE_DIR) / "plans/chayu-2016.toml");
-        c.plan = ParsePlan(c.toml, "chayu-2016.toml").value();
-        auto rows = ParseCsvText(Slurp(fs::path(JZ_SOURCE_DIR) / "data/chayu-540425-divisions.csv")).value();
-        c.tree = OrgTree::FromRows(rows, c.plan.county_code, c.plan.county_name).value();
-        return c;
-    }();
-    return county;
-}
+using testing_support::Chayu;
+using testing_support::Slurp;
 
 class TempDir {
   public:
