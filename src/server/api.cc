@@ -132,6 +132,14 @@ json::value ParseJson(const std::string& body, std::vector<FieldError>& errors) 
     return v;
 }
 
+// The body as a JSON object: malformed JSON or another kind of value is an error on "body".
+json::value ParseJsonObject(const std::string& body, std::vector<FieldError>& errors) {
+    json::value v = ParseJson(body, errors);
+    if (errors.empty() && !v.is_object())
+        errors.push_back({"body", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+    return v;
+}
+
 std::string Str(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -369,8 +377,9 @@ struct Api::Impl {
         return d;
     }
 
-    // The scope for change-log reads: everything for a county-wide user.
-    std::string LogScope(const Principal& p) const { return p.scope == tree.root_code() ? "" : p.scope; }
+    // The org-unit prefix that restricts reads, imports and reports: none for a county-wide user
+    // (so the change log also shows account events, and reports the whole county).
+    std::string ScopeFilter(const Principal& p) const { return p.scope == tree.root_code() ? "" : p.scope; }
 
     ChangeContext Change(const Principal& p) const {
         return {p.username, FormatIsoTime(auth.Now()), std::nullopt};
@@ -380,9 +389,7 @@ struct Api::Impl {
 
     Response Login(RequestContext& c) {
         std::vector<FieldError> errors;
-        json::value body = ParseJson(c.request.body(), errors);
-        if (errors.empty() && !body.is_object())
-            errors.push_back({"body", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        json::value body = ParseJsonObject(c.request.body(), errors);
         std::string username, password;
         if (errors.empty()) {
             const auto& o = body.get_object();
@@ -824,8 +831,9 @@ struct Api::Impl {
                     c, http::status::internal_server_error,
                     Error{"import.io", "file", "无法保存上传文件", "cannot store the uploaded file"});
         }
-        io::ImportOptions options{path,      c.query.contains("sheet") ? c.query.at("sheet") : "", errors_tmp,
-                                  Change(p), p.scope == tree.root_code() ? "" : p.scope,           name};
+        io::ImportOptions options{path,           c.query.contains("sheet") ? c.query.at("sheet") : "",
+                                  errors_tmp,     Change(p),
+                                  ScopeFilter(p), name};
         auto summary = io::ImportRegistry(store, plan, tree, options);
         std::error_code ignored;
         fs::remove(path, ignored);
@@ -959,7 +967,7 @@ struct Api::Impl {
         std::optional<Response> error;
         auto as_of = AsOfParam(c, error);
         if (error) return std::move(*error);
-        auto report = CachedProgress(store, *as_of, p.scope == tree.root_code() ? "" : p.scope);
+        auto report = CachedProgress(store, *as_of, ScopeFilter(p));
         if (!report) return StoreFault(c, report.error());
         return Json(c, http::status::ok, service::ProgressJson(*report));
     }
@@ -983,8 +991,7 @@ struct Api::Impl {
         if (error) return std::move(*error);
         auto whole = CachedProgress(store, *as_of, "");
         if (!whole) return StoreFault(c, whole.error());
-        const auto findings =
-            service::ReconcileReport(plan, *whole, p.scope == tree.root_code() ? "" : p.scope);
+        const auto findings = service::ReconcileReport(plan, *whole, ScopeFilter(p));
         return Json(c, http::status::ok, service::ReconcileJson(*as_of, findings));
     }
 
@@ -1012,7 +1019,7 @@ struct Api::Impl {
         if (!errors.empty())
             return Fault(c, http::status::bad_request, "request.invalid", "查询参数有误",
                          "invalid query parameters", errors);
-        f.division_prefix = LogScope(p);
+        f.division_prefix = ScopeFilter(p);
         auto entries = store.ChangeLog(f);
         if (!entries) return StoreFault(c, entries.error());
         json::array items;
@@ -1036,9 +1043,7 @@ struct Api::Impl {
     Response CreateUser(RequestContext& c, const Principal& p, Store& store) {
         if (!CanManageUsers(p.role)) return Forbidden(c);
         std::vector<FieldError> errors;
-        json::value body = ParseJson(c.request.body(), errors);
-        if (errors.empty() && !body.is_object())
-            errors.push_back({"body", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        json::value body = ParseJsonObject(c.request.body(), errors);
         if (errors.empty())
             for (const char* key : {"username", "password", "role", "scope"}) {
                 const auto* v = body.get_object().if_contains(key);
@@ -1073,9 +1078,7 @@ struct Api::Impl {
         if (!*found || !InScope(p.scope, (*found)->scope))
             return NotFound(c, "用户 " + c.params.at("username"), "user " + c.params.at("username"));
         std::vector<FieldError> errors;
-        json::value body = ParseJson(c.request.body(), errors);
-        if (errors.empty() && !body.is_object())
-            errors.push_back({"body", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        json::value body = ParseJsonObject(c.request.body(), errors);
         Account after = **found;
         bool password_changed = false;
         if (errors.empty()) {
