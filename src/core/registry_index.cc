@@ -12,7 +12,8 @@ uint64_t Bit(int code) { return code >= 1 && code < 64 ? uint64_t{1} << code : 0
 }  // namespace
 
 struct RegistryIndex::Filter {
-    int fields = 0;  // how many of the four are set
+    int counted = 0;     // how many of the fields with per-value counts are set
+    bool years = false;  // a year filter is set: those have no counts, so the bucket is scanned
     std::optional<uint8_t> status, attribute, cause;
     std::optional<int> measure;
     std::optional<int> overdue_before, planned, exited_in;
@@ -21,7 +22,7 @@ struct RegistryIndex::Filter {
     explicit Filter(const IndexQuery& q) {
         auto byte = [&](const std::optional<int>& v, std::optional<uint8_t>& out) {
             if (!v) return;
-            ++fields;
+            ++counted;
             if (*v < 0 || *v > 254) impossible = true;
             out = Byte(*v);
         };
@@ -29,25 +30,31 @@ struct RegistryIndex::Filter {
         byte(q.attribute, attribute);
         byte(q.cause, cause);
         if (q.cause && *q.cause == 0) impossible = true;  // 0 marks "no cause"
-        if (q.planned_exit_year) {
-            fields += 2;  // scanned, like overdue
-            planned = *q.planned_exit_year;
-        }
-        if (q.exit_year) {
-            fields += 2;
-            exited_in = *q.exit_year;
-        }
-        if (q.overdue_before) {
-            fields += 2;  // no per-value counts: always counted by scanning
-            overdue_before = *q.overdue_before;
-        }
+        planned = q.planned_exit_year;
+        exited_in = q.exit_year;
+        overdue_before = q.overdue_before;
+        years = planned || exited_in || overdue_before;
         if (q.measure) {
-            ++fields;
+            ++counted;
             measure = *q.measure;
             if (!Bit(*q.measure)) impossible = true;
         }
     }
+    // A bucket's matches are known from its counts (no filter, or one counted field).
+    bool countable() const { return !years && counted <= 1; }
 };
+
+void RegistryIndex::Bucket::Tally(size_t at, int delta) {
+    by_status[status[at]] += delta;
+    by_attribute[attribute[at]] += delta;
+    const auto& c = causes[at];
+    for (size_t i = 0; i < c.size(); ++i)  // each distinct cause once
+        if (c[i] && std::find(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(i), c[i]) ==
+                        c.begin() + static_cast<std::ptrdiff_t>(i))
+            by_cause[c[i]] += delta;
+    for (uint64_t bits = measures[at]; bits; bits &= bits - 1)
+        by_measure[static_cast<size_t>(std::countr_zero(bits))] += delta;
+}
 
 void RegistryIndex::Bucket::Insert(size_t at, const HouseholdFacts& f) {
     const auto pos = static_cast<std::ptrdiff_t>(at);
@@ -67,25 +74,11 @@ void RegistryIndex::Bucket::Insert(size_t at, const HouseholdFacts& f) {
     planned.insert(planned.begin() + pos, static_cast<int16_t>(f.planned_exit_year.value_or(0)));
     exited_in.insert(exited_in.begin() + pos,
                      static_cast<int16_t>(f.exited() && f.exit_year ? *f.exit_year : 0));
-    ++by_status[status[at]];
-    ++by_attribute[attribute[at]];
-    for (size_t i = 0; i < 3; ++i)  // each distinct cause once
-        if (c[i] && std::find(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(i), c[i]) ==
-                        c.begin() + static_cast<std::ptrdiff_t>(i))
-            ++by_cause[c[i]];
-    for (uint64_t bits = m; bits; bits &= bits - 1) ++by_measure[static_cast<size_t>(std::countr_zero(bits))];
+    Tally(at, +1);
 }
 
 void RegistryIndex::Bucket::Erase(size_t at) {
-    --by_status[status[at]];
-    --by_attribute[attribute[at]];
-    const auto& c = causes[at];
-    for (size_t i = 0; i < 3; ++i)
-        if (c[i] && std::find(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(i), c[i]) ==
-                        c.begin() + static_cast<std::ptrdiff_t>(i))
-            --by_cause[c[i]];
-    for (uint64_t bits = measures[at]; bits; bits &= bits - 1)
-        --by_measure[static_cast<size_t>(std::countr_zero(bits))];
+    Tally(at, -1);
     const auto pos = static_cast<std::ptrdiff_t>(at);
     codes.erase(codes.begin() + pos);
     status.erase(status.begin() + pos);
@@ -171,7 +164,7 @@ IndexPage RegistryIndex::Query(const IndexQuery& q) const {
 
     // Each village's count of matches: known for one filter, else counted once and kept.
     std::vector<int64_t> counts;
-    if (f.fields <= 1) {
+    if (f.countable()) {
         for (auto it = first; in_prefix(it); ++it) counts.push_back(it->second.Count(f));
     } else {
         auto opt = [](const auto& v) { return v ? std::to_string(*v) : std::string("-"); };

@@ -72,8 +72,9 @@ class RegistryIndex {
         size_t size() const { return codes.size(); }
         void Insert(size_t at, const HouseholdFacts& facts);
         void Erase(size_t at);
+        void Tally(size_t at, int delta);  // adds the household at `at` to the counts (or takes it out)
         bool Test(size_t i, const Filter& f) const;
-        int64_t Count(const Filter& f) const;  // only for filters on one field
+        int64_t Count(const Filter& f) const;  // only for countable filters (Filter::countable)
     };
     std::pair<const Bucket*, size_t> Locate(const std::string& household_code) const;
 
