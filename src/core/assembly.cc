@@ -498,4 +498,11 @@ void FormatHousehold(const Household& h, const Plan& plan, std::vector<LayoutRow
     }
 }
 
+std::pair<std::string, std::string> InOtherHouseholdReason(const std::string& id_number,
+                                                           const std::string& other) {
+    return {"证件号码" + id_number + "已登记在户" + other + "中(一人多户)",
+            "ID number " + id_number + " is already registered in household " + other +
+                " (one person in two households)"};
+}
+
 }  // namespace jz

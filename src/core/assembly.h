@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/household.h"
@@ -46,6 +47,11 @@ struct AssemblyContext {
     const Plan& plan;
     const OrgTree& tree;
 };
+
+// 一人多户: why a member whose ID number is already registered in another household is refused
+// (Chinese, English). The importer and the API both say it.
+std::pair<std::string, std::string> InOtherHouseholdReason(const std::string& id_number,
+                                                           const std::string& other_household_code);
 
 // Checks the rows of one household (all rows share one household_code) and builds it. Members come
 // head first, then in row order. Never throws on user input.

@@ -470,10 +470,8 @@ class Importer {
             int64_t row = p.row_numbers.front();
             for (size_t i = 0; i < p.row_ids.size(); ++i)
                 if (p.row_ids[i] == person.id_number) row = p.row_numbers[i];
-            errors.push_back({row, h.household_code, "id_number", "id_number.in_other_household",
-                              "证件号码" + person.id_number + "已登记在户" + **other + "中(一人多户)",
-                              "ID number " + person.id_number + " is already registered in household " +
-                                  **other + " (one person in two households)"});
+            auto [zh, en] = InOtherHouseholdReason(person.id_number, **other);
+            errors.push_back({row, h.household_code, "id_number", "id_number.in_other_household", zh, en});
         }
         return {};
     }

@@ -145,10 +145,9 @@ Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Househo
         auto other = store.FindHouseholdOfIdNumber(person.id_number);
         if (!other) return std::unexpected(other.error());
         if (!*other || **other == h.household_code) continue;
-        errors.push_back({"members[" + std::to_string(i) + "].id_number", "id_number.in_other_household",
-                          "证件号码" + person.id_number + "已登记在户" + **other + "中(一人多户)",
-                          "ID number " + person.id_number + " is already registered in household " + **other +
-                              " (one person in two households)"});
+        auto [zh, en] = InOtherHouseholdReason(person.id_number, **other);
+        errors.push_back(
+            {"members[" + std::to_string(i) + "].id_number", "id_number.in_other_household", zh, en});
     }
     return errors;
 }
