@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "core/codes.h"
+#include "core/exit_standard.h"
 #include "core/id_number.h"
 
 namespace jz {
@@ -96,8 +97,7 @@ int SexOfRelation(int relation) {
 std::string Yuan(Fen f) { return FormatCenti(f); }
 
 bool IsDropout(const Person& p, const Date& as_of) {
-    const int age = p.birth_date.AgeOn(as_of);
-    return age >= 7 && age <= 15 && !Student(p);
+    return IsDropoutAge(p.birth_date, as_of) && !Student(p);
 }
 
 }  // namespace
@@ -264,17 +264,10 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
                  "income per head " + Yuan(*h.net_income_per_head) + " yuan is below the " +
                      std::to_string(year) + " poverty line of " + Yuan(*line) + " yuan");
         std::string zh, en;
-        auto add = [&](std::string_view z, std::string_view e) {
-            zh += zh.empty() ? "" : "、";
-            zh += z;
-            en += en.empty() ? "" : ", ";
-            en += e;
-        };
-        if (h.dangerous_housing == true) add("住危房", "dangerous housing");
-        if (h.safe_water == false) add("饮水不安全", "unsafe drinking water");
-        if (h.household_electricity == false) add("未通生活用电", "no household electricity");
-        if (std::ranges::any_of(h.members, [&](const Person& p) { return IsDropout(p, on); }))
-            add("有义务教育阶段辍学成员", "a member of compulsory-education age out of school");
+        for (const UnmetCondition& u : UnmetExitConditions(FactsOf(h), plan_, year, on, false)) {
+            zh += (zh.empty() ? "" : "、") + u.name_zh;
+            en += (en.empty() ? "" : ", ") + u.name_en;
+        }
         if (!zh.empty()) Emit("exit.standard_unmet", h, nullptr, "已脱贫但" + zh, "exited but: " + en);
     }
     if (h.net_income_per_head && (*h.net_income_per_head <= 0 || *h.net_income_per_head > 100'000'00))

@@ -207,7 +207,7 @@ void ReadHeader(Reader& r, const toml::table& root, Plan& plan) {
         root,
         {"id", "title", "document_number", "issued", "county_code", "county_name", "divisions", "start_year",
          "end_year", "goal", "poverty_line_yuan", "precision_requirements", "organisational_guarantees",
-         "townships", "battles", "measures", "exit_standard", "stated_totals", "pairing_quotas"},
+         "townships", "battles", "measures", "exit_standard", "stated_totals", "pairing_quotas", "dynamic"},
         "");
     plan.id = r.String(root, "id", "");
     plan.title = r.String(root, "title", "");
@@ -534,6 +534,45 @@ void ReadPairingQuotas(Reader& r, const toml::table& root, Plan& plan) {
     }
 }
 
+// [dynamic]: every key optional, each range-checked.
+void ReadDynamic(Reader& r, const toml::table& root, Plan& plan) {
+    const toml::table* t = r.Table(root, "dynamic", "", false);
+    if (!t) return;
+    r.CheckKeys(*t,
+                {"notice_days", "buffer_years", "village_exit_incidence", "county_exit_incidence",
+                 "wrongful_exit_veto", "missed_veto", "approval_veto"},
+                "dynamic");
+    auto whole = [&](std::string_view key, int lo, int hi, int& out) {
+        const std::optional<int> v = r.Int(*t, key, "dynamic", false);
+        if (!v) return;
+        if (*v < lo || *v > hi)
+            r.Fail(Reader::LineOf(*t->get(key)), "plan.dynamic", Join("dynamic", key),
+                   "应在" + std::to_string(lo) + "到" + std::to_string(hi) + "之间",
+                   "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        else
+            out = *v;
+    };
+    auto ratio = [&](std::string_view key, double& out) {
+        const toml::node* n = r.Get(*t, key, "dynamic", false);
+        if (!n || !r.ok()) return;
+        std::optional<double> v;
+        if (n->is_floating_point()) v = n->as_floating_point()->get();
+        if (n->is_integer()) v = static_cast<double>(n->as_integer()->get());
+        if (!v) return r.WrongType(*n, Join("dynamic", key), "小数", "a number");
+        if (!(*v > 0 && *v <= 1))
+            return r.Fail(Reader::LineOf(*n), "plan.dynamic", Join("dynamic", key), "应为0到1之间的比例(如0.03)",
+                          "must be a ratio above 0 and at most 1 (e.g. 0.03)");
+        out = *v;
+    };
+    whole("notice_days", 1, 60, plan.dynamic.notice_days);
+    whole("buffer_years", 0, 20, plan.dynamic.buffer_years);
+    ratio("village_exit_incidence", plan.dynamic.village_exit_incidence);
+    ratio("county_exit_incidence", plan.dynamic.county_exit_incidence);
+    ratio("wrongful_exit_veto", plan.dynamic.wrongful_exit_veto);
+    ratio("missed_veto", plan.dynamic.missed_veto);
+    ratio("approval_veto", plan.dynamic.approval_veto);
+}
+
 }  // namespace
 
 int PlanTownship::total_persons() const {
@@ -625,6 +664,7 @@ Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source) {
     if (r.ok()) ReadExitStandard(r, root, plan);
     if (r.ok()) ReadStatedTotals(r, root, plan);
     if (r.ok()) ReadPairingQuotas(r, root, plan);
+    if (r.ok()) ReadDynamic(r, root, plan);
     if (!r.ok()) return std::unexpected(r.error());
     return plan;
 }

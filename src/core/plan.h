@@ -81,6 +81,19 @@ struct PlanPairingQuota {
     int households = 0;
 };
 
+// Settings of dynamic management (plan key [dynamic]); each has a default when the plan is silent.
+struct PlanDynamic {
+    int notice_days = 7;  // objection period of a village notice (公示), days
+    // Years after the exit year during which policies continue (摘帽不摘政策): a household exited in
+    // year E is 已脱贫(享受政策) through E + buffer_years, then 已脱贫(不再享受政策).
+    int buffer_years = 3;
+    double village_exit_incidence = 0.03;  // a village exits below this poverty incidence (western)
+    double county_exit_incidence = 0.03;   // the county likewise; also the evaluation's veto
+    double wrongful_exit_veto = 0.02;      // third-party evaluation vetoes above this 错退率
+    double missed_veto = 0.02;             // ... above this 漏评率
+    double approval_veto = 0.90;           // ... below this 群众认可度
+};
+
 struct Plan {
     std::string id;
     std::string title;
@@ -100,6 +113,7 @@ struct Plan {
     std::vector<PlanCondition> exit_standard;
     std::vector<PlanStatedTotal> stated_totals;
     std::vector<PlanPairingQuota> pairing_quotas;
+    PlanDynamic dynamic;
     // The "1456" framework's named parts: the five precision requirements and the six
     // organisational guarantees, in the document's order.
     std::vector<std::string> precision_requirements;

@@ -18,13 +18,22 @@ HouseholdFacts FactsOf(const Household& h) {
     f.attribute = h.attribute;
     f.main_cause = h.main_cause;
     f.other_causes = h.other_causes;
+    f.identified_year = h.identified_year;
     f.planned_exit_year = h.planned_exit_year;
     f.exit_year = h.exit_year;
     f.main_measure = h.main_measure;
     f.aux_measures = h.aux_measures;
     f.persons = static_cast<int>(h.members.size());
+    f.net_income_per_head = h.net_income_per_head;
+    f.dangerous_housing = h.dangerous_housing;
+    f.safe_water = h.safe_water;
+    f.household_electricity = h.household_electricity;
+    f.housing_area = h.housing_area;
     for (const Person& p : h.members) {
-        if (p.schooling && *p.schooling != codes::kSchoolingNone) ++f.students;
+        if (p.schooling && *p.schooling != codes::kSchoolingNone)
+            ++f.students;
+        else
+            f.out_of_school_birth_dates.push_back(p.birth_date);
         if (p.health == codes::kHealthChronic || p.health == codes::kHealthSerious ||
             p.health == codes::kHealthDisabled)
             ++f.ill;

@@ -60,6 +60,7 @@ struct HouseholdFacts {
     int attribute = 0;
     int main_cause = 0;
     std::vector<int> other_causes;
+    int identified_year = 0;
     std::optional<int> planned_exit_year;
     std::optional<int> exit_year;
     std::optional<int> main_measure;
@@ -69,6 +70,13 @@ struct HouseholdFacts {
     int ill = 0;                         // 长期慢性病, 患有大病 or 残疾
     int migrant_workers = 0;             // migrant work recorded
     std::vector<Date> able_birth_dates;  // members with 普通/技能劳动力 (age decides on the day)
+    // What the exit standard looks at (core/exit_standard.h).
+    std::optional<Fen> net_income_per_head;
+    std::optional<bool> dangerous_housing;
+    std::optional<bool> safe_water;
+    std::optional<bool> household_electricity;
+    std::optional<int64_t> housing_area;
+    std::vector<Date> out_of_school_birth_dates;  // members not in school (schooling empty or 非在校生)
 
     bool exited() const;
     std::string township_code() const { return division_code.substr(0, 9); }

@@ -1,0 +1,91 @@
+// The household exit standard (脱贫标准): income per head above the year's poverty line and the
+// non-income conditions (两不愁三保障 / the plan's 三不愁三有), judged from the household's recorded
+// facts. One place for it: exit candidates, the exit procedure and the data-quality rules all ask
+// here.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+#include "core/household.h"
+#include "core/plan.h"
+#include "core/progress.h"
+
+namespace jz {
+
+// A condition of the standard the household does not meet, and why.
+struct UnmetCondition {
+    // income (per head not above the line), income_unknown (not recorded), housing (dangerous
+    // housing or no housing area), water (drinking water not safe), electricity (no household
+    // electricity), education (a member of compulsory-education age out of school).
+    std::string_view id;
+    // The plan's exit_standard condition it belongs to (food, housing, education, ...).
+    std::string_view standard;
+    std::string name_zh;  // short, for joining: 住危房
+    std::string name_en;  // dangerous housing
+    std::string detail_zh;  // with the figures: 人均纯收入2100元,未超过2016年扶贫标准2952元
+    std::string detail_en;
+};
+
+// Every condition `facts` fails for an exit in `year` (the poverty line of that year), ages on
+// `on`; empty when the standard is met. The income conditions are left out when `with_income` is
+// false (the data-quality rule reports income on its own).
+std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& facts, const Plan& plan, int year,
+                                                const Date& on, bool with_income = true);
+
+// A member of compulsory-education age (7-15 on `on`) who is not in school.
+bool IsDropoutAge(const Date& birth_date, const Date& on);
+
+// Households that may be proposed for exit in a year: registered poor (未脱贫 or 返贫).
+bool MayExit(int status);
+
+// One household's standing for exit in a year.
+struct ExitStanding {
+    std::string household_code;
+    std::string division_code;
+    int status = 0;
+    int persons = 0;
+    std::optional<Fen> net_income_per_head;
+    std::optional<int> planned_exit_year;
+    std::vector<UnmetCondition> unmet;  // empty: a candidate
+    bool candidate() const { return unmet.empty(); }
+};
+
+// Exit candidates of a year over a scan: households that may exit and meet the standard, and for
+// the others that may exit, the conditions they fail. Households already exited are not listed.
+class ExitCandidatesBuilder {
+  public:
+    ExitCandidatesBuilder(const Plan& plan, int year, const Date& on);
+    void Add(const HouseholdFacts& facts);
+    // Takes over what `other` collected (parallel scans); same plan, year and date.
+    void Merge(ExitCandidatesBuilder&& other);
+    struct Township {
+        std::string code;
+        int64_t candidates = 0;
+        int64_t candidate_persons = 0;
+        int64_t not_ready = 0;
+        int64_t not_ready_persons = 0;
+    };
+    struct Result {
+        int year = 0;
+        Date on;
+        std::optional<Fen> poverty_line;
+        std::vector<ExitStanding> candidates;  // by division code, household code
+        std::vector<ExitStanding> not_ready;   // likewise
+        std::vector<Township> townships;       // by code
+        // Condition id → households failing it.
+        std::vector<std::pair<std::string_view, int64_t>> unmet_counts;
+    };
+    Result Finish();
+
+  private:
+    const Plan& plan_;
+    int year_;
+    Date on_;
+    std::vector<ExitStanding> candidates_;
+    std::vector<ExitStanding> not_ready_;
+};
+
+}  // namespace jz
