@@ -98,8 +98,10 @@ EvaluationRates RatesOf(const Evaluation& e, const PlanDynamic& d, std::optional
         veto("incidence", "贫困发生率" + Percent(*incidence) + "高于" + Percent(d.county_exit_incidence),
              "poverty incidence " + Percent(*incidence) + " is above " + Percent(d.county_exit_incidence));
     if (r.wrongful_exit_rate && *r.wrongful_exit_rate > d.wrongful_exit_veto)
-        veto("wrongful_exit_rate", "错退率" + Percent(*r.wrongful_exit_rate) + "高于" + Percent(d.wrongful_exit_veto),
-             "wrongful-exit rate " + Percent(*r.wrongful_exit_rate) + " is above " + Percent(d.wrongful_exit_veto));
+        veto("wrongful_exit_rate",
+             "错退率" + Percent(*r.wrongful_exit_rate) + "高于" + Percent(d.wrongful_exit_veto),
+             "wrongful-exit rate " + Percent(*r.wrongful_exit_rate) + " is above " +
+                 Percent(d.wrongful_exit_veto));
     if (r.missed_rate && *r.missed_rate > d.missed_veto)
         veto("missed_rate", "漏评率" + Percent(*r.missed_rate) + "高于" + Percent(d.missed_veto),
              "missed rate " + Percent(*r.missed_rate) + " is above " + Percent(d.missed_veto));

@@ -44,9 +44,9 @@ struct Evaluation {
     std::string drawn_at;
     std::vector<EvaluationItem> items;  // by household code
     // Survey figures entered by the evaluators.
-    int64_t non_poor_surveyed = 0;  // non-registered households surveyed for missed poor
-    int64_t missed_found = 0;       // of them, poor households that should have been registered
-    int64_t approval_surveyed = 0;  // people asked
+    int64_t non_poor_surveyed = 0;   // non-registered households surveyed for missed poor
+    int64_t missed_found = 0;        // of them, poor households that should have been registered
+    int64_t approval_surveyed = 0;   // people asked
     int64_t approval_satisfied = 0;  // of them, satisfied
     bool operator==(const Evaluation&) const = default;
 };
@@ -70,6 +70,7 @@ struct EvaluationRates {
     bool complete = false;
     bool passed = false;
 };
-EvaluationRates RatesOf(const Evaluation& evaluation, const PlanDynamic& dynamic, std::optional<double> incidence);
+EvaluationRates RatesOf(const Evaluation& evaluation, const PlanDynamic& dynamic,
+                        std::optional<double> incidence);
 
 }  // namespace jz

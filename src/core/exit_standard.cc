@@ -15,8 +15,8 @@ bool ByDivisionThenCode(const ExitStanding& a, const ExitStanding& b) {
 }
 
 // Every condition, in the order they are reported and counted.
-constexpr std::string_view kConditionIds[] = {"income_unknown", "income", "housing", "water", "electricity",
-                                              "education"};
+constexpr std::string_view kConditionIds[] = {"income_unknown", "income",      "housing",
+                                              "water",          "electricity", "education"};
 
 }  // namespace
 
@@ -27,8 +27,8 @@ bool IsDropoutAge(const Date& birth_date, const Date& on) {
 
 bool MayExit(int status) { return status == codes::kStatusNotExited || status == codes::kStatusFallback; }
 
-std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& f, const Plan& plan, int year, const Date& on,
-                                                bool with_income) {
+std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& f, const Plan& plan, int year,
+                                                const Date& on, bool with_income) {
     std::vector<UnmetCondition> out;
     auto add = [&](std::string_view id, std::string_view standard, std::string zh, std::string en,
                    std::string detail_zh = {}, std::string detail_en = {}) {
@@ -43,8 +43,8 @@ std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& f, const P
             add("income_unknown", "food", "未登记人均纯收入", "income per head not recorded");
         else if (line && *f.net_income_per_head <= *line)
             add("income", "food", "人均纯收入未超过扶贫标准", "income per head not above the poverty line",
-                "人均纯收入" + Yuan(*f.net_income_per_head) + "元,未超过" + std::to_string(year) + "年扶贫标准" +
-                    Yuan(*line) + "元",
+                "人均纯收入" + Yuan(*f.net_income_per_head) + "元,未超过" + std::to_string(year) +
+                    "年扶贫标准" + Yuan(*line) + "元",
                 "income per head " + Yuan(*f.net_income_per_head) + " yuan is not above the " +
                     std::to_string(year) + " poverty line of " + Yuan(*line) + " yuan");
     }
@@ -53,11 +53,13 @@ std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& f, const P
     else if (f.housing_area && *f.housing_area == 0)
         add("housing", "housing", "住房面积为0", "no housing area");
     if (f.safe_water == false) add("water", "food", "饮水不安全", "unsafe drinking water");
-    if (f.household_electricity == false) add("electricity", "housing", "未通生活用电", "no household electricity");
+    if (f.household_electricity == false)
+        add("electricity", "housing", "未通生活用电", "no household electricity");
     const auto dropouts = std::ranges::count_if(f.out_of_school_birth_dates,
                                                 [&](const Date& birth) { return IsDropoutAge(birth, on); });
     if (dropouts > 0)
-        add("education", "education", "有义务教育阶段辍学成员", "a member of compulsory-education age out of school",
+        add("education", "education", "有义务教育阶段辍学成员",
+            "a member of compulsory-education age out of school",
             "有" + std::to_string(dropouts) + "名义务教育阶段(7-15岁)成员未在校",
             std::to_string(dropouts) + " member(s) aged 7-15 not in school");
     return out;
@@ -68,8 +70,13 @@ ExitCandidatesBuilder::ExitCandidatesBuilder(const Plan& plan, int year, const D
 
 void ExitCandidatesBuilder::Add(const HouseholdFacts& f) {
     if (!MayExit(f.status)) return;
-    ExitStanding s{f.household_code, f.division_code, f.status, f.persons, f.net_income_per_head,
-                   f.planned_exit_year, UnmetExitConditions(f, plan_, year_, on_)};
+    ExitStanding s{f.household_code,
+                   f.division_code,
+                   f.status,
+                   f.persons,
+                   f.net_income_per_head,
+                   f.planned_exit_year,
+                   UnmetExitConditions(f, plan_, year_, on_)};
     (s.unmet.empty() ? candidates_ : not_ready_).push_back(std::move(s));
 }
 

@@ -23,8 +23,8 @@ struct UnmetCondition {
     std::string_view id;
     // The plan's exit_standard condition it belongs to (food, housing, education, ...).
     std::string_view standard;
-    std::string name_zh;  // short, for joining: 住危房
-    std::string name_en;  // dangerous housing
+    std::string name_zh;    // short, for joining: 住危房
+    std::string name_en;    // dangerous housing
     std::string detail_zh;  // with the figures: 人均纯收入2100元,未超过2016年扶贫标准2952元
     std::string detail_en;
 };

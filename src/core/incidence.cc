@@ -24,7 +24,8 @@ IncidenceBuilder::IncidenceBuilder(const Plan& plan, const OrgTree& tree, int ye
     };
     for (const PopulationSetting& s : settings) {
         auto it = chosen.find(s.code);
-        if (it == chosen.end() || better(s.year, it->second.first)) chosen[s.code] = {s.year, s.rural_population};
+        if (it == chosen.end() || better(s.year, it->second.first))
+            chosen[s.code] = {s.year, s.rural_population};
     }
     for (const auto& [code, v] : chosen) population_[code] = v.second;
 }

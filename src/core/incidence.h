@@ -51,7 +51,8 @@ class IncidenceBuilder {
   public:
     // `settings`: every population setting (any years); the one for `year` is used, else the
     // latest earlier one, else the earliest later one.
-    IncidenceBuilder(const Plan& plan, const OrgTree& tree, int year, std::span<const PopulationSetting> settings);
+    IncidenceBuilder(const Plan& plan, const OrgTree& tree, int year,
+                     std::span<const PopulationSetting> settings);
     void Add(const HouseholdFacts& facts);
     IncidenceReport Finish() const;
 
@@ -59,7 +60,7 @@ class IncidenceBuilder {
     const Plan& plan_;
     const OrgTree& tree_;
     int year_;
-    std::map<std::string, int64_t, std::less<>> population_;  // code → chosen setting
+    std::map<std::string, int64_t, std::less<>> population_;                // code → chosen setting
     std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> poor_;  // village → persons, households
 };
 

@@ -21,9 +21,12 @@ struct KindNames {
     std::string_view zh;
 };
 constexpr KindNames kKindNames[] = {
-    {K::kNewIdentification, "new_identification", "新识别"}, {K::kExit, "exit", "脱贫退出"},
-    {K::kFallback, "fallback", "返贫"},                       {K::kDeregistration, "deregistration", "销户"},
-    {K::kMemberChange, "member_change", "成员变更"},          {K::kBufferEnd, "buffer_end", "缓冲期结束"},
+    {K::kNewIdentification, "new_identification", "新识别"},
+    {K::kExit, "exit", "脱贫退出"},
+    {K::kFallback, "fallback", "返贫"},
+    {K::kDeregistration, "deregistration", "销户"},
+    {K::kMemberChange, "member_change", "成员变更"},
+    {K::kBufferEnd, "buffer_end", "缓冲期结束"},
 };
 
 // One allowed step: in `from`, `step` taken at `level` leads to `to`. `refusal` is the outcome that
@@ -45,17 +48,18 @@ struct Transition {
 
 constexpr Transition kTransitions[] = {
     {K::kNewIdentification, "applied", "appraise", Level::kVillage, "appraised", "rejected"},
-    {K::kNewIdentification, "appraised", "verify", Level::kVillage, "verified", "rejected", false, false, false,
-     false, true},
-    {K::kNewIdentification, "verified", "notice", Level::kVillage, "first_notice", "", false, false, false, false,
-     false, true},
+    {K::kNewIdentification, "appraised", "verify", Level::kVillage, "verified", "rejected", false, false,
+     false, false, true},
+    {K::kNewIdentification, "verified", "notice", Level::kVillage, "first_notice", "", false, false, false,
+     false, false, true},
     {K::kNewIdentification, "first_notice", "object", Level::kVillage, "appraised", "", false, true},
-    {K::kNewIdentification, "first_notice", "review", Level::kTownship, "township_reviewed", "rejected", true},
+    {K::kNewIdentification, "first_notice", "review", Level::kTownship, "township_reviewed", "rejected",
+     true},
     {K::kNewIdentification, "township_reviewed", "notice", Level::kVillage, "second_notice", "", false, false,
      false, false, false, true},
     {K::kNewIdentification, "second_notice", "object", Level::kVillage, "appraised", "", false, true},
-    {K::kNewIdentification, "second_notice", "approve", Level::kCounty, "approved", "rejected", true, false, false,
-     true},
+    {K::kNewIdentification, "second_notice", "approve", Level::kCounty, "approved", "rejected", true, false,
+     false, true},
     {K::kNewIdentification, "approved", "announce", Level::kCounty, "registered", ""},
     {K::kExit, "proposed", "appraise", Level::kVillage, "appraised", "rejected", false, false, true},
     {K::kExit, "appraised", "verify", Level::kVillage, "verified", "rejected", false, false, true},
@@ -100,8 +104,8 @@ constexpr std::pair<std::string_view, std::string_view> kStepNames[] = {
     {"agree", "农户认可"}, {"announce", "公告"},    {"record", "登记"},
 };
 
-constexpr std::string_view kExclusions[] = {"public_payroll", "village_cadre", "vehicle", "commercial_housing",
-                                            "business"};
+constexpr std::string_view kExclusions[] = {"public_payroll", "village_cadre", "vehicle",
+                                            "commercial_housing", "business"};
 constexpr std::string_view kExclusionsZh[] = {"财政供养人员家庭", "村干部家庭", "拥有非生产用车",
                                               "购买商品房", "经营个体工商户或运输"};
 
@@ -132,7 +136,8 @@ std::unexpected<Error> Refuse(std::string code, std::string field, std::string z
     return Fail("procedure." + code, std::move(field), std::move(zh), std::move(en));
 }
 
-Result<void> CheckLevel(const StepContext& ctx, std::string_view division_code, Level level, std::string_view step) {
+Result<void> CheckLevel(const StepContext& ctx, std::string_view division_code, Level level,
+                        std::string_view step) {
     if (MayActAt(ctx.role, ctx.scope, division_code, level)) return {};
     return Refuse("permission", "step",
                   std::string(StepNameZh(step)) + "须由" + std::string(LevelNameZh(level)) +
@@ -154,10 +159,11 @@ Result<void> CheckStandard(const StepContext& ctx, const HouseholdFacts* facts, 
                   "does not meet the exit standard: " + Joined(unmet, false));
 }
 
-ProcedureStep MakeStep(std::string_view step, const Date& date, const StepContext& ctx, std::string_view outcome,
-                       const std::string& notes, std::string_view from, std::string_view to) {
-    return ProcedureStep{std::string(step), date,         ctx.actor,        ctx.at, std::string(outcome),
-                         notes,             std::string(from), std::string(to)};
+ProcedureStep MakeStep(std::string_view step, const Date& date, const StepContext& ctx,
+                       std::string_view outcome, const std::string& notes, std::string_view from,
+                       std::string_view to) {
+    return ProcedureStep{std::string(step),    date,  ctx.actor,         ctx.at,
+                         std::string(outcome), notes, std::string(from), std::string(to)};
 }
 
 ProcedureCase OneStepCase(K kind, const Household& h, int year, const Date& date, const StepContext& ctx,
@@ -320,8 +326,8 @@ Result<ProcedureCase> OpenNewIdentification(const Household& proposal, int year,
     return c;
 }
 
-Result<ProcedureCase> OpenExit(const HouseholdFacts& household, int year, const Date& date, const std::string& notes,
-                               const StepContext& ctx) {
+Result<ProcedureCase> OpenExit(const HouseholdFacts& household, int year, const Date& date,
+                               const std::string& notes, const StepContext& ctx) {
     if (auto r = CheckYear(year); !r) return std::unexpected(r.error());
     if (auto r = CheckLevel(ctx, household.division_code, Level::kVillage, "propose"); !r)
         return std::unexpected(r.error());
@@ -339,7 +345,8 @@ Result<ProcedureCase> OpenExit(const HouseholdFacts& household, int year, const 
 
 Result<ProcedureCase> ApplyStep(const ProcedureCase& c, const StepRequest& request, const StepContext& ctx) {
     if (!c.open)
-        return Refuse("closed", "step", "该案件已办结(" + std::string(StateNameZh(c.kind, c.state)) + "),不能再办理",
+        return Refuse("closed", "step",
+                      "该案件已办结(" + std::string(StateNameZh(c.kind, c.state)) + "),不能再办理",
                       "the case is closed (" + c.state + ")");
     const Transition* t = FindTransition(c, request.step);
     if (!t) {
@@ -348,10 +355,11 @@ Result<ProcedureCase> ApplyStep(const ProcedureCase& c, const StepRequest& reque
             zh += (zh.empty() ? "" : "、") + std::string(StepNameZh(s));
             en += (en.empty() ? "" : ", ") + s;
         }
-        return Refuse("step", "step",
-                      "当前状态“" + std::string(StateNameZh(c.kind, c.state)) + "”下不能办理“" + request.step +
-                          "”,应办理: " + zh,
-                      "the step " + request.step + " is not allowed in state " + c.state + "; expected: " + en);
+        return Refuse(
+            "step", "step",
+            "当前状态“" + std::string(StateNameZh(c.kind, c.state)) + "”下不能办理“" + request.step +
+                "”,应办理: " + zh,
+            "the step " + request.step + " is not allowed in state " + c.state + "; expected: " + en);
     }
     if (auto r = CheckLevel(ctx, c.division_code, t->level, t->step); !r) return std::unexpected(r.error());
     if (const ProcedureStep* last = c.last_step(); last && request.date < last->date)
@@ -379,10 +387,12 @@ Result<ProcedureCase> ApplyStep(const ProcedureCase& c, const StepRequest& reque
                       "the notice's objection period runs until " + c.notice_until->ToString() +
                           "; this step may be taken from " + AddDays(*c.notice_until, 1).ToString());
     if (t->during_notice && c.notice_until && request.date > *c.notice_until)
-        return Refuse("notice_period", "date", "公示期已于" + c.notice_until->ToString() + "结束,不能再提出异议",
+        return Refuse("notice_period", "date",
+                      "公示期已于" + c.notice_until->ToString() + "结束,不能再提出异议",
                       "the notice's objection period ended on " + c.notice_until->ToString());
     if (t->standard && !refused)
-        if (auto r = CheckStandard(ctx, ctx.household, c.year, request.date); !r) return std::unexpected(r.error());
+        if (auto r = CheckStandard(ctx, ctx.household, c.year, request.date); !r)
+            return std::unexpected(r.error());
     if (t->exclusions && !refused && (!c.exclusions.empty() || !ctx.list_hits.empty())) {
         std::string zh, en;
         for (const std::string& x : c.exclusions) {
@@ -393,7 +403,8 @@ Result<ProcedureCase> ApplyStep(const ProcedureCase& c, const StepRequest& reque
             zh += (zh.empty() ? "" : "、") + hit;
             en += (en.empty() ? "" : ", ") + hit;
         }
-        return Refuse("excluded", "household", "属于不得纳入的情形: " + zh, "excluded from registration: " + en);
+        return Refuse("excluded", "household", "属于不得纳入的情形: " + zh,
+                      "excluded from registration: " + en);
     }
 
     ProcedureCase next = c;
@@ -418,13 +429,14 @@ Household ExitedHousehold(const Household& household, int year) {
     return h;
 }
 
-Result<ChangeResult> Fallback(const Household& household, int year, const Date& date, const std::string& reason,
-                              const StepContext& ctx) {
+Result<ChangeResult> Fallback(const Household& household, int year, const Date& date,
+                              const std::string& reason, const StepContext& ctx) {
     if (auto r = CheckYear(year); !r) return std::unexpected(r.error());
     if (auto r = CheckLevel(ctx, household.division_code, Level::kTownship, "record"); !r)
         return std::unexpected(r.error());
     if (!household.exited())
-        return Refuse("not_exited", "household", "只有已脱贫户才能登记返贫", "only an exited household can fall back");
+        return Refuse("not_exited", "household", "只有已脱贫户才能登记返贫",
+                      "only an exited household can fall back");
     if (reason.find_first_not_of(" \t") == std::string::npos)
         return Refuse("reason", "reason", "须写明返贫原因", "a reason for the fallback is required");
     ChangeResult out{OneStepCase(K::kFallback, household, year, date, ctx, reason, reason), household};
@@ -433,8 +445,9 @@ Result<ChangeResult> Fallback(const Household& household, int year, const Date& 
     return out;
 }
 
-Result<ChangeResult> Deregister(const Household& household, int year, const Date& date, DeregistrationReason reason,
-                                const std::string& notes, const StepContext& ctx) {
+Result<ChangeResult> Deregister(const Household& household, int year, const Date& date,
+                                DeregistrationReason reason, const std::string& notes,
+                                const StepContext& ctx) {
     if (auto r = CheckYear(year); !r) return std::unexpected(r.error());
     if (auto r = CheckLevel(ctx, household.division_code, Level::kTownship, "record"); !r)
         return std::unexpected(r.error());
@@ -451,7 +464,9 @@ Result<ChangeResult> Deregister(const Household& household, int year, const Date
     return out;
 }
 
-bool MemberLeaves(int change) { return change == 1 || change == 2 || change == 3 || change == 4 || change == 8; }
+bool MemberLeaves(int change) {
+    return change == 1 || change == 2 || change == 3 || change == 4 || change == 8;
+}
 
 Result<ChangeResult> ChangeMember(const Household& household, int year, const Date& date,
                                   const MemberChangeRequest& request, const StepContext& ctx) {
@@ -484,18 +499,21 @@ Result<ChangeResult> ChangeMember(const Household& household, int year, const Da
         }
     } else {
         if (!request.joining)
-            return Refuse("member", "person", "须填写新增成员的信息", "the joining member's details are required");
+            return Refuse("member", "person", "须填写新增成员的信息",
+                          "the joining member's details are required");
         const Person& p = *request.joining;
         if (std::ranges::find(after.members, p.id_number, &Person::id_number) != after.members.end())
             return Refuse("member", "person.id_number", "该证件号码已是本户成员",
                           "this ID number is already a member of the household");
         if (p.relation == codes::kRelationHead)
-            return Refuse("member", "person.relation", "新增成员不能是户主", "a joining member cannot be the head");
+            return Refuse("member", "person.relation", "新增成员不能是户主",
+                          "a joining member cannot be the head");
         id_number = p.id_number;
         after.members.push_back(p);
     }
     if (household.net_income_per_head) {
-        const double total = static_cast<double>(*household.net_income_per_head) * static_cast<double>(before_size);
+        const double total =
+            static_cast<double>(*household.net_income_per_head) * static_cast<double>(before_size);
         after.net_income_per_head = std::llround(total / static_cast<double>(after.members.size()));
     }
     ChangeResult out{OneStepCase(K::kMemberChange, household, year, date, ctx,
@@ -510,16 +528,18 @@ bool BufferEnded(int status, std::optional<int> exit_year, const Plan& plan, int
     return status == codes::kStatusExited && exit_year && *exit_year + plan.dynamic.buffer_years <= year;
 }
 
-Result<ChangeResult> EndBuffer(const Household& household, int year, const Date& date, const StepContext& ctx) {
+Result<ChangeResult> EndBuffer(const Household& household, int year, const Date& date,
+                               const StepContext& ctx) {
     if (auto r = CheckYear(year); !r) return std::unexpected(r.error());
     if (auto r = CheckLevel(ctx, household.division_code, Level::kCounty, "record"); !r)
         return std::unexpected(r.error());
     if (!BufferEnded(household.status, household.exit_year, *ctx.plan, year))
         return Refuse("buffer", "household",
-                      "该户不是缓冲期已满的已脱贫(享受政策)户(缓冲期" + std::to_string(ctx.plan->dynamic.buffer_years) +
-                          "年)",
+                      "该户不是缓冲期已满的已脱贫(享受政策)户(缓冲期" +
+                          std::to_string(ctx.plan->dynamic.buffer_years) + "年)",
                       "the household is not 已脱贫(享受政策) with its buffer of " +
-                          std::to_string(ctx.plan->dynamic.buffer_years) + " years ended by " + std::to_string(year));
+                          std::to_string(ctx.plan->dynamic.buffer_years) + " years ended by " +
+                          std::to_string(year));
     ChangeResult out{OneStepCase(K::kBufferEnd, household, year, date, ctx, "", ""), household};
     out.after->status = codes::kStatusExitedNoPolicy;
     return out;
@@ -580,7 +600,8 @@ Result<void> MayApproveAdjustment(const AdjustmentSummary& summary, const StepCo
         return Refuse("open_cases", "year",
                       std::to_string(summary.year) + "年还有" + std::to_string(summary.total.open_cases) +
                           "件未办结的案件,办结后才能审定",
-                      std::to_string(summary.total.open_cases) + " case(s) of " + std::to_string(summary.year) +
+                      std::to_string(summary.total.open_cases) + " case(s) of " +
+                          std::to_string(summary.year) +
                           " are still open; they must be closed before approval");
     return {};
 }

@@ -36,7 +36,7 @@ enum class ProcedureKind {
     kFallback,           // fallback 返贫
     kDeregistration,     // deregistration 销户
     kMemberChange,       // member_change 成员变更
-    kBufferEnd,          // buffer_end 缓冲期结束 (已脱贫(享受政策) → 已脱贫(不再享受政策))
+    kBufferEnd,  // buffer_end 缓冲期结束 (已脱贫(享受政策) → 已脱贫(不再享受政策))
 };
 std::optional<ProcedureKind> ParseProcedureKind(std::string_view name);
 std::string_view ProcedureKindName(ProcedureKind kind);
@@ -56,13 +56,15 @@ bool MayActAt(Role role, std::string_view scope, std::string_view division_code,
 
 // Reasons of a deregistration.
 enum class DeregistrationReason { kDeath, kMovedAway, kWronglyRegistered };
-std::optional<DeregistrationReason> ParseDeregistrationReason(std::string_view name);  // death / moved_away / wrongly_registered
+std::optional<DeregistrationReason> ParseDeregistrationReason(
+    std::string_view name);  // death / moved_away / wrongly_registered
 std::string_view DeregistrationReasonName(DeregistrationReason reason);
 std::string_view DeregistrationReasonNameZh(DeregistrationReason reason);  // 死亡 / 迁出 / 错误识别
 
 struct ProcedureStep {
-    std::string step;     // apply, propose, appraise, verify, notice, object, review, approve, agree, announce, record
-    Date date;            // the day it happened (as the village reports it)
+    std::string
+        step;   // apply, propose, appraise, verify, notice, object, review, approve, agree, announce, record
+    Date date;  // the day it happened (as the village reports it)
     std::string actor;    // username
     std::string at;       // when it was recorded, ISO 8601 UTC
     std::string outcome;  // passed, rejected, objection, agreed, disagreed, recorded
@@ -170,12 +172,13 @@ struct ChangeResult {
 };
 // An exited household is poor again: status 返贫, exit year cleared (its history keeps the exit),
 // counted against its township from now on. Refused unless it is exited.
-Result<ChangeResult> Fallback(const Household& household, int year, const Date& date, const std::string& reason,
-                              const StepContext& ctx);
+Result<ChangeResult> Fallback(const Household& household, int year, const Date& date,
+                              const std::string& reason, const StepContext& ctx);
 // Removes the household from the registry. death: only a one-person household (otherwise the
 // member change 死亡 is the way); moved_away and wrongly_registered: any.
 Result<ChangeResult> Deregister(const Household& household, int year, const Date& date,
-                                DeregistrationReason reason, const std::string& notes, const StepContext& ctx);
+                                DeregistrationReason reason, const std::string& notes,
+                                const StepContext& ctx);
 // A member leaves (死亡, 嫁出, 出国定居, 判刑收监, 其他转出: `id_number` names them) or joins (嫁入,
 // 新生儿, 其他转入: `joining` is the person). Net income is kept and divided among the new number
 // of members. The head may leave only when `new_head` names the member taking over; the last
@@ -193,7 +196,8 @@ Result<ChangeResult> ChangeMember(const Household& household, int year, const Da
 bool BufferEnded(int status, std::optional<int> exit_year, const Plan& plan, int year);
 // Ends the buffer period: 已脱贫(享受政策) → 已脱贫(不再享受政策). County level. Refused unless
 // BufferEnded.
-Result<ChangeResult> EndBuffer(const Household& household, int year, const Date& date, const StepContext& ctx);
+Result<ChangeResult> EndBuffer(const Household& household, int year, const Date& date,
+                               const StepContext& ctx);
 
 // Is the member change a departure (the person leaves) or an arrival?
 bool MemberLeaves(int change);
