@@ -10,6 +10,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/id_number.h"
+#include "core/layout.h"
 #include "io/table.h"
 #include "store/sqlite_store.h"
 
@@ -26,6 +28,35 @@ Result<std::string> ReadFile(const std::string& path) {
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+Result<ExternalList> ReadList(const std::string& path, ListKind kind, int64_t& skipped) {
+    auto text = ReadFile(path);
+    if (!text) return std::unexpected(text.error());
+    auto rows = io::ParseCsvText(*text);
+    if (!rows) return std::unexpected(rows.error());
+    ExternalList list{kind, {}};
+    size_t column = 0;
+    size_t first = 0;
+    if (!rows->empty()) {
+        const auto& header = rows->front();
+        for (size_t i = 0; i < header.size(); ++i)
+            if (ColumnFromHeader(header[i]) == Column::kIdNumber) {
+                column = i;
+                first = 1;
+            }
+    }
+    for (size_t r = first; r < rows->size(); ++r) {
+        const auto& row = (*rows)[r];
+        if (row.size() <= column || TrimCell(row[column]).empty()) continue;
+        auto id = ParseIdNumber(row[column]);
+        if (!id) {
+            ++skipped;
+            continue;
+        }
+        list.ids.push_back(PackIdNumber(id->value));
+    }
+    return list;
 }
 
 Result<LoadedPlan> LoadPlanFile(const std::string& path, const std::string& divisions_override) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "core/check.h"
 #include "core/date.h"
 #include "core/error.h"
 #include "core/org_unit.h"
@@ -18,6 +19,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFindings = 1;  // a command ran and found problems (check, reconcile)
 inline constexpr int kExitUsage = 2;     // bad arguments or unusable input; nothing changed
 inline constexpr int kExitPartial = 3;   // import: some households rejected, the rest imported
+inline constexpr int kExitRefused = 4;   // a procedure refused the change (docs/dynamic-management.md)
 
 struct GlobalOptions {
     std::string db;  // --db, else $JINGZHUN_DB, else jingzhun.db
@@ -52,6 +54,10 @@ Date Today();
 Result<Date> ParseDateOption(const std::string& text, const std::string& option);
 
 Result<std::string> ReadFile(const std::string& path);
+// An external list of ID numbers (check --against, procedure step --against): one ID number per
+// line, or a CSV whose header has an id_number / 证件号码 column. Lines that are not ID numbers are
+// counted in `skipped`, not silently dropped.
+Result<ExternalList> ReadList(const std::string& path, ListKind kind, int64_t& skipped);
 
 // Prints an error as one line on stderr ("jingzhun: <field>: 中文 / English") and returns kExitUsage.
 int ReportError(const Error& error);

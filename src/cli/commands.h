@@ -2,7 +2,10 @@
 // below and prints. Each returns the process exit status.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/app.h"
 
@@ -88,5 +91,103 @@ struct UserAddOptions {
 int RunUserAdd(const GlobalOptions& g, const UserAddOptions& o);
 int RunUserList(const GlobalOptions& g);
 int RunUserDisable(const GlobalOptions& g, const std::string& username);
+
+// Dynamic management (dynamic_commands.cc, docs/dynamic-management.md). Exit statuses: 0 done, 2
+// usage or unusable input (also an unknown household, case or code), 4 refused by the procedure,
+// 1 the database failed.
+struct ExitCandidatesOptions {
+    int year = 0;
+    std::string division;
+    std::string as_of;  // empty: December 31 of the year
+};
+int RunExitCandidates(const GlobalOptions& g, const ExitCandidatesOptions& o);
+
+int RunIncidence(const GlobalOptions& g, int year);
+
+struct PopulationSetOptions {
+    std::string code;
+    int64_t persons = 0;
+    int year = 0;
+};
+int RunPopulationSet(const GlobalOptions& g, const PopulationSetOptions& o);
+int RunPopulationList(const GlobalOptions& g);
+
+struct ProcedureListOptions {
+    std::string kind;
+    std::string state;
+    std::string division;
+    std::string household;
+    std::optional<int> year;
+    bool open_only = false;
+};
+int RunProcedureList(const GlobalOptions& g, const ProcedureListOptions& o);
+int RunProcedureShow(const GlobalOptions& g, int64_t id);
+
+struct ProcedureOpenOptions {
+    std::string kind;            // new_identification | exit
+    std::string household_file;  // new_identification
+    std::string household;       // exit
+    int year = 0;
+    std::string date;
+    std::string notes;
+};
+int RunProcedureOpen(const GlobalOptions& g, const ProcedureOpenOptions& o);
+
+struct ProcedureStepOptions {
+    int64_t id = 0;
+    std::string step;
+    std::string date;
+    std::string outcome;
+    std::string notes;
+    std::vector<std::string> exclusions;
+    std::vector<std::string> against;  // KIND=FILE
+};
+int RunProcedureStep(const GlobalOptions& g, const ProcedureStepOptions& o);
+
+// fallback, deregister, member: one-step changes of a household.
+struct ProcedureChangeOptions {
+    std::string household;
+    int year = 0;
+    std::string date;
+    std::string reason;  // fallback: text; deregister: death | moved_away | wrongly_registered
+    std::string notes;
+    std::string change;  // member: the change's name or code (死亡, 新生儿, ...)
+    std::string id_number;
+    std::string new_head;
+    std::string person_file;
+};
+int RunProcedureFallback(const GlobalOptions& g, const ProcedureChangeOptions& o);
+int RunProcedureDeregister(const GlobalOptions& g, const ProcedureChangeOptions& o);
+int RunProcedureMember(const GlobalOptions& g, const ProcedureChangeOptions& o);
+
+struct EndBufferOptions {
+    int year = 0;
+    std::string date;
+};
+int RunProcedureEndBuffer(const GlobalOptions& g, const EndBufferOptions& o);
+
+struct AdjustmentOptions {
+    int year = 0;
+    bool approve = false;
+    std::string date;
+    std::string notes;
+};
+int RunAdjustment(const GlobalOptions& g, const AdjustmentOptions& o);
+
+struct EvaluationOptions {
+    int year = 0;
+    int64_t size = 0;
+    uint64_t seed = 0;
+    int64_t id = 0;
+    std::string household;
+    std::string verdict;
+    std::string notes;
+    std::optional<int64_t> non_poor_surveyed, missed_found, approval_surveyed, approval_satisfied;
+};
+int RunEvaluationDraw(const GlobalOptions& g, const EvaluationOptions& o);
+int RunEvaluationShow(const GlobalOptions& g, int64_t id);
+int RunEvaluationList(const GlobalOptions& g);
+int RunEvaluationVerdict(const GlobalOptions& g, const EvaluationOptions& o);
+int RunEvaluationSurvey(const GlobalOptions& g, const EvaluationOptions& o);
 
 }  // namespace jz::cli

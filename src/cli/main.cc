@@ -149,6 +149,190 @@ int main(int argc, char** argv) {
     user_disable_cmd->add_option("username", disable_name, "Login name")->required();
     add_common(user_disable_cmd);
 
+    // --- Dynamic management (docs/dynamic-management.md) ---
+    ExitCandidatesOptions exit_candidates;
+    auto* exit_candidates_cmd = app.add_subcommand(
+        "exit-candidates", "Households that may exit in a year, and what the others still lack");
+    exit_candidates_cmd->add_option("--year", exit_candidates.year, "Year of the exit")->required();
+    exit_candidates_cmd->add_option("--division", exit_candidates.division,
+                                    "Only this org unit (township or village code)");
+    exit_candidates_cmd->add_option("--as-of", exit_candidates.as_of,
+                                    "Compute ages on this date (default: December 31 of the year)");
+    add_common(exit_candidates_cmd);
+
+    int incidence_year = 0;
+    auto* incidence_cmd = app.add_subcommand(
+        "incidence", "Poverty incidence by village, township and county against the thresholds");
+    incidence_cmd->add_option("--year", incidence_year, "Year (poor at its end)")->required();
+    add_common(incidence_cmd);
+
+    auto* population_cmd =
+        app.add_subcommand("population", "Rural population by org unit and year (for incidence)");
+    population_cmd->require_subcommand(1);
+    PopulationSetOptions population_set;
+    auto* population_set_cmd =
+        population_cmd->add_subcommand("set", "Set an org unit's rural population for a year");
+    population_set_cmd->add_option("code", population_set.code, "Org-unit code (county, township or village)")
+        ->required();
+    population_set_cmd->add_option("persons", population_set.persons, "Rural population (persons)")
+        ->required();
+    population_set_cmd->add_option("--year", population_set.year, "Year")->required();
+    add_common(population_set_cmd);
+    auto* population_list_cmd = population_cmd->add_subcommand("list", "List the population settings");
+    add_common(population_list_cmd);
+
+    auto* procedure_cmd = app.add_subcommand(
+        "procedure", "Procedure cases: identification, exit, fallback, deregistration, members");
+    procedure_cmd->require_subcommand(1);
+    ProcedureListOptions procedure_list;
+    int procedure_list_year = 0;
+    auto* procedure_list_cmd = procedure_cmd->add_subcommand("list", "List cases (ordered by id)");
+    procedure_list_cmd->add_option(
+        "--kind", procedure_list.kind,
+        "new_identification, exit, fallback, deregistration, member_change, buffer_end");
+    procedure_list_cmd->add_option("--state", procedure_list.state, "Only cases in this state");
+    procedure_list_cmd->add_option("--division", procedure_list.division, "Only cases under this org unit");
+    procedure_list_cmd->add_option("--household", procedure_list.household, "Only this household's cases");
+    auto* procedure_list_year_opt =
+        procedure_list_cmd->add_option("--year", procedure_list_year, "Only cases of this year's adjustment");
+    procedure_list_cmd->add_flag("--open", procedure_list.open_only, "Only open cases");
+    add_common(procedure_list_cmd);
+    int64_t procedure_show_id = 0;
+    auto* procedure_show_cmd = procedure_cmd->add_subcommand("show", "A case with every step");
+    procedure_show_cmd->add_option("id", procedure_show_id, "Case id")->required();
+    add_common(procedure_show_cmd);
+    ProcedureOpenOptions procedure_open;
+    auto* procedure_open_cmd = procedure_cmd->add_subcommand(
+        "open", "Open a new identification (--household-file) or an exit (--household)");
+    procedure_open_cmd->add_option("kind", procedure_open.kind, "new_identification or exit")->required();
+    procedure_open_cmd->add_option(
+        "--household-file", procedure_open.household_file,
+        "new_identification: the proposed household as JSON (the API's household shape)");
+    procedure_open_cmd->add_option("--household", procedure_open.household, "exit: the household code");
+    procedure_open_cmd->add_option("--year", procedure_open.year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_open_cmd->add_option("--date", procedure_open.date, "Date of the first step (YYYY-MM-DD)")
+        ->required();
+    procedure_open_cmd->add_option("--notes", procedure_open.notes, "Notes");
+    add_common(procedure_open_cmd);
+    ProcedureStepOptions procedure_step;
+    auto* procedure_step_cmd = procedure_cmd->add_subcommand("step", "Take the next step of a case");
+    procedure_step_cmd->add_option("id", procedure_step.id, "Case id")->required();
+    procedure_step_cmd
+        ->add_option("step", procedure_step.step,
+                     "apply, propose, appraise, verify, notice, object, review, approve, agree, announce")
+        ->required();
+    procedure_step_cmd->add_option("--date", procedure_step.date, "Date of the step (YYYY-MM-DD)")
+        ->required();
+    procedure_step_cmd->add_option("--outcome", procedure_step.outcome,
+                                   "passed (default), rejected, disagreed (agree), ...");
+    procedure_step_cmd->add_option("--notes", procedure_step.notes, "Notes");
+    procedure_step_cmd->add_option("--exclusion", procedure_step.exclusions,
+                                   "verify: exclusion fact found (public_payroll, village_cadre, vehicle, "
+                                   "commercial_housing, business); "
+                                   "repeatable");
+    procedure_step_cmd->add_option("--against", procedure_step.against,
+                                   "approve: external list KIND=FILE (deceased, public_payroll, vehicle, "
+                                   "real_estate, business; as check --against); repeatable");
+    add_common(procedure_step_cmd);
+    ProcedureChangeOptions procedure_change;
+    auto* procedure_fallback_cmd =
+        procedure_cmd->add_subcommand("fallback", "An exited household is poor again (返贫)");
+    procedure_fallback_cmd->add_option("--household", procedure_change.household, "Household code")
+        ->required();
+    procedure_fallback_cmd->add_option("--year", procedure_change.year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_fallback_cmd->add_option("--date", procedure_change.date, "Date (YYYY-MM-DD)")->required();
+    procedure_fallback_cmd->add_option("--reason", procedure_change.reason, "Why (text)")->required();
+    add_common(procedure_fallback_cmd);
+    auto* procedure_deregister_cmd =
+        procedure_cmd->add_subcommand("deregister", "Remove a household from the registry (销户)");
+    procedure_deregister_cmd->add_option("--household", procedure_change.household, "Household code")
+        ->required();
+    procedure_deregister_cmd->add_option("--year", procedure_change.year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_deregister_cmd->add_option("--date", procedure_change.date, "Date (YYYY-MM-DD)")->required();
+    procedure_deregister_cmd
+        ->add_option("--reason", procedure_change.reason, "death, moved_away or wrongly_registered")
+        ->required();
+    procedure_deregister_cmd->add_option("--notes", procedure_change.notes, "Notes");
+    add_common(procedure_deregister_cmd);
+    auto* procedure_member_cmd =
+        procedure_cmd->add_subcommand("member", "A member leaves (--id-number) or joins (--person-file)");
+    procedure_member_cmd->add_option("--household", procedure_change.household, "Household code")->required();
+    procedure_member_cmd->add_option("--year", procedure_change.year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_member_cmd->add_option("--date", procedure_change.date, "Date (YYYY-MM-DD)")->required();
+    procedure_member_cmd
+        ->add_option(
+            "--change", procedure_change.change,
+            "The change, by name or code: 死亡, 嫁出, 出国定居, 判刑收监, 其他转出 (leaving); 嫁入, 新生儿, "
+            "其他转入 (joining)")
+        ->required();
+    procedure_member_cmd->add_option("--id-number", procedure_change.id_number,
+                                     "Leaving: the member's ID number");
+    procedure_member_cmd->add_option("--new-head", procedure_change.new_head,
+                                     "Leaving head: the ID number of the member taking over");
+    procedure_member_cmd->add_option("--person-file", procedure_change.person_file,
+                                     "Joining: the person as JSON (a member of the API's household shape)");
+    procedure_member_cmd->add_option("--notes", procedure_change.notes, "Notes");
+    add_common(procedure_member_cmd);
+    EndBufferOptions end_buffer;
+    auto* procedure_end_buffer_cmd = procedure_cmd->add_subcommand(
+        "end-buffer", "End the buffer period of every household whose buffer has ended by the year");
+    procedure_end_buffer_cmd->add_option("--year", end_buffer.year, "Year")->required();
+    procedure_end_buffer_cmd->add_option("--date", end_buffer.date, "Date (YYYY-MM-DD)")->required();
+    add_common(procedure_end_buffer_cmd);
+
+    AdjustmentOptions adjustment;
+    auto* adjustment_cmd = app.add_subcommand(
+        "adjustment", "The year's dynamic adjustment by township; --approve it as a whole");
+    adjustment_cmd->add_option("--year", adjustment.year, "Year")->required();
+    adjustment_cmd->add_flag("--approve", adjustment.approve, "Approve the year's adjustment (needs --date)");
+    adjustment_cmd->add_option("--date", adjustment.date, "Date of the approval (YYYY-MM-DD)");
+    adjustment_cmd->add_option("--notes", adjustment.notes, "Notes of the approval");
+    add_common(adjustment_cmd);
+
+    auto* evaluation_cmd = app.add_subcommand("evaluation", "Third-party evaluation of the county's exit");
+    evaluation_cmd->require_subcommand(1);
+    EvaluationOptions evaluation;
+    int64_t non_poor_surveyed = 0, missed_found = 0, approval_surveyed = 0, approval_satisfied = 0;
+    auto* evaluation_draw_cmd =
+        evaluation_cmd->add_subcommand("draw", "Draw a reproducible sample of exited households");
+    evaluation_draw_cmd->add_option("--year", evaluation.year, "Households exited in this year or before")
+        ->required();
+    evaluation_draw_cmd->add_option("--size", evaluation.size, "Sample size")->required();
+    evaluation_draw_cmd
+        ->add_option("--seed", evaluation.seed, "Random seed (the same seed draws the same sample)")
+        ->required();
+    add_common(evaluation_draw_cmd);
+    auto* evaluation_show_cmd =
+        evaluation_cmd->add_subcommand("show", "An evaluation with its sample and rates");
+    evaluation_show_cmd->add_option("id", evaluation.id, "Evaluation id")->required();
+    add_common(evaluation_show_cmd);
+    auto* evaluation_list_cmd = evaluation_cmd->add_subcommand("list", "List evaluations");
+    add_common(evaluation_list_cmd);
+    auto* evaluation_verdict_cmd =
+        evaluation_cmd->add_subcommand("verdict", "Record the verdict on a sampled household");
+    evaluation_verdict_cmd->add_option("id", evaluation.id, "Evaluation id")->required();
+    evaluation_verdict_cmd->add_option("code", evaluation.household, "Household code")->required();
+    evaluation_verdict_cmd->add_option("verdict", evaluation.verdict, "correct, wrongful or pending")
+        ->required();
+    evaluation_verdict_cmd->add_option("--notes", evaluation.notes, "Notes");
+    add_common(evaluation_verdict_cmd);
+    auto* evaluation_survey_cmd =
+        evaluation_cmd->add_subcommand("survey", "Record the survey figures (missed poor, approval)");
+    evaluation_survey_cmd->add_option("id", evaluation.id, "Evaluation id")->required();
+    auto* non_poor_opt = evaluation_survey_cmd->add_option("--non-poor-surveyed", non_poor_surveyed,
+                                                           "Non-registered households surveyed");
+    auto* missed_opt = evaluation_survey_cmd->add_option("--missed-found", missed_found,
+                                                         "Of them, poor households that were missed");
+    auto* approval_surveyed_opt =
+        evaluation_survey_cmd->add_option("--approval-surveyed", approval_surveyed, "People asked");
+    auto* approval_satisfied_opt =
+        evaluation_survey_cmd->add_option("--approval-satisfied", approval_satisfied, "Of them, satisfied");
+    add_common(evaluation_survey_cmd);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -162,6 +346,11 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     gen.plan_given = gen_plan->count() > 0;
+    if (procedure_list_year_opt->count() > 0) procedure_list.year = procedure_list_year;
+    if (non_poor_opt->count() > 0) evaluation.non_poor_surveyed = non_poor_surveyed;
+    if (missed_opt->count() > 0) evaluation.missed_found = missed_found;
+    if (approval_surveyed_opt->count() > 0) evaluation.approval_surveyed = approval_surveyed;
+    if (approval_satisfied_opt->count() > 0) evaluation.approval_satisfied = approval_satisfied;
 
     try {
         if (init_cmd->parsed()) return RunInit(g, init);
@@ -177,6 +366,24 @@ int main(int argc, char** argv) {
         if (user_add_cmd->parsed()) return RunUserAdd(g, user_add);
         if (user_list_cmd->parsed()) return RunUserList(g);
         if (user_disable_cmd->parsed()) return RunUserDisable(g, disable_name);
+        if (exit_candidates_cmd->parsed()) return RunExitCandidates(g, exit_candidates);
+        if (incidence_cmd->parsed()) return RunIncidence(g, incidence_year);
+        if (population_set_cmd->parsed()) return RunPopulationSet(g, population_set);
+        if (population_list_cmd->parsed()) return RunPopulationList(g);
+        if (procedure_list_cmd->parsed()) return RunProcedureList(g, procedure_list);
+        if (procedure_show_cmd->parsed()) return RunProcedureShow(g, procedure_show_id);
+        if (procedure_open_cmd->parsed()) return RunProcedureOpen(g, procedure_open);
+        if (procedure_step_cmd->parsed()) return RunProcedureStep(g, procedure_step);
+        if (procedure_fallback_cmd->parsed()) return RunProcedureFallback(g, procedure_change);
+        if (procedure_deregister_cmd->parsed()) return RunProcedureDeregister(g, procedure_change);
+        if (procedure_member_cmd->parsed()) return RunProcedureMember(g, procedure_change);
+        if (procedure_end_buffer_cmd->parsed()) return RunProcedureEndBuffer(g, end_buffer);
+        if (adjustment_cmd->parsed()) return RunAdjustment(g, adjustment);
+        if (evaluation_draw_cmd->parsed()) return RunEvaluationDraw(g, evaluation);
+        if (evaluation_show_cmd->parsed()) return RunEvaluationShow(g, evaluation.id);
+        if (evaluation_list_cmd->parsed()) return RunEvaluationList(g);
+        if (evaluation_verdict_cmd->parsed()) return RunEvaluationVerdict(g, evaluation);
+        if (evaluation_survey_cmd->parsed()) return RunEvaluationSurvey(g, evaluation);
     } catch (const std::exception& e) {
         std::cerr << "jingzhun: internal error: " << e.what() << "\n";
         return 1;

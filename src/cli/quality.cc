@@ -7,8 +7,6 @@
 
 #include "cli/commands.h"
 #include "core/check.h"
-#include "core/id_number.h"
-#include "core/layout.h"
 #include "core/progress.h"
 #include "core/reconcile.h"
 #include "io/table.h"
@@ -20,37 +18,6 @@ namespace {
 Result<Date> AsOf(const std::string& text) {
     if (text.empty()) return Today();
     return ParseDateOption(text, "--as-of");
-}
-
-// One ID number per line, or a CSV whose header has an id_number / 证件号码 column. Lines that are
-// not ID numbers are counted and reported, not silently dropped.
-Result<ExternalList> ReadList(const std::string& path, ListKind kind, int64_t& skipped) {
-    auto text = ReadFile(path);
-    if (!text) return std::unexpected(text.error());
-    auto rows = io::ParseCsvText(*text);
-    if (!rows) return std::unexpected(rows.error());
-    ExternalList list{kind, {}};
-    size_t column = 0;
-    size_t first = 0;
-    if (!rows->empty()) {
-        const auto& header = rows->front();
-        for (size_t i = 0; i < header.size(); ++i)
-            if (ColumnFromHeader(header[i]) == Column::kIdNumber) {
-                column = i;
-                first = 1;
-            }
-    }
-    for (size_t r = first; r < rows->size(); ++r) {
-        const auto& row = (*rows)[r];
-        if (row.size() <= column || TrimCell(row[column]).empty()) continue;
-        auto id = ParseIdNumber(row[column]);
-        if (!id) {
-            ++skipped;
-            continue;
-        }
-        list.ids.push_back(PackIdNumber(id->value));
-    }
-    return list;
 }
 
 std::string TownshipName(const OrgTree& tree, const std::string& division) {

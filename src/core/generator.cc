@@ -19,6 +19,15 @@
 namespace jz {
 namespace {
 
+// FNV-1a of a text: a stable choice that takes nothing from the random stream.
+uint64_t Fnv1a(std::string_view text) {
+    uint64_t h = 14695981039346656037ULL;
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+    return h;
+}
+bool OnTrack(std::string_view household_code) { return Fnv1a(household_code) % 2 == 0; }
+
+
 // ---------------------------------------------------------------------------------------------
 // Randomness. xoshiro256** seeded through splitmix64, with our own bounded and real draws: the
 // standard distributions are implementation-defined, and a seed must give the same registry on
@@ -1637,6 +1646,19 @@ void GeneratorImpl::Finish(Household& h, int year, uint32_t measures, const Need
         h.net_income_per_head = static_cast<Fen>(std::llround(line * factor));
     } else {
         h.net_income_per_head.reset();
+    }
+    // By the as-of day, about half of the households due to exit that year have reached the
+    // standard already (income above the line, housing, water and electricity met): the year's exit
+    // candidates. Chosen from the code, not the generator's stream, so every other draw is as before.
+    if (h.status == codes::kStatusNotExited && h.planned_exit_year == options_.as_of.year && poverty_line_ &&
+        OnTrack(h.household_code)) {
+        h.dangerous_housing = false;
+        h.safe_water = true;
+        h.household_electricity = true;
+        int64_t line_fen = *poverty_line_;
+        for (const auto& [y, l] : exit_lines_)
+            if (y >= options_.as_of.year) line_fen = std::max(line_fen, l);
+        h.net_income_per_head = line_fen + line_fen / 20 + static_cast<Fen>(Fnv1a(h.household_code) % 60000);
     }
 
     // Causes consistent with the members and measures.

@@ -264,7 +264,8 @@ std::vector<std::string> Problems(const Household& h, const Plan& plan, const Da
         const auto exit_line = h.exit_year ? plan.PovertyLine(*h.exit_year) : std::nullopt;
         if (!h.net_income_per_head)
             fail("no income");
-        else if (h.exited() ? *h.net_income_per_head <= *line : *h.net_income_per_head >= *line)
+        else if (h.exited() ? *h.net_income_per_head <= *line
+                            : *h.net_income_per_head >= *line && !(h.planned_exit_year == as_of.year))
             fail("income");
         else if (h.exited() && exit_line && *h.net_income_per_head <= *exit_line)
             fail("income in the exit year");

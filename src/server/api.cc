@@ -18,6 +18,7 @@
 #include "server/auth.h"
 #include "server/store_pool.h"
 #include "service/household_input.h"
+#include "service/dynamic.h"
 #include "service/reports.h"
 
 namespace jz::server {
@@ -683,6 +684,15 @@ struct Api::Impl {
                                                          std::optional<Response>& error) {
         std::vector<FieldError> errors;
         json::value body = ParseJson(c.request.body(), errors);
+        return AcceptHousehold(c, p, store, code, std::move(body), std::move(errors), error);
+    }
+
+    // A household JSON value by the importer's rules, in the user's scope, checked against the
+    // registry (errors: 400 with every field).
+    std::optional<service::AcceptedHousehold> AcceptHousehold(RequestContext& c, const Principal& p, Store& store,
+                                                              const std::string& code, json::value body,
+                                                              std::vector<FieldError> errors,
+                                                              std::optional<Response>& error) {
         if (errors.empty() && body.is_object() && !code.empty()) {
             auto& o = body.get_object();
             if (!o.contains("household_code")) o["household_code"] = code;
@@ -1003,6 +1013,9 @@ struct Api::Impl {
             f.entity = "household";
             f.entity_key = it->second;
         }
+        // Any entity (procedure_case, evaluation, population, adjustment, account...) and key.
+        if (auto it = c.query.find("entity"); it != c.query.end() && !it->second.empty()) f.entity = it->second;
+        if (auto it = c.query.find("key"); it != c.query.end() && !it->second.empty()) f.entity_key = it->second;
         if (auto it = c.query.find("user"); it != c.query.end() && !it->second.empty()) f.actor = it->second;
         if (auto it = c.query.find("since"); it != c.query.end() && !it->second.empty()) {
             if (Date::Parse(it->second))
@@ -1157,6 +1170,523 @@ struct Api::Impl {
         if (!res) return NotFound(c, "页面", "page");
         return std::move(*res);
     }
+
+    // ------------------------------------------------------------------------ dynamic management
+
+    service::Actor ActorOf(const Principal& p) const { return {p.role, p.username, p.scope}; }
+    std::string Now() const { return FormatIsoTime(auth.Now()); }
+
+    // A refused or failed dynamic-management operation, by what it means to the client.
+    Response DynamicFault(const RequestContext& c, const Error& e) {
+        switch (service::KindOf(e)) {
+            case service::FailureKind::kInput:
+                return FaultOf(c, http::status::bad_request, e);
+            case service::FailureKind::kNotFound:
+                return FaultOf(c, http::status::not_found, e);
+            case service::FailureKind::kForbidden:
+                return FaultOf(c, http::status::forbidden, e);
+            case service::FailureKind::kRefused:
+                return FaultOf(c, http::status::conflict, e);
+            case service::FailureKind::kConflict:
+                return FaultOf(c, http::status::precondition_failed, e);
+            case service::FailureKind::kStore:
+                break;
+        }
+        return StoreFault(c, e);
+    }
+
+    Response BadFields(const RequestContext& c, const std::vector<FieldError>& errors) {
+        const FieldError& f = errors.front();
+        return Fault(c, http::status::bad_request, f.code, f.reason_zh, f.reason_en, errors);
+    }
+
+    // ID and phone numbers masked for roles that may not see them.
+    json::object CaseReply(const ProcedureCase& c, bool mask) {
+        if (!mask) return service::CaseJson(c, plan);
+        ProcedureCase m = c;
+        if (m.household) {
+            for (Person& person : m.household->members) person.id_number = MaskIdNumber(person.id_number);
+            m.household->phone = MaskPhone(m.household->phone);
+        }
+        if (!m.member_id_number.empty()) m.member_id_number = MaskIdNumber(m.member_id_number);
+        return service::CaseJson(m, plan);
+    }
+
+    // Reads typed fields of a JSON object body, collecting one error per bad field.
+    struct BodyReader {
+        const json::object& o;
+        std::vector<FieldError>& errors;
+        std::optional<std::string> Text(std::string_view key, bool required) {
+            const json::value* v = o.if_contains(key);
+            if (!v || v->is_null()) {
+                if (required)
+                    errors.push_back({std::string(key), "json.required", std::string(key) + "为必填项",
+                                      std::string(key) + " is required"});
+                return std::nullopt;
+            }
+            if (!v->is_string()) {
+                errors.push_back({std::string(key), "json.type", std::string(key) + "应为文字",
+                                  std::string(key) + " must be a string"});
+                return std::nullopt;
+            }
+            return std::string(v->get_string());
+        }
+        std::optional<int64_t> Int(std::string_view key, bool required, int64_t lo, int64_t hi) {
+            const json::value* v = o.if_contains(key);
+            if (!v || v->is_null()) {
+                if (required)
+                    errors.push_back({std::string(key), "json.required", std::string(key) + "为必填项",
+                                      std::string(key) + " is required"});
+                return std::nullopt;
+            }
+            if (!v->is_int64() || v->get_int64() < lo || v->get_int64() > hi) {
+                errors.push_back({std::string(key), "json.type",
+                                  std::string(key) + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数",
+                                  std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
+                                      std::to_string(hi)});
+                return std::nullopt;
+            }
+            return v->get_int64();
+        }
+        std::optional<Date> DateField(std::string_view key, bool required) {
+            auto text = Text(key, required);
+            if (!text) return std::nullopt;
+            auto d = Date::Parse(*text);
+            if (!d)
+                errors.push_back({std::string(key), "json.date", std::string(key) + "应为日期 YYYY-MM-DD",
+                                  std::string(key) + " must be a date YYYY-MM-DD"});
+            return d;
+        }
+        // Refuses keys outside `allowed`: a misspelt key would otherwise be ignored silently.
+        void Only(std::initializer_list<std::string_view> allowed) {
+            for (const auto& [key, v] : o)
+                if (std::ranges::find(allowed, std::string_view(key)) == allowed.end())
+                    errors.push_back({std::string(key), "json.unknown_field", "未知字段: " + std::string(key),
+                                      "unknown field: " + std::string(key)});
+        }
+    };
+
+    std::optional<int64_t> IdParam(const RequestContext& c, const std::string& name) {
+        const std::string& text = c.params.at(name);
+        int64_t v = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || ptr != text.data() + text.size() || v <= 0) return std::nullopt;
+        return v;
+    }
+
+    std::optional<int> YearQuery(const RequestContext& c, std::vector<FieldError>& errors, bool required) {
+        auto y = IntParam(c, "year", errors, 1900, 2100);
+        if (!y && required && errors.empty())
+            errors.push_back({"year", "query.required", "year为必填参数", "year is required"});
+        return y ? std::optional<int>(static_cast<int>(*y)) : std::nullopt;
+    }
+
+    Response ExitCandidatesRoute(RequestContext& c, const Principal& p, Store& store) {
+        std::vector<FieldError> errors;
+        const auto year = YearQuery(c, errors, true);
+        const auto offset = IntParam(c, "offset", errors, 0, INT64_MAX).value_or(0);
+        const auto limit = IntParam(c, "limit", errors, 1, 1000).value_or(50);
+        std::string which = c.query.contains("which") ? c.query.at("which") : "candidates";
+        if (which.empty()) which = "candidates";
+        if (which != "candidates" && which != "not_ready")
+            errors.push_back({"which", "query.which", "which应为candidates或not_ready",
+                              "which must be candidates or not_ready"});
+        std::optional<Date> on;
+        if (auto it = c.query.find("as_of"); it != c.query.end() && !it->second.empty()) {
+            on = Date::Parse(it->second);
+            if (!on) errors.push_back({"as_of", "query.as_of", "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"});
+        }
+        if (!errors.empty()) return BadFields(c, errors);
+        std::optional<Response> error;
+        auto division = DivisionParam(c, p, error);
+        if (!division) return std::move(*error);
+        const std::string prefix = *division == tree.root_code() ? "" : *division;
+        service::Dynamic dynamic(store, plan, tree);
+        auto r = dynamic.ExitCandidates(*year, on.value_or(Date{*year, 12, 31}), prefix, config.check_parts);
+        if (!r) return DynamicFault(c, r.error());
+        json::object out = service::ExitCandidatesJson(*r, tree);
+        const auto& list = which == "candidates" ? r->candidates : r->not_ready;
+        json::array items;
+        for (size_t i = static_cast<size_t>(std::min<int64_t>(offset, static_cast<int64_t>(list.size())));
+             i < list.size() && static_cast<int64_t>(items.size()) < limit; ++i) {
+            json::object item = service::StandingJson(list[i]);
+            auto h = store.FindHousehold(list[i].household_code);
+            if (!h) return StoreFault(c, h.error());
+            const Person* head = *h ? (*h)->household.head() : nullptr;
+            item["head_name"] = head ? head->name : "";
+            items.push_back(std::move(item));
+        }
+        out.erase("candidates");
+        out.erase("not_ready");
+        out["which"] = which;
+        out["offset"] = offset;
+        out["limit"] = limit;
+        out["items"] = std::move(items);
+        return Json(c, http::status::ok, out);
+    }
+
+    Response ListProcedures(RequestContext& c, const Principal& p, Store& store) {
+        std::vector<FieldError> errors;
+        CaseFilter f;
+        if (auto it = c.query.find("kind"); it != c.query.end() && !it->second.empty()) {
+            f.kind = ParseProcedureKind(it->second);
+            if (!f.kind) errors.push_back({"kind", "query.kind", "未知的案件类型: " + it->second, "unknown kind: " + it->second});
+        }
+        if (auto it = c.query.find("state"); it != c.query.end() && !it->second.empty()) f.state = it->second;
+        if (auto it = c.query.find("household"); it != c.query.end() && !it->second.empty())
+            f.household_code = it->second;
+        if (auto it = c.query.find("open"); it != c.query.end() && !it->second.empty()) {
+            if (it->second != "true" && it->second != "false")
+                errors.push_back({"open", "query.open", "open应为true或false", "open must be true or false"});
+            else
+                f.open = it->second == "true";
+        }
+        if (auto y = YearQuery(c, errors, false)) f.year = *y;
+        f.offset = IntParam(c, "offset", errors, 0, INT64_MAX).value_or(0);
+        f.limit = IntParam(c, "limit", errors, 1, kMaxPageSize).value_or(50);
+        if (!errors.empty()) return BadFields(c, errors);
+        std::optional<Response> error;
+        auto division = DivisionParam(c, p, error);
+        if (!division) return std::move(*error);
+        f.division_prefix = *division == tree.root_code() ? "" : *division;
+        auto total = store.CountCases(f);
+        if (!total) return StoreFault(c, total.error());
+        auto cases = store.ListCases(f);
+        if (!cases) return StoreFault(c, cases.error());
+        json::array items;
+        for (const ProcedureCase& pc : *cases) items.push_back(CaseReply(pc, MasksPersonalData(p.role)));
+        // What waits for whom: the open cases in the filtered org unit by township and next level.
+        CaseFilter open;
+        open.division_prefix = f.division_prefix;
+        open.open = true;
+        open.limit = INT64_MAX;
+        auto all_open = store.ListCases(open);
+        if (!all_open) return StoreFault(c, all_open.error());
+        std::map<std::string, std::array<int64_t, 3>> waiting;
+        for (const ProcedureCase& pc : *all_open)
+            if (auto next = NextStepOf(pc, plan)) ++waiting[pc.division_code.substr(0, 9)][static_cast<int>(next->level)];
+        json::array waiting_json;
+        for (const auto& [code, n] : waiting) {
+            const OrgUnit* u = tree.Find(code);
+            waiting_json.push_back({{"township_code", code},
+                                    {"township_name", u ? u->name() : ""},
+                                    {"village", n[0]},
+                                    {"township", n[1]},
+                                    {"county", n[2]}});
+        }
+        return Json(c, http::status::ok,
+                    json::object{{"total", *total}, {"items", std::move(items)}, {"waiting", std::move(waiting_json)}});
+    }
+
+    Response OpenProcedure(RequestContext& c, const Principal& p, Store& store) {
+        std::vector<FieldError> errors;
+        json::value body = ParseJsonObject(c.request.body(), errors);
+        if (!errors.empty()) return BadFields(c, errors);
+        const json::object& o = body.get_object();
+        BodyReader r{o, errors};
+        r.Only({"kind", "year", "date", "notes", "household_code", "household", "reason", "member_change",
+                "id_number", "person", "new_head"});
+        service::OpenRequest request;
+        const auto kind_name = r.Text("kind", true);
+        if (kind_name) {
+            auto kind = ParseProcedureKind(*kind_name);
+            if (!kind)
+                errors.push_back({"kind", "json.kind", "未知的案件类型: " + *kind_name, "unknown kind: " + *kind_name});
+            else
+                request.kind = *kind;
+        }
+        request.year = static_cast<int>(r.Int("year", true, 1900, 2100).value_or(0));
+        request.date = r.DateField("date", true).value_or(Date{});
+        request.notes = r.Text("notes", false).value_or("");
+        request.household_code = r.Text("household_code", false).value_or("");
+        request.reason = r.Text("reason", false).value_or("");
+        if (!errors.empty()) return BadFields(c, errors);
+        service::Dynamic dynamic(store, plan, tree);
+        if (request.kind == ProcedureKind::kBufferEnd && request.household_code.empty()) {
+            auto ids = dynamic.EndBuffers(ActorOf(p), request.year, request.date, Now());
+            if (!ids) return DynamicFault(c, ids.error());
+            json::array list;
+            for (int64_t id : *ids) list.push_back(id);
+            return Json(c, http::status::ok, json::object{{"count", ids->size()}, {"cases", std::move(list)}});
+        }
+        if (request.kind == ProcedureKind::kNewIdentification) {
+            const json::value* h = o.if_contains("household");
+            if (!h || !h->is_object())
+                return BadFields(c, {{"household", "json.required", "新识别须提供household(对象)",
+                                      "a new identification needs household (an object)"}});
+            std::optional<Response> error;
+            auto accepted = AcceptHousehold(c, p, store, "", *h, {}, error);
+            if (!accepted) return std::move(*error);
+            request.proposal = std::move(accepted->household);
+        } else if (request.household_code.empty()) {
+            return BadFields(c, {{"household_code", "json.required", "household_code为必填项",
+                                  "household_code is required"}});
+        }
+        if (request.kind == ProcedureKind::kMemberChange) {
+            const json::value* change = o.if_contains("member_change");
+            std::optional<int> code;
+            if (change && change->is_int64()) code = static_cast<int>(change->get_int64());
+            if (change && change->is_string()) code = codes::MemberChange().Parse(change->get_string());
+            if (!code || !codes::MemberChange().Contains(*code))
+                return BadFields(c, {{"member_change", "json.member_change", "成员变更类型无效(死亡、嫁出、新生儿…)",
+                                      "member_change must be a member change (死亡, 嫁出, 新生儿, ...)"}});
+            request.member.change = *code;
+            request.member.id_number = r.Text("id_number", false).value_or("");
+            request.member.new_head = r.Text("new_head", false).value_or("");
+            request.member.notes = request.notes;
+            if (const json::value* person = o.if_contains("person"); person && !person->is_null()) {
+                // The person by the importer's rules: accepted as a one-member household of the
+                // same village, so every member rule and message applies.
+                auto current = store.FindHousehold(request.household_code);
+                if (!current) return StoreFault(c, current.error());
+                if (!*current || !InScope(p.scope, (*current)->household.division_code))
+                    return NotFound(c, "户 " + request.household_code, "household " + request.household_code);
+                json::object probe = json::parse(HouseholdToJson((*current)->household)).as_object();
+                json::object joining = person->is_object() ? person->get_object() : json::object{};
+                json::object head = probe["members"].as_array().front().as_object();
+                joining["relation"] = joining.contains("relation") ? joining["relation"] : json::value("之子");
+                json::array members{head, joining};
+                probe["members"] = std::move(members);
+                auto accepted = service::AcceptHouseholdJson(probe, AssemblyContext{plan, tree});
+                if (!accepted) {
+                    std::vector<FieldError> person_errors;
+                    for (FieldError& fe : accepted.error())
+                        if (fe.field.starts_with("members[1]."))
+                            person_errors.push_back({"person." + fe.field.substr(11), fe.code, fe.reason_zh, fe.reason_en});
+                        else if (fe.field.starts_with("members[1]") || fe.field == "members")
+                            person_errors.push_back({"person", fe.code, fe.reason_zh, fe.reason_en});
+                    if (person_errors.empty()) person_errors = std::move(accepted.error());
+                    return BadFields(c, person_errors);
+                }
+                for (const Person& m : accepted->household.members)
+                    if (m.relation != codes::kRelationHead) request.member.joining = m;
+            }
+        }
+        auto opened = dynamic.Open(ActorOf(p), request, Now());
+        if (!opened) return DynamicFault(c, opened.error());
+        return Json(c, http::status::created, CaseReply(*opened, MasksPersonalData(p.role)));
+    }
+
+    Response GetProcedure(RequestContext& c, const Principal& p, Store& store) {
+        const auto id = IdParam(c, "id");
+        if (!id) return NotFound(c, "案件", "case");
+        service::Dynamic dynamic(store, plan, tree);
+        auto found = dynamic.Find(*id, p.scope);
+        if (!found) return StoreFault(c, found.error());
+        if (!*found) return NotFound(c, "案件 " + std::to_string(*id), "case " + std::to_string(*id));
+        return Json(c, http::status::ok, CaseReply(**found, MasksPersonalData(p.role)));
+    }
+
+    Response TakeStep(RequestContext& c, const Principal& p, Store& store) {
+        const auto id = IdParam(c, "id");
+        if (!id) return NotFound(c, "案件", "case");
+        std::vector<FieldError> errors;
+        json::value body = ParseJsonObject(c.request.body(), errors);
+        if (!errors.empty()) return BadFields(c, errors);
+        const json::object& o = body.get_object();
+        BodyReader r{o, errors};
+        r.Only({"step", "date", "outcome", "notes", "exclusions", "version"});
+        StepRequest request;
+        request.step = r.Text("step", true).value_or("");
+        request.date = r.DateField("date", true).value_or(Date{});
+        request.outcome = r.Text("outcome", false).value_or("");
+        request.notes = r.Text("notes", false).value_or("");
+        const auto version = r.Int("version", false, 1, INT64_MAX);
+        if (const json::value* x = o.if_contains("exclusions"); x && !x->is_null()) {
+            if (!x->is_array())
+                errors.push_back({"exclusions", "json.type", "exclusions应为文字数组", "exclusions must be an array of strings"});
+            else
+                for (const json::value& e : x->get_array())
+                    if (e.is_string())
+                        request.exclusions.emplace_back(e.get_string());
+                    else
+                        errors.push_back({"exclusions", "json.type", "exclusions应为文字数组",
+                                          "exclusions must be an array of strings"});
+        }
+        if (!errors.empty()) return BadFields(c, errors);
+        service::Dynamic dynamic(store, plan, tree);
+        auto after = dynamic.Step(ActorOf(p), *id, request, version, {}, Now());
+        if (!after) return DynamicFault(c, after.error());
+        return Json(c, http::status::ok, CaseReply(*after, MasksPersonalData(p.role)));
+    }
+
+    Response Timeline(RequestContext& c, const Principal& p, Store& store) {
+        const std::string& code = c.params.at("code");
+        service::Dynamic dynamic(store, plan, tree);
+        auto cases = dynamic.Timeline(code);
+        if (!cases) return StoreFault(c, cases.error());
+        // A deregistered household has left the registry; its cases still say where it was.
+        auto h = store.FindHousehold(code);
+        if (!h) return StoreFault(c, h.error());
+        const std::string division = *h ? (*h)->household.division_code
+                                        : (cases->empty() ? std::string() : cases->front().division_code);
+        if (division.empty() || !InScope(p.scope, division)) return NotFound(c, "户 " + code, "household " + code);
+        json::array items;
+        for (const ProcedureCase& pc : *cases) items.push_back(CaseReply(pc, MasksPersonalData(p.role)));
+        return Json(c, http::status::ok, json::object{{"household_code", code}, {"cases", std::move(items)}});
+    }
+
+    Response IncidenceRoute(RequestContext& c, const Principal& p, Store& store) {
+        std::vector<FieldError> errors;
+        const auto year = YearQuery(c, errors, true);
+        if (!errors.empty()) return BadFields(c, errors);
+        service::Dynamic dynamic(store, plan, tree);
+        auto report = dynamic.Incidence(*year);
+        if (!report) return StoreFault(c, report.error());
+        // A township or village user sees their part; the county figure stays (it is public).
+        const std::string scope = ScopeFilter(p);
+        if (!scope.empty()) {
+            std::erase_if(report->townships, [&](const IncidenceUnit& u) { return !service::Overlaps(scope, u.code); });
+            std::erase_if(report->villages, [&](const IncidenceUnit& u) { return !InScope(scope, u.code); });
+        }
+        return Json(c, http::status::ok, service::IncidenceJson(*report));
+    }
+
+    Response PutPopulation(RequestContext& c, const Principal& p, Store& store) {
+        std::vector<FieldError> errors;
+        json::value body = ParseJsonObject(c.request.body(), errors);
+        if (!errors.empty()) return BadFields(c, errors);
+        BodyReader r{body.get_object(), errors};
+        r.Only({"year", "rural_population"});
+        const auto year = r.Int("year", true, 1900, 2100);
+        const auto population = r.Int("rural_population", true, 1, 1'000'000'000);
+        if (!errors.empty()) return BadFields(c, errors);
+        const PopulationSetting setting{c.params.at("code"), static_cast<int>(*year), *population};
+        if (!tree.Find(setting.code)) return NotFound(c, "组织机构 " + setting.code, "org unit " + setting.code);
+        service::Dynamic dynamic(store, plan, tree);
+        if (auto done = dynamic.SetPopulation(ActorOf(p), setting, Now()); !done) return DynamicFault(c, done.error());
+        return Json(c, http::status::ok,
+                    json::object{{"code", setting.code}, {"year", setting.year}, {"rural_population", setting.rural_population}});
+    }
+
+    std::optional<int> YearPath(const RequestContext& c) {
+        auto y = IdParam(c, "year");
+        if (!y || *y < 1900 || *y > 2100) return std::nullopt;
+        return static_cast<int>(*y);
+    }
+
+    Response AdjustmentReply(RequestContext& c, const Principal& p, Store& store, int year, http::status status) {
+        service::Dynamic dynamic(store, plan, tree);
+        auto summary = dynamic.Adjustment(year, ScopeFilter(p));
+        if (!summary) return StoreFault(c, summary.error());
+        auto approval = dynamic.ApprovalOf(year);
+        if (!approval) return StoreFault(c, approval.error());
+        return Json(c, status, service::AdjustmentJson(*summary, tree, *approval));
+    }
+
+    Response GetAdjustment(RequestContext& c, const Principal& p, Store& store) {
+        const auto year = YearPath(c);
+        if (!year) return NotFound(c, "年度", "year");
+        return AdjustmentReply(c, p, store, *year, http::status::ok);
+    }
+
+    Response ApproveAdjustment(RequestContext& c, const Principal& p, Store& store) {
+        const auto year = YearPath(c);
+        if (!year) return NotFound(c, "年度", "year");
+        std::vector<FieldError> errors;
+        json::value body = ParseJsonObject(c.request.body(), errors);
+        if (!errors.empty()) return BadFields(c, errors);
+        BodyReader r{body.get_object(), errors};
+        r.Only({"date", "notes"});
+        const auto date = r.DateField("date", true);
+        const std::string notes = r.Text("notes", false).value_or("");
+        if (!errors.empty()) return BadFields(c, errors);
+        service::Dynamic dynamic(store, plan, tree);
+        auto approved = dynamic.Approve(ActorOf(p), *year, *date, notes, Now());
+        if (!approved) return DynamicFault(c, approved.error());
+        return AdjustmentReply(c, p, store, *year, http::status::ok);
+    }
+
+    Response EvaluationReply(RequestContext& c, Store& store, const Evaluation& e, http::status status) {
+        service::Dynamic dynamic(store, plan, tree);
+        auto rates = dynamic.Rates(e);
+        if (!rates) return StoreFault(c, rates.error());
+        return Json(c, status, service::EvaluationJson(e, *rates));
+    }
+
+    Response ListEvaluations(RequestContext& c, const Principal& p, Store& store) {
+        (void)p;
+        auto list = store.ListEvaluations();
+        if (!list) return StoreFault(c, list.error());
+        service::Dynamic dynamic(store, plan, tree);
+        std::map<int, std::optional<double>> incidence;  // one scan per year
+        json::array items;
+        for (const Evaluation& e : *list) {
+            if (!incidence.contains(e.year)) {
+                auto r = dynamic.Incidence(e.year);
+                if (!r) return StoreFault(c, r.error());
+                incidence[e.year] = r->county.incidence;
+            }
+            items.push_back(service::EvaluationJson(e, RatesOf(e, plan.dynamic, incidence[e.year])));
+        }
+        return Json(c, http::status::ok, json::object{{"items", std::move(items)}});
+    }
+
+    Response DrawEvaluation(RequestContext& c, const Principal& p, Store& store) {
+        std::vector<FieldError> errors;
+        json::value body = ParseJsonObject(c.request.body(), errors);
+        if (!errors.empty()) return BadFields(c, errors);
+        BodyReader r{body.get_object(), errors};
+        r.Only({"year", "size", "seed"});
+        const auto year = r.Int("year", true, 1900, 2100);
+        const auto size = r.Int("size", true, 1, 100000);
+        const auto seed = r.Int("seed", true, 0, INT64_MAX);
+        if (!errors.empty()) return BadFields(c, errors);
+        service::Dynamic dynamic(store, plan, tree);
+        auto e = dynamic.Draw(ActorOf(p), static_cast<int>(*year), *size, static_cast<uint64_t>(*seed), Now());
+        if (!e) return DynamicFault(c, e.error());
+        return EvaluationReply(c, store, *e, http::status::created);
+    }
+
+    Response GetEvaluation(RequestContext& c, const Principal& p, Store& store) {
+        (void)p;
+        const auto id = IdParam(c, "id");
+        if (!id) return NotFound(c, "评估", "evaluation");
+        auto e = store.FindEvaluation(*id);
+        if (!e) return StoreFault(c, e.error());
+        if (!*e) return NotFound(c, "评估 " + std::to_string(*id), "evaluation " + std::to_string(*id));
+        return EvaluationReply(c, store, **e, http::status::ok);
+    }
+
+    Response PatchEvaluation(RequestContext& c, const Principal& p, Store& store) {
+        const auto id = IdParam(c, "id");
+        if (!id) return NotFound(c, "评估", "evaluation");
+        std::vector<FieldError> errors;
+        json::value body = ParseJsonObject(c.request.body(), errors);
+        if (!errors.empty()) return BadFields(c, errors);
+        BodyReader r{body.get_object(), errors};
+        r.Only({"non_poor_surveyed", "missed_found", "approval_surveyed", "approval_satisfied"});
+        service::Dynamic::Survey survey{r.Int("non_poor_surveyed", false, 0, INT64_MAX),
+                                        r.Int("missed_found", false, 0, INT64_MAX),
+                                        r.Int("approval_surveyed", false, 0, INT64_MAX),
+                                        r.Int("approval_satisfied", false, 0, INT64_MAX)};
+        if (!errors.empty()) return BadFields(c, errors);
+        service::Dynamic dynamic(store, plan, tree);
+        auto e = dynamic.RecordSurvey(ActorOf(p), *id, survey, Now());
+        if (!e) return DynamicFault(c, e.error());
+        return EvaluationReply(c, store, *e, http::status::ok);
+    }
+
+    Response JudgeItem(RequestContext& c, const Principal& p, Store& store) {
+        const auto id = IdParam(c, "id");
+        if (!id) return NotFound(c, "评估", "evaluation");
+        std::vector<FieldError> errors;
+        json::value body = ParseJsonObject(c.request.body(), errors);
+        if (!errors.empty()) return BadFields(c, errors);
+        BodyReader r{body.get_object(), errors};
+        r.Only({"verdict", "notes"});
+        const auto verdict_name = r.Text("verdict", true);
+        std::optional<Verdict> verdict;
+        if (verdict_name && !(verdict = ParseVerdict(*verdict_name)))
+            errors.push_back({"verdict", "json.verdict", "verdict应为correct、wrongful或pending",
+                              "verdict must be correct, wrongful or pending"});
+        const std::string notes = r.Text("notes", false).value_or("");
+        if (!errors.empty()) return BadFields(c, errors);
+        service::Dynamic dynamic(store, plan, tree);
+        auto e = dynamic.Judge(ActorOf(p), *id, c.params.at("code"), *verdict, notes, Now());
+        if (!e) return DynamicFault(c, e.error());
+        return EvaluationReply(c, store, *e, http::status::ok);
+    }
 };
 
 Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -1243,6 +1773,21 @@ void Api::Register(Router& router) {
     router.Add({V::get, "/api/users", authed(&Impl::ListUsers)});
     router.Add({V::post, "/api/users", authed(&Impl::CreateUser)});
     router.Add({V::patch, "/api/users/{username}", authed(&Impl::UpdateUser)});
+    router.Add({V::get, "/api/exit-candidates", authed(&Impl::ExitCandidatesRoute), true});
+    router.Add({V::get, "/api/procedures", authed(&Impl::ListProcedures)});
+    router.Add({V::post, "/api/procedures", authed(&Impl::OpenProcedure), true});
+    router.Add({V::get, "/api/procedures/{id}", authed(&Impl::GetProcedure)});
+    router.Add({V::post, "/api/procedures/{id}/steps", authed(&Impl::TakeStep)});
+    router.Add({V::get, "/api/households/{code}/timeline", authed(&Impl::Timeline)});
+    router.Add({V::get, "/api/incidence", authed(&Impl::IncidenceRoute), true});
+    router.Add({V::put, "/api/org-units/{code}/population", authed(&Impl::PutPopulation)});
+    router.Add({V::get, "/api/adjustments/{year}", authed(&Impl::GetAdjustment)});
+    router.Add({V::post, "/api/adjustments/{year}/approve", authed(&Impl::ApproveAdjustment)});
+    router.Add({V::get, "/api/evaluations", authed(&Impl::ListEvaluations), true});
+    router.Add({V::post, "/api/evaluations", authed(&Impl::DrawEvaluation), true});
+    router.Add({V::get, "/api/evaluations/{id}", authed(&Impl::GetEvaluation), true});
+    router.Add({V::patch, "/api/evaluations/{id}", authed(&Impl::PatchEvaluation), true});
+    router.Add({V::put, "/api/evaluations/{id}/items/{code}", authed(&Impl::JudgeItem), true});
     router.SetFallback([&s](RequestContext& c) { return s.Static(c); });
 }
 

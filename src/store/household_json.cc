@@ -1,9 +1,10 @@
 // The household as JSON for the change log. Written directly rather than through a JSON DOM: an
 // import writes one of these per household, and building a tree of a few dozen nodes per household
 // cost more than the SQLite insert it is logged beside. The output is plain JSON (a test parses it
-// back with Boost.JSON); fields without a value are omitted.
+// back with Boost.JSON); fields without a value are omitted. HouseholdFromJson reads it back.
 #include <charconv>
 
+#include "store/json_reader.h"
 #include "store/store.h"
 
 namespace jz {
@@ -137,6 +138,60 @@ std::string HouseholdToJson(const Household& h) {
     w.Close(']');
     w.Close('}');
     return out;
+}
+
+Household HouseholdFromObject(const boost::json::object& o, json_reader::Reader& r) {
+    Household h;
+    h.household_code = r.String(o, "household_code");
+    h.division_code = r.String(o, "division_code");
+    h.attribute = r.Int32(o, "attribute");
+    h.identification_standard = r.OptInt32(o, "identification_standard");
+    h.main_cause = r.Int32(o, "main_cause");
+    h.other_causes = r.Ints(o, "other_causes");
+    h.identified_year = r.Int32(o, "identified_year");
+    h.planned_exit_year = r.OptInt32(o, "planned_exit_year");
+    h.status = r.Int32(o, "status");
+    h.exit_year = r.OptInt32(o, "exit_year");
+    h.net_income_per_head = r.OptCenti(o, "net_income_per_head");
+    h.main_measure = r.OptInt32(o, "main_measure");
+    h.aux_measures = r.Ints(o, "aux_measures");
+    h.pairing_cadre = r.String(o, "pairing_cadre");
+    h.phone = r.String(o, "phone");
+    h.dangerous_housing = r.OptBool(o, "dangerous_housing");
+    h.safe_water = r.OptBool(o, "safe_water");
+    h.household_electricity = r.OptBool(o, "household_electricity");
+    h.housing_area = r.OptCenti(o, "housing_area");
+    if (const boost::json::array* members = r.Array(o, "members")) {
+        h.members.reserve(members->size());
+        for (const boost::json::value& v : *members) {
+            const boost::json::object* m = r.ObjectIn(v, "members");
+            if (!m) break;
+            Person& p = h.members.emplace_back();
+            p.name = r.String(*m, "name");
+            p.id_number = r.String(*m, "id_number");
+            p.relation = r.Int32(*m, "relation");
+            p.sex = r.Int32(*m, "sex");
+            p.birth_date = r.DateOf(*m, "birth_date");
+            p.ethnicity = r.OptInt32(*m, "ethnicity");
+            p.education = r.OptInt32(*m, "education");
+            p.schooling = r.OptInt32(*m, "schooling");
+            p.health = r.OptInt32(*m, "health");
+            p.labour = r.OptInt32(*m, "labour");
+            p.migrant_work = r.OptInt32(*m, "migrant_work");
+            p.months_worked = r.OptInt32(*m, "months_worked");
+        }
+    }
+    return h;
+}
+
+Result<Household> HouseholdFromJson(std::string_view json) {
+    json_reader::Reader r("household");
+    boost::json::value holder;
+    const boost::json::object* o = r.Parse(json, holder);
+    if (!o) return std::unexpected(r.error());
+    Household h = HouseholdFromObject(*o, r);
+    if (!r.ok()) return std::unexpected(r.error());
+    return h;
 }
 
 }  // namespace jz

@@ -175,7 +175,68 @@ CREATE INDEX change_log_actor ON change_log(actor, seq);
 CREATE INDEX person_name ON person(name);
 )sql";
 
-inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002};
+// Dynamic management (docs/dynamic-management.md): procedure cases, rural population by year,
+// third-party evaluations and the county's approval of a year's adjustment; and one more household
+// fact, the birth dates of the members not in school (for the exit standard's compulsory
+// education), backfilled from the persons.
+inline constexpr std::string_view kMigration003 = R"sql(
+-- out_of_school_birth_dates: YYYYMMDD of each member whose schooling is empty or 1 (非在校生),
+-- comma-separated in member order, like able_birth_dates.
+ALTER TABLE household ADD COLUMN out_of_school_birth_dates TEXT NOT NULL DEFAULT '';
+UPDATE household SET out_of_school_birth_dates = coalesce(
+  (SELECT group_concat(replace(p.birth_date, '-', ''), ',') FROM
+     (SELECT birth_date FROM person WHERE household_id = household.id AND
+             (schooling IS NULL OR schooling = 1) ORDER BY ordinal) p), '');
+
+-- A procedure case (core/procedure.h). body_json is the whole case (store/procedure_json.h); the
+-- other columns repeat what lists filter on.
+CREATE TABLE procedure_case (
+  id             INTEGER PRIMARY KEY,
+  kind           TEXT NOT NULL,
+  household_code TEXT NOT NULL,
+  division_code  TEXT NOT NULL,
+  year           INTEGER NOT NULL,
+  state          TEXT NOT NULL,
+  open           INTEGER NOT NULL,
+  version        INTEGER NOT NULL DEFAULT 1,
+  updated_at     TEXT NOT NULL,
+  body_json      TEXT NOT NULL
+) STRICT;
+CREATE INDEX procedure_case_division ON procedure_case(division_code);
+CREATE INDEX procedure_case_household ON procedure_case(household_code);
+CREATE INDEX procedure_case_year ON procedure_case(year, kind);
+
+-- Rural population of an org unit in a year (poverty incidence).
+CREATE TABLE population (
+  code             TEXT NOT NULL,
+  year             INTEGER NOT NULL,
+  rural_population INTEGER NOT NULL,
+  PRIMARY KEY (code, year)
+) STRICT;
+
+-- A third-party evaluation (core/evaluation.h); body_json is the whole evaluation with its items.
+CREATE TABLE evaluation (
+  id            INTEGER PRIMARY KEY,
+  year          INTEGER NOT NULL,
+  division_code TEXT NOT NULL,
+  version       INTEGER NOT NULL DEFAULT 1,
+  body_json     TEXT NOT NULL
+) STRICT;
+
+-- The county's approval of a year's dynamic adjustment; approved_on YYYY-MM-DD.
+CREATE TABLE adjustment_approval (
+  year         INTEGER NOT NULL,
+  county_code  TEXT NOT NULL,
+  approved_by  TEXT NOT NULL,
+  approved_at  TEXT NOT NULL,
+  approved_on  TEXT NOT NULL,
+  notes        TEXT NOT NULL DEFAULT '',
+  summary_json TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (year, county_code)
+) STRICT;
+)sql";
+
+inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003};
 
 // Secondary indexes a bulk load drops and recreates (SqliteStore::BeginBulkLoad); they must stay
 // identical to the migrations' definitions.

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "store/change_chain.h"
+#include "store/procedure_json.h"
 #include "store/sqlite_schema.h"
 
 namespace jz {
@@ -25,16 +26,18 @@ constexpr const char* kInsertHousehold =
     "INSERT INTO household (county_code, household_code, division_code, attribute, identification_standard,"
     " main_cause, other_causes, identified_year, planned_exit_year, status, exit_year, net_income_per_head,"
     " main_measure, aux_measures, pairing_cadre, phone, dangerous_housing, safe_water, household_electricity,"
-    " housing_area, version, updated_at, persons, students, ill, migrant_workers, able_birth_dates)"
-    " VALUES "
-    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,1,?21,?23,?24,?25,?26,?27)";
+    " housing_area, version, updated_at, persons, students, ill, migrant_workers, able_birth_dates,"
+    " out_of_school_birth_dates) VALUES "
+    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,1,?21,?23,?24,?25,?26,?27,?28)";
 constexpr const char* kUpdateHousehold =
     "UPDATE household SET county_code=?1, division_code=?3, attribute=?4, identification_standard=?5,"
     " main_cause=?6, other_causes=?7, identified_year=?8, planned_exit_year=?9, status=?10, exit_year=?11,"
     " net_income_per_head=?12, main_measure=?13, aux_measures=?14, pairing_cadre=?15, phone=?16,"
     " dangerous_housing=?17, safe_water=?18, household_electricity=?19, housing_area=?20, updated_at=?21,"
     " persons=?23, students=?24, ill=?25, migrant_workers=?26, able_birth_dates=?27,"
-    " version=version+1 WHERE household_code=?2 AND version=?22";
+    " out_of_school_birth_dates=?28, version=version+1 WHERE household_code=?2 AND version=?22";
+// Version-guarded, like the update; the members go with it (ON DELETE CASCADE).
+constexpr const char* kDeleteHousehold = "DELETE FROM household WHERE household_code=?1 AND version=?2";
 constexpr const char* kInsertPerson =
     "INSERT INTO person (household_id, county_code, ordinal, name, id_number, relation, sex, birth_date,"
     " ethnicity, education, schooling, health, labour, migrant_work, months_worked)"
@@ -73,6 +76,54 @@ constexpr const char* kInsertChange =
 constexpr const char* kChainTail = "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1";
 constexpr const char* kLastChangeSeq = "SELECT coalesce(max(seq), 0) FROM change_log";
 constexpr const char* kSelectSetting = "SELECT value FROM setting WHERE key=?1";
+
+// Facts of households (ScanFacts). The whole registry is one plain table scan; a prefix takes the
+// division index (far fewer rows for a village or township); the parallel parts take id ranges,
+// with the division test on each row ('+' keeps the planner off the index).
+#define JZ_FACTS_COLUMNS                                                                               \
+    "SELECT id, household_code, division_code, status, planned_exit_year, exit_year, main_measure,"    \
+    " aux_measures, persons, students, ill, migrant_workers, able_birth_dates, attribute, main_cause," \
+    " other_causes, identified_year, net_income_per_head, dangerous_housing, safe_water,"              \
+    " household_electricity, housing_area, out_of_school_birth_dates FROM household"
+constexpr const char* kScanFactsAll = JZ_FACTS_COLUMNS;
+constexpr const char* kScanFacts = JZ_FACTS_COLUMNS " WHERE division_code >= ?1 AND division_code < ?2";
+constexpr const char* kScanFactsRange = JZ_FACTS_COLUMNS
+    " WHERE +division_code >= ?1 AND +division_code < ?2 AND id >= ?3 AND id < ?4 ORDER BY id";
+#undef JZ_FACTS_COLUMNS
+
+// Procedure cases: the whole case in body_json, the columns lists filter on beside it.
+constexpr const char* kIsDeregistered =
+    "SELECT 1 FROM procedure_case WHERE household_code=?1 AND kind=?2 AND open=0 AND state='done' LIMIT 1";
+constexpr const char* kNextCaseId = "SELECT coalesce(max(id), 0) + 1 FROM procedure_case";
+constexpr const char* kInsertCase =
+    "INSERT INTO procedure_case (id, kind, household_code, division_code, year, state, open, version,"
+    " updated_at, body_json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)";
+constexpr const char* kUpdateCase =
+    "UPDATE procedure_case SET kind=?2, household_code=?3, division_code=?4, year=?5, state=?6, open=?7,"
+    " version=?8, updated_at=?9, body_json=?10 WHERE id=?1 AND version=?11";
+constexpr const char* kFindCase = "SELECT id, version, body_json FROM procedure_case WHERE id=?1";
+
+constexpr const char* kFindPopulation = "SELECT rural_population FROM population WHERE code=?1 AND year=?2";
+constexpr const char* kPutPopulation =
+    "INSERT INTO population (code, year, rural_population) VALUES (?1,?2,?3)"
+    " ON CONFLICT(code, year) DO UPDATE SET rural_population=?3";
+constexpr const char* kListPopulation =
+    "SELECT code, year, rural_population FROM population ORDER BY code, year";
+
+constexpr const char* kNextEvaluationId = "SELECT coalesce(max(id), 0) + 1 FROM evaluation";
+constexpr const char* kInsertEvaluation =
+    "INSERT INTO evaluation (id, year, division_code, version, body_json) VALUES (?1,?2,?3,?4,?5)";
+constexpr const char* kUpdateEvaluation =
+    "UPDATE evaluation SET year=?2, division_code=?3, version=?4, body_json=?5 WHERE id=?1 AND version=?6";
+constexpr const char* kFindEvaluation = "SELECT id, version, body_json FROM evaluation WHERE id=?1";
+constexpr const char* kListEvaluations = "SELECT id, version, body_json FROM evaluation ORDER BY id";
+
+constexpr const char* kInsertAdjustment =
+    "INSERT INTO adjustment_approval (year, county_code, approved_by, approved_at, approved_on, notes,"
+    " summary_json) VALUES (?1,?2,?3,?4,?5,?6,?7)";
+constexpr const char* kFindAdjustment =
+    "SELECT year, county_code, approved_by, approved_at, approved_on, notes, summary_json"
+    " FROM adjustment_approval WHERE year=?1 AND county_code=?2";
 
 constexpr const char* kInsertAccount =
     "INSERT INTO account (username, password_hash, role, scope, disabled, failed_logins, locked_until,"
@@ -124,6 +175,44 @@ class Stmt {
   private:
     sqlite3_stmt* s_ = nullptr;
 };
+
+// Dates as YYYYMMDD numbers, comma-separated (the facts columns *_birth_dates).
+void JoinDatesInto(const std::vector<Date>& dates, std::string& out) {
+    out.clear();
+    for (const Date& d : dates) {
+        if (!out.empty()) out += ',';
+        out += std::to_string(d.year * 10000 + d.month * 100 + d.day);
+    }
+}
+
+// The county a change-log entry belongs to, from an org-unit code.
+std::string CountyOf(const std::string& code) { return code.substr(0, std::min<size_t>(6, code.size())); }
+
+std::string PopulationJson(const PopulationSetting& p) {
+    boost::json::object o;
+    o["code"] = p.code;
+    o["year"] = p.year;
+    o["rural_population"] = p.rural_population;
+    return boost::json::serialize(o);
+}
+
+// An approval as the change log shows it: the summary as JSON when it is JSON, else as text.
+std::string AdjustmentJson(const AdjustmentApproval& a) {
+    boost::json::object o;
+    o["year"] = a.year;
+    o["county_code"] = a.county_code;
+    o["approved_by"] = a.approved_by;
+    o["approved_at"] = a.approved_at;
+    o["approved_on"] = a.approved_on.ToString();
+    o["notes"] = a.notes;
+    boost::system::error_code ec;
+    boost::json::value summary = boost::json::parse(a.summary_json, ec);
+    if (ec)
+        o["summary"] = a.summary_json;
+    else
+        o["summary"] = std::move(summary);
+    return boost::json::serialize(o);
+}
 
 std::string JoinInts(const std::vector<int>& v) {
     std::string out;
@@ -387,6 +476,12 @@ class SqliteStore final : public Store {
     Result<int64_t> InsertHouseholdLogged(const Household& h, const ChangeContext& change,
                                           const std::string& household_json) override {
         if (auto r = RequireTx(); !r) return std::unexpected(r.error());
+        auto gone = IsDeregistered(h.household_code);
+        if (!gone) return std::unexpected(gone.error());
+        if (*gone)
+            return Fail(
+                "store.deregistered", "household_code", "户编号" + h.household_code + "已销户,不能再登记",
+                "household_code " + h.household_code + " was deregistered and cannot be registered again");
         auto st = Prepare(kInsertHousehold);
         if (!st) return std::unexpected(st.error());
         BindHousehold(*st, h, change.at);
@@ -563,13 +658,48 @@ class SqliteStore final : public Store {
 
     Result<void> ScanHouseholdsParallel(const HouseholdFilter& filter, int parts,
                                         const std::function<bool(int, const Household&)>& visit) override {
+        return InParts(
+            parts,
+            [&] { return ScanInStorageOrder(filter, [&](const Household& h) { return visit(0, h); }); },
+            [&](sqlite3* db, int part, int64_t from, int64_t to, std::atomic<bool>& stop) {
+                return ScanRange(db, filter, from, to, [&](const Household& h) {
+                    return !stop.load(std::memory_order_relaxed) && GoOn(stop, visit(part, h));
+                });
+            });
+    }
+
+    Result<void> ScanFacts(const HouseholdFilter& filter,
+                           const std::function<bool(const HouseholdFacts&)>& visit) override {
+        return ScanFactsRange(db_, filter, std::nullopt, visit);
+    }
+
+    Result<void> ScanFactsParallel(const HouseholdFilter& filter, int parts,
+                                   const std::function<bool(int, const HouseholdFacts&)>& visit) override {
+        return InParts(
+            parts, [&] { return ScanFacts(filter, [&](const HouseholdFacts& f) { return visit(0, f); }); },
+            [&](sqlite3* db, int part, int64_t from, int64_t to, std::atomic<bool>& stop) {
+                return ScanFactsRange(db, filter, std::pair{from, to}, [&](const HouseholdFacts& f) {
+                    return !stop.load(std::memory_order_relaxed) && GoOn(stop, visit(part, f));
+                });
+            });
+    }
+
+    // A scan split into up to `parts` ranges of household ids, each on its own read-only connection
+    // and thread (WAL lets readers run side by side); `serial` instead when one part is enough or a
+    // transaction is open (the other connections would not see its writes). scan_part(db, part,
+    // from, to, stop) scans ids in [from, to) and ends early once `stop` is set: when any part's
+    // visit asks to stop (GoOn) or a part fails, all stop.
+    using PartScan = std::function<Result<void>(sqlite3*, int, int64_t, int64_t, std::atomic<bool>&)>;
+    static bool GoOn(std::atomic<bool>& stop, bool go_on) {
+        if (!go_on) stop = true;
+        return go_on;
+    }
+    Result<void> InParts(int parts, const std::function<Result<void>()>& serial, const PartScan& scan_part) {
         auto lo = QueryInt("SELECT coalesce(min(id), 0) FROM household");
         auto hi = QueryInt("SELECT coalesce(max(id), 0) + 1 FROM household");
         if (!lo || !hi) return std::unexpected(lo ? hi.error() : lo.error());
         parts = std::clamp(parts, 1, 16);
-        if (parts == 1 || in_tx_ || *hi - *lo < 1000)
-            return ScanInStorageOrder(filter, [&](const Household& h) { return visit(0, h); });
-        // Each part on its own read-only connection (WAL lets readers run side by side).
+        if (parts == 1 || in_tx_ || *hi - *lo < 1000) return serial();
         const int64_t step = (*hi - *lo + parts - 1) / parts;
         std::vector<std::optional<Error>> failures(static_cast<size_t>(parts));
         std::atomic<bool> stop = false;
@@ -582,17 +712,13 @@ class SqliteStore final : public Store {
                     failures[part] =
                         Error{"store.io", "db", "无法打开数据库读取连接", "cannot open a read connection"};
                     sqlite3_close_v2(db);
+                    stop = true;
                     return;
                 }
                 sqlite3_busy_timeout(db, 5000);
                 sqlite3_exec(db, "PRAGMA cache_size=-32768", nullptr, nullptr, nullptr);
                 const int64_t from = *lo + step * part;
-                auto r = ScanRange(db, filter, from, from + step, [&](const Household& h) {
-                    if (stop.load(std::memory_order_relaxed)) return false;
-                    if (visit(part, h)) return true;
-                    stop = true;  // one part asked to stop: all stop
-                    return false;
-                });
+                auto r = scan_part(db, part, from, from + step, stop);
                 if (!r) {
                     failures[part] = r.error();
                     stop = true;
@@ -606,45 +732,64 @@ class SqliteStore final : public Store {
         return {};
     }
 
-    Result<void> ScanFacts(const HouseholdFilter& filter,
-                           const std::function<bool(const HouseholdFacts&)>& visit) override {
+    // Facts of the households matching `filter` on connection `db`, with ids in [range) when given.
+    static Result<void> ScanFactsRange(sqlite3* db, const HouseholdFilter& filter,
+                                       std::optional<std::pair<int64_t, int64_t>> range,
+                                       const std::function<bool(const HouseholdFacts&)>& visit) {
+        auto error = [&] {
+            return Error{"store.sqlite", "db", std::string("ScanFacts: ") + sqlite3_errmsg(db),
+                         std::string("ScanFacts: ") + sqlite3_errmsg(db)};
+        };
         sqlite3_stmt* raw = nullptr;
-        constexpr const char* kSql =
-            "SELECT household_code, division_code, status, planned_exit_year, exit_year, main_measure, "
-            "aux_measures,"
-            " persons, students, ill, migrant_workers, able_birth_dates, attribute, main_cause, other_causes"
-            " FROM household WHERE division_code >= ?1 AND division_code < ?2";
-        if (sqlite3_prepare_v2(db_, kSql, -1, &raw, nullptr) != SQLITE_OK)
-            return std::unexpected(LastError("ScanFacts"));
+        const char* sql = range                            ? kScanFactsRange
+                          : filter.division_prefix.empty() ? kScanFactsAll
+                                                           : kScanFacts;
+        if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) return std::unexpected(error());
         Stmt st(raw);
         const std::string lo = filter.division_prefix;
         const std::string hi = filter.division_prefix + "\x7f";
-        BindText(raw, 1, lo);
-        BindText(raw, 2, hi);
+        if (sql != kScanFactsAll) {
+            BindText(raw, 1, lo);
+            BindText(raw, 2, hi);
+        }
+        if (range) {
+            sqlite3_bind_int64(raw, 3, range->first);
+            sqlite3_bind_int64(raw, 4, range->second);
+        }
         HouseholdFacts f;
         std::vector<int> dates;
+        auto read_dates = [&](int column, std::vector<Date>& out) {
+            out.clear();
+            SplitIntsInto(raw, column, dates);
+            for (int d : dates) out.push_back(Date{d / 10000, d / 100 % 100, d % 100});
+        };
         int rc;
         while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-            TextInto(raw, 0, f.household_code);
-            TextInto(raw, 1, f.division_code);
-            f.status = sqlite3_column_int(raw, 2);
-            f.planned_exit_year = ColOpt<int>(raw, 3);
-            f.exit_year = ColOpt<int>(raw, 4);
-            f.main_measure = ColOpt<int>(raw, 5);
-            SplitIntsInto(raw, 6, f.aux_measures);
-            f.persons = sqlite3_column_int(raw, 7);
-            f.students = sqlite3_column_int(raw, 8);
-            f.ill = sqlite3_column_int(raw, 9);
-            f.migrant_workers = sqlite3_column_int(raw, 10);
-            f.able_birth_dates.clear();
-            SplitIntsInto(raw, 11, dates);
-            for (int d : dates) f.able_birth_dates.push_back(Date{d / 10000, d / 100 % 100, d % 100});
-            f.attribute = sqlite3_column_int(raw, 12);
-            f.main_cause = sqlite3_column_int(raw, 13);
-            SplitIntsInto(raw, 14, f.other_causes);
+            TextInto(raw, 1, f.household_code);
+            TextInto(raw, 2, f.division_code);
+            f.status = sqlite3_column_int(raw, 3);
+            f.planned_exit_year = ColOpt<int>(raw, 4);
+            f.exit_year = ColOpt<int>(raw, 5);
+            f.main_measure = ColOpt<int>(raw, 6);
+            SplitIntsInto(raw, 7, f.aux_measures);
+            f.persons = sqlite3_column_int(raw, 8);
+            f.students = sqlite3_column_int(raw, 9);
+            f.ill = sqlite3_column_int(raw, 10);
+            f.migrant_workers = sqlite3_column_int(raw, 11);
+            read_dates(12, f.able_birth_dates);
+            f.attribute = sqlite3_column_int(raw, 13);
+            f.main_cause = sqlite3_column_int(raw, 14);
+            SplitIntsInto(raw, 15, f.other_causes);
+            f.identified_year = sqlite3_column_int(raw, 16);
+            f.net_income_per_head = ColOpt<Fen>(raw, 17);
+            f.dangerous_housing = ColOpt<bool>(raw, 18);
+            f.safe_water = ColOpt<bool>(raw, 19);
+            f.household_electricity = ColOpt<bool>(raw, 20);
+            f.housing_area = ColOpt<int64_t>(raw, 21);
+            read_dates(22, f.out_of_school_birth_dates);
             if (!visit(f)) return {};
         }
-        if (rc != SQLITE_DONE) return std::unexpected(LastError("ScanFacts"));
+        if (rc != SQLITE_DONE) return std::unexpected(error());
         return {};
     }
 
@@ -970,7 +1115,363 @@ class SqliteStore final : public Store {
         return sqlite3_changes64(db_);
     }
 
+    Result<void> DeleteHousehold(const HouseholdRecord& before, const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        const Household& h = before.household;
+        auto st = Prepare(kDeleteHousehold);
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, h.household_code);
+        sqlite3_bind_int64(*st, 2, before.version);
+        if (auto r = StepDone(*st, "DeleteHousehold"); !r) return r;
+        if (sqlite3_changes(db_) != 1)
+            return Fail("store.conflict", "version", "该户已被他人修改或删除",
+                        "the household was changed or removed by someone else");
+        return LogChange(change, h.county_code(), "household", h.household_code, "delete", HouseholdToJson(h),
+                         "");
+    }
+
+    Result<bool> IsDeregistered(const std::string& household_code) override {
+        auto st = Prepare(kIsDeregistered);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        BindText(*st, 1, household_code);
+        const std::string_view kind = ProcedureKindName(ProcedureKind::kDeregistration);
+        sqlite3_bind_text(*st, 2, kind.data(), static_cast<int>(kind.size()), SQLITE_STATIC);
+        const int rc = sqlite3_step(*st);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        return std::unexpected(LastError("IsDeregistered"));
+    }
+
+    Result<int64_t> InsertCase(const ProcedureCase& c, const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return std::unexpected(r.error());
+        // The write lock is held, so the next id is ours; the stored body carries it.
+        auto id = QueryInt(kNextCaseId);
+        if (!id) return std::unexpected(id.error());
+        ProcedureCase stored = c;
+        stored.id = *id;
+        stored.version = 1;
+        const std::string json = ProcedureCaseToJson(stored);
+        auto st = Prepare(kInsertCase);
+        if (!st) return std::unexpected(st.error());
+        BindCase(*st, stored, change.at, json);
+        if (auto r = StepDone(*st, "InsertCase"); !r) return std::unexpected(r.error());
+        if (auto r = LogChange(change, CountyOf(stored.division_code), "procedure_case", std::to_string(*id),
+                               "insert", "", json);
+            !r)
+            return std::unexpected(r.error());
+        return *id;
+    }
+
+    Result<void> UpdateCase(const ProcedureCase& before, const ProcedureCase& after,
+                            const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto stored = StoredBody(kFindCase, before.id, before.version, "case");
+        if (!stored) return std::unexpected(stored.error());
+        ProcedureCase next = after;
+        next.id = before.id;
+        next.version = before.version + 1;
+        const std::string json = ProcedureCaseToJson(next);
+        auto st = Prepare(kUpdateCase);
+        if (!st) return std::unexpected(st.error());
+        BindCase(*st, next, change.at, json);
+        sqlite3_bind_int64(*st, 11, before.version);
+        if (auto r = StepDone(*st, "UpdateCase"); !r) return r;
+        if (sqlite3_changes(db_) != 1) return std::unexpected(Conflict("case"));
+        return LogChange(change, CountyOf(next.division_code), "procedure_case", std::to_string(next.id),
+                         "update", *stored, json);
+    }
+
+    Result<std::optional<ProcedureCase>> FindCase(int64_t id) override {
+        auto st = Prepare(kFindCase);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        sqlite3_bind_int64(*st, 1, id);
+        const int rc = sqlite3_step(*st);
+        if (rc == SQLITE_DONE) return std::optional<ProcedureCase>();
+        if (rc != SQLITE_ROW) return std::unexpected(LastError("FindCase"));
+        auto c = ReadCase(*st);
+        if (!c) return std::unexpected(c.error());
+        return std::optional<ProcedureCase>(std::move(*c));
+    }
+
+    Result<std::vector<ProcedureCase>> ListCases(const CaseFilter& filter) override {
+        std::vector<ProcedureCase> out;
+        auto st = CaseQuery("SELECT id, version, body_json FROM procedure_case", filter, true);
+        if (!st) return std::unexpected(st.error());
+        int rc;
+        while ((rc = sqlite3_step(st->get())) == SQLITE_ROW) {
+            auto c = ReadCase(st->get());
+            if (!c) return std::unexpected(c.error());
+            out.push_back(std::move(*c));
+        }
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("ListCases"));
+        return out;
+    }
+
+    Result<int64_t> CountCases(const CaseFilter& filter) override {
+        auto st = CaseQuery("SELECT count(*) FROM procedure_case", filter, false);
+        if (!st) return std::unexpected(st.error());
+        if (sqlite3_step(st->get()) != SQLITE_ROW) return std::unexpected(LastError("CountCases"));
+        return sqlite3_column_int64(st->get(), 0);
+    }
+
+    Result<void> PutPopulation(const PopulationSetting& setting, const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto find = Prepare(kFindPopulation);
+        if (!find) return std::unexpected(find.error());
+        BindText(*find, 1, setting.code);
+        sqlite3_bind_int(*find, 2, setting.year);
+        std::string before;
+        const int frc = sqlite3_step(*find);
+        if (frc == SQLITE_ROW)
+            before = PopulationJson({setting.code, setting.year, sqlite3_column_int64(*find, 0)});
+        sqlite3_reset(*find);
+        if (frc != SQLITE_ROW && frc != SQLITE_DONE) return std::unexpected(LastError("PutPopulation"));
+        auto st = Prepare(kPutPopulation);
+        if (!st) return std::unexpected(st.error());
+        BindText(*st, 1, setting.code);
+        sqlite3_bind_int(*st, 2, setting.year);
+        sqlite3_bind_int64(*st, 3, setting.rural_population);
+        if (auto r = StepDone(*st, "PutPopulation"); !r) return r;
+        return LogChange(change, CountyOf(setting.code), "population",
+                         setting.code + "/" + std::to_string(setting.year),
+                         before.empty() ? "insert" : "update", before, PopulationJson(setting));
+    }
+
+    Result<std::vector<PopulationSetting>> ListPopulation() override {
+        auto st = Prepare(kListPopulation);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        std::vector<PopulationSetting> out;
+        int rc;
+        while ((rc = sqlite3_step(*st)) == SQLITE_ROW)
+            out.push_back({Text(*st, 0), sqlite3_column_int(*st, 1), sqlite3_column_int64(*st, 2)});
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("ListPopulation"));
+        return out;
+    }
+
+    Result<int64_t> InsertEvaluation(const Evaluation& e, const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return std::unexpected(r.error());
+        auto id = QueryInt(kNextEvaluationId);
+        if (!id) return std::unexpected(id.error());
+        Evaluation stored = e;
+        stored.id = *id;
+        stored.version = 1;
+        const std::string json = EvaluationToJson(stored);
+        auto st = Prepare(kInsertEvaluation);
+        if (!st) return std::unexpected(st.error());
+        BindEvaluation(*st, stored, json);
+        if (auto r = StepDone(*st, "InsertEvaluation"); !r) return std::unexpected(r.error());
+        if (auto r = LogChange(change, CountyOf(stored.division_code), "evaluation", std::to_string(*id),
+                               "insert", "", json);
+            !r)
+            return std::unexpected(r.error());
+        return *id;
+    }
+
+    Result<void> UpdateEvaluation(const Evaluation& before, const Evaluation& after,
+                                  const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto stored = StoredBody(kFindEvaluation, before.id, before.version, "evaluation");
+        if (!stored) return std::unexpected(stored.error());
+        Evaluation next = after;
+        next.id = before.id;
+        next.version = before.version + 1;
+        const std::string json = EvaluationToJson(next);
+        auto st = Prepare(kUpdateEvaluation);
+        if (!st) return std::unexpected(st.error());
+        BindEvaluation(*st, next, json);
+        sqlite3_bind_int64(*st, 6, before.version);
+        if (auto r = StepDone(*st, "UpdateEvaluation"); !r) return r;
+        if (sqlite3_changes(db_) != 1) return std::unexpected(Conflict("evaluation"));
+        return LogChange(change, CountyOf(next.division_code), "evaluation", std::to_string(next.id),
+                         "update", *stored, json);
+    }
+
+    Result<std::optional<Evaluation>> FindEvaluation(int64_t id) override {
+        auto st = Prepare(kFindEvaluation);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        sqlite3_bind_int64(*st, 1, id);
+        const int rc = sqlite3_step(*st);
+        if (rc == SQLITE_DONE) return std::optional<Evaluation>();
+        if (rc != SQLITE_ROW) return std::unexpected(LastError("FindEvaluation"));
+        auto e = ReadEvaluation(*st);
+        if (!e) return std::unexpected(e.error());
+        return std::optional<Evaluation>(std::move(*e));
+    }
+
+    Result<std::vector<Evaluation>> ListEvaluations() override {
+        auto st = Prepare(kListEvaluations);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        std::vector<Evaluation> out;
+        int rc;
+        while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+            auto e = ReadEvaluation(*st);
+            if (!e) return std::unexpected(e.error());
+            out.push_back(std::move(*e));
+        }
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("ListEvaluations"));
+        return out;
+    }
+
+    Result<void> InsertAdjustmentApproval(const AdjustmentApproval& a, const ChangeContext& change) override {
+        if (auto r = RequireTx(); !r) return r;
+        auto st = Prepare(kInsertAdjustment);
+        if (!st) return std::unexpected(st.error());
+        const std::string approved_on = a.approved_on.ToString();
+        sqlite3_bind_int(*st, 1, a.year);
+        BindText(*st, 2, a.county_code);
+        BindText(*st, 3, a.approved_by);
+        BindText(*st, 4, a.approved_at);
+        BindText(*st, 5, approved_on);
+        BindText(*st, 6, a.notes);
+        BindText(*st, 7, a.summary_json);
+        const int rc = sqlite3_step(*st);
+        sqlite3_reset(*st);
+        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+            return Fail("store.duplicate", "year", std::to_string(a.year) + "年度动态调整已审批",
+                        "the dynamic adjustment of " + std::to_string(a.year) + " is already approved");
+        if (rc != SQLITE_DONE) return std::unexpected(LastError("InsertAdjustmentApproval"));
+        return LogChange(change, CountyOf(a.county_code), "adjustment", std::to_string(a.year), "insert", "",
+                         AdjustmentJson(a));
+    }
+
+    Result<std::optional<AdjustmentApproval>> FindAdjustmentApproval(
+        int year, const std::string& county_code) override {
+        auto st = Prepare(kFindAdjustment);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        sqlite3_bind_int(*st, 1, year);
+        BindText(*st, 2, county_code);
+        const int rc = sqlite3_step(*st);
+        if (rc == SQLITE_DONE) return std::optional<AdjustmentApproval>();
+        if (rc != SQLITE_ROW) return std::unexpected(LastError("FindAdjustmentApproval"));
+        AdjustmentApproval a;
+        a.year = sqlite3_column_int(*st, 0);
+        a.county_code = Text(*st, 1);
+        a.approved_by = Text(*st, 2);
+        a.approved_at = Text(*st, 3);
+        a.approved_on = DateColumn(*st, 4);
+        a.notes = Text(*st, 5);
+        a.summary_json = Text(*st, 6);
+        return std::optional<AdjustmentApproval>(std::move(a));
+    }
+
   private:
+    static Error Conflict(const std::string& what) {
+        const std::string zh = what == "case" ? "该案件" : "该评估";
+        return Error{"store.conflict", "version", zh + "已被他人修改",
+                     "the " + what + " was changed by someone else"};
+    }
+
+    // The stored body of row `id` (kFindCase / kFindEvaluation), when its version is still `version`:
+    // "store.not_found" when there is none, "store.conflict" when it moved on.
+    Result<std::string> StoredBody(const char* sql, int64_t id, int64_t version, const std::string& what) {
+        auto st = Prepare(sql);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        sqlite3_bind_int64(*st, 1, id);
+        const int rc = sqlite3_step(*st);
+        if (rc == SQLITE_DONE)
+            return Fail("store.not_found", "id",
+                        (what == "case" ? "案件" : "评估") + std::to_string(id) + "不存在",
+                        "no " + what + " " + std::to_string(id));
+        if (rc != SQLITE_ROW) return std::unexpected(LastError("Find " + what));
+        if (sqlite3_column_int64(*st, 1) != version) return std::unexpected(Conflict(what));
+        return Text(*st, 2);
+    }
+
+    static Error CorruptBody(const std::string& what, int64_t id, const Error& e) {
+        return Error{"store.corrupt", "body_json",
+                     what + " " + std::to_string(id) + " 的数据无法读取: " + e.message_zh,
+                     what + " " + std::to_string(id) + " cannot be read: " + e.message_en};
+    }
+    // A row (id, version, body_json).
+    static Result<ProcedureCase> ReadCase(sqlite3_stmt* st) {
+        const int64_t id = sqlite3_column_int64(st, 0);
+        auto c = ProcedureCaseFromJson(Text(st, 2));
+        if (!c) return std::unexpected(CorruptBody("case", id, c.error()));
+        c->id = id;
+        c->version = sqlite3_column_int64(st, 1);
+        return c;
+    }
+    static Result<Evaluation> ReadEvaluation(sqlite3_stmt* st) {
+        const int64_t id = sqlite3_column_int64(st, 0);
+        auto e = EvaluationFromJson(Text(st, 2));
+        if (!e) return std::unexpected(CorruptBody("evaluation", id, e.error()));
+        e->id = id;
+        e->version = sqlite3_column_int64(st, 1);
+        return e;
+    }
+
+    // kInsertCase / kUpdateCase parameters 1-10; `at` and `json` must outlive the step.
+    void BindCase(sqlite3_stmt* st, const ProcedureCase& c, const std::string& at, const std::string& json) {
+        const std::string_view kind = ProcedureKindName(c.kind);
+        sqlite3_bind_int64(st, 1, c.id);
+        sqlite3_bind_text(st, 2, kind.data(), static_cast<int>(kind.size()), SQLITE_STATIC);
+        BindText(st, 3, c.household_code);
+        BindText(st, 4, c.division_code);
+        sqlite3_bind_int(st, 5, c.year);
+        BindText(st, 6, c.state);
+        sqlite3_bind_int(st, 7, c.open ? 1 : 0);
+        sqlite3_bind_int64(st, 8, c.version);
+        BindText(st, 9, at);
+        BindText(st, 10, json);
+    }
+    // kInsertEvaluation / kUpdateEvaluation parameters 1-5.
+    static void BindEvaluation(sqlite3_stmt* st, const Evaluation& e, const std::string& json) {
+        sqlite3_bind_int64(st, 1, e.id);
+        sqlite3_bind_int(st, 2, e.year);
+        BindText(st, 3, e.division_code);
+        sqlite3_bind_int64(st, 4, e.version);
+        BindText(st, 5, json);
+    }
+
+    // `select` over procedure_case restricted by every set field of the filter, ordered by id and
+    // paged when `paged`. A private statement: the caller steps it.
+    Result<Stmt> CaseQuery(const char* select, const CaseFilter& f, bool paged) {
+        std::string sql = std::string(select) + " WHERE 1=1";
+        if (f.kind) sql += " AND kind=?1";
+        if (f.household_code) sql += " AND household_code=?2";
+        if (!f.division_prefix.empty()) sql += " AND division_code LIKE ?3 ESCAPE '\\'";
+        if (f.year) sql += " AND year=?4";
+        if (f.open) sql += " AND open=?5";
+        if (f.state) sql += " AND state=?6";
+        if (paged) sql += " ORDER BY id LIMIT ?7 OFFSET ?8";
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+            return std::unexpected(LastError("ListCases"));
+        Stmt st(raw);
+        if (f.kind) {
+            const std::string_view kind = ProcedureKindName(*f.kind);
+            sqlite3_bind_text(raw, 1, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
+        }
+        if (f.household_code)
+            sqlite3_bind_text(raw, 2, f.household_code->data(), static_cast<int>(f.household_code->size()),
+                              SQLITE_TRANSIENT);
+        if (!f.division_prefix.empty()) {
+            std::string pattern;
+            for (char c : f.division_prefix) {
+                if (c == '\\' || c == '%' || c == '_') pattern += '\\';
+                pattern += c;
+            }
+            pattern += '%';
+            sqlite3_bind_text(raw, 3, pattern.data(), static_cast<int>(pattern.size()), SQLITE_TRANSIENT);
+        }
+        if (f.year) sqlite3_bind_int(raw, 4, *f.year);
+        if (f.open) sqlite3_bind_int(raw, 5, *f.open ? 1 : 0);
+        if (f.state)
+            sqlite3_bind_text(raw, 6, f.state->data(), static_cast<int>(f.state->size()), SQLITE_TRANSIENT);
+        if (paged) {
+            sqlite3_bind_int64(raw, 7, f.limit);
+            sqlite3_bind_int64(raw, 8, f.offset);
+        }
+        return st;
+    }
+
     // The county of entries that belong to no household (accounts, events): the database's own.
     Result<std::string> SettingCounty() {
         auto county = GetSetting("county_code");
@@ -1120,12 +1621,10 @@ class SqliteStore final : public Store {
         sqlite3_bind_int(st, 24, facts.students);
         sqlite3_bind_int(st, 25, facts.ill);
         sqlite3_bind_int(st, 26, facts.migrant_workers);
-        scratch_able_.clear();
-        for (const Date& d : facts.able_birth_dates) {
-            if (!scratch_able_.empty()) scratch_able_ += ',';
-            scratch_able_ += std::to_string(d.year * 10000 + d.month * 100 + d.day);
-        }
+        JoinDatesInto(facts.able_birth_dates, scratch_able_);
         BindText(st, 27, scratch_able_);
+        JoinDatesInto(facts.out_of_school_birth_dates, scratch_out_of_school_);
+        BindText(st, 28, scratch_out_of_school_);
     }
 
     static void TextInto(sqlite3_stmt* st, int i, std::string& out) {
@@ -1297,7 +1796,7 @@ class SqliteStore final : public Store {
     std::unordered_map<const char*, Stmt> cache_;
     bool in_tx_ = false;
     int schema_version_ = 0;
-    std::string scratch_county_, scratch_causes_, scratch_aux_, scratch_able_;
+    std::string scratch_county_, scratch_causes_, scratch_aux_, scratch_able_, scratch_out_of_school_;
 };
 
 }  // namespace

@@ -11,17 +11,24 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
+#include "core/evaluation.h"
 #include "core/household.h"
+#include "core/incidence.h"
 #include "core/org_unit.h"
+#include "core/procedure.h"
 #include "core/progress.h"
 
 namespace jz {
 
 // The household as JSON, for the change log and the API.
 std::string HouseholdToJson(const Household& household);
+// Its strict inverse: every field HouseholdToJson writes is read back with its type checked (absent
+// or null for the optional ones); other keys are ignored. Fails with "json.invalid" naming the field.
+Result<Household> HouseholdFromJson(std::string_view json);
 
 // Who makes a change and when (ISO 8601 UTC, given by the caller: the store reads no clock).
 struct ChangeContext {
@@ -102,6 +109,30 @@ struct HouseholdFilter {
     bool any_order = false;
 };
 
+// Which procedure cases to list (ListCases); every set field must match.
+struct CaseFilter {
+    std::optional<ProcedureKind> kind;
+    std::optional<std::string> household_code;
+    std::string division_prefix;  // cases of households under this org unit
+    std::optional<int> year;
+    std::optional<bool> open;
+    std::optional<std::string> state;
+    int64_t offset = 0;
+    int64_t limit = 1000;  // at most this many, ordered by id
+};
+
+// The county's approval of a year's dynamic adjustment as a whole.
+struct AdjustmentApproval {
+    int year = 0;
+    std::string county_code;
+    std::string approved_by;
+    std::string approved_at;  // ISO 8601 UTC
+    Date approved_on;
+    std::string notes;
+    std::string summary_json;  // the counts approved (service/dynamic.h), as they stood
+    bool operator==(const AdjustmentApproval&) const = default;
+};
+
 struct ImportRecord {
     int64_t id = 0;
     std::string started_at;
@@ -176,6 +207,13 @@ class Store {
     // for the figures of reports.
     virtual Result<void> ScanFacts(const HouseholdFilter& filter,
                                    const std::function<bool(const HouseholdFacts&)>& visit) = 0;
+    // The same split into up to `parts` disjoint parts scanned at the same time, as
+    // ScanHouseholdsParallel. Adapters without parallel scans visit everything as part 0.
+    virtual Result<void> ScanFactsParallel(const HouseholdFilter& filter, int parts,
+                                           const std::function<bool(int, const HouseholdFacts&)>& visit) {
+        (void)parts;
+        return ScanFacts(filter, [&](const HouseholdFacts& f) { return visit(0, f); });
+    }
     virtual Result<int64_t> CountHouseholds() = 0;
     virtual Result<int64_t> CountPersons() = 0;
 
@@ -227,6 +265,44 @@ class Store {
     virtual Result<int64_t> DeleteSessionsOf(int64_t account_id) = 0;
     // Removes sessions idle since before `idle_before`; returns how many.
     virtual Result<int64_t> DeleteIdleSessions(const std::string& idle_before) = 0;
+    // Removes a household from the registry (deregistration), with its members, logging the
+    // household as it was (action "delete"). Fails with "store.conflict" when the stored version is
+    // no longer before.version. Its code is then never registered again (see IsDeregistered).
+    virtual Result<void> DeleteHousehold(const HouseholdRecord& before, const ChangeContext& change) = 0;
+    // Was a household with this code deregistered (a closed deregistration case exists)?
+    virtual Result<bool> IsDeregistered(const std::string& household_code) = 0;
+
+    // Procedure cases (core/procedure.h), logged as entity "procedure_case", key the case id.
+    // InsertCase ignores c.id and c.version and returns the new id (version 1).
+    virtual Result<int64_t> InsertCase(const ProcedureCase& c, const ChangeContext& change) = 0;
+    // Replaces the case with before.id, bumping the version; "store.conflict" when the stored version
+    // is no longer before.version.
+    virtual Result<void> UpdateCase(const ProcedureCase& before, const ProcedureCase& after,
+                                    const ChangeContext& change) = 0;
+    virtual Result<std::optional<ProcedureCase>> FindCase(int64_t id) = 0;
+    virtual Result<std::vector<ProcedureCase>> ListCases(const CaseFilter& filter) = 0;
+    virtual Result<int64_t> CountCases(const CaseFilter& filter) = 0;  // offset and limit ignored
+
+    // Rural population by org unit and year (for poverty incidence); logged as entity
+    // "population", key "<code>/<year>". Put replaces an existing setting.
+    virtual Result<void> PutPopulation(const PopulationSetting& setting, const ChangeContext& change) = 0;
+    virtual Result<std::vector<PopulationSetting>> ListPopulation() = 0;  // by code, year
+
+    // Third-party evaluations (core/evaluation.h), logged as entity "evaluation", key the id.
+    virtual Result<int64_t> InsertEvaluation(const Evaluation& e, const ChangeContext& change) = 0;
+    // "store.conflict" when the stored version is no longer before.version.
+    virtual Result<void> UpdateEvaluation(const Evaluation& before, const Evaluation& after,
+                                          const ChangeContext& change) = 0;
+    virtual Result<std::optional<Evaluation>> FindEvaluation(int64_t id) = 0;
+    virtual Result<std::vector<Evaluation>> ListEvaluations() = 0;  // by id; items included
+
+    // Approvals of the yearly dynamic adjustment (entity "adjustment", key the year). One per
+    // (year, county): a second fails with "store.duplicate".
+    virtual Result<void> InsertAdjustmentApproval(const AdjustmentApproval& a,
+                                                  const ChangeContext& change) = 0;
+    virtual Result<std::optional<AdjustmentApproval>> FindAdjustmentApproval(
+        int year, const std::string& county_code) = 0;
+
     // Walks the whole change log in sequence order, recomputing the hash chain.
     virtual Result<ChainVerification> VerifyChangeLog() = 0;
 };

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 
 #include "core/codes.h"
 #include "core/id_number.h"
+#include "store/procedure_json.h"
 #include "store/sqlite_schema.h"
 #include "store/sqlite_store.h"
 
@@ -723,6 +725,480 @@ TEST_P(StoreContract, AccountAndSessionWritesOutsideATransactionAreRefused) {
     EXPECT_EQ(store_->LastChangeSeq().value(), seq);
 }
 
+ProcedureCase MakeCase(ProcedureKind kind, const std::string& household_code, int year,
+                       const std::string& division_code = "540425100201") {
+    ProcedureCase c;
+    c.kind = kind;
+    c.household_code = household_code;
+    c.division_code = division_code;
+    c.year = year;
+    c.state = "proposed";
+    c.persons = 2;
+    c.steps.push_back(
+        {"propose", {year, 3, 1}, "tester", "2026-11-29T00:00:00Z", "passed", "", "", "proposed"});
+    return c;
+}
+
+// The case as closed by its last step (one-step kinds end "done").
+ProcedureCase Closed(ProcedureCase c, const std::string& state) {
+    c.steps.push_back(
+        {"record", {c.year, 4, 1}, "tester", "2026-11-29T01:00:00Z", "recorded", "", c.state, state});
+    c.state = state;
+    c.open = false;
+    return c;
+}
+
+Evaluation MakeEvaluation(int year) {
+    Evaluation e;
+    e.year = year;
+    e.division_code = "540425";
+    e.seed = 18'446'744'073'709'551'615u;  // the largest: the JSON keeps it as a string
+    e.population = 120;
+    e.drawn_by = "county";
+    e.drawn_at = "2026-11-29T00:00:00Z";
+    e.items = {{"H1", "540425100201", Verdict::kPending, "", "", ""},
+               {"H2", "540425100201", Verdict::kWrongful, "收入不达标", "inspector", "2026-11-30T00:00:00Z"}};
+    return e;
+}
+
+TEST_P(StoreContract, FactsCarryWhatTheExitStandardNeeds) {
+    Household h = MakeHousehold("F1", 1);
+    h.identified_year = 2015;
+    h.dangerous_housing = false;
+    h.household_electricity = true;
+    h.housing_area = 8050;
+    Person child = h.members[1];
+    child.name = "小扎西";
+    child.id_number = MakeIdNumber("540425", {2008, 1, 2}, 91);
+    child.relation = 3;
+    child.birth_date = {2008, 1, 2};
+    child.schooling = 3;  // in school
+    Person out = child;
+    out.name = "次仁";
+    out.id_number = MakeIdNumber("540425", {2005, 12, 30}, 92);
+    out.birth_date = {2005, 12, 30};
+    out.schooling = codes::kSchoolingNone;
+    h.members.insert(h.members.begin() + 1, child);
+    h.members.push_back(out);
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertHousehold(h, kChange));
+    ASSERT_TRUE(store_->Commit());
+    auto scan = [&] {
+        std::vector<HouseholdFacts> seen;
+        EXPECT_TRUE(store_->ScanFacts({}, [&](const HouseholdFacts& f) {
+            seen.push_back(f);
+            return true;
+        }));
+        return seen;
+    };
+    auto seen = scan();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0], FactsOf(h));
+    EXPECT_EQ(seen[0].identified_year, 2015);
+    EXPECT_EQ(seen[0].net_income_per_head, std::optional<Fen>(250050));
+    EXPECT_EQ(seen[0].housing_area, std::optional<int64_t>(8050));
+    EXPECT_EQ(seen[0].dangerous_housing, std::optional<bool>(false));
+    EXPECT_EQ(seen[0].safe_water, std::optional<bool>(true));
+    EXPECT_EQ(seen[0].household_electricity, std::optional<bool>(true));
+    EXPECT_EQ(seen[0].out_of_school_birth_dates,
+              (std::vector<Date>{{1970, 3, 5}, {1972, 8, 11}, {2005, 12, 30}}));
+    // A filtered scan (the division index) reads the same.
+    std::vector<HouseholdFacts> filtered;
+    ASSERT_TRUE(store_->ScanFacts({"540425100201"}, [&](const HouseholdFacts& f) {
+        filtered.push_back(f);
+        return true;
+    }));
+    EXPECT_EQ(filtered, seen);
+
+    Household changed = h;
+    changed.members[1].schooling = codes::kSchoolingNone;  // left school
+    changed.members.erase(changed.members.begin());
+    changed.net_income_per_head.reset();
+    changed.safe_water.reset();
+    changed.housing_area = 1;
+    changed.identified_year = 2016;
+    auto before = store_->FindHousehold("F1").value().value();
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->UpdateHousehold(before, changed, kChange));
+    ASSERT_TRUE(store_->Commit());
+    seen = scan();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0], FactsOf(changed));
+    EXPECT_EQ(seen[0].out_of_school_birth_dates,
+              (std::vector<Date>{{2008, 1, 2}, {1972, 8, 11}, {2005, 12, 30}}));
+    EXPECT_FALSE(seen[0].net_income_per_head.has_value());
+}
+
+TEST_P(StoreContract, ParallelFactsScanVisitsEveryHouseholdOnce) {
+    std::map<std::string, HouseholdFacts> expected;
+    ASSERT_TRUE(store_->Begin());
+    for (int i = 0; i < 1500; ++i) {
+        Household h = MakeHousehold("P" + std::to_string(i), i);
+        if (i % 3 == 0) h.division_code = "540425100200";
+        if (i % 5 == 0) h.members[1].schooling = 4;
+        h.identified_year = 2014 + i % 3;
+        ASSERT_TRUE(store_->InsertHousehold(h, kChange));
+        expected[h.household_code] = FactsOf(h);
+    }
+    ASSERT_TRUE(store_->Commit());
+    std::vector<std::vector<HouseholdFacts>> seen(3);
+    ASSERT_TRUE(store_->ScanFactsParallel({}, 3, [&](int part, const HouseholdFacts& f) {
+        seen.at(static_cast<size_t>(part)).push_back(f);
+        return true;
+    }));
+    std::map<std::string, HouseholdFacts> all;
+    size_t visits = 0;
+    for (const auto& part : seen)
+        for (const HouseholdFacts& f : part) {
+            ++visits;
+            all[f.household_code] = f;
+        }
+    EXPECT_EQ(visits, 1500u) << "a household was visited twice, or missed";
+    EXPECT_EQ(all, expected);
+    // Filtered by division.
+    std::atomic<int> in_village = 0;
+    ASSERT_TRUE(store_->ScanFactsParallel({"540425100200"}, 2, [&](int, const HouseholdFacts& f) {
+        EXPECT_EQ(f.division_code, "540425100200");
+        ++in_village;
+        return true;
+    }));
+    EXPECT_EQ(in_village.load(), 500);
+    // Stopping in one part stops the scan.
+    int stopped_after = 0;
+    std::mutex m;
+    ASSERT_TRUE(store_->ScanFactsParallel({}, 2, [&](int, const HouseholdFacts&) {
+        std::lock_guard lock(m);
+        return ++stopped_after < 10;
+    }));
+    EXPECT_LT(stopped_after, 1500);
+    // One part (or a small registry): everything as part 0.
+    int serial = 0;
+    ASSERT_TRUE(store_->ScanFactsParallel({}, 1, [&](int part, const HouseholdFacts&) {
+        EXPECT_EQ(part, 0);
+        ++serial;
+        return true;
+    }));
+    EXPECT_EQ(serial, 1500);
+}
+
+TEST_P(StoreContract, DeleteHouseholdIsVersionGuardedAndLogged) {
+    const Household h = MakeHousehold("D1", 1);
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertHousehold(h, kChange));
+    ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("D2", 2), kChange));
+    ASSERT_TRUE(store_->Commit());
+    const HouseholdRecord first = store_->FindHousehold("D1").value().value();
+    Household changed = h;
+    changed.phone = "13800000000";
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->UpdateHousehold(first, changed, kChange));
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(CodeOf(store_->DeleteHousehold(first, kChange)), "store.no_transaction");
+    ASSERT_TRUE(store_->Begin());
+    EXPECT_EQ(CodeOf(store_->DeleteHousehold(first, kChange)), "store.conflict") << "stale version";
+    store_->Rollback();
+    EXPECT_EQ(store_->CountHouseholds().value(), 2);
+
+    const HouseholdRecord current = store_->FindHousehold("D1").value().value();
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->DeleteHousehold(current, kChange));
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_FALSE(store_->FindHousehold("D1").value().has_value());
+    EXPECT_EQ(store_->CountHouseholds().value(), 1);
+    EXPECT_EQ(store_->CountPersons().value(), 2) << "its members went with it";
+    EXPECT_EQ(store_->FindHouseholdOfIdNumber(h.members[0].id_number).value(), std::nullopt);
+    ASSERT_TRUE(store_->Begin());
+    EXPECT_EQ(CodeOf(store_->DeleteHousehold(current, kChange)), "store.conflict") << "already gone";
+    store_->Rollback();
+
+    auto log = store_->ChangeLog({.entity_key = "D1"}).value();
+    ASSERT_EQ(log.size(), 3u);
+    EXPECT_EQ(log[2].action, "delete");
+    EXPECT_EQ(log[2].entity, "household");
+    EXPECT_EQ(log[2].before_json, HouseholdToJson(changed));
+    EXPECT_TRUE(log[2].after_json.empty());
+    EXPECT_FALSE(store_->VerifyChangeLog()->first_bad.has_value());
+    // Not deregistered (no closed deregistration case): the code may be registered again.
+    EXPECT_FALSE(store_->IsDeregistered("D1").value());
+    ASSERT_TRUE(store_->Begin());
+    EXPECT_TRUE(store_->InsertHousehold(h, kChange));
+    store_->Rollback();
+}
+
+TEST_P(StoreContract, DeregisteredCodeIsNeverRegisteredAgain) {
+    const Household h = MakeHousehold("G1", 1);
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertHousehold(h, kChange));
+    ProcedureCase c = MakeCase(ProcedureKind::kDeregistration, "G1", 2017);
+    c.household = h;
+    c.reason = "moved_away";
+    const int64_t id = store_->InsertCase(c, kChange).value();
+    // Other closed cases of the code do not count.
+    ASSERT_TRUE(store_->InsertCase(Closed(MakeCase(ProcedureKind::kDeregistration, "G1", 2016), "rejected"),
+                                   kChange));
+    ASSERT_TRUE(store_->InsertCase(Closed(MakeCase(ProcedureKind::kFallback, "G1", 2016), "done"), kChange));
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_FALSE(store_->IsDeregistered("G1").value()) << "the case is still open";
+    const ProcedureCase stored = store_->FindCase(id).value().value();
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->UpdateCase(stored, Closed(stored, "done"), kChange));
+    ASSERT_TRUE(store_->DeleteHousehold(store_->FindHousehold("G1").value().value(), kChange));
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_TRUE(store_->IsDeregistered("G1").value());
+    EXPECT_FALSE(store_->IsDeregistered("G2").value());
+
+    ASSERT_TRUE(store_->Begin());
+    auto again = store_->InsertHousehold(h, kChange);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, "store.deregistered");
+    EXPECT_EQ(again.error().field, "household_code");
+    EXPECT_EQ(CodeOf(store_->InsertHouseholdLogged(h, kChange, HouseholdToJson(h))), "store.deregistered");
+    store_->Rollback();
+    EXPECT_EQ(store_->CountHouseholds().value(), 0);
+}
+
+TEST_P(StoreContract, CasesInsertFindUpdateWithVersionsAndChangeLog) {
+    ProcedureCase c = MakeCase(ProcedureKind::kNewIdentification, "N1", 2017);
+    c.id = 99;  // ignored
+    c.version = 7;
+    c.household = MakeHousehold("N1", 1);
+    c.notice_until = Date{2017, 3, 8};
+    ASSERT_TRUE(store_->Begin());
+    const int64_t id = store_->InsertCase(c, kChange).value();
+    const int64_t id2 = store_->InsertCase(MakeCase(ProcedureKind::kExit, "H2", 2017), kChange).value();
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(id2, id + 1);
+    EXPECT_FALSE(store_->FindCase(id2 + 1).value().has_value());
+    const ProcedureCase found = store_->FindCase(id).value().value();
+    ProcedureCase expected = c;
+    expected.id = id;
+    expected.version = 1;
+    EXPECT_EQ(found, expected);
+
+    ProcedureCase next = found;
+    next.state = "appraised";
+    next.notice_until.reset();
+    next.exclusions = {"vehicle"};
+    next.steps.push_back({"appraise",
+                          {2017, 3, 2},
+                          "officer",
+                          "2026-11-29T02:00:00Z",
+                          "passed",
+                          "好",
+                          "proposed",
+                          "appraised"});
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->UpdateCase(found, next, kChange));
+    ASSERT_TRUE(store_->Commit());
+    const ProcedureCase updated = store_->FindCase(id).value().value();
+    EXPECT_EQ(updated.version, 2);
+    next.version = 2;
+    EXPECT_EQ(updated, next);
+
+    ASSERT_TRUE(store_->Begin());
+    EXPECT_EQ(CodeOf(store_->UpdateCase(found, next, kChange)), "store.conflict");
+    ProcedureCase missing = found;
+    missing.id = 1000;
+    EXPECT_EQ(CodeOf(store_->UpdateCase(missing, next, kChange)), "store.not_found");
+    store_->Rollback();
+    EXPECT_EQ(store_->FindCase(id).value().value(), updated);
+
+    auto log = store_->ChangeLog({.entity = "procedure_case", .entity_key = std::to_string(id)}).value();
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].action, "insert");
+    EXPECT_EQ(log[0].after_json, ProcedureCaseToJson(expected));
+    EXPECT_TRUE(log[0].before_json.empty());
+    EXPECT_EQ(log[1].action, "update");
+    EXPECT_EQ(log[1].before_json, ProcedureCaseToJson(expected));
+    EXPECT_EQ(log[1].after_json, ProcedureCaseToJson(updated));
+    EXPECT_EQ(ParseObject(log[1].after_json).at("kind").as_string(), "new_identification");
+    EXPECT_FALSE(store_->VerifyChangeLog()->first_bad.has_value());
+}
+
+TEST_P(StoreContract, ListCasesHonoursEveryFilter) {
+    ASSERT_TRUE(store_->Begin());
+    std::vector<int64_t> ids;
+    auto add = [&](const ProcedureCase& c) { ids.push_back(store_->InsertCase(c, kChange).value()); };
+    add(MakeCase(ProcedureKind::kExit, "A", 2017));                                      // 0
+    add(Closed(MakeCase(ProcedureKind::kExit, "B", 2017), "exited"));                    // 1
+    add(MakeCase(ProcedureKind::kExit, "A", 2018));                                      // 2
+    add(Closed(MakeCase(ProcedureKind::kFallback, "C", 2018, "540425100200"), "done"));  // 3
+    add(MakeCase(ProcedureKind::kNewIdentification, "D", 2018, "540425200101"));         // 4
+    add(MakeCase(ProcedureKind::kExit, "E", 2018, "5404251_0201"));                      // 5: '_' in the code
+    ASSERT_TRUE(store_->Commit());
+    auto list = [&](const CaseFilter& f) {
+        std::vector<int64_t> out;
+        const std::vector<ProcedureCase> cases = store_->ListCases(f).value();
+        for (const ProcedureCase& c : cases) out.push_back(c.id);
+        EXPECT_EQ(store_->CountCases(f).value(), static_cast<int64_t>(out.size()));
+        return out;
+    };
+    auto pick = [&](std::initializer_list<int> which) {
+        std::vector<int64_t> out;
+        for (int i : which) out.push_back(ids[static_cast<size_t>(i)]);
+        return out;
+    };
+    EXPECT_EQ(list({}), ids);
+    EXPECT_EQ(list({.kind = ProcedureKind::kExit}), pick({0, 1, 2, 5}));
+    EXPECT_EQ(list({.household_code = "A"}), pick({0, 2}));
+    EXPECT_EQ(list({.division_prefix = "540425100"}), pick({0, 1, 2, 3}));
+    EXPECT_EQ(list({.division_prefix = "540425100201"}), pick({0, 1, 2}));
+    EXPECT_EQ(list({.division_prefix = "5404251_"}), pick({5})) << "'_' is a character, not a wildcard";
+    EXPECT_EQ(list({.division_prefix = "540425%"}), std::vector<int64_t>{});
+    EXPECT_EQ(list({.year = 2017}), pick({0, 1}));
+    EXPECT_EQ(list({.open = true}), pick({0, 2, 4, 5}));
+    EXPECT_EQ(list({.open = false}), pick({1, 3}));
+    EXPECT_EQ(list({.state = "done"}), pick({3}));
+    EXPECT_EQ(list({.kind = ProcedureKind::kExit, .household_code = "A", .year = 2018, .open = true}),
+              pick({2}));
+    EXPECT_EQ(list({.kind = ProcedureKind::kBufferEnd}), std::vector<int64_t>{});
+    // Paging: ordered by id; the count ignores offset and limit.
+    const CaseFilter page{.offset = 2, .limit = 3};
+    std::vector<int64_t> paged;
+    const std::vector<ProcedureCase> page_cases = store_->ListCases(page).value();
+    for (const ProcedureCase& c : page_cases) paged.push_back(c.id);
+    EXPECT_EQ(paged, pick({2, 3, 4}));
+    EXPECT_EQ(store_->CountCases(page).value(), 6);
+    EXPECT_EQ(store_->CountCases({.open = true, .offset = 3, .limit = 1}).value(), 4);
+    EXPECT_EQ(store_->ListCases({.offset = 10}).value().size(), 0u);
+    // What is listed is the whole case.
+    EXPECT_EQ(store_->ListCases({.state = "exited"}).value().at(0), store_->FindCase(ids[1]).value().value());
+}
+
+TEST_P(StoreContract, PopulationIsPutReplacedAndLogged) {
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->PutPopulation({"540425100", 2017, 5000}, kChange));
+    ASSERT_TRUE(store_->PutPopulation({"540425", 2017, 30000}, kChange));
+    ASSERT_TRUE(store_->PutPopulation({"540425", 2016, 29000}, kChange));
+    ASSERT_TRUE(store_->PutPopulation({"540425", 2017, 31000}, kChange));  // replaces
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(store_->ListPopulation().value(),
+              (std::vector<PopulationSetting>{
+                  {"540425", 2016, 29000}, {"540425", 2017, 31000}, {"540425100", 2017, 5000}}));
+    auto log = store_->ChangeLog({.entity = "population", .entity_key = "540425/2017"}).value();
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].action, "insert");
+    EXPECT_TRUE(log[0].before_json.empty());
+    EXPECT_EQ(log[1].action, "update");
+    EXPECT_EQ(ParseObject(log[1].before_json).at("rural_population").as_int64(), 30000);
+    EXPECT_EQ(ParseObject(log[1].after_json).at("rural_population").as_int64(), 31000);
+    EXPECT_EQ(ParseObject(log[1].after_json).at("code").as_string(), "540425");
+    EXPECT_EQ(ParseObject(log[1].after_json).at("year").as_int64(), 2017);
+    EXPECT_FALSE(store_->VerifyChangeLog()->first_bad.has_value());
+}
+
+TEST_P(StoreContract, EvaluationsInsertFindUpdateAndList) {
+    ASSERT_TRUE(store_->Begin());
+    const int64_t id = store_->InsertEvaluation(MakeEvaluation(2018), kChange).value();
+    const int64_t id2 = store_->InsertEvaluation(MakeEvaluation(2019), kChange).value();
+    ASSERT_TRUE(store_->Commit());
+    Evaluation expected = MakeEvaluation(2018);
+    expected.id = id;
+    expected.version = 1;
+    const Evaluation found = store_->FindEvaluation(id).value().value();
+    EXPECT_EQ(found, expected);
+    EXPECT_FALSE(store_->FindEvaluation(id2 + 1).value().has_value());
+
+    Evaluation next = found;
+    next.items[0].verdict = Verdict::kCorrect;
+    next.items[0].recorded_by = "inspector";
+    next.approval_surveyed = 100;
+    next.approval_satisfied = 95;
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->UpdateEvaluation(found, next, kChange));
+    EXPECT_EQ(CodeOf(store_->UpdateEvaluation(found, next, kChange)), "store.conflict");
+    Evaluation missing = found;
+    missing.id = 77;
+    EXPECT_EQ(CodeOf(store_->UpdateEvaluation(missing, next, kChange)), "store.not_found");
+    ASSERT_TRUE(store_->Commit());
+    next.version = 2;
+    EXPECT_EQ(store_->FindEvaluation(id).value().value(), next);
+    auto all = store_->ListEvaluations().value();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0], next);
+    EXPECT_EQ(all[1].id, id2);
+    EXPECT_EQ(all[1].year, 2019);
+
+    auto log = store_->ChangeLog({.entity = "evaluation"}).value();
+    ASSERT_EQ(log.size(), 3u);
+    EXPECT_EQ(log[0].entity_key, std::to_string(id));
+    EXPECT_EQ(log[0].after_json, EvaluationToJson(expected));
+    EXPECT_EQ(log[2].action, "update");
+    EXPECT_EQ(log[2].before_json, EvaluationToJson(expected));
+    EXPECT_EQ(log[2].after_json, EvaluationToJson(next));
+    EXPECT_EQ(ParseObject(log[2].after_json).at("seed").as_string(), "18446744073709551615");
+    EXPECT_FALSE(store_->VerifyChangeLog()->first_bad.has_value());
+}
+
+TEST_P(StoreContract, AdjustmentApprovalIsOnePerYearAndCounty) {
+    const AdjustmentApproval a{
+        2018, "540425", "county", "2026-11-29T00:00:00Z", {2018, 12, 20}, "同意", R"({"total":{"exits":3}})"};
+    EXPECT_FALSE(store_->FindAdjustmentApproval(2018, "540425").value().has_value());
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertAdjustmentApproval(a, kChange));
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(store_->FindAdjustmentApproval(2018, "540425").value(), std::optional<AdjustmentApproval>(a));
+    EXPECT_FALSE(store_->FindAdjustmentApproval(2019, "540425").value().has_value());
+    EXPECT_FALSE(store_->FindAdjustmentApproval(2018, "540426").value().has_value());
+    ASSERT_TRUE(store_->Begin());
+    AdjustmentApproval again = a;
+    again.notes = "再次";
+    EXPECT_EQ(CodeOf(store_->InsertAdjustmentApproval(again, kChange)), "store.duplicate");
+    store_->Rollback();
+    ASSERT_TRUE(store_->Begin());
+    AdjustmentApproval next_year = a;
+    next_year.year = 2019;
+    next_year.summary_json = "not json";
+    ASSERT_TRUE(store_->InsertAdjustmentApproval(next_year, kChange));
+    ASSERT_TRUE(store_->Commit());
+    EXPECT_EQ(store_->FindAdjustmentApproval(2018, "540425").value()->notes, "同意");
+    auto log = store_->ChangeLog({.entity = "adjustment"}).value();
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].entity_key, "2018");
+    EXPECT_EQ(log[0].action, "insert");
+    const boost::json::object o = ParseObject(log[0].after_json);
+    EXPECT_EQ(o.at("approved_on").as_string(), "2018-12-20");
+    EXPECT_EQ(o.at("summary").at("total").at("exits").as_int64(), 3);
+    EXPECT_EQ(ParseObject(log[1].after_json).at("summary").as_string(), "not json");
+    EXPECT_FALSE(store_->VerifyChangeLog()->first_bad.has_value());
+}
+
+TEST_P(StoreContract, DynamicWritesOutsideATransactionAreRefused) {
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("W1", 1), kChange));
+    const int64_t case_id = store_->InsertCase(MakeCase(ProcedureKind::kExit, "W1", 2017), kChange).value();
+    const int64_t eval_id = store_->InsertEvaluation(MakeEvaluation(2018), kChange).value();
+    ASSERT_TRUE(store_->Commit());
+    const HouseholdRecord h = store_->FindHousehold("W1").value().value();
+    const ProcedureCase c = store_->FindCase(case_id).value().value();
+    const Evaluation e = store_->FindEvaluation(eval_id).value().value();
+    const std::vector<std::pair<std::string, std::function<std::string()>>> writes = {
+        {"DeleteHousehold", [&] { return CodeOf(store_->DeleteHousehold(h, kChange)); }},
+        {"InsertCase", [&] { return CodeOf(store_->InsertCase(c, kChange)); }},
+        {"UpdateCase", [&] { return CodeOf(store_->UpdateCase(c, Closed(c, "exited"), kChange)); }},
+        {"PutPopulation",
+         [&] {
+             return CodeOf(store_->PutPopulation({"540425", 2017, 1}, kChange));
+         }},
+        {"InsertEvaluation", [&] { return CodeOf(store_->InsertEvaluation(e, kChange)); }},
+        {"UpdateEvaluation", [&] { return CodeOf(store_->UpdateEvaluation(e, e, kChange)); }},
+        {"InsertAdjustmentApproval",
+         [&] {
+             return CodeOf(
+                 store_->InsertAdjustmentApproval({2018, "540425", "c", "t", {2018, 1, 1}, "", ""}, kChange));
+         }},
+    };
+    const int64_t seq = store_->LastChangeSeq().value();
+    for (const auto& [name, write] : writes) EXPECT_EQ(write(), "store.no_transaction") << name;
+    EXPECT_EQ(store_->LastChangeSeq().value(), seq);
+    EXPECT_EQ(store_->CountHouseholds().value(), 1);
+    EXPECT_EQ(store_->CountCases({}).value(), 1);
+    EXPECT_EQ(store_->FindCase(case_id).value().value(), c);
+    EXPECT_TRUE(store_->ListPopulation().value().empty());
+    EXPECT_EQ(store_->ListEvaluations().value().size(), 1u);
+    EXPECT_FALSE(store_->FindAdjustmentApproval(2018, "540425").value().has_value());
+}
+
 // Any household the model can hold comes back from the store unchanged.
 RC_GTEST_PROP(StoreProperty, HouseholdRoundTrip, ()) {
     static auto store = OpenSqliteStore(TempPath("prop.db"), OpenMode::kCreate).value();
@@ -770,14 +1246,14 @@ TEST(SqliteStore, OpenModes) {
     EXPECT_EQ(missing.error().code, "store.missing");
     auto created = OpenSqliteStore(path, OpenMode::kCreate);
     ASSERT_TRUE(created);
-    EXPECT_EQ((*created)->schema_version(), 2);
+    EXPECT_EQ((*created)->schema_version(), 3);
     created->reset();
     auto exists = OpenSqliteStore(path, OpenMode::kCreate);
     ASSERT_FALSE(exists);
     EXPECT_EQ(exists.error().code, "store.exists");
     auto reopened = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(reopened);
-    EXPECT_EQ((*reopened)->schema_version(), 2);
+    EXPECT_EQ((*reopened)->schema_version(), 3);
 }
 
 TEST(SqliteStore, GarbageFileIsReportedAsCorrupt) {
@@ -860,7 +1336,7 @@ TEST(SqliteStore, BulkLoadRebuildsIndexesAndRollsBackCleanly) {
     // A read left mid-step (a single-row lookup) must not block the index drop.
     ASSERT_TRUE(store->LoadPlanText().value().has_value());
     const int64_t indexes = CountIndexes(path);
-    ASSERT_EQ(indexes, 6);  // the five the bulk load drops, and session_account
+    ASSERT_EQ(indexes, 9);  // the five the bulk load drops, session_account and three on procedure_case
     const std::vector<std::string> definitions = IndexDefinitions(path);
     // A failed bulk load: the dropped indexes come back with the rollback.
     ASSERT_TRUE(store->Begin());
@@ -901,11 +1377,28 @@ void Exec(sqlite3* db, const std::string& sql) {
     sqlite3_free(err);
 }
 
-// A database as version 1 of the program left it: the 001 schema, a registry, an import and a
-// chained change log (its rows written by the current store and copied over unchanged: a log
-// entry's fields and hash do not depend on the schema version).
-std::string MakeVersion1Database(const std::string& name, ChainVerification& chain) {
+// The columns of a table on a connection, comma-separated.
+std::string ColumnsOf(sqlite3* db, const std::string& table) {
+    sqlite3_stmt* st = nullptr;
+    std::string out;
+    EXPECT_EQ(sqlite3_prepare_v2(db, ("PRAGMA main.table_info(" + table + ")").c_str(), -1, &st, nullptr),
+              SQLITE_OK);
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        if (!out.empty()) out += ", ";
+        out += reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+// A database as version `version` of the program left it: the schema of migrations up to it, a
+// registry, an import and a chained change log (its rows written by the current store and copied
+// over unchanged, in the columns the old schema has: a log entry's fields and hash do not depend
+// on the schema version). `source_path` receives the database the rows came from.
+std::string MakeOldDatabase(const std::string& name, int version, ChainVerification& chain,
+                            const std::vector<Household>& extra = {}, std::string* source_path = nullptr) {
     const std::string source = TempPath(name + "-source.db");
+    if (source_path) *source_path = source;
     {
         auto store = OpenSqliteStore(source, OpenMode::kCreate).value();
         EXPECT_TRUE(store->Begin());
@@ -924,22 +1417,34 @@ std::string MakeVersion1Database(const std::string& name, ChainVerification& cha
         EXPECT_TRUE(store->Begin());
         EXPECT_TRUE(store->UpdateHousehold(before, changed, kChange));
         EXPECT_TRUE(store->Commit());
+        if (!extra.empty()) {
+            EXPECT_TRUE(store->Begin());
+            for (const Household& h : extra) EXPECT_TRUE(store->InsertHousehold(h, kChange));
+            EXPECT_TRUE(store->Commit());
+        }
         chain = store->VerifyChangeLog().value();
     }
-    const std::string path = TempPath(name + "-v1.db");
+    const std::string path = TempPath(name + "-v" + std::to_string(version) + ".db");
     sqlite3* db = nullptr;
     EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     Exec(db, "BEGIN");
-    Exec(db, std::string(sqlite_schema::kMigration001));
+    for (int v = 0; v < version; ++v) Exec(db, std::string(sqlite_schema::kMigrations[v]));
     Exec(db, "ATTACH DATABASE '" + source + "' AS source");
     for (const char* table :
-         {"setting", "plan", "org_unit", "org_unit_name", "import", "household", "person", "change_log"})
-        Exec(db, std::string("INSERT INTO main.") + table + " SELECT * FROM source." + table);
+         {"setting", "plan", "org_unit", "org_unit_name", "import", "household", "person", "change_log"}) {
+        const std::string columns = ColumnsOf(db, table);
+        Exec(db, std::string("INSERT INTO main.") + table + " (" + columns + ") SELECT " + columns +
+                     " FROM source." + table);
+    }
     Exec(db, "COMMIT");
     Exec(db, "DETACH DATABASE source");
-    Exec(db, "PRAGMA user_version=1");
+    Exec(db, "PRAGMA user_version=" + std::to_string(version));
     sqlite3_close(db);
     return path;
+}
+
+std::string MakeVersion1Database(const std::string& name, ChainVerification& chain) {
+    return MakeOldDatabase(name, 1, chain);
 }
 
 TEST(SqliteStore, Version1DatabaseIsMigratedWithItsChainIntact) {
@@ -956,8 +1461,8 @@ TEST(SqliteStore, Version1DatabaseIsMigratedWithItsChainIntact) {
 
     auto store = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(store) << store.error().ToString();
-    EXPECT_EQ((*store)->schema_version(), 2);
-    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"2"});
+    EXPECT_EQ((*store)->schema_version(), 3);
+    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"3"});
     auto v = (*store)->VerifyChangeLog().value();
     EXPECT_EQ(v.entries, chain.entries);
     EXPECT_FALSE(v.first_bad.has_value());
@@ -1075,6 +1580,330 @@ TEST(HouseholdJson, IsValidJsonWithEscapes) {
     h.other_causes.clear();
     h.members.clear();
     ASSERT_FALSE((boost::json::parse(HouseholdToJson(h), ec), ec));
+}
+
+// A version-2 database (before dynamic management) gains the tables and the out-of-school facts,
+// computed from its persons exactly as the store computes them on a write.
+TEST(SqliteStore, Version2DatabaseIsMigratedWithOutOfSchoolDatesBackfilled) {
+    Household mixed = MakeHousehold("M1", 11);
+    mixed.members[0].schooling = codes::kSchoolingNone;
+    Person pupil = mixed.members[1];
+    pupil.name = "小卓玛";
+    pupil.id_number = MakeIdNumber("540425", {2009, 6, 1}, 93);
+    pupil.birth_date = {2009, 6, 1};
+    pupil.schooling = 3;
+    Person baby = pupil;
+    baby.name = "小次仁";
+    baby.id_number = MakeIdNumber("540425", {2016, 1, 9}, 94);
+    baby.birth_date = {2016, 1, 9};
+    baby.schooling.reset();
+    mixed.members.insert(mixed.members.begin() + 1, pupil);
+    mixed.members.push_back(baby);
+    Household students = MakeHousehold("M2", 12);
+    for (Person& p : students.members) p.schooling = 5;
+    ChainVerification chain;
+    std::string source;
+    const std::string path = MakeOldDatabase("migrate2", 2, chain, {mixed, students}, &source);
+    ASSERT_EQ(chain.entries, 8);
+    ASSERT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"2"});
+    const char* kFacts =
+        "SELECT household_code, out_of_school_birth_dates FROM household ORDER BY household_code";
+    const std::vector<std::string> written = QueryRows(source, kFacts);
+    const char* kLog =
+        "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id,"
+        " hex(hash) FROM change_log ORDER BY seq";
+    const std::vector<std::string> v2_log = QueryRows(path, kLog);
+
+    auto store = OpenSqliteStore(path, OpenMode::kExisting);
+    ASSERT_TRUE(store) << store.error().ToString();
+    EXPECT_EQ((*store)->schema_version(), 3);
+    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"3"});
+    EXPECT_EQ(QueryRows(path, kFacts), written) << "backfilled as a write computes it";
+    EXPECT_EQ(QueryRows(path,
+                        "SELECT out_of_school_birth_dates FROM household WHERE household_code IN ('M1', 'M2')"
+                        " ORDER BY household_code"),
+              (std::vector<std::string>{"19700305,19720811,20160109", ""}));
+    EXPECT_EQ(QueryRows(path, kLog), v2_log) << "the log is untouched";
+    auto v = (*store)->VerifyChangeLog().value();
+    EXPECT_EQ(v.entries, chain.entries);
+    EXPECT_FALSE(v.first_bad.has_value());
+    EXPECT_EQ(v.last_hash, chain.last_hash);
+    EXPECT_EQ(QueryRows(path, "PRAGMA foreign_key_check"), std::vector<std::string>{});
+    EXPECT_EQ(QueryRows(path, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+    // Every household's stored facts are those of the household.
+    int scanned = 0;
+    ASSERT_TRUE((*store)->ScanFacts({}, [&](const HouseholdFacts& f) {
+        auto h = (*store)->FindHousehold(f.household_code).value();
+        EXPECT_TRUE(h.has_value());
+        if (h) EXPECT_EQ(f, FactsOf(h->household)) << f.household_code;
+        ++scanned;
+        return true;
+    }));
+    EXPECT_EQ(scanned, 5);
+
+    // The new tables work, and the chain goes on.
+    ASSERT_TRUE((*store)->Begin());
+    const int64_t id = (*store)->InsertCase(MakeCase(ProcedureKind::kExit, "M1", 2017), kChange).value();
+    ASSERT_TRUE((*store)->PutPopulation({"540425", 2017, 30000}, kChange));
+    ASSERT_TRUE((*store)->InsertEvaluation(MakeEvaluation(2017), kChange));
+    ASSERT_TRUE(
+        (*store)->InsertAdjustmentApproval({2017, "540425", "c", "t", {2017, 12, 1}, "", "{}"}, kChange));
+    ASSERT_TRUE((*store)->Commit());
+    EXPECT_EQ((*store)->FindCase(id).value().value().household_code, "M1");
+    v = (*store)->VerifyChangeLog().value();
+    EXPECT_EQ(v.entries, chain.entries + 4);
+    EXPECT_FALSE(v.first_bad.has_value());
+    store->reset();
+    auto again = OpenSqliteStore(path, OpenMode::kExisting);
+    ASSERT_TRUE(again);
+    EXPECT_EQ((*again)->schema_version(), 3);
+    EXPECT_EQ((*again)->VerifyChangeLog().value().entries, chain.entries + 4);
+}
+
+// A case whose stored body cannot be read is reported, not returned half-read.
+TEST(SqliteStore, DamagedCaseBodyIsReportedAsCorrupt) {
+    const std::string path = TempPath("case-body.db");
+    auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
+    ASSERT_TRUE(store->Begin());
+    const int64_t id = store->InsertCase(MakeCase(ProcedureKind::kExit, "H1", 2017), kChange).value();
+    ASSERT_TRUE(store->Commit());
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    Exec(db, "UPDATE procedure_case SET body_json = '{\"id\": 1}'");
+    sqlite3_close(db);
+    EXPECT_EQ(CodeOf(store->FindCase(id)), "store.corrupt");
+    EXPECT_EQ(CodeOf(store->ListCases({})), "store.corrupt");
+}
+
+TEST(ProcedureJson, CaseHasTheDocumentedShape) {
+    ProcedureCase c = MakeCase(ProcedureKind::kMemberChange, "H1", 2017);
+    c.id = 12;
+    c.version = 3;
+    c.member_change = 21;
+    c.member_id_number = "540425197003050013";
+    const boost::json::object o = ParseObject(ProcedureCaseToJson(c));
+    std::vector<std::string> keys;
+    for (const auto& kv : o) keys.emplace_back(kv.key());
+    EXPECT_EQ(keys,
+              (std::vector<std::string>{"id", "version", "kind", "household_code", "division_code", "year",
+                                        "state", "open", "persons", "steps", "household", "exclusions",
+                                        "reason", "notice_until", "member_change", "member_id_number"}));
+    EXPECT_EQ(o.at("kind").as_string(), "member_change");
+    EXPECT_TRUE(o.at("household").is_null());
+    EXPECT_TRUE(o.at("notice_until").is_null());
+    EXPECT_EQ(o.at("member_change").as_int64(), 21);
+    EXPECT_EQ(o.at("steps").at(0).at("date").as_string(), "2017-03-01");
+    EXPECT_EQ(o.at("steps").at(0).at("to_state").as_string(), "proposed");
+    c.household = MakeHousehold("H\"1", 1);
+    c.household->pairing_cadre = ",\"household\":null";
+    c.reason = ",\"household\":null";
+    const std::string json = ProcedureCaseToJson(c);
+    const boost::json::object with = ParseObject(json);
+    EXPECT_EQ(with.at("household").at("household_code").as_string(), "H\"1");
+    EXPECT_EQ(with.at("reason").as_string(), ",\"household\":null");
+    EXPECT_EQ(ProcedureCaseFromJson(json).value(), c);
+    // Keys the API adds are ignored.
+    boost::json::object api = with;
+    api["kind_zh"] = "成员变更";
+    api["next_step"] = nullptr;
+    api["allowed_steps"] = boost::json::array{"record"};
+    EXPECT_EQ(ProcedureCaseFromJson(boost::json::serialize(api)).value(), c);
+}
+
+TEST(ProcedureJson, MalformedCasesAreRefusedNamingTheField) {
+    const boost::json::object good =
+        ParseObject(ProcedureCaseToJson(MakeCase(ProcedureKind::kExit, "H1", 2017)));
+    auto field_of = [&](const std::function<void(boost::json::object&)>& change) {
+        boost::json::object o = good;
+        change(o);
+        auto r = ProcedureCaseFromJson(boost::json::serialize(o));
+        EXPECT_FALSE(r);
+        return r ? std::string("(accepted)") : r.error().field;
+    };
+    EXPECT_EQ(field_of([](auto& o) { o["kind"] = "holiday"; }), "kind");
+    EXPECT_EQ(field_of([](auto& o) { o.erase("state"); }), "state");
+    EXPECT_EQ(field_of([](auto& o) { o["year"] = "2017"; }), "year");
+    EXPECT_EQ(field_of([](auto& o) { o["year"] = 2017.5; }), "year");
+    EXPECT_EQ(field_of([](auto& o) { o["persons"] = int64_t{1} << 40; }), "persons");
+    EXPECT_EQ(field_of([](auto& o) { o["open"] = 1; }), "open");
+    EXPECT_EQ(field_of([](auto& o) { o["notice_until"] = "2017-02-30"; }), "notice_until");
+    EXPECT_EQ(field_of([](auto& o) { o["notice_until"] = "20170301"; }), "notice_until");
+    EXPECT_EQ(field_of([](auto& o) { o["household"] = "x"; }), "household");
+    EXPECT_EQ(field_of([](auto& o) {
+                  o["household"] = boost::json::object{{"household_code", "H1"}};
+              }),
+              "division_code");
+    EXPECT_EQ(field_of([](auto& o) { o["exclusions"] = boost::json::array{1}; }), "exclusions");
+    EXPECT_EQ(field_of([](auto& o) { o["steps"].as_array()[0].as_object().erase("actor"); }), "actor");
+    EXPECT_EQ(field_of([](auto& o) { o["steps"] = boost::json::array{1}; }), "steps");
+    EXPECT_EQ(CodeOf(ProcedureCaseFromJson("[1]")), "json.invalid");
+    EXPECT_EQ(CodeOf(ProcedureCaseFromJson("{\"id\":")), "json.invalid");
+}
+
+TEST(ProcedureJson, EvaluationRoundTripsWithTheSeedAsAString) {
+    Evaluation e = MakeEvaluation(2018);
+    e.id = 4;
+    e.version = 2;
+    e.non_poor_surveyed = 300;
+    e.missed_found = 1;
+    const std::string json = EvaluationToJson(e);
+    const boost::json::object o = ParseObject(json);
+    EXPECT_EQ(o.at("seed").as_string(), "18446744073709551615");
+    EXPECT_EQ(o.at("items").at(1).at("verdict").as_string(), "wrongful");
+    EXPECT_EQ(EvaluationFromJson(json).value(), e);
+    for (const char* seed : {"", "-1", "+1", "18446744073709551616", "1x", " 1"}) {
+        boost::json::object bad = o;
+        bad["seed"] = seed;
+        auto r = EvaluationFromJson(boost::json::serialize(bad));
+        ASSERT_FALSE(r) << seed;
+        EXPECT_EQ(r.error().field, "seed");
+    }
+    boost::json::object bad = o;
+    bad["items"].as_array()[0].as_object()["verdict"] = "maybe";
+    EXPECT_EQ(EvaluationFromJson(boost::json::serialize(bad)).error().field, "verdict");
+}
+
+TEST(HouseholdJson, ReadsBackWhatItWrites) {
+    Household h = MakeHousehold("H\"1\\", 1);
+    h.pairing_cadre = "张伟\n\t\x01";
+    h.identification_standard = 2;
+    h.exit_year = 2016;
+    h.net_income_per_head = -5;
+    h.housing_area = 12345;
+    h.dangerous_housing = false;
+    h.household_electricity = true;
+    h.members[1].schooling = 1;
+    h.members[1].birth_date = Date{};
+    EXPECT_EQ(HouseholdFromJson(HouseholdToJson(h)).value(), h);
+    h.members.clear();
+    h.other_causes.clear();
+    EXPECT_EQ(HouseholdFromJson(HouseholdToJson(h)).value(), h);
+    boost::json::object o = ParseObject(HouseholdToJson(MakeHousehold("H1", 1)));
+    o["exit_year"] = nullptr;  // null reads as absent
+    EXPECT_EQ(HouseholdFromJson(boost::json::serialize(o)).value(), MakeHousehold("H1", 1));
+    o["net_income_per_head"] = 2500.5;
+    EXPECT_EQ(HouseholdFromJson(boost::json::serialize(o)).error().field, "net_income_per_head");
+    o["net_income_per_head"] = "2500.555";
+    EXPECT_EQ(HouseholdFromJson(boost::json::serialize(o)).error().field, "net_income_per_head");
+    o["net_income_per_head"] = "2500.5";
+    o["members"].as_array()[0].as_object()["birth_date"] = "1970-13-01";
+    EXPECT_EQ(HouseholdFromJson(boost::json::serialize(o)).error().field, "birth_date");
+    o["members"].as_array()[0].as_object()["birth_date"] = "1970-03-05";
+    o["other_causes"] = boost::json::array{"9"};
+    EXPECT_EQ(HouseholdFromJson(boost::json::serialize(o)).error().field, "other_causes");
+    o.erase("other_causes");
+    EXPECT_EQ(HouseholdFromJson(boost::json::serialize(o)).error().code, "json.invalid");
+    EXPECT_EQ(CodeOf(HouseholdFromJson("not json")), "json.invalid");
+}
+
+// Text the JSON must carry: Chinese, quotes, backslashes, control characters (valid UTF-8, as all
+// stored text is).
+rc::Gen<std::string> GenText() {
+    return rc::gen::map(rc::gen::container<std::vector<std::string>>(rc::gen::element<std::string>(
+                            "a", "Z", "0", " ", "扎西", "卓玛", "\"", "\\", "/", "\n", "\t", "\x01", "\x7f",
+                            ",\"household\":null", "é")),
+                        [](const std::vector<std::string>& parts) {
+                            std::string out;
+                            for (const std::string& p : parts) out += p;
+                            return out;
+                        });
+}
+
+rc::Gen<Date> GenDate() {
+    return rc::gen::oneOf(rc::gen::just(Date{}),
+                          rc::gen::map(rc::gen::tuple(rc::gen::inRange(1900, 2101), rc::gen::inRange(1, 13),
+                                                      rc::gen::inRange(1, 29)),
+                                       [](const std::tuple<int, int, int>& t) {
+                                           return Date{std::get<0>(t), std::get<1>(t), std::get<2>(t)};
+                                       }));
+}
+
+template <class T>
+std::optional<T> Maybe(const rc::Gen<T>& gen) {
+    if (*rc::gen::arbitrary<bool>()) return *gen;
+    return std::nullopt;
+}
+
+// Any case the model can hold comes back from its JSON, and from the store, unchanged.
+RC_GTEST_PROP(ProcedureJsonProperty, CaseRoundTrip, ()) {
+    ProcedureCase c;
+    c.id = *rc::gen::arbitrary<int64_t>();
+    c.version = *rc::gen::arbitrary<int64_t>();
+    c.kind = *rc::gen::elementOf(
+        std::vector<ProcedureKind>(AllProcedureKinds().begin(), AllProcedureKinds().end()));
+    c.household_code = *GenText();
+    c.division_code = *GenText();
+    c.year = *rc::gen::arbitrary<int>();
+    c.state = *GenText();
+    c.open = *rc::gen::arbitrary<bool>();
+    c.persons = *rc::gen::arbitrary<int>();
+    const int steps = *rc::gen::inRange(0, 4);
+    for (int i = 0; i < steps; ++i)
+        c.steps.push_back(
+            {*GenText(), *GenDate(), *GenText(), *GenText(), *GenText(), *GenText(), *GenText(), *GenText()});
+    if (*rc::gen::arbitrary<bool>()) {
+        Household h = MakeHousehold(*GenText(), *rc::gen::inRange(0, 1000));
+        h.pairing_cadre = *GenText();
+        h.phone = *GenText();
+        h.identification_standard = Maybe(rc::gen::arbitrary<int>());
+        h.exit_year = Maybe(rc::gen::arbitrary<int>());
+        h.net_income_per_head = Maybe(rc::gen::arbitrary<int64_t>());
+        h.housing_area = Maybe(rc::gen::arbitrary<int64_t>());
+        h.dangerous_housing = Maybe(rc::gen::arbitrary<bool>());
+        h.household_electricity = Maybe(rc::gen::arbitrary<bool>());
+        h.members[0].name = *GenText();
+        h.members[0].birth_date = *GenDate();
+        h.members[1].schooling = Maybe(rc::gen::arbitrary<int>());
+        h.members[1].months_worked = Maybe(rc::gen::arbitrary<int>());
+        if (*rc::gen::arbitrary<bool>()) h.members.clear();
+        c.household = h;
+    }
+    c.exclusions = *rc::gen::container<std::vector<std::string>>(*rc::gen::inRange(0, 3), GenText());
+    c.reason = *GenText();
+    c.notice_until = Maybe(GenDate());
+    c.member_change = Maybe(rc::gen::arbitrary<int>());
+    c.member_id_number = *GenText();
+    const std::string json = ProcedureCaseToJson(c);
+    auto back = ProcedureCaseFromJson(json);
+    RC_ASSERT(back.has_value());
+    RC_ASSERT(*back == c);
+    RC_ASSERT(ProcedureCaseToJson(*back) == json);
+
+    static auto store = OpenSqliteStore(TempPath("case-prop.db"), OpenMode::kCreate).value();
+    RC_ASSERT(store->Begin().has_value());
+    auto id = store->InsertCase(c, kChange);
+    RC_ASSERT(id.has_value());
+    RC_ASSERT(store->Commit().has_value());
+    auto stored = store->FindCase(*id).value();
+    RC_ASSERT(stored.has_value());
+    ProcedureCase expected = c;
+    expected.id = *id;
+    expected.version = 1;
+    RC_ASSERT(*stored == expected);
+}
+
+RC_GTEST_PROP(ProcedureJsonProperty, EvaluationRoundTrip, ()) {
+    Evaluation e;
+    e.id = *rc::gen::arbitrary<int64_t>();
+    e.version = *rc::gen::arbitrary<int64_t>();
+    e.year = *rc::gen::arbitrary<int>();
+    e.division_code = *GenText();
+    e.seed = *rc::gen::arbitrary<uint64_t>();
+    e.population = *rc::gen::arbitrary<int64_t>();
+    e.drawn_by = *GenText();
+    e.drawn_at = *GenText();
+    const int items = *rc::gen::inRange(0, 4);
+    for (int i = 0; i < items; ++i)
+        e.items.push_back({*GenText(), *GenText(),
+                           *rc::gen::element(Verdict::kPending, Verdict::kCorrect, Verdict::kWrongful),
+                           *GenText(), *GenText(), *GenText()});
+    e.non_poor_surveyed = *rc::gen::arbitrary<int64_t>();
+    e.missed_found = *rc::gen::arbitrary<int64_t>();
+    e.approval_surveyed = *rc::gen::arbitrary<int64_t>();
+    e.approval_satisfied = *rc::gen::arbitrary<int64_t>();
+    auto back = EvaluationFromJson(EvaluationToJson(e));
+    RC_ASSERT(back.has_value());
+    RC_ASSERT(*back == e);
 }
 
 }  // namespace
