@@ -20,11 +20,27 @@ export class ApiError extends Error {
   }
 }
 
+// A field error in either shape: {field, code, reason} or {field, code, reason_zh, reason_en}.
+function fieldOf(f: { field?: string; code?: string; reason?: string; reason_zh?: string; reason_en?: string }): FieldError {
+  return { field: f.field ?? '', code: f.code ?? '', reason: f.reason ?? [f.reason_zh, f.reason_en].filter(Boolean).join(' / ') };
+}
+
 // Turns any failed response into an ApiError with the server's message (or a plain one).
 export async function errorOf(res: Response): Promise<ApiError> {
   try {
     const body = await res.json();
-    if (body && body.error) return new ApiError(res.status, body.error.code, body.error.message, body.error.fields ?? []);
+    if (body && body.error) {
+      const e = body.error;
+      // "中文 / English" in one message, or the two halves apart (message_zh, message_en).
+      const message = e.message ?? [e.message_zh, e.message_en].filter(Boolean).join(' / ');
+      const fields = e.fields ?? (e.field ? [{ field: e.field, code: e.code, reason: message }] : []);
+      return new ApiError(res.status, e.code, message, fields.map(fieldOf));
+    }
+    // Field errors alone: {"errors": [{field, code, reason_zh, reason_en}]}.
+    if (body && Array.isArray(body.errors)) {
+      const fields: FieldError[] = body.errors.map(fieldOf);
+      return new ApiError(res.status, 'request.invalid', fields.map((f) => f.reason).join('; ') || `服务器返回 ${res.status} / the server answered ${res.status}`, fields);
+    }
   } catch {
     /* not JSON */
   }
@@ -65,6 +81,8 @@ export async function request<T>(method: string, path: string, body?: unknown, h
 export const api = {
   get: <T>(path: string) => request<T>('GET', path).then((a) => a.data),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}).then((a) => a.data),
+  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}).then((a) => a.data),
+  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}).then((a) => a.data),
 };
 
 // A query string from the set values only.

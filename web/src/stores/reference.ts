@@ -16,7 +16,9 @@ export interface PlanMeasure {
 export interface Plan {
   county_code: string;
   county_name: string;
+  start_year?: number;
   end_year: number;
+  poverty_lines?: { year: number; yuan: string }[];
   target_persons: number;
   battles: { id: string; name: string }[];
   measures: PlanMeasure[];
@@ -43,6 +45,20 @@ export const useReference = defineStore('reference', {
     async children(parent: string): Promise<OrgUnit[]> {
       if (!this.units[parent]) this.units[parent] = (await api.get<{ items: OrgUnit[] }>('/api/org-units?parent=' + parent)).items;
       return this.units[parent];
+    },
+    // Loads the villages of the townships the codes lie in, so unitName can name them.
+    async nameUnits(codes: string[]) {
+      const parents = new Set(codes.filter((c) => c && c.length > 9).map((c) => c.slice(0, 9)));
+      await Promise.all([...parents].map((p) => this.children(p).catch(() => [])));
+    },
+    // An org unit's name from what is loaded (townships from the plan); the code itself otherwise.
+    unitName(code: string): string {
+      for (const list of Object.values(this.units)) {
+        const u = list.find((x) => x.code === code);
+        if (u) return u.name;
+      }
+      if (this.plan && code === this.plan.county_code) return this.plan.county_name;
+      return this.plan?.townships.find((t) => t.code === code)?.name ?? code;
     },
     name(table: string, code: number | null | undefined): string {
       if (code === null || code === undefined) return '';

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { createRouter, createMemoryHistory } from 'vue-router';
+import ElementPlus from 'element-plus';
+import CaseView from './CaseView.vue';
+import { i18n } from '../i18n';
+import { useSession, type Me } from '../stores/session';
+
+const exitCase = {
+  id: 7, version: 3, kind: 'exit', kind_zh: '脱贫退出', household_code: '5404251001010001', division_code: '540425100101', year: 2017,
+  state: 'agreed', state_zh: '户已认可', open: true, persons: 4,
+  steps: [
+    { step: 'propose', date: '2017-03-01', actor: 'officer', at: '', outcome: 'passed', notes: '', from_state: '', to_state: 'proposed' },
+    { step: 'agree', date: '2017-03-04', actor: 'officer', at: '', outcome: 'agreed', notes: '户主签字', from_state: 'verified', to_state: 'agreed' },
+  ],
+  household: null, exclusions: [], reason: '', notice_until: null, member_change: null, member_id_number: '',
+  next_step: { step: 'notice', level: 'village', level_zh: '村', not_before: null }, allowed_steps: ['notice'],
+};
+
+function serve(stepAnswer: { status: number; body: unknown }) {
+  const posts: unknown[] = [];
+  vi.stubGlobal('fetch', vi.fn((url: string, init: RequestInit) => {
+    const json = (status: number, body: unknown) => Promise.resolve(new Response(JSON.stringify(body), { status }));
+    if (url === '/api/codes') return json(200, {});
+    if (url === '/api/plan') return json(200, { measures: [], battles: [], townships: [], end_year: 2018, county_code: '540425', county_name: '察隅县' });
+    if (url.startsWith('/api/org-units')) return json(200, { items: [{ code: '540425100101', name: '某村', parent: '540425100', level: 'village', has_children: false }] });
+    if (url === '/api/procedures/7') return json(200, exitCase);
+    if (url === '/api/procedures/7/steps') {
+      posts.push(JSON.parse(String(init.body)));
+      return json(stepAnswer.status, stepAnswer.body);
+    }
+    return json(404, { error: { code: 'x', message: 'not found', fields: [] } });
+  }));
+  return posts;
+}
+
+async function mountAs(role: Me['role'], scope = '540425') {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  useSession().me = { username: role, role, role_name: role, scope, scope_name: '', permissions: { write_households: true, manage_users: false, read_audit: false, run_checks: false, masked: false } };
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<p />' } }] });
+  const wrapper = mount(CaseView, { props: { id: 7 }, global: { plugins: [pinia, i18n, router, ElementPlus] } });
+  await flushPromises();
+  return wrapper;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('CaseView', () => {
+  it('shows the steps and the village, and no step form to a viewer or an inspector', async () => {
+    serve({ status: 200, body: exitCase });
+    for (const role of ['viewer', 'inspector'] as const) {
+      const w = await mountAs(role);
+      expect(w.find('[data-test=case-steps]').text()).toContain('户主签字');
+      expect(w.text()).toContain('某村');
+      expect(w.find('[data-test=step-form]').exists()).toBe(false);
+    }
+  });
+
+  it('takes the next step with the case’s version, and shows a refusal in the server’s words', async () => {
+    const posts = serve({ status: 409, body: { error: { code: 'procedure.step', message: '此时应办理公示 / a notice is expected', fields: [] } } });
+    const w = await mountAs('officer');
+    expect(w.find('[data-test=step-form]').exists()).toBe(true);
+    await w.find('textarea[data-test=step-notes], [data-test=step-notes] textarea').setValue('张贴于村委会');
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    expect(posts).toEqual([{ step: 'notice', date: '2017-03-04', notes: '张贴于村委会', version: 3 }]);
+    expect(w.find('[data-test=step-error]').text()).toContain('此时应办理公示');
+  });
+
+  it('says when the case changed underneath', async () => {
+    serve({ status: 412, body: { error: { code: 'procedure.stale', message: '已被修改 / stale', fields: [] } } });
+    const w = await mountAs('admin');
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    expect(w.find('[data-test=step-stale]').exists()).toBe(true);
+    expect(w.find('[data-test=step-error]').exists()).toBe(false);
+  });
+});
