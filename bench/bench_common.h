@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/generator.h"
 #include "core/org_unit.h"
 #include "core/plan.h"
 #include "core/test_support.h"
@@ -41,6 +42,20 @@ inline std::unique_ptr<Store> NewRegistry(const County& c, const std::string& pa
     (void)store->SavePlan(c.plan.id, c.toml, kChange);
     (void)store->Commit();
     return store;
+}
+
+// A new registry of `households` generated households (seed 11, the generator's default as-of
+// day), written straight into the store in one transaction.
+inline void BuildGeneratedRegistry(const County& c, const std::string& db, int64_t households) {
+    auto store = NewRegistry(c, db);
+    GeneratorOptions o;
+    o.seed = 11;
+    o.households = households;
+    auto gen = Generator::Create(c.plan, c.tree, o).value();
+    Household h;
+    (void)store->Begin();
+    while (gen->Next(h)) (void)store->InsertHousehold(h, kChange);
+    (void)store->Commit();
 }
 
 // Runs `work` in a child process; `work` returns the seconds of the part it times itself (or a

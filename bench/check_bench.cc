@@ -20,18 +20,6 @@ namespace {
 
 using namespace jz::bench;  // NOLINT: benchmark driver
 
-void Build(const County& c, const std::string& db, int64_t households) {
-    auto store = NewRegistry(c, db);
-    jz::GeneratorOptions o;
-    o.seed = 11;
-    o.households = households;
-    auto gen = jz::Generator::Create(c.plan, c.tree, o).value();
-    jz::Household h;
-    (void)store->Begin();
-    while (gen->Next(h)) (void)store->InsertHousehold(h, kChange);
-    (void)store->Commit();
-}
-
 // Plain SQL for the same rule counts, on 2017-06-30. Ages come from the stored birth dates.
 constexpr const char* kAge =
     "(2017 - CAST(substr(p.birth_date,1,4) AS INTEGER) - (substr(p.birth_date,6,5) > '06-30'))";
@@ -120,7 +108,7 @@ int main(int argc, char** argv) {
     const bool reuse = argc > 1 && !std::strcmp(argv[argc - 1], "--reuse");
     const County county = LoadCounty();
     const auto build_start = Clock::now();
-    if (!reuse || !std::filesystem::exists(db)) Build(county, db, households);
+    if (!reuse || !std::filesystem::exists(db)) BuildGeneratedRegistry(county, db, households);
     const int64_t persons = jz::OpenSqliteStore(db, jz::OpenMode::kExisting).value()->CountPersons().value();
     std::printf("registry: %lld households, %lld persons, built in %.1f s (%s)\n",
                 static_cast<long long>(households), static_cast<long long>(persons),

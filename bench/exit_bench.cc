@@ -19,18 +19,6 @@ namespace {
 
 using namespace jz::bench;  // NOLINT: benchmark driver
 
-void Build(const County& c, const std::string& db, int64_t households) {
-    auto store = NewRegistry(c, db);
-    jz::GeneratorOptions o;
-    o.seed = 11;
-    o.households = households;
-    auto gen = jz::Generator::Create(c.plan, c.tree, o).value();
-    jz::Household h;
-    (void)store->Begin();
-    while (gen->Next(h)) (void)store->InsertHousehold(h, kChange);
-    (void)store->Commit();
-}
-
 // The same decision in SQL for 2017 (line 2952 yuan), ages on 2017-12-31.
 constexpr const char* kSql =
     "SELECT h.household_code, h.net_income_per_head IS NULL OR h.net_income_per_head <= 295200, "
@@ -52,7 +40,7 @@ int main(int argc, char** argv) {
     const bool reuse = argc > 1 && !std::strcmp(argv[argc - 1], "--reuse");
     const County county = LoadCounty();
     const auto build_start = Clock::now();
-    if (!reuse || !std::filesystem::exists(db)) Build(county, db, households);
+    if (!reuse || !std::filesystem::exists(db)) BuildGeneratedRegistry(county, db, households);
     {
         // Opening migrates an older file; not part of the timings.
         auto s = jz::OpenSqliteStore(db, jz::OpenMode::kExisting).value();

@@ -26,6 +26,28 @@ std::string TownshipName(const OrgTree& tree, const std::string& code) {
     return u ? u->name() : std::string();
 }
 
+std::unexpected<Error> AsError(const FieldError& f, std::string field = {}) {
+    return Fail(f.code, field.empty() ? f.field : std::move(field), f.reason_zh, f.reason_en);
+}
+
+// The importer's registry check (一人多户): the first clash as the error. `field` overrides its field.
+Result<void> NoMemberElsewhere(Store& store, const Household& h, std::string field = {}) {
+    auto clashes = CheckAgainstRegistry(store, h);
+    if (!clashes) return std::unexpected(clashes.error());
+    if (!clashes->empty()) return AsError(clashes->front(), std::move(field));
+    return {};
+}
+
+// A deregistered household's code is never registered again.
+Result<void> NotDeregistered(Store& store, const std::string& code) {
+    auto gone = store.IsDeregistered(code);
+    if (!gone) return std::unexpected(gone.error());
+    if (*gone)
+        return Fail("household.deregistered", "household_code", "该户编号已销户,不能再次使用",
+                    "this household code was deregistered and cannot be used again");
+    return {};
+}
+
 }  // namespace
 
 FailureKind KindOf(const Error& e) {
@@ -122,17 +144,8 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
         if (*existing)
             return Fail("household.exists", "household_code", "户编号已在册: " + h.household_code,
                         "a registered household has this code: " + h.household_code);
-        auto gone = store_.IsDeregistered(h.household_code);
-        if (!gone) return std::unexpected(gone.error());
-        if (*gone)
-            return Fail("household.deregistered", "household_code", "该户编号已销户,不能再次使用",
-                        "this household code was deregistered and cannot be used again");
-        auto clashes = CheckAgainstRegistry(store_, h);
-        if (!clashes) return std::unexpected(clashes.error());
-        if (!clashes->empty()) {
-            const FieldError& f = clashes->front();
-            return Fail(f.code, f.field, f.reason_zh, f.reason_en);
-        }
+        if (auto r = NotDeregistered(store_, h.household_code); !r) return std::unexpected(r.error());
+        if (auto r = NoMemberElsewhere(store_, h); !r) return std::unexpected(r.error());
         if (auto r = open_cases_of(h.household_code, ProcedureKind::kNewIdentification); !r)
             return std::unexpected(r.error());
         auto c = OpenNewIdentification(h, request.year, request.date, request.notes, ctx);
@@ -180,19 +193,11 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
         // The joining member by the importer's rules, and not already in another household.
         AssemblyContext assembly{plan_, tree_};
         auto accepted = AcceptHouseholdJson(json::parse(HouseholdToJson(*change->after)), assembly);
-        if (!accepted) {
-            const FieldError& f = accepted.error().front();
-            return Fail(f.code, f.field, f.reason_zh, f.reason_en);
-        }
+        if (!accepted) return AsError(accepted.error().front());
         Household only_new;
         only_new.household_code = h.household_code;
         only_new.members = {*request.member.joining};
-        auto clashes = CheckAgainstRegistry(store_, only_new);
-        if (!clashes) return std::unexpected(clashes.error());
-        if (!clashes->empty()) {
-            const FieldError& f = clashes->front();
-            return Fail(f.code, "person.id_number", f.reason_zh, f.reason_en);
-        }
+        if (auto r = NoMemberElsewhere(store_, only_new, "person.id_number"); !r) return std::unexpected(r.error());
     }
     auto stored = store_case(std::move(change->record));
     if (!stored) return stored;
@@ -243,16 +248,8 @@ Result<ProcedureCase> Dynamic::Step(const Actor& actor, int64_t id, const StepRe
     if (auto r = store_.UpdateCase(before, *after, cc); !r) return std::unexpected(r.error());
     after->version = before.version + 1;
     if (after->state == "registered") {
-        if (auto gone = store_.IsDeregistered(after->household_code); !gone || *gone)
-            return gone ? Fail("household.deregistered", "household_code", "该户编号已销户,不能再次使用",
-                               "this household code was deregistered and cannot be used again")
-                        : std::unexpected(gone.error());
-        auto clashes = CheckAgainstRegistry(store_, *after->household);
-        if (!clashes) return std::unexpected(clashes.error());
-        if (!clashes->empty()) {
-            const FieldError& f = clashes->front();
-            return Fail(f.code, f.field, f.reason_zh, f.reason_en);
-        }
+        if (auto r = NotDeregistered(store_, after->household_code); !r) return std::unexpected(r.error());
+        if (auto r = NoMemberElsewhere(store_, *after->household); !r) return std::unexpected(r.error());
         if (auto r = store_.InsertHousehold(*after->household, cc); !r) {
             if (r.error().code == "store.duplicate")
                 return Fail("household.exists", "household_code", "户编号已在册: " + after->household_code,
