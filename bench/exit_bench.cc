@@ -6,9 +6,11 @@
 //     electricity columns, and an EXISTS over the members for a child out of school).
 // Each timed run is a forked child so its peak memory is its own.
 //
-//   build/bench/bench_exit [--households N] [--db PATH] [--reuse]   (--reuse: keep an existing PATH)
+//   build/bench/bench_exit [--households N] [--db PATH] [--only jingzhun|sql] [--reuse]
+//   (--reuse: keep an existing PATH; --only: time one side, e.g. under perf)
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstring>
 
 #include "bench_common.h"
@@ -33,9 +35,11 @@ constexpr const char* kSql =
 int main(int argc, char** argv) {
     int64_t households = 1'000'000;
     std::string db = (std::filesystem::temp_directory_path() / "jingzhun-bench-exit.db").string();
+    std::string only;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--households")) households = std::stoll(argv[i + 1]);
         if (!std::strcmp(argv[i], "--db")) db = argv[i + 1];
+        if (!std::strcmp(argv[i], "--only")) only = argv[i + 1];
     }
     const bool reuse = argc > 1 && !std::strcmp(argv[argc - 1], "--reuse");
     const County county = LoadCounty();
@@ -48,8 +52,26 @@ int main(int argc, char** argv) {
                     static_cast<long long>(s->CountHouseholds().value()),
                     static_cast<long long>(s->CountPersons().value()), SecondsSince(build_start), db.c_str());
     }
-    double jz_mib = 0, sql_mib = 0;
-    const double jz_s = InChild(
+    double jz_mib = 0, sql_mib = 0, scan_mib = 0;
+    // The floor: the same parallel scan of the stored facts (households that may exit), counting only.
+    const double scan_s = only == "sql" ? 0 : InChild(
+        [&] {
+            const auto start = Clock::now();
+            auto s = jz::OpenSqliteStore(db, jz::OpenMode::kExisting).value();
+            std::atomic<int64_t> n{0};
+            jz::HouseholdFilter f;
+            f.facts_only = true;
+            f.statuses = {0, 3};
+            (void)s->ScanFactsParallel(f, 2, [&](int, const jz::HouseholdFacts&) {
+                ++n;
+                return true;
+            });
+            const double seconds = SecondsSince(start);
+            std::printf("  scan only: %lld households that may exit\n", static_cast<long long>(n.load()));
+            return seconds;
+        },
+        scan_mib);
+    const double jz_s = only == "sql" ? 0 : InChild(
         [&] {
             const auto start = Clock::now();
             auto s = jz::OpenSqliteStore(db, jz::OpenMode::kExisting).value();
@@ -60,7 +82,7 @@ int main(int argc, char** argv) {
             return seconds;
         },
         jz_mib);
-    const double sql_s = InChild(
+    const double sql_s = only == "jingzhun" ? 0 : InChild(
         [&] {
             const auto start = Clock::now();
             sqlite3* h = nullptr;
@@ -85,6 +107,7 @@ int main(int argc, char** argv) {
             return seconds;
         },
         sql_mib);
+    std::printf("facts scan alone (the floor)    : %6.2f s, peak RSS %5.0f MiB\n", scan_s, scan_mib);
     std::printf("exit candidates (jingzhun)      : %6.2f s, peak RSS %5.0f MiB\n", jz_s, jz_mib);
     std::printf("exit candidates as plain SQL    : %6.2f s, peak RSS %5.0f MiB   sql/jingzhun time %.2f\n", sql_s,
                 sql_mib, sql_s / jz_s);

@@ -297,7 +297,10 @@ int RunExitCandidates(const GlobalOptions& g, const ExitCandidatesOptions& o) {
     auto r = (*d)->dynamic.ExitCandidates(o.year, on, o.division, parts);
     if (!r) return ReportFailure(r.error());
     if (g.json) {
-        PrintJson(service::ExitCandidatesJson(*r, s.tree));
+        service::WriteExitCandidatesJson(*r, s.tree, [](std::string_view chunk) {
+            std::fwrite(chunk.data(), 1, chunk.size(), stdout);
+        });
+        std::fputc('\n', stdout);
         return kExitOk;
     }
     std::printf("%d年脱贫候选户 Exit candidates of %d (ages as of %s)\n", r->year, r->year,
@@ -329,7 +332,7 @@ int RunExitCandidates(const GlobalOptions& g, const ExitCandidatesOptions& o) {
     for (const ExitStanding& st : r->not_ready) {
         std::printf("  %s  %s  %d  %s\n", st.household_code.c_str(), NameOf(s.tree, st.division_code).c_str(),
                     st.persons, income(st).c_str());
-        for (const UnmetCondition& u : st.unmet)
+        for (const UnmetCondition& u : r->UnmetOf(st))
             std::printf("      - %s / %s\n", u.detail_zh.c_str(), u.detail_en.c_str());
     }
     return kExitOk;

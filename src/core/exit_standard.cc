@@ -1,6 +1,7 @@
 #include "core/exit_standard.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "core/codes.h"
@@ -27,8 +28,27 @@ bool IsDropoutAge(const Date& birth_date, const Date& on) {
 
 bool MayExit(int status) { return status == codes::kStatusNotExited || status == codes::kStatusFallback; }
 
-std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& f, const Plan& plan, int year,
-                                                const Date& on, bool with_income) {
+UnmetSet UnmetExitSet(const HouseholdFacts& f, std::optional<Fen> line, const Date& on, bool with_income) {
+    UnmetSet u;
+    if (with_income) {
+        if (!f.net_income_per_head)
+            u.bits |= kUnmetIncomeUnknown;
+        else if (line && *f.net_income_per_head <= *line)
+            u.bits |= kUnmetIncome;
+    }
+    if (f.dangerous_housing == true)
+        u.bits |= kUnmetDangerousHousing;
+    else if (f.housing_area && *f.housing_area == 0)
+        u.bits |= kUnmetNoHousingArea;
+    if (f.safe_water == false) u.bits |= kUnmetWater;
+    if (f.household_electricity == false) u.bits |= kUnmetElectricity;
+    for (const Date& birth : f.out_of_school_birth_dates)
+        if (IsDropoutAge(birth, on) && u.dropouts < 255) ++u.dropouts;
+    if (u.dropouts > 0) u.bits |= kUnmetEducation;
+    return u;
+}
+
+std::vector<UnmetCondition> DescribeUnmet(UnmetSet set, std::optional<Fen> income, std::optional<Fen> line, int year) {
     std::vector<UnmetCondition> out;
     auto add = [&](std::string_view id, std::string_view standard, std::string zh, std::string en,
                    std::string detail_zh = {}, std::string detail_en = {}) {
@@ -37,36 +57,31 @@ std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& f, const P
         out.push_back(UnmetCondition{id, standard, std::move(zh), std::move(en), std::move(detail_zh),
                                      std::move(detail_en)});
     };
-    if (with_income) {
-        const std::optional<Fen> line = plan.PovertyLine(year);
-        if (!f.net_income_per_head)
-            add("income_unknown", "food", "未登记人均纯收入", "income per head not recorded");
-        else if (line && *f.net_income_per_head <= *line)
-            add("income", "food", "人均纯收入未超过扶贫标准", "income per head not above the poverty line",
-                "人均纯收入" + Yuan(*f.net_income_per_head) + "元,未超过" + std::to_string(year) +
-                    "年扶贫标准" + Yuan(*line) + "元",
-                "income per head " + Yuan(*f.net_income_per_head) + " yuan is not above the " +
-                    std::to_string(year) + " poverty line of " + Yuan(*line) + " yuan");
-    }
-    if (f.dangerous_housing == true)
-        add("housing", "housing", "住危房", "dangerous housing");
-    else if (f.housing_area && *f.housing_area == 0)
-        add("housing", "housing", "住房面积为0", "no housing area");
-    if (f.safe_water == false) add("water", "food", "饮水不安全", "unsafe drinking water");
-    if (f.household_electricity == false)
-        add("electricity", "housing", "未通生活用电", "no household electricity");
-    const auto dropouts = std::ranges::count_if(f.out_of_school_birth_dates,
-                                                [&](const Date& birth) { return IsDropoutAge(birth, on); });
-    if (dropouts > 0)
-        add("education", "education", "有义务教育阶段辍学成员",
-            "a member of compulsory-education age out of school",
-            "有" + std::to_string(dropouts) + "名义务教育阶段(7-15岁)成员未在校",
-            std::to_string(dropouts) + " member(s) aged 7-15 not in school");
+    if (set.bits & kUnmetIncomeUnknown) add("income_unknown", "food", "未登记人均纯收入", "income per head not recorded");
+    if ((set.bits & kUnmetIncome) && income && line)
+        add("income", "food", "人均纯收入未超过扶贫标准", "income per head not above the poverty line",
+            "人均纯收入" + Yuan(*income) + "元,未超过" + std::to_string(year) + "年扶贫标准" + Yuan(*line) + "元",
+            "income per head " + Yuan(*income) + " yuan is not above the " + std::to_string(year) +
+                " poverty line of " + Yuan(*line) + " yuan");
+    if (set.bits & kUnmetDangerousHousing) add("housing", "housing", "住危房", "dangerous housing");
+    if (set.bits & kUnmetNoHousingArea) add("housing", "housing", "住房面积为0", "no housing area");
+    if (set.bits & kUnmetWater) add("water", "food", "饮水不安全", "unsafe drinking water");
+    if (set.bits & kUnmetElectricity) add("electricity", "housing", "未通生活用电", "no household electricity");
+    if (set.bits & kUnmetEducation)
+        add("education", "education", "有义务教育阶段辍学成员", "a member of compulsory-education age out of school",
+            "有" + std::to_string(set.dropouts) + "名义务教育阶段(7-15岁)成员未在校",
+            std::to_string(set.dropouts) + " member(s) aged 7-15 not in school");
     return out;
 }
 
+std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& f, const Plan& plan, int year, const Date& on,
+                                                bool with_income) {
+    const std::optional<Fen> line = plan.PovertyLine(year);
+    return DescribeUnmet(UnmetExitSet(f, line, on, with_income), f.net_income_per_head, line, year);
+}
+
 ExitCandidatesBuilder::ExitCandidatesBuilder(const Plan& plan, int year, const Date& on)
-    : plan_(plan), year_(year), on_(on) {}
+    : plan_(plan), year_(year), on_(on), line_(plan.PovertyLine(year)) {}
 
 void ExitCandidatesBuilder::Add(const HouseholdFacts& f) {
     if (!MayExit(f.status)) return;
@@ -76,16 +91,37 @@ void ExitCandidatesBuilder::Add(const HouseholdFacts& f) {
                    f.persons,
                    f.net_income_per_head,
                    f.planned_exit_year,
-                   UnmetExitConditions(f, plan_, year_, on_)};
+                   UnmetExitSet(f, line_, on_)};
     (s.unmet.empty() ? candidates_ : not_ready_).push_back(std::move(s));
+    sorted_ = false;
+}
+
+void ExitCandidatesBuilder::Sort() {
+    if (sorted_) return;
+    std::ranges::sort(candidates_, ByDivisionThenCode);
+    std::ranges::sort(not_ready_, ByDivisionThenCode);
+    sorted_ = true;
 }
 
 void ExitCandidatesBuilder::Merge(ExitCandidatesBuilder&& other) {
-    for (auto* pair : {&candidates_, &not_ready_}) {
-        auto& from = pair == &candidates_ ? other.candidates_ : other.not_ready_;
-        pair->insert(pair->end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    const bool both_sorted = sorted_ && other.sorted_;
+    auto take = [&](std::vector<ExitStanding>& into, std::vector<ExitStanding>& from) {
+        std::vector<ExitStanding> out;
+        out.reserve(into.size() + from.size());
+        if (both_sorted)
+            std::ranges::merge(std::make_move_iterator(into.begin()), std::make_move_iterator(into.end()),
+                               std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()),
+                               std::back_inserter(out), ByDivisionThenCode);
+        else {
+            std::ranges::move(into, std::back_inserter(out));
+            std::ranges::move(from, std::back_inserter(out));
+        }
+        into = std::move(out);
         from.clear();
-    }
+    };
+    take(candidates_, other.candidates_);
+    take(not_ready_, other.not_ready_);
+    sorted_ = both_sorted;
 }
 
 ExitCandidatesBuilder::Result ExitCandidatesBuilder::Finish() {
@@ -93,10 +129,9 @@ ExitCandidatesBuilder::Result ExitCandidatesBuilder::Finish() {
     r.year = year_;
     r.on = on_;
     r.poverty_line = plan_.PovertyLine(year_);
-    std::ranges::sort(candidates_, ByDivisionThenCode);
-    std::ranges::sort(not_ready_, ByDivisionThenCode);
+    Sort();
     std::map<std::string, Township> townships;
-    std::map<std::string_view, int64_t> unmet;
+    std::array<int64_t, std::size(kConditionIds)> unmet{};
     for (const ExitStanding& s : candidates_) {
         Township& t = townships[s.division_code.substr(0, 9)];
         ++t.candidates;
@@ -106,13 +141,20 @@ ExitCandidatesBuilder::Result ExitCandidatesBuilder::Finish() {
         Township& t = townships[s.division_code.substr(0, 9)];
         ++t.not_ready;
         t.not_ready_persons += s.persons;
-        for (const UnmetCondition& u : s.unmet) ++unmet[u.id];
+        // kConditionIds order: income_unknown, income, housing (either bit), water, electricity, education.
+        const uint8_t b = s.unmet.bits;
+        unmet[0] += (b & kUnmetIncomeUnknown) != 0;
+        unmet[1] += (b & kUnmetIncome) != 0;
+        unmet[2] += (b & (kUnmetDangerousHousing | kUnmetNoHousingArea)) != 0;
+        unmet[3] += (b & kUnmetWater) != 0;
+        unmet[4] += (b & kUnmetElectricity) != 0;
+        unmet[5] += (b & kUnmetEducation) != 0;
     }
     for (auto& [code, t] : townships) {
         t.code = code;
         r.townships.push_back(t);
     }
-    for (std::string_view id : kConditionIds) r.unmet_counts.emplace_back(id, unmet[id]);
+    for (size_t i = 0; i < std::size(kConditionIds); ++i) r.unmet_counts.emplace_back(kConditionIds[i], unmet[i]);
     r.candidates = std::move(candidates_);
     r.not_ready = std::move(not_ready_);
     return r;

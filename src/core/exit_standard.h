@@ -4,6 +4,8 @@
 // here.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +43,27 @@ bool IsDropoutAge(const Date& birth_date, const Date& on);
 // Households that may be proposed for exit in a year: registered poor (未脱贫 or 返贫).
 bool MayExit(int status);
 
+// The unmet conditions in compact form (a scan of a province holds one per household): a bit per
+// condition, and the number of children out of school.
+enum UnmetBit : uint8_t {
+    kUnmetIncomeUnknown = 1,
+    kUnmetIncome = 2,
+    kUnmetDangerousHousing = 4,
+    kUnmetNoHousingArea = 8,
+    kUnmetWater = 16,
+    kUnmetElectricity = 32,
+    kUnmetEducation = 64,
+};
+struct UnmetSet {
+    uint8_t bits = 0;
+    uint8_t dropouts = 0;  // members aged 7-15 out of school (capped at 255)
+    bool empty() const { return bits == 0; }
+};
+// The unmet conditions of `facts` for an exit in a year whose line is `line`, ages on `on`.
+UnmetSet UnmetExitSet(const HouseholdFacts& facts, std::optional<Fen> line, const Date& on, bool with_income = true);
+// The conditions of a set, described (income and line for the income's detail).
+std::vector<UnmetCondition> DescribeUnmet(UnmetSet set, std::optional<Fen> income, std::optional<Fen> line, int year);
+
 // One household's standing for exit in a year.
 struct ExitStanding {
     std::string household_code;
@@ -49,7 +72,7 @@ struct ExitStanding {
     int persons = 0;
     std::optional<Fen> net_income_per_head;
     std::optional<int> planned_exit_year;
-    std::vector<UnmetCondition> unmet;  // empty: a candidate
+    UnmetSet unmet;  // empty: a candidate
     bool candidate() const { return unmet.empty(); }
 };
 
@@ -59,6 +82,9 @@ class ExitCandidatesBuilder {
   public:
     ExitCandidatesBuilder(const Plan& plan, int year, const Date& on);
     void Add(const HouseholdFacts& facts);
+    // Orders what was collected (each part of a parallel scan may sort on its own thread first;
+    // Merge then keeps the order in linear time).
+    void Sort();
     // Takes over what `other` collected (parallel scans); same plan, year and date.
     void Merge(ExitCandidatesBuilder&& other);
     struct Township {
@@ -72,6 +98,10 @@ class ExitCandidatesBuilder {
         int year = 0;
         Date on;
         std::optional<Fen> poverty_line;
+        // The conditions a listed household fails, described.
+        std::vector<UnmetCondition> UnmetOf(const ExitStanding& s) const {
+            return DescribeUnmet(s.unmet, s.net_income_per_head, poverty_line, year);
+        }
         std::vector<ExitStanding> candidates;  // by division code, household code
         std::vector<ExitStanding> not_ready;   // likewise
         std::vector<Township> townships;       // by code
@@ -84,8 +114,10 @@ class ExitCandidatesBuilder {
     const Plan& plan_;
     int year_;
     Date on_;
+    std::optional<Fen> line_;
     std::vector<ExitStanding> candidates_;
     std::vector<ExitStanding> not_ready_;
+    bool sorted_ = true;
 };
 
 }  // namespace jz

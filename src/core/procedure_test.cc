@@ -370,10 +370,11 @@ TEST(ExitCandidates, SplitsAndExplains) {
     ASSERT_EQ(r.candidates.size(), 1u);
     EXPECT_EQ(r.candidates[0].household_code, "5404251000010001");
     ASSERT_EQ(r.not_ready.size(), 1u);
-    ASSERT_EQ(r.not_ready[0].unmet.size(), 2u);
-    EXPECT_EQ(r.not_ready[0].unmet[0].id, "income");
-    EXPECT_EQ(r.not_ready[0].unmet[0].detail_zh, "人均纯收入2000元,未超过2017年扶贫标准2952元");
-    EXPECT_EQ(r.not_ready[0].unmet[1].id, "water");
+    const auto unmet = r.UnmetOf(r.not_ready[0]);
+    ASSERT_EQ(unmet.size(), 2u);
+    EXPECT_EQ(unmet[0].id, "income");
+    EXPECT_EQ(unmet[0].detail_zh, "人均纯收入2000元,未超过2017年扶贫标准2952元");
+    EXPECT_EQ(unmet[1].id, "water");
     ASSERT_EQ(r.townships.size(), 1u);
     EXPECT_EQ(r.townships[0].candidates, 1);
     EXPECT_EQ(r.townships[0].not_ready_persons, 2);

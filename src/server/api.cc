@@ -1304,20 +1304,18 @@ struct Api::Impl {
         service::Dynamic dynamic(store, plan, tree);
         auto r = dynamic.ExitCandidates(*year, on.value_or(Date{*year, 12, 31}), prefix, config.check_parts);
         if (!r) return DynamicFault(c, r.error());
-        json::object out = service::ExitCandidatesJson(*r, tree);
+        json::object out = service::ExitCandidatesSummaryJson(*r, tree);
         const auto& list = which == "candidates" ? r->candidates : r->not_ready;
         json::array items;
         for (size_t i = static_cast<size_t>(std::min<int64_t>(offset, static_cast<int64_t>(list.size())));
              i < list.size() && static_cast<int64_t>(items.size()) < limit; ++i) {
-            json::object item = service::StandingJson(list[i]);
+            json::object item = service::StandingJson(list[i], *r);
             auto h = store.FindHousehold(list[i].household_code);
             if (!h) return StoreFault(c, h.error());
             const Person* head = *h ? (*h)->household.head() : nullptr;
             item["head_name"] = head ? head->name : "";
             items.push_back(std::move(item));
         }
-        out.erase("candidates");
-        out.erase("not_ready");
         out["which"] = which;
         out["offset"] = offset;
         out["limit"] = limit;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <thread>
 
 #include "core/codes.h"
 #include "core/id_number.h"
@@ -79,11 +80,18 @@ Result<ExitCandidatesBuilder::Result> Dynamic::ExitCandidates(int year, const Da
     HouseholdFilter filter;
     filter.division_prefix = division_prefix;
     filter.facts_only = true;
+    filter.statuses = {codes::kStatusNotExited, codes::kStatusFallback};  // those that may exit (MayExit)
     auto r = store_.ScanFactsParallel(filter, parts, [&](int part, const HouseholdFacts& f) {
         builders[part]->Add(f);
         return true;
     });
     if (!r) return std::unexpected(r.error());
+    {
+        // Each part is sorted on its own thread; merging keeps the order in linear time.
+        std::vector<std::jthread> sorters;
+        for (int i = 1; i < parts; ++i) sorters.emplace_back([&, i] { builders[i]->Sort(); });
+        builders[0]->Sort();
+    }
     for (int i = 1; i < parts; ++i) builders[0]->Merge(std::move(*builders[i]));
     return builders[0]->Finish();
 }
@@ -483,9 +491,9 @@ json::object UnmetJson(const UnmetCondition& u) {
             {"name_en", u.name_en}, {"detail_zh", u.detail_zh}, {"detail_en", u.detail_en}};
 }
 
-json::object StandingJson(const ExitStanding& s) {
+json::object StandingJson(const ExitStanding& s, const ExitCandidatesBuilder::Result& r) {
     json::array unmet;
-    for (const UnmetCondition& u : s.unmet) unmet.push_back(UnmetJson(u));
+    for (const UnmetCondition& u : r.UnmetOf(s)) unmet.push_back(UnmetJson(u));
     return {{"household_code", s.household_code},
             {"division_code", s.division_code},
             {"status", s.status},
@@ -496,8 +504,8 @@ json::object StandingJson(const ExitStanding& s) {
             {"unmet", std::move(unmet)}};
 }
 
-json::object ExitCandidatesJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree) {
-    json::array townships, unmet_counts, candidates, not_ready;
+json::object ExitCandidatesSummaryJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree) {
+    json::array townships, unmet_counts;
     for (const auto& t : r.townships)
         townships.push_back({{"code", t.code},
                              {"name", TownshipName(tree, t.code)},
@@ -506,17 +514,29 @@ json::object ExitCandidatesJson(const ExitCandidatesBuilder::Result& r, const Or
                              {"not_ready", t.not_ready},
                              {"not_ready_persons", t.not_ready_persons}});
     for (const auto& [id, n] : r.unmet_counts) unmet_counts.push_back({{"id", id}, {"households", n}});
-    for (const ExitStanding& s : r.candidates) candidates.push_back(StandingJson(s));
-    for (const ExitStanding& s : r.not_ready) not_ready.push_back(StandingJson(s));
     return {{"year", r.year},
             {"as_of", r.on.ToString()},
             {"poverty_line_yuan", r.poverty_line ? json::value(FormatCenti(*r.poverty_line)) : json::value(nullptr)},
             {"total_candidates", r.candidates.size()},
             {"total_not_ready", r.not_ready.size()},
             {"townships", std::move(townships)},
-            {"unmet_counts", std::move(unmet_counts)},
-            {"candidates", std::move(candidates)},
-            {"not_ready", std::move(not_ready)}};
+            {"unmet_counts", std::move(unmet_counts)}};
+}
+
+void WriteExitCandidatesJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree,
+                             const std::function<void(std::string_view)>& write) {
+    std::string text = json::serialize(ExitCandidatesSummaryJson(r, tree));
+    text.pop_back();  // the closing brace: the lists follow
+    write(text);
+    for (const auto* list : {&r.candidates, &r.not_ready}) {
+        write(list == &r.candidates ? ",\"candidates\":[" : "],\"not_ready\":[");
+        for (size_t i = 0; i < list->size(); ++i) {
+            text = i ? "," : "";
+            text += json::serialize(StandingJson((*list)[i], r));
+            write(text);
+        }
+    }
+    write("]}");
 }
 
 json::object IncidenceJson(const IncidenceReport& r) {

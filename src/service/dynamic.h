@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,9 +110,14 @@ class Dynamic {
 // --- JSON (docs/dynamic-management.md) ---
 boost::json::object CaseJson(const ProcedureCase& c, const Plan& plan);
 boost::json::object UnmetJson(const UnmetCondition& u);
-// The whole result (CLI): townships, unmet counts, candidates and not_ready in full.
-boost::json::object ExitCandidatesJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree);
-boost::json::object StandingJson(const ExitStanding& s);
+// The figures without the lists: year, as_of, poverty_line_yuan, totals, townships, unmet_counts.
+boost::json::object ExitCandidatesSummaryJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree);
+// The whole result (CLI --json): the summary with "candidates" and "not_ready" in full, written a
+// household at a time (a province's lists are never held as one JSON document).
+void WriteExitCandidatesJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree,
+                             const std::function<void(std::string_view)>& write);
+// One listed household, with its unmet conditions described.
+boost::json::object StandingJson(const ExitStanding& s, const ExitCandidatesBuilder::Result& r);
 boost::json::object IncidenceJson(const IncidenceReport& r);
 boost::json::object AdjustmentCountsJson(const AdjustmentCounts& n);
 boost::json::object AdjustmentJson(const AdjustmentSummary& s, const OrgTree& tree,

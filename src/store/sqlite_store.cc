@@ -744,11 +744,21 @@ class SqliteStore final : public Store {
         const char* sql = range                            ? kScanFactsRange
                           : filter.division_prefix.empty() ? kScanFactsAll
                                                            : kScanFacts;
-        if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) return std::unexpected(error());
+        std::string text = sql;
+        if (!filter.statuses.empty()) {
+            std::string in = "status IN (";
+            for (size_t i = 0; i < filter.statuses.size(); ++i)
+                in += (i ? "," : "") + std::to_string(filter.statuses[i]);
+            in += ")";
+            const size_t order = text.find(" ORDER BY");
+            const std::string clause = (text.find(" WHERE ") == std::string::npos ? " WHERE " : " AND ") + in;
+            text.insert(order == std::string::npos ? text.size() : order, clause);
+        }
+        if (sqlite3_prepare_v2(db, text.c_str(), -1, &raw, nullptr) != SQLITE_OK) return std::unexpected(error());
         Stmt st(raw);
         const std::string lo = filter.division_prefix;
         const std::string hi = filter.division_prefix + "\x7f";
-        if (sql != kScanFactsAll) {
+        if (sql != kScanFactsAll) {  // (the status clause adds no parameters)
             BindText(raw, 1, lo);
             BindText(raw, 2, hi);
         }

@@ -107,6 +107,9 @@ struct HouseholdFilter {
     // merged by household id, no index lookups. For aggregates, and for callers that sort their
     // results themselves.
     bool any_order = false;
+    // ScanFacts / ScanFactsParallel only: households with one of these statuses (empty: all). The
+    // store skips the others before reading their columns.
+    std::vector<int> statuses;
 };
 
 // Which procedure cases to list (ListCases); every set field must match.

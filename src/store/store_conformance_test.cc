@@ -837,6 +837,11 @@ TEST_P(StoreContract, ParallelFactsScanVisitsEveryHouseholdOnce) {
         if (i % 3 == 0) h.division_code = "540425100200";
         if (i % 5 == 0) h.members[1].schooling = 4;
         h.identified_year = 2014 + i % 3;
+        if (i % 4 == 1) {
+            h.status = 1;
+            h.exit_year = 2016;
+        }
+        if (i % 4 == 2) h.status = 3;
         ASSERT_TRUE(store_->InsertHousehold(h, kChange));
         expected[h.household_code] = FactsOf(h);
     }
@@ -863,6 +868,23 @@ TEST_P(StoreContract, ParallelFactsScanVisitsEveryHouseholdOnce) {
         return true;
     }));
     EXPECT_EQ(in_village.load(), 500);
+    // Filtered by status (in parallel, serially, and with a division): only those statuses.
+    for (int parts : {1, 2}) {
+        for (const std::string prefix : {"", "540425100200"}) {
+            HouseholdFilter poor{prefix};
+            poor.statuses = {0, 3};
+            std::atomic<int> n = 0;
+            ASSERT_TRUE(store_->ScanFactsParallel(poor, parts, [&](int, const HouseholdFacts& f) {
+                EXPECT_TRUE(f.status == 0 || f.status == 3) << f.household_code;
+                ++n;
+                return true;
+            }));
+            int want = 0;
+            for (const auto& [code, f] : expected)
+                if ((f.status == 0 || f.status == 3) && f.division_code.starts_with(prefix)) ++want;
+            EXPECT_EQ(n.load(), want) << parts << " parts, prefix " << prefix;
+        }
+    }
     // Stopping in one part stops the scan.
     int stopped_after = 0;
     std::mutex m;
