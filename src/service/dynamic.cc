@@ -274,18 +274,19 @@ Result<ProcedureCase> Dynamic::Step(const Actor& actor, int64_t id, const StepRe
 
 Result<std::vector<int64_t>> Dynamic::EndBuffers(const Actor& actor, int year, const Date& date,
                                                  const std::string& now) {
+    if (!MayActAt(actor.role, actor.scope, plan_.county_code, Level::kCounty))
+        return Fail("procedure.permission", "step", "缓冲期结束须由县级有写权限的账号办理",
+                    "ending buffer periods is done at county level by an account that may write");
     std::vector<std::string> due;
     HouseholdFilter filter;
     filter.division_prefix = actor.scope;
     filter.facts_only = true;
+    filter.statuses = {codes::kStatusExited};
     auto scan = store_.ScanFacts(filter, [&](const HouseholdFacts& f) {
         if (BufferEnded(f.status, f.exit_year, plan_, year)) due.push_back(f.household_code);
         return true;
     });
     if (!scan) return std::unexpected(scan.error());
-    if (!MayActAt(actor.role, actor.scope, plan_.county_code, Level::kCounty))
-        return Fail("procedure.permission", "step", "缓冲期结束须由县级有写权限的账号办理",
-                    "ending buffer periods is done at county level by an account that may write");
     auto tx = Transaction::Begin(store_);
     if (!tx) return std::unexpected(tx.error());
     std::vector<int64_t> ids;

@@ -255,9 +255,22 @@ grep -q "错退率" "$TMP/out" || fail "human evaluation lacks its rates"
 expect_status 0 jz evaluation list --json
 check "two evaluations" [ "$(jq '.items | length' "$TMP/out")" = 2 ]
 
-# --- Buffer end: nothing is due in 2017 (the buffer runs several years).
+# --- Buffer end: nothing is due in 2017 (the plan's buffer is 3 years); in 2019 every household
+# still 已脱贫(享受政策) since 2016 leaves it, and becomes 已脱贫(不再享受政策).
 expect_status 0 jz procedure end-buffer --year 2017 --date 2017-12-31 --json
+check "nothing due in 2017" [ "$(jq '.count' "$TMP/out")" = 0 ]
+due=$(statuses | awk '$2 == "已脱贫(享受政策)" || $2 == "已脱贫" || $2 == "1"' | wc -l)
+exited_2016=$("$JZ" export --db "$DB" --format csv --out "$TMP/b.csv" >/dev/null && \
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { sub(/^\xef\xbb\xbf/, "", $i); if ($i == "户编号") c = i; if ($i == "脱贫状态") s = i; if ($i == "脱贫年度") y = i }; next }
+           !seen[$c]++ && ($s == "已脱贫(享受政策)" || $s == "已脱贫") && $y <= 2016 { n++ } END { print n + 0 }' "$TMP/b.csv")
+check "some households exited in 2016 are still covered" [ "$exited_2016" -gt 0 ]
+expect_status 0 jz procedure end-buffer --year 2019 --date 2019-12-31 --json
 check "end-buffer answers a count" [ "$(jq '.count == (.cases | length)' "$TMP/out")" = true ]
+check "2019 ends the buffer of every 2016 exit ($exited_2016)" [ "$(jq '.count' "$TMP/out")" = "$exited_2016" ]
+after=$(statuses | awk '$2 == "已脱贫(享受政策)" || $2 == "已脱贫" || $2 == "1"' | wc -l)
+check "they are no longer covered ($due → $after)" [ "$after" = $((due - exited_2016)) ]
+expect_status 0 jz procedure end-buffer --year 2019 --date 2019-12-31 --json
+check "a second run finds none" [ "$(jq '.count' "$TMP/out")" = 0 ]
 
 # --- Usage errors: exit 2, one line.
 expect_status 2 jz procedure open bogus --household "$C" --year 2017 --date 2017-07-01
