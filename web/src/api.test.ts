@@ -14,18 +14,6 @@ describe('errorOf', () => {
     expect(e.fieldReason('members[0].id_number')).toBe('校验位错误 / check digit');
     expect(e.fieldReason('name')).toBeUndefined();
   });
-  it('joins a message given in two halves', async () => {
-    const e = await errorOf(new Response(JSON.stringify({ error: { code: 'procedure.step', field: 'step', message_zh: '不能办理', message_en: 'not allowed' } }), { status: 409 }));
-    expect(e.message).toBe('不能办理 / not allowed');
-    expect(e.fieldReason('step')).toBe('不能办理 / not allowed');
-  });
-  it('reads field errors given alone', async () => {
-    const body = { errors: [{ field: 'members[0].id_number', code: 'id_number.check_digit', reason_zh: '校验位错误', reason_en: 'check digit' }] };
-    const e = await errorOf(new Response(JSON.stringify(body), { status: 400 }));
-    expect(e.code).toBe('request.invalid');
-    expect(e.fieldReason('members[0].id_number')).toBe('校验位错误 / check digit');
-    expect(e.message).toContain('校验位错误');
-  });
   it('words a response that is not JSON', async () => {
     const e = await errorOf(new Response('<html>', { status: 502 }));
     expect(e.code).toBe('http.502');

@@ -20,27 +20,11 @@ export class ApiError extends Error {
   }
 }
 
-// A field error in either shape: {field, code, reason} or {field, code, reason_zh, reason_en}.
-function fieldOf(f: { field?: string; code?: string; reason?: string; reason_zh?: string; reason_en?: string }): FieldError {
-  return { field: f.field ?? '', code: f.code ?? '', reason: f.reason ?? [f.reason_zh, f.reason_en].filter(Boolean).join(' / ') };
-}
-
 // Turns any failed response into an ApiError with the server's message (or a plain one).
 export async function errorOf(res: Response): Promise<ApiError> {
   try {
     const body = await res.json();
-    if (body && body.error) {
-      const e = body.error;
-      // "中文 / English" in one message, or the two halves apart (message_zh, message_en).
-      const message = e.message ?? [e.message_zh, e.message_en].filter(Boolean).join(' / ');
-      const fields = e.fields ?? (e.field ? [{ field: e.field, code: e.code, reason: message }] : []);
-      return new ApiError(res.status, e.code, message, fields.map(fieldOf));
-    }
-    // Field errors alone: {"errors": [{field, code, reason_zh, reason_en}]}.
-    if (body && Array.isArray(body.errors)) {
-      const fields: FieldError[] = body.errors.map(fieldOf);
-      return new ApiError(res.status, 'request.invalid', fields.map((f) => f.reason).join('; ') || `服务器返回 ${res.status} / the server answered ${res.status}`, fields);
-    }
+    if (body && body.error) return new ApiError(res.status, body.error.code, body.error.message, body.error.fields ?? []);
   } catch {
     /* not JSON */
   }

@@ -56,7 +56,7 @@ describe('dynamic API', () => {
     expect(calls[3].body).toEqual({ year: 2017, rural_population: 4321 });
   });
   it('carries a refusal in the server’s words', async () => {
-    recorder({ error: { code: 'procedure.notice_period', message_zh: '公示期未满', message_en: 'the notice period has not ended' } }, 409);
+    recorder({ error: { code: 'procedure.notice_period', message: '公示期未满 / the notice period has not ended', fields: [{ field: 'date', code: 'procedure.notice_period', reason: '公示期未满 / the notice period has not ended' }] } }, 409);
     await expect(dynamicApi.step(7, { step: 'announce', date: '2017-03-02' })).rejects.toMatchObject({
       status: 409,
       code: 'procedure.notice_period',
