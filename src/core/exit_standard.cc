@@ -84,7 +84,8 @@ ExitCandidatesBuilder::ExitCandidatesBuilder(const Plan& plan, int year, const D
     : plan_(plan), year_(year), on_(on), line_(plan.PovertyLine(year)) {}
 
 void ExitCandidatesBuilder::Add(const HouseholdFacts& f) {
-    if (!MayExit(f.status)) return;
+    // Registered poor in the year: not exited, and identified by then.
+    if (!MayExit(f.status) || f.identified_year > year_) return;
     ExitStanding s{f.household_code,
                    f.division_code,
                    f.status,

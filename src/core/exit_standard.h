@@ -77,7 +77,8 @@ struct ExitStanding {
 };
 
 // Exit candidates of a year over a scan: households that may exit and meet the standard, and for
-// the others that may exit, the conditions they fail. Households already exited are not listed.
+// the others that may exit, the conditions they fail. Households already exited, and households
+// identified after the year, are not listed.
 class ExitCandidatesBuilder {
   public:
     ExitCandidatesBuilder(const Plan& plan, int year, const Date& on);

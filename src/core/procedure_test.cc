@@ -77,6 +77,8 @@ void SetFact(HouseholdFacts& f, const std::string& key, const std::string& value
         f.household_electricity = value == "1";
     else if (key == "area")
         f.housing_area = ParseCenti(value);
+    else if (key == "identified")
+        f.identified_year = std::stoi(value);
     else if (key == "dropout")
         f.out_of_school_birth_dates = {*Date::Parse(value)};
     else
@@ -365,7 +367,10 @@ TEST(ExitCandidates, SplitsAndExplains) {
     HouseholdFacts done = ok;
     done.household_code = "5404251000010003";
     done.status = codes::kStatusExited;
-    for (const auto& f : {poor, ok, done}) b.Add(f);
+    HouseholdFacts later = ok;  // identified after the year: not listed
+    later.household_code = "5404251000010004";
+    later.identified_year = 2018;
+    for (const auto& f : {poor, ok, done, later}) b.Add(f);
     auto r = b.Finish();
     ASSERT_EQ(r.candidates.size(), 1u);
     EXPECT_EQ(r.candidates[0].household_code, "5404251000010001");
