@@ -1,61 +1,11 @@
 // End-to-end: the real server on the demo county, driven in Debian's Chromium by playwright-core.
 // Usage: node e2e/run.mjs [path/to/jingzhun]   (default ../build/jingzhun; web/dist must be built)
 // Saves a screenshot of each page to docs/screenshots/ and prints the dashboard's first render.
-import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { startDemo, shots } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const jingzhun = path.resolve(process.argv[2] ?? path.join(root, 'build/jingzhun'));
-const shots = path.join(root, 'docs/screenshots');
-const tmp = mkdtempSync(path.join(tmpdir(), 'jz-e2e-'));
-const db = path.join(tmp, 'demo.db');
-mkdirSync(shots, { recursive: true });
-
-let failures = 0;
-function check(what, ok, detail = '') {
-  if (ok) console.log('ok   ' + what);
-  else {
-    failures++;
-    console.log('FAIL ' + what + (detail ? ': ' + detail : ''));
-  }
-}
-
-execFileSync(jingzhun, ['demo', '--db', db, '--force'], { cwd: root, stdio: 'ignore' });
-const server = spawn(jingzhun, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', path.join(root, 'web/dist')], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const base = await new Promise((resolve, reject) => {
-  let out = '';
-  server.stdout.on('data', (d) => {
-    out += d;
-    const m = out.match(/listening on (http:\/\/[0-9.]+:\d+)\//);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', (code) => reject(new Error('server exited ' + code)));
-  setTimeout(() => reject(new Error('server did not start')), 20000);
-});
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-sync', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
-});
-
-async function login(context, username, password = 'jingzhun-demo') {
-  const page = await context.newPage();
-  await page.goto(base + '/');
-  await page.waitForURL(/\/login/);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
-}
+const { base, browser, tmp, check, fail, login, finish } = await startDemo(process.argv[2], 'jz-e2e-');
 
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
@@ -168,12 +118,6 @@ try {
   check('the dashboard fits a 768-wide tablet', overflow <= 1, String(overflow));
   await t.screenshot({ path: path.join(shots, 'battle-map-tablet.png'), fullPage: true });
 } catch (e) {
-  failures++;
-  console.log('FAIL ' + (e?.stack ?? e));
-} finally {
-  await browser.close();
-  server.kill('SIGTERM');
-  rmSync(tmp, { recursive: true, force: true });
+  fail(e);
 }
-console.log(failures ? `${failures} e2e check(s) failed` : 'e2e: all checks passed');
-process.exit(failures ? 1 : 0);
+await finish('e2e');

@@ -1,0 +1,77 @@
+// What every end-to-end run shares: a demo county served by the real binary, Debian's Chromium
+// driven by playwright-core, logging in through the page, and counting checks.
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const shots = path.join(root, 'docs/screenshots');
+
+// Creates the demo county in a temporary directory, serves it (web/dist as the workbench) on a free
+// port and starts Chromium. `jingzhunArg` is argv[2] (default build/jingzhun).
+export async function startDemo(jingzhunArg, tmpPrefix) {
+  const jingzhun = path.resolve(jingzhunArg ?? path.join(root, 'build/jingzhun'));
+  const tmp = mkdtempSync(path.join(tmpdir(), tmpPrefix));
+  const db = path.join(tmp, 'demo.db');
+  mkdirSync(shots, { recursive: true });
+  execFileSync(jingzhun, ['demo', '--db', db, '--force'], { cwd: root, stdio: 'ignore' });
+  const server = spawn(jingzhun, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', path.join(root, 'web/dist')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[0-9.]+:\d+)\//);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (code) => reject(new Error('server exited ' + code)));
+    setTimeout(() => reject(new Error('server did not start')), 20000);
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-sync', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+
+  let failures = 0;
+  return {
+    base,
+    browser,
+    db,
+    tmp,  // a scratch directory, removed at finish
+    check(what, ok, detail = '') {
+      if (ok) console.log('ok   ' + what);
+      else {
+        failures++;
+        console.log('FAIL ' + what + (detail ? ': ' + detail : ''));
+      }
+    },
+    fail(e) {
+      failures++;
+      console.log('FAIL ' + (e?.stack ?? e));
+    },
+    // Logs in through the login page; the page, on the page the user lands on.
+    async login(context, username, password = 'jingzhun-demo') {
+      const page = await context.newPage();
+      await page.goto(base + '/');
+      await page.waitForURL(/\/login/);
+      await page.fill('input[name=username]', username);
+      await page.fill('input[name=password]', password);
+      await page.click('button[type=submit]');
+      await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+      return page;
+    },
+    // Stops everything, reports, and exits 1 when a check failed.
+    async finish(name) {
+      await browser.close();
+      server.kill('SIGTERM');
+      rmSync(tmp, { recursive: true, force: true });
+      console.log(failures ? `${failures} e2e check(s) failed` : `${name}: all checks passed`);
+      process.exit(failures ? 1 : 0);
+    },
+  };
+}
