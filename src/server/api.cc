@@ -260,6 +260,16 @@ struct Api::Impl {
     // reports above are kept while it stands still (logins move the change log but no figure).
     std::atomic<uint64_t> households_generation{0};
 
+    // The last exit-candidates answer, kept while no household changes (the workbench pages through
+    // it and switches between its two lists; a province's takes a second to compute).
+    struct CachedCandidates {
+        std::string key;  // year, as-of day, org-unit prefix
+        uint64_t generation = 0;
+        std::shared_ptr<const ExitCandidatesBuilder::Result> result;
+    };
+    std::mutex candidates_mutex;
+    CachedCandidates candidates;
+
     explicit Impl(const ApiConfig& c) : config(c), auth(c.policy) {}
 
     // ------------------------------------------------------------------------ index upkeep
@@ -1301,9 +1311,23 @@ struct Api::Impl {
         auto division = DivisionParam(c, p, error);
         if (!division) return std::move(*error);
         const std::string prefix = *division == tree.root_code() ? "" : *division;
-        service::Dynamic dynamic(store, plan, tree);
-        auto r = dynamic.ExitCandidates(*year, on.value_or(Date{*year, 12, 31}), prefix, config.check_parts);
-        if (!r) return DynamicFault(c, r.error());
+        const Date day = on.value_or(Date{*year, 12, 31});
+        if (auto fresh = Refresh(store); !fresh) return StoreFault(c, fresh.error());  // other writers
+        const uint64_t generation = households_generation;
+        const std::string key = std::to_string(*year) + "/" + day.ToString() + "/" + prefix;
+        std::shared_ptr<const ExitCandidatesBuilder::Result> r;
+        {
+            std::lock_guard lock(candidates_mutex);
+            if (candidates.key == key && candidates.generation == generation) r = candidates.result;
+        }
+        if (!r) {
+            service::Dynamic dynamic(store, plan, tree);
+            auto computed = dynamic.ExitCandidates(*year, day, prefix, config.check_parts);
+            if (!computed) return DynamicFault(c, computed.error());
+            r = std::make_shared<const ExitCandidatesBuilder::Result>(std::move(*computed));
+            std::lock_guard lock(candidates_mutex);
+            candidates = {key, generation, r};
+        }
         json::object out = service::ExitCandidatesSummaryJson(*r, tree);
         const auto& list = which == "candidates" ? r->candidates : r->not_ready;
         json::array items;

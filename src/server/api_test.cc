@@ -723,6 +723,7 @@ TEST(ApiDynamic, AnExitGoesThroughEveryStepWithTheRightLevels) {
     const std::string officer = S().Login("officer");  // township 540425100
     const std::string viewer = S().Login("viewer");
     const std::string code = CandidateIn(admin, kTownshipA, 2017, 0);
+    EXPECT_EQ(CandidateIn(admin, kTownshipA, 2017, 0), code);  // (answered from the kept result)
     EXPECT_EQ(S().Send("POST", "/api/procedures",
                        Body({{"kind", "exit"}, {"household_code", code}, {"year", 2017}, {"date", "2017-09-01"}}),
                        viewer)
@@ -770,6 +771,8 @@ TEST(ApiDynamic, AnExitGoesThroughEveryStepWithTheRightLevels) {
     EXPECT_FALSE(Obj(done).at("open").as_bool());
     Reply h = S().Send("GET", "/api/households/" + code, "", admin);
     EXPECT_EQ(h.Json().at("status").as_int64(), 1);
+    // The kept candidates answer follows the change: the household is no longer a candidate.
+    for (size_t i = 0; i < 3; ++i) EXPECT_NE(CandidateIn(admin, kTownshipA, 2017, i), code);
     EXPECT_EQ(h.Json().at("exit_year").as_int64(), 2017);
     Reply timeline = S().Send("GET", "/api/households/" + code + "/timeline", "", viewer);
     ASSERT_EQ(timeline.status, 200);
