@@ -126,7 +126,7 @@ Date AddDays(const Date& d, long days) { return Date::FromDaysSinceEpoch(d.DaysS
 std::string Joined(const std::vector<UnmetCondition>& unmet, bool zh) {
     std::string out;
     for (const UnmetCondition& u : unmet) {
-        if (!out.empty()) out += zh ? "; " : "; ";
+        if (!out.empty()) out += zh ? "；" : "; ";
         out += zh ? u.detail_zh : u.detail_en;
     }
     return out;
