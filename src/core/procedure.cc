@@ -363,7 +363,8 @@ Result<ProcedureCase> ApplyStep(const ProcedureCase& c, const StepRequest& reque
         }
         return Refuse(
             "step", "step",
-            "当前状态“" + std::string(StateNameZh(c.kind, c.state)) + "”下不能办理“" + request.step +
+            "当前状态“" + std::string(StateNameZh(c.kind, c.state)) + "”下不能办理“" +
+                (StepNameZh(request.step).empty() ? request.step : std::string(StepNameZh(request.step))) +
                 "”,应办理: " + zh,
             "the step " + request.step + " is not allowed in state " + c.state + "; expected: " + en);
     }
