@@ -48,7 +48,8 @@ UnmetSet UnmetExitSet(const HouseholdFacts& f, std::optional<Fen> line, const Da
     return u;
 }
 
-std::vector<UnmetCondition> DescribeUnmet(UnmetSet set, std::optional<Fen> income, std::optional<Fen> line, int year) {
+std::vector<UnmetCondition> DescribeUnmet(UnmetSet set, std::optional<Fen> income, std::optional<Fen> line,
+                                          int year) {
     std::vector<UnmetCondition> out;
     auto add = [&](std::string_view id, std::string_view standard, std::string zh, std::string en,
                    std::string detail_zh = {}, std::string detail_en = {}) {
@@ -57,25 +58,29 @@ std::vector<UnmetCondition> DescribeUnmet(UnmetSet set, std::optional<Fen> incom
         out.push_back(UnmetCondition{id, standard, std::move(zh), std::move(en), std::move(detail_zh),
                                      std::move(detail_en)});
     };
-    if (set.bits & kUnmetIncomeUnknown) add("income_unknown", "food", "未登记人均纯收入", "income per head not recorded");
+    if (set.bits & kUnmetIncomeUnknown)
+        add("income_unknown", "food", "未登记人均纯收入", "income per head not recorded");
     if ((set.bits & kUnmetIncome) && income && line)
         add("income", "food", "人均纯收入未超过扶贫标准", "income per head not above the poverty line",
-            "人均纯收入" + Yuan(*income) + "元,未超过" + std::to_string(year) + "年扶贫标准" + Yuan(*line) + "元",
+            "人均纯收入" + Yuan(*income) + "元,未超过" + std::to_string(year) + "年扶贫标准" + Yuan(*line) +
+                "元",
             "income per head " + Yuan(*income) + " yuan is not above the " + std::to_string(year) +
                 " poverty line of " + Yuan(*line) + " yuan");
     if (set.bits & kUnmetDangerousHousing) add("housing", "housing", "住危房", "dangerous housing");
     if (set.bits & kUnmetNoHousingArea) add("housing", "housing", "住房面积为0", "no housing area");
     if (set.bits & kUnmetWater) add("water", "food", "饮水不安全", "unsafe drinking water");
-    if (set.bits & kUnmetElectricity) add("electricity", "housing", "未通生活用电", "no household electricity");
+    if (set.bits & kUnmetElectricity)
+        add("electricity", "housing", "未通生活用电", "no household electricity");
     if (set.bits & kUnmetEducation)
-        add("education", "education", "有义务教育阶段辍学成员", "a member of compulsory-education age out of school",
+        add("education", "education", "有义务教育阶段辍学成员",
+            "a member of compulsory-education age out of school",
             "有" + std::to_string(set.dropouts) + "名义务教育阶段(7-15岁)成员未在校",
             std::to_string(set.dropouts) + " member(s) aged 7-15 not in school");
     return out;
 }
 
-std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& f, const Plan& plan, int year, const Date& on,
-                                                bool with_income) {
+std::vector<UnmetCondition> UnmetExitConditions(const HouseholdFacts& f, const Plan& plan, int year,
+                                                const Date& on, bool with_income) {
     const std::optional<Fen> line = plan.PovertyLine(year);
     return DescribeUnmet(UnmetExitSet(f, line, on, with_income), f.net_income_per_head, line, year);
 }
@@ -155,7 +160,8 @@ ExitCandidatesBuilder::Result ExitCandidatesBuilder::Finish() {
         t.code = code;
         r.townships.push_back(t);
     }
-    for (size_t i = 0; i < std::size(kConditionIds); ++i) r.unmet_counts.emplace_back(kConditionIds[i], unmet[i]);
+    for (size_t i = 0; i < std::size(kConditionIds); ++i)
+        r.unmet_counts.emplace_back(kConditionIds[i], unmet[i]);
     r.candidates = std::move(candidates_);
     r.not_ready = std::move(not_ready_);
     return r;

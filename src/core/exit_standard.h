@@ -60,9 +60,11 @@ struct UnmetSet {
     bool empty() const { return bits == 0; }
 };
 // The unmet conditions of `facts` for an exit in a year whose line is `line`, ages on `on`.
-UnmetSet UnmetExitSet(const HouseholdFacts& facts, std::optional<Fen> line, const Date& on, bool with_income = true);
+UnmetSet UnmetExitSet(const HouseholdFacts& facts, std::optional<Fen> line, const Date& on,
+                      bool with_income = true);
 // The conditions of a set, described (income and line for the income's detail).
-std::vector<UnmetCondition> DescribeUnmet(UnmetSet set, std::optional<Fen> income, std::optional<Fen> line, int year);
+std::vector<UnmetCondition> DescribeUnmet(UnmetSet set, std::optional<Fen> income, std::optional<Fen> line,
+                                          int year);
 
 // One household's standing for exit in a year.
 struct ExitStanding {

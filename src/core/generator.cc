@@ -27,7 +27,6 @@ uint64_t Fnv1a(std::string_view text) {
 }
 bool OnTrack(std::string_view household_code) { return Fnv1a(household_code) % 2 == 0; }
 
-
 // ---------------------------------------------------------------------------------------------
 // Randomness. xoshiro256** seeded through splitmix64, with our own bounded and real draws: the
 // standard distributions are implementation-defined, and a seed must give the same registry on

@@ -203,12 +203,28 @@ class Reader {
 };
 
 void ReadHeader(Reader& r, const toml::table& root, Plan& plan) {
-    r.CheckKeys(
-        root,
-        {"id", "title", "document_number", "issued", "county_code", "county_name", "divisions", "start_year",
-         "end_year", "goal", "poverty_line_yuan", "precision_requirements", "organisational_guarantees",
-         "townships", "battles", "measures", "exit_standard", "stated_totals", "pairing_quotas", "dynamic"},
-        "");
+    r.CheckKeys(root,
+                {"id",
+                 "title",
+                 "document_number",
+                 "issued",
+                 "county_code",
+                 "county_name",
+                 "divisions",
+                 "start_year",
+                 "end_year",
+                 "goal",
+                 "poverty_line_yuan",
+                 "precision_requirements",
+                 "organisational_guarantees",
+                 "townships",
+                 "battles",
+                 "measures",
+                 "exit_standard",
+                 "stated_totals",
+                 "pairing_quotas",
+                 "dynamic"},
+                "");
     plan.id = r.String(root, "id", "");
     plan.title = r.String(root, "title", "");
     plan.document_number = r.String(root, "document_number", "");
@@ -560,8 +576,8 @@ void ReadDynamic(Reader& r, const toml::table& root, Plan& plan) {
         if (n->is_integer()) v = static_cast<double>(n->as_integer()->get());
         if (!v) return r.WrongType(*n, Join("dynamic", key), "小数", "a number");
         if (!(*v > 0 && *v <= 1))
-            return r.Fail(Reader::LineOf(*n), "plan.dynamic", Join("dynamic", key), "应为0到1之间的比例(如0.03)",
-                          "must be a ratio above 0 and at most 1 (e.g. 0.03)");
+            return r.Fail(Reader::LineOf(*n), "plan.dynamic", Join("dynamic", key),
+                          "应为0到1之间的比例(如0.03)", "must be a ratio above 0 and at most 1 (e.g. 0.03)");
         out = *v;
     };
     whole("notice_days", 1, 60, plan.dynamic.notice_days);

@@ -155,8 +155,8 @@ Result<void> CheckStandard(const StepContext& ctx, const HouseholdFacts* facts, 
                       "the household is not registered poor (未脱贫 or 返贫), so it cannot exit");
     if (facts->identified_year > year)
         return Refuse("not_poor", "year",
-                      "该户" + std::to_string(facts->identified_year) + "年识别,不能在" + std::to_string(year) +
-                          "年退出",
+                      "该户" + std::to_string(facts->identified_year) + "年识别,不能在" +
+                          std::to_string(year) + "年退出",
                       "the household was identified in " + std::to_string(facts->identified_year) +
                           " and cannot exit in " + std::to_string(year));
     const auto unmet = UnmetExitConditions(*facts, *ctx.plan, year, date);

@@ -17,8 +17,8 @@
 #include "io/importer.h"
 #include "server/auth.h"
 #include "server/store_pool.h"
-#include "service/household_input.h"
 #include "service/dynamic.h"
+#include "service/household_input.h"
 #include "service/reports.h"
 
 namespace jz::server {
@@ -699,8 +699,9 @@ struct Api::Impl {
 
     // A household JSON value by the importer's rules, in the user's scope, checked against the
     // registry (errors: 400 with every field).
-    std::optional<service::AcceptedHousehold> AcceptHousehold(RequestContext& c, const Principal& p, Store& store,
-                                                              const std::string& code, json::value body,
+    std::optional<service::AcceptedHousehold> AcceptHousehold(RequestContext& c, const Principal& p,
+                                                              Store& store, const std::string& code,
+                                                              json::value body,
                                                               std::vector<FieldError> errors,
                                                               std::optional<Response>& error) {
         if (errors.empty() && body.is_object() && !code.empty()) {
@@ -1024,8 +1025,10 @@ struct Api::Impl {
             f.entity_key = it->second;
         }
         // Any entity (procedure_case, evaluation, population, adjustment, account...) and key.
-        if (auto it = c.query.find("entity"); it != c.query.end() && !it->second.empty()) f.entity = it->second;
-        if (auto it = c.query.find("key"); it != c.query.end() && !it->second.empty()) f.entity_key = it->second;
+        if (auto it = c.query.find("entity"); it != c.query.end() && !it->second.empty())
+            f.entity = it->second;
+        if (auto it = c.query.find("key"); it != c.query.end() && !it->second.empty())
+            f.entity_key = it->second;
         if (auto it = c.query.find("user"); it != c.query.end() && !it->second.empty()) f.actor = it->second;
         if (auto it = c.query.find("since"); it != c.query.end() && !it->second.empty()) {
             if (Date::Parse(it->second))
@@ -1250,10 +1253,11 @@ struct Api::Impl {
                 return std::nullopt;
             }
             if (!v->is_int64() || v->get_int64() < lo || v->get_int64() > hi) {
-                errors.push_back({std::string(key), "json.type",
-                                  std::string(key) + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数",
-                                  std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
-                                      std::to_string(hi)});
+                errors.push_back(
+                    {std::string(key), "json.type",
+                     std::string(key) + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数",
+                     std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
+                         std::to_string(hi)});
                 return std::nullopt;
             }
             return v->get_int64();
@@ -1304,7 +1308,9 @@ struct Api::Impl {
         std::optional<Date> on;
         if (auto it = c.query.find("as_of"); it != c.query.end() && !it->second.empty()) {
             on = Date::Parse(it->second);
-            if (!on) errors.push_back({"as_of", "query.as_of", "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"});
+            if (!on)
+                errors.push_back(
+                    {"as_of", "query.as_of", "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"});
         }
         if (!errors.empty()) return BadFields(c, errors);
         std::optional<Response> error;
@@ -1352,7 +1358,9 @@ struct Api::Impl {
         CaseFilter f;
         if (auto it = c.query.find("kind"); it != c.query.end() && !it->second.empty()) {
             f.kind = ParseProcedureKind(it->second);
-            if (!f.kind) errors.push_back({"kind", "query.kind", "未知的案件类型: " + it->second, "unknown kind: " + it->second});
+            if (!f.kind)
+                errors.push_back(
+                    {"kind", "query.kind", "未知的案件类型: " + it->second, "unknown kind: " + it->second});
         }
         if (auto it = c.query.find("state"); it != c.query.end() && !it->second.empty()) f.state = it->second;
         if (auto it = c.query.find("household"); it != c.query.end() && !it->second.empty())
@@ -1386,7 +1394,8 @@ struct Api::Impl {
         if (!all_open) return StoreFault(c, all_open.error());
         std::map<std::string, std::array<int64_t, 3>> waiting;
         for (const ProcedureCase& pc : *all_open)
-            if (auto next = NextStepOf(pc, plan)) ++waiting[pc.division_code.substr(0, 9)][static_cast<int>(next->level)];
+            if (auto next = NextStepOf(pc, plan))
+                ++waiting[pc.division_code.substr(0, 9)][static_cast<int>(next->level)];
         json::array waiting_json;
         for (const auto& [code, n] : waiting) {
             const OrgUnit* u = tree.Find(code);
@@ -1396,8 +1405,10 @@ struct Api::Impl {
                                     {"township", n[1]},
                                     {"county", n[2]}});
         }
-        return Json(c, http::status::ok,
-                    json::object{{"total", *total}, {"items", std::move(items)}, {"waiting", std::move(waiting_json)}});
+        return Json(
+            c, http::status::ok,
+            json::object{
+                {"total", *total}, {"items", std::move(items)}, {"waiting", std::move(waiting_json)}});
     }
 
     Response OpenProcedure(RequestContext& c, const Principal& p, Store& store) {
@@ -1413,7 +1424,8 @@ struct Api::Impl {
         if (kind_name) {
             auto kind = ParseProcedureKind(*kind_name);
             if (!kind)
-                errors.push_back({"kind", "json.kind", "未知的案件类型: " + *kind_name, "unknown kind: " + *kind_name});
+                errors.push_back(
+                    {"kind", "json.kind", "未知的案件类型: " + *kind_name, "unknown kind: " + *kind_name});
             else
                 request.kind = *kind;
         }
@@ -1429,7 +1441,8 @@ struct Api::Impl {
             if (!ids) return DynamicFault(c, ids.error());
             json::array list;
             for (int64_t id : *ids) list.push_back(id);
-            return Json(c, http::status::ok, json::object{{"count", ids->size()}, {"cases", std::move(list)}});
+            return Json(c, http::status::ok,
+                        json::object{{"count", ids->size()}, {"cases", std::move(list)}});
         }
         if (request.kind == ProcedureKind::kNewIdentification) {
             const json::value* h = o.if_contains("household");
@@ -1450,8 +1463,9 @@ struct Api::Impl {
             if (change && change->is_int64()) code = static_cast<int>(change->get_int64());
             if (change && change->is_string()) code = codes::MemberChange().Parse(change->get_string());
             if (!code || !codes::MemberChange().Contains(*code))
-                return BadFields(c, {{"member_change", "json.member_change", "成员变更类型无效(死亡、嫁出、新生儿…)",
-                                      "member_change must be a member change (死亡, 嫁出, 新生儿, ...)"}});
+                return BadFields(
+                    c, {{"member_change", "json.member_change", "成员变更类型无效(死亡、嫁出、新生儿…)",
+                         "member_change must be a member change (死亡, 嫁出, 新生儿, ...)"}});
             request.member.change = *code;
             request.member.id_number = r.Text("id_number", false).value_or("");
             request.member.new_head = r.Text("new_head", false).value_or("");
@@ -1466,7 +1480,8 @@ struct Api::Impl {
                 json::object probe = json::parse(HouseholdToJson((*current)->household)).as_object();
                 json::object joining = person->is_object() ? person->get_object() : json::object{};
                 json::object head = probe["members"].as_array().front().as_object();
-                joining["relation"] = joining.contains("relation") ? joining["relation"] : json::value("之子");
+                joining["relation"] =
+                    joining.contains("relation") ? joining["relation"] : json::value("之子");
                 json::array members{head, joining};
                 probe["members"] = std::move(members);
                 auto accepted = service::AcceptHouseholdJson(probe, AssemblyContext{plan, tree});
@@ -1474,7 +1489,8 @@ struct Api::Impl {
                     std::vector<FieldError> person_errors;
                     for (FieldError& fe : accepted.error())
                         if (fe.field.starts_with("members[1]."))
-                            person_errors.push_back({"person." + fe.field.substr(11), fe.code, fe.reason_zh, fe.reason_en});
+                            person_errors.push_back(
+                                {"person." + fe.field.substr(11), fe.code, fe.reason_zh, fe.reason_en});
                         else if (fe.field.starts_with("members[1]") || fe.field == "members")
                             person_errors.push_back({"person", fe.code, fe.reason_zh, fe.reason_en});
                     if (person_errors.empty()) person_errors = std::move(accepted.error());
@@ -1516,7 +1532,8 @@ struct Api::Impl {
         const auto version = r.Int("version", false, 1, INT64_MAX);
         if (const json::value* x = o.if_contains("exclusions"); x && !x->is_null()) {
             if (!x->is_array())
-                errors.push_back({"exclusions", "json.type", "exclusions应为文字数组", "exclusions must be an array of strings"});
+                errors.push_back({"exclusions", "json.type", "exclusions应为文字数组",
+                                  "exclusions must be an array of strings"});
             else
                 for (const json::value& e : x->get_array())
                     if (e.is_string())
@@ -1542,7 +1559,8 @@ struct Api::Impl {
         if (!h) return StoreFault(c, h.error());
         const std::string division = *h ? (*h)->household.division_code
                                         : (cases->empty() ? std::string() : cases->front().division_code);
-        if (division.empty() || !InScope(p.scope, division)) return NotFound(c, "户 " + code, "household " + code);
+        if (division.empty() || !InScope(p.scope, division))
+            return NotFound(c, "户 " + code, "household " + code);
         json::array items;
         for (const ProcedureCase& pc : *cases) items.push_back(CaseReply(pc, MasksPersonalData(p.role)));
         return Json(c, http::status::ok, json::object{{"household_code", code}, {"cases", std::move(items)}});
@@ -1558,7 +1576,8 @@ struct Api::Impl {
         // A township or village user sees their part; the county figure stays (it is public).
         const std::string scope = ScopeFilter(p);
         if (!scope.empty()) {
-            std::erase_if(report->townships, [&](const IncidenceUnit& u) { return !service::Overlaps(scope, u.code); });
+            std::erase_if(report->townships,
+                          [&](const IncidenceUnit& u) { return !service::Overlaps(scope, u.code); });
             std::erase_if(report->villages, [&](const IncidenceUnit& u) { return !InScope(scope, u.code); });
         }
         return Json(c, http::status::ok, service::IncidenceJson(*report));
@@ -1574,11 +1593,15 @@ struct Api::Impl {
         const auto population = r.Int("rural_population", true, 1, 1'000'000'000);
         if (!errors.empty()) return BadFields(c, errors);
         const PopulationSetting setting{c.params.at("code"), static_cast<int>(*year), *population};
-        if (!tree.Find(setting.code)) return NotFound(c, "组织机构 " + setting.code, "org unit " + setting.code);
+        if (!tree.Find(setting.code))
+            return NotFound(c, "组织机构 " + setting.code, "org unit " + setting.code);
         service::Dynamic dynamic(store, plan, tree);
-        if (auto done = dynamic.SetPopulation(ActorOf(p), setting, Now()); !done) return DynamicFault(c, done.error());
+        if (auto done = dynamic.SetPopulation(ActorOf(p), setting, Now()); !done)
+            return DynamicFault(c, done.error());
         return Json(c, http::status::ok,
-                    json::object{{"code", setting.code}, {"year", setting.year}, {"rural_population", setting.rural_population}});
+                    json::object{{"code", setting.code},
+                                 {"year", setting.year},
+                                 {"rural_population", setting.rural_population}});
     }
 
     std::optional<int> YearPath(const RequestContext& c) {
@@ -1587,7 +1610,8 @@ struct Api::Impl {
         return static_cast<int>(*y);
     }
 
-    Response AdjustmentReply(RequestContext& c, const Principal& p, Store& store, int year, http::status status) {
+    Response AdjustmentReply(RequestContext& c, const Principal& p, Store& store, int year,
+                             http::status status) {
         service::Dynamic dynamic(store, plan, tree);
         auto summary = dynamic.Adjustment(year, ScopeFilter(p));
         if (!summary) return StoreFault(c, summary.error());
@@ -1655,7 +1679,8 @@ struct Api::Impl {
         const auto seed = r.Int("seed", true, 0, INT64_MAX);
         if (!errors.empty()) return BadFields(c, errors);
         service::Dynamic dynamic(store, plan, tree);
-        auto e = dynamic.Draw(ActorOf(p), static_cast<int>(*year), *size, static_cast<uint64_t>(*seed), Now());
+        auto e =
+            dynamic.Draw(ActorOf(p), static_cast<int>(*year), *size, static_cast<uint64_t>(*seed), Now());
         if (!e) return DynamicFault(c, e.error());
         return EvaluationReply(c, store, *e, http::status::created);
     }

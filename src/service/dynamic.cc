@@ -17,9 +17,13 @@ std::unexpected<Error> NotFound(std::string what_zh, std::string what_en) {
     return Fail("not_found", "", "找不到" + what_zh, what_en + " not found");
 }
 
-ChangeContext Change(const Actor& actor, const std::string& now) { return ChangeContext{actor.username, now, {}}; }
+ChangeContext Change(const Actor& actor, const std::string& now) {
+    return ChangeContext{actor.username, now, {}};
+}
 
-json::value DateOrNull(const std::optional<Date>& d) { return d ? json::value(d->ToString()) : json::value(nullptr); }
+json::value DateOrNull(const std::optional<Date>& d) {
+    return d ? json::value(d->ToString()) : json::value(nullptr);
+}
 json::value RatioOrNull(const std::optional<double>& r) { return r ? json::value(*r) : json::value(nullptr); }
 
 std::string TownshipName(const OrgTree& tree, const std::string& code) {
@@ -55,8 +59,8 @@ FailureKind KindOf(const Error& e) {
     if (e.code == "not_found") return FailureKind::kNotFound;
     if (e.code == "procedure.permission") return FailureKind::kForbidden;
     if (e.code == "store.conflict") return FailureKind::kConflict;
-    if (e.code.starts_with("procedure.") || e.code == "household.exists" || e.code == "household.deregistered" ||
-        e.code == "store.duplicate" || e.code == "store.deregistered")
+    if (e.code.starts_with("procedure.") || e.code == "household.exists" ||
+        e.code == "household.deregistered" || e.code == "store.duplicate" || e.code == "store.deregistered")
         return FailureKind::kRefused;
     if (e.code.starts_with("store.")) return FailureKind::kStore;
     return FailureKind::kInput;
@@ -76,7 +80,8 @@ Result<ExitCandidatesBuilder::Result> Dynamic::ExitCandidates(int year, const Da
                                                               const std::string& division_prefix, int parts) {
     parts = std::max(parts, 1);
     std::vector<std::unique_ptr<ExitCandidatesBuilder>> builders;
-    for (int i = 0; i < parts; ++i) builders.push_back(std::make_unique<ExitCandidatesBuilder>(plan_, year, on));
+    for (int i = 0; i < parts; ++i)
+        builders.push_back(std::make_unique<ExitCandidatesBuilder>(plan_, year, on));
     HouseholdFilter filter;
     filter.division_prefix = division_prefix;
     filter.facts_only = true;
@@ -137,15 +142,17 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
         auto n = store_.CountCases(f);
         if (!n) return std::unexpected(n.error());
         if (*n > 0)
-            return Fail("procedure.open_case", "household_code", "该户已有未办结的" +
-                                                                     std::string(ProcedureKindNameZh(kind)) + "案件",
-                        "the household already has an open " + std::string(ProcedureKindName(kind)) + " case");
+            return Fail(
+                "procedure.open_case", "household_code",
+                "该户已有未办结的" + std::string(ProcedureKindNameZh(kind)) + "案件",
+                "the household already has an open " + std::string(ProcedureKindName(kind)) + " case");
         return {};
     };
 
     if (request.kind == ProcedureKind::kNewIdentification) {
         if (!request.proposal)
-            return Fail("input.household", "household", "须提供拟识别农户的信息", "the proposed household is required");
+            return Fail("input.household", "household", "须提供拟识别农户的信息",
+                        "the proposed household is required");
         const Household& h = *request.proposal;
         auto existing = store_.FindHousehold(h.household_code);
         if (!existing) return std::unexpected(existing.error());
@@ -168,7 +175,8 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
     const Household& h = (*record)->household;
 
     if (request.kind == ProcedureKind::kExit) {
-        if (auto r = open_cases_of(h.household_code, ProcedureKind::kExit); !r) return std::unexpected(r.error());
+        if (auto r = open_cases_of(h.household_code, ProcedureKind::kExit); !r)
+            return std::unexpected(r.error());
         auto c = OpenExit(FactsOf(h), request.year, request.date, request.notes, ctx);
         if (!c) return c;
         return store_case(std::move(*c));
@@ -205,13 +213,15 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
         Household only_new;
         only_new.household_code = h.household_code;
         only_new.members = {*request.member.joining};
-        if (auto r = NoMemberElsewhere(store_, only_new, "person.id_number"); !r) return std::unexpected(r.error());
+        if (auto r = NoMemberElsewhere(store_, only_new, "person.id_number"); !r)
+            return std::unexpected(r.error());
     }
     auto stored = store_case(std::move(change->record));
     if (!stored) return stored;
     const ChangeContext cc = Change(actor, now);
     if (change->after) {
-        if (auto r = store_.UpdateHousehold(**record, *change->after, cc); !r) return std::unexpected(r.error());
+        if (auto r = store_.UpdateHousehold(**record, *change->after, cc); !r)
+            return std::unexpected(r.error());
     } else if (auto r = store_.DeleteHousehold(**record, cc); !r) {
         return std::unexpected(r.error());
     }
@@ -237,7 +247,8 @@ Result<ProcedureCase> Dynamic::Step(const Actor& actor, int64_t id, const StepRe
         auto h = store_.FindHousehold(before.household_code);
         if (!h) return std::unexpected(h.error());
         if (!*h)
-            return Fail("procedure.household_gone", "household_code", "该户已不在册", "the household is no longer registered");
+            return Fail("procedure.household_gone", "household_code", "该户已不在册",
+                        "the household is no longer registered");
         household = std::move(**h);
         facts = FactsOf(household->household);
         ctx.household = &facts;
@@ -248,7 +259,8 @@ Result<ProcedureCase> Dynamic::Step(const Actor& actor, int64_t id, const StepRe
             const uint64_t packed = PackIdNumber(p.id_number);
             for (const ExternalList& l : lists)
                 if (l.Contains(packed))
-                    ctx.list_hits.push_back(std::string(ListKindNameZh(l.kind)) + ": " + p.name + " " + p.id_number);
+                    ctx.list_hits.push_back(std::string(ListKindNameZh(l.kind)) + ": " + p.name + " " +
+                                            p.id_number);
         }
     auto after = ApplyStep(before, request, ctx);
     if (!after) return after;
@@ -265,7 +277,9 @@ Result<ProcedureCase> Dynamic::Step(const Actor& actor, int64_t id, const StepRe
             return std::unexpected(r.error());
         }
     } else if (after->state == "exited") {
-        if (auto r = store_.UpdateHousehold(*household, ExitedHousehold(household->household, after->year), cc); !r)
+        if (auto r =
+                store_.UpdateHousehold(*household, ExitedHousehold(household->household, after->year), cc);
+            !r)
             return std::unexpected(r.error());
     }
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
@@ -332,15 +346,20 @@ Result<std::optional<AdjustmentApproval>> Dynamic::ApprovalOf(int year) {
     return store_.FindAdjustmentApproval(year, plan_.county_code);
 }
 
-Result<AdjustmentApproval> Dynamic::Approve(const Actor& actor, int year, const Date& date, const std::string& notes,
-                                            const std::string& now) {
+Result<AdjustmentApproval> Dynamic::Approve(const Actor& actor, int year, const Date& date,
+                                            const std::string& notes, const std::string& now) {
     auto tx = Transaction::Begin(store_);
     if (!tx) return std::unexpected(tx.error());
     auto summary = Adjustment(year, "");
     if (!summary) return std::unexpected(summary.error());
     if (auto r = MayApproveAdjustment(*summary, Context(actor, now), plan_.county_code); !r)
         return std::unexpected(r.error());
-    AdjustmentApproval a{year, plan_.county_code, actor.username, now, date, notes,
+    AdjustmentApproval a{year,
+                         plan_.county_code,
+                         actor.username,
+                         now,
+                         date,
+                         notes,
                          json::serialize(AdjustmentJson(*summary, tree_, std::nullopt))};
     if (auto r = store_.InsertAdjustmentApproval(a, Change(actor, now)); !r) {
         if (r.error().code == "store.duplicate")
@@ -352,13 +371,16 @@ Result<AdjustmentApproval> Dynamic::Approve(const Actor& actor, int year, const 
     return a;
 }
 
-Result<void> Dynamic::SetPopulation(const Actor& actor, const PopulationSetting& setting, const std::string& now) {
+Result<void> Dynamic::SetPopulation(const Actor& actor, const PopulationSetting& setting,
+                                    const std::string& now) {
     if (!tree_.Find(setting.code))
-        return Fail("input.code", "code", "未知的组织机构代码: " + setting.code, "unknown org-unit code: " + setting.code);
+        return Fail("input.code", "code", "未知的组织机构代码: " + setting.code,
+                    "unknown org-unit code: " + setting.code);
     if (setting.rural_population <= 0)
         return Fail("input.rural_population", "rural_population", "农村人口应为正整数",
                     "the rural population must be a positive whole number");
-    if (setting.year < 1900 || setting.year > 2100) return Fail("input.year", "year", "年度不合理", "the year is not plausible");
+    if (setting.year < 1900 || setting.year > 2100)
+        return Fail("input.year", "year", "年度不合理", "the year is not plausible");
     if (!MayActAt(actor.role, actor.scope, setting.code, Level::kCounty))
         return Fail("procedure.permission", "code", "农村人口须由县级有写权限的账号设置",
                     "the rural population is set at county level by an account that may write");
@@ -368,13 +390,16 @@ Result<void> Dynamic::SetPopulation(const Actor& actor, const PopulationSetting&
     return tx->Commit();
 }
 
-Result<Evaluation> Dynamic::Draw(const Actor& actor, int year, int64_t size, uint64_t seed, const std::string& now) {
+Result<Evaluation> Dynamic::Draw(const Actor& actor, int year, int64_t size, uint64_t seed,
+                                 const std::string& now) {
     if (!MayActAt(actor.role, actor.scope, plan_.county_code, Level::kCounty))
         return Fail("procedure.permission", "year", "第三方评估抽样须由县级有写权限的账号办理",
                     "an evaluation sample is drawn at county level by an account that may write");
     if (size <= 0 || size > 100000)
-        return Fail("input.size", "size", "样本量应在1到100000之间", "the sample size must be between 1 and 100000");
-    if (year < 1900 || year > 2100) return Fail("input.year", "year", "年度不合理", "the year is not plausible");
+        return Fail("input.size", "size", "样本量应在1到100000之间",
+                    "the sample size must be between 1 and 100000");
+    if (year < 1900 || year > 2100)
+        return Fail("input.year", "year", "年度不合理", "the year is not plausible");
     std::vector<std::string> population;
     std::map<std::string, std::string> division;
     HouseholdFilter filter;
@@ -421,17 +446,19 @@ Result<Evaluation> Dynamic::ChangeEvaluation(const Actor& actor, int64_t id, con
     if (!*before) return NotFound("评估 " + std::to_string(id), "evaluation " + std::to_string(id));
     Evaluation after = **before;
     if (auto r = change(after); !r) return std::unexpected(r.error());
-    if (auto r = store_.UpdateEvaluation(**before, after, Change(actor, now)); !r) return std::unexpected(r.error());
+    if (auto r = store_.UpdateEvaluation(**before, after, Change(actor, now)); !r)
+        return std::unexpected(r.error());
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
     after.version = (*before)->version + 1;
     return after;
 }
 
-Result<Evaluation> Dynamic::Judge(const Actor& actor, int64_t id, const std::string& household_code, Verdict verdict,
-                                  const std::string& notes, const std::string& now) {
+Result<Evaluation> Dynamic::Judge(const Actor& actor, int64_t id, const std::string& household_code,
+                                  Verdict verdict, const std::string& notes, const std::string& now) {
     return ChangeEvaluation(actor, id, now, [&](Evaluation& e) -> Result<void> {
         auto it = std::ranges::find(e.items, household_code, &EvaluationItem::household_code);
-        if (it == e.items.end()) return NotFound("样本户 " + household_code, "sampled household " + household_code);
+        if (it == e.items.end())
+            return NotFound("样本户 " + household_code, "sampled household " + household_code);
         it->verdict = verdict;
         it->notes = notes;
         it->recorded_by = actor.username;
@@ -440,12 +467,13 @@ Result<Evaluation> Dynamic::Judge(const Actor& actor, int64_t id, const std::str
     });
 }
 
-Result<Evaluation> Dynamic::RecordSurvey(const Actor& actor, int64_t id, const Survey& s, const std::string& now) {
+Result<Evaluation> Dynamic::RecordSurvey(const Actor& actor, int64_t id, const Survey& s,
+                                         const std::string& now) {
     return ChangeEvaluation(actor, id, now, [&](Evaluation& e) -> Result<void> {
-        for (auto [value, field] : {std::pair{s.non_poor_surveyed, "non_poor_surveyed"},
-                                    std::pair{s.missed_found, "missed_found"},
-                                    std::pair{s.approval_surveyed, "approval_surveyed"},
-                                    std::pair{s.approval_satisfied, "approval_satisfied"}})
+        for (auto [value, field] :
+             {std::pair{s.non_poor_surveyed, "non_poor_surveyed"}, std::pair{s.missed_found, "missed_found"},
+              std::pair{s.approval_surveyed, "approval_surveyed"},
+              std::pair{s.approval_satisfied, "approval_satisfied"}})
             if (value && *value < 0) return Fail("input.survey", field, "不能为负数", "must not be negative");
         if (s.non_poor_surveyed) e.non_poor_surveyed = *s.non_poor_surveyed;
         if (s.missed_found) e.missed_found = *s.missed_found;
@@ -495,14 +523,15 @@ json::object UnmetJson(const UnmetCondition& u) {
 json::object StandingJson(const ExitStanding& s, const ExitCandidatesBuilder::Result& r) {
     json::array unmet;
     for (const UnmetCondition& u : r.UnmetOf(s)) unmet.push_back(UnmetJson(u));
-    return {{"household_code", s.household_code},
-            {"division_code", s.division_code},
-            {"status", s.status},
-            {"persons", s.persons},
-            {"net_income_per_head", s.net_income_per_head ? json::value(FormatCenti(*s.net_income_per_head))
-                                                          : json::value(nullptr)},
-            {"planned_exit_year", s.planned_exit_year ? json::value(*s.planned_exit_year) : json::value(nullptr)},
-            {"unmet", std::move(unmet)}};
+    return {
+        {"household_code", s.household_code},
+        {"division_code", s.division_code},
+        {"status", s.status},
+        {"persons", s.persons},
+        {"net_income_per_head",
+         s.net_income_per_head ? json::value(FormatCenti(*s.net_income_per_head)) : json::value(nullptr)},
+        {"planned_exit_year", s.planned_exit_year ? json::value(*s.planned_exit_year) : json::value(nullptr)},
+        {"unmet", std::move(unmet)}};
 }
 
 json::object ExitCandidatesSummaryJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree) {
@@ -517,7 +546,8 @@ json::object ExitCandidatesSummaryJson(const ExitCandidatesBuilder::Result& r, c
     for (const auto& [id, n] : r.unmet_counts) unmet_counts.push_back({{"id", id}, {"households", n}});
     return {{"year", r.year},
             {"as_of", r.on.ToString()},
-            {"poverty_line_yuan", r.poverty_line ? json::value(FormatCenti(*r.poverty_line)) : json::value(nullptr)},
+            {"poverty_line_yuan",
+             r.poverty_line ? json::value(FormatCenti(*r.poverty_line)) : json::value(nullptr)},
             {"total_candidates", r.candidates.size()},
             {"total_not_ready", r.not_ready.size()},
             {"townships", std::move(townships)},
@@ -581,7 +611,8 @@ json::object AdjustmentJson(const AdjustmentSummary& s, const OrgTree& tree,
                             const std::optional<AdjustmentApproval>& approval) {
     json::array townships;
     for (const auto& [code, n] : s.townships)
-        townships.push_back({{"code", code}, {"name", TownshipName(tree, code)}, {"counts", AdjustmentCountsJson(n)}});
+        townships.push_back(
+            {{"code", code}, {"name", TownshipName(tree, code)}, {"counts", AdjustmentCountsJson(n)}});
     json::value a = nullptr;
     if (approval) {
         json::error_code ec;
