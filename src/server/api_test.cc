@@ -784,6 +784,11 @@ TEST(ApiDynamic, AnExitGoesThroughEveryStepWithTheRightLevels) {
     Reply audit = S().Send("GET", "/api/audit?entity=procedure_case&key=" + std::to_string(id), "", admin);
     ASSERT_EQ(audit.status, 200) << audit.body;
     EXPECT_EQ(Obj(audit).at("items").as_array().size(), 6u) << audit.body.substr(0, 400);
+    // The township's inspector reads the case's entries too (they are in its scope).
+    audit = S().Send("GET", "/api/audit?entity=procedure_case&key=" + std::to_string(id), "",
+                     ScopedSessions().at("inspector"));
+    ASSERT_EQ(audit.status, 200) << audit.body;
+    EXPECT_EQ(Obj(audit).at("items").as_array().size(), 6u);
 
     // It falls back, then is deregistered; its code can never be registered again.
     Reply fell = S().Send("POST", "/api/procedures",

@@ -908,12 +908,15 @@ class SqliteStore final : public Store {
         if (f.entity) sql += " AND entity=?6";
         if (f.after_seq) sql += " AND seq>?7";
         // A scope below the root: only the entries of households now under it (their code range
-        // on the division index); plans, org units, accounts and events belong to the root.
+        // on the division index) and of procedure cases under it; plans, org units, accounts,
+        // events, populations, evaluations and approvals belong to the root.
         const bool scoped = f.division_prefix && !f.division_prefix->empty();
         if (scoped)
             sql +=
-                " AND entity='household' AND entity_key IN (SELECT household_code FROM household"
-                " WHERE division_code >= ?5 AND division_code < ?5 || char(127))";
+                " AND ((entity='household' AND entity_key IN (SELECT household_code FROM household"
+                " WHERE division_code >= ?5 AND division_code < ?5 || char(127)))"
+                " OR (entity='procedure_case' AND entity_key IN (SELECT CAST(id AS TEXT) FROM procedure_case"
+                " WHERE division_code >= ?5 AND division_code < ?5 || char(127))))";
         sql += " ORDER BY seq LIMIT ?4";
         sqlite3_stmt* raw = nullptr;
         if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)

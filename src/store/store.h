@@ -68,8 +68,8 @@ struct ChangeLogFilter {
     std::optional<std::string> actor;
     std::optional<std::string> since;  // at >= since
     std::optional<int64_t> after_seq;  // seq > after_seq (paging forward, index refresh)
-    // Scope: household entries only for households now under this org unit (code prefix), and
-    // other entities only when the prefix is empty.
+    // Scope: household and procedure-case entries only for households and cases now under this
+    // org unit (code prefix), and other entities only when the prefix is empty.
     std::optional<std::string> division_prefix;
     int64_t limit = 1000;
 };

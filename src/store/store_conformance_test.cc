@@ -694,6 +694,24 @@ TEST_P(StoreContract, ChangeLogFilters) {
     EXPECT_EQ(keys({.division_prefix = "540425100200"}), Keys{});
     EXPECT_EQ(keys({.after_seq = 2, .division_prefix = "540425100201"}), (Keys{"C:insert", "C:update"}));
     EXPECT_EQ(keys({.after_seq = 2, .division_prefix = "540425100201", .limit = 1}), (Keys{"C:insert"}));
+
+    // A procedure case is seen in its village's scope, a population setting only at the root.
+    ProcedureCase pc;
+    pc.kind = ProcedureKind::kExit;
+    pc.household_code = "A";
+    pc.division_code = "540425100201";
+    pc.year = 2017;
+    pc.state = "proposed";
+    ASSERT_TRUE(store_->Begin());
+    const int64_t id = store_->InsertCase(pc, kChange).value();  // seq 7
+    ASSERT_TRUE(store_->PutPopulation({"540425100201", 2017, 900}, kChange));  // seq 8
+    ASSERT_TRUE(store_->Commit());
+    const std::string key = std::to_string(id) + ":insert";
+    EXPECT_EQ(keys({.entity = "procedure_case", .division_prefix = "540425100201"}), (Keys{key}));
+    EXPECT_EQ(keys({.entity = "procedure_case", .division_prefix = "540425"}), (Keys{key}));
+    EXPECT_EQ(keys({.entity = "procedure_case", .division_prefix = "540425100200"}), Keys{});
+    EXPECT_EQ(keys({.after_seq = 6, .division_prefix = "540425100201"}), (Keys{key}));
+    EXPECT_EQ(keys({.after_seq = 6, .division_prefix = ""}).size(), 2u);
 }
 
 TEST_P(StoreContract, AccountAndSessionWritesOutsideATransactionAreRefused) {
