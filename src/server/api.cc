@@ -1225,12 +1225,27 @@ struct Api::Impl {
         return service::CaseJson(m, plan);
     }
 
-    // Reads typed fields of a JSON object body, collecting one error per bad field.
+    // A request body that must be a JSON object with only the `allowed` keys (a misspelt key would
+    // otherwise be ignored silently); its typed fields are read one by one, each bad field or
+    // unknown key adding its error. ok() says whether the body is an object at all, which a handler
+    // answers before reading fields.
     struct BodyReader {
-        const json::object& o;
-        std::vector<FieldError>& errors;
+        BodyReader(const std::string& body, std::initializer_list<std::string_view> allowed) {
+            value = ParseJsonObject(body, errors);
+            if (!errors.empty()) return;
+            parsed = true;
+            for (const auto& [key, v] : value.get_object())
+                if (std::ranges::find(allowed, std::string_view(key)) == allowed.end())
+                    errors.push_back({std::string(key), "json.unknown_field", "未知字段: " + std::string(key),
+                                      "unknown field: " + std::string(key)});
+        }
+        json::value value;
+        std::vector<FieldError> errors;
+        bool parsed = false;
+        bool ok() const { return parsed; }
+        const json::object& object() const { return value.get_object(); }
         std::optional<std::string> Text(std::string_view key, bool required) {
-            const json::value* v = o.if_contains(key);
+            const json::value* v = object().if_contains(key);
             if (!v || v->is_null()) {
                 if (required)
                     errors.push_back({std::string(key), "json.required", std::string(key) + "为必填项",
@@ -1245,7 +1260,7 @@ struct Api::Impl {
             return std::string(v->get_string());
         }
         std::optional<int64_t> Int(std::string_view key, bool required, int64_t lo, int64_t hi) {
-            const json::value* v = o.if_contains(key);
+            const json::value* v = object().if_contains(key);
             if (!v || v->is_null()) {
                 if (required)
                     errors.push_back({std::string(key), "json.required", std::string(key) + "为必填项",
@@ -1270,13 +1285,6 @@ struct Api::Impl {
                 errors.push_back({std::string(key), "json.date", std::string(key) + "应为日期 YYYY-MM-DD",
                                   std::string(key) + " must be a date YYYY-MM-DD"});
             return d;
-        }
-        // Refuses keys outside `allowed`: a misspelt key would otherwise be ignored silently.
-        void Only(std::initializer_list<std::string_view> allowed) {
-            for (const auto& [key, v] : o)
-                if (std::ranges::find(allowed, std::string_view(key)) == allowed.end())
-                    errors.push_back({std::string(key), "json.unknown_field", "未知字段: " + std::string(key),
-                                      "unknown field: " + std::string(key)});
         }
     };
 
@@ -1412,19 +1420,16 @@ struct Api::Impl {
     }
 
     Response OpenProcedure(RequestContext& c, const Principal& p, Store& store) {
-        std::vector<FieldError> errors;
-        json::value body = ParseJsonObject(c.request.body(), errors);
-        if (!errors.empty()) return BadFields(c, errors);
-        const json::object& o = body.get_object();
-        BodyReader r{o, errors};
-        r.Only({"kind", "year", "date", "notes", "household_code", "household", "reason", "member_change",
-                "id_number", "person", "new_head"});
+        BodyReader r(c.request.body(), {"kind", "year", "date", "notes", "household_code", "household",
+                                        "reason", "member_change", "id_number", "person", "new_head"});
+        if (!r.ok()) return BadFields(c, r.errors);
+        const json::object& o = r.object();
         service::OpenRequest request;
         const auto kind_name = r.Text("kind", true);
         if (kind_name) {
             auto kind = ParseProcedureKind(*kind_name);
             if (!kind)
-                errors.push_back(
+                r.errors.push_back(
                     {"kind", "json.kind", "未知的案件类型: " + *kind_name, "unknown kind: " + *kind_name});
             else
                 request.kind = *kind;
@@ -1434,7 +1439,7 @@ struct Api::Impl {
         request.notes = r.Text("notes", false).value_or("");
         request.household_code = r.Text("household_code", false).value_or("");
         request.reason = r.Text("reason", false).value_or("");
-        if (!errors.empty()) return BadFields(c, errors);
+        if (!r.errors.empty()) return BadFields(c, r.errors);
         service::Dynamic dynamic(store, plan, tree);
         if (request.kind == ProcedureKind::kBufferEnd && request.household_code.empty()) {
             auto ids = dynamic.EndBuffers(ActorOf(p), request.year, request.date, Now());
@@ -1518,12 +1523,9 @@ struct Api::Impl {
     Response TakeStep(RequestContext& c, const Principal& p, Store& store) {
         const auto id = IdParam(c, "id");
         if (!id) return NotFound(c, "案件", "case");
-        std::vector<FieldError> errors;
-        json::value body = ParseJsonObject(c.request.body(), errors);
-        if (!errors.empty()) return BadFields(c, errors);
-        const json::object& o = body.get_object();
-        BodyReader r{o, errors};
-        r.Only({"step", "date", "outcome", "notes", "exclusions", "version"});
+        BodyReader r(c.request.body(), {"step", "date", "outcome", "notes", "exclusions", "version"});
+        if (!r.ok()) return BadFields(c, r.errors);
+        const json::object& o = r.object();
         StepRequest request;
         request.step = r.Text("step", true).value_or("");
         request.date = r.DateField("date", true).value_or(Date{});
@@ -1532,17 +1534,17 @@ struct Api::Impl {
         const auto version = r.Int("version", false, 1, INT64_MAX);
         if (const json::value* x = o.if_contains("exclusions"); x && !x->is_null()) {
             if (!x->is_array())
-                errors.push_back({"exclusions", "json.type", "exclusions应为文字数组",
-                                  "exclusions must be an array of strings"});
+                r.errors.push_back({"exclusions", "json.type", "exclusions应为文字数组",
+                                    "exclusions must be an array of strings"});
             else
                 for (const json::value& e : x->get_array())
                     if (e.is_string())
                         request.exclusions.emplace_back(e.get_string());
                     else
-                        errors.push_back({"exclusions", "json.type", "exclusions应为文字数组",
-                                          "exclusions must be an array of strings"});
+                        r.errors.push_back({"exclusions", "json.type", "exclusions应为文字数组",
+                                            "exclusions must be an array of strings"});
         }
-        if (!errors.empty()) return BadFields(c, errors);
+        if (!r.errors.empty()) return BadFields(c, r.errors);
         service::Dynamic dynamic(store, plan, tree);
         auto after = dynamic.Step(ActorOf(p), *id, request, version, {}, Now());
         if (!after) return DynamicFault(c, after.error());
@@ -1584,14 +1586,11 @@ struct Api::Impl {
     }
 
     Response PutPopulation(RequestContext& c, const Principal& p, Store& store) {
-        std::vector<FieldError> errors;
-        json::value body = ParseJsonObject(c.request.body(), errors);
-        if (!errors.empty()) return BadFields(c, errors);
-        BodyReader r{body.get_object(), errors};
-        r.Only({"year", "rural_population"});
+        BodyReader r(c.request.body(), {"year", "rural_population"});
+        if (!r.ok()) return BadFields(c, r.errors);
         const auto year = r.Int("year", true, 1900, 2100);
         const auto population = r.Int("rural_population", true, 1, 1'000'000'000);
-        if (!errors.empty()) return BadFields(c, errors);
+        if (!r.errors.empty()) return BadFields(c, r.errors);
         const PopulationSetting setting{c.params.at("code"), static_cast<int>(*year), *population};
         if (!tree.Find(setting.code))
             return NotFound(c, "组织机构 " + setting.code, "org unit " + setting.code);
@@ -1629,14 +1628,11 @@ struct Api::Impl {
     Response ApproveAdjustment(RequestContext& c, const Principal& p, Store& store) {
         const auto year = YearPath(c);
         if (!year) return NotFound(c, "年度", "year");
-        std::vector<FieldError> errors;
-        json::value body = ParseJsonObject(c.request.body(), errors);
-        if (!errors.empty()) return BadFields(c, errors);
-        BodyReader r{body.get_object(), errors};
-        r.Only({"date", "notes"});
+        BodyReader r(c.request.body(), {"date", "notes"});
+        if (!r.ok()) return BadFields(c, r.errors);
         const auto date = r.DateField("date", true);
         const std::string notes = r.Text("notes", false).value_or("");
-        if (!errors.empty()) return BadFields(c, errors);
+        if (!r.errors.empty()) return BadFields(c, r.errors);
         service::Dynamic dynamic(store, plan, tree);
         auto approved = dynamic.Approve(ActorOf(p), *year, *date, notes, Now());
         if (!approved) return DynamicFault(c, approved.error());
@@ -1669,15 +1665,12 @@ struct Api::Impl {
     }
 
     Response DrawEvaluation(RequestContext& c, const Principal& p, Store& store) {
-        std::vector<FieldError> errors;
-        json::value body = ParseJsonObject(c.request.body(), errors);
-        if (!errors.empty()) return BadFields(c, errors);
-        BodyReader r{body.get_object(), errors};
-        r.Only({"year", "size", "seed"});
+        BodyReader r(c.request.body(), {"year", "size", "seed"});
+        if (!r.ok()) return BadFields(c, r.errors);
         const auto year = r.Int("year", true, 1900, 2100);
         const auto size = r.Int("size", true, 1, 100000);
         const auto seed = r.Int("seed", true, 0, INT64_MAX);
-        if (!errors.empty()) return BadFields(c, errors);
+        if (!r.errors.empty()) return BadFields(c, r.errors);
         service::Dynamic dynamic(store, plan, tree);
         auto e =
             dynamic.Draw(ActorOf(p), static_cast<int>(*year), *size, static_cast<uint64_t>(*seed), Now());
@@ -1698,16 +1691,14 @@ struct Api::Impl {
     Response PatchEvaluation(RequestContext& c, const Principal& p, Store& store) {
         const auto id = IdParam(c, "id");
         if (!id) return NotFound(c, "评估", "evaluation");
-        std::vector<FieldError> errors;
-        json::value body = ParseJsonObject(c.request.body(), errors);
-        if (!errors.empty()) return BadFields(c, errors);
-        BodyReader r{body.get_object(), errors};
-        r.Only({"non_poor_surveyed", "missed_found", "approval_surveyed", "approval_satisfied"});
+        BodyReader r(c.request.body(),
+                     {"non_poor_surveyed", "missed_found", "approval_surveyed", "approval_satisfied"});
+        if (!r.ok()) return BadFields(c, r.errors);
         service::Dynamic::Survey survey{r.Int("non_poor_surveyed", false, 0, INT64_MAX),
                                         r.Int("missed_found", false, 0, INT64_MAX),
                                         r.Int("approval_surveyed", false, 0, INT64_MAX),
                                         r.Int("approval_satisfied", false, 0, INT64_MAX)};
-        if (!errors.empty()) return BadFields(c, errors);
+        if (!r.errors.empty()) return BadFields(c, r.errors);
         service::Dynamic dynamic(store, plan, tree);
         auto e = dynamic.RecordSurvey(ActorOf(p), *id, survey, Now());
         if (!e) return DynamicFault(c, e.error());
@@ -1717,18 +1708,15 @@ struct Api::Impl {
     Response JudgeItem(RequestContext& c, const Principal& p, Store& store) {
         const auto id = IdParam(c, "id");
         if (!id) return NotFound(c, "评估", "evaluation");
-        std::vector<FieldError> errors;
-        json::value body = ParseJsonObject(c.request.body(), errors);
-        if (!errors.empty()) return BadFields(c, errors);
-        BodyReader r{body.get_object(), errors};
-        r.Only({"verdict", "notes"});
+        BodyReader r(c.request.body(), {"verdict", "notes"});
+        if (!r.ok()) return BadFields(c, r.errors);
         const auto verdict_name = r.Text("verdict", true);
         std::optional<Verdict> verdict;
         if (verdict_name && !(verdict = ParseVerdict(*verdict_name)))
-            errors.push_back({"verdict", "json.verdict", "verdict应为correct、wrongful或pending",
-                              "verdict must be correct, wrongful or pending"});
+            r.errors.push_back({"verdict", "json.verdict", "verdict应为correct、wrongful或pending",
+                                "verdict must be correct, wrongful or pending"});
         const std::string notes = r.Text("notes", false).value_or("");
-        if (!errors.empty()) return BadFields(c, errors);
+        if (!r.errors.empty()) return BadFields(c, r.errors);
         service::Dynamic dynamic(store, plan, tree);
         auto e = dynamic.Judge(ActorOf(p), *id, c.params.at("code"), *verdict, notes, Now());
         if (!e) return DynamicFault(c, e.error());
