@@ -270,6 +270,16 @@ struct Api::Impl {
     std::mutex candidates_mutex;
     CachedCandidates candidates;
 
+    // Poverty incidence by year, kept while no household and no population setting changes (the
+    // evaluation pages show the county's figure beside every verdict they record).
+    struct CachedIncidence {
+        uint64_t generation = 0;
+        std::vector<PopulationSetting> settings;
+        std::shared_ptr<const IncidenceReport> report;
+    };
+    std::mutex incidence_mutex;
+    std::map<int, CachedIncidence> incidences;
+
     explicit Impl(const ApiConfig& c) : config(c), auth(c.policy) {}
 
     // ------------------------------------------------------------------------ index upkeep
@@ -1568,21 +1578,43 @@ struct Api::Impl {
         return Json(c, http::status::ok, json::object{{"household_code", code}, {"cases", std::move(items)}});
     }
 
+    // The year's incidence report, from the kept one when nothing it counts has changed.
+    Result<std::shared_ptr<const IncidenceReport>> KeptIncidence(Store& store, int year) {
+        if (auto fresh = Refresh(store); !fresh) return std::unexpected(fresh.error());  // other writers
+        const uint64_t generation = households_generation;
+        auto settings = store.ListPopulation();
+        if (!settings) return std::unexpected(settings.error());
+        {
+            std::lock_guard lock(incidence_mutex);
+            if (auto it = incidences.find(year); it != incidences.end() &&
+                                                 it->second.generation == generation &&
+                                                 it->second.settings == *settings)
+                return it->second.report;
+        }
+        service::Dynamic dynamic(store, plan, tree);
+        auto report = dynamic.Incidence(year);
+        if (!report) return std::unexpected(report.error());
+        auto kept = std::make_shared<const IncidenceReport>(std::move(*report));
+        std::lock_guard lock(incidence_mutex);
+        incidences[year] = {generation, std::move(*settings), kept};
+        return kept;
+    }
+
     Response IncidenceRoute(RequestContext& c, const Principal& p, Store& store) {
         std::vector<FieldError> errors;
         const auto year = YearQuery(c, errors, true);
         if (!errors.empty()) return BadFields(c, errors);
-        service::Dynamic dynamic(store, plan, tree);
-        auto report = dynamic.Incidence(*year);
-        if (!report) return StoreFault(c, report.error());
+        auto kept = KeptIncidence(store, *year);
+        if (!kept) return StoreFault(c, kept.error());
+        IncidenceReport report = **kept;  // (a copy: the scope trims it)
         // A township or village user sees their part; the county figure stays (it is public).
         const std::string scope = ScopeFilter(p);
         if (!scope.empty()) {
-            std::erase_if(report->townships,
+            std::erase_if(report.townships,
                           [&](const IncidenceUnit& u) { return !service::Overlaps(scope, u.code); });
-            std::erase_if(report->villages, [&](const IncidenceUnit& u) { return !InScope(scope, u.code); });
+            std::erase_if(report.villages, [&](const IncidenceUnit& u) { return !InScope(scope, u.code); });
         }
-        return Json(c, http::status::ok, service::IncidenceJson(*report));
+        return Json(c, http::status::ok, service::IncidenceJson(report));
     }
 
     Response PutPopulation(RequestContext& c, const Principal& p, Store& store) {
@@ -1639,27 +1671,24 @@ struct Api::Impl {
         return AdjustmentReply(c, p, store, *year, http::status::ok);
     }
 
+    // The evaluation with its rates against the county's incidence in its year.
     Response EvaluationReply(RequestContext& c, Store& store, const Evaluation& e, http::status status) {
-        service::Dynamic dynamic(store, plan, tree);
-        auto rates = dynamic.Rates(e);
-        if (!rates) return StoreFault(c, rates.error());
-        return Json(c, status, service::EvaluationJson(e, *rates));
+        auto incidence = KeptIncidence(store, e.year);
+        if (!incidence) return StoreFault(c, incidence.error());
+        return Json(c, status,
+                    service::EvaluationJson(e, RatesOf(e, plan.dynamic, (*incidence)->county.incidence)));
     }
 
     Response ListEvaluations(RequestContext& c, const Principal& p, Store& store) {
         (void)p;
         auto list = store.ListEvaluations();
         if (!list) return StoreFault(c, list.error());
-        service::Dynamic dynamic(store, plan, tree);
-        std::map<int, std::optional<double>> incidence;  // one scan per year
         json::array items;
         for (const Evaluation& e : *list) {
-            if (!incidence.contains(e.year)) {
-                auto r = dynamic.Incidence(e.year);
-                if (!r) return StoreFault(c, r.error());
-                incidence[e.year] = r->county.incidence;
-            }
-            items.push_back(service::EvaluationJson(e, RatesOf(e, plan.dynamic, incidence[e.year])));
+            auto incidence = KeptIncidence(store, e.year);
+            if (!incidence) return StoreFault(c, incidence.error());
+            items.push_back(
+                service::EvaluationJson(e, RatesOf(e, plan.dynamic, (*incidence)->county.incidence)));
         }
         return Json(c, http::status::ok, json::object{{"items", std::move(items)}});
     }

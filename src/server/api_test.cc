@@ -847,6 +847,11 @@ TEST(ApiDynamic, PopulationIncidenceAdjustmentAndEvaluation) {
     const std::string admin = S().Login("admin");
     const std::string officer = S().Login("officer");
     const std::string village = "540425100201";
+    // Before the setting: no population (and the answer is kept, until the setting changes it).
+    Reply unset = S().Send("GET", "/api/incidence?year=2017", "", officer);
+    ASSERT_EQ(unset.status, 200);
+    for (const auto& v : Obj(unset).at("villages").as_array())
+        if (v.at("code").as_string() == village) EXPECT_TRUE(v.at("population").is_null());
     EXPECT_EQ(S().Send("PUT", "/api/org-units/" + village + "/population",
                        Body({{"year", 2017}, {"rural_population", 1000}}), officer)
                   .status,
