@@ -400,7 +400,9 @@ struct Api::Impl {
 
     // The org-unit prefix that restricts reads, imports and reports: none for a county-wide user
     // (so the change log also shows account events, and reports the whole county).
-    std::string ScopeFilter(const Principal& p) const { return p.scope == tree.root_code() ? "" : p.scope; }
+    std::string ScopeFilter(const Principal& p) const { return PrefixOf(p.scope); }
+    // An org unit as a code prefix: none for the county itself.
+    std::string PrefixOf(const std::string& code) const { return code == tree.root_code() ? "" : code; }
 
     ChangeContext Change(const Principal& p) const {
         return {p.username, FormatIsoTime(auth.Now()), std::nullopt};
@@ -1334,7 +1336,7 @@ struct Api::Impl {
         std::optional<Response> error;
         auto division = DivisionParam(c, p, error);
         if (!division) return std::move(*error);
-        const std::string prefix = *division == tree.root_code() ? "" : *division;
+        const std::string prefix = PrefixOf(*division);
         const Date day = on.value_or(Date{*year, 12, 31});
         if (auto fresh = Refresh(store); !fresh) return StoreFault(c, fresh.error());  // other writers
         const uint64_t generation = households_generation;
@@ -1396,7 +1398,7 @@ struct Api::Impl {
         std::optional<Response> error;
         auto division = DivisionParam(c, p, error);
         if (!division) return std::move(*error);
-        f.division_prefix = *division == tree.root_code() ? "" : *division;
+        f.division_prefix = PrefixOf(*division);
         auto total = store.CountCases(f);
         if (!total) return StoreFault(c, total.error());
         auto cases = store.ListCases(f);
