@@ -70,7 +70,28 @@ struct ReconcileOptions {
 };
 int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o);
 
-int RunAuditVerify(const GlobalOptions& g);
+struct AuditVerifyOptions {
+    std::string head;         // an anchored head, "SEQ:HASH" or "HASH" (empty: none)
+    bool chain_only = false;  // skip the replay of rows
+};
+int RunAuditVerify(const GlobalOptions& g, const AuditVerifyOptions& o);
+int RunAuditHead(const GlobalOptions& g);
+
+// The change log's head as reports carry it: "chain_head": {"seq", "hash"} in their JSON, a footer
+// line in their text (so an issued report anchors the chain outside the database).
+void AddChainHead(Store& store, boost::json::value& report);
+void PrintChainHeadFooter(Store& store);
+
+struct BackupOptions {
+    std::string out;
+};
+int RunBackup(const GlobalOptions& g, const BackupOptions& o);
+
+struct RestoreOptions {
+    std::string file;
+    bool force = false;
+};
+int RunRestore(const GlobalOptions& g, const RestoreOptions& o);
 
 struct ServeOptions {
     std::string listen = "127.0.0.1:8080";

@@ -110,9 +110,31 @@ int main(int argc, char** argv) {
 
     auto* audit_cmd = app.add_subcommand("audit", "The change log (audit trail)");
     audit_cmd->require_subcommand(1);
+    AuditVerifyOptions audit_verify;
     auto* verify_cmd = audit_cmd->add_subcommand(
-        "verify", "Walk the change log's hash chain (exit 1 and the first bad entry when altered)");
+        "verify",
+        "Walk the change log's hash chain and replay it against the rows (exit 1 and each problem when "
+        "something was altered outside the program)");
+    verify_cmd->add_option("--head", audit_verify.head,
+                           "A head recorded earlier (SEQ:HASH or HASH, as reports and audit head print it): "
+                           "the chain must still contain it");
+    verify_cmd->add_flag("--chain-only", audit_verify.chain_only, "Check the chain only, not the rows");
     add_common(verify_cmd);
+    auto* head_cmd = audit_cmd->add_subcommand("head", "Print the change log's head (SEQ:HASH) to keep elsewhere");
+    add_common(head_cmd);
+
+    BackupOptions backup;
+    auto* backup_cmd = app.add_subcommand(
+        "backup", "Copy the database consistently while it is in use (SQLite online backup), then check the copy");
+    backup_cmd->add_option("--out", backup.out, "Backup file")->required();
+    add_common(backup_cmd);
+
+    RestoreOptions restore;
+    auto* restore_cmd = app.add_subcommand(
+        "restore", "Put a backup in place of the database (checked first; the old file is kept as .bak)");
+    restore_cmd->add_option("file", restore.file, "Backup file (from jingzhun backup)")->required();
+    restore_cmd->add_flag("--force", restore.force, "Replace an existing database");
+    add_common(restore_cmd);
 
     ServeOptions serve;
     auto* serve_cmd = app.add_subcommand("serve", "Serve the HTTP API and the web workbench");
@@ -361,7 +383,10 @@ int main(int argc, char** argv) {
         if (progress_cmd->parsed()) return RunReportProgress(g, progress);
         if (check_cmd->parsed()) return RunCheck(g, check);
         if (reconcile_cmd->parsed()) return RunReconcile(g, reconcile);
-        if (verify_cmd->parsed()) return RunAuditVerify(g);
+        if (verify_cmd->parsed()) return RunAuditVerify(g, audit_verify);
+        if (head_cmd->parsed()) return RunAuditHead(g);
+        if (backup_cmd->parsed()) return RunBackup(g, backup);
+        if (restore_cmd->parsed()) return RunRestore(g, restore);
         if (serve_cmd->parsed()) return RunServe(g, serve);
         if (user_add_cmd->parsed()) return RunUserAdd(g, user_add);
         if (user_list_cmd->parsed()) return RunUserList(g);

@@ -92,7 +92,9 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
     if (!o.xlsx.empty())
         if (auto r = WriteFindingsXlsx(o.xlsx, findings, session->tree); !r) return ReportError(r.error());
     if (g.json) {
-        PrintJson(service::CheckJson(*as_of, findings));
+        boost::json::value out = service::CheckJson(*as_of, findings);
+        AddChainHead(*session->store, out);
+        PrintJson(out);
     } else {
         std::printf("数据质量检查 Data-quality check as of %s: %zu findings\n", as_of->ToString().c_str(),
                     findings.size());
@@ -116,6 +118,7 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
             }
         }
         if (!o.xlsx.empty()) std::printf("\n已写入 Written: %s\n", o.xlsx.c_str());
+        PrintChainHeadFooter(*session->store);
     }
     return any_error ? kExitFindings : kExitOk;
 }
@@ -129,7 +132,9 @@ int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o) {
     if (!reconciled) return ReportError(reconciled.error());
     const std::vector<ReconcileFinding>& findings = *reconciled;
     if (g.json) {
-        PrintJson(service::ReconcileJson(*as_of, findings));
+        boost::json::value out = service::ReconcileJson(*as_of, findings);
+        AddChainHead(*session->store, out);
+        PrintJson(out);
     } else {
         std::printf("任务与数据核对 Reconciliation as of %s: %zu findings\n", as_of->ToString().c_str(),
                     findings.size());
@@ -140,6 +145,7 @@ int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o) {
                         static_cast<long long>(f.expected), static_cast<long long>(f.actual),
                         f.message().c_str());
         if (findings.empty()) std::printf("  全部一致 everything agrees\n");
+        PrintChainHeadFooter(*session->store);
     }
     return findings.empty() ? kExitOk : kExitFindings;
 }

@@ -1,7 +1,7 @@
 // The change log's hash chain: each entry carries BLAKE2b-256 of the previous entry's hash and its
 // own content, so an entry altered, removed or reordered outside the program breaks the chain.
-// (Cutting entries off the end cannot be seen from inside; `audit verify` prints the last hash so
-// it can be kept elsewhere.)
+// (Cutting entries off the end cannot be seen from the chain alone: `audit verify` replays the log
+// against the rows, and checks a head kept outside the database — reports print it — with --head.)
 #pragma once
 
 #include <array>

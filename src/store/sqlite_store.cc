@@ -1,21 +1,26 @@
 #include "store/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <chrono>
 #include <thread>
 #include <unordered_map>
 
 #include "store/change_chain.h"
 #include "store/procedure_json.h"
+#include "store/row_diff.h"
 #include "store/sqlite_schema.h"
 
 namespace jz {
@@ -232,13 +237,26 @@ std::string AccountJson(const Account& a, std::optional<bool> password_changed =
     o["scope"] = a.scope;
     o["disabled"] = a.disabled;
     o["password_set"] = !a.password_hash.empty();
+    // A digest of the (salted argon2id) hash, so `audit verify` sees a hash swapped outside the
+    // program; it helps no one guess the password (the salt is not in it).
+    if (!a.password_hash.empty()) {
+        const StateDigest d = DigestOf(a.password_hash);
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string hex;
+        for (unsigned char b : d) {
+            hex += kHex[b >> 4];
+            hex += kHex[b & 15];
+        }
+        o["password_digest"] = hex;
+    }
     if (password_changed) o["password_changed"] = *password_changed;
     return boost::json::serialize(o);
 }
 
 class SqliteStore final : public Store {
   public:
-    SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+    SqliteStore(sqlite3* db, std::string path, Synchronous synchronous)
+        : db_(db), path_(std::move(path)), synchronous_(synchronous) {}
     ~SqliteStore() override {
         cache_.clear();
         sqlite3_close_v2(db_);
@@ -246,7 +264,11 @@ class SqliteStore final : public Store {
 
     Result<void> Init(OpenMode mode) {
         // A 64 MiB page cache keeps the ID-number index of a county in memory during bulk imports.
-        if (auto r = Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"); !r)
+        // synchronous=FULL: in WAL mode every commit syncs the WAL, so a write that was acknowledged
+        // survives a power loss (NORMAL syncs only at checkpoints and may lose the last commits).
+        // JINGZHUN_SYNCHRONOUS=normal trades that for speed (docs/architecture.md, benchmarks.md).
+        const std::string sync = synchronous_ == Synchronous::kNormal ? "NORMAL" : "FULL";
+        if (auto r = Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=" + sync + "; PRAGMA cache_size=-65536;"); !r)
             return r;
         // journal_mode returns a row; a read-only or corrupt file fails here first.
         auto jm = Exec("PRAGMA journal_mode=WAL;");
@@ -803,17 +825,36 @@ class SqliteStore final : public Store {
         return {};
     }
 
-    Result<ChainVerification> VerifyChangeLog() override {
+    Result<ChainVerification> Verify(const VerifyOptions& options) override {
         sqlite3_stmt* raw = nullptr;
         constexpr const char* kSql =
             "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json, "
             "import_id, hash"
             " FROM change_log ORDER BY seq";
+        // One read transaction: the chain and the rows are compared as of the same moment.
+        const bool own_read = !in_tx_;
+        if (own_read)
+            if (auto r = Exec("BEGIN"); !r) return std::unexpected(r.error());
+        struct EndRead {
+            SqliteStore* self;
+            bool active;
+            ~EndRead() {
+                if (active) self->Exec("COMMIT");
+            }
+        } end_read{this, own_read};
         if (sqlite3_prepare_v2(db_, kSql, -1, &raw, nullptr) != SQLITE_OK)
             return std::unexpected(LastError("VerifyChangeLog"));
         Stmt st(raw);
         ChainVerification out;
         ChainHash previous{};
+        ChainHash anchor{};
+        if (options.anchor) {
+            out.anchor_found = false;
+            if (!ParseHex(options.anchor->hash, anchor))
+                return Fail("audit.head", "--head", "链头哈希应为64位十六进制数: " + options.anchor->hash,
+                            "the head hash must be 64 hex digits: " + options.anchor->hash);
+        }
+        LoggedStates states;
         int64_t expected_seq = 1;
         auto text = [&](int i) -> std::optional<std::string_view> {
             const unsigned char* t = sqlite3_column_text(raw, i);
@@ -846,12 +887,64 @@ class SqliteStore final : public Store {
                 out.first_bad = e.seq;
                 break;
             }
+            if (options.anchor && (options.anchor->seq == 0 || options.anchor->seq == e.seq) && h == anchor)
+                out.anchor_found = true;
+            if (options.rows) states.Record(e);
             previous = h;
+            out.last_seq = e.seq;
             ++expected_seq;
         }
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) return std::unexpected(LastError("VerifyChangeLog"));
         out.last_hash = ToHex(previous);
+        // The rows are compared only against an intact chain: past a break the log proves nothing.
+        if (options.rows && !out.first_bad) {
+            if (auto r = ReplayRows(states, out); !r) return std::unexpected(r.error());
+            out.rows_checked = true;
+        }
         return out;
+    }
+
+    Result<ChainHead> Head() override {
+        auto st = Prepare(kChainTail);
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        ChainHead head;
+        ChainHash hash{};
+        const int rc = sqlite3_step(*st);
+        if (rc == SQLITE_ROW) {
+            head.seq = sqlite3_column_int64(*st, 0);
+            const void* blob = sqlite3_column_blob(*st, 1);
+            if (blob && sqlite3_column_bytes(*st, 1) == static_cast<int>(hash.size()))
+                std::memcpy(hash.data(), blob, hash.size());
+        } else if (rc != SQLITE_DONE) {
+            return std::unexpected(LastError("Head"));
+        }
+        head.hash = ToHex(hash);
+        return head;
+    }
+
+    Result<std::vector<std::string>> CheckIntegrity() override {
+        std::vector<std::string> problems;
+        auto collect = [&](const char* sql, bool skip_ok) -> Result<void> {
+            sqlite3_stmt* raw = nullptr;
+            if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK)
+                return std::unexpected(LastError(sql));
+            Stmt st(raw);
+            int rc;
+            while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+                std::string line;
+                for (int i = 0; i < sqlite3_column_count(raw); ++i) {
+                    if (i) line += ' ';
+                    line += Text(raw, i);
+                }
+                if (!(skip_ok && line == "ok")) problems.push_back((skip_ok ? "" : "foreign key: ") + line);
+            }
+            if (rc != SQLITE_DONE) return std::unexpected(LastError(sql));
+            return {};
+        };
+        if (auto r = collect("PRAGMA integrity_check", true); !r) return std::unexpected(r.error());
+        if (auto r = collect("PRAGMA foreign_key_check", false); !r) return std::unexpected(r.error());
+        return problems;
     }
 
     Result<int64_t> CountHouseholds() override { return QueryInt("SELECT count(*) FROM household"); }
@@ -1374,6 +1467,297 @@ class SqliteStore final : public Store {
     }
 
   private:
+    // --- audit verify's replay: the last logged state of every entity against its row ----------
+    struct Latest {
+        int64_t seq = 0;
+        bool deleted = false;
+        StateDigest digest{};
+        bool seen = false;  // a row was found for it
+    };
+    struct LoggedStates {
+        std::unordered_map<std::string, Latest> household, procedure_case, evaluation, population, adjustment;
+        std::unordered_map<std::string, Latest> account;  // digest unused: accounts compare by field
+        std::string plan_key;                             // the last plan loaded
+        Latest plan;
+
+        void Record(const ChainEntry& e) {
+            std::unordered_map<std::string, Latest>* map = nullptr;
+            if (e.entity == "household") map = &household;
+            else if (e.entity == "procedure_case") map = &procedure_case;
+            else if (e.entity == "evaluation") map = &evaluation;
+            else if (e.entity == "population") map = &population;
+            else if (e.entity == "adjustment") map = &adjustment;
+            else if (e.entity == "account") map = &account;
+            else if (e.entity == "plan") {
+                plan_key = std::string(e.entity_key);
+                plan = Latest{e.seq, false, DigestOf(e.after_json.value_or("")), false};
+                return;
+            }
+            if (!map) return;  // org units (logged as a count), imports
+            // Login events name an account but change no state the log records.
+            if (e.action != "insert" && e.action != "update" && e.action != "delete") return;
+            Latest& l = (*map)[std::string(e.entity_key)];
+            l.seq = e.seq;
+            l.deleted = e.action == "delete";
+            l.digest = DigestOf(e.after_json.value_or(""));
+        }
+    };
+
+    static constexpr size_t kMismatchesKept = 10000;
+    static void AddMismatch(ChainVerification& out, std::string code, std::string entity, std::string key,
+                            int64_t seq, std::vector<std::string> fields) {
+        ++out.mismatch_count;
+        if (out.mismatches.size() < kMismatchesKept)
+            out.mismatches.push_back({std::move(code), std::move(entity), std::move(key), seq, std::move(fields)});
+    }
+
+    Result<std::string> LoggedAfter(int64_t seq) {
+        auto st = Prepare("SELECT coalesce(after_json, '') FROM change_log WHERE seq=?1");
+        if (!st) return std::unexpected(st.error());
+        ResetOnExit reset{*st};
+        sqlite3_bind_int64(*st, 1, seq);
+        if (sqlite3_step(*st) != SQLITE_ROW) return std::unexpected(LastError("LoggedAfter"));
+        return Text(*st, 0);
+    }
+
+    // A row in its logged form (`current`) against the entity's last entry.
+    Result<void> CompareState(ChainVerification& out, std::unordered_map<std::string, Latest>& logged,
+                              const std::string& entity, const std::string& key, const std::string& current) {
+        ++out.rows;
+        auto it = logged.find(key);
+        if (it == logged.end()) {
+            AddMismatch(out, "audit.row_unlogged", entity, key, 0, {});
+            return {};
+        }
+        Latest& l = it->second;
+        l.seen = true;
+        if (l.deleted) {
+            AddMismatch(out, "audit.row_mismatch", entity, key, l.seq, {"(deleted)"});
+            return {};
+        }
+        if (DigestOf(current) == l.digest) return {};
+        auto after = LoggedAfter(l.seq);
+        if (!after) return std::unexpected(after.error());
+        auto fields = DiffJsonFields(*after, current);
+        if (fields.empty()) fields.emplace_back("(text)");  // same content, written differently
+        AddMismatch(out, "audit.row_mismatch", entity, key, l.seq, std::move(fields));
+        return {};
+    }
+
+    // Runs `sql` and calls row(stmt) for each row.
+    Result<void> EachRow(const char* sql, const std::function<Result<void>(sqlite3_stmt*)>& row) {
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK) return std::unexpected(LastError(sql));
+        Stmt st(raw);
+        int rc;
+        while ((rc = sqlite3_step(raw)) == SQLITE_ROW)
+            if (auto r = row(raw); !r) return r;
+        if (rc != SQLITE_DONE) return std::unexpected(LastError(sql));
+        return {};
+    }
+
+    Result<void> ReplayRows(LoggedStates& logged, ChainVerification& out) {
+        if (auto r = ReplayHouseholds(logged, out); !r) return r;
+        auto r = EachRow(
+            "SELECT id, kind, household_code, division_code, year, state, open, body_json FROM procedure_case"
+            " ORDER BY id",
+            [&](sqlite3_stmt* st) -> Result<void> {
+                const std::string key = std::to_string(sqlite3_column_int64(st, 0));
+                const std::string body = Text(st, 7);
+                if (auto c = ProcedureCaseFromJson(body)) {
+                    std::vector<std::string> fields;
+                    if (Text(st, 1) != ProcedureKindName(c->kind)) fields.emplace_back("kind");
+                    if (Text(st, 2) != c->household_code) fields.emplace_back("household_code");
+                    if (Text(st, 3) != c->division_code) fields.emplace_back("division_code");
+                    if (sqlite3_column_int(st, 4) != c->year) fields.emplace_back("year");
+                    if (Text(st, 5) != c->state) fields.emplace_back("state");
+                    if ((sqlite3_column_int(st, 6) != 0) != c->open) fields.emplace_back("open");
+                    if (!fields.empty())
+                        AddMismatch(out, "audit.row_derived", "procedure_case", key, 0, std::move(fields));
+                }
+                return CompareState(out, logged.procedure_case, "procedure_case", key, body);
+            });
+        if (!r) return r;
+        r = EachRow("SELECT id, year, division_code, body_json FROM evaluation ORDER BY id",
+                    [&](sqlite3_stmt* st) -> Result<void> {
+                        const std::string key = std::to_string(sqlite3_column_int64(st, 0));
+                        const std::string body = Text(st, 3);
+                        if (auto e = EvaluationFromJson(body)) {
+                            std::vector<std::string> fields;
+                            if (sqlite3_column_int(st, 1) != e->year) fields.emplace_back("year");
+                            if (Text(st, 2) != e->division_code) fields.emplace_back("division_code");
+                            if (!fields.empty())
+                                AddMismatch(out, "audit.row_derived", "evaluation", key, 0, std::move(fields));
+                        }
+                        return CompareState(out, logged.evaluation, "evaluation", key, body);
+                    });
+        if (!r) return r;
+        r = EachRow("SELECT code, year, rural_population FROM population ORDER BY code, year",
+                    [&](sqlite3_stmt* st) -> Result<void> {
+                        const PopulationSetting p{Text(st, 0), sqlite3_column_int(st, 1),
+                                                  sqlite3_column_int64(st, 2)};
+                        return CompareState(out, logged.population, "population",
+                                            p.code + "/" + std::to_string(p.year), PopulationJson(p));
+                    });
+        if (!r) return r;
+        r = EachRow(
+            "SELECT year, county_code, approved_by, approved_at, approved_on, notes, summary_json"
+            " FROM adjustment_approval ORDER BY year",
+            [&](sqlite3_stmt* st) -> Result<void> {
+                AdjustmentApproval a;
+                a.year = sqlite3_column_int(st, 0);
+                a.county_code = Text(st, 1);
+                a.approved_by = Text(st, 2);
+                a.approved_at = Text(st, 3);
+                a.approved_on = DateColumn(st, 4);
+                a.notes = Text(st, 5);
+                a.summary_json = Text(st, 6);
+                return CompareState(out, logged.adjustment, "adjustment", std::to_string(a.year),
+                                    AdjustmentJson(a));
+            });
+        if (!r) return r;
+        // Accounts are logged without the password hash: compare what the log says (role, scope,
+        // disabled, whether a password is set, and the hash's digest where the entry carries one).
+        r = EachRow("SELECT id, username, password_hash, role, scope, disabled, failed_logins, locked_until,"
+                    " created_at FROM account ORDER BY username",
+                    [&](sqlite3_stmt* st) -> Result<void> {
+                        const Account a = ReadAccount(st);
+                        ++out.rows;
+                        auto it = logged.account.find(a.username);
+                        if (it == logged.account.end()) {
+                            AddMismatch(out, "audit.row_unlogged", "account", a.username, 0, {});
+                            return {};
+                        }
+                        it->second.seen = true;
+                        auto after = LoggedAfter(it->second.seq);
+                        if (!after) return std::unexpected(after.error());
+                        boost::system::error_code ec;
+                        boost::json::value v = boost::json::parse(*after, ec);
+                        std::vector<std::string> fields;
+                        if (ec || !v.is_object()) {
+                            fields.emplace_back("value");
+                        } else {
+                            const boost::json::object& o = v.get_object();
+                            boost::json::object current = boost::json::parse(AccountJson(a)).as_object();
+                            for (const char* k : {"username", "role", "scope", "disabled", "password_set",
+                                                  "password_digest"}) {
+                                const boost::json::value* x = o.if_contains(k);
+                                if (!x && std::string_view(k) == "password_digest") continue;  // older entries
+                                if (!x || *x != current[k]) fields.emplace_back(k);
+                            }
+                        }
+                        if (it->second.deleted) fields = {"(deleted)"};
+                        if (!fields.empty())
+                            AddMismatch(out, "audit.row_mismatch", "account", a.username, it->second.seq,
+                                        std::move(fields));
+                        return {};
+                    });
+        if (!r) return r;
+        bool plan_row = false;
+        r = EachRow("SELECT plan_id, toml FROM plan", [&](sqlite3_stmt* st) -> Result<void> {
+            ++out.rows;
+            plan_row = true;
+            const std::string key = Text(st, 0);
+            if (logged.plan.seq == 0) {
+                AddMismatch(out, "audit.row_unlogged", "plan", key, 0, {});
+            } else if (key != logged.plan_key) {
+                AddMismatch(out, "audit.row_mismatch", "plan", key, logged.plan.seq, {"plan_id"});
+            } else if (DigestOf(Text(st, 1)) != logged.plan.digest) {
+                AddMismatch(out, "audit.row_mismatch", "plan", key, logged.plan.seq, {"toml"});
+            }
+            return {};
+        });
+        if (!r) return r;
+        if (!plan_row && logged.plan.seq != 0)
+            AddMismatch(out, "audit.row_missing", "plan", logged.plan_key, logged.plan.seq, {});
+        // Entities the log says exist and whose row is gone.
+        const std::pair<const char*, std::unordered_map<std::string, Latest>*> all[] = {
+            {"household", &logged.household},     {"procedure_case", &logged.procedure_case},
+            {"evaluation", &logged.evaluation},   {"population", &logged.population},
+            {"adjustment", &logged.adjustment},   {"account", &logged.account}};
+        for (const auto& [entity, map] : all) {
+            std::vector<std::pair<int64_t, std::string>> missing;
+            for (const auto& [key, l] : *map)
+                if (!l.seen && !l.deleted) missing.emplace_back(l.seq, key);
+            std::ranges::sort(missing);
+            for (auto& [seq, key] : missing) AddMismatch(out, "audit.row_missing", entity, key, seq, {});
+        }
+        return {};
+    }
+
+    // Households in storage order with their members, as the log writes them (HouseholdToJson), and
+    // the columns kept beside them (county, the report facts) against what the household implies.
+    Result<void> ReplayHouseholds(LoggedStates& logged, ChainVerification& out) {
+        static const std::string household_sql =
+            std::string("SELECT ") + kHouseholdColumns +
+            ", h.county_code, h.persons, h.students, h.ill, h.migrant_workers, h.able_birth_dates,"
+            " h.out_of_school_birth_dates FROM household h ORDER BY h.id";
+        static const std::string person_sql = std::string("SELECT p.household_id, ") + kPersonColumns +
+                                              ", p.county_code FROM person p ORDER BY p.household_id, p.ordinal";
+        sqlite3_stmt* hraw = nullptr;
+        sqlite3_stmt* praw = nullptr;
+        if (sqlite3_prepare_v2(db_, household_sql.c_str(), -1, &hraw, nullptr) != SQLITE_OK)
+            return std::unexpected(LastError("ReplayHouseholds"));
+        Stmt hst(hraw);
+        if (sqlite3_prepare_v2(db_, person_sql.c_str(), -1, &praw, nullptr) != SQLITE_OK)
+            return std::unexpected(LastError("ReplayHouseholds"));
+        Stmt pst(praw);
+        HouseholdRecord rec;
+        std::vector<Person>& members = rec.household.members;
+        std::string dates, column;
+        int prc = sqlite3_step(praw);
+        int hrc;
+        while ((hrc = sqlite3_step(hraw)) == SQLITE_ROW) {
+            ReadHouseholdInto(hraw, rec, false);
+            const Household& h = rec.household;
+            while (prc == SQLITE_ROW && sqlite3_column_int64(praw, 0) < rec.id) prc = sqlite3_step(praw);
+            std::vector<std::string> derived;
+            const std::string county = h.county_code();
+            size_t n = 0;
+            while (prc == SQLITE_ROW && sqlite3_column_int64(praw, 0) == rec.id) {
+                if (n == members.size()) members.emplace_back();
+                ReadPersonInto(praw, 1, members[n], false);
+                if (Text(praw, 13) != county) derived.push_back("members[" + std::to_string(n) + "].county_code");
+                ++n;
+                prc = sqlite3_step(praw);
+            }
+            if (prc != SQLITE_ROW && prc != SQLITE_DONE) return std::unexpected(LastError("ReplayHouseholds"));
+            members.resize(n);
+            if (Text(hraw, 21) != county) derived.emplace_back("county_code");
+            const HouseholdFacts facts = FactsOf(h);
+            if (sqlite3_column_int(hraw, 22) != facts.persons) derived.emplace_back("persons");
+            if (sqlite3_column_int(hraw, 23) != facts.students) derived.emplace_back("students");
+            if (sqlite3_column_int(hraw, 24) != facts.ill) derived.emplace_back("ill");
+            if (sqlite3_column_int(hraw, 25) != facts.migrant_workers) derived.emplace_back("migrant_workers");
+            JoinDatesInto(facts.able_birth_dates, dates);
+            if (Text(hraw, 26) != dates) derived.emplace_back("able_birth_dates");
+            JoinDatesInto(facts.out_of_school_birth_dates, dates);
+            if (Text(hraw, 27) != dates) derived.emplace_back("out_of_school_birth_dates");
+            if (!derived.empty())
+                AddMismatch(out, "audit.row_derived", "household", h.household_code, 0, std::move(derived));
+            if (auto r = CompareState(out, logged.household, "household", h.household_code, HouseholdToJson(h)); !r)
+                return r;
+        }
+        if (hrc != SQLITE_DONE) return std::unexpected(LastError("ReplayHouseholds"));
+        return {};
+    }
+
+    static bool ParseHex(const std::string& hex, ChainHash& out) {
+        if (hex.size() != out.size() * 2) return false;
+        auto nibble = [](char c) -> int {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            return -1;
+        };
+        for (size_t i = 0; i < out.size(); ++i) {
+            const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+            if (hi < 0 || lo < 0) return false;
+            out[i] = static_cast<unsigned char>(hi * 16 + lo);
+        }
+        return true;
+    }
+
     static Error Conflict(const std::string& what) {
         const std::string zh = what == "case" ? "该案件" : "该评估";
         return Error{"store.conflict", "version", zh + "已被他人修改",
@@ -1804,6 +2188,7 @@ class SqliteStore final : public Store {
 
     sqlite3* db_;
     std::string path_;
+    Synchronous synchronous_;
     int64_t chain_seq_ = 0;  // the change log's last entry, read when a transaction begins
     ChainHash chain_hash_{};
     std::unordered_map<const char*, Stmt> cache_;
@@ -1843,12 +2228,218 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode
     }
     sqlite3_busy_timeout(db, 5000);
     sqlite3_extended_result_codes(db, 1);
-    auto store = std::make_unique<SqliteStore>(db, path);
+    Synchronous synchronous = options.synchronous;
+    if (const char* env = std::getenv("JINGZHUN_SYNCHRONOUS"); env && *env) {
+        const std::string v = env;
+        if (v == "normal" || v == "NORMAL")
+            synchronous = Synchronous::kNormal;
+        else if (v == "full" || v == "FULL")
+            synchronous = Synchronous::kFull;
+        else
+            return Fail("store.config", "JINGZHUN_SYNCHRONOUS", "JINGZHUN_SYNCHRONOUS 只能是 full 或 normal: " + v,
+                        "JINGZHUN_SYNCHRONOUS must be full or normal: " + v);
+    }
+    auto store = std::make_unique<SqliteStore>(db, path, synchronous);
     if (auto r = store->Init(mode); !r) return std::unexpected(r.error());
     if (options.mmap_bytes > 0)
         sqlite3_exec(db, ("PRAGMA mmap_size=" + std::to_string(options.mmap_bytes)).c_str(), nullptr, nullptr,
                      nullptr);  // a hint: SQLite may cap it, and a failure only costs speed
     return std::unique_ptr<Store>(std::move(store));
+}
+
+namespace {
+
+// fsync of a file or a directory (so a rename is on the disk too).
+Result<void> SyncPath(const std::string& path, bool directory) {
+    const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+    if (fd < 0)
+        return Fail("store.io", "db", "无法打开 " + path + ": " + std::strerror(errno),
+                    "cannot open " + path + ": " + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0)
+        return Fail("store.io", "db", "无法同步 " + path + ": " + std::strerror(err),
+                    "cannot sync " + path + ": " + std::strerror(err));
+    return {};
+}
+
+std::string DirectoryOf(const std::string& path) {
+    const std::filesystem::path p = std::filesystem::absolute(path).parent_path();
+    return p.empty() ? std::string(".") : p.string();
+}
+
+// Is any byte of [start, start+len) of `path` locked by another process? (F_GETLK ignores our own.)
+bool LockedByOther(const std::string& path, off_t start, off_t len) {
+    const int fd = ::open(path.c_str(), O_RDWR);
+    if (fd < 0) return false;
+    struct flock fl{};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = start;
+    fl.l_len = len;
+    const bool locked = ::fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+    ::close(fd);
+    return locked;
+}
+
+// Opens a database file as a store, audits it and checks its integrity.
+Result<void> AuditCopy(const std::string& path, ChainVerification& audit, std::vector<std::string>& problems,
+                       int64_t* households = nullptr) {
+    auto store = OpenSqliteStore(path, OpenMode::kExisting);
+    if (!store) return std::unexpected(store.error());
+    auto integrity = (*store)->CheckIntegrity();
+    if (!integrity) return std::unexpected(integrity.error());
+    problems = std::move(*integrity);
+    if (!problems.empty()) return {};  // the audit of a damaged file would only add noise
+    auto v = (*store)->VerifyChangeLog();
+    if (!v) return std::unexpected(v.error());
+    audit = std::move(*v);
+    if (households) {
+        auto n = (*store)->CountHouseholds();
+        if (!n) return std::unexpected(n.error());
+        *households = *n;
+    }
+    return {};
+}
+
+void RemoveDatabaseFiles(const std::string& path) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ec);
+}
+
+}  // namespace
+
+Result<bool> DatabaseInUse(const std::string& db_path) {
+    // SQLite's unix locks: the lock bytes of the database file at 1 GiB (rollback and WAL writers
+    // take them) and, in WAL mode, the "dead man switch" byte 128 of the -shm file, read-locked by
+    // every connection for as long as it is open.
+    constexpr off_t kPendingByte = 0x40000000;
+    if (LockedByOther(db_path, kPendingByte, 512 + 2)) return true;
+    std::error_code ec;
+    if (std::filesystem::exists(db_path + "-shm", ec) && LockedByOther(db_path + "-shm", 128, 1)) return true;
+    return false;
+}
+
+Result<BackupResult> BackupSqlite(const std::string& db_path, const std::string& out_path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(db_path, ec))
+        return Fail("store.missing", "db", "数据库文件不存在: " + db_path, "no database at " + db_path);
+    if (std::filesystem::equivalent(db_path, out_path, ec))
+        return Fail("usage.out", "--out", "备份文件不能是数据库本身", "the backup cannot be the database itself");
+    if (sodium_init() < 0) return Fail("store.crypto", "", "无法初始化加密库", "cannot initialise libsodium");
+    const std::string tmp = out_path + ".tmp-" + std::to_string(::getpid());
+    RemoveDatabaseFiles(tmp);
+    sqlite3* src = nullptr;
+    sqlite3* dst = nullptr;
+    auto close_both = [&] {
+        sqlite3_close_v2(src);
+        sqlite3_close_v2(dst);
+        src = dst = nullptr;
+    };
+    auto fail = [&](const std::string& what, sqlite3* db) -> Error {
+        std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+        close_both();
+        RemoveDatabaseFiles(tmp);
+        return Error{"store.io", "--out", "备份失败(" + what + "): " + msg, "backup failed (" + what + "): " + msg};
+    };
+    if (sqlite3_open_v2(db_path.c_str(), &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+        return std::unexpected(fail("open " + db_path, src));
+    sqlite3_busy_timeout(src, 5000);
+    if (sqlite3_open_v2(tmp.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK)
+        return std::unexpected(fail("create " + tmp, dst));
+    sqlite3_busy_timeout(dst, 5000);
+    // One snapshot for every step: a read transaction held across them, so writes committed by
+    // others meanwhile neither restart the copy nor enter it.
+    if (sqlite3_exec(src, "BEGIN; SELECT count(*) FROM sqlite_schema;", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return std::unexpected(fail("read " + db_path, src));
+    sqlite3_backup* backup = sqlite3_backup_init(dst, "main", src, "main");
+    if (!backup) return std::unexpected(fail("start", dst));
+    constexpr int kPagesPerStep = 4096;  // 16 MiB of 4 KiB pages between pauses
+    int rc;
+    while ((rc = sqlite3_backup_step(backup, kPagesPerStep)) == SQLITE_OK || rc == SQLITE_BUSY ||
+           rc == SQLITE_LOCKED)
+        if (rc != SQLITE_OK) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) return std::unexpected(fail("copy", dst));
+    sqlite3_exec(src, "COMMIT", nullptr, nullptr, nullptr);
+    close_both();
+
+    BackupResult out;
+    out.path = out_path;
+    if (auto r = AuditCopy(tmp, out.audit, out.integrity_problems); !r) {
+        RemoveDatabaseFiles(tmp);
+        return std::unexpected(r.error());
+    }
+    if (!out.integrity_problems.empty()) {
+        const std::string first = out.integrity_problems.front();
+        RemoveDatabaseFiles(tmp);
+        return Fail("backup.unsound", "--out", "备份副本未通过完整性检查: " + first,
+                    "the copy failed the integrity check: " + first);
+    }
+    if (auto r = SyncPath(tmp, false); !r) return std::unexpected(r.error());
+    for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(out_path + suffix, ec);
+    std::filesystem::rename(tmp, out_path, ec);
+    if (ec) {
+        RemoveDatabaseFiles(tmp);
+        return Fail("store.io", "--out", "无法写入 " + out_path + ": " + ec.message(),
+                    "cannot write " + out_path + ": " + ec.message());
+    }
+    if (auto r = SyncPath(DirectoryOf(out_path), true); !r) return std::unexpected(r.error());
+    out.bytes = static_cast<int64_t>(std::filesystem::file_size(out_path, ec));
+    return out;
+}
+
+Result<RestoreResult> RestoreSqlite(const std::string& backup_path, const std::string& db_path, bool force) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(backup_path, ec))
+        return Fail("store.missing", "backup", "备份文件不存在: " + backup_path, "no backup at " + backup_path);
+    if (std::filesystem::exists(db_path, ec) && std::filesystem::equivalent(backup_path, db_path, ec))
+        return Fail("usage.restore", "backup", "备份文件就是数据库本身", "the backup is the database itself");
+    auto in_use = DatabaseInUse(db_path);
+    if (!in_use) return std::unexpected(in_use.error());
+    if (*in_use)
+        return Fail("store.in_use", "db", "数据库正被其他程序使用(先停止 jingzhun serve): " + db_path,
+                    "the database is open in another process (stop jingzhun serve first): " + db_path);
+    const bool exists = std::filesystem::exists(db_path, ec);
+    if (exists && !force)
+        return Fail("store.exists", "db", "数据库已存在: " + db_path + "(用 --force 替换,原文件保留为 .bak)",
+                    "a database exists at " + db_path + " (use --force to replace it; it is kept as .bak)");
+    const std::string tmp = db_path + ".restore-" + std::to_string(::getpid());
+    RemoveDatabaseFiles(tmp);
+    std::filesystem::copy_file(backup_path, tmp, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec)
+        return Fail("store.io", "db", "无法复制备份: " + ec.message(), "cannot copy the backup: " + ec.message());
+    RestoreResult out;
+    if (auto r = AuditCopy(tmp, out.audit, out.integrity_problems, &out.households); !r) {
+        RemoveDatabaseFiles(tmp);
+        return std::unexpected(r.error());
+    }
+    if (!out.integrity_problems.empty() || !out.audit.intact()) {
+        RemoveDatabaseFiles(tmp);
+        return out;  // restored stays false
+    }
+    if (auto r = SyncPath(tmp, false); !r) return std::unexpected(r.error());
+    if (exists) {
+        out.kept = db_path + ".bak";
+        RemoveDatabaseFiles(out.kept);
+        std::filesystem::rename(db_path, out.kept, ec);
+        if (!ec && std::filesystem::exists(db_path + "-wal")) std::filesystem::rename(db_path + "-wal", out.kept + "-wal", ec);
+        if (ec) {
+            RemoveDatabaseFiles(tmp);
+            return Fail("store.io", "db", "无法保留原数据库: " + ec.message(),
+                        "cannot keep the old database: " + ec.message());
+        }
+        std::filesystem::remove(db_path + "-shm", ec);
+    }
+    std::filesystem::rename(tmp, db_path, ec);
+    if (ec)
+        return Fail("store.io", "db", "无法放置恢复的数据库: " + ec.message(),
+                    "cannot put the restored database in place: " + ec.message());
+    if (auto r = SyncPath(DirectoryOf(db_path), true); !r) return std::unexpected(r.error());
+    out.restored = true;
+    return out;
 }
 
 }  // namespace jz

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "store/store.h"
 
@@ -15,11 +16,21 @@ enum class OpenMode {
     kExisting,  // open an existing database; fails ("store.missing") if there is none
 };
 
+// How hard a commit is pushed to the disk (PRAGMA synchronous, WAL mode).
+enum class Synchronous {
+    kFull,    // every commit syncs the WAL: an acknowledged write survives a power loss (the default)
+    kNormal,  // the WAL is synced at checkpoints only: a power loss may undo the last commits (never
+              // corrupts; a process crash loses nothing either way)
+};
+
 struct SqliteOptions {
     // Read pages through a memory map of up to this many bytes instead of read() calls: a server
     // answering many small reads spends markedly less time in the kernel (docs/benchmarks.md).
     // 0: off (the default; a bulk import gains nothing from it).
     int64_t mmap_bytes = 0;
+    // Overridden by the environment variable JINGZHUN_SYNCHRONOUS=full|normal (for measurements and
+    // for operators who accept the trade; docs/architecture.md "Durability").
+    Synchronous synchronous = Synchronous::kFull;
 };
 
 // Opens (and migrates) a database. Errors: "store.missing", "store.exists", "store.locked" (another
@@ -27,5 +38,40 @@ struct SqliteOptions {
 // "store.too_new" (schema newer than this program), "store.io".
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, OpenMode mode,
                                                const SqliteOptions& options = {});
+
+// What a backup wrote, and the copy's own audit (made on the copy, not the source).
+struct BackupResult {
+    std::string path;
+    int64_t bytes = 0;
+    ChainVerification audit;       // chain and rows of the copy
+    std::vector<std::string> integrity_problems;  // PRAGMA integrity_check / foreign_key_check
+};
+
+// Copies a database with SQLite's online backup API, consistent while other processes (a running
+// server) read and write it: the copy is one snapshot, taken in steps under a read transaction, so
+// writers are never blocked (in WAL mode a reader does not block them; checkpoints wait). The copy
+// goes to a temporary name beside `out_path`, is synced, checked (integrity and the audit), and
+// renamed into place. Fails ("backup.unsound", nothing left at out_path) when the copy fails the
+// integrity check; an audit that finds problems is reported in the result (the copy is kept: it is a
+// faithful copy of a registry that has them). Errors: "store.missing", "store.io", "store.corrupt".
+Result<BackupResult> BackupSqlite(const std::string& db_path, const std::string& out_path);
+
+// Whether another process has the database open (holds a SQLite lock on it or its WAL index).
+Result<bool> DatabaseInUse(const std::string& db_path);
+
+struct RestoreResult {
+    bool restored = false;  // false: the backup was not sound, nothing was replaced
+    std::string kept;  // where the replaced database went (empty when there was none)
+    ChainVerification audit;
+    std::vector<std::string> integrity_problems;
+    int64_t households = 0;
+};
+
+// Puts a backup in place of the database at `db_path`. The backup is copied beside the target and
+// checked there first (integrity and the audit; migrated when older); it replaces nothing unless
+// it is sound (restored false, with what was found). Refuses a
+// database another process has open ("store.in_use") and an existing one without `force`
+// ("store.exists"); the replaced file is kept as DB.bak (with its WAL as DB.bak-wal).
+Result<RestoreResult> RestoreSqlite(const std::string& backup_path, const std::string& db_path, bool force);
 
 }  // namespace jz

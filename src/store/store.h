@@ -55,11 +55,51 @@ struct ChangeLogEntry {
     std::optional<int64_t> import_id;
 };
 
-// What `VerifyChangeLog` found.
+// A row that does not agree with what the change log says it is (`Verify` with rows).
+struct RowMismatch {
+    // "audit.row_mismatch": the row differs from the after-state of its entity's last entry;
+    // "audit.row_unlogged": a row with no entry at all (written outside the program);
+    // "audit.row_missing": the last entry says the entity exists (not a delete) and there is no row;
+    // "audit.row_derived": a column kept beside the row (household facts, a case's list columns)
+    // disagrees with the row itself.
+    std::string code;
+    std::string entity;      // "household", "procedure_case", "evaluation", "population", "account",
+                             // "adjustment", "plan"
+    std::string entity_key;  // household code, case id, ...
+    int64_t seq = 0;         // the entity's last change-log entry (0: none)
+    std::vector<std::string> fields;  // what differs, e.g. "net_income_per_head", "members[2].name"
+};
+
+// The chain's head: its last entry. An anchor kept outside the database (printed on reports).
+struct ChainHead {
+    int64_t seq = 0;   // 0 when the log is empty
+    std::string hash;  // hex BLAKE2b-256 of that entry (64 zeros when empty)
+};
+
+struct VerifyOptions {
+    // Also replay the log against the rows: every logged entity's current row must equal the
+    // after-state of its last entry (RowMismatch).
+    bool rows = true;
+    // A head recorded earlier ("HASH" or "SEQ:HASH"): the chain must contain it (at SEQ when given).
+    std::optional<ChainHead> anchor;
+};
+
+// What `Verify` found.
 struct ChainVerification {
     int64_t entries = 0;               // entries checked
     std::optional<int64_t> first_bad;  // sequence number of the first entry that breaks the chain
     std::string last_hash;             // hex BLAKE2b of the last entry (keep it to detect truncation)
+    int64_t last_seq = 0;              // the last entry's sequence number (with first_bad: the last good)
+    bool rows_checked = false;         // the replay ran (VerifyOptions::rows)
+    int64_t rows = 0;                  // rows compared
+    int64_t mismatch_count = 0;        // every mismatch found; `mismatches` keeps the first 10,000
+    std::vector<RowMismatch> mismatches;
+    // With an anchor: found in the chain where it should be (false: the log was cut back below it,
+    // or something up to it changed). nullopt without an anchor.
+    std::optional<bool> anchor_found;
+    bool intact() const {
+        return !first_bad && mismatch_count == 0 && anchor_found.value_or(true);
+    }
 };
 
 struct ChangeLogFilter {
@@ -306,8 +346,18 @@ class Store {
     virtual Result<std::optional<AdjustmentApproval>> FindAdjustmentApproval(
         int year, const std::string& county_code) = 0;
 
-    // Walks the whole change log in sequence order, recomputing the hash chain.
-    virtual Result<ChainVerification> VerifyChangeLog() = 0;
+    // Walks the whole change log in sequence order, recomputing the hash chain; with options.rows,
+    // replays it against the rows (see RowMismatch for what is compared; org units, settings,
+    // sessions, import summaries and login counters are not logged as states and not compared).
+    virtual Result<ChainVerification> Verify(const VerifyOptions& options) = 0;
+    // The chain and the rows.
+    Result<ChainVerification> VerifyChangeLog() { return Verify(VerifyOptions{}); }
+    // The last entry's sequence number and stored hash, read without walking the chain: the anchor
+    // a report prints.
+    virtual Result<ChainHead> Head() = 0;
+    // The storage's own consistency check (SQLite: PRAGMA integrity_check); each problem found, none
+    // when sound.
+    virtual Result<std::vector<std::string>> CheckIntegrity() { return std::vector<std::string>{}; }
 };
 
 // Commits on Commit(), rolls back when destroyed otherwise.

@@ -15,7 +15,9 @@
 
 #include "core/codes.h"
 #include "core/id_number.h"
+#include "store/change_chain.h"
 #include "store/procedure_json.h"
+#include "store/row_diff.h"
 #include "store/sqlite_schema.h"
 #include "store/sqlite_store.h"
 
@@ -1203,6 +1205,62 @@ TEST_P(StoreContract, AdjustmentApprovalIsOnePerYearAndCounty) {
     EXPECT_FALSE(store_->VerifyChangeLog()->first_bad.has_value());
 }
 
+// Every kind of logged write leaves rows that the replay finds equal to the log.
+TEST_P(StoreContract, ReplayFindsEveryRowEqualToItsLastEntry) {
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->SavePlan("p1", "id = \"p1\"", kChange));
+    ASSERT_TRUE(store_->SavePlan("p2", "id = \"p2\"", kChange));
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("R" + std::to_string(i), i), kChange));
+    ASSERT_TRUE(store_->Commit());
+    ASSERT_TRUE(store_->Begin());
+    const HouseholdRecord r0 = store_->FindHousehold("R0").value().value();
+    Household changed = r0.household;
+    changed.net_income_per_head = 999999;
+    changed.members.pop_back();
+    ASSERT_TRUE(store_->UpdateHousehold(r0, changed, kChange));
+    ASSERT_TRUE(store_->DeleteHousehold(store_->FindHousehold("R1").value().value(), kChange));
+    const int64_t case_id = store_->InsertCase(MakeCase(ProcedureKind::kExit, "R2", 2017), kChange).value();
+    ProcedureCase c = store_->FindCase(case_id).value().value();
+    ProcedureCase next = c;
+    next.state = "done";
+    next.open = false;
+    ASSERT_TRUE(store_->UpdateCase(c, next, kChange));
+    ASSERT_TRUE(store_->PutPopulation({"540425", 2016, 30000}, kChange));
+    ASSERT_TRUE(store_->PutPopulation({"540425", 2016, 31000}, kChange));
+    const int64_t eval_id = store_->InsertEvaluation(MakeEvaluation(2018), kChange).value();
+    ASSERT_TRUE(store_->InsertAdjustmentApproval(
+        {2018, "540425", "county", "2026-11-29T00:00:00Z", {2018, 12, 20}, "同意", R"({"total":{"exits":3}})"},
+        kChange));
+    const int64_t account_id = store_->InsertAccount(MakeAccount("wang"), kChange).value();
+    Account a = store_->FindAccountById(account_id).value().value();
+    Account b = a;
+    b.password_hash = kHash2;
+    b.role = "viewer";
+    ASSERT_TRUE(store_->UpdateAccount(a, b, kChange));
+    ASSERT_TRUE(store_->SetLoginState(account_id, 3, "2026-11-29T01:00:00Z"));  // not a logged state
+    ASSERT_TRUE(store_->RecordEvent("account", "wang", "login_failed", "{}", kChange));
+    ASSERT_TRUE(store_->Commit());
+    (void)eval_id;
+    auto v = store_->VerifyChangeLog();
+    ASSERT_TRUE(v);
+    EXPECT_TRUE(v->intact());
+    EXPECT_TRUE(v->rows_checked);
+    for (const RowMismatch& m : v->mismatches) ADD_FAILURE() << m.code << " " << m.entity << " " << m.entity_key;
+    // 2 households, 1 case, 1 population, 1 evaluation, 1 approval, 1 account, the plan.
+    EXPECT_EQ(v->rows, 8);
+    const ChainHead head = store_->Head().value();
+    EXPECT_EQ(head.seq, v->last_seq);
+    EXPECT_EQ(head.hash, v->last_hash);
+    auto anchored = store_->Verify({.rows = false, .anchor = head});
+    ASSERT_TRUE(anchored);
+    EXPECT_EQ(anchored->anchor_found, std::optional<bool>(true));
+    EXPECT_FALSE(anchored->rows_checked);
+    auto wrong_seq = store_->Verify({.rows = false, .anchor = ChainHead{head.seq - 1, head.hash}});
+    EXPECT_EQ(wrong_seq->anchor_found, std::optional<bool>(false));
+    EXPECT_FALSE(wrong_seq->intact());
+    EXPECT_EQ(CodeOf(store_->Verify({.rows = false, .anchor = ChainHead{0, "xyz"}})), "audit.head");
+}
+
 TEST_P(StoreContract, DynamicWritesOutsideATransactionAreRefused) {
     ASSERT_TRUE(store_->Begin());
     ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("W1", 1), kChange));
@@ -1335,6 +1393,181 @@ TEST(SqliteStore, ChangeLogTamperingIsFound) {
         ASSERT_TRUE(v);
         EXPECT_EQ(v->first_bad, c.first_bad) << c.sql;
     }
+}
+
+// A registry of four households, its chain verified, for the tampering tests below.
+std::string MakeTamperDatabase() {
+    const std::string path = TempPath("rows.db");
+    auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
+    EXPECT_TRUE(store->Begin());
+    EXPECT_TRUE(store->SaveOrgUnits(SmallTree(), kChange));
+    for (int i = 0; i < 4; ++i) EXPECT_TRUE(store->InsertHousehold(MakeHousehold("T" + std::to_string(i), i), kChange));
+    EXPECT_TRUE(store->Commit());
+    EXPECT_TRUE(store->Begin());
+    const HouseholdRecord t3 = store->FindHousehold("T3").value().value();
+    Household changed = t3.household;
+    changed.net_income_per_head = 123456;
+    EXPECT_TRUE(store->UpdateHousehold(t3, changed, kChange));
+    EXPECT_TRUE(store->Commit());
+    EXPECT_TRUE(store->VerifyChangeLog()->intact());
+    return path;
+}
+
+void ExecOn(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << sql << ": " << (err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+}
+
+std::string Describe(const RowMismatch& m) {
+    std::string out = m.code + " " + m.entity + " " + m.entity_key + " " + std::to_string(m.seq);
+    for (const std::string& f : m.fields) out += " " + f;
+    return out;
+}
+
+TEST(SqliteStore, RowsEditedOutsideTheProgramAreFoundByTheReplay) {
+    struct Case {
+        std::string sql;
+        std::vector<std::string> expected;  // Describe() of each mismatch, in order
+    };
+    const std::vector<Case> cases{
+        {"UPDATE household SET net_income_per_head = 1 WHERE household_code = 'T0'",
+         {"audit.row_mismatch household T0 2 net_income_per_head"}},
+        {"UPDATE person SET name = '某某', relation = 3 WHERE ordinal = 1 AND household_id ="
+         " (SELECT id FROM household WHERE household_code = 'T1')",
+         {"audit.row_mismatch household T1 3 members[1].name members[1].relation"}},
+        {"UPDATE household SET persons = 9, out_of_school_birth_dates = '' WHERE household_code = 'T2'",
+         {"audit.row_derived household T2 0 persons out_of_school_birth_dates"}},
+        // The last entry (T3's update) removed: the chain still verifies, the row does not.
+        {"DELETE FROM change_log WHERE seq = 6", {"audit.row_mismatch household T3 5 net_income_per_head"}},
+        {"PRAGMA foreign_keys = ON; DELETE FROM household WHERE household_code = 'T0'",
+         {"audit.row_missing household T0 2"}},
+        {"UPDATE household SET household_code = 'T9' WHERE household_code = 'T0'",
+         {"audit.row_unlogged household T9 0", "audit.row_missing household T0 2"}},
+        {"DELETE FROM person WHERE ordinal = 1 AND household_id = (SELECT id FROM household WHERE"
+         " household_code = 'T0')",
+         {"audit.row_derived household T0 0 persons", "audit.row_mismatch household T0 2 members[1]"}},
+    };
+    for (const Case& c : cases) {
+        const std::string path = MakeTamperDatabase();
+        ExecOn(path, c.sql);
+        auto v = OpenSqliteStore(path, OpenMode::kExisting).value()->VerifyChangeLog();
+        ASSERT_TRUE(v) << c.sql;
+        EXPECT_FALSE(v->first_bad.has_value()) << c.sql;
+        EXPECT_FALSE(v->intact()) << c.sql;
+        std::vector<std::string> found;
+        for (const RowMismatch& m : v->mismatches) found.push_back(Describe(m));
+        EXPECT_EQ(found, c.expected) << c.sql;
+        EXPECT_EQ(v->mismatch_count, static_cast<int64_t>(c.expected.size()));
+    }
+}
+
+// An attacker who edits an early entry and recomputes every hash after it (the hash is public, not
+// keyed) leaves a valid chain; the head anchored before the edit no longer matches.
+TEST(SqliteStore, ARewrittenChainFailsTheAnchoredHead) {
+    const std::string path = MakeTamperDatabase();
+    const ChainHead anchor = OpenSqliteStore(path, OpenMode::kExisting).value()->Head().value();
+    EXPECT_EQ(anchor.seq, 6);
+    ExecOn(path, "UPDATE change_log SET actor = 'someone else' WHERE seq = 2");
+    {
+        // Recompute the chain from entry 1, as the attacker would.
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+        sqlite3_stmt* st = nullptr;
+        ASSERT_EQ(sqlite3_prepare_v2(db,
+                                     "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json,"
+                                     " after_json, import_id FROM change_log ORDER BY seq",
+                                     -1, &st, nullptr),
+                  SQLITE_OK);
+        ChainHash previous{};
+        std::vector<std::pair<int64_t, ChainHash>> hashes;
+        auto text = [&](int i) -> std::optional<std::string_view> {
+            const unsigned char* t = sqlite3_column_text(st, i);
+            if (!t) return std::nullopt;
+            return std::string_view(reinterpret_cast<const char*>(t), sqlite3_column_bytes(st, i));
+        };
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            ChainEntry e;
+            e.seq = sqlite3_column_int64(st, 0);
+            e.at = *text(1);
+            e.actor = *text(2);
+            e.county_code = *text(3);
+            e.entity = *text(4);
+            e.entity_key = *text(5);
+            e.action = *text(6);
+            e.before_json = text(7);
+            e.after_json = text(8);
+            if (sqlite3_column_type(st, 9) != SQLITE_NULL) e.import_id = sqlite3_column_int64(st, 9);
+            previous = HashEntry(previous, e);
+            hashes.emplace_back(e.seq, previous);
+        }
+        sqlite3_finalize(st);
+        ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE change_log SET hash = ?2 WHERE seq = ?1", -1, &st, nullptr),
+                  SQLITE_OK);
+        for (auto& [seq, hash] : hashes) {
+            sqlite3_bind_int64(st, 1, seq);
+            sqlite3_bind_blob(st, 2, hash.data(), static_cast<int>(hash.size()), SQLITE_TRANSIENT);
+            EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+            sqlite3_reset(st);
+        }
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
+    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
+    auto plain = store->VerifyChangeLog().value();
+    EXPECT_TRUE(plain.intact());  // the chain and the rows alone cannot tell
+    auto anchored = store->Verify({.rows = true, .anchor = anchor}).value();
+    EXPECT_EQ(anchored.anchor_found, std::optional<bool>(false));
+    EXPECT_FALSE(anchored.intact());
+}
+
+TEST(SqliteStore, BackupIsACheckedCopyAndRestoreKeepsTheOldFile) {
+    const std::string path = MakeTamperDatabase();
+    const std::string backup = TempPath("backup.db");
+    auto b = BackupSqlite(path, backup);
+    ASSERT_TRUE(b) << b.error().message_en;
+    EXPECT_TRUE(b->audit.intact());
+    EXPECT_TRUE(b->integrity_problems.empty());
+    EXPECT_GT(b->bytes, 0);
+    EXPECT_EQ(b->audit.last_hash, OpenSqliteStore(path, OpenMode::kExisting).value()->Head().value().hash);
+    EXPECT_FALSE(fs::exists(backup + ".tmp-" + std::to_string(::getpid())));
+    // Restored over a database that has since changed: the old one is kept as .bak.
+    {
+        auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
+        ASSERT_TRUE(store->Begin());
+        ASSERT_TRUE(store->InsertHousehold(MakeHousehold("T8", 8), kChange));
+        ASSERT_TRUE(store->Commit());
+    }
+    EXPECT_EQ(CodeOf(RestoreSqlite(backup, path, false)), "store.exists");
+    auto r = RestoreSqlite(backup, path, true);
+    ASSERT_TRUE(r) << r.error().message_en;
+    EXPECT_TRUE(r->restored);
+    EXPECT_EQ(r->households, 4);
+    EXPECT_EQ(r->kept, path + ".bak");
+    EXPECT_EQ(OpenSqliteStore(path, OpenMode::kExisting).value()->CountHouseholds().value(), 4);
+    EXPECT_EQ(OpenSqliteStore(path + ".bak", OpenMode::kExisting).value()->CountHouseholds().value(), 5);
+    // A backup whose rows were edited is not put in place.
+    ExecOn(backup, "UPDATE household SET net_income_per_head = 1 WHERE household_code = 'T0'");
+    const std::string fresh = TempPath("fresh.db");
+    auto refused = RestoreSqlite(backup, fresh, false);
+    ASSERT_TRUE(refused);
+    EXPECT_FALSE(refused->restored);
+    EXPECT_EQ(refused->audit.mismatch_count, 1);
+    EXPECT_FALSE(fs::exists(fresh));
+    EXPECT_EQ(CodeOf(BackupSqlite(TempPath("none.db"), backup)), "store.missing");
+    EXPECT_EQ(CodeOf(RestoreSqlite(TempPath("none.db"), fresh, false)), "store.missing");
+}
+
+TEST(RowDiff, NamesTopLevelKeysAndArrayElements) {
+    EXPECT_EQ(DiffJsonFields(R"({"a":1,"b":[{"x":1,"y":2},{"x":3}],"c":[1,2]})",
+                             R"({"a":2,"b":[{"x":1,"y":3}],"c":[1,3],"d":null})"),
+              (std::vector<std::string>{"a", "b[0].y", "b[1]", "c"}));
+    EXPECT_EQ(DiffJsonFields(R"({"a":1})", R"({"a":1,"e":0})"), std::vector<std::string>{"e"});
+    EXPECT_EQ(DiffJsonFields("id = 1", "id = 2"), std::vector<std::string>{"value"});
+    EXPECT_TRUE(DiffJsonFields("id = 1", "id = 1").empty());
 }
 
 // Rows of a query on the file, read on a connection of its own, each row's columns joined by '|'.
