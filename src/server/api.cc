@@ -1002,7 +1002,15 @@ struct Api::Impl {
         if (error) return std::move(*error);
         auto report = CachedProgress(store, *as_of, ScopeFilter(p));
         if (!report) return StoreFault(c, report.error());
-        return Json(c, http::status::ok, service::ProgressJson(*report));
+        return Json(c, http::status::ok, WithChainHead(store, service::ProgressJson(*report)));
+    }
+
+    // Reports carry the change log's head, so an issued report anchors the chain outside the
+    // database (jingzhun audit verify --head; docs/architecture.md).
+    static json::value WithChainHead(Store& store, json::value report) {
+        if (auto head = store.Head(); head && report.is_object())
+            report.as_object()["chain_head"] = {{"seq", head->seq}, {"hash", head->hash}};
+        return report;
     }
 
     Response Check(RequestContext& c, const Principal& p, Store& store) {
@@ -1015,7 +1023,8 @@ struct Api::Impl {
         CheckOptions options{*as_of, {}};
         auto findings = service::RunChecks(store, plan, options, *division, config.check_parts);
         if (!findings) return StoreFault(c, findings.error());
-        return Json(c, http::status::ok, service::CheckJson(*as_of, *findings, MasksPersonalData(p.role)));
+        return Json(c, http::status::ok,
+                    WithChainHead(store, service::CheckJson(*as_of, *findings, MasksPersonalData(p.role))));
     }
 
     Response ReconcileRoute(RequestContext& c, const Principal& p, Store& store) {
@@ -1025,7 +1034,7 @@ struct Api::Impl {
         auto whole = CachedProgress(store, *as_of, "");
         if (!whole) return StoreFault(c, whole.error());
         const auto findings = service::ReconcileReport(plan, *whole, ScopeFilter(p));
-        return Json(c, http::status::ok, service::ReconcileJson(*as_of, findings));
+        return Json(c, http::status::ok, WithChainHead(store, service::ReconcileJson(*as_of, findings)));
     }
 
     Response Audit(RequestContext& c, const Principal& p, Store& store) {

@@ -86,10 +86,16 @@ sleep 0.3
 expect_status 0 "$JZ" backup --db "$DB" --out "$TMP/during.db" --json
 check "backup during writes intact" [ "$(jq .audit.intact "$TMP/out")" = true ]
 expect_status 2 "$JZ" restore "$TMP/b1.db" --db "$DB" --force
-expect_one_line_error "in use"
+expect_one_line_error "open in another process"
 wait $writer
 check "the writes went through" [ "$(grep -c '^200$' "$TMP/statuses")" = 60 ]
 expect_status 0 "$JZ" audit verify --db "$TMP/during.db"
+# The API's reports carry the chain's head too.
+for route in reports/progress reconcile check; do
+  curl -s -b "$cookie" "$base/api/$route?as_of=2017-06-30" >"$TMP/report.json"
+  "$JZ" audit head --db "$DB" >"$TMP/head"
+  check "$route chain_head" [ "$(jq -r '"\(.chain_head.seq):\(.chain_head.hash)"' "$TMP/report.json")" = "$(cat "$TMP/head")" ]
+done
 expect_status 0 "$JZ" backup --db "$DB" --out "$TMP/after.db"
 kill $server
 wait $server
