@@ -67,6 +67,13 @@ constexpr uint16_t kPrefectures[] = {
 
 static_assert(std::ranges::is_sorted(kPrefectures));
 
+// The same as a bitmap over 0000-9999, so a lookup (several per row of an import) is one test.
+constexpr std::array<uint64_t, 10000 / 64 + 1> kPrefectureBits = [] {
+    std::array<uint64_t, 10000 / 64 + 1> bits{};
+    for (uint16_t p : kPrefectures) bits[p / 64] |= uint64_t{1} << (p % 64);
+    return bits;
+}();
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 int TwoDigits(std::string_view s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
@@ -79,12 +86,13 @@ bool MainlandProvince(int p) {
 }  // namespace
 
 IdAddressCheck CheckIdAddressCode(std::string_view code) {
-    if (code.size() != 6 || !std::ranges::all_of(code, IsDigit)) return IdAddressCheck::kUnknownProvince;
+    if (code.size() != 6 || !IsDigit(code[0]) || !IsDigit(code[1]) || !IsDigit(code[2]) || !IsDigit(code[3]))
+        return IdAddressCheck::kUnknownProvince;
     const int province = TwoDigits(code);
     if (province == 71 || province == 81 || province == 82 || province == 83) return IdAddressCheck::kValid;
     if (!MainlandProvince(province)) return IdAddressCheck::kUnknownProvince;
     const auto prefecture = static_cast<uint16_t>(province * 100 + TwoDigits(code.substr(2)));
-    if (!std::ranges::binary_search(kPrefectures, prefecture)) return IdAddressCheck::kUnknownPrefecture;
+    if (!((kPrefectureBits[prefecture / 64] >> (prefecture % 64)) & 1U)) return IdAddressCheck::kUnknownPrefecture;
     return IdAddressCheck::kValid;
 }
 

@@ -52,9 +52,15 @@ Normalized Normalize(std::string_view text) {
     Normalized out;
     size_t pos = 0;
     while (pos < text.size() && out.characters < kMaxCharacters) {
-        const auto byte = static_cast<unsigned char>(text[pos]);
-        char32_t c = byte < 0x80 ? (++pos, byte) : NextCharacter(text, &pos);
+        const char byte = text[pos];
         ++out.characters;
+        if (IsDigit(byte)) {  // nearly always
+            out.buffer[out.size++] = byte;
+            ++pos;
+            continue;
+        }
+        char32_t c = static_cast<unsigned char>(byte) < 0x80 ? (++pos, static_cast<unsigned char>(byte))
+                                                             : NextCharacter(text, &pos);
         if (c >= 0xFF10 && c <= 0xFF19) c = U'0' + (c - 0xFF10);
         if (c == U'x' || c == 0xFF38 || c == 0xFF58) c = U'X';
         if ((c >= U'0' && c <= U'9') || c == U'X') {
