@@ -73,6 +73,22 @@ Normalized Normalize(std::string_view text) {
     return out;
 }
 
+// The common case, plain ASCII digits (and x/X last): copied without decoding. False otherwise.
+bool PlainAscii(std::string_view text, Normalized& out) {
+    const size_t size = text.size();
+    if (size != 18 && size != 15) return false;
+    for (size_t i = 0; i + 1 < size; ++i) {
+        if (!IsDigit(text[i])) return false;
+        out.buffer[i] = text[i];
+    }
+    char last = text[size - 1];
+    if (size == 18 && last == 'x') last = 'X';
+    if (!IsDigit(last) && !(size == 18 && last == 'X')) return false;
+    out.buffer[size - 1] = last;
+    out.size = out.characters = size;
+    return true;
+}
+
 }  // namespace
 
 char IdCheckCharacter(std::string_view first17) {
@@ -82,7 +98,10 @@ char IdCheckCharacter(std::string_view first17) {
 }
 
 Result<IdNumber> ParseIdNumber(std::string_view input) {
-    const Normalized n = Normalize(Trim(input));
+    const std::string_view trimmed = Trim(input);
+    Normalized n;
+    const bool plain = PlainAscii(trimmed, n);
+    if (!plain) n = Normalize(trimmed);
     const std::string_view text(n.buffer, n.size);
     if (n.bad) {
         const std::string which = DescribeCharacter(n.bad->character);
@@ -97,8 +116,8 @@ Result<IdNumber> ParseIdNumber(std::string_view input) {
         return Fail("id_number.length", "id_number", "证件号码应为18位(或旧15位),实为" + count + "位",
                     "ID number must have 18 characters (or the old 15 digits); it has " + count);
     }
-    // Only the last of 18 characters may be X.
-    const size_t digits = n.characters == 18 ? 17 : 15;
+    // Only the last of 18 characters may be X (PlainAscii checked that already).
+    const size_t digits = plain ? 0 : n.characters == 18 ? 17 : 15;
     for (size_t i = 0; i < digits; ++i)
         if (!IsDigit(text[i]))
             return Fail("id_number.characters", "id_number",
