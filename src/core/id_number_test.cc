@@ -120,7 +120,7 @@ TEST(IdNumberTest, WrongLengthsAreRefused) {
 TEST(IdNumberTest, LettersAreRefused) {
     for (const char* text :
          {"X10105194912310021", "1101051949123100XX", "11010519491231002Y", "11010519A91231002X",
-          "11010549123100X", "１１０１０５１９４９１２３１００２Ｘ"}) {
+          "11010549123100X", "１１０１０５１９４９１２３１００２Ｙ"}) {
         auto id = ParseIdNumber(text);
         ASSERT_FALSE(id.has_value()) << text;
         EXPECT_TRUE(id.error().code == "id_number.characters" || id.error().code == "id_number.length")
@@ -128,6 +128,8 @@ TEST(IdNumberTest, LettersAreRefused) {
     }
     EXPECT_EQ(ParseIdNumber("11010519491231002Y").error().code, "id_number.characters");
     EXPECT_EQ(ParseIdNumber("11010549123100X").error().code, "id_number.characters");
+    // Full-width digits are converted (FullWidthDigitsAreConverted); a full-width letter is named.
+    EXPECT_EQ(ParseIdNumber("１１０１０５１９４９１２３１００２Ｙ").error().code, "id_number.characters");
 }
 
 TEST(IdNumberTest, MakeIdNumberBuildsAValidNumber) {
