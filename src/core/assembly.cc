@@ -7,6 +7,7 @@
 
 #include "core/codes.h"
 #include "core/id_number.h"
+#include "core/text.h"
 
 namespace jz {
 namespace {
@@ -42,6 +43,22 @@ class Checker {
             return std::nullopt;
         }
         return v;
+    }
+
+    // Free text (names, codes, phone): refused when it holds a control or bidirectional formatting
+    // character, naming the character and where it is. False after recording the error.
+    bool PlainText(Column c, std::string_view v) {
+        const auto bad = FindForbiddenCharacter(v);
+        if (!bad) return true;
+        const std::string which = DescribeCharacter(bad->character);
+        const std::string at = std::to_string(bad->position);
+        Error(c, "text.control_character",
+              std::string(InfoOf(c).zh) + "第" + at + "个字符" + which +
+                  "是控制字符或双向文本控制字符(不可见或会改变文字显示顺序),不允许出现",
+              std::string(InfoOf(c).en) + ": character " + at + ", " + which +
+                  ", is a control or bidirectional formatting character (invisible, or reorders what "
+                  "is shown) and is not allowed");
+        return false;
     }
 
     // A code-table cell; nullopt when empty (or invalid, after recording the error).
@@ -151,18 +168,67 @@ class Checker {
     std::vector<RowIssue>& warnings_;
 };
 
-// Converts an Excel date serial (days since 1899-12-30) to YYYY-MM-DD; empty when not one.
-std::string ExcelSerialToDate(std::string_view v) {
+// A spreadsheet date serial as a date. 1900 system: serial 1 is 1900-01-01, and Excel (Lotus before
+// it) counts a 1900-02-29 that never was, so serial 60 is no date and serials 1-59 are one day
+// later than a plain count from 1899-12-31 would say. 1904 system: serial 0 is 1904-01-01. A
+// fraction (time of day) is dropped. nullopt when not such a number.
+struct SerialDate {
+    std::optional<Date> date;
+    bool phantom_leap_day = false;  // serial 60 in the 1900 system
+};
+
+SerialDate DateFromSerial(std::string_view v, bool date1904) {
     double d = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-    if (ec != std::errc() || p != v.data() + v.size() || d < 1 || d > 2958465) return {};
-    const long serial = static_cast<long>(d);
-    return Date::FromDaysSinceEpoch(serial - 25569).ToString();
+    if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(d) || d < 0 || d >= 2958466)
+        return {};
+    const long serial = static_cast<long>(std::floor(d));
+    // Days from 1970-01-01: serial 25569 (1900 system) or 24107 (1904 system) is that day.
+    if (date1904) return {Date::FromDaysSinceEpoch(serial - 24107)};
+    if (serial == 0) return {};
+    if (serial == 60) return {std::nullopt, true};
+    return {Date::FromDaysSinceEpoch(serial < 60 ? serial - 25568 : serial - 25569)};
 }
 
-Person ReadPerson(Checker& ck, const RawRow& row) {
+// A birth date cell: YYYY-MM-DD or YYYYMMDD text; a numeric .xlsx cell holding YYYYMMDD (19930713)
+// or a date serial (the 1900 or the workbook's 1904 system).
+std::optional<Date> ReadBirthDate(Checker& ck, const RawRow& row, bool date1904) {
+    std::string_view b = Cell(row, Column::kBirthDate);
+    if (b.empty()) return std::nullopt;
+    if (!row.numeric(Column::kBirthDate)) {
+        auto d = Date::Parse(b);
+        if (!d)
+            ck.Error(Column::kBirthDate, "birth_date.format", "出生日期格式应为YYYY-MM-DD或YYYYMMDD: " + Quote(b),
+                     "birth_date must be YYYY-MM-DD or YYYYMMDD: " + Quote(b));
+        return d;
+    }
+    std::string_view digits = b;
+    if (digits.ends_with(".0")) digits.remove_suffix(2);
+    if (digits.size() == 8 && std::ranges::all_of(digits, [](char c) { return c >= '0' && c <= '9'; })) {
+        // No date serial has eight digits (the last one, 9999-12-31, is 2958465).
+        auto d = Date::Parse(digits);
+        if (!d)
+            ck.Error(Column::kBirthDate, "birth_date.format", "出生日期" + Quote(b) + "不是有效的YYYYMMDD日期",
+                     "birth_date " + Quote(b) + " is not a valid YYYYMMDD date");
+        return d;
+    }
+    const SerialDate serial = DateFromSerial(b, date1904);
+    if (serial.phantom_leap_day) {
+        ck.Error(Column::kBirthDate, "birth_date.format",
+                 "出生日期是表格日期序号60,即不存在的1900-02-29(Excel的1900年闰年错误)",
+                 "birth_date is the spreadsheet date serial 60, the 1900-02-29 that never was (Excel's "
+                 "1900 leap-year bug)");
+    } else if (!serial.date) {
+        ck.Error(Column::kBirthDate, "birth_date.format",
+                 "出生日期是数值单元格" + Quote(b) + ",既不是YYYYMMDD也不是表格日期序号",
+                 "birth_date is a numeric cell " + Quote(b) + " that is neither YYYYMMDD nor a date serial");
+    }
+    return serial.date;
+}
+
+Person ReadPerson(Checker& ck, const RawRow& row, const AssemblyContext& ctx) {
     Person p;
-    if (auto v = ck.Required(Column::kName)) p.name = std::string(*v);
+    if (auto v = ck.Required(Column::kName); v && ck.PlainText(Column::kName, *v)) p.name = std::string(*v);
     if (auto v = ck.Required(Column::kIdNumber)) {
         if (row.numeric(Column::kIdNumber)) {
             ck.Error(Column::kIdNumber, "id_number.numeric_cell",
@@ -185,23 +251,19 @@ Person ReadPerson(Checker& ck, const RawRow& row) {
     if (auto s = ck.Code(Column::kSex, codes::Sex(), false); s && p.sex != 0 && *s != p.sex) {
         ck.Error(Column::kSex, "sex.mismatch", "性别与证件号码不符", "sex disagrees with the ID number");
     }
-    if (std::string_view b = Cell(row, Column::kBirthDate); !b.empty()) {
-        std::string converted;
-        if (row.numeric(Column::kBirthDate)) {
-            converted = ExcelSerialToDate(b);
-            b = converted;
-        }
-        auto d = Date::Parse(b);
-        if (!d) {
-            ck.Error(Column::kBirthDate, "birth_date.format",
-                     "出生日期格式应为YYYY-MM-DD或YYYYMMDD: " + Quote(b),
-                     "birth_date must be YYYY-MM-DD or YYYYMMDD: " + Quote(b));
-        } else if (!p.id_number.empty() && *d != p.birth_date) {
-            ck.Error(Column::kBirthDate, "birth_date.mismatch", "出生日期与证件号码不符",
-                     "birth_date disagrees with the ID number");
+    if (auto d = ReadBirthDate(ck, row, ctx.date1904); d && !p.id_number.empty() && *d != p.birth_date) {
+        ck.Error(Column::kBirthDate, "birth_date.mismatch",
+                 "出生日期" + d->ToString() + "与证件号码中的" + p.birth_date.ToString() + "不符",
+                 "birth_date " + d->ToString() + " disagrees with the ID number's " + p.birth_date.ToString());
+    }
+    if (std::string_view e = Cell(row, Column::kEthnicity); !e.empty()) {
+        if (auto group = codes::UnidentifiedEthnicGroup(e)) {
+            p.ethnicity = codes::kEthnicityOther;
+            p.ethnicity_name = std::string(*group);
+        } else {
+            p.ethnicity = ck.Code(Column::kEthnicity, codes::Ethnicity(), false);
         }
     }
-    p.ethnicity = ck.Code(Column::kEthnicity, codes::Ethnicity(), false);
     p.education = ck.Code(Column::kEducation, codes::Education(), false);
     p.schooling = ck.Code(Column::kSchooling, codes::Schooling(), false);
     p.health = ck.Code(Column::kHealth, codes::Health(), false);
@@ -209,6 +271,47 @@ Person ReadPerson(Checker& ck, const RawRow& row) {
     p.migrant_work = ck.Code(Column::kMigrantWork, codes::MigrantWork(), false);
     p.months_worked = ck.Integer(Column::kMonthsWorked, 0, 12, false);
     return p;
+}
+
+// "5.40425100001E+15": what a spreadsheet shows, and saves to CSV, for a long code turned number.
+bool LooksScientific(std::string_view v) {
+    const size_t e = v.find_first_of("Ee");
+    if (e == std::string_view::npos || e == 0 || e + 1 >= v.size()) return false;
+    std::string_view mantissa = v.substr(0, e);
+    std::string_view exponent = v.substr(e + 1);
+    if (exponent.front() == '+') exponent.remove_prefix(1);
+    auto digits = [](std::string_view s) {
+        return !s.empty() && std::ranges::all_of(s, [](char c) { return c >= '0' && c <= '9'; });
+    };
+    const size_t dot = mantissa.find('.');
+    if (dot != std::string_view::npos) {
+        if (!digits(mantissa.substr(dot + 1))) return false;
+        mantissa = mantissa.substr(0, dot);
+    }
+    return digits(mantissa) && digits(exponent);
+}
+
+// The household code groups the rows, so one that a spreadsheet turned into a number (15
+// significant digits kept: 5404251000010005 becomes 5404251000010010) would file households under
+// codes that are not in the file; it is refused, like a numeric ID number.
+void CheckHouseholdCode(Checker& ck, const RawRow& row) {
+    const std::string_view code = Cell(row, Column::kHouseholdCode);
+    if (code.empty()) return;
+    if (row.numeric(Column::kHouseholdCode)) {
+        ck.Error(Column::kHouseholdCode, "household_code.numeric_cell",
+                 "户编号" + Quote(code) + "是数值单元格,表格软件只保留15位有效数字,编号可能已被改变;请把该列设为文本格式",
+                 "household_code " + Quote(code) +
+                     " is a numeric cell; spreadsheets keep only 15 significant digits, so the code may "
+                     "have changed; store the column as text");
+    } else if (LooksScientific(code)) {
+        ck.Error(Column::kHouseholdCode, "household_code.scientific",
+                 "户编号" + Quote(code) + "是科学计数法表示的数字,原编号的位数已丢失;请在表格中把该列设为文本格式后重新保存",
+                 "household_code " + Quote(code) +
+                     " is a number in scientific notation and has lost the code's digits; store the column "
+                     "as text in the spreadsheet and save again");
+    } else {
+        ck.PlainText(Column::kHouseholdCode, code);
+    }
 }
 
 // Household-level fields of one row, parsed; nullopt/empty where the row leaves them empty.
@@ -262,8 +365,10 @@ HouseholdCells ReadHouseholdCells(Checker& ck, const RawRow& row, const Assembly
         h.aux_measures = ck.List(
             Column::kAuxMeasures, [&](std::string_view s) { return ctx.plan.ParseMeasure(s); }, "帮扶措施",
             "measure of the plan");
-    if (std::string_view v = Cell(row, Column::kPairingCadre); !v.empty()) h.pairing_cadre = std::string(v);
-    if (std::string_view v = Cell(row, Column::kPhone); !v.empty()) h.phone = std::string(v);
+    if (std::string_view v = Cell(row, Column::kPairingCadre); !v.empty() && ck.PlainText(Column::kPairingCadre, v))
+        h.pairing_cadre = std::string(v);
+    if (std::string_view v = Cell(row, Column::kPhone); !v.empty() && ck.PlainText(Column::kPhone, v))
+        h.phone = std::string(v);
     h.dangerous_housing = ck.YesNo(Column::kDangerousHousing);
     h.safe_water = ck.YesNo(Column::kSafeWater);
     h.household_electricity = ck.YesNo(Column::kHouseholdElectricity);
@@ -306,7 +411,8 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
     for (const RawRow& row : rows) {
         Checker ck(row, household_code, out.errors, out.warnings);
         if (household_code.empty()) ck.Required(Column::kHouseholdCode);
-        persons.push_back(ReadPerson(ck, row));
+        CheckHouseholdCode(ck, row);
+        persons.push_back(ReadPerson(ck, row, ctx));
         person_rows.push_back(row.row_number);
         // Most files repeat the household's fields on every row: a row whose household cells are
         // byte-identical to the first row's, when those parsed cleanly, adds nothing to check.
@@ -488,7 +594,8 @@ void FormatHousehold(const Household& h, const Plan& plan, std::vector<LayoutRow
         set(r, Column::kRelation, std::string(codes::Relation().NameOf(p.relation)));
         set(r, Column::kSex, std::string(codes::Sex().NameOf(p.sex)));
         set(r, Column::kBirthDate, p.birth_date.ToString());
-        set(r, Column::kEthnicity, name_of(codes::Ethnicity(), p.ethnicity));
+        set(r, Column::kEthnicity,
+            p.ethnicity_name.empty() ? name_of(codes::Ethnicity(), p.ethnicity) : p.ethnicity_name);
         set(r, Column::kEducation, name_of(codes::Education(), p.education));
         set(r, Column::kSchooling, name_of(codes::Schooling(), p.schooling));
         set(r, Column::kHealth, name_of(codes::Health(), p.health));

@@ -46,6 +46,9 @@ struct Assembly {
 struct AssemblyContext {
     const Plan& plan;
     const OrgTree& tree;
+    // The workbook counts date serials from 1904-01-01 (Excel for Mac, LibreOffice's option; the
+    // workbook's <workbookPr date1904="1"/>), not from Excel's 1900-01-01.
+    bool date1904 = false;
 };
 
 // 一人多户: why a member whose ID number is already registered in another household is refused

@@ -61,6 +61,9 @@ constexpr CodeEntry kRelation[] = {
     {99, "其他", kNone},
 };
 
+constexpr Aliases<2> kOtherEthnicAliases{"其他民族", "未识别民族"};
+constexpr Aliases<2> kForeignOriginAliases{"外国血统", "外国血统中国籍"};
+
 // GB 3304-91. The names carry 族; the short form (藏, 汉) is accepted by Parse.
 constexpr CodeEntry kEthnicity[] = {
     {1, "汉族", kNone},        {2, "蒙古族", kNone},    {3, "回族", kNone},        {4, "藏族", kNone},
@@ -77,6 +80,16 @@ constexpr CodeEntry kEthnicity[] = {
     {45, "鄂温克族", kNone},   {46, "德昂族", kNone},   {47, "保安族", kNone},     {48, "裕固族", kNone},
     {49, "京族", kNone},       {50, "塔塔尔族", kNone}, {51, "独龙族", kNone},     {52, "鄂伦春族", kNone},
     {53, "赫哲族", kNone},     {54, "门巴族", kNone},   {55, "珞巴族", kNone},     {56, "基诺族", kNone},
+    {97, "其他", kOtherEthnicAliases},  {98, "外国血统中国籍人士", kForeignOriginAliases},
+};
+
+// Groups not identified as one of the 56 nationalities whose ID cards carry their own name in the
+// 民族 field. They are coded 97 (其他) and the name is kept beside the code (Person::ethnicity_name).
+// 僜人 live in 察隅县's 下察隅镇; 夏尔巴人 in 定结县 and 定日县 (日喀则); 穿青人 in western Guizhou.
+constexpr std::string_view kUnidentifiedGroups[][2] = {
+    {"僜人", "僜"},
+    {"夏尔巴人", "夏尔巴"},
+    {"穿青人", "穿青"},
 };
 
 constexpr CodeEntry kEducation[] = {
@@ -213,6 +226,12 @@ std::string_view CodeTable::NameOf(int code) const {
 }
 
 namespace codes {
+std::optional<std::string_view> UnidentifiedEthnicGroup(std::string_view text) {
+    for (const auto& [name, short_name] : kUnidentifiedGroups)
+        if (text == name || text == short_name) return name;
+    return std::nullopt;
+}
+
 const CodeTable& Relation() { return kTables[0]; }
 const CodeTable& Ethnicity() { return kTables[1]; }
 const CodeTable& Education() { return kTables[2]; }

@@ -30,7 +30,7 @@ struct CodeTable {
 namespace codes {
 
 const CodeTable& Relation();                // 与户主关系: 01..20, 99
-const CodeTable& Ethnicity();               // 民族: GB 3304, 01..56
+const CodeTable& Ethnicity();               // 民族: GB 3304, 01..56, 97 其他, 98 外国血统中国籍人士
 const CodeTable& Education();               // 文化程度: 1..6
 const CodeTable& Schooling();               // 在校生状况: 1..16
 const CodeTable& Health();                  // 健康状况: 1..4
@@ -70,6 +70,13 @@ inline constexpr int kStatusNotExited = 0;
 inline constexpr int kStatusExited = 1;          // 已脱贫(享受政策)
 inline constexpr int kStatusFallback = 3;        // 返贫
 inline constexpr int kStatusExitedNoPolicy = 4;  // 已脱贫(不再享受政策)
+
+inline constexpr int kEthnicityOther = 97;  // GB 3304 其他: groups not among the 56
+
+// A group whose ID cards name it although it is not one of the 56 nationalities (僜人, 夏尔巴人,
+// 穿青人; also the short forms 僜, 夏尔巴, 穿青): its name as ID cards write it, recorded under code
+// 97 with that name kept. nullopt for anything else.
+std::optional<std::string_view> UnidentifiedEthnicGroup(std::string_view text);
 
 // All tables, for listing and tests.
 std::span<const CodeTable* const> All();

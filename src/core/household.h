@@ -21,6 +21,9 @@ struct Person {
     int sex = 0;
     Date birth_date;
     std::optional<int> ethnicity;
+    // The group's own name when ethnicity is 97 (其他) and the file or ID card names it (僜人,
+    // 夏尔巴人, 穿青人; codes::UnidentifiedEthnicGroup); empty otherwise. Printed instead of 其他.
+    std::string ethnicity_name;
     std::optional<int> education;
     std::optional<int> schooling;
     std::optional<int> health;

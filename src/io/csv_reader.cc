@@ -70,7 +70,33 @@ class MemoryInput : public ByteInput {
     std::string_view text_;
 };
 
-enum class Encoding { kUtf8, kUtf8Bom, kGb18030 };
+enum class Encoding { kUtf8, kUtf8Bom, kGb18030, kGb18030Bom };
+
+// GB18030 encodes U+FEFF as these four bytes; some tools start GB18030 files with it.
+constexpr std::string_view kGb18030Bom = "\x84\x31\x95\x33";
+
+// A sample that is not valid UTF-8 is GB18030 unless it is overwhelmingly UTF-8 with a few stray
+// bytes: more than four valid multi-byte UTF-8 characters for each invalid byte. GB18030 Chinese
+// text read as UTF-8 gives about one invalid byte per character and few valid sequences (a
+// two-byte GBK character is valid UTF-8 by chance about once in twelve).
+bool MostlyUtf8(std::string_view sample) {
+    size_t multibyte = 0;
+    size_t invalid = 0;
+    while (!sample.empty()) {
+        bool incomplete;
+        const size_t valid = internal::ValidUtf8Prefix(sample, &incomplete);
+        for (size_t i = 0; i < valid; ++i) multibyte += (static_cast<unsigned char>(sample[i]) >= 0xC0) ? 1 : 0;
+        if (valid == sample.size() || incomplete) break;
+        ++invalid;
+        sample.remove_prefix(valid + 1);
+    }
+    return multibyte > 4 * invalid;
+}
+
+std::string HexByte(unsigned char byte) {
+    constexpr char kHex[] = "0123456789ABCDEF";
+    return std::string("0x") + kHex[byte >> 4] + kHex[byte & 0xF];
+}
 
 // Turns raw bytes into spans of valid UTF-8. A span ends before any invalid byte sequence; the call
 // after it fails, so the parser can name the record in which the bad bytes sit.
@@ -98,6 +124,11 @@ class Decoder {
             pos_ = 3;
             return {};
         }
+        if (head.starts_with(kGb18030Bom)) {
+            encoding_ = Encoding::kGb18030Bom;
+            pos_ = kGb18030Bom.size();
+            return OpenIconv();
+        }
         if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
             return Fail("csv.encoding", "", "不支持 UTF-16 编码的文件，请另存为 CSV（UTF-8 或 GB18030）",
                         "UTF-16 files are not supported; save as CSV (UTF-8 or GB18030)");
@@ -105,11 +136,16 @@ class Decoder {
         bool incomplete;
         const size_t valid = internal::ValidUtf8Prefix(head, &incomplete);
         // A character cut by the end of the sample is fine unless the file itself ends there.
-        if (valid == head.size() || (incomplete && !eof_)) {
+        if (valid == head.size() || (incomplete && !eof_) || MostlyUtf8(head)) {
+            // In the last case the reader stops at the record with the stray byte and names it.
             encoding_ = Encoding::kUtf8;
             return {};
         }
         encoding_ = Encoding::kGb18030;
+        return OpenIconv();
+    }
+
+    Result<void> OpenIconv() {
         cd_ = ::iconv_open("UTF-8", "GB18030");
         if (cd_ == reinterpret_cast<iconv_t>(-1)) {
             return Fail("csv.encoding", "", "系统不支持 GB18030 解码", "GB18030 decoding is not available");
@@ -124,7 +160,7 @@ class Decoder {
     // The next span; empty at the end of the input.
     Result<std::string_view> Next() {
         if (error_) return std::unexpected(*error_);
-        return encoding_ == Encoding::kGb18030 ? NextGb18030() : NextUtf8();
+        return encoding_ == Encoding::kGb18030 || encoding_ == Encoding::kGb18030Bom ? NextGb18030() : NextUtf8();
     }
 
   private:
@@ -139,7 +175,7 @@ class Decoder {
                     pos_ += valid;
                     return out;
                 }
-                if (!incomplete || eof_) return SetError("UTF-8");
+                if (!incomplete || eof_) return SetError("UTF-8", static_cast<unsigned char>(raw_[pos_]));
             } else if (eof_) {
                 return std::string_view();
             }
@@ -163,7 +199,7 @@ class Decoder {
                     const bool bad =
                         err == EILSEQ || (err == EINVAL && eof_) || (err != EINVAL && err != E2BIG);
                     if (bad) {
-                        auto failed = SetError("GB18030");
+                        auto failed = SetError("GB18030", static_cast<unsigned char>(raw_[pos_]));
                         if (!produced.empty()) return produced;
                         return failed;
                     }
@@ -189,10 +225,21 @@ class Decoder {
         return {};
     }
 
-    std::unexpected<Error> SetError(std::string_view encoding) {
+    // Names the first bad byte. A file without a BOM that is not valid UTF-8 was taken for GB18030;
+    // failing that too, it is neither, and the message says so.
+    std::unexpected<Error> SetError(std::string_view encoding, unsigned char byte) {
         const std::string name(encoding);
-        error_ = Error{"csv.encoding", "", "含有不符合 " + name + " 编码的字节",
-                       "contains bytes that are not valid " + name};
+        const std::string hex = HexByte(byte);
+        if (encoding_ == Encoding::kGb18030) {
+            error_ = Error{"csv.encoding", "",
+                           "含有既不符合 UTF-8 也不符合 GB18030 编码的字节(" + hex + ");请另存为 UTF-8 或 GB18030 编码的 CSV",
+                           "contains a byte (" + hex +
+                               ") that is valid neither as UTF-8 nor as GB18030; save the file as CSV in UTF-8 "
+                               "or GB18030"};
+        } else {
+            error_ = Error{"csv.encoding", "", "含有不符合 " + name + " 编码的字节(" + hex + ")",
+                           "contains a byte (" + hex + ") that is not valid " + name};
+        }
         return std::unexpected(*error_);
     }
 
@@ -344,6 +391,8 @@ class CsvReader : public TableReader {
                 return "UTF-8 (BOM)";
             case Encoding::kGb18030:
                 return "GB18030";
+            case Encoding::kGb18030Bom:
+                return "GB18030 (BOM)";
         }
         return "UTF-8";
     }

@@ -192,9 +192,10 @@ class Importer {
         auto header_row = ReadHeader(**first, cells);
         if (!header_row) return std::unexpected(header_row.error());
         auto header = MapHeader(cells, summary_.warnings);
-        if (!header) return std::unexpected(header.error());
+        if (!header) return std::unexpected(NameSheet(header.error(), **first));
         header_ = std::move(*header);
         summary_.encoding = std::string((*first)->encoding());
+        context_.date1904 = (*first)->date1904();
         const int code_cell = CellOf(Column::kHouseholdCode);
         auto index = IndexFile(**first, code_cell, CellOf(Column::kIdNumber));
         if (!index) return std::unexpected(index.error());
@@ -248,6 +249,29 @@ class Importer {
                             "the file is empty (no header row)");
             if (!IsBlank(cells)) return true;
         }
+    }
+
+    // Required columns missing from a workbook's sheet: say which sheet was read, and which other
+    // sheet has the layout's columns, if one has.
+    Error NameSheet(Error error, const TableReader& reader) {
+        if (error.code != "import.missing_columns" || reader.sheet().empty()) return error;
+        const std::string read(reader.sheet());
+        error.message_zh += "(读取的是工作表“" + read + "”";
+        error.message_en += " (in sheet \"" + read + "\"";
+        for (const std::string& other : reader.sheets()) {
+            if (other == read) continue;
+            auto table = OpenTable(options_.path, other);
+            if (!table) continue;
+            std::vector<Cell> cells;
+            std::vector<RowIssue> ignored;
+            if (auto r = ReadHeader(**table, cells); !r || !*r || !MapHeader(cells, ignored)) continue;
+            error.message_zh += ";工作表“" + other + "”含有所需的列,请选择该工作表";
+            error.message_en += "; sheet \"" + other + "\" has the required columns, choose that sheet";
+            break;
+        }
+        error.message_zh += ")";
+        error.message_en += ")";
+        return error;
     }
 
     int CellOf(Column c) const {

@@ -5,14 +5,18 @@
 
 #include <gtest/gtest.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "core/codes.h"
 #include "core/generator.h"
+#include "core/id_number.h"
 #include "core/test_support.h"
 #include "io/exporter.h"
 #include "io/table.h"
@@ -268,6 +272,225 @@ TEST(RoundTrip, ExportImportExportIsByteIdentical) {
         ASSERT_TRUE(ExportRegistry(*second, Chayu().plan, {tmp / ("two" + ext), format, ""}));
         EXPECT_EQ(Slurp(tmp / ("one" + ext)), Slurp(tmp / ("two" + ext))) << ext;
     }
+}
+
+// --- Issue 11: spreadsheets as office software writes them ----------------------------------------
+
+using Rows = std::vector<std::vector<std::string>>;
+// Decides a cell's kind: a number to write as a numeric cell, or nullopt for text (`text` may be
+// rewritten). `row` is 0 for the header.
+using CellKind = std::function<std::optional<double>(size_t row, const std::string& header, std::string& text)>;
+
+Rows OkBasicRows() {
+    return ParseCsvText(Slurp(std::string(JZ_SOURCE_DIR) + "/tests/fixtures/import/ok_basic/input.csv")).value();
+}
+
+void WriteWorkbook(const Rows& rows, const std::string& xlsx, const CellKind& kind,
+                   const char* notes_sheet_first = nullptr) {
+    lxw_workbook* wb = workbook_new(xlsx.c_str());
+    if (notes_sheet_first) {
+        lxw_worksheet* notes = workbook_add_worksheet(wb, notes_sheet_first);
+        worksheet_write_string(notes, 0, 0, "填表说明:每人一行,户的信息在户主行填写", nullptr);
+    }
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "户籍");
+    for (size_t r = 0; r < rows.size(); ++r)
+        for (size_t c = 0; c < rows[r].size(); ++c) {
+            std::string text = rows[r][c];
+            const auto row = static_cast<lxw_row_t>(r);
+            const auto col = static_cast<lxw_col_t>(c);
+            if (auto number = kind(r, rows[0][c], text))
+                worksheet_write_number(ws, row, col, *number, nullptr);
+            else
+                worksheet_write_string(ws, row, col, text.c_str(), nullptr);
+        }
+    ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+}
+
+// Marks the workbook as using the 1904 date system, as Excel for Mac and LibreOffice's option write it.
+void SetDate1904(const std::string& xlsx) {
+    int error = 0;
+    zip_t* zip = zip_open(xlsx.c_str(), 0, &error);
+    ASSERT_NE(zip, nullptr);
+    zip_file_t* file = zip_fopen(zip, "xl/workbook.xml", 0);
+    ASSERT_NE(file, nullptr);
+    std::string xml;
+    char buffer[4096];
+    zip_int64_t got;
+    while ((got = zip_fread(file, buffer, sizeof buffer)) > 0) xml.append(buffer, static_cast<size_t>(got));
+    zip_fclose(file);
+    const size_t at = xml.find("<workbookPr");
+    ASSERT_NE(at, std::string::npos);
+    xml.insert(at + std::string_view("<workbookPr").size(), " date1904=\"1\"");
+    // libzip reads the buffer at zip_close.
+    static std::string keep;
+    keep = xml;
+    zip_source_t* source = zip_source_buffer(zip, keep.data(), keep.size(), 0);
+    ASSERT_GE(zip_file_add(zip, "xl/workbook.xml", source, ZIP_FL_OVERWRITE), 0);
+    ASSERT_EQ(zip_close(zip), 0);
+}
+
+std::optional<double> Text(size_t, const std::string&, std::string&) { return std::nullopt; }
+
+// Date serials: days since 1899-12-30 (1900 system, from 1900-03-01 on) or since 1904-01-01.
+double Serial(const std::string& iso, bool date1904) {
+    const long days = Date::Parse(iso).value().DaysSinceEpoch();
+    return static_cast<double>(date1904 ? days + 24107 : days + 25569);
+}
+
+TEST(ImportXlsx, NumericHouseholdCodeIsRefusedNotChanged) {
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    // 5404251000010005 and ...06 typed into a spreadsheet: stored with 15 significant digits.
+    WriteWorkbook(OkBasicRows(), tmp / "in.xlsx", [](size_t r, const std::string& h, std::string& text) {
+        if (r == 0 || h != "户编号") return std::optional<double>();
+        return std::optional<double>(text == "A001" ? 5404251000010010.0 : 5404251000010020.0);
+    });
+    auto r = Import(*store, tmp / "in.xlsx");
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(r->households.inserted, 0);
+    EXPECT_EQ(r->households.rejected, 2);
+    ASSERT_EQ(r->errors.size(), 6u);
+    for (const RowIssue& e : r->errors) {
+        EXPECT_EQ(e.code, "household_code.numeric_cell");
+        EXPECT_EQ(e.field, "household_code");
+        EXPECT_NE(e.reason_en.find("store the column as text"), std::string::npos);
+    }
+    EXPECT_EQ(store->CountHouseholds().value(), 0);
+}
+
+TEST(ImportXlsx, NumericYyyymmddBirthDateIsADate) {
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    WriteWorkbook(OkBasicRows(), tmp / "in.xlsx", [](size_t r, const std::string& h, std::string& text) {
+        if (r == 0 || h != "出生日期") return std::optional<double>();
+        std::erase(text, '-');
+        return std::optional<double>(std::stod(text));  // 19700305
+    });
+    auto r = Import(*store, tmp / "in.xlsx");
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(r->households.inserted, 2) << r->ToJson();
+}
+
+TEST(ImportXlsx, NumericBirthDateThatIsNoDateShowsTheValue) {
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    WriteWorkbook(OkBasicRows(), tmp / "in.xlsx", [](size_t r, const std::string& h, std::string&) {
+        if (r != 1 || h != "出生日期") return std::optional<double>();
+        return std::optional<double>(19701305);  // month 13
+    });
+    auto r = Import(*store, tmp / "in.xlsx");
+    ASSERT_TRUE(r) << r.error().ToString();
+    ASSERT_EQ(r->errors.size(), 1u);
+    EXPECT_EQ(r->errors[0].code, "birth_date.format");
+    EXPECT_NE(r->errors[0].reason_zh.find("19701305"), std::string::npos) << r->errors[0].reason_zh;
+}
+
+TEST(ImportXlsx, DateSerialsFollowTheWorkbooksDateSystem) {
+    for (bool date1904 : {false, true}) {
+        SCOPED_TRACE(date1904 ? "1904" : "1900");
+        TempDir tmp;
+        auto store = NewRegistry(tmp / "registry.db");
+        WriteWorkbook(OkBasicRows(), tmp / "in.xlsx", [&](size_t r, const std::string& h, std::string& text) {
+            if (r == 0 || h != "出生日期") return std::optional<double>();
+            if (text.size() == 8) text = text.substr(0, 4) + "-" + text.substr(4, 2) + "-" + text.substr(6);
+            return std::optional<double>(Serial(text, date1904));
+        });
+        if (date1904) SetDate1904(tmp / "in.xlsx");
+        auto r = Import(*store, tmp / "in.xlsx");
+        ASSERT_TRUE(r) << r.error().ToString();
+        EXPECT_EQ(r->households.inserted, 2) << r->ToJson();
+    }
+}
+
+TEST(ImportXlsx, Excel1900LeapYearBug) {
+    // Serial 1 is 1900-01-01 and 59 is 1900-02-28 (Excel counts a 1900-02-29, serial 60); 61 is
+    // 1900-03-01. Before the fix serials 1-59 came out one day early.
+    Rows rows = OkBasicRows();
+    rows.resize(3);
+    const size_t id = std::ranges::find(rows[0], "证件号码") - rows[0].begin();
+    const size_t birth = std::ranges::find(rows[0], "出生日期") - rows[0].begin();
+    const size_t sex = std::ranges::find(rows[0], "性别") - rows[0].begin();
+    const Date dates[] = {{1900, 1, 1}, {1900, 2, 28}, {1900, 3, 1}};
+    const double serials[] = {1, 59, 61};
+    const std::vector<std::string> spouse = rows[2];
+    rows.push_back(spouse);
+    for (int i = 0; i < 3; ++i) {
+        rows[1 + i][id] = MakeIdNumber("540425", dates[i], 11 + 2 * i);  // odd: male
+        rows[1 + i][sex] = "男";
+        rows[1 + i][birth] = std::to_string(serials[i]);
+    }
+    rows[3][std::ranges::find(rows[0], "与户主关系") - rows[0].begin()] = "之子";
+    for (bool phantom : {false, true}) {
+        TempDir tmp;
+        auto store = NewRegistry(tmp / "registry.db");
+        if (phantom) rows[3][birth] = "60";
+        WriteWorkbook(rows, tmp / "in.xlsx", [](size_t r, const std::string& h, std::string& text) {
+            if (r == 0 || h != "出生日期") return std::optional<double>();
+            return std::optional<double>(std::stod(text));
+        });
+        auto r = Import(*store, tmp / "in.xlsx");
+        ASSERT_TRUE(r) << r.error().ToString();
+        if (!phantom) {
+            EXPECT_EQ(r->households.inserted, 1) << r->ToJson();
+        } else {
+            ASSERT_EQ(r->errors.size(), 1u) << r->ToJson();
+            EXPECT_EQ(r->errors[0].code, "birth_date.format");
+            EXPECT_NE(r->errors[0].reason_en.find("1900-02-29"), std::string::npos);
+        }
+    }
+}
+
+TEST(ImportXlsx, RegistryOnAnotherSheetIsNamed) {
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    WriteWorkbook(OkBasicRows(), tmp / "in.xlsx", Text, "说明");
+    auto r = Import(*store, tmp / "in.xlsx");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "import.missing_columns");
+    EXPECT_NE(r.error().message_zh.find("读取的是工作表“说明”"), std::string::npos) << r.error().message_zh;
+    EXPECT_NE(r.error().message_zh.find("工作表“户籍”含有所需的列"), std::string::npos);
+    EXPECT_NE(r.error().message_en.find("in sheet \"说明\"; sheet \"户籍\" has the required columns"),
+              std::string::npos)
+        << r.error().message_en;
+    auto chosen = ImportRegistry(*store, Chayu().plan, Chayu().tree,
+                                 {tmp / "in.xlsx", "户籍", "", {"test", "2026-01-02T00:00:00Z"}});
+    ASSERT_TRUE(chosen) << chosen.error().ToString();
+    EXPECT_EQ(chosen->households.inserted, 2);
+}
+
+// 僜人 and 夏尔巴人 are kept under code 97 with their own name, and shown again on export and in
+// the household JSON.
+TEST(Import, UnidentifiedEthnicGroupRoundTrips) {
+    const fs::path dir = fs::path(JZ_SOURCE_DIR) / "tests/fixtures/import/ethnicity_unidentified_group";
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    ASSERT_TRUE(Import(*store, (dir / "input.csv").string()));
+    auto a = store->FindHousehold("A001").value();
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->household.members[0].ethnicity, codes::kEthnicityOther);
+    EXPECT_EQ(a->household.members[0].ethnicity_name, "僜人");
+    EXPECT_EQ(a->household.members[1].ethnicity_name, "僜人");  // written 僜
+    EXPECT_NE(HouseholdToJson(a->household).find(R"("ethnicity":97,"ethnicity_name":"僜人")"), std::string::npos)
+        << HouseholdToJson(a->household);
+    auto b = store->FindHousehold("B001").value();
+    EXPECT_EQ(b->household.members[0].ethnicity_name, "夏尔巴人");
+    EXPECT_EQ(b->household.members[1].ethnicity, codes::kEthnicityOther);  // written 97
+    EXPECT_EQ(b->household.members[1].ethnicity_name, "");
+
+    ASSERT_TRUE(ExportRegistry(*store, Chayu().plan, {tmp / "out.csv", ExportFormat::kCsv, ""}));
+    auto rows = ParseCsvText(Slurp(tmp / "out.csv")).value();
+    const size_t col = std::ranges::find(rows[0], "民族") - rows[0].begin();
+    std::multiset<std::string> shown;
+    for (size_t i = 1; i < rows.size(); ++i) shown.insert(rows[i][col]);
+    EXPECT_EQ(shown.count("僜人"), 2u);
+    EXPECT_EQ(shown.count("夏尔巴人"), 1u);
+    EXPECT_EQ(shown.count("其他"), 1u);
+
+    auto again = NewRegistry(tmp / "again.db");
+    auto reimported = Import(*again, tmp / "out.csv");
+    ASSERT_TRUE(reimported) << reimported.error().ToString();
+    EXPECT_EQ(reimported->households.inserted, 2);
+    EXPECT_EQ(again->FindHousehold("A001").value()->household, a->household);
 }
 
 }  // namespace

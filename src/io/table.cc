@@ -319,7 +319,7 @@ Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, std::str
         return Fail("file.open", path, "无法打开文件（不是普通文件）",
                     "cannot open the file (not a regular file)");
     }
-    char magic[4] = {};
+    char magic[8] = {};
     ssize_t got;
     do {
         got = ::pread(fd, magic, sizeof(magic), 0);
@@ -330,7 +330,15 @@ Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, std::str
         return Fail("file.open", path, "无法读取文件（" + reason + "）",
                     "cannot read the file (" + reason + ")");
     }
-    if (got == 4 && std::memcmp(magic, "PK\3\4", 4) == 0) return internal::OpenXlsx(fd, path, sheet);
+    if (got >= 4 && std::memcmp(magic, "PK\3\4", 4) == 0) return internal::OpenXlsx(fd, path, sheet);
+    // An OLE2 compound file: Excel 97-2003 .xls (or WPS .et), not a CSV in some odd encoding.
+    if (got == 8 && std::memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+        ::close(fd);
+        return Fail("file.xls", path,
+                    "这是旧版 Excel 97-2003 工作簿(.xls)或 WPS 表格(.et),不能直接导入;请另存为 .xlsx(或 CSV)后再导入",
+                    "this is an old Excel 97-2003 workbook (.xls) or a WPS .et file, which cannot be imported; "
+                    "save it as .xlsx (or CSV) and import that");
+    }
     return internal::OpenCsv(fd, path);
 }
 

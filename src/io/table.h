@@ -32,13 +32,20 @@ class TableReader {
     // a quoted field with line breaks still counts as one record) or the .xlsx row number (r
     // attribute; rows missing from the sheet are returned as empty rows so the numbers match).
     virtual int64_t row_number() const = 0;
-    // "UTF-8", "UTF-8 (BOM)", "GB18030" or "xlsx".
+    // "UTF-8", "UTF-8 (BOM)", "GB18030", "GB18030 (BOM)" or "xlsx".
     virtual std::string_view encoding() const = 0;
+    // .xlsx: the workbook counts date serials from 1904 (<workbookPr date1904="1"/>).
+    virtual bool date1904() const { return false; }
+    // .xlsx: the name of the sheet being read, and every sheet of the workbook in order; empty for CSV.
+    virtual std::string_view sheet() const { return {}; }
+    virtual std::vector<std::string> sheets() const { return {}; }
 };
 
 // Opens a CSV or .xlsx file for streaming reading. The kind is detected by content (a zip "PK\3\4"
 // signature → xlsx), not by extension. A CSV's encoding is detected from its first MiB: UTF-8 with
-// or without BOM, otherwise GB18030 (what Chinese Excel writes).
+// or without BOM, GB18030 with its BOM (84 31 95 33, skipped), otherwise GB18030 (what Chinese Excel
+// writes) unless the sample is overwhelmingly UTF-8 with a few stray bytes, which are then reported
+// as bad UTF-8 at their row. An OLE2 file (.xls, .et) is refused with "file.xls".
 // For .xlsx: `sheet` names a sheet; empty means the first sheet in workbook order. Errors: file
 // missing/unreadable (code "file.open"), unknown sheet ("xlsx.sheet"), not a valid xlsx
 // ("xlsx.format").

@@ -303,6 +303,59 @@ TEST(CsvChunks, InvalidUtf8AfterFirstMiBNamesTheRow) {
     EXPECT_EQ((*reader)->row_number(), 262145);
 }
 
+// Issue 11: one stray byte early in a UTF-8 file was reported as "not valid GB18030" at line 1.
+TEST(CsvEncoding, StrayByteInUtf8IsReportedAsUtf8AtItsRow) {
+    TempDir dir;
+    const std::string path = dir.File("stray.csv");
+    WriteBytes(path, "户编号,姓名\nA001,扎西次仁\nA001,次仁\xFF卓玛\nA002,格桑\n");
+    auto reader = OpenTable(path);
+    ASSERT_TRUE(reader) << reader.error().ToString();
+    EXPECT_EQ((*reader)->encoding(), "UTF-8");
+    std::vector<Cell> row;
+    Result<bool> more;
+    while ((more = (*reader)->Next(row)) && *more) {
+    }
+    ASSERT_FALSE(more);
+    EXPECT_EQ(more.error().field, path + ":3");
+    EXPECT_NE(more.error().message_en.find("not valid UTF-8"), std::string::npos) << more.error().message_en;
+    EXPECT_NE(more.error().message_en.find("0xFF"), std::string::npos);
+    EXPECT_EQ(more.error().message_en.find("GB18030"), std::string::npos);
+}
+
+TEST(CsvEncoding, NeitherUtf8NorGb18030SaysSo) {
+    auto parsed = ParseCsvText("\xD6\xD0,a\nb,\xFF\n");
+    ASSERT_FALSE(parsed);
+    EXPECT_NE(parsed.error().message_en.find("neither as UTF-8 nor as GB18030"), std::string::npos)
+        << parsed.error().message_en;
+}
+
+// Issue 11: a GB18030 file starting with GB18030's byte-order mark failed with 缺少必需的列.
+TEST(CsvEncoding, Gb18030ByteOrderMarkIsSkipped) {
+    auto reader = [] {
+        TempDir dir;
+        const std::string path = dir.File("bom.csv");
+        WriteBytes(path, "\x84\x31\x95\x33" + ToGb18030("户编号,姓名\nA001,扎西次仁\n"));
+        return ReadTable(path);
+    }();
+    ASSERT_TRUE(reader) << reader.error().ToString();
+    EXPECT_EQ(reader->encoding, "GB18030 (BOM)");
+    ASSERT_EQ(reader->rows.size(), 2u);
+    EXPECT_EQ(reader->rows[0][0], "户编号");
+    EXPECT_EQ(reader->rows[1][1], "扎西次仁");
+}
+
+// Issue 11: an .xls file was reported as bad GB18030.
+TEST(OpenTable, XlsIsNamedAsSuch) {
+    TempDir dir;
+    const std::string path = dir.File("old.xls");
+    WriteBytes(path, std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(504, '\0'));
+    auto reader = OpenTable(path);
+    ASSERT_FALSE(reader);
+    EXPECT_EQ(reader.error().code, "file.xls");
+    EXPECT_NE(reader.error().message_en.find("save it as .xlsx"), std::string::npos);
+    EXPECT_NE(reader.error().message_zh.find("另存为 .xlsx"), std::string::npos);
+}
+
 // --- CSV errors ----------------------------------------------------------------------------------
 
 struct CsvErrorCase {
@@ -552,6 +605,33 @@ std::vector<std::pair<std::string, std::string>> HandMadeWorkbook() {
              R"(<x:c r="D7" t="inlineStr"><x:is><x:t xml:space="preserve"> a_x0009_b </x:t></x:is></x:c></x:row>)"
              R"(</x:sheetData></x:worksheet>)"},
     };
+}
+
+TEST(XlsxRead, OdsIsNamedAsSuch) {
+    TempDir dir;
+    const std::string path = dir.File("sheet.xlsx");
+    WriteZip(path, {{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"}, {"content.xml", "<x/>"}});
+    auto reader = OpenTable(path);
+    ASSERT_FALSE(reader);
+    EXPECT_EQ(reader.error().code, "xlsx.format");
+    EXPECT_NE(reader.error().message_en.find(".ods"), std::string::npos) << reader.error().message_en;
+}
+
+TEST(XlsxRead, DateSystemAndSheetNames) {
+    for (bool date1904 : {false, true}) {
+        auto parts = HandMadeWorkbook();
+        for (auto& [name, content] : parts)
+            if (name == "xl/workbook.xml" && date1904)
+                content.insert(content.find("<sheets>"), "<workbookPr date1904=\"1\"/>");
+        TempDir dir;
+        const std::string path = dir.File("hand.xlsx");
+        WriteZip(path, parts);
+        auto reader = OpenTable(path, "登记表");
+        ASSERT_TRUE(reader) << reader.error().ToString();
+        EXPECT_EQ((*reader)->date1904(), date1904);
+        EXPECT_EQ((*reader)->sheet(), "登记表");
+        EXPECT_EQ((*reader)->sheets(), (std::vector<std::string>{"Summary", "登记表"}));
+    }
 }
 
 TEST(XlsxRead, HandMadeWorkbookFirstSheetByDefault) {

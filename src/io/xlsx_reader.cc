@@ -172,6 +172,18 @@ Result<std::vector<SheetEntry>> ParseWorkbookSheets(const std::string& xml, cons
     return out;
 }
 
+// <workbookPr date1904="1"/>: date serials count from 1904-01-01 (Excel for Mac, LibreOffice's option).
+bool UsesDate1904(const std::string& xml) {
+    pugi::xml_document doc;
+    if (!doc.load_buffer(xml.data(), xml.size())) return false;
+    for (const auto& node : doc.document_element().children()) {
+        if (LocalName(node.name()) != "workbookPr") continue;
+        const std::string_view v = node.attribute("date1904").value();
+        return v == "1" || v == "true";
+    }
+    return false;
+}
+
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
     return std::ranges::equal(a, b, [](char x, char y) {
         auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
@@ -343,6 +355,15 @@ class XlsxReader : public TableReader {
 
     int64_t row_number() const override { return returned_; }
     std::string_view encoding() const override { return "xlsx"; }
+    bool date1904() const override { return date1904_; }
+    std::string_view sheet() const override { return sheet_; }
+    std::vector<std::string> sheets() const override { return sheets_; }
+
+    void SetWorkbookFacts(bool date1904, std::string sheet, std::vector<std::string> sheets) {
+        date1904_ = date1904;
+        sheet_ = std::move(sheet);
+        sheets_ = std::move(sheets);
+    }
 
   private:
     // Parses until a whole row is held in cells_; false at the end of the sheet.
@@ -536,6 +557,9 @@ class XlsxReader : public TableReader {
 
     std::string name_;
     std::string part_;
+    bool date1904_ = false;
+    std::string sheet_;
+    std::vector<std::string> sheets_;
     ZipPtr zip_;
     SharedStrings strings_;
     ZipFilePtr file_;
@@ -596,6 +620,12 @@ Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::str
     }
     auto workbook = ReadPart(zip.get(), workbook_part, name);
     if (!workbook) return std::unexpected(workbook.error());
+    if (!*workbook && LocatePart(zip.get(), "content.xml") && LocatePart(zip.get(), "mimetype")) {
+        return Fail("xlsx.format", name,
+                    "这是 OpenDocument 表格(.ods,LibreOffice 的默认格式),不是 .xlsx;请另存为 .xlsx(或 CSV)后再导入",
+                    "this is an OpenDocument spreadsheet (.ods, LibreOffice's default), not .xlsx; save it as "
+                    ".xlsx (or CSV) and import that");
+    }
     if (!*workbook) {
         return Fail("xlsx.format", name, "不是有效的 xlsx 文件：缺少 " + workbook_part,
                     "not a valid xlsx file: " + workbook_part + " is missing");
@@ -666,7 +696,12 @@ Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::str
         }
     }
 
+    std::vector<std::string> sheet_names;
+    for (const auto& entry : *sheets) sheet_names.push_back(entry.name);
+    const bool date1904 = UsesDate1904(**workbook);
+    std::string chosen_name = chosen->name;
     auto reader = std::make_unique<XlsxReader>(std::move(name), std::move(zip), std::move(strings));
+    reader->SetWorkbookFacts(date1904, std::move(chosen_name), std::move(sheet_names));
     if (auto opened = reader->OpenSheet(*sheet_index, sheet_part); !opened)
         return std::unexpected(opened.error());
     return reader;

@@ -68,6 +68,15 @@ void PlaceColumns(const boost::json::object& o, bool household_level, const std:
     for (const auto& [key, value] : o) {
         const std::string k(key);
         if (household_level && (k == "members" || k == "version")) continue;
+        // The household JSON names a group coded 97 (其他) beside the code (僜人); sent back, the
+        // name is what the 民族 cell would hold, and stands for the code.
+        if (!household_level && k == "ethnicity_name") {
+            if (value.is_string() && !value.get_string().empty())
+                CellText(value, prefix + k, cells[static_cast<size_t>(Column::kEthnicity)], errors);
+            else if (!value.is_null() && !value.is_string())
+                errors.push_back(TypeError(prefix + k, "字符串", "a string"));
+            continue;
+        }
         auto column = ColumnFromHeader(k);
         // Only the English names: the API's keys are the glossary's.
         if (!column || InfoOf(*column).en != k || InfoOf(*column).household_level != household_level) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/codes.h"
 #include "core/generator.h"
 #include "core/test_support.h"
 
@@ -48,6 +49,30 @@ TEST(HouseholdInput, NamesAreAcceptedForCodes) {
     auto r = AcceptHouseholdJson(o, Context());
     ASSERT_TRUE(r) << r.error().front().reason_en;
     EXPECT_EQ(r->household.attribute, 1);
+}
+
+// Issue 11: 僜人 under code 97 with the name kept; the household JSON, sent back as it came (the
+// web page's edit), is accepted as the same household. Control characters in a name are refused.
+TEST(HouseholdInput, UnidentifiedEthnicGroupAndControlCharacters) {
+    auto o = Sample();
+    o["members"].as_array()[0].as_object()["ethnicity"] = "僜人";
+    auto r = AcceptHouseholdJson(o, Context());
+    ASSERT_TRUE(r) << r.error().front().reason_en;
+    EXPECT_EQ(r->household.members[0].ethnicity, codes::kEthnicityOther);
+    EXPECT_EQ(r->household.members[0].ethnicity_name, "僜人");
+    const std::string json = HouseholdToJson(r->household);
+    EXPECT_NE(json.find(R"("ethnicity":97,"ethnicity_name":"僜人")"), std::string::npos) << json;
+    auto back = AcceptHouseholdJson(boost::json::parse(json), Context());
+    ASSERT_TRUE(back) << back.error().front().reason_en;
+    EXPECT_EQ(back->household, r->household);
+
+    o = Sample();
+    o["members"].as_array()[0].as_object()["name"] = "扎西\u202e次仁";
+    auto refused = AcceptHouseholdJson(o, Context());
+    ASSERT_EQ(Fields(refused), std::vector<std::string>{"members[0].name"});
+    EXPECT_EQ(refused.error().front().code, "text.control_character");
+    EXPECT_NE(refused.error().front().reason_en.find("character 3, U+202E"), std::string::npos)
+        << refused.error().front().reason_en;
 }
 
 TEST(HouseholdInput, ErrorsNameTheField) {

@@ -127,6 +127,7 @@ std::string HouseholdToJson(const Household& h) {
         w.Key("sex"), w.Int(p.sex);
         w.Key("birth_date"), w.String(p.birth_date.ToString());
         w.Field("ethnicity", p.ethnicity);
+        if (!p.ethnicity_name.empty()) w.Key("ethnicity_name"), w.String(p.ethnicity_name);
         w.Field("education", p.education);
         w.Field("schooling", p.schooling);
         w.Field("health", p.health);
@@ -173,6 +174,7 @@ Household HouseholdFromObject(const boost::json::object& o, json_reader::Reader&
             p.sex = r.Int32(*m, "sex");
             p.birth_date = r.DateOf(*m, "birth_date");
             p.ethnicity = r.OptInt32(*m, "ethnicity");
+            if (m->if_contains("ethnicity_name")) p.ethnicity_name = r.String(*m, "ethnicity_name");
             p.education = r.OptInt32(*m, "education");
             p.schooling = r.OptInt32(*m, "schooling");
             p.health = r.OptInt32(*m, "health");

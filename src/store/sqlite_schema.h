@@ -236,7 +236,13 @@ CREATE TABLE adjustment_approval (
 ) STRICT;
 )sql";
 
-inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003};
+// A person's ethnic group in its own name when the code is 97 (其他) and ID cards name the group
+// (僜人, 夏尔巴人, 穿青人; core/codes.h UnidentifiedEthnicGroup); '' otherwise.
+inline constexpr std::string_view kMigration004 = R"sql(
+ALTER TABLE person ADD COLUMN ethnicity_name TEXT NOT NULL DEFAULT '';
+)sql";
+
+inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004};
 
 // Secondary indexes a bulk load drops and recreates (SqliteStore::BeginBulkLoad); they must stay
 // identical to the migrations' definitions.

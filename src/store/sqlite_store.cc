@@ -45,8 +45,8 @@ constexpr const char* kUpdateHousehold =
 constexpr const char* kDeleteHousehold = "DELETE FROM household WHERE household_code=?1 AND version=?2";
 constexpr const char* kInsertPerson =
     "INSERT INTO person (household_id, county_code, ordinal, name, id_number, relation, sex, birth_date,"
-    " ethnicity, education, schooling, health, labour, migrant_work, months_worked)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)";
+    " ethnicity, education, schooling, health, labour, migrant_work, months_worked, ethnicity_name)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)";
 constexpr const char* kDeletePersons = "DELETE FROM person WHERE household_id=?1";
 constexpr const char* kHouseholdColumns =
     "h.id, h.version, h.household_code, h.division_code, h.attribute, h.identification_standard, "
@@ -56,8 +56,9 @@ constexpr const char* kHouseholdColumns =
     " h.household_electricity, h.housing_area";
 #define JZ_PERSON_COLUMNS                                                                                    \
     "p.name, p.id_number, p.relation, p.sex, p.birth_date, p.ethnicity, p.education, p.schooling, p.health," \
-    " p.labour, p.migrant_work, p.months_worked"
+    " p.labour, p.migrant_work, p.months_worked, p.ethnicity_name"
 constexpr const char* kPersonColumns = JZ_PERSON_COLUMNS;
+constexpr int kPersonColumnCount = 13;
 constexpr int kPersonOffset = 21;  // person columns follow the 21 household columns in a join
 constexpr const char* kSelectPersons =
     "SELECT " JZ_PERSON_COLUMNS " FROM person p WHERE p.household_id=?1 ORDER BY p.ordinal";
@@ -575,7 +576,7 @@ class SqliteStore final : public Store {
         size_t n = 0;
         bool open = false, in_order = true;
         const bool facts_only = filter.facts_only;
-        constexpr int kOrdinalColumn = kPersonOffset + 12;
+        constexpr int kOrdinalColumn = kPersonOffset + kPersonColumnCount;
         auto finish = [&] {
             members.resize(n);
             if (in_order) return;
@@ -634,7 +635,7 @@ class SqliteStore final : public Store {
         // The same columns with names and ID numbers as NULL: SQLite then never copies them out.
         static const std::string person_facts_sql =
             "SELECT p.household_id, NULL, NULL, p.relation, p.sex, p.birth_date, p.ethnicity, p.education,"
-            " p.schooling, p.health, p.labour, p.migrant_work, p.months_worked FROM person p"
+            " p.schooling, p.health, p.labour, p.migrant_work, p.months_worked, p.ethnicity_name FROM person p"
             " WHERE p.household_id >= ?1 AND p.household_id < ?2 ORDER BY p.household_id, p.ordinal";
         auto error = [&] {
             return Error{"store.sqlite", "db", std::string("ScanHouseholds: ") + sqlite3_errmsg(db),
@@ -2105,6 +2106,7 @@ class SqliteStore final : public Store {
         p.labour = ColOpt<int>(st, o + 9);
         p.migrant_work = ColOpt<int>(st, o + 10);
         p.months_worked = ColOpt<int>(st, o + 11);
+        TextInto(st, o + 12, p.ethnicity_name);
     }
 
     Result<void> ReadMembers(int64_t household_id, Household& h) {
@@ -2142,6 +2144,7 @@ class SqliteStore final : public Store {
             BindOpt(*st, 13, p.labour);
             BindOpt(*st, 14, p.migrant_work);
             BindOpt(*st, 15, p.months_worked);
+            BindText(*st, 16, p.ethnicity_name);
             if (auto r = StepDone(*st, "InsertMembers"); !r) return r;
         }
         return {};

@@ -1346,14 +1346,14 @@ TEST(SqliteStore, OpenModes) {
     EXPECT_EQ(missing.error().code, "store.missing");
     auto created = OpenSqliteStore(path, OpenMode::kCreate);
     ASSERT_TRUE(created);
-    EXPECT_EQ((*created)->schema_version(), 3);
+    EXPECT_EQ((*created)->schema_version(), 4);
     created->reset();
     auto exists = OpenSqliteStore(path, OpenMode::kCreate);
     ASSERT_FALSE(exists);
     EXPECT_EQ(exists.error().code, "store.exists");
     auto reopened = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(reopened);
-    EXPECT_EQ((*reopened)->schema_version(), 3);
+    EXPECT_EQ((*reopened)->schema_version(), 4);
 }
 
 TEST(SqliteStore, GarbageFileIsReportedAsCorrupt) {
@@ -1737,8 +1737,8 @@ TEST(SqliteStore, Version1DatabaseIsMigratedWithItsChainIntact) {
 
     auto store = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(store) << store.error().ToString();
-    EXPECT_EQ((*store)->schema_version(), 3);
-    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"3"});
+    EXPECT_EQ((*store)->schema_version(), 4);
+    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"4"});
     auto v = (*store)->VerifyChangeLog().value();
     EXPECT_EQ(v.entries, chain.entries);
     EXPECT_FALSE(v.first_bad.has_value());
@@ -1892,8 +1892,8 @@ TEST(SqliteStore, Version2DatabaseIsMigratedWithOutOfSchoolDatesBackfilled) {
 
     auto store = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(store) << store.error().ToString();
-    EXPECT_EQ((*store)->schema_version(), 3);
-    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"3"});
+    EXPECT_EQ((*store)->schema_version(), 4);
+    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"4"});
     EXPECT_EQ(QueryRows(path, kFacts), written) << "backfilled as a write computes it";
     EXPECT_EQ(QueryRows(path,
                         "SELECT out_of_school_birth_dates FROM household WHERE household_code IN ('M1', 'M2')"
@@ -1932,7 +1932,7 @@ TEST(SqliteStore, Version2DatabaseIsMigratedWithOutOfSchoolDatesBackfilled) {
     store->reset();
     auto again = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(again);
-    EXPECT_EQ((*again)->schema_version(), 3);
+    EXPECT_EQ((*again)->schema_version(), 4);
     EXPECT_EQ((*again)->VerifyChangeLog().value().entries, chain.entries + 4);
 }
 
