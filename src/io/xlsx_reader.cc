@@ -6,6 +6,7 @@
 #include <expat.h>
 #include <unistd.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <charconv>
@@ -78,29 +79,54 @@ struct Budget {
 };
 
 // One part, inflated with limits: its own size cap, the package's total, and the ratio of inflated
-// to compressed bytes. The compressed size bounds what libzip reads of the entry, so the ratio
-// holds whatever the directory claims the inflated size is.
+// to compressed bytes. Deflated parts (all that Office writes) are read raw from libzip and
+// inflated here, so the ratio is that of the compressed bytes consumed so far — a zip bomb is
+// caught within its first few megabytes — and the CRC is checked here. Other methods go through
+// libzip, the ratio then against the part's whole compressed size.
 class PartInput {
   public:
     PartInput(Budget& budget, std::string part, int64_t max_bytes)
         : budget_(budget), part_(std::move(part)), max_bytes_(max_bytes) {}
+    ~PartInput() {
+        if (inflating_) inflateEnd(&stream_);
+    }
+    PartInput(const PartInput&) = delete;
+    PartInput& operator=(const PartInput&) = delete;
 
     Result<void> Open(zip_t* zip, zip_int64_t index) {
         zip_stat_t st;
         zip_stat_init(&st);
-        if (zip_stat_index(zip, static_cast<zip_uint64_t>(index), 0, &st) == 0 &&
-            (st.valid & ZIP_STAT_COMP_SIZE) != 0)
-            compressed_ = static_cast<int64_t>(st.comp_size);
-        file_.reset(zip_fopen_index(zip, static_cast<zip_uint64_t>(index), 0));
+        if (zip_stat_index(zip, static_cast<zip_uint64_t>(index), 0, &st) != 0)
+            return std::unexpected(Failure(zip_strerror(zip)));
+        if ((st.valid & ZIP_STAT_COMP_SIZE) != 0) compressed_ = static_cast<int64_t>(st.comp_size);
+        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) != 0 && st.encryption_method != ZIP_EM_NONE)
+            return std::unexpected(Failure("已加密 (encrypted)"));
+        const bool deflated = (st.valid & ZIP_STAT_COMP_METHOD) != 0 && st.comp_method == ZIP_CM_DEFLATE &&
+                              (st.valid & ZIP_STAT_CRC) != 0;
+        file_.reset(zip_fopen_index(zip, static_cast<zip_uint64_t>(index), deflated ? ZIP_FL_COMPRESSED : 0));
         if (!file_) return std::unexpected(Failure(zip_strerror(zip)));
+        if (deflated) {
+            if (inflateInit2(&stream_, -MAX_WBITS) != Z_OK) return std::unexpected(Failure("zlib"));
+            inflating_ = true;
+            expected_crc_ = st.crc;
+            in_.reset(new unsigned char[kRawChunk]);
+        }
         return {};
     }
 
     // Up to `size` bytes; 0 at the end of the part.
     Result<size_t> Read(char* dst, size_t size) {
         if (auto r = budget_.cancel.Check(budget_.name); !r) return std::unexpected(r.error());
-        const zip_int64_t got = zip_fread(file_.get(), dst, size);
-        if (got < 0) return std::unexpected(Failure(zip_file_strerror(file_.get())));
+        zip_int64_t got = 0;
+        if (inflating_) {
+            auto inflated = Inflate(dst, size);
+            if (!inflated) return std::unexpected(inflated.error());
+            got = static_cast<zip_int64_t>(*inflated);
+        } else {
+            got = zip_fread(file_.get(), dst, size);
+            if (got < 0) return std::unexpected(Failure(zip_file_strerror(file_.get())));
+            consumed_ = compressed_;
+        }
         inflated_ += got;
         budget_.inflated += got;
         const ImportLimits& limits = budget_.limits;
@@ -111,7 +137,8 @@ class PartInput {
         if (budget_.inflated > limits.max_unzipped_bytes)
             return Fail("xlsx.too_large", budget_.name, "文件解压后超过 " + MiB(limits.max_unzipped_bytes) + " 的限制",
                         "the file inflates to more than the limit of " + MiB(limits.max_unzipped_bytes));
-        if (inflated_ > limits.ratio_floor_bytes && inflated_ / std::max<int64_t>(compressed_, 1) > limits.max_compression_ratio)
+        if (inflated_ > limits.ratio_floor_bytes &&
+            inflated_ / std::max<int64_t>(consumed_, 1) > limits.max_compression_ratio)
             return Fail("xlsx.compression_ratio", budget_.name,
                         "文件中的 " + part_ + " 压缩比超过 " + std::to_string(limits.max_compression_ratio) +
                             ":1，疑似压缩炸弹，已拒绝",
@@ -121,6 +148,37 @@ class PartInput {
     }
 
   private:
+    static constexpr size_t kRawChunk = 16 * 1024;
+
+    Result<size_t> Inflate(char* dst, size_t size) {
+        if (ended_) return size_t{0};
+        stream_.next_out = reinterpret_cast<Bytef*>(dst);
+        stream_.avail_out = static_cast<uInt>(std::min<size_t>(size, UINT32_MAX));
+        const uInt room = stream_.avail_out;
+        while (stream_.avail_out == room) {
+            if (stream_.avail_in == 0 && !input_ended_) {
+                const zip_int64_t got = zip_fread(file_.get(), in_.get(), kRawChunk);
+                if (got < 0) return std::unexpected(Failure(zip_file_strerror(file_.get())));
+                input_ended_ = got == 0;
+                consumed_ += got;
+                stream_.next_in = in_.get();
+                stream_.avail_in = static_cast<uInt>(got);
+            }
+            const int status = inflate(&stream_, Z_NO_FLUSH);
+            if (status == Z_STREAM_END) {
+                ended_ = true;
+                break;
+            }
+            if (status != Z_OK && status != Z_BUF_ERROR) return std::unexpected(Failure("数据损坏 (corrupt data)"));
+            if (status == Z_BUF_ERROR && input_ended_)
+                return std::unexpected(Failure("数据不完整 (truncated data)"));
+        }
+        const size_t produced = room - stream_.avail_out;
+        crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(dst), static_cast<uInt>(produced));
+        if (ended_ && crc_ != expected_crc_) return std::unexpected(Failure("CRC 校验错误 (CRC error)"));
+        return produced;
+    }
+
     Error Failure(const std::string& why) const {
         return FormatError(budget_.name, part_ + "：" + why, part_ + ": " + why);
     }
@@ -129,8 +187,17 @@ class PartInput {
     std::string part_;
     int64_t max_bytes_;
     int64_t compressed_ = 0;
+    int64_t consumed_ = 0;  // compressed bytes read so far
     int64_t inflated_ = 0;
     ZipFilePtr file_;
+    // Raw deflate, inflated here.
+    bool inflating_ = false;
+    bool input_ended_ = false;
+    bool ended_ = false;
+    z_stream stream_{};
+    std::unique_ptr<unsigned char[]> in_;
+    uLong crc_ = crc32(0L, Z_NULL, 0);
+    uLong expected_crc_ = 0;
 };
 
 std::optional<zip_int64_t> LocatePart(zip_t* zip, const std::string& part) {
