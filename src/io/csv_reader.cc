@@ -231,7 +231,8 @@ inline const char* FindSpecial(const char* p, const char* end) {
 
 class CsvReader : public TableReader {
   public:
-    CsvReader(std::unique_ptr<ByteInput> input, std::string name, size_t chunk_size, const TableOptions& options)
+    CsvReader(std::unique_ptr<ByteInput> input, std::string name, size_t chunk_size,
+              const TableOptions& options)
         : decoder_(std::move(input), chunk_size),
           name_(std::move(name)),
           limits_(options.limits),
@@ -306,7 +307,8 @@ class CsvReader : public TableReader {
                     if (p == end) break;
                     const char c = *p++;
                     if (c == ',') {
-                        if (static_cast<size_t>(p - from) + record_bytes > max_record_) return RecordTooLong();
+                        if (static_cast<size_t>(p - from) + record_bytes > max_record_)
+                            return RecordTooLong();
                         if (auto r = CheckOverflow(col, *cell); !r) return std::unexpected(r.error());
                         cell = StartField(row, ++col);
                         state = State::kFieldStart;
@@ -315,7 +317,8 @@ class CsvReader : public TableReader {
                         internal::AppendBounded(*cell, "\"", max_cell_);
                     } else {
                         skip_lf_ = c == '\r';
-                        if (static_cast<size_t>(p - from) + record_bytes > max_record_) return RecordTooLong();
+                        if (static_cast<size_t>(p - from) + record_bytes > max_record_)
+                            return RecordTooLong();
                         p_ = p;
                         end_ = end;
                         return FinishRecord(row, col, cell);
@@ -399,7 +402,8 @@ class CsvReader : public TableReader {
         p_ = end_ = nullptr;
         const std::string limit = std::to_string(max_record_);
         return Fail("csv.record_too_long", Where(record_ + 1),
-                    "第 " + std::to_string(record_ + 1) + " 行超过 " + limit + " 字节的长度限制（文件不是正常的登记表）",
+                    "第 " + std::to_string(record_ + 1) + " 行超过 " + limit +
+                        " 字节的长度限制（文件不是正常的登记表）",
                     "row " + std::to_string(record_ + 1) + " is longer than the limit of " + limit +
                         " bytes (the file is not a normal registry)");
     }

@@ -92,7 +92,8 @@ class CsvWriter : public TableWriter {
             }
             buffer_.push_back('"');
             size_t from = 0;
-            for (size_t quote = cell.find('"'); quote != std::string_view::npos; quote = cell.find('"', from)) {
+            for (size_t quote = cell.find('"'); quote != std::string_view::npos;
+                 quote = cell.find('"', from)) {
                 buffer_.append(cell.substr(from, quote + 1 - from));
                 buffer_.push_back('"');
                 from = quote + 1;
@@ -178,7 +179,8 @@ bool NeedsFormulaProtection(std::string_view cell) {
 }
 
 std::string_view UnprotectFormula(std::string_view cell) {
-    if (cell.size() >= 2 && cell.front() == '\'' && NeedsFormulaProtection(cell.substr(1))) return cell.substr(1);
+    if (cell.size() >= 2 && cell.front() == '\'' && NeedsFormulaProtection(cell.substr(1)))
+        return cell.substr(1);
     return cell;
 }
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -289,7 +289,7 @@ class Importer {
         std::vector<int64_t> row_numbers;
         std::vector<std::vector<std::string>> originals;
         std::vector<std::vector<uint32_t>> cut;  // per row: cells cut to max_cell_bytes
-        std::vector<std::string> row_ids;  // normalised ID number of each row, "" when invalid
+        std::vector<std::string> row_ids;        // normalised ID number of each row, "" when invalid
     };
 
     // Batches of prepared households passed from the reader to the writer, bounded so the reader
@@ -573,7 +573,8 @@ class Importer {
                     cell.resize(internal::Utf8Cut(cell, max));
                     cell += "…";
                 }
-            if (auto r = errors_writer_->WriteRow(line); !r) return std::unexpected(ErrorsFileError(r.error()));
+            if (auto r = errors_writer_->WriteRow(line); !r)
+                return std::unexpected(ErrorsFileError(r.error()));
         }
         for (RowIssue& e : errors) {
             if (summary_.errors.size() < ImportSummary::kMaxListedIssues)
@@ -587,7 +588,9 @@ class Importer {
     std::string ErrorsPath() const {
         return options_.errors_path.empty() ? options_.path + ".errors.csv" : options_.errors_path;
     }
-    std::string FileName() const { return options_.display_name.empty() ? options_.path : options_.display_name; }
+    std::string FileName() const {
+        return options_.display_name.empty() ? options_.path : options_.display_name;
+    }
 
     // A failure of the error file, named without its path (the server keeps it in its own directory).
     static Error ErrorsFileError(Error e) {

@@ -2,6 +2,8 @@
 // many rows and columns, cancellation and the time budget; formula injection in exports. The
 // hostile files are generated here, small versions of what the issue reports, with the limits set
 // small so that each test shows the refusal comes before the file was read to its end.
+#include "io/limits.h"
+
 #include <gtest/gtest.h>
 #include <zip.h>
 
@@ -13,7 +15,6 @@
 #include "core/test_support.h"
 #include "io/exporter.h"
 #include "io/importer.h"
-#include "io/limits.h"
 #include "io/table.h"
 #include "store/sqlite_store.h"
 
@@ -81,22 +82,25 @@ std::vector<std::pair<std::string, std::string>> Workbook(const std::string& row
                                                           const std::string& strings = {}) {
     std::vector<std::pair<std::string, std::string>> entries = {
         {"[Content_Types].xml",
-         std::string(kHead) + R"(<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>)"},
-        {"_rels/.rels", std::string(kHead) +
-                            R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)"
-                            R"(<Relationship Id="rId1" Type=")" +
-                            kRelNs + R"(/officeDocument" Target="xl/workbook.xml"/></Relationships>)"},
+         std::string(kHead) +
+             R"(<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>)"},
+        {"_rels/.rels",
+         std::string(kHead) +
+             R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)"
+             R"(<Relationship Id="rId1" Type=")" +
+             kRelNs + R"(/officeDocument" Target="xl/workbook.xml"/></Relationships>)"},
         {"xl/workbook.xml",
          std::string(kHead) +
-             R"(<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r=")" + kRelNs +
-             R"("><!--)" + std::string(workbook_padding, ' ') +
+             R"(<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r=")" +
+             kRelNs + R"("><!--)" + std::string(workbook_padding, ' ') +
              R"(--><sheets><sheet name="登记表" sheetId="1" r:id="rId1"/></sheets></workbook>)"},
         {"xl/_rels/workbook.xml.rels",
          std::string(kHead) +
              R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)"
              R"(<Relationship Id="rId1" Type=")" +
-             kRelNs + R"(/worksheet" Target="worksheets/sheet1.xml"/>)" + R"(<Relationship Id="rId2" Type=")" +
-             kRelNs + R"(/sharedStrings" Target="sharedStrings.xml"/></Relationships>)"},
+             kRelNs + R"(/worksheet" Target="worksheets/sheet1.xml"/>)" +
+             R"(<Relationship Id="rId2" Type=")" + kRelNs +
+             R"(/sharedStrings" Target="sharedStrings.xml"/></Relationships>)"},
         {"xl/worksheets/sheet1.xml",
          std::string(kHead) +
              R"(<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>)" +
@@ -118,7 +122,8 @@ std::string InlineCell(const std::string& ref, const std::string& text) {
 std::string HeaderRow() {
     std::string row = R"(<row r="1">)";
     char column = 'A';
-    for (const char* h : {"户编号", "行政区划代码", "姓名", "证件号码", "与户主关系", "贫困户属性", "主要致贫原因", "识别年度"})
+    for (const char* h : {"户编号", "行政区划代码", "姓名", "证件号码", "与户主关系", "贫困户属性",
+                          "主要致贫原因", "识别年度"})
         row += InlineCell(std::string(1, column++) + "1", h);
     return row + "</row>";
 }
@@ -170,9 +175,9 @@ TEST(XlsxLimits, HugeRowNumberIsRefusedNamingSheetAndRow) {
     Dir dir;
     // The issue's file: data in row 9×10^18 (and one beyond int64).
     for (const std::string number : {"9000000000000000000", "99999999999999999999999"}) {
-        WriteZip(dir / "huge.xlsx", Workbook(R"(<row r="1">)" + InlineCell("A1", "户编号") + R"(</row><row r=")" +
-                                             number + R"("><c r="A)" + number +
-                                             R"(" t="inlineStr"><is><t>x</t></is></c></row>)"));
+        WriteZip(dir / "huge.xlsx",
+                 Workbook(R"(<row r="1">)" + InlineCell("A1", "户编号") + R"(</row><row r=")" + number +
+                          R"("><c r="A)" + number + R"(" t="inlineStr"><is><t>x</t></is></c></row>)"));
         TableOptions options;
         options.name = "upload.xlsx";
         auto read = ReadAll(dir / "huge.xlsx", options);
@@ -188,8 +193,9 @@ TEST(XlsxLimits, HugeRowNumberIsRefusedNamingSheetAndRow) {
 TEST(XlsxLimits, ValueBeyondTheColumnLimitIsRefusedNamingTheCell) {
     Dir dir;
     // IW is the 257th column; an empty formatted cell there is fine, a value is not.
-    WriteZip(dir / "wide.xlsx", Workbook(R"(<row r="1">)" + InlineCell("A1", "a") + R"(<c r="IW1" s="1"/></row>)" +
-                                         R"(<row r="2">)" + InlineCell("IW2", "far") + "</row>"));
+    WriteZip(dir / "wide.xlsx",
+             Workbook(R"(<row r="1">)" + InlineCell("A1", "a") + R"(<c r="IW1" s="1"/></row>)" +
+                      R"(<row r="2">)" + InlineCell("IW2", "far") + "</row>"));
     auto read = ReadAll(dir / "wide.xlsx", {});
     ASSERT_TRUE(read.error);
     EXPECT_EQ(read.error->code, "import.too_many_columns");
@@ -201,7 +207,8 @@ TEST(XlsxLimits, ValueBeyondTheColumnLimitIsRefusedNamingTheCell) {
 TEST(XlsxLimits, TooManyRows) {
     Dir dir;
     std::string rows;
-    for (int r = 1; r <= 10; ++r) rows += "<row r=\"" + std::to_string(r) + "\">" + InlineCell("A" + std::to_string(r), "v") + "</row>";
+    for (int r = 1; r <= 10; ++r)
+        rows += "<row r=\"" + std::to_string(r) + "\">" + InlineCell("A" + std::to_string(r), "v") + "</row>";
     WriteZip(dir / "rows.xlsx", Workbook(rows));
     TableOptions options;
     options.limits.max_rows = 4;  // header + 4
@@ -281,7 +288,8 @@ TEST(XlsxLimits, LongCellsAreCutOnACharacterAndMarked) {
 
 TEST(CsvLimits, LongCellIsCutAndMarked) {
     Dir dir;
-    WriteFile(dir / "long.csv", "a,b\n" + std::string(5000, 'x') + ",\"" + std::string(5000, 'y') + "\"\nshort,z\n");
+    WriteFile(dir / "long.csv",
+              "a,b\n" + std::string(5000, 'x') + ",\"" + std::string(5000, 'y') + "\"\nshort,z\n");
     TableOptions options;
     options.limits.max_cell_bytes = 64;
     auto read = ReadAll(dir / "long.csv", options);
@@ -323,7 +331,7 @@ TEST(CsvLimits, ColumnsAndRows) {
     ASSERT_TRUE(read.error);
     EXPECT_EQ(read.error->code, "import.too_many_columns");
     EXPECT_EQ(read.error->field, dir / "wide.csv" + ":3");
-    ASSERT_EQ(read.rows.size(), 2U);           // trailing empty fields beyond the limit are fine
+    ASSERT_EQ(read.rows.size(), 2U);  // trailing empty fields beyond the limit are fine
     EXPECT_EQ(read.rows[1].size(), 3U);
 
     std::string many = "a\n";
@@ -374,7 +382,9 @@ ImportOptions Options(const std::string& path, const std::string& errors) {
     return o;
 }
 
-std::string OkCsv() { return Slurp(std::string(JZ_SOURCE_DIR) + "/tests/fixtures/import/ok_basic/input.csv"); }
+std::string OkCsv() {
+    return Slurp(std::string(JZ_SOURCE_DIR) + "/tests/fixtures/import/ok_basic/input.csv");
+}
 
 // Nothing imported, nothing left in the directory but the input and the database.
 void ExpectNothingLeft(Store& store, const Dir& dir, const std::string& input) {
@@ -460,7 +470,8 @@ TEST(ImportLimits, CancelledOrTimedOutImportChangesNothing) {
         ExpectNothingLeft(*store, dir, "in.csv");
     }
     // Unhindered, the same file imports.
-    auto r = ImportRegistry(*store, Chayu().plan, Chayu().tree, Options(dir / "in.csv", dir / "in.errors.csv"));
+    auto r =
+        ImportRegistry(*store, Chayu().plan, Chayu().tree, Options(dir / "in.csv", dir / "in.errors.csv"));
     ASSERT_TRUE(r) << r.error().ToString();
     EXPECT_GT(r->households.inserted, 0);
 }
@@ -471,7 +482,8 @@ TEST(FormulaInjection, CsvCellsThatASpreadsheetWouldRunAreProtected) {
     Dir dir;
     {
         auto writer = CreateCsvWriter(dir / "out.csv").value();
-        ASSERT_TRUE(writer->WriteRow({"=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-A1", "@SUM(A1)", "\tx", "\rx"}));
+        ASSERT_TRUE(
+            writer->WriteRow({"=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-A1", "@SUM(A1)", "\tx", "\rx"}));
         ASSERT_TRUE(writer->WriteRow({"-12.5", "+8613800000000", "1e5", "3520", "-", "a=b", "'=x", "'a"}));
         ASSERT_TRUE(writer->Close());
     }
@@ -498,7 +510,8 @@ std::string ZipEntry(const std::string& path, const std::string& name) {
     if (zip_file_t* file = zip_fopen(zip, name.c_str(), 0)) {
         char buffer[4096];
         zip_int64_t got;
-        while ((got = zip_fread(file, buffer, sizeof(buffer))) > 0) out.append(buffer, static_cast<size_t>(got));
+        while ((got = zip_fread(file, buffer, sizeof(buffer))) > 0)
+            out.append(buffer, static_cast<size_t>(got));
         zip_fclose(file);
     }
     zip_discard(zip);
@@ -517,7 +530,8 @@ TEST(FormulaInjection, ExportProtectsAndImportRestores) {
     const std::string formula = "=HYPERLINK(\"\"http://evil\"\",\"\"点击\"\")";  // CSV-quoted below
     csv.replace(name, name_end - name, "\"" + formula + "\"");
     WriteFile(dir / "in.csv", csv);
-    auto imported = ImportRegistry(*store, Chayu().plan, Chayu().tree, Options(dir / "in.csv", dir / "e.csv"));
+    auto imported =
+        ImportRegistry(*store, Chayu().plan, Chayu().tree, Options(dir / "in.csv", dir / "e.csv"));
     ASSERT_TRUE(imported) << imported.error().ToString();
     ASSERT_EQ(imported->households.rejected, 0) << imported->ToJson();
 
@@ -536,7 +550,8 @@ TEST(FormulaInjection, ExportProtectsAndImportRestores) {
         auto again = NewRegistry(dir / (file + ".db"));
         auto r = ImportRegistry(*again, Chayu().plan, Chayu().tree, Options(dir / file, dir / "e2.csv"));
         ASSERT_TRUE(r) << r.error().ToString();
-        ASSERT_TRUE(ExportRegistry(*again, Chayu().plan, {dir / (file + ".again.csv"), ExportFormat::kCsv, ""}));
+        ASSERT_TRUE(
+            ExportRegistry(*again, Chayu().plan, {dir / (file + ".again.csv"), ExportFormat::kCsv, ""}));
         EXPECT_EQ(Slurp(dir / (file + ".again.csv")), exported) << file;
     }
 }

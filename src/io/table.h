@@ -50,10 +50,10 @@ class TableReader {
 Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, std::string_view sheet = {});
 
 struct TableOptions {
-    std::string sheet;      // .xlsx sheet name; empty: the first sheet
-    ImportLimits limits;    // rows, columns, cell and record sizes, inflated sizes (see limits.h)
-    Cancellation cancel;    // checked while reading: Next() fails with import.cancelled / import.timeout
-    std::string name;       // shown in error fields instead of `path` (an upload's own name); empty: path
+    std::string sheet;    // .xlsx sheet name; empty: the first sheet
+    ImportLimits limits;  // rows, columns, cell and record sizes, inflated sizes (see limits.h)
+    Cancellation cancel;  // checked while reading: Next() fails with import.cancelled / import.timeout
+    std::string name;     // shown in error fields instead of `path` (an upload's own name); empty: path
 };
 
 // The same, bounded by `options.limits`: Next() fails with import.too_many_rows,

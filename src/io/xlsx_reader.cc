@@ -25,7 +25,7 @@ namespace jz::io {
 namespace {
 
 constexpr int kXmlChunk = 256 * 1024;
-constexpr size_t kMaxColumns = 16384;  // XFD, Excel's last column
+constexpr size_t kMaxColumns = 16384;      // XFD, Excel's last column
 constexpr int64_t kMaxSheetRow = 1048576;  // Excel's last row
 constexpr std::string_view kOfficeDocumentType = "/officeDocument";
 constexpr std::string_view kWorksheetType = "/worksheet";
@@ -135,7 +135,8 @@ class PartInput {
                         "文件中的 " + part_ + " 解压后超过 " + MiB(max_bytes_) + " 的限制",
                         part_ + " inflates to more than the limit of " + MiB(max_bytes_));
         if (budget_.inflated > limits.max_unzipped_bytes)
-            return Fail("xlsx.too_large", budget_.name, "文件解压后超过 " + MiB(limits.max_unzipped_bytes) + " 的限制",
+            return Fail("xlsx.too_large", budget_.name,
+                        "文件解压后超过 " + MiB(limits.max_unzipped_bytes) + " 的限制",
                         "the file inflates to more than the limit of " + MiB(limits.max_unzipped_bytes));
         if (inflated_ > limits.ratio_floor_bytes &&
             inflated_ / std::max<int64_t>(consumed_, 1) > limits.max_compression_ratio)
@@ -169,7 +170,8 @@ class PartInput {
                 ended_ = true;
                 break;
             }
-            if (status != Z_OK && status != Z_BUF_ERROR) return std::unexpected(Failure("数据损坏 (corrupt data)"));
+            if (status != Z_OK && status != Z_BUF_ERROR)
+                return std::unexpected(Failure("数据损坏 (corrupt data)"));
             if (status == Z_BUF_ERROR && input_ended_)
                 return std::unexpected(Failure("数据不完整 (truncated data)"));
         }
@@ -463,7 +465,8 @@ class XlsxReader : public TableReader {
           budget_(std::move(budget)),
           sheet_name_(std::move(sheet_name)),
           max_cell_(static_cast<size_t>(std::max<int64_t>(budget_.limits.max_cell_bytes, 1))),
-          max_columns_(static_cast<size_t>(std::clamp<int64_t>(budget_.limits.max_columns, 1, kMaxColumns))) {}
+          max_columns_(static_cast<size_t>(std::clamp<int64_t>(budget_.limits.max_columns, 1, kMaxColumns))) {
+    }
     XlsxReader(const XlsxReader&) = delete;
     XlsxReader& operator=(const XlsxReader&) = delete;
 
@@ -619,10 +622,11 @@ class XlsxReader : public TableReader {
         if (cell_col_ >= max_columns_) {
             const std::string ref = ColumnLetters(cell_col_) + std::to_string(ready_row_);
             const std::string limit = std::to_string(max_columns_);
-            Abort(Error{"import.too_many_columns", Where(),
-                        "工作表“" + sheet_name_ + "”的单元格 " + ref + " 有值，超出了最多 " + limit + " 列的限制",
-                        "sheet \"" + sheet_name_ + "\": cell " + ref + " has a value beyond the limit of " +
-                            limit + " columns"});
+            Abort(Error{
+                "import.too_many_columns", Where(),
+                "工作表“" + sheet_name_ + "”的单元格 " + ref + " 有值，超出了最多 " + limit + " 列的限制",
+                "sheet \"" + sheet_name_ + "\": cell " + ref + " has a value beyond the limit of " + limit +
+                    " columns"});
             return;
         }
         bool cut = value_cut_;
@@ -722,7 +726,8 @@ class XlsxReader : public TableReader {
             if (static_cast<size_t>(len) <= room) {
                 self->value_.append(text, static_cast<size_t>(len));
             } else {
-                self->value_.append(text, internal::Utf8Cut(std::string_view(text, static_cast<size_t>(len)), room));
+                self->value_.append(
+                    text, internal::Utf8Cut(std::string_view(text, static_cast<size_t>(len)), room));
                 self->value_cut_ = true;
             }
         }

@@ -871,8 +871,9 @@ struct Api::Impl {
         }
         io::ImportOptions options{path,           c.query.contains("sheet") ? c.query.at("sheet") : "",
                                   errors_tmp,     Change(p),
-                                  ScopeFilter(p), name,
-                                  config.import_limits, import_stop.get_token()};
+                                  ScopeFilter(p), name};
+        options.limits = config.import_limits;
+        options.stop = import_stop.get_token();  // requested when the server stops
         auto summary = io::ImportRegistry(store, plan, tree, options);
         std::error_code ignored;
         fs::remove(path, ignored);

@@ -488,9 +488,9 @@ TEST(Api, CreateAndImport) {
 TEST(Api, HostileImportsAreRefusedWithoutPaths) {
     const std::string officer = ScopedSessions().at("officer");
     const std::string files = S().dir + "/hostile";
-    ASSERT_EQ(std::system(("python3 " + std::string(JZ_SOURCE_DIR) + "/bench/hostile_files.py " + files +
-                           " --mib 12")
-                              .c_str()),
+    ASSERT_EQ(std::system(
+                  ("python3 " + std::string(JZ_SOURCE_DIR) + "/bench/hostile_files.py " + files + " --mib 12")
+                      .c_str()),
               0);
     const std::string data_dir = S().db + ".files";
     const std::map<std::string, std::set<std::string>> expected = {
@@ -515,7 +515,8 @@ TEST(Api, HostileImportsAreRefusedWithoutPaths) {
         EXPECT_FALSE(entry.path().filename().string().starts_with("tmp-")) << entry.path();
 
     // An import with a rejected row: neither its answer nor the import's record shows a path.
-    const std::string header = "户编号,行政区划代码,姓名,证件号码,与户主关系,贫困户属性,主要致贫原因,识别年度\n";
+    const std::string header =
+        "户编号,行政区划代码,姓名,证件号码,与户主关系,贫困户属性,主要致贫原因,识别年度\n";
     Reply partial = S().Send("POST", "/api/imports?filename=bad.csv", header + "bad,row\n", officer);
     ASSERT_EQ(partial.status, 200) << partial.body;
     EXPECT_EQ(partial.body.find("/tmp"), std::string::npos) << partial.body;
