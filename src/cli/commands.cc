@@ -113,6 +113,9 @@ int PrintImport(const GlobalOptions& g, const io::ImportSummary& s) {
 
 Result<io::ImportSummary> Import(Session& s, const GlobalOptions& g, const ImportOptions& o) {
     io::ImportOptions options{o.file, o.sheet, o.errors, Change(g)};
+    if (o.max_rows > 0) options.limits.max_rows = o.max_rows;
+    if (o.max_cell_bytes > 0) options.limits.max_cell_bytes = o.max_cell_bytes;
+    if (o.time_limit > 0) options.limits.time_budget = std::chrono::seconds(o.time_limit);
     return io::ImportRegistry(*s.store, s.plan, s.tree, options);
 }
 

@@ -41,6 +41,10 @@ struct ImportOptions {
     std::string file;
     std::string errors;
     std::string sheet;
+    // 0: the default of io::ImportLimits.
+    int64_t max_rows = 0;
+    int64_t max_cell_bytes = 0;
+    int64_t time_limit = 0;  // seconds
 };
 int RunImport(const GlobalOptions& g, const ImportOptions& o);
 

@@ -69,6 +69,16 @@ int main(int argc, char** argv) {
     imp_cmd->add_option("file", imp.file, "CSV or .xlsx file in the exchange layout")->required();
     imp_cmd->add_option("--errors", imp.errors, "Where rejected rows go (default: FILE.errors.csv)");
     imp_cmd->add_option("--sheet", imp.sheet, ".xlsx sheet name (default: the first sheet)");
+    imp_cmd->add_option("--max-rows", imp.max_rows, "Refuse a file with more data rows (default 10000000)")
+        ->check(CLI::Range(int64_t{1}, INT64_MAX));
+    imp_cmd
+        ->add_option("--max-cell-bytes", imp.max_cell_bytes,
+                     "Reject rows with a longer cell, in bytes (default 8192)")
+        ->check(CLI::Range(int64_t{16}, int64_t{1} << 30));
+    imp_cmd
+        ->add_option("--time-limit", imp.time_limit,
+                     "Cancel the import after this many seconds (default 3600)")
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
     add_common(imp_cmd);
 
     ExportOptions exp;

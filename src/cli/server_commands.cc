@@ -86,6 +86,7 @@ int RunServe(const GlobalOptions& g, const ServeOptions& o) {
     options.threads = o.threads;
     options.read_timeout = std::chrono::seconds(o.read_timeout);
     options.idle_timeout = std::chrono::seconds(o.idle_timeout);
+    options.on_stop = [api = api->get()] { api->CancelImports(); };  // SIGTERM ends running imports
     server::HttpServer http(options, router);
     auto port = http.Listen();
     if (!port) return ReportError(port.error());

@@ -278,8 +278,15 @@ inline const char* FindSpecial(const char* p, const char* end) {
 
 class CsvReader : public TableReader {
   public:
-    CsvReader(std::unique_ptr<ByteInput> input, std::string name, size_t chunk_size)
-        : decoder_(std::move(input), chunk_size), name_(std::move(name)) {}
+    CsvReader(std::unique_ptr<ByteInput> input, std::string name, size_t chunk_size,
+              const TableOptions& options)
+        : decoder_(std::move(input), chunk_size),
+          name_(std::move(name)),
+          limits_(options.limits),
+          cancel_(options.cancel),
+          max_cell_(static_cast<size_t>(std::max<int64_t>(limits_.max_cell_bytes, 1))),
+          max_columns_(static_cast<size_t>(std::max<int64_t>(limits_.max_columns, 1))),
+          max_record_(static_cast<size_t>(std::max<int64_t>(limits_.max_record_bytes, 1))) {}
 
     Result<void> Start() {
         if (auto started = decoder_.Start(); !started) return std::unexpected(WithField(started.error(), 1));
@@ -291,13 +298,18 @@ class CsvReader : public TableReader {
         State state = State::kFieldStart;
         size_t col = 0;
         bool started = false;
-        std::string* text = StartField(row, col);
+        // Bytes of this record consumed before `p` moved into the current span.
+        size_t record_bytes = 0;
+        Cell* cell = StartField(row, col);
         // Locals rather than members in the loop: appends write through char pointers, which would
         // otherwise force the compiler to reload and store the members around every append.
         const char* p = p_;
         const char* end = end_;
+        const char* from = p;  // where this record starts in the current span
         while (true) {
             if (p == end) {
+                record_bytes += static_cast<size_t>(end - from);
+                if (record_bytes > max_record_) return RecordTooLong();
                 auto span = decoder_.Next();
                 if (!span) {
                     p_ = end_ = nullptr;
@@ -305,6 +317,7 @@ class CsvReader : public TableReader {
                 }
                 p = span->data();
                 end = p + span->size();
+                from = p;
                 if (p == end) {
                     p_ = end_ = p;
                     if (!started) return false;
@@ -313,7 +326,7 @@ class CsvReader : public TableReader {
                                     "引号未闭合：文件在带引号的字段中结束",
                                     "unterminated quote: the file ends inside a quoted field");
                     }
-                    return FinishRecord(row, col);
+                    return FinishRecord(row, col, cell);
                 }
             }
             if (skip_lf_) {
@@ -336,32 +349,37 @@ class CsvReader : public TableReader {
                     break;
                 case State::kUnquoted: {
                     const char* stop = FindSpecial(p, end);
-                    text->append(p, static_cast<size_t>(stop - p));
+                    Append(*cell, p, stop);
                     p = stop;
                     if (p == end) break;
                     const char c = *p++;
                     if (c == ',') {
-                        text = StartField(row, ++col);
+                        if (static_cast<size_t>(p - from) + record_bytes > max_record_)
+                            return RecordTooLong();
+                        if (auto r = CheckOverflow(col, *cell); !r) return std::unexpected(r.error());
+                        cell = StartField(row, ++col);
                         state = State::kFieldStart;
                     } else if (c == '"') {
                         // A quote inside an unquoted field is kept literally, as Excel does.
-                        text->push_back('"');
+                        internal::AppendBounded(*cell, "\"", max_cell_);
                     } else {
                         skip_lf_ = c == '\r';
+                        if (static_cast<size_t>(p - from) + record_bytes > max_record_)
+                            return RecordTooLong();
                         p_ = p;
                         end_ = end;
-                        return FinishRecord(row, col);
+                        return FinishRecord(row, col, cell);
                     }
                     break;
                 }
                 case State::kQuoted: {
                     const void* q = std::memchr(p, '"', static_cast<size_t>(end - p));
                     if (q == nullptr) {
-                        text->append(p, static_cast<size_t>(end - p));
+                        Append(*cell, p, end);
                         p = end;
                     } else {
                         const char* quote = static_cast<const char*>(q);
-                        text->append(p, static_cast<size_t>(quote - p));
+                        Append(*cell, p, quote);
                         p = quote + 1;
                         state = State::kQuoteInQuoted;
                     }
@@ -369,7 +387,7 @@ class CsvReader : public TableReader {
                 }
                 case State::kQuoteInQuoted:
                     if (*p == '"') {
-                        text->push_back('"');
+                        internal::AppendBounded(*cell, "\"", max_cell_);
                         ++p;
                         state = State::kQuoted;
                     } else {
@@ -398,17 +416,58 @@ class CsvReader : public TableReader {
     }
 
   private:
-    static std::string* StartField(std::vector<Cell>& row, size_t col) {
-        if (col == row.size()) return &row.emplace_back().text;
-        Cell& cell = row[col];
-        cell.text.clear();
-        cell.numeric = false;
-        return &cell.text;
+    // Cells past max_columns go to one scratch cell: kept only to see whether they hold a value.
+    Cell* StartField(std::vector<Cell>& row, size_t col) {
+        Cell* cell = nullptr;
+        if (col >= max_columns_)
+            cell = &overflow_;
+        else if (col == row.size())
+            return &row.emplace_back();
+        else
+            cell = &row[col];
+        cell->text.clear();
+        cell->numeric = false;
+        cell->cut = false;
+        return cell;
     }
 
-    bool FinishRecord(std::vector<Cell>& row, size_t col) {
-        row.resize(col + 1);
+    void Append(Cell& cell, const char* from, const char* to) const {
+        internal::AppendBounded(cell, std::string_view(from, static_cast<size_t>(to - from)), max_cell_);
+    }
+
+    // A value in a column beyond max_columns.
+    Result<void> CheckOverflow(size_t col, const Cell& cell) const {
+        if (col < max_columns_ || cell.text.empty()) return {};
+        const std::string column = std::to_string(col + 1);
+        const std::string limit = std::to_string(max_columns_);
+        return Fail("import.too_many_columns", Where(record_ + 1),
+                    "第 " + std::to_string(record_ + 1) + " 行第 " + column + " 列有值，超出了最多 " + limit +
+                        " 列的限制",
+                    "row " + std::to_string(record_ + 1) + " has a value in column " + column +
+                        ", beyond the limit of " + limit + " columns");
+    }
+
+    std::unexpected<Error> RecordTooLong() {
+        p_ = end_ = nullptr;
+        const std::string limit = std::to_string(max_record_);
+        return Fail("csv.record_too_long", Where(record_ + 1),
+                    "第 " + std::to_string(record_ + 1) + " 行超过 " + limit +
+                        " 字节的长度限制（文件不是正常的登记表）",
+                    "row " + std::to_string(record_ + 1) + " is longer than the limit of " + limit +
+                        " bytes (the file is not a normal registry)");
+    }
+
+    Result<bool> FinishRecord(std::vector<Cell>& row, size_t col, const Cell* cell) {
+        if (auto r = CheckOverflow(col, *cell); !r) return std::unexpected(r.error());
+        row.resize(std::min(col + 1, max_columns_));
         ++record_;
+        if (record_ - 1 > limits_.max_rows) {
+            const std::string limit = std::to_string(limits_.max_rows);
+            return Fail("import.too_many_rows", Where(record_), "文件超过 " + limit + " 个数据行的限制",
+                        "the file has more than the limit of " + limit + " data rows");
+        }
+        if ((record_ & 1023) == 0)
+            if (auto r = cancel_.Check(Where(record_)); !r) return std::unexpected(r.error());
         return true;
     }
 
@@ -421,6 +480,12 @@ class CsvReader : public TableReader {
 
     Decoder decoder_;
     std::string name_;
+    ImportLimits limits_;
+    Cancellation cancel_;
+    size_t max_cell_;
+    size_t max_columns_;
+    size_t max_record_;
+    Cell overflow_;
     const char* p_ = nullptr;
     const char* end_ = nullptr;
     bool skip_lf_ = false;
@@ -428,8 +493,8 @@ class CsvReader : public TableReader {
 };
 
 Result<std::unique_ptr<TableReader>> MakeCsvReader(std::unique_ptr<ByteInput> input, std::string name,
-                                                   size_t chunk_size) {
-    auto reader = std::make_unique<CsvReader>(std::move(input), std::move(name), chunk_size);
+                                                   size_t chunk_size, const TableOptions& options) {
+    auto reader = std::make_unique<CsvReader>(std::move(input), std::move(name), chunk_size, options);
     if (auto started = reader->Start(); !started) return std::unexpected(started.error());
     return reader;
 }
@@ -438,15 +503,21 @@ Result<std::unique_ptr<TableReader>> MakeCsvReader(std::unique_ptr<ByteInput> in
 
 namespace internal {
 
-Result<std::unique_ptr<TableReader>> OpenCsv(int fd, std::string name) {
-    return MakeCsvReader(std::make_unique<FdInput>(fd), std::move(name), kChunkSize);
+Result<std::unique_ptr<TableReader>> OpenCsv(int fd, std::string name, const TableOptions& options) {
+    return MakeCsvReader(std::make_unique<FdInput>(fd), std::move(name), kChunkSize, options);
 }
 
 }  // namespace internal
 
 Result<std::vector<std::vector<std::string>>> ParseCsvText(std::string_view text) {
     const size_t chunk = std::min(kChunkSize, std::max<size_t>(text.size(), 64));
-    auto reader = MakeCsvReader(std::make_unique<MemoryInput>(text), "text", chunk);
+    // The text is in memory already: only the row and column bounds of an ordinary table apply.
+    TableOptions options;
+    options.limits.max_rows = INT64_MAX;
+    options.limits.max_columns = 16384;
+    options.limits.max_cell_bytes = static_cast<int64_t>(text.size()) + 1;
+    options.limits.max_record_bytes = static_cast<int64_t>(text.size()) + 1;
+    auto reader = MakeCsvReader(std::make_unique<MemoryInput>(text), "text", chunk, options);
     if (!reader) return std::unexpected(reader.error());
     std::vector<std::vector<std::string>> rows;
     std::vector<Cell> row;

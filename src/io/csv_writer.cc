@@ -27,6 +27,33 @@ bool NeedsQuotes(std::string_view cell) {
     return false;
 }
 
+// "-12.5", "+86", "3e5": a number, which a spreadsheet reads as a number and never as a formula.
+bool IsPlainNumber(std::string_view cell) {
+    size_t i = 0;
+    if (i < cell.size() && (cell[i] == '+' || cell[i] == '-')) ++i;
+    size_t digits = 0;
+    bool dot = false;
+    for (; i < cell.size(); ++i) {
+        const char c = cell[i];
+        if (c >= '0' && c <= '9') {
+            ++digits;
+        } else if (c == '.' && !dot) {
+            dot = true;
+        } else {
+            break;
+        }
+    }
+    if (digits == 0) return false;
+    if (i < cell.size() && (cell[i] == 'e' || cell[i] == 'E')) {
+        ++i;
+        if (i < cell.size() && (cell[i] == '+' || cell[i] == '-')) ++i;
+        const size_t exponent_start = i;
+        while (i < cell.size() && cell[i] >= '0' && cell[i] <= '9') ++i;
+        if (i == exponent_start) return false;
+    }
+    return i == cell.size();
+}
+
 Error WriteError(const std::string& path, int err) {
     const std::string reason = std::strerror(err);
     return Error{"file.write", path, "写入文件失败（" + reason + "）",
@@ -53,19 +80,25 @@ class CsvWriter : public TableWriter {
         if (fd_ < 0) return ClosedError();
         for (size_t i = 0; i < cells.size(); ++i) {
             if (i > 0) buffer_.push_back(',');
-            const std::string& cell = cells[i];
+            std::string_view cell = cells[i];
+            if (NeedsFormulaProtection(cell)) {
+                protected_.assign("'");
+                protected_.append(cell);
+                cell = protected_;
+            }
             if (!NeedsQuotes(cell)) {
                 buffer_.append(cell);
                 continue;
             }
             buffer_.push_back('"');
             size_t from = 0;
-            for (size_t quote = cell.find('"'); quote != std::string::npos; quote = cell.find('"', from)) {
-                buffer_.append(cell, from, quote + 1 - from);
+            for (size_t quote = cell.find('"'); quote != std::string_view::npos;
+                 quote = cell.find('"', from)) {
+                buffer_.append(cell.substr(from, quote + 1 - from));
                 buffer_.push_back('"');
                 from = quote + 1;
             }
-            buffer_.append(cell, from);
+            buffer_.append(cell.substr(from));
             buffer_.push_back('"');
         }
         buffer_.append("\r\n");
@@ -119,11 +152,37 @@ class CsvWriter : public TableWriter {
     std::string tmp_path_;
     int fd_;
     std::string buffer_;
+    std::string protected_;
     std::optional<Error> error_;
     bool closed_ = false;
 };
 
 }  // namespace
+
+bool NeedsFormulaProtection(std::string_view cell) {
+    // A cell that already starts with apostrophes before a formula is protected once more, so that
+    // UnprotectFormula gives back exactly what was written.
+    const size_t quotes = cell.find_first_not_of('\'');
+    if (quotes == std::string_view::npos) return false;
+    cell.remove_prefix(quotes);
+    switch (cell.front()) {
+        case '=':
+        case '+':
+        case '-':
+        case '@':
+        case '\t':
+        case '\r':
+            return !IsPlainNumber(cell);
+        default:
+            return false;
+    }
+}
+
+std::string_view UnprotectFormula(std::string_view cell) {
+    if (cell.size() >= 2 && cell.front() == '\'' && NeedsFormulaProtection(cell.substr(1)))
+        return cell.substr(1);
+    return cell;
+}
 
 Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path) {
     auto fd = internal::CreateTemporaryFor(path);

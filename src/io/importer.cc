@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 
 #include "core/id_number.h"
 #include "io/table.h"
+#include "io/table_internal.h"
 
 namespace jz::io {
 namespace {
@@ -77,6 +79,7 @@ bool IsBlank(const std::vector<Cell>& cells) {
 struct RowGroup {
     std::vector<RawRow> raw;
     std::vector<std::vector<std::string>> original;
+    std::vector<std::vector<uint32_t>> cut;  // per row: the cells longer than max_cell_bytes
     size_t size = 0;
 
     void clear() { size = 0; }
@@ -84,10 +87,13 @@ struct RowGroup {
         if (raw.size() <= size) {
             raw.emplace_back();
             original.emplace_back();
+            cut.emplace_back();
         }
         RawRow& r = raw[size];
         std::vector<std::string>& o = original[size];
+        std::vector<uint32_t>& long_cells = cut[size];
         ++size;
+        long_cells.clear();
         r.row_number = row_number;
         r.numeric_mask = 0;
         for (auto& c : r.cells) c.clear();
@@ -97,11 +103,13 @@ struct RowGroup {
                 o[i].assign(cells[i].text);
             else
                 o[i].clear();
+            if (i < cells.size() && cells[i].cut) long_cells.push_back(static_cast<uint32_t>(i));
         }
         for (size_t i = 0; i < cells.size() && i < map.column_of_cell.size(); ++i) {
             const int c = map.column_of_cell[i];
             if (c < 0) continue;
-            r.cells[static_cast<size_t>(c)].assign(cells[i].text);
+            // A value our CSV export protected from formula evaluation ("'=...") comes back as it was.
+            r.cells[static_cast<size_t>(c)].assign(UnprotectFormula(cells[i].text));
             if (cells[i].numeric) r.numeric_mask |= uint64_t{1} << c;
         }
     }
@@ -186,7 +194,13 @@ class Importer {
         : store_(store), context_{plan, tree}, options_(options) {}
 
     Result<ImportSummary> Run() {
-        auto first = OpenTable(options_.path, options_.sheet);
+        table_options_.sheet = options_.sheet;
+        table_options_.limits = options_.limits;
+        table_options_.name = options_.display_name;
+        table_options_.cancel.stop = options_.stop;
+        if (options_.limits.time_budget.count() > 0)
+            table_options_.cancel.deadline = std::chrono::steady_clock::now() + options_.limits.time_budget;
+        auto first = OpenTable(options_.path, table_options_);
         if (!first) return std::unexpected(first.error());
         std::vector<Cell> cells;
         auto header_row = ReadHeader(**first, cells);
@@ -224,18 +238,28 @@ class Importer {
         Result<void> written = WriteHouseholds(pipeline);
         if (!written) pipeline.Cancel();
         reader.join();
+        // Returning without Commit rolls the transaction back; the error file's writer, destroyed
+        // without Close, removes its temporary file.
         if (!written) return std::unexpected(written.error());
         if (pipeline.failure) return std::unexpected(*pipeline.failure);
 
         if (summary_.households.read == 0)
             return Fail("import.empty", "file", "文件中没有数据行", "the file has no data rows");
+        if (auto r = table_options_.cancel.Check(FileName()); !r) return std::unexpected(r.error());
         if (registry_was_empty_)
             if (auto r = store_.EndBulkLoad(); !r) return std::unexpected(r.error());
-        if (summary_.households.rejected > 0)
-            if (auto r = WriteErrorFile(); !r) return std::unexpected(r.error());
-        if (auto r = store_.FinishImport(summary_.import_id, summary_.ToJson()); !r)
-            return std::unexpected(r.error());
-        if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
+        if (auto r = table_options_.cancel.Check(FileName()); !r) return std::unexpected(r.error());
+        // The error file takes its name just before the commit, and loses it if the commit fails.
+        if (errors_writer_) {
+            if (auto r = errors_writer_->Close(); !r) return std::unexpected(ErrorsFileError(r.error()));
+            summary_.errors_file = ErrorsPath();
+        }
+        auto committed = store_.FinishImport(summary_.import_id, summary_.ToJson());
+        if (committed) committed = tx->Commit();
+        if (!committed) {
+            if (!summary_.errors_file.empty()) std::remove(summary_.errors_file.c_str());
+            return std::unexpected(committed.error());
+        }
         return std::move(summary_);
     }
 
@@ -288,7 +312,8 @@ class Importer {
         // Kept when the household is rejected, or may still be (by the registry check):
         std::vector<int64_t> row_numbers;
         std::vector<std::vector<std::string>> originals;
-        std::vector<std::string> row_ids;  // normalised ID number of each row, "" when invalid
+        std::vector<std::vector<uint32_t>> cut;  // per row: cells cut to max_cell_bytes
+        std::vector<std::string> row_ids;        // normalised ID number of each row, "" when invalid
     };
 
     // Batches of prepared households passed from the reader to the writer, bounded so the reader
@@ -338,7 +363,7 @@ class Importer {
     // Reader thread: groups rows by household, checks each household, hands batches on.
     void ReadHouseholds(Pipeline& pipeline, int code_cell) {
         auto fail = [&](Error e) { pipeline.Finish(std::move(e)); };
-        auto table = OpenTable(options_.path, options_.sheet);
+        auto table = OpenTable(options_.path, table_options_);
         if (!table) return fail(table.error());
         std::vector<Cell> cells;
         if (auto r = ReadHeader(**table, cells); !r) return fail(r.error());
@@ -388,6 +413,7 @@ class Importer {
         Prepared p;
         p.rows = static_cast<int64_t>(rows.size());
         p.assembly = AssembleHousehold(rows, context_);
+        AddCutCells(group, p.assembly);
         if (p.assembly.household) CheckSharedIds(*p.assembly.household, rows, p.assembly.errors);
         if (p.assembly.household && !options_.scope.empty() &&
             !p.assembly.household->division_code.starts_with(options_.scope))
@@ -402,6 +428,7 @@ class Importer {
             for (size_t i = 0; i < group.size; ++i) {
                 p.row_numbers.push_back(group.raw[i].row_number);
                 p.originals.push_back(group.original[i]);
+                p.cut.push_back(group.cut[i]);
                 auto id = ParseIdNumber(group.raw[i].cells[static_cast<size_t>(Column::kIdNumber)]);
                 p.row_ids.push_back(id ? id->value : std::string());
             }
@@ -410,12 +437,39 @@ class Importer {
         return p;
     }
 
+    // A cell longer than the limit rejects its household; the value in the error file is cut.
+    void AddCutCells(const RowGroup& group, Assembly& assembly) const {
+        for (size_t i = 0; i < group.size; ++i) {
+            for (const uint32_t cell : group.cut[i]) {
+                std::string field = "column " + std::to_string(cell + 1);
+                std::string shown = field;
+                if (cell < header_.column_of_cell.size() && header_.column_of_cell[cell] >= 0) {
+                    const ColumnInfo& info = InfoOf(static_cast<Column>(header_.column_of_cell[cell]));
+                    field = std::string(info.en);
+                    shown = std::string(info.zh);
+                } else if (cell < header_.header.size() && !header_.header[cell].empty()) {
+                    shown = header_.header[cell];
+                }
+                const std::string limit = std::to_string(options_.limits.max_cell_bytes);
+                const std::string column = std::to_string(cell + 1);
+                assembly.errors.push_back(
+                    {group.raw[i].row_number, group.raw[0].cells[static_cast<size_t>(Column::kHouseholdCode)],
+                     field, "import.cell_too_long",
+                     "第" + column + "列(" + shown + ")的值超过 " + limit + " 字节的长度限制",
+                     "the value in column " + column + " (" + field + ") is longer than the limit of " +
+                         limit + " bytes"});
+            }
+        }
+    }
+
     // This thread: the registry checks and the writes.
     Result<void> WriteHouseholds(Pipeline& pipeline) {
         std::vector<Prepared> batch;
-        while (pipeline.Pop(batch))
+        while (pipeline.Pop(batch)) {
+            if (auto r = table_options_.cancel.Check(FileName()); !r) return r;
             for (Prepared& p : batch)
                 if (auto r = Apply(p); !r) return r;
+        }
         return {};
     }
 
@@ -425,11 +479,13 @@ class Importer {
         summary_.persons.read += p.rows;
         if (a.household && a.errors.empty() && !registry_was_empty_)
             if (auto r = CheckRegistryIds(*a.household, p, a.errors); !r) return r;
-        for (RowIssue& w : a.warnings) summary_.warnings.push_back(std::move(w));
-        if (!a.errors.empty()) {
-            Reject(p, a.errors);
-            return {};
+        for (RowIssue& w : a.warnings) {
+            if (summary_.warnings.size() < ImportSummary::kMaxListedIssues)
+                summary_.warnings.push_back(std::move(w));
+            else
+                ++summary_.warnings_omitted;
         }
+        if (!a.errors.empty()) return Reject(p, a.errors);
         const Household& h = *a.household;
         summary_.persons.accepted += static_cast<int64_t>(h.members.size());
         if (!registry_was_empty_) {
@@ -444,8 +500,7 @@ class Importer {
                                                   "household code " + h.household_code +
                                                       " belongs to a household outside your scope"}};
                     summary_.persons.accepted -= static_cast<int64_t>(h.members.size());
-                    Reject(p, errors);
-                    return {};
+                    return Reject(p, errors);
                 }
                 if ((*existing)->household == h) {
                     ++summary_.households.unchanged;
@@ -500,7 +555,11 @@ class Importer {
         return {};
     }
 
-    void Reject(const Prepared& p, std::vector<RowIssue>& errors) {
+    // Counts the household as rejected and writes its rows to the error file as they come, so no
+    // rejected row is held in memory.
+    Result<void> Reject(const Prepared& p, std::vector<RowIssue>& errors) {
+        if (!errors_writer_)
+            if (auto r = OpenErrorsFile(); !r) return r;
         ++summary_.households.rejected;
         summary_.persons.rejected += p.rows;
         std::ranges::stable_sort(errors, {}, &RowIssue::row);
@@ -522,31 +581,60 @@ class Importer {
                     "同户其他行有错误,整户未导入 / another row of this household has an error; the whole "
                     "household was not imported";
             }
-            std::vector<std::string> line = p.originals[i];
+            std::vector<std::string>& line = error_line_;
+            line.assign(p.originals[i].begin(), p.originals[i].end());
             line.resize(header_.header.size());
+            for (const uint32_t cell : p.cut[i])
+                if (cell < line.size()) line[cell] += "…";
             line.push_back(std::to_string(row));
             line.push_back(std::move(fields));
             line.push_back(std::move(reasons));
-            rejected_rows_.push_back(std::move(line));
+            // Nothing huge is written: values are within max_cell_bytes already; the reasons of a
+            // row with very many errors are cut the same way.
+            const size_t max = static_cast<size_t>(std::max<int64_t>(options_.limits.max_cell_bytes, 1));
+            for (std::string& cell : line)
+                if (cell.size() > max + 3) {
+                    cell.resize(internal::Utf8Cut(cell, max));
+                    cell += "…";
+                }
+            if (auto r = errors_writer_->WriteRow(line); !r)
+                return std::unexpected(ErrorsFileError(r.error()));
         }
-        for (RowIssue& e : errors) summary_.errors.push_back(std::move(e));
+        for (RowIssue& e : errors) {
+            if (summary_.errors.size() < ImportSummary::kMaxListedIssues)
+                summary_.errors.push_back(std::move(e));
+            else
+                ++summary_.errors_omitted;
+        }
+        return {};
     }
 
-    Result<void> WriteErrorFile() {
-        std::string path =
-            options_.errors_path.empty() ? options_.path + ".errors.csv" : options_.errors_path;
+    std::string ErrorsPath() const {
+        return options_.errors_path.empty() ? options_.path + ".errors.csv" : options_.errors_path;
+    }
+    std::string FileName() const {
+        return options_.display_name.empty() ? options_.path : options_.display_name;
+    }
+
+    // A failure of the error file, named without its path (the server keeps it in its own directory).
+    static Error ErrorsFileError(Error e) {
+        e.field = "errors_file";
+        e.message_zh = "无法写入错误文件：" + e.message_zh;
+        e.message_en = "cannot write the error file: " + e.message_en;
+        return e;
+    }
+
+    Result<void> OpenErrorsFile() {
+        const std::string path = ErrorsPath();
         const bool xlsx = path.size() >= 5 && path.ends_with(".xlsx");
         auto writer = xlsx ? CreateXlsxWriter(path, "错误") : CreateCsvWriter(path);
-        if (!writer) return std::unexpected(writer.error());
+        if (!writer) return std::unexpected(ErrorsFileError(writer.error()));
+        errors_writer_ = std::move(*writer);
         std::vector<std::string> header = header_.header;
         header.emplace_back(kErrorRowHeader);
         header.emplace_back(kErrorFieldHeader);
         header.emplace_back(kErrorReasonHeader);
-        if (auto r = (*writer)->WriteRow(header); !r) return r;
-        for (const auto& line : rejected_rows_)
-            if (auto r = (*writer)->WriteRow(line); !r) return r;
-        if (auto r = (*writer)->Close(); !r) return r;
-        summary_.errors_file = path;
+        if (auto r = errors_writer_->WriteRow(header); !r) return std::unexpected(ErrorsFileError(r.error()));
         return {};
     }
 
@@ -557,7 +645,9 @@ class Importer {
     HeaderMap header_;
     FileIndex index_;
     bool registry_was_empty_ = false;
-    std::vector<std::vector<std::string>> rejected_rows_;
+    TableOptions table_options_;
+    std::unique_ptr<TableWriter> errors_writer_;  // opened at the first rejected household
+    std::vector<std::string> error_line_;
     ImportSummary summary_;
 };
 
@@ -578,6 +668,8 @@ std::string ImportSummary::ToJson() const {
     for (const RowIssue& i : errors) e.push_back(IssueJson(i));
     o["warnings"] = std::move(w);
     o["errors"] = std::move(e);
+    if (warnings_omitted > 0) o["warnings_omitted"] = warnings_omitted;
+    if (errors_omitted > 0) o["errors_omitted"] = errors_omitted;
     o["errors_file"] = errors_file.empty() ? boost::json::value(nullptr) : boost::json::value(errors_file);
     return boost::json::serialize(o);
 }

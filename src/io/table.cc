@@ -244,6 +244,13 @@ size_t EncodeUtf8(unsigned cp, char* out) {
 
 }  // namespace
 
+size_t Utf8Cut(std::string_view text, size_t max) {
+    if (text.size() <= max) return text.size();
+    size_t i = max;
+    while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+    return i;
+}
+
 void DecodeXstring(std::string& text, size_t from) {
     size_t r = text.find("_x", from);
     if (r == std::string::npos) return;
@@ -307,16 +314,28 @@ Result<int> internal::CreateTemporaryFor(const std::string& path) {
 }
 
 Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, std::string_view sheet) {
+    TableOptions options;
+    options.sheet = std::string(sheet);
+    // Callers that read their own files (tests, tools): bounds of Excel, not of an import.
+    options.limits.max_rows = INT64_MAX;
+    options.limits.max_columns = 16384;
+    options.limits.max_cell_bytes = int64_t{1} << 30;
+    options.limits.max_record_bytes = int64_t{1} << 30;
+    return OpenTable(path, options);
+}
+
+Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, const TableOptions& options) {
+    const std::string name = options.name.empty() ? path : options.name;
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const std::string reason = std::strerror(errno);
-        return Fail("file.open", path, "无法打开文件（" + reason + "）",
+        return Fail("file.open", name, "无法打开文件（" + reason + "）",
                     "cannot open the file (" + reason + ")");
     }
     struct stat st;
     if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
         ::close(fd);
-        return Fail("file.open", path, "无法打开文件（不是普通文件）",
+        return Fail("file.open", name, "无法打开文件（不是普通文件）",
                     "cannot open the file (not a regular file)");
     }
     char magic[8] = {};
@@ -327,19 +346,19 @@ Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, std::str
     if (got < 0) {
         const std::string reason = std::strerror(errno);
         ::close(fd);
-        return Fail("file.open", path, "无法读取文件（" + reason + "）",
+        return Fail("file.open", name, "无法读取文件（" + reason + "）",
                     "cannot read the file (" + reason + ")");
     }
-    if (got >= 4 && std::memcmp(magic, "PK\3\4", 4) == 0) return internal::OpenXlsx(fd, path, sheet);
+    if (got >= 4 && std::memcmp(magic, "PK\3\4", 4) == 0) return internal::OpenXlsx(fd, name, options);
     // An OLE2 compound file: Excel 97-2003 .xls (or WPS .et), not a CSV in some odd encoding.
     if (got == 8 && std::memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
         ::close(fd);
-        return Fail("file.xls", path,
+        return Fail("file.xls", name,
                     "这是旧版 Excel 97-2003 工作簿(.xls)或 WPS 表格(.et),不能直接导入;请另存为 .xlsx(或 CSV)后再导入",
                     "this is an old Excel 97-2003 workbook (.xls) or a WPS .et file, which cannot be imported; "
                     "save it as .xlsx (or CSV) and import that");
     }
-    return internal::OpenCsv(fd, path);
+    return internal::OpenCsv(fd, name, options);
 }
 
 }  // namespace jz::io

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "io/limits.h"
 
 namespace jz::io {
 
@@ -17,6 +18,7 @@ struct Cell {
     std::string text;      // UTF-8, exactly as stored (not trimmed)
     bool numeric = false;  // true for an .xlsx numeric cell (t="n" or no t); text is then the XML value
                            // as written, e.g. "5.40425199001011E+17"
+    bool cut = false;      // longer than ImportLimits::max_cell_bytes: `text` holds only its beginning
 };
 
 // Rows come as stored: they may be shorter or longer than the header, and a blank row is one whose
@@ -30,7 +32,8 @@ class TableReader {
     virtual Result<bool> Next(std::vector<Cell>& row) = 0;
     // 1-based number of the row last returned, as a user sees it: the CSV record number (header = 1;
     // a quoted field with line breaks still counts as one record) or the .xlsx row number (r
-    // attribute; rows missing from the sheet are returned as empty rows so the numbers match).
+    // attribute; rows missing from the sheet are skipped, never returned as empty rows, so a sheet
+    // whose only row is numbered 1,000,000 costs one row).
     virtual int64_t row_number() const = 0;
     // "UTF-8", "UTF-8 (BOM)", "GB18030", "GB18030 (BOM)" or "xlsx".
     virtual std::string_view encoding() const = 0;
@@ -49,11 +52,33 @@ class TableReader {
 // For .xlsx: `sheet` names a sheet; empty means the first sheet in workbook order. Errors: file
 // missing/unreadable (code "file.open"), unknown sheet ("xlsx.sheet"), not a valid xlsx
 // ("xlsx.format").
+// Bounded only as Excel is (16,384 columns, 1 GiB cells and records) and by the .xlsx inflation
+// limits; imports use the overload below.
 Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, std::string_view sheet = {});
+
+struct TableOptions {
+    std::string sheet;    // .xlsx sheet name; empty: the first sheet
+    ImportLimits limits;  // rows, columns, cell and record sizes, inflated sizes (see limits.h)
+    Cancellation cancel;  // checked while reading: Next() fails with import.cancelled / import.timeout
+    std::string name;     // shown in error fields instead of `path` (an upload's own name); empty: path
+};
+
+// The same, bounded by `options.limits`: Next() fails with import.too_many_rows,
+// import.too_many_columns, csv.record_too_long, xlsx.row_out_of_range, xlsx.too_large or
+// xlsx.compression_ratio; a cell longer than max_cell_bytes comes back cut and marked (Cell::cut).
+Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, const TableOptions& options);
 
 // Parses a CSV held in memory (same rules and encoding detection), for tests and small files such
 // as the division table. Errors name the field "text:<row>".
 Result<std::vector<std::vector<std::string>>> ParseCsvText(std::string_view text);
+
+// Spreadsheet formula injection (OWASP "CSV injection"): a cell that starts with = + - @ TAB or CR
+// may be run as a formula when a CSV is opened in a spreadsheet. Such a cell is written with a
+// leading apostrophe, which spreadsheets take as "text", unless it is a plain number ("-12.5",
+// "+86", "1e5" stay numbers), or that starts with apostrophes before such a cell (so the mapping is
+// one-to-one). UnprotectFormula undoes it (the importer applies it, so export → import is exact).
+bool NeedsFormulaProtection(std::string_view cell);
+std::string_view UnprotectFormula(std::string_view cell);
 
 class TableWriter {
   public:
@@ -67,10 +92,13 @@ class TableWriter {
 };
 
 // CSV: UTF-8 with BOM (so Excel opens it correctly), CRLF line ends, RFC 4180 quoting only where
-// needed (comma, quote, CR, LF, leading/trailing space or tab). Deterministic bytes for the same rows.
+// needed (comma, quote, CR, LF, leading/trailing space or tab), cells that a spreadsheet would take
+// for a formula prefixed with an apostrophe (NeedsFormulaProtection). Deterministic bytes for the
+// same rows.
 Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path);
 
-// .xlsx, one sheet named `sheet_name`; all cells written as strings (ID numbers must stay text),
+// .xlsx, one sheet named `sheet_name`; all cells written as strings (ID numbers must stay text; a
+// string cell is never evaluated, so "=..." needs no protection here),
 // header row bold and frozen, column widths from the first rows' contents. Streams (libxlsxwriter
 // constant_memory mode). More than kXlsxMaxRows rows → Error "xlsx.too_many_rows". Deterministic:
 // the same rows give the same bytes.

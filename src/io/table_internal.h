@@ -1,6 +1,7 @@
 // Pieces shared by the CSV and .xlsx implementations of table.h; not part of the io interface.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <memory>
@@ -15,6 +16,23 @@ namespace jz::io::internal {
 // points above U+10FFFF). `*incomplete` is set when the scan stopped at a sequence that is valid so
 // far but cut off by the end of `text`, i.e. more bytes could still complete it.
 size_t ValidUtf8Prefix(std::string_view text, bool* incomplete);
+
+// The length of the longest prefix of the UTF-8 `text` that is at most `max` bytes and does not end
+// inside a character (pieces of text that themselves start on a character).
+size_t Utf8Cut(std::string_view text, size_t max);
+
+// Appends `piece` to `cell` while the cell stays within `max` bytes; beyond, cuts on a character
+// boundary, marks the cell cut and drops the rest (also of later pieces).
+inline void AppendBounded(Cell& cell, std::string_view piece, size_t max) {
+    if (cell.cut) return;
+    const size_t room = max - std::min(max, cell.text.size());
+    if (piece.size() <= room) {
+        cell.text.append(piece);
+        return;
+    }
+    cell.text.append(piece.substr(0, Utf8Cut(piece, room)));
+    cell.cut = true;
+}
 
 // Office strings (ST_Xstring) write characters XML cannot carry as "_xHHHH_"; a literal "_x" that
 // would read as such an escape is itself written "_x005F_x". Decodes from `from` to the end, in place.
@@ -35,7 +53,7 @@ inline constexpr std::array<bool, 256> kCsvSpecial = [] {
 Result<int> CreateTemporaryFor(const std::string& path);
 
 // Both take ownership of the open descriptor `fd`; `name` is the path shown in error fields.
-Result<std::unique_ptr<TableReader>> OpenCsv(int fd, std::string name);
-Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::string_view sheet);
+Result<std::unique_ptr<TableReader>> OpenCsv(int fd, std::string name, const TableOptions& options);
+Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, const TableOptions& options);
 
 }  // namespace jz::io::internal

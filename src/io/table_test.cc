@@ -654,16 +654,15 @@ TEST(XlsxRead, HandMadeWorkbookSheetByName) {
     const Rows expected = {
         {"户编号", "扎西 多吉", "证件号码"},
         {"卓玛", "", "540425199001011234", "", "TRUE"},
-        {},
-        {},
         {"x", "42", "#N/A", "FALSE"},
         {"", "公式", "", "line\r\nbreak"},
         {"_x0041_", "  spaced  ", "5.40425199001011E+17", " a\tb "},
     };
     EXPECT_EQ(read->rows, expected);
-    EXPECT_EQ(read->numbers, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
-    EXPECT_EQ(read->numeric[4], (std::vector<bool>{false, true, false, false}));
-    EXPECT_EQ(read->numeric[6], (std::vector<bool>{false, false, true, false}));
+    // Rows 3 and 4 are not in the sheet: skipped, the numbers stay the sheet's.
+    EXPECT_EQ(read->numbers, (std::vector<int64_t>{1, 2, 5, 6, 7}));
+    EXPECT_EQ(read->numeric[2], (std::vector<bool>{false, true, false, false}));
+    EXPECT_EQ(read->numeric[4], (std::vector<bool>{false, false, true, false}));
     EXPECT_FALSE(read->numeric[1][2]);
 
     // Sheet names match case-insensitively, as in Excel.
@@ -699,11 +698,10 @@ TEST(XlsxRead, LibxlsxwriterWorkbookWithSharedStringsAndNumbers) {
     // The number cell holds what libxlsxwriter printed (%.16G); the digits are already lost.
     EXPECT_EQ(read->rows, (Rows{{"姓名", "证件号码"},
                                 {"卓玛", "5.404251990010113E+17"},
-                                {},
                                 {"次仁", "540425199202021235", "TRUE", "3520.5"}}));
-    EXPECT_EQ(read->numbers, (std::vector<int64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(read->numbers, (std::vector<int64_t>{1, 2, 4}));
     EXPECT_EQ(read->numeric[1], (std::vector<bool>{false, true}));
-    EXPECT_EQ(read->numeric[3], (std::vector<bool>{false, false, false, true}));
+    EXPECT_EQ(read->numeric[2], (std::vector<bool>{false, false, false, true}));
 }
 
 struct XlsxErrorCase {
@@ -803,10 +801,11 @@ TEST(CsvWriter, ExactBytes) {
                        {},
                        {"中文", "540425199001011234"}};
     ASSERT_TRUE(WriteAll(CreateCsvWriter(path), rows));
+    // A leading tab is protected from formula evaluation with an apostrophe (see limits_test.cc).
     EXPECT_EQ(ReadBytes(path),
               "\xEF\xBB\xBF"
               "a,\"b,c\"\r\n"
-              "\"say \"\"hi\"\"\",\" lead\",\"trail \",\"\ttab\"\r\n"
+              "\"say \"\"hi\"\"\",\" lead\",\"trail \",'\ttab\r\n"
               "\"line\nbreak\",\"cr\r\",mid dle\r\n"
               "\r\n"
               "\r\n"
@@ -962,11 +961,18 @@ RC_GTEST_PROP(CsvRoundTrip, WriterThenReaderGivesTheSameRows, ()) {
     RC_ASSERT(WriteAll(CreateCsvWriter(path), rows).has_value());
     auto read = ReadTable(path);
     RC_ASSERT(read.has_value());
-    RC_ASSERT(read->rows == rows);
+    // Cells a spreadsheet would run as formulas come back with the writer's apostrophe, which the
+    // importer takes away.
+    auto unprotected = [](Rows rows) {
+        for (auto& row : rows)
+            for (auto& cell : row) cell = std::string(UnprotectFormula(cell));
+        return rows;
+    };
+    RC_ASSERT(unprotected(read->rows) == rows);
     RC_ASSERT(read->encoding == "UTF-8 (BOM)");
     auto parsed = ParseCsvText(ReadBytes(path));
     RC_ASSERT(parsed.has_value());
-    RC_ASSERT(*parsed == rows);
+    RC_ASSERT(unprotected(*parsed) == rows);
 }
 
 // xlsx keeps no trailing empty cells, nor trailing empty rows.
@@ -985,7 +991,15 @@ RC_GTEST_PROP(XlsxRoundTrip, WriterThenReaderGivesTheSameRows, ()) {
     RC_ASSERT(WriteAll(CreateXlsxWriter(path, "数据"), rows).has_value());
     auto read = ReadTable(path);
     RC_ASSERT(read.has_value());
-    RC_ASSERT(read->rows == WithoutTrailingEmpties(rows));
+    // Rows without values may be left out of the sheet, and rows a sheet leaves out are skipped:
+    // compare the rows with values, by row number.
+    std::vector<std::pair<int64_t, std::vector<std::string>>> expected, actual;
+    const Rows trimmed = WithoutTrailingEmpties(rows);
+    for (size_t i = 0; i < trimmed.size(); ++i)
+        if (!trimmed[i].empty()) expected.emplace_back(static_cast<int64_t>(i) + 1, trimmed[i]);
+    for (size_t i = 0; i < read->rows.size(); ++i)
+        if (!read->rows[i].empty()) actual.emplace_back(read->numbers[i], read->rows[i]);
+    RC_ASSERT(actual == expected);
 }
 
 }  // namespace

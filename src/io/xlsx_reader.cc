@@ -1,9 +1,12 @@
 // .xlsx reading. The workbook's small parts are read whole with pugixml; the shared strings and the
 // sheet can be hundreds of megabytes, so they go through expat in chunks, and the sheet parser is
-// suspended after each row so that only one row is held at a time.
+// suspended after each row so that only one row is held at a time. Every part is inflated through
+// PartInput, which counts the bytes that actually come out against the limits (a zip's directory
+// can state any size), so a zip bomb is refused after a few megabytes, not after gigabytes.
 #include <expat.h>
 #include <unistd.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <charconv>
@@ -22,7 +25,8 @@ namespace jz::io {
 namespace {
 
 constexpr int kXmlChunk = 256 * 1024;
-constexpr size_t kMaxColumns = 16384;  // XFD, Excel's last column
+constexpr size_t kMaxColumns = 16384;      // XFD, Excel's last column
+constexpr int64_t kMaxSheetRow = 1048576;  // Excel's last row
 constexpr std::string_view kOfficeDocumentType = "/officeDocument";
 constexpr std::string_view kWorksheetType = "/worksheet";
 constexpr std::string_view kSharedStringsType = "/sharedStrings";
@@ -56,30 +60,168 @@ std::string ExpatMessage(XML_Parser parser) {
            XML_ErrorString(XML_GetErrorCode(parser));
 }
 
+// "AB" for column 27 (0-based index 27 → "AB").
+std::string ColumnLetters(size_t col) {
+    std::string letters;
+    for (size_t n = col + 1; n > 0; n = (n - 1) / 26)
+        letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
+    return letters;
+}
+
+std::string MiB(int64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// What every part of one package draws on: the limits, the bytes inflated so far, cancellation.
+struct Budget {
+    ImportLimits limits;
+    Cancellation cancel;
+    std::string name;  // the file, for error fields
+    int64_t inflated = 0;
+};
+
+// One part, inflated with limits: its own size cap, the package's total, and the ratio of inflated
+// to compressed bytes. Deflated parts (all that Office writes) are read raw from libzip and
+// inflated here, so the ratio is that of the compressed bytes consumed so far — a zip bomb is
+// caught within its first few megabytes — and the CRC is checked here. Other methods go through
+// libzip, the ratio then against the part's whole compressed size.
+class PartInput {
+  public:
+    PartInput(Budget& budget, std::string part, int64_t max_bytes)
+        : budget_(budget), part_(std::move(part)), max_bytes_(max_bytes) {}
+    ~PartInput() {
+        if (inflating_) inflateEnd(&stream_);
+    }
+    PartInput(const PartInput&) = delete;
+    PartInput& operator=(const PartInput&) = delete;
+
+    Result<void> Open(zip_t* zip, zip_int64_t index) {
+        zip_stat_t st;
+        zip_stat_init(&st);
+        if (zip_stat_index(zip, static_cast<zip_uint64_t>(index), 0, &st) != 0)
+            return std::unexpected(Failure(zip_strerror(zip)));
+        if ((st.valid & ZIP_STAT_COMP_SIZE) != 0) compressed_ = static_cast<int64_t>(st.comp_size);
+        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) != 0 && st.encryption_method != ZIP_EM_NONE)
+            return std::unexpected(Failure("已加密 (encrypted)"));
+        const bool deflated = (st.valid & ZIP_STAT_COMP_METHOD) != 0 && st.comp_method == ZIP_CM_DEFLATE &&
+                              (st.valid & ZIP_STAT_CRC) != 0;
+        file_.reset(zip_fopen_index(zip, static_cast<zip_uint64_t>(index), deflated ? ZIP_FL_COMPRESSED : 0));
+        if (!file_) return std::unexpected(Failure(zip_strerror(zip)));
+        if (deflated) {
+            if (inflateInit2(&stream_, -MAX_WBITS) != Z_OK) return std::unexpected(Failure("zlib"));
+            inflating_ = true;
+            expected_crc_ = st.crc;
+            in_.reset(new unsigned char[kRawChunk]);
+        }
+        return {};
+    }
+
+    // Up to `size` bytes; 0 at the end of the part.
+    Result<size_t> Read(char* dst, size_t size) {
+        if (auto r = budget_.cancel.Check(budget_.name); !r) return std::unexpected(r.error());
+        zip_int64_t got = 0;
+        if (inflating_) {
+            auto inflated = Inflate(dst, size);
+            if (!inflated) return std::unexpected(inflated.error());
+            got = static_cast<zip_int64_t>(*inflated);
+        } else {
+            got = zip_fread(file_.get(), dst, size);
+            if (got < 0) return std::unexpected(Failure(zip_file_strerror(file_.get())));
+            consumed_ = compressed_;
+        }
+        inflated_ += got;
+        budget_.inflated += got;
+        const ImportLimits& limits = budget_.limits;
+        if (inflated_ > max_bytes_)
+            return Fail("xlsx.too_large", budget_.name,
+                        "文件中的 " + part_ + " 解压后超过 " + MiB(max_bytes_) + " 的限制",
+                        part_ + " inflates to more than the limit of " + MiB(max_bytes_));
+        if (budget_.inflated > limits.max_unzipped_bytes)
+            return Fail("xlsx.too_large", budget_.name,
+                        "文件解压后超过 " + MiB(limits.max_unzipped_bytes) + " 的限制",
+                        "the file inflates to more than the limit of " + MiB(limits.max_unzipped_bytes));
+        if (inflated_ > limits.ratio_floor_bytes &&
+            inflated_ / std::max<int64_t>(consumed_, 1) > limits.max_compression_ratio)
+            return Fail("xlsx.compression_ratio", budget_.name,
+                        "文件中的 " + part_ + " 压缩比超过 " + std::to_string(limits.max_compression_ratio) +
+                            ":1，疑似压缩炸弹，已拒绝",
+                        part_ + " inflates more than " + std::to_string(limits.max_compression_ratio) +
+                            " times its compressed size; refused as a likely zip bomb");
+        return static_cast<size_t>(got);
+    }
+
+  private:
+    static constexpr size_t kRawChunk = 16 * 1024;
+
+    Result<size_t> Inflate(char* dst, size_t size) {
+        if (ended_) return size_t{0};
+        stream_.next_out = reinterpret_cast<Bytef*>(dst);
+        stream_.avail_out = static_cast<uInt>(std::min<size_t>(size, UINT32_MAX));
+        const uInt room = stream_.avail_out;
+        while (stream_.avail_out == room) {
+            if (stream_.avail_in == 0 && !input_ended_) {
+                const zip_int64_t got = zip_fread(file_.get(), in_.get(), kRawChunk);
+                if (got < 0) return std::unexpected(Failure(zip_file_strerror(file_.get())));
+                input_ended_ = got == 0;
+                consumed_ += got;
+                stream_.next_in = in_.get();
+                stream_.avail_in = static_cast<uInt>(got);
+            }
+            const int status = inflate(&stream_, Z_NO_FLUSH);
+            if (status == Z_STREAM_END) {
+                ended_ = true;
+                break;
+            }
+            if (status != Z_OK && status != Z_BUF_ERROR)
+                return std::unexpected(Failure("数据损坏 (corrupt data)"));
+            if (status == Z_BUF_ERROR && input_ended_)
+                return std::unexpected(Failure("数据不完整 (truncated data)"));
+        }
+        const size_t produced = room - stream_.avail_out;
+        crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(dst), static_cast<uInt>(produced));
+        if (ended_ && crc_ != expected_crc_) return std::unexpected(Failure("CRC 校验错误 (CRC error)"));
+        return produced;
+    }
+
+    Error Failure(const std::string& why) const {
+        return FormatError(budget_.name, part_ + "：" + why, part_ + ": " + why);
+    }
+
+    Budget& budget_;
+    std::string part_;
+    int64_t max_bytes_;
+    int64_t compressed_ = 0;
+    int64_t consumed_ = 0;  // compressed bytes read so far
+    int64_t inflated_ = 0;
+    ZipFilePtr file_;
+    // Raw deflate, inflated here.
+    bool inflating_ = false;
+    bool input_ended_ = false;
+    bool ended_ = false;
+    z_stream stream_{};
+    std::unique_ptr<unsigned char[]> in_;
+    uLong crc_ = crc32(0L, Z_NULL, 0);
+    uLong expected_crc_ = 0;
+};
+
 std::optional<zip_int64_t> LocatePart(zip_t* zip, const std::string& part) {
     const zip_int64_t index = zip_name_locate(zip, part.c_str(), ZIP_FL_NOCASE);
     if (index < 0) return std::nullopt;
     return index;
 }
 
-// The whole of a small part; nullopt when the package has no such part.
-Result<std::optional<std::string>> ReadPart(zip_t* zip, const std::string& part, const std::string& name) {
+// The whole of a small part (at most limits.max_small_part_bytes); nullopt when the package has no
+// such part.
+Result<std::optional<std::string>> ReadPart(zip_t* zip, const std::string& part, Budget& budget) {
     const auto index = LocatePart(zip, part);
     if (!index) return std::optional<std::string>();
-    ZipFilePtr file(zip_fopen_index(zip, static_cast<zip_uint64_t>(*index), 0));
-    if (!file)
-        return std::unexpected(
-            FormatError(name, part + "：" + zip_strerror(zip), part + ": " + zip_strerror(zip)));
+    PartInput input(budget, part, budget.limits.max_small_part_bytes);
+    if (auto opened = input.Open(zip, *index); !opened) return std::unexpected(opened.error());
     std::string text;
     char buffer[64 * 1024];
     while (true) {
-        const zip_int64_t got = zip_fread(file.get(), buffer, sizeof(buffer));
-        if (got < 0) {
-            const std::string why = zip_file_strerror(file.get());
-            return std::unexpected(FormatError(name, part + "：" + why, part + ": " + why));
-        }
-        if (got == 0) break;
-        text.append(buffer, static_cast<size_t>(got));
+        auto got = input.Read(buffer, sizeof(buffer));
+        if (!got) return std::unexpected(got.error());
+        if (*got == 0) break;
+        text.append(buffer, *got);
     }
     return std::optional<std::string>(std::move(text));
 }
@@ -191,26 +333,27 @@ bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
     });
 }
 
-// All strings of sharedStrings.xml, back to back in one buffer.
+// All strings of sharedStrings.xml, back to back in one buffer, each cut to max_cell_bytes.
 struct SharedStrings {
     std::string pool;
     std::vector<size_t> starts{0};  // string i is pool[starts[i], starts[i + 1])
+    std::vector<size_t> cut;        // indexes of the strings that were cut, ascending
 
     size_t size() const { return starts.size() - 1; }
     std::string_view at(size_t i) const {
         return std::string_view(pool).substr(starts[i], starts[i + 1] - starts[i]);
     }
+    bool was_cut(size_t i) const { return std::ranges::binary_search(cut, i); }
 };
 
 class SharedStringsLoader {
   public:
-    explicit SharedStringsLoader(SharedStrings* out) : out_(out) {}
+    SharedStringsLoader(SharedStrings* out, size_t max_cell) : out_(out), max_cell_(max_cell) {}
 
-    Result<void> Load(zip_t* zip, zip_int64_t index, const std::string& part, const std::string& name) {
-        ZipFilePtr file(zip_fopen_index(zip, static_cast<zip_uint64_t>(index), 0));
-        if (!file)
-            return std::unexpected(
-                FormatError(name, part + "：" + zip_strerror(zip), part + ": " + zip_strerror(zip)));
+    Result<void> Load(zip_t* zip, zip_int64_t index, const std::string& part, Budget& budget) {
+        const std::string& name = budget.name;
+        PartInput file(budget, part, budget.limits.max_shared_strings_bytes);
+        if (auto opened = file.Open(zip, index); !opened) return std::unexpected(opened.error());
         ParserPtr parser(XML_ParserCreate(nullptr));
         if (!parser) return std::unexpected(FormatError(name, "内存不足", "out of memory"));
         parser_ = parser.get();
@@ -221,16 +364,13 @@ class SharedStringsLoader {
         while (true) {
             void* buffer = XML_GetBuffer(parser.get(), kXmlChunk);
             if (buffer == nullptr) return std::unexpected(FormatError(name, "内存不足", "out of memory"));
-            const zip_int64_t got = zip_fread(file.get(), buffer, kXmlChunk);
-            if (got < 0) {
-                const std::string why = zip_file_strerror(file.get());
-                return std::unexpected(FormatError(name, part + "：" + why, part + ": " + why));
-            }
-            if (XML_ParseBuffer(parser.get(), static_cast<int>(got), got == 0) != XML_STATUS_OK) {
+            auto got = file.Read(static_cast<char*>(buffer), kXmlChunk);
+            if (!got) return std::unexpected(got.error());
+            if (XML_ParseBuffer(parser.get(), static_cast<int>(*got), *got == 0) != XML_STATUS_OK) {
                 const std::string why = doctype_ ? "DOCTYPE" : ExpatMessage(parser.get());
                 return std::unexpected(FormatError(name, part + "：" + why, part + ": " + why));
             }
-            if (got == 0) break;
+            if (*got == 0) break;
         }
         return {};
     }
@@ -254,8 +394,10 @@ class SharedStringsLoader {
         const std::string_view local = LocalName(name);
         if (local == "si") {
             internal::DecodeXstring(self->out_->pool, self->start_);
+            if (self->si_cut_) self->out_->cut.push_back(self->out_->size());
             self->out_->starts.push_back(self->out_->pool.size());
             self->in_si_ = false;
+            self->si_cut_ = false;
         } else if (local == "t") {
             self->in_t_ = false;
         } else if (local == "rPh") {
@@ -265,8 +407,18 @@ class SharedStringsLoader {
 
     static void XMLCALL OnText(void* user_data, const XML_Char* text, int len) {
         auto* self = static_cast<SharedStringsLoader*>(user_data);
-        if (self->in_si_ && self->in_t_ && self->phonetic_depth_ == 0) {
-            self->out_->pool.append(text, static_cast<size_t>(len));
+        if (self->in_si_ && self->in_t_ && self->phonetic_depth_ == 0 && !self->si_cut_) {
+            // Escapes (_xHHHH_) only shrink when decoded, so cutting the raw text at the limit keeps
+            // at least max_cell_ bytes' worth.
+            std::string& pool = self->out_->pool;
+            const size_t held = pool.size() - self->start_;
+            const size_t room = self->max_cell_ - std::min(self->max_cell_, held);
+            if (static_cast<size_t>(len) <= room) {
+                pool.append(text, static_cast<size_t>(len));
+            } else {
+                pool.append(text, internal::Utf8Cut(std::string_view(text, static_cast<size_t>(len)), room));
+                self->si_cut_ = true;
+            }
         }
     }
 
@@ -278,6 +430,8 @@ class SharedStringsLoader {
     }
 
     SharedStrings* out_;
+    size_t max_cell_;
+    bool si_cut_ = false;
     XML_Parser parser_ = nullptr;
     bool doctype_ = false;
     bool in_si_ = false;
@@ -316,15 +470,21 @@ std::optional<size_t> ColumnOfReference(const char* ref) {
 
 class XlsxReader : public TableReader {
   public:
-    XlsxReader(std::string name, ZipPtr zip, SharedStrings strings)
-        : name_(std::move(name)), zip_(std::move(zip)), strings_(std::move(strings)) {}
+    XlsxReader(std::string name, ZipPtr zip, SharedStrings strings, Budget budget, std::string sheet_name)
+        : name_(std::move(name)),
+          zip_(std::move(zip)),
+          strings_(std::move(strings)),
+          budget_(std::move(budget)),
+          sheet_name_(std::move(sheet_name)),
+          max_cell_(static_cast<size_t>(std::max<int64_t>(budget_.limits.max_cell_bytes, 1))),
+          max_columns_(static_cast<size_t>(std::clamp<int64_t>(budget_.limits.max_columns, 1, kMaxColumns))) {
+    }
+    XlsxReader(const XlsxReader&) = delete;
+    XlsxReader& operator=(const XlsxReader&) = delete;
 
     Result<void> OpenSheet(zip_int64_t index, const std::string& part) {
-        file_.reset(zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(index), 0));
-        if (!file_) {
-            return std::unexpected(FormatError(name_, part + "：" + zip_strerror(zip_.get()),
-                                               part + ": " + zip_strerror(zip_.get())));
-        }
+        file_ = std::make_unique<PartInput>(budget_, part, budget_.limits.max_sheet_bytes);
+        if (auto opened = file_->Open(zip_.get(), index); !opened) return std::unexpected(opened.error());
         parser_.reset(XML_ParserCreate(nullptr));
         if (!parser_) return std::unexpected(FormatError(name_, "内存不足", "out of memory"));
         XML_SetUserData(parser_.get(), this);
@@ -341,15 +501,19 @@ class XlsxReader : public TableReader {
             if (!more) return std::unexpected(more.error());
             if (!*more) return false;
         }
-        if (ready_row_ > returned_ + 1) {
-            // A row the sheet leaves out: given as empty so that numbering stays Excel's.
-            ++returned_;
-            row.clear();
-            return true;
-        }
+        // Rows the sheet leaves out are skipped: the numbering stays Excel's without producing them.
         returned_ = std::max(ready_row_, returned_ + 1);
         row.swap(cells_);
         row_ready_ = false;
+        if (++rows_read_ - 1 > budget_.limits.max_rows) {
+            const std::string limit = std::to_string(budget_.limits.max_rows);
+            return Fail("import.too_many_rows", name_ + ":" + std::to_string(returned_),
+                        "工作表“" + sheet_name_ + "”超过 " + limit + " 个数据行的限制",
+                        "sheet \"" + sheet_name_ + "\" has more than the limit of " + limit + " data rows");
+        }
+        if ((rows_read_ & 1023) == 0)
+            if (auto r = budget_.cancel.Check(name_ + ":" + std::to_string(returned_)); !r)
+                return std::unexpected(r.error());
         return true;
     }
 
@@ -378,13 +542,15 @@ class XlsxReader : public TableReader {
                 void* buffer = XML_GetBuffer(parser_.get(), kXmlChunk);
                 if (buffer == nullptr)
                     return std::unexpected(FormatError(Where(), "内存不足", "out of memory"));
-                const zip_int64_t got = zip_fread(file_.get(), buffer, kXmlChunk);
-                if (got < 0) {
-                    const std::string why = zip_file_strerror(file_.get());
-                    return std::unexpected(FormatError(Where(), part_ + "：" + why, part_ + ": " + why));
+                auto got = file_->Read(static_cast<char*>(buffer), kXmlChunk);
+                if (!got) {
+                    finished_ = true;
+                    Error e = got.error();
+                    e.field = Where();
+                    return std::unexpected(std::move(e));
                 }
-                finished_ = got == 0;
-                status = XML_ParseBuffer(parser_.get(), static_cast<int>(got), finished_);
+                finished_ = *got == 0;
+                status = XML_ParseBuffer(parser_.get(), static_cast<int>(*got), finished_);
             }
             if (status == XML_STATUS_ERROR) {
                 finished_ = true;
@@ -404,7 +570,7 @@ class XlsxReader : public TableReader {
     }
 
     void Abort(Error error) {
-        error_ = std::move(error);
+        if (!error_) error_ = std::move(error);
         XML_StopParser(parser_.get(), XML_FALSE);
     }
 
@@ -415,6 +581,7 @@ class XlsxReader : public TableReader {
         for (size_t i = row_width_; i < width; ++i) {
             cells_[i].text.clear();
             cells_[i].numeric = false;
+            cells_[i].cut = false;
         }
         row_width_ = width;
     }
@@ -425,8 +592,22 @@ class XlsxReader : public TableReader {
             if (std::strcmp(a[0], "r") == 0) {
                 int64_t value = 0;
                 const char* end = a[1] + std::strlen(a[1]);
-                if (std::from_chars(a[1], end, value).ec == std::errc() && value > 0) number = value;
+                const auto parsed = std::from_chars(a[1], end, value);
+                if (parsed.ec == std::errc::result_out_of_range) value = INT64_MAX;
+                if ((parsed.ec == std::errc() || parsed.ec == std::errc::result_out_of_range) && value > 0)
+                    number = value;
             }
+        }
+        if (number > kMaxSheetRow) {
+            // Refused before anything is made of it: a row numbered 9×10^18 costs nothing.
+            const std::string shown = number == INT64_MAX ? "≥ 9223372036854775807" : std::to_string(number);
+            in_row_ = true;
+            ready_row_ = returned_ + 1;
+            Abort(Error{"xlsx.row_out_of_range", name_ + ":" + shown,
+                        "工作表“" + sheet_name_ + "”的第 " + shown + " 行超出了 .xlsx 的最大行号 1048576",
+                        "sheet \"" + sheet_name_ + "\": row " + shown +
+                            " is beyond the last row of an .xlsx sheet (1048576)"});
+            return;
         }
         in_row_ = true;
         ready_row_ = number;
@@ -448,6 +629,7 @@ class XlsxReader : public TableReader {
         }
         next_col_ = cell_col_ + 1;
         value_.clear();
+        value_cut_ = false;
     }
 
     void EndCell() {
@@ -458,6 +640,17 @@ class XlsxReader : public TableReader {
         }
         // Empty cells (formatting only) do not widen the row, so rows carry no trailing empties.
         if (value_.empty()) return;
+        if (cell_col_ >= max_columns_) {
+            const std::string ref = ColumnLetters(cell_col_) + std::to_string(ready_row_);
+            const std::string limit = std::to_string(max_columns_);
+            Abort(Error{
+                "import.too_many_columns", Where(),
+                "工作表“" + sheet_name_ + "”的单元格 " + ref + " 有值，超出了最多 " + limit + " 列的限制",
+                "sheet \"" + sheet_name_ + "\": cell " + ref + " has a value beyond the limit of " + limit +
+                    " columns"});
+            return;
+        }
+        bool cut = value_cut_;
         bool numeric = false;
         switch (cell_type_) {
             case CellType::kNumber:
@@ -472,6 +665,7 @@ class XlsxReader : public TableReader {
                     return;
                 }
                 value_.assign(strings_.at(index));
+                cut = strings_.was_cut(index);
                 break;
             }
             case CellType::kBool:
@@ -490,6 +684,7 @@ class XlsxReader : public TableReader {
         Cell& cell = cells_[cell_col_];
         cell.text.swap(value_);
         cell.numeric = numeric;
+        cell.cut = cut;
     }
 
     void EndRow() {
@@ -545,8 +740,17 @@ class XlsxReader : public TableReader {
 
     static void XMLCALL OnText(void* user_data, const XML_Char* text, int len) {
         auto* self = static_cast<XlsxReader*>(user_data);
+        if (self->value_cut_) return;
         if (self->in_v_ || (self->in_is_ && self->in_t_ && self->phonetic_depth_ == 0)) {
-            self->value_.append(text, static_cast<size_t>(len));
+            // Held up to max_cell_ bytes; the rest of a longer value is only counted by PartInput.
+            const size_t room = self->max_cell_ - std::min(self->max_cell_, self->value_.size());
+            if (static_cast<size_t>(len) <= room) {
+                self->value_.append(text, static_cast<size_t>(len));
+            } else {
+                self->value_.append(
+                    text, internal::Utf8Cut(std::string_view(text, static_cast<size_t>(len)), room));
+                self->value_cut_ = true;
+            }
         }
     }
 
@@ -562,7 +766,12 @@ class XlsxReader : public TableReader {
     std::vector<std::string> sheets_;
     ZipPtr zip_;
     SharedStrings strings_;
-    ZipFilePtr file_;
+    Budget budget_;
+    std::string sheet_name_;
+    size_t max_cell_;
+    size_t max_columns_;
+    int64_t rows_read_ = 0;
+    std::unique_ptr<PartInput> file_;
     ParserPtr parser_;
     bool suspended_ = false;
     bool finished_ = false;
@@ -581,6 +790,7 @@ class XlsxReader : public TableReader {
     size_t cell_col_ = 0;
     CellType cell_type_ = CellType::kNumber;
     std::string value_;
+    bool value_cut_ = false;
 
     // The row parsed and not yet returned.
     std::vector<Cell> cells_;
@@ -594,7 +804,9 @@ class XlsxReader : public TableReader {
 
 namespace internal {
 
-Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::string_view sheet) {
+Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, const TableOptions& options) {
+    const std::string_view sheet = options.sheet;
+    Budget budget{options.limits, options.cancel, name, 0};
     int zip_code = 0;
     ZipPtr zip(zip_fdopen(fd, 0, &zip_code));
     if (!zip) {
@@ -609,7 +821,7 @@ Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::str
 
     // The package's root relationships say where the workbook is; nearly always xl/workbook.xml.
     std::string workbook_part = "xl/workbook.xml";
-    auto root_rels = ReadPart(zip.get(), "_rels/.rels", name);
+    auto root_rels = ReadPart(zip.get(), "_rels/.rels", budget);
     if (!root_rels) return std::unexpected(root_rels.error());
     if (*root_rels) {
         auto rels = ParseRelationships(**root_rels, "_rels/.rels", name);
@@ -618,7 +830,7 @@ Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::str
             if (rel.type.ends_with(kOfficeDocumentType)) workbook_part = ResolveTarget("", rel.target);
         }
     }
-    auto workbook = ReadPart(zip.get(), workbook_part, name);
+    auto workbook = ReadPart(zip.get(), workbook_part, budget);
     if (!workbook) return std::unexpected(workbook.error());
     if (!*workbook && LocatePart(zip.get(), "content.xml") && LocatePart(zip.get(), "mimetype")) {
         return Fail("xlsx.format", name,
@@ -640,7 +852,7 @@ Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::str
     const std::string_view workbook_dir = DirectoryOf(workbook_part);
     const std::string rels_part =
         std::string(workbook_dir) + "_rels/" + workbook_part.substr(workbook_dir.size()) + ".rels";
-    auto rels_text = ReadPart(zip.get(), rels_part, name);
+    auto rels_text = ReadPart(zip.get(), rels_part, budget);
     if (!rels_text) return std::unexpected(rels_text.error());
     if (!*rels_text) {
         return Fail("xlsx.format", name, "不是有效的 xlsx 文件：缺少 " + rels_part,
@@ -690,8 +902,9 @@ Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::str
     }
     if (strings_part.empty()) strings_part = std::string(workbook_dir) + "sharedStrings.xml";
     if (const auto strings_index = LocatePart(zip.get(), strings_part)) {
-        SharedStringsLoader loader(&strings);
-        if (auto loaded = loader.Load(zip.get(), *strings_index, strings_part, name); !loaded) {
+        SharedStringsLoader loader(&strings,
+                                   static_cast<size_t>(std::max<int64_t>(options.limits.max_cell_bytes, 1)));
+        if (auto loaded = loader.Load(zip.get(), *strings_index, strings_part, budget); !loaded) {
             return std::unexpected(loaded.error());
         }
     }
@@ -699,9 +912,9 @@ Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, std::str
     std::vector<std::string> sheet_names;
     for (const auto& entry : *sheets) sheet_names.push_back(entry.name);
     const bool date1904 = UsesDate1904(**workbook);
-    std::string chosen_name = chosen->name;
-    auto reader = std::make_unique<XlsxReader>(std::move(name), std::move(zip), std::move(strings));
-    reader->SetWorkbookFacts(date1904, std::move(chosen_name), std::move(sheet_names));
+    auto reader = std::make_unique<XlsxReader>(std::move(name), std::move(zip), std::move(strings),
+                                               std::move(budget), chosen->name);
+    reader->SetWorkbookFacts(date1904, chosen->name, std::move(sheet_names));
     if (auto opened = reader->OpenSheet(*sheet_index, sheet_part); !opened)
         return std::unexpected(opened.error());
     return reader;

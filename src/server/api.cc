@@ -1,9 +1,12 @@
 #include "server/api.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -279,6 +282,8 @@ struct Api::Impl {
     };
     std::mutex incidence_mutex;
     std::map<int, CachedIncidence> incidences;
+
+    std::stop_source import_stop;  // requested when the server stops: running imports end
 
     explicit Impl(const ApiConfig& c) : config(c), auth(c.policy) {}
 
@@ -867,6 +872,8 @@ struct Api::Impl {
         io::ImportOptions options{path,           c.query.contains("sheet") ? c.query.at("sheet") : "",
                                   errors_tmp,     Change(p),
                                   ScopeFilter(p), name};
+        options.limits = config.import_limits;
+        options.stop = import_stop.get_token();  // requested when the server stops
         auto summary = io::ImportRegistry(store, plan, tree, options);
         std::error_code ignored;
         fs::remove(path, ignored);
@@ -874,6 +881,7 @@ struct Api::Impl {
             fs::remove(errors_tmp, ignored);
             const Error& e = summary.error();
             if (e.code.starts_with("store.")) return StoreFault(c, e);
+            if (e.code == "import.cancelled") return FaultOf(c, http::status::service_unavailable, e);
             return FaultOf(c, http::status::bad_request, e);
         }
         json::value out = json::parse(summary->ToJson());
@@ -928,6 +936,7 @@ struct Api::Impl {
         json::error_code ec;
         json::value summary =
             record->summary_json.empty() ? json::value(nullptr) : json::parse(record->summary_json, ec);
+        if (summary.is_object()) summary.as_object().erase("errors_file");  // a path on the server
         return Json(c, http::status::ok,
                     json::object{{"import_id", record->id},
                                  {"started_at", record->started_at},
@@ -1767,9 +1776,22 @@ struct Api::Impl {
 Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Api::~Api() = default;
 
+// Upload files ("tmp-<pid>-<n>.*") left by a server that was killed during an import.
+static void RemoveStaleUploads(const std::string& data_dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(data_dir, ec)) {
+        const std::string file = entry.path().filename().string();
+        if (!file.starts_with("tmp-")) continue;
+        const int pid = std::atoi(file.c_str() + 4);
+        if (pid > 0 && (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH)) continue;
+        fs::remove(entry.path(), ec);
+    }
+}
+
 Result<std::unique_ptr<Api>> Api::Create(const ApiConfig& config) {
     auto impl = std::make_unique<Impl>(config);
     if (impl->config.data_dir.empty()) impl->config.data_dir = config.db_path + ".files";
+    RemoveStaleUploads(impl->config.data_dir);
     auto pool = StorePool::Open(config.db_path, std::max(2, config.connections));
     if (!pool) return std::unexpected(pool.error());
     impl->pool = std::move(*pool);
@@ -1797,6 +1819,8 @@ Result<std::unique_ptr<Api>> Api::Create(const ApiConfig& config) {
     }
     return std::unique_ptr<Api>(new Api(std::move(impl)));
 }
+
+void Api::CancelImports() { impl_->import_stop.request_stop(); }
 
 void Api::Register(Router& router) {
     Impl& s = *impl_;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/access.h"
+#include "io/limits.h"
 #include "server/http.h"
 
 namespace jz::server {
@@ -19,6 +20,12 @@ struct ApiConfig {
     int connections = 4;         // database connections
     int check_parts = 2;         // parallel scan parts for /api/check
     size_t import_body_limit = 64 << 20;
+    // Bounds of an uploaded import (io/limits.h); an upload gets ten minutes.
+    io::ImportLimits import_limits = [] {
+        io::ImportLimits limits;
+        limits.time_budget = std::chrono::seconds(600);
+        return limits;
+    }();
 };
 
 class Api {
@@ -27,6 +34,9 @@ class Api {
     ~Api();
     // Adds every route (and the web app as the fallback).
     void Register(Router& router);
+    // Asks the imports running now and later to stop (import.cancelled, rolled back): the server is
+    // stopping. Thread-safe; HttpOptions::on_stop calls it.
+    void CancelImports();
 
   private:
     struct Impl;

@@ -483,6 +483,50 @@ TEST(Api, CreateAndImport) {
     EXPECT_EQ(junk.status, 400) << junk.body;
 }
 
+// Issue 11's hostile uploads (bench/hostile_files.py, small versions): each is refused with its
+// code and a message that shows none of the server's paths, and leaves no file behind.
+TEST(Api, HostileImportsAreRefusedWithoutPaths) {
+    const std::string officer = ScopedSessions().at("officer");
+    const std::string files = S().dir + "/hostile";
+    ASSERT_EQ(std::system(
+                  ("python3 " + std::string(JZ_SOURCE_DIR) + "/bench/hostile_files.py " + files + " --mib 12")
+                      .c_str()),
+              0);
+    const std::string data_dir = S().db + ".files";
+    const std::map<std::string, std::set<std::string>> expected = {
+        {"huge_row.xlsx", {"xlsx.row_out_of_range"}},
+        {"bomb_inline.xlsx", {"xlsx.compression_ratio", "xlsx.too_large"}},
+        {"bomb_shared.xlsx", {"xlsx.compression_ratio", "xlsx.too_large"}},
+        {"bomb_workbook.xlsx", {"xlsx.compression_ratio", "xlsx.too_large"}},
+        {"long_line.csv", {"csv.record_too_long"}},
+    };
+    for (const auto& [file, codes] : expected) {
+        std::ifstream in(files + "/" + file, std::ios::binary);
+        const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        Reply r = S().Send("POST", "/api/imports?filename=" + file, body, officer);
+        EXPECT_EQ(r.status, 400) << file << ": " << r.body;
+        const std::string code(r.Json().at("error").at("code").as_string());
+        EXPECT_TRUE(codes.contains(code)) << file << ": " << r.body;
+        for (const std::string& leak : {S().dir, data_dir, std::string("tmp-"), std::string("/tmp")})
+            EXPECT_EQ(r.body.find(leak), std::string::npos) << file << " shows " << leak << ": " << r.body;
+        EXPECT_NE(r.body.find(file), std::string::npos) << "the upload's own name is the field: " << r.body;
+    }
+    for (const auto& entry : fs::directory_iterator(data_dir))
+        EXPECT_FALSE(entry.path().filename().string().starts_with("tmp-")) << entry.path();
+
+    // An import with a rejected row: neither its answer nor the import's record shows a path.
+    const std::string header =
+        "户编号,行政区划代码,姓名,证件号码,与户主关系,贫困户属性,主要致贫原因,识别年度\n";
+    Reply partial = S().Send("POST", "/api/imports?filename=bad.csv", header + "bad,row\n", officer);
+    ASSERT_EQ(partial.status, 200) << partial.body;
+    EXPECT_EQ(partial.body.find("/tmp"), std::string::npos) << partial.body;
+    Reply record = S().Send(
+        "GET", "/api/imports/" + std::to_string(partial.Json().at("import_id").as_int64()), "", officer);
+    ASSERT_EQ(record.status, 200) << record.body;
+    EXPECT_EQ(record.body.find("/tmp"), std::string::npos) << record.body;
+    EXPECT_EQ(record.body.find(data_dir), std::string::npos) << record.body;
+}
+
 // Every route × every role × in scope / out of scope. Accounts are scoped to township A; the
 // "out" target is township B.
 TEST(Api, PermissionMatrix) {

@@ -125,6 +125,7 @@ struct HttpServer::Impl {
 
     void BeginStop() {
         if (stopping.exchange(true)) return;
+        if (options.on_stop) options.on_stop();  // long work in flight (imports) ends early
         beast::error_code ec;
         acceptor.close(ec);
         signals.cancel(ec);

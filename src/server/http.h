@@ -73,6 +73,7 @@ struct HttpOptions {
     std::chrono::seconds read_timeout{30};  // a whole request, once its first byte arrived
     std::chrono::seconds idle_timeout{60};  // between requests on a kept-alive connection
     std::chrono::seconds write_timeout{60};
+    std::function<void()> on_stop;  // called once when stopping begins (e.g. to cancel imports)
 };
 
 class HttpServer {
