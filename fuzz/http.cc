@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "fuzz_support.h"
+#include "server/api.h"
 
 namespace {
 
@@ -60,9 +61,10 @@ class InputStream {
     std::string_view data_;
 };
 
-constexpr size_t kHeaderLimit = 16 * 1024;     // HttpServer::Impl::Serve
-constexpr size_t kBodyLimit = 1 << 20;         // HttpOptions::body_limit
-constexpr size_t kImportBodyLimit = 64 << 20;  // ApiConfig::import_body_limit
+// The server's limits, from their defaults where the code keeps them.
+constexpr size_t kHeaderLimit = 16 * 1024;  // HttpServer::Impl::Serve
+const size_t kBodyLimit = jz::server::HttpOptions{}.body_limit;
+const size_t kImportBodyLimit = jz::server::ApiConfig{}.import_body_limit;
 
 std::string Slurp(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
