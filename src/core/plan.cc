@@ -258,7 +258,12 @@ void ReadHeader(Reader& r, const toml::table& root, Plan& plan) {
     if (start && (*start < 1900 || *start > 2100))
         r.Fail(Reader::LineOf(*root.get("start_year")), "plan.year", "start_year", "年份不合理",
                "is not a plausible year");
-    if (start && end && *end < *start)
+    // The end year is bounded like the start: every year of the plan is iterated (Plan::years(),
+    // reports per year), so end_year = 2147483647 would hang a loader that accepted it.
+    if (end && (*end < 1900 || *end > 2100))
+        r.Fail(Reader::LineOf(*root.get("end_year")), "plan.year", "end_year", "年份不合理",
+               "is not a plausible year");
+    else if (start && end && *end < *start)
         r.Fail(Reader::LineOf(*root.get("end_year")), "plan.year", "end_year", "结束年份早于开始年份",
                "end year is before the start year");
     plan.start_year = start.value_or(0);

@@ -135,7 +135,17 @@ class Decoder {
         }
         bool incomplete;
         const size_t valid = internal::ValidUtf8Prefix(head, &incomplete);
-        // A character cut by the end of the sample is fine unless the file itself ends there.
+        // A character cut by the end of the sample is fine unless the file itself ends there. A
+        // sample that filled the chunk has not seen the end yet: look past it (into the carry room)
+        // to know, or a text of exactly one chunk (every ParseCsvText of 64 bytes or more) ending in
+        // a GB18030 character that looks like the start of a UTF-8 sequence was refused as bad
+        // UTF-8 instead of being read as GB18030 (found by fuzz_csv).
+        if (incomplete && !eof_) {
+            auto got = input_->Read(raw_.get() + len_, kCarryRoom);
+            if (!got) return std::unexpected(got.error());
+            if (*got == 0) eof_ = true;
+            len_ += *got;
+        }
         if (valid == head.size() || (incomplete && !eof_) || MostlyUtf8(head)) {
             // In the last case the reader stops at the record with the stray byte and names it.
             encoding_ = Encoding::kUtf8;
