@@ -347,11 +347,13 @@ void SearchIndex::Compact() {
     delta_persons_ = 0;
 }
 
-std::vector<std::string> SearchIndex::Find(std::string_view text, Match match, size_t limit) const {
+std::vector<std::string> SearchIndex::Find(std::string_view text, Match match, size_t limit,
+                                           const std::function<bool(const std::string&)>& keep) const {
     std::vector<std::string> out;
     std::unordered_set<uint32_t> seen;
     auto add = [&](uint32_t slot) {
         if (out.size() >= limit || where_[slot] == Where::kGone || !seen.insert(slot).second) return;
+        if (keep && !keep(*code_of_[slot])) return;
         out.push_back(*code_of_[slot]);
     };
     if (text.empty() || limit == 0) return out;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -126,8 +127,10 @@ class SearchIndex {
     void BeginBulk() { bulk_ = true; }
     void EndBulk();
 
-    // Household codes `text` names (trimmed by the caller), each once, in no order, at most `limit`.
-    std::vector<std::string> Find(std::string_view text, Match match, size_t limit) const;
+    // Household codes `text` names (trimmed by the caller), each once, in no order, at most `limit`
+    // of those `keep` accepts (the caller's scope and filters; none: all).
+    std::vector<std::string> Find(std::string_view text, Match match, size_t limit,
+                                  const std::function<bool(const std::string&)>& keep = {}) const;
     int64_t size() const { return static_cast<int64_t>(slot_of_.size()); }
     int64_t persons() const { return static_cast<int64_t>(base_persons_ + delta_persons_); }
 

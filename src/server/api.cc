@@ -36,7 +36,7 @@ namespace {
 
 constexpr std::string_view kCookie = "jz_session";
 constexpr int64_t kMaxPageSize = 200;
-constexpr int64_t kSearchLimit = 10000;  // free-text matches considered
+constexpr int64_t kSearchLimit = 1000;  // free-text matches (within the list's filters) considered
 // Searches (q=) per session: a burst, then one a second (a token bucket); more answer 429 with
 // Retry-After. $JINGZHUN_SEARCH_RATE="BURST/PER_SECOND" changes it ("off": no limit, for benchmarks).
 // At most kSearchSessions sessions are tracked: idle ones (a full bucket) are dropped first, and past
@@ -639,8 +639,10 @@ struct Api::Impl {
             const auto match = mask ? SearchIndex::Match::kExactOnly : SearchIndex::Match::kFull;
             std::vector<std::pair<std::string, std::string>> hits;  // (division, code)
             std::shared_lock lock(index_mutex);
-            for (const std::string& code : search.Find(TrimCell(text->second), match, kSearchLimit))
-                if (index.Matches(code, q)) hits.emplace_back(*index.DivisionOf(code), code);
+            const auto in_filters = [&](const std::string& code) { return index.Matches(code, q); };
+            for (const std::string& code :
+                 search.Find(TrimCell(text->second), match, kSearchLimit, in_filters))
+                hits.emplace_back(*index.DivisionOf(code), code);
             lock.unlock();
             std::ranges::sort(hits);
             hits.erase(std::unique(hits.begin(), hits.end()), hits.end());

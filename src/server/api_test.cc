@@ -458,8 +458,8 @@ TEST(Api, CreateAndImport) {
     EXPECT_EQ(county_households(), before + 1);  // a change is seen at once
     EXPECT_EQ(created.headers["location"], "/api/households/" + fresh_code);
     EXPECT_EQ(S().Send("POST", "/api/households", json::serialize(fresh), officer).status, 409);
-    EXPECT_EQ(
-        S().Send("GET", "/api/households?q=" + fresh_code, "", officer).Json().at("total").as_int64(), 1);
+    EXPECT_EQ(S().Send("GET", "/api/households?q=" + fresh_code, "", officer).Json().at("total").as_int64(),
+              1);
 
     // Import: the export of one village as CSV comes back unchanged; a bad row goes to the error file.
     Reply exported =
@@ -1140,7 +1140,8 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
             if (target.find(".xlsx") != std::string::npos) {
                 const std::string file = S().dir + "/viewer.xlsx";
                 std::ofstream(file, std::ios::binary) << r.body;
-                text = jz::server::Run("unzip -p " + file + " 'xl/*'");  // (docProps hold the file's own dates)
+                text =
+                    jz::server::Run("unzip -p " + file + " 'xl/*'");  // (docProps hold the file's own dates)
                 EXPECT_NE(text.find("<sheetData"), std::string::npos);
             }
             EXPECT_EQ(WholeIdNumberIn(text), "") << target;
@@ -1150,7 +1151,8 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
                     << target;
                 continue;
             }
-            if (path != "/api/openapi.json") ExpectMasked(r.Json(), target, persons);  // (its schemas name fields)
+            if (path != "/api/openapi.json")
+                ExpectMasked(r.Json(), target, persons);  // (its schemas name fields)
         }
     EXPECT_GT(answered, 25);
     EXPECT_GT(persons, 10);  // (households, a new identification's and a deregistration's snapshots)
@@ -1279,6 +1281,25 @@ TEST(ApiPrivacy, OtherTownshipsDoNotLeakThroughErrors) {
                             officer);
     EXPECT_GE(joined.status, 400) << joined.body;
     EXPECT_EQ(joined.body.find(out), std::string::npos) << joined.body;
+
+    // The same through an import: the error file does not name the other township's household.
+    {
+        const std::string b_csv =
+            S().Send("GET", "/api/exports/registry.csv?division=" + std::string(kTownshipB), "", admin).body;
+        const size_t header_end = b_csv.find('\n');
+        std::string row = b_csv.substr(header_end + 1, b_csv.find('\n', header_end + 1) - header_end);
+        const std::string b_code = row.substr(0, row.find(','));
+        const size_t second = row.find(',', row.find(',') + 1);
+        row = division + "5555," + division + row.substr(second);  // the household's head, moved into A
+        Reply imported = S().Send("POST", "/api/imports", b_csv.substr(0, header_end + 1) + row, officer);
+        ASSERT_EQ(imported.status, 200) << imported.body;
+        EXPECT_EQ(imported.Json().at("households").at("rejected").as_int64(), 1) << imported.body;
+        EXPECT_EQ(imported.body.find(b_code), std::string::npos) << imported.body;
+        Reply errors =
+            S().Send("GET", std::string(imported.Json().at("errors_url").as_string()), "", officer);
+        EXPECT_EQ(errors.body.find(b_code), std::string::npos) << errors.body;
+        EXPECT_NE(errors.body.find("outside your area"), std::string::npos) << errors.body;
+    }
 
     // A code with township B's prefix in township A's village is refused, naming the field.
     json::object spoofed = mine;
