@@ -1,8 +1,13 @@
 #include "core/access.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <vector>
+
+#include "core/id_number.h"
 
 namespace jz {
 namespace {
@@ -49,10 +54,120 @@ std::string Mask(std::string_view s, size_t keep_front, size_t keep_back) {
 }
 }  // namespace
 
-std::string MaskIdNumber(std::string_view id_number) { return Mask(id_number, 6, 4); }
+std::string MaskIdNumber(std::string_view id_number) { return Mask(id_number, 6, 0); }
+
+std::string MaskIdNumbersInText(std::string_view text) {
+    constexpr size_t kMinRun = 15, kKeep = 6;
+    std::string out(text);
+    size_t i = 0;
+    while (i < out.size()) {
+        if (out[i] < '0' || out[i] > '9') {
+            ++i;
+            continue;
+        }
+        size_t end = i;
+        while (end < out.size() && out[end] >= '0' && out[end] <= '9') ++end;
+        if (end < out.size() && (out[end] == 'X' || out[end] == 'x')) ++end;
+        if (end - i >= kMinRun)
+            for (size_t k = i + kKeep; k < end; ++k) out[k] = '*';
+        i = end;
+    }
+    return out;
+}
+
+int64_t CandidateIdNumbers(const MaskedPerson& person) {
+    const std::string& m = person.masked_id;
+    if (m.size() != 18) return 0;
+    auto hidden = [&](size_t at) { return m[at] == '*'; };
+    auto agrees = [&](size_t at, char c) { return hidden(at) || m[at] == c; };
+    int64_t address = 1;
+    for (size_t i = 0; i < 6; ++i)
+        if (hidden(i)) address *= 10;
+    // Birth dates in the year that agree with positions 6..13.
+    std::vector<Date> days;
+    for (int month = 1; month <= 12; ++month)
+        for (int day = 1; day <= 31; ++day) {
+            if (!Date::IsValid(person.birth_year, month, day)) continue;
+            char digits[9];
+            std::snprintf(digits, sizeof digits, "%04d%02d%02d", person.birth_year, month, day);
+            bool ok = true;
+            for (size_t k = 0; k < 8 && ok; ++k) ok = agrees(6 + k, digits[k]);
+            if (ok) days.push_back({person.birth_year, month, day});
+        }
+    auto sex_agrees = [&](int sequence) {
+        if (person.sex == 0) return true;
+        return (sequence % 2 == 1) == (person.sex == 1);  // odd: male
+    };
+    const bool tail_hidden = hidden(14) && hidden(15) && hidden(16) && hidden(17);
+    if (tail_hidden) {
+        int64_t sequences = 0;
+        for (int s = 0; s < 1000; ++s) sequences += sex_agrees(s);
+        return address * static_cast<int64_t>(days.size()) * sequences;
+    }
+    // Some of the tail is shown: count exactly, check character included. Hidden address digits
+    // change the check character, so they are enumerated only when shown digits pin it (rare).
+    int64_t count = 0;
+    std::string v = m;
+    for (size_t i = 0; i < 6; ++i)
+        if (hidden(i)) v[i] = '0';
+    for (const Date& d : days) {
+        char digits[9];
+        std::snprintf(digits, sizeof digits, "%04d%02d%02d", d.year, d.month, d.day);
+        for (size_t k = 0; k < 8; ++k) v[6 + k] = digits[k];
+        for (int s = 0; s < 1000; ++s) {
+            if (!sex_agrees(s)) continue;
+            const char seq[3] = {static_cast<char>('0' + s / 100), static_cast<char>('0' + s / 10 % 10),
+                                 static_cast<char>('0' + s % 10)};
+            if (!agrees(14, seq[0]) || !agrees(15, seq[1]) || !agrees(16, seq[2])) continue;
+            v[14] = seq[0], v[15] = seq[1], v[16] = seq[2];
+            if (hidden(17) || address > 1) {
+                ++count;
+                continue;
+            }
+            if (IdCheckCharacter(std::string_view(v).substr(0, 17)) == m[17]) ++count;
+        }
+    }
+    return address * count;
+}
+
+std::pair<std::string, std::string> InHouseholdOutsideScopeReason() {
+    return {"该证件号码已登记在您管辖范围以外的另一户中(一人多户)",
+            "this ID number is registered in another household outside your area (one person in two "
+            "households)"};
+}
+
+Date AgeDayFor(Role role, const Date& on) {
+    if (!MasksPersonalData(role)) return on;
+    return Date{on.year, 12, 31};
+}
 std::string MaskPhone(std::string_view phone) {
     if (phone.empty()) return {};
     return Mask(phone, 3, 4);
+}
+
+namespace {
+double Refilled(const TokenBucket& b, const RateLimit& limit, std::chrono::steady_clock::time_point now) {
+    if (!b.started) return limit.burst;
+    const double elapsed = std::chrono::duration<double>(now - b.last).count();
+    return std::min(limit.burst, b.tokens + std::max(0.0, elapsed) * limit.per_second);
+}
+}  // namespace
+
+std::optional<std::chrono::seconds> TakeToken(TokenBucket& bucket, const RateLimit& limit,
+                                              std::chrono::steady_clock::time_point now) {
+    bucket.tokens = Refilled(bucket, limit, now);
+    bucket.last = now;
+    bucket.started = true;
+    if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return std::nullopt;
+    }
+    const double wait = limit.per_second > 0 ? (1 - bucket.tokens) / limit.per_second : 3600;
+    return std::chrono::seconds(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wait))));
+}
+
+bool IsFull(const TokenBucket& bucket, const RateLimit& limit, std::chrono::steady_clock::time_point now) {
+    return Refilled(bucket, limit, now) >= limit.burst;
 }
 
 bool IsLocked(const LoginState& state, std::chrono::sys_seconds now) {

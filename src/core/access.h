@@ -6,6 +6,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "core/date.h"
 
 namespace jz {
 
@@ -31,11 +34,61 @@ bool MasksPersonalData(Role role);  // ID numbers and phone numbers masked
 // "540425101" holds every village code "540425101xxx"). An empty scope holds nothing.
 bool InScope(std::string_view scope, std::string_view division_code);
 
-// 540425199001011234 → 540425********1234: the address code and the last four stay, so a viewer
-// can tell people apart without learning who they are. Shorter values keep less.
+// What a masked user (MasksPersonalData) may learn of a person, and nothing more: the ID number's
+// address code (the county, which the user's scope already names), the birth year, and the sex.
+// The ID number is the address code, the birth date, a three-digit sequence whose parity is the
+// sex, and a check character; with the month, day and sequence hidden, 365 × 500 = 182,500 numbers
+// (183,000 in a leap year) agree with everything shown (CandidateIdNumbers). Keeping the check
+// character would divide that by 11, and keeping the last four (the old rule) with the birth date
+// beside it gave the number away, so neither stays. docs/security.md, "Masked users".
+//
+// 540425199001011234 → 540425************. Shorter values keep less (a 15-digit number keeps its
+// address code too; anything under 7 characters is starred whole).
 std::string MaskIdNumber(std::string_view id_number);
+// Why a member is refused when their ID number is registered in a household the caller may not see
+// (outside their scope): the reason names neither that household nor where it is (zh, en).
+std::pair<std::string, std::string> InHouseholdOutsideScopeReason();
+
+// Free text (notes, reasons, messages) as a masked user sees it: every run of 15 or more digits
+// (an optional trailing X included) keeps its first six and is starred after them, so an ID number
+// typed into a note or quoted by a rule is masked like the field.
+std::string MaskIdNumbersInText(std::string_view text);
+
+// Everything a masked user receives about one person's ID number.
+struct MaskedPerson {
+    std::string masked_id;  // as MaskIdNumber shows it ('*' where hidden)
+    int birth_year = 0;
+    int sex = 0;  // codes::kSexMale / kSexFemale; 0 when not shown
+};
+// The 18-character ID numbers that agree with everything shown (visible characters, a valid birth
+// date in the year, the sequence's parity for the sex, the check character); hidden address digits
+// count ten each. Counted, never listed.
+int64_t CandidateIdNumbers(const MaskedPerson& person);
+// The least number of candidates the masking rule leaves for anyone (a test holds every route to it).
+inline constexpr int64_t kMinMaskedCandidates = 100'000;
+
+// The day ages are computed on for a user: `on` itself, or for a masked user the last day of its
+// year, so that an age, or a figure that counts ages, tells nothing finer than the birth year (a
+// request per day would otherwise find the day a child turned seven).
+Date AgeDayFor(Role role, const Date& on);
 // 13812345678 → 138****5678.
 std::string MaskPhone(std::string_view phone);
+
+// A token bucket: `burst` requests at once, then `per_second` (searches per session, api.cc).
+struct RateLimit {
+    double burst = 20;
+    double per_second = 1;
+};
+struct TokenBucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point last{};
+    bool started = false;  // a new bucket starts full
+};
+// Takes a token at `now`: nullopt when granted, else the whole seconds until one is there (≥ 1).
+std::optional<std::chrono::seconds> TakeToken(TokenBucket& bucket, const RateLimit& limit,
+                                              std::chrono::steady_clock::time_point now);
+// Has the bucket refilled completely by `now` (so forgetting it changes nothing)?
+bool IsFull(const TokenBucket& bucket, const RateLimit& limit, std::chrono::steady_clock::time_point now);
 
 // Five consecutive failed logins lock the account for fifteen minutes; a success clears the count.
 struct LoginPolicy {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include "core/id_number.h"
+
 namespace jz {
 namespace {
 
@@ -36,21 +38,66 @@ TEST(Access, Scope) {
 }
 
 TEST(Access, Masks) {
-    EXPECT_EQ(MaskIdNumber("54042519900101123X"), "540425********123X");
+    EXPECT_EQ(MaskIdNumber("54042519900101123X"), "540425************");
+    EXPECT_EQ(MaskIdNumber("540425900101123"), "540425*********");
     EXPECT_EQ(MaskPhone("13812345678"), "138****5678");
     EXPECT_EQ(MaskPhone(""), "");
     EXPECT_EQ(MaskIdNumber("123"), "***");
     EXPECT_EQ(MaskPhone("12345"), "*2345");
 }
 
-RC_GTEST_PROP(Access, MaskKeepsLengthAndHidesTheMiddle, (const std::string& s)) {
+TEST(Access, MaskIdNumbersInText) {
+    EXPECT_EQ(MaskIdNumbersInText("财政供养人员: 张三 54042519900101123X。"),
+              "财政供养人员: 张三 540425************。");
+    EXPECT_EQ(MaskIdNumbersInText("a540425900101123b"), "a540425*********b");
+    EXPECT_EQ(MaskIdNumbersInText("人均纯收入2100元, 13812345678"), "人均纯收入2100元, 13812345678");
+    EXPECT_EQ(MaskIdNumbersInText("5404251000010005"), "540425**********");  // 16 digits: starred too
+    EXPECT_EQ(MaskIdNumbersInText(""), "");
+}
+
+// The finding: "540425********7171" beside "1993-07-13" gave the number back. Under the old rule
+// (last four shown, the birth date beside) one candidate was left; under the rule, 182,500.
+TEST(Access, MaskedNumbersLeaveAHundredThousandCandidates) {
+    const std::string id = MakeIdNumber("540425", {1993, 7, 13}, 717);
+    EXPECT_EQ(CandidateIdNumbers({"540425" + id.substr(6, 8) + "****", 1993, 1}), 500);
+    std::string old_rule = id;
+    for (size_t i = 6; i < 14; ++i) old_rule[i] = '*';
+    EXPECT_EQ(CandidateIdNumbers({id, 1993, 1}), 1);          // the old rule with the birth date beside it
+    EXPECT_LT(CandidateIdNumbers({old_rule, 1993, 1}), 100);  // ...or even with the birth year only
+    EXPECT_EQ(CandidateIdNumbers({MaskIdNumber(id), 1993, 1}), 365 * 500);
+    EXPECT_EQ(CandidateIdNumbers({MaskIdNumber(id), 1996, 2}), 366 * 500);
+    EXPECT_GE(CandidateIdNumbers({MaskIdNumber(id), 1993, 1}), kMinMaskedCandidates);
+    std::string with_check = MaskIdNumber(id);
+    with_check[17] = id[17];
+    EXPECT_LT(CandidateIdNumbers({with_check, 1993, 1}), kMinMaskedCandidates);  // why it is not kept
+}
+
+TEST(Access, MaskedUsersAgeOnTheYearsLastDay) {
+    EXPECT_EQ(AgeDayFor(Role::kViewer, {2017, 6, 30}), (Date{2017, 12, 31}));
+    EXPECT_EQ(AgeDayFor(Role::kOfficer, {2017, 6, 30}), (Date{2017, 6, 30}));
+}
+
+RC_GTEST_PROP(Access, MaskKeepsLengthAndTheAddressCodeOnly, (const std::string& s)) {
     const std::string m = MaskIdNumber(s);
     RC_ASSERT(m.size() == s.size());
-    if (s.size() == 18) {
+    if (s.size() >= 7) {
         RC_ASSERT(m.substr(0, 6) == s.substr(0, 6));
-        RC_ASSERT(m.substr(6, 8) == std::string(8, '*'));
-        RC_ASSERT(m.substr(14) == s.substr(14));
+        RC_ASSERT(m.substr(6) == std::string(s.size() - 6, '*'));
     }
+}
+
+// For any valid number, what a masked user sees (masked number, birth year, sex) leaves at least
+// kMinMaskedCandidates numbers, the true one among them.
+RC_GTEST_PROP(Access, NoMaskedNumberCanBeRebuilt, ()) {
+    const Date birth = Date::FromDaysSinceEpoch(*rc::gen::inRange(-25000L, 20000L));
+    const int sequence = *rc::gen::inRange(0, 1000);
+    const std::string id = MakeIdNumber("540425", birth, sequence);
+    auto parsed = ParseIdNumber(id);
+    RC_ASSERT(parsed.has_value());
+    const MaskedPerson seen{MaskIdNumber(id), birth.year, parsed->sex};
+    RC_ASSERT(CandidateIdNumbers(seen) >= kMinMaskedCandidates);
+    // ...and also in the text of a note.
+    RC_ASSERT(MaskIdNumbersInText("note " + id + " end") == "note " + seen.masked_id + " end");
 }
 
 TEST(Access, LockoutAfterFiveFailures) {
@@ -81,6 +128,19 @@ TEST(Access, IsoTime) {
     for (const char* bad : {"2026-02-30T00:00:00Z", "2026-02-28 23:59:59Z", "2026-02-28T24:00:00Z", "",
                             "2026-02-28T23:59:59", "2026-02-28T23:59:5xZ"})
         EXPECT_FALSE(ParseIsoTime(bad)) << bad;
+}
+
+TEST(Access, TokenBucket) {
+    const RateLimit limit{.burst = 3, .per_second = 0.5};
+    TokenBucket b;
+    const auto t0 = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+    EXPECT_TRUE(IsFull(b, limit, t0));
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(TakeToken(b, limit, t0), std::nullopt);
+    EXPECT_EQ(TakeToken(b, limit, t0), std::optional(std::chrono::seconds(2)));  // 1 token / 0.5 per s
+    EXPECT_EQ(TakeToken(b, limit, t0 + 1s), std::optional(std::chrono::seconds(1)));
+    EXPECT_EQ(TakeToken(b, limit, t0 + 2s), std::nullopt);
+    EXPECT_FALSE(IsFull(b, limit, t0 + 3s));
+    EXPECT_TRUE(IsFull(b, limit, t0 + 8s));
 }
 
 }  // namespace

@@ -1,7 +1,12 @@
 #include "core/registry_index.h"
 
+#include <string.h>
+
 #include <algorithm>
 #include <bit>
+#include <unordered_set>
+
+#include "core/id_number.h"
 
 namespace jz {
 namespace {
@@ -225,6 +230,173 @@ std::optional<std::string> RegistryIndex::DivisionOf(const std::string& code) co
     auto it = village_of_.find(code);
     if (it == village_of_.end()) return std::nullopt;
     return it->second;
+}
+
+// ------------------------------------------------------------------------------- SearchIndex
+
+namespace {
+
+uint64_t PackedOrZero(const std::string& id) {
+    if (id.size() != 18) return 0;
+    for (size_t i = 0; i < 17; ++i)
+        if (id[i] < '0' || id[i] > '9') return 0;
+    if ((id[17] < '0' || id[17] > '9') && id[17] != 'X') return 0;
+    return PackIdNumber(id);
+}
+
+// The packed range [lo, hi) of the numbers that start with `prefix` (digits, and an X only as the
+// 18th character); nullopt when no number can.
+std::optional<std::pair<uint64_t, uint64_t>> PackedRange(std::string_view prefix) {
+    if (prefix.empty() || prefix.size() > 18) return std::nullopt;
+    for (size_t i = 0; i < prefix.size(); ++i) {
+        const char c = prefix[i];
+        if (c >= '0' && c <= '9') continue;
+        if (c == 'X' && i == 17) continue;
+        return std::nullopt;
+    }
+    if (prefix.size() == 18) {
+        const uint64_t v = PackIdNumber(prefix);
+        return std::pair{v, v + 1};
+    }
+    uint64_t n = 0;
+    for (char c : prefix) n = n * 10 + static_cast<uint64_t>(c - '0');
+    uint64_t scale = 1;
+    for (size_t i = prefix.size(); i < 17; ++i) scale *= 10;
+    return std::pair{n * scale * 11, (n + 1) * scale * 11};
+}
+
+}  // namespace
+
+uint32_t SearchIndex::SlotOf(const std::string& code) {
+    auto [it, fresh] = slot_of_.try_emplace(code, static_cast<uint32_t>(code_of_.size()));
+    if (fresh) {
+        code_of_.push_back(&it->first);
+        where_.push_back(Where::kGone);
+    }
+    return it->second;
+}
+
+void SearchIndex::Upsert(const Household& household) {
+    const uint32_t slot = SlotOf(household.household_code);
+    std::vector<Member> members;
+    members.reserve(household.members.size());
+    for (const Person& p : household.members) members.push_back({p.name, PackedOrZero(p.id_number)});
+    if (auto it = delta_.find(slot); it != delta_.end()) delta_persons_ -= it->second.size();
+    delta_persons_ += members.size();
+    delta_[slot] = std::move(members);
+    where_[slot] = Where::kDelta;
+    if (!bulk_ && delta_persons_ > kDeltaLimit) Compact();
+}
+
+bool SearchIndex::Remove(const std::string& household_code) {
+    auto it = slot_of_.find(household_code);
+    if (it == slot_of_.end() || where_[it->second] == Where::kGone) return false;
+    const uint32_t slot = it->second;
+    if (auto d = delta_.find(slot); d != delta_.end()) {
+        delta_persons_ -= d->second.size();
+        delta_.erase(d);
+    }
+    where_[slot] = Where::kGone;  // the slot stays (its base entries are skipped until the next merge)
+    return true;
+}
+
+void SearchIndex::Clear() { *this = SearchIndex(); }
+
+void SearchIndex::EndBulk() {
+    bulk_ = false;
+    Compact();
+}
+
+void SearchIndex::Compact() {
+    std::string names;
+    std::vector<uint32_t> ends, slots;
+    std::vector<std::pair<uint64_t, uint32_t>> ids;
+    names.reserve(names_.size() + delta_persons_ * 10);
+    ends.reserve(name_end_.size() + delta_persons_);
+    slots.reserve(name_slot_.size() + delta_persons_);
+    ids.reserve(ids_.size() + delta_persons_);
+    uint32_t start = 0;
+    for (size_t i = 0; i < name_end_.size(); ++i) {
+        const uint32_t end = name_end_[i];
+        if (where_[name_slot_[i]] == Where::kBase) {
+            names.append(names_, start, end - start + 1);
+            ends.push_back(static_cast<uint32_t>(names.size() - 1));
+            slots.push_back(name_slot_[i]);
+        }
+        start = end + 1;
+    }
+    for (const auto& entry : ids_)
+        if (where_[entry.second] == Where::kBase) ids.push_back(entry);
+    for (auto& [slot, members] : delta_) {
+        for (const Member& m : members) {
+            names.append(m.name);
+            names.push_back('\0');
+            ends.push_back(static_cast<uint32_t>(names.size() - 1));
+            slots.push_back(slot);
+            if (m.packed_id) ids.emplace_back(m.packed_id, slot);
+        }
+        where_[slot] = Where::kBase;
+    }
+    std::ranges::sort(ids);
+    names_ = std::move(names);
+    name_end_ = std::move(ends);
+    name_slot_ = std::move(slots);
+    ids_ = std::move(ids);
+    base_persons_ = name_end_.size();
+    delta_.clear();
+    delta_persons_ = 0;
+}
+
+std::vector<std::string> SearchIndex::Find(std::string_view text, Match match, size_t limit,
+                                           const std::function<bool(const std::string&)>& keep) const {
+    std::vector<std::string> out;
+    std::unordered_set<uint32_t> seen;
+    auto add = [&](uint32_t slot) {
+        if (out.size() >= limit || where_[slot] == Where::kGone || !seen.insert(slot).second) return;
+        if (keep && !keep(*code_of_[slot])) return;
+        out.push_back(*code_of_[slot]);
+    };
+    if (text.empty() || limit == 0) return out;
+    // The household code, exactly.
+    if (auto it = slot_of_.find(std::string(text)); it != slot_of_.end()) add(it->second);
+
+    // ID numbers: a prefix for full users, the whole number for masked ones.
+    std::string id(text);
+    for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (id.size() == 15 || id.size() == 18)
+        if (auto parsed = ParseIdNumber(id)) id = parsed->value;  // a 15-digit number, upgraded
+    std::optional<std::pair<uint64_t, uint64_t>> range;
+    if (match == Match::kFull)
+        range = PackedRange(id);
+    else if (id.size() == 18)
+        range = PackedRange(id);
+    if (range) {
+        auto lo = std::ranges::lower_bound(ids_, std::pair{range->first, uint32_t{0}});
+        for (auto it = lo; it != ids_.end() && it->first < range->second && out.size() < limit; ++it)
+            if (where_[it->second] == Where::kBase) add(it->second);
+        for (const auto& [slot, members] : delta_)
+            for (const Member& m : members)
+                if (m.packed_id >= range->first && m.packed_id < range->second) add(slot);
+    }
+
+    // Names, by substring: the arena is scanned with memmem, one hit per name.
+    const char* base = names_.data();
+    const size_t total = names_.size();
+    size_t at = 0;
+    while (out.size() < limit && at < total) {
+        const void* hit = memmem(base + at, total - at, text.data(), text.size());
+        if (!hit) break;
+        const size_t pos = static_cast<size_t>(static_cast<const char*>(hit) - base);
+        const auto end = std::ranges::upper_bound(name_end_, static_cast<uint32_t>(pos));
+        if (end == name_end_.end()) break;
+        const size_t i = static_cast<size_t>(end - name_end_.begin());
+        if (pos + text.size() <= *end && where_[name_slot_[i]] == Where::kBase) add(name_slot_[i]);
+        at = pos + text.size() <= *end ? *end + 1 : pos + 1;  // next name (or past a hit across a NUL)
+    }
+    for (const auto& [slot, members] : delta_)
+        for (const Member& m : members)
+            if (m.name.find(text) != std::string::npos) add(slot);
+    return out;
 }
 
 }  // namespace jz

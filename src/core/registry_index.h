@@ -6,10 +6,12 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -91,6 +93,69 @@ class RegistryIndex {
     };
     mutable std::mutex cache_mutex_;
     mutable std::map<std::string, Counts> cache_;
+};
+
+// Free-text search over the registry: household codes, members' ID numbers and names, in memory,
+// so a search of a million households answers in milliseconds and never scans the store. The
+// server keeps it beside the list index, under the same lock.
+//
+// Layout: a base built in one go — the names in one byte arena (each followed by a NUL) searched
+// with memmem, and the ID numbers packed into 64 bits and sorted (an exact number or a prefix is a
+// binary search) — and a small delta of the households changed since, searched one by one. A
+// changed household's base entries are ignored (its slot says it moved to the delta); when the
+// delta holds more than kDeltaLimit persons the two are merged into a new base.
+class SearchIndex {
+  public:
+    static constexpr size_t kDeltaLimit = 50'000;
+
+    enum class Match {
+        kFull,       // code exactly, ID number by prefix, name by substring
+        kExactOnly,  // masked users: code exactly, ID number only whole (18, or 15 upgraded), name by
+                     // substring
+    };
+
+    SearchIndex() = default;
+    SearchIndex(SearchIndex&&) noexcept = default;
+    SearchIndex& operator=(SearchIndex&&) noexcept = default;
+
+    // Adds the household or replaces its members.
+    void Upsert(const Household& household);
+    // Forgets the household; false when it was not indexed.
+    bool Remove(const std::string& household_code);
+    void Clear();
+    // While bulk loading (a rebuild), changes collect in the delta without merging; EndBulk merges.
+    void BeginBulk() { bulk_ = true; }
+    void EndBulk();
+
+    // Household codes `text` names (trimmed by the caller), each once, in no order, at most `limit`
+    // of those `keep` accepts (the caller's scope and filters; none: all).
+    std::vector<std::string> Find(std::string_view text, Match match, size_t limit,
+                                  const std::function<bool(const std::string&)>& keep = {}) const;
+    int64_t size() const { return static_cast<int64_t>(slot_of_.size()); }
+    int64_t persons() const { return static_cast<int64_t>(base_persons_ + delta_persons_); }
+
+  private:
+    struct Member {
+        std::string name;
+        uint64_t packed_id = 0;  // 0: not an 18-character number
+    };
+    enum class Where : uint8_t { kGone, kBase, kDelta };
+    void Compact();
+    uint32_t SlotOf(const std::string& code);
+
+    std::unordered_map<std::string, uint32_t> slot_of_;
+    std::vector<const std::string*> code_of_;  // by slot (keys of slot_of_; stable)
+    std::vector<Where> where_;                 // by slot
+
+    std::string names_;                               // base names, each followed by '\0'
+    std::vector<uint32_t> name_end_;                  // offset of each base name's NUL, ascending
+    std::vector<uint32_t> name_slot_;                 // slot of each base name
+    std::vector<std::pair<uint64_t, uint32_t>> ids_;  // (packed ID, slot), sorted
+    size_t base_persons_ = 0;
+
+    std::unordered_map<uint32_t, std::vector<Member>> delta_;
+    size_t delta_persons_ = 0;
+    bool bulk_ = false;
 };
 
 }  // namespace jz

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+
+#include "core/id_number.h"
 
 namespace jz {
 namespace {
@@ -143,6 +146,119 @@ RC_GTEST_PROP(RegistryIndex, AgreesWithAPlainFilter, ()) {
         index.Remove(f.household_code);
         plain.erase(f.household_code);
         check();
+    }
+}
+
+Household Searchable(std::string code, std::vector<std::pair<std::string, std::string>> members) {
+    Household h;
+    h.household_code = std::move(code);
+    for (auto& [name, id] : members) {
+        Person p;
+        p.name = name;
+        p.id_number = id;
+        h.members.push_back(p);
+    }
+    return h;
+}
+
+std::set<std::string> Found(const SearchIndex& index, std::string_view text,
+                            SearchIndex::Match match = SearchIndex::Match::kFull) {
+    auto v = index.Find(text, match, 100);
+    return {v.begin(), v.end()};
+}
+
+TEST(SearchIndex, CodesIdNumbersAndNames) {
+    const std::string a = MakeIdNumber("540425", {1993, 7, 13}, 717),
+                      b = MakeIdNumber("540425", {1980, 1, 1}, 2),
+                      c = MakeIdNumber("542626", {1975, 5, 5}, 31);
+    for (bool merged : {false, true}) {
+        SearchIndex index;
+        index.Upsert(Searchable("H1", {{"扎西次仁", a}, {"卓玛", b}}));
+        index.Upsert(Searchable("H2", {{"次仁卓玛", c}}));
+        if (merged) {  // the same answers from the base as from the delta
+            index.BeginBulk();
+            index.EndBulk();
+        }
+        EXPECT_EQ(Found(index, "H1"), (std::set<std::string>{"H1"}));
+        EXPECT_EQ(Found(index, "H"), (std::set<std::string>{}));  // codes only whole
+        EXPECT_EQ(Found(index, "次仁"), (std::set<std::string>{"H1", "H2"}));
+        EXPECT_EQ(Found(index, "扎西"), (std::set<std::string>{"H1"}));
+        EXPECT_EQ(Found(index, "卓玛"), (std::set<std::string>{"H1", "H2"}));
+        EXPECT_EQ(Found(index, "仁卓"), (std::set<std::string>{"H2"}));  // not across two names
+        EXPECT_EQ(Found(index, a), (std::set<std::string>{"H1"}));
+        EXPECT_EQ(Found(index, "540425"), (std::set<std::string>{"H1"}));
+        EXPECT_EQ(Found(index, "54"), (std::set<std::string>{"H1", "H2"}));
+        EXPECT_EQ(Found(index, a.substr(0, 17)), (std::set<std::string>{"H1"}));
+        // Masked users: the whole number only, never a prefix (finding 2: 40 requests rebuilt it).
+        using M = SearchIndex::Match;
+        EXPECT_EQ(Found(index, a, M::kExactOnly), (std::set<std::string>{"H1"}));
+        for (size_t n = 1; n < 18; ++n) EXPECT_TRUE(Found(index, a.substr(0, n), M::kExactOnly).empty()) << n;
+        EXPECT_EQ(Found(index, "卓玛", M::kExactOnly), (std::set<std::string>{"H1", "H2"}));
+        std::string lower = c;
+        lower[17] = static_cast<char>(std::tolower(lower[17]));
+        EXPECT_EQ(Found(index, lower, M::kExactOnly), (std::set<std::string>{"H2"}));
+    }
+}
+
+TEST(SearchIndex, ChangesAndRemovalsAreSeenBeforeAndAfterMerging) {
+    SearchIndex index;
+    const std::string a = MakeIdNumber("540425", {1993, 7, 13}, 717);
+    index.BeginBulk();
+    index.Upsert(Searchable("H1", {{"扎西", a}}));
+    index.Upsert(Searchable("H2", {{"卓玛", ""}}));
+    index.EndBulk();
+    index.Upsert(Searchable("H1", {{"格桑", a}}));  // renamed: the base's 扎西 no longer counts
+    EXPECT_TRUE(Found(index, "扎西").empty());
+    EXPECT_EQ(Found(index, "格桑"), (std::set<std::string>{"H1"}));
+    EXPECT_EQ(Found(index, a), (std::set<std::string>{"H1"}));
+    EXPECT_TRUE(index.Remove("H2"));
+    EXPECT_FALSE(index.Remove("H2"));
+    EXPECT_TRUE(Found(index, "卓玛").empty());
+    index.BeginBulk();
+    index.EndBulk();
+    EXPECT_EQ(Found(index, "格桑"), (std::set<std::string>{"H1"}));
+    EXPECT_TRUE(Found(index, "卓玛").empty());
+    EXPECT_EQ(index.size(), 2);  // (a removed household keeps its slot)
+    EXPECT_EQ(index.persons(), 1);
+}
+
+// Against a plain scan of the same households, through random changes and merges.
+RC_GTEST_PROP(SearchIndex, AgreesWithAScan, ()) {
+    const std::vector<std::string> names{"扎西", "卓玛", "次仁", "扎西卓玛", "格桑次仁", "王芳"};
+    std::map<std::string, Household> truth;
+    SearchIndex index;
+    const int steps = *rc::gen::inRange(1, 60);
+    for (int i = 0; i < steps; ++i) {
+        const std::string code = "H" + std::to_string(*rc::gen::inRange(0, 12));
+        const int op = *rc::gen::inRange(0, 10);
+        if (op == 0) {
+            truth.erase(code);
+            index.Remove(code);
+        } else if (op == 1) {
+            index.BeginBulk();
+            index.EndBulk();
+        } else {
+            Household h = Searchable(code, {});
+            for (int m = *rc::gen::inRange(0, 3); m > 0; --m) {
+                Person p;
+                p.name = names[static_cast<size_t>(*rc::gen::inRange(0, static_cast<int>(names.size())))];
+                p.id_number =
+                    MakeIdNumber("540425", {1990, 1, 1 + *rc::gen::inRange(0, 3)}, *rc::gen::inRange(0, 4));
+                h.members.push_back(p);
+            }
+            truth[code] = h;
+            index.Upsert(h);
+        }
+    }
+    for (const std::string& q : {std::string("扎西"), std::string("次仁"), std::string("王"),
+                                 MakeIdNumber("540425", {1990, 1, 2}, 1), std::string("5404251990010")}) {
+        std::set<std::string> want;
+        for (const auto& [code, h] : truth) {
+            if (code == q) want.insert(code);
+            for (const Person& p : h.members)
+                if (p.name.find(q) != std::string::npos || p.id_number.starts_with(q)) want.insert(code);
+        }
+        RC_ASSERT(Found(index, q) == want);
     }
 }
 

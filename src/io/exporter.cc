@@ -21,10 +21,12 @@ Result<ExportSummary> ExportRegistry(Store& store, const Plan& plan, const Expor
         rows.clear();
         FormatHousehold(h, plan, rows);
         for (LayoutRow& row : rows) {
-            if (options.mask_personal) {
+            if (options.mask_personal) {  // access.h: address code, birth year, masked phone
                 auto& id = row[static_cast<size_t>(Column::kIdNumber)];
+                auto& birth = row[static_cast<size_t>(Column::kBirthDate)];
                 auto& phone = row[static_cast<size_t>(Column::kPhone)];
                 id = MaskIdNumber(id);
+                if (birth.size() > 4) birth.resize(4);
                 phone = MaskPhone(phone);
             }
             line.assign(std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));

@@ -17,7 +17,7 @@ struct ExportOptions {
     std::string path;
     ExportFormat format = ExportFormat::kCsv;
     std::string division_prefix;  // only households under this org unit; empty: all
-    bool mask_personal = false;   // ID numbers and phone numbers masked (a viewer's export)
+    bool mask_personal = false;   // a viewer's export: ID numbers to the address code, birth dates to the year, phones masked
     // Only the households this accepts (in addition to the division); empty: all.
     std::function<bool(const Household&)> include;
 };

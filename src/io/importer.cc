@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/access.h"
 #include "core/id_number.h"
 #include "io/table.h"
 #include "io/table_internal.h"
@@ -549,7 +550,15 @@ class Importer {
             int64_t row = p.row_numbers.front();
             for (size_t i = 0; i < p.row_ids.size(); ++i)
                 if (p.row_ids[i] == person.id_number) row = p.row_numbers[i];
-            auto [zh, en] = InOtherHouseholdReason(person.id_number, **other);
+            // The other household is named only when the importer may see it (issue 11, finding 9).
+            bool visible = options_.scope.empty();
+            if (!visible) {
+                auto record = store_.FindHousehold(**other);
+                if (!record) return std::unexpected(record.error());
+                visible = *record && (*record)->household.division_code.starts_with(options_.scope);
+            }
+            auto [zh, en] =
+                visible ? InOtherHouseholdReason(person.id_number, **other) : InHouseholdOutsideScopeReason();
             errors.push_back({row, h.household_code, "id_number", "id_number.in_other_household", zh, en});
         }
         return {};

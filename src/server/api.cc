@@ -4,14 +4,17 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "core/codes.h"
 #include "core/id_number.h"
@@ -35,7 +38,13 @@ namespace {
 
 constexpr std::string_view kCookie = "jz_session";
 constexpr int64_t kMaxPageSize = 200;
-constexpr int64_t kSearchLimit = 10000;      // free-text matches considered
+constexpr int64_t kSearchLimit = 1000;  // free-text matches (within the list's filters) considered
+// Searches (q=) per session: a burst, then one a second (a token bucket); more answer 429 with
+// Retry-After. $JINGZHUN_SEARCH_RATE="BURST/PER_SECOND" changes it ("off": no limit, for benchmarks).
+// At most kSearchSessions sessions are tracked: idle ones (a full bucket) are dropped first, and past
+// that the longest unused.
+constexpr RateLimit kSearchRate{.burst = 20, .per_second = 1.0};
+constexpr size_t kSearchSessions = 10000;
 constexpr int64_t kIncrementalLimit = 5000;  // more changed households than this: rebuild the index
 
 // ------------------------------------------------------------------------------- response helpers
@@ -151,13 +160,37 @@ std::string Str(const json::object& o, std::string_view key) {
 
 std::string ETagOf(int64_t version) { return "\"" + std::to_string(version) + "\""; }
 
-// The household JSON with its version, masked for roles that may not see personal data.
-std::string HouseholdBody(Household h, int64_t version, bool mask) {
-    if (mask) {
-        for (Person& p : h.members) p.id_number = MaskIdNumber(p.id_number);
-        h.phone = MaskPhone(h.phone);
+// A person as a masked user sees them (access.h, "What a masked user may learn"): the ID number's
+// address code only, and the birth year in place of the birth date.
+void MaskPersonJson(json::object& person) {
+    if (auto* id = person.if_contains("id_number"); id && id->is_string())
+        *id = MaskIdNumber(id->get_string());
+    if (auto* birth = person.if_contains("birth_date")) {
+        json::value year = nullptr;
+        if (birth->is_string())
+            if (auto d = Date::Parse(birth->get_string())) year = d->year;
+        person.erase("birth_date");
+        person["birth_year"] = year;
     }
+}
+
+// A household JSON object as a masked user sees it: members as above, the phone masked.
+void MaskHouseholdJson(json::object& h) {
+    if (auto* phone = h.if_contains("phone"); phone && phone->is_string())
+        *phone = MaskPhone(phone->get_string());
+    if (auto* members = h.if_contains("members"); members && members->is_array())
+        for (json::value& m : members->get_array())
+            if (m.is_object()) MaskPersonJson(m.get_object());
+}
+
+// The household JSON with its version, masked for roles that may not see personal data.
+std::string HouseholdBody(const Household& h, int64_t version, bool mask) {
     std::string body = HouseholdToJson(h);
+    if (mask) {
+        json::object o = json::parse(body).as_object();
+        MaskHouseholdJson(o);
+        body = json::serialize(o);
+    }
     body.insert(1, "\"version\":" + std::to_string(version) + ",");
     return body;
 }
@@ -246,6 +279,12 @@ struct Api::Impl {
     // The list index and the change-log position it reflects.
     mutable std::shared_mutex index_mutex;
     RegistryIndex index;
+    SearchIndex search;  // free text (q=), kept with the list index under the same lock
+
+    // Searches per session (kSearchRate), keyed by a hash of the session token.
+    std::optional<RateLimit> search_rate = kSearchRate;  // nullopt: unlimited
+    std::mutex search_rate_mutex;
+    std::unordered_map<uint64_t, TokenBucket> search_buckets;
     std::mutex refresh_mutex;
     int64_t indexed_seq = 0;
     std::atomic<uint64_t> temp_counter{0};
@@ -299,8 +338,19 @@ struct Api::Impl {
             return true;
         });
         if (!scanned) return scanned;
+        SearchIndex fresh_search;
+        fresh_search.BeginBulk();
+        HouseholdFilter all;
+        all.any_order = true;
+        scanned = store.ScanHouseholds(all, [&](const Household& h) {
+            fresh_search.Upsert(h);
+            return true;
+        });
+        if (!scanned) return scanned;
+        fresh_search.EndBulk();
         std::unique_lock lock(index_mutex);
         index = std::move(fresh);
+        search = std::move(fresh_search);
         indexed_seq = *seq;
         ++households_generation;
         return {};
@@ -319,19 +369,22 @@ struct Api::Impl {
         auto entries = store.ChangeLog(f);
         if (!entries) return std::unexpected(entries.error());
         if (static_cast<int64_t>(entries->size()) > kIncrementalLimit) return Rebuild(store);
-        std::vector<std::pair<std::string, std::optional<HouseholdFacts>>> changed;
+        std::vector<std::pair<std::string, std::optional<Household>>> changed;
         for (const ChangeLogEntry& e : *entries) {
             auto h = store.FindHousehold(e.entity_key);
             if (!h) return std::unexpected(h.error());
-            changed.emplace_back(e.entity_key, *h ? std::optional(FactsOf((*h)->household)) : std::nullopt);
+            changed.emplace_back(e.entity_key, *h ? std::optional((*h)->household) : std::nullopt);
         }
         std::unique_lock lock(index_mutex);
         if (!changed.empty()) ++households_generation;
-        for (auto& [code, facts] : changed)
-            if (facts)
-                index.Upsert(*facts);
-            else
+        for (auto& [code, household] : changed)
+            if (household) {
+                index.Upsert(FactsOf(*household));
+                search.Upsert(*household);
+            } else {
                 index.Remove(code);
+                search.Remove(code);
+            }
         indexed_seq = std::max(*seq, entries->empty() ? 0 : entries->back().seq);
         return {};
     }
@@ -340,6 +393,7 @@ struct Api::Impl {
         std::unique_lock lock(index_mutex);
         ++households_generation;
         index.Upsert(FactsOf(h));
+        search.Upsert(h);
     }
 
     // ------------------------------------------------------------------------ wrappers
@@ -581,14 +635,18 @@ struct Api::Impl {
         if (auto r = Refresh(store); !r) return StoreFault(c, r.error());
 
         IndexPage result;
+        const bool mask = MasksPersonalData(p.role);
         auto text = c.query.find("q");
         if (text != c.query.end() && !std::string_view(TrimCell(text->second)).empty()) {
-            auto found = Search(store, std::string(TrimCell(text->second)));
-            if (!found) return StoreFault(c, found.error());
+            if (auto wait = TakeSearchToken(c)) return TooManySearches(c, *wait);
+            // A masked user matches an ID number only whole (never a prefix: finding 2).
+            const auto match = mask ? SearchIndex::Match::kExactOnly : SearchIndex::Match::kFull;
             std::vector<std::pair<std::string, std::string>> hits;  // (division, code)
             std::shared_lock lock(index_mutex);
-            for (const std::string& code : *found)
-                if (index.Matches(code, q)) hits.emplace_back(*index.DivisionOf(code), code);
+            const auto in_filters = [&](const std::string& code) { return index.Matches(code, q); };
+            for (const std::string& code :
+                 search.Find(TrimCell(text->second), match, kSearchLimit, in_filters))
+                hits.emplace_back(*index.DivisionOf(code), code);
             lock.unlock();
             std::ranges::sort(hits);
             hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
@@ -600,7 +658,6 @@ struct Api::Impl {
             result = index.Query(q);
         }
         json::array items;
-        const bool mask = MasksPersonalData(p.role);
         for (const std::string& code : result.codes) {
             auto h = store.FindHousehold(code);
             if (!h) return StoreFault(c, h.error());
@@ -638,23 +695,39 @@ struct Api::Impl {
                                  {"page_size", page_size}});
     }
 
-    // Household codes a free text names: the code itself, a member's ID number, or a member's name
-    // (exact, or as a prefix).
-    Result<std::vector<std::string>> Search(Store& store, const std::string& text) {
-        std::vector<std::string> out;
-        auto h = store.FindHousehold(text);
-        if (!h) return std::unexpected(h.error());
-        if (*h) out.push_back(text);
-        std::string id = text;
-        for (char& ch : id) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        if (auto parsed = ParseIdNumber(id)) id = parsed->value;
-        auto by_id = store.FindHouseholdOfIdNumber(id);
-        if (!by_id) return std::unexpected(by_id.error());
-        if (*by_id) out.push_back(**by_id);
-        auto by_text = store.SearchHouseholds(text, kSearchLimit);
-        if (!by_text) return std::unexpected(by_text.error());
-        for (std::string& code : *by_text) out.push_back(std::move(code));
-        return out;
+    // A search token of this request's session (kSearchRate): nullopt when granted, else the wait.
+    std::optional<std::chrono::seconds> TakeSearchToken(const RequestContext& c) {
+        if (!search_rate) return std::nullopt;
+        const uint64_t key = std::hash<std::string>{}(CookieValue(c.request, kCookie));
+        const auto now = std::chrono::steady_clock::now();
+        std::lock_guard lock(search_rate_mutex);
+        if (!search_buckets.contains(key) && search_buckets.size() >= kSearchSessions) {
+            std::erase_if(search_buckets,
+                          [&](const auto& kv) { return IsFull(kv.second, *search_rate, now); });
+            if (search_buckets.size() >= kSearchSessions) {  // all busy: forget the longest unused
+                auto oldest = std::ranges::min_element(search_buckets, [](const auto& a, const auto& b) {
+                    return a.second.last < b.second.last;
+                });
+                search_buckets.erase(oldest);
+            }
+        }
+        return TakeToken(search_buckets[key], *search_rate, now);
+    }
+
+    Response TooManySearches(const RequestContext& c, std::chrono::seconds wait) {
+        const std::string n = std::to_string(wait.count());
+        json::object error{
+            {"code", "search.rate_limited"},
+            {"message", "搜索过于频繁,请" + n + "秒后再试 / too many searches; try again in " + n + " s"},
+            {"fields", json::array{}}};
+        http::response<http::string_body> res{http::status::too_many_requests, c.request.version()};
+        res.set(http::field::content_type, "application/json; charset=utf-8");
+        res.set(http::field::cache_control, "no-store");
+        res.set(http::field::retry_after, n);
+        res.keep_alive(c.request.keep_alive());
+        res.body() = json::serialize(json::object{{"error", std::move(error)}});
+        res.prepare_payload();
+        return res;
     }
 
     // The stored household when the user may see it (404 otherwise: out of scope looks like absent).
@@ -737,6 +810,16 @@ struct Api::Impl {
             else
                 accepted = std::move(*a);
         }
+        // A new household's code made of digits is the national form, its village's code and a
+        // sequence: it must start with the village's code (finding 9: a code with another
+        // township's prefix could be created in one's own).
+        if (accepted && code.empty() && !accepted->household.household_code.empty() &&
+            std::isdigit(static_cast<unsigned char>(accepted->household.household_code.front())) &&
+            !accepted->household.household_code.starts_with(accepted->household.division_code))
+            errors.push_back({"household_code", "household_code.division",
+                              "户编号应以所在村的行政区划代码" + accepted->household.division_code + "开头",
+                              "the household code must start with its village's division code " +
+                                  accepted->household.division_code});
         if (accepted && !InScope(p.scope, accepted->household.division_code))
             errors.push_back(
                 {"division_code", "division_code.out_of_scope",
@@ -744,7 +827,7 @@ struct Api::Impl {
                  "division code " + accepted->household.division_code + " is outside your scope (" + p.scope +
                      ")"});
         if (accepted && errors.empty()) {
-            auto registry = service::CheckAgainstRegistry(store, accepted->household);
+            auto registry = service::CheckAgainstRegistry(store, accepted->household, p.scope);
             if (!registry) {
                 error.emplace(StoreFault(c, registry.error()));
                 return std::nullopt;
@@ -1009,7 +1092,7 @@ struct Api::Impl {
         std::optional<Response> error;
         auto as_of = AsOfParam(c, error);
         if (error) return std::move(*error);
-        auto report = CachedProgress(store, *as_of, ScopeFilter(p));
+        auto report = CachedProgress(store, AgeDayFor(p.role, *as_of), ScopeFilter(p));
         if (!report) return StoreFault(c, report.error());
         return Json(c, http::status::ok, WithChainHead(store, service::ProgressJson(*report)));
     }
@@ -1040,10 +1123,11 @@ struct Api::Impl {
         std::optional<Response> error;
         auto as_of = AsOfParam(c, error);
         if (error) return std::move(*error);
-        auto whole = CachedProgress(store, *as_of, "");
+        const Date day = AgeDayFor(p.role, *as_of);
+        auto whole = CachedProgress(store, day, "");
         if (!whole) return StoreFault(c, whole.error());
         const auto findings = service::ReconcileReport(plan, *whole, ScopeFilter(p));
-        return Json(c, http::status::ok, WithChainHead(store, service::ReconcileJson(*as_of, findings)));
+        return Json(c, http::status::ok, WithChainHead(store, service::ReconcileJson(day, findings)));
     }
 
     Response Audit(RequestContext& c, const Principal& p, Store& store) {
@@ -1243,16 +1327,29 @@ struct Api::Impl {
         return Fault(c, http::status::bad_request, f.code, f.reason_zh, f.reason_en, errors);
     }
 
-    // ID and phone numbers masked for roles that may not see them.
+    // A case as its reader may see it: for a masked role, the household snapshot (new
+    // identification, deregistration) as a masked household, the member's ID number masked, and ID
+    // numbers in the free text (notes, reasons; an approval quotes list hits with the number) masked.
     json::object CaseReply(const ProcedureCase& c, bool mask) {
-        if (!mask) return service::CaseJson(c, plan);
-        ProcedureCase m = c;
-        if (m.household) {
-            for (Person& person : m.household->members) person.id_number = MaskIdNumber(person.id_number);
-            m.household->phone = MaskPhone(m.household->phone);
-        }
-        if (!m.member_id_number.empty()) m.member_id_number = MaskIdNumber(m.member_id_number);
-        return service::CaseJson(m, plan);
+        json::object o = service::CaseJson(c, plan);
+        if (!mask) return o;
+        if (auto* h = o.if_contains("household"); h && h->is_object()) MaskHouseholdJson(h->get_object());
+        if (auto* id = o.if_contains("member_id_number"); id && id->is_string())
+            *id = MaskIdNumber(id->get_string());
+        auto text = [](json::value* v) {
+            if (v && v->is_string()) *v = MaskIdNumbersInText(v->get_string());
+        };
+        text(o.if_contains("reason"));
+        text(o.if_contains("notes"));
+        if (auto* steps = o.if_contains("steps"); steps && steps->is_array())
+            for (json::value& step : steps->get_array())
+                if (step.is_object()) {
+                    text(step.get_object().if_contains("notes"));
+                    text(step.get_object().if_contains("outcome"));
+                }
+        if (auto* x = o.if_contains("exclusions"); x && x->is_array())
+            for (json::value& e : x->get_array()) text(&e);
+        return o;
     }
 
     // A request body that must be a JSON object with only the `allowed` keys (a misspelt key would
@@ -1355,7 +1452,9 @@ struct Api::Impl {
         auto division = DivisionParam(c, p, error);
         if (!division) return std::move(*error);
         const std::string prefix = PrefixOf(*division);
-        const Date day = on.value_or(Date{*year, 12, 31});
+        // A masked user's ages are on a year's last day: a day by day as_of would find the day a
+        // child out of school turned seven (the dropout condition), i.e. the birth date.
+        const Date day = AgeDayFor(p.role, on.value_or(Date{*year, 12, 31}));
         if (auto fresh = Refresh(store); !fresh) return StoreFault(c, fresh.error());  // other writers
         const uint64_t generation = households_generation;
         const std::string key = std::to_string(*year) + "/" + day.ToString() + "/" + prefix;
@@ -1691,24 +1790,47 @@ struct Api::Impl {
         return AdjustmentReply(c, p, store, *year, http::status::ok);
     }
 
-    // The evaluation with its rates against the county's incidence in its year.
-    Response EvaluationReply(RequestContext& c, Store& store, const Evaluation& e, http::status status) {
+    // The evaluation as `p` may see it, with its rates against the county's incidence in its year.
+    // The sample's households outside the user's scope are left out (finding 9: a township officer
+    // saw the county's whole sample); the rates stay the evaluation's own, a county figure like the
+    // county's incidence. Notes are masked for masked roles.
+    Result<json::object> EvaluationView(Store& store, const Principal& p, const Evaluation& e) {
         auto incidence = KeptIncidence(store, e.year);
-        if (!incidence) return StoreFault(c, incidence.error());
-        return Json(c, status,
-                    service::EvaluationJson(e, RatesOf(e, plan.dynamic, (*incidence)->county.incidence)));
+        if (!incidence) return std::unexpected(incidence.error());
+        json::object o = service::EvaluationJson(e, RatesOf(e, plan.dynamic, (*incidence)->county.incidence));
+        if (auto* items = o.if_contains("items"); items && items->is_array()) {
+            json::array kept;
+            for (json::value& item : items->get_array()) {
+                if (!item.is_object()) continue;
+                json::object& it = item.get_object();
+                const auto* division = it.if_contains("division_code");
+                if (!division || !division->is_string() || !InScope(p.scope, division->get_string()))
+                    continue;
+                if (MasksPersonalData(p.role))
+                    if (auto* notes = it.if_contains("notes"); notes && notes->is_string())
+                        *notes = MaskIdNumbersInText(notes->get_string());
+                kept.push_back(std::move(item));
+            }
+            *items = std::move(kept);
+        }
+        return o;
+    }
+
+    Response EvaluationReply(RequestContext& c, const Principal& p, Store& store, const Evaluation& e,
+                             http::status status) {
+        auto view = EvaluationView(store, p, e);
+        if (!view) return StoreFault(c, view.error());
+        return Json(c, status, *view);
     }
 
     Response ListEvaluations(RequestContext& c, const Principal& p, Store& store) {
-        (void)p;
         auto list = store.ListEvaluations();
         if (!list) return StoreFault(c, list.error());
         json::array items;
         for (const Evaluation& e : *list) {
-            auto incidence = KeptIncidence(store, e.year);
-            if (!incidence) return StoreFault(c, incidence.error());
-            items.push_back(
-                service::EvaluationJson(e, RatesOf(e, plan.dynamic, (*incidence)->county.incidence)));
+            auto view = EvaluationView(store, p, e);
+            if (!view) return StoreFault(c, view.error());
+            items.push_back(std::move(*view));
         }
         return Json(c, http::status::ok, json::object{{"items", std::move(items)}});
     }
@@ -1724,17 +1846,16 @@ struct Api::Impl {
         auto e =
             dynamic.Draw(ActorOf(p), static_cast<int>(*year), *size, static_cast<uint64_t>(*seed), Now());
         if (!e) return DynamicFault(c, e.error());
-        return EvaluationReply(c, store, *e, http::status::created);
+        return EvaluationReply(c, p, store, *e, http::status::created);
     }
 
     Response GetEvaluation(RequestContext& c, const Principal& p, Store& store) {
-        (void)p;
         const auto id = IdParam(c, "id");
         if (!id) return NotFound(c, "评估", "evaluation");
         auto e = store.FindEvaluation(*id);
         if (!e) return StoreFault(c, e.error());
         if (!*e) return NotFound(c, "评估 " + std::to_string(*id), "evaluation " + std::to_string(*id));
-        return EvaluationReply(c, store, **e, http::status::ok);
+        return EvaluationReply(c, p, store, **e, http::status::ok);
     }
 
     Response PatchEvaluation(RequestContext& c, const Principal& p, Store& store) {
@@ -1751,7 +1872,7 @@ struct Api::Impl {
         service::Dynamic dynamic(store, plan, tree);
         auto e = dynamic.RecordSurvey(ActorOf(p), *id, survey, Now());
         if (!e) return DynamicFault(c, e.error());
-        return EvaluationReply(c, store, *e, http::status::ok);
+        return EvaluationReply(c, p, store, *e, http::status::ok);
     }
 
     Response JudgeItem(RequestContext& c, const Principal& p, Store& store) {
@@ -1769,7 +1890,7 @@ struct Api::Impl {
         service::Dynamic dynamic(store, plan, tree);
         auto e = dynamic.Judge(ActorOf(p), *id, c.params.at("code"), *verdict, notes, Now());
         if (!e) return DynamicFault(c, e.error());
-        return EvaluationReply(c, store, *e, http::status::ok);
+        return EvaluationReply(c, p, store, *e, http::status::ok);
     }
 };
 
@@ -1792,6 +1913,20 @@ Result<std::unique_ptr<Api>> Api::Create(const ApiConfig& config) {
     auto impl = std::make_unique<Impl>(config);
     if (impl->config.data_dir.empty()) impl->config.data_dir = config.db_path + ".files";
     RemoveStaleUploads(impl->config.data_dir);
+    if (const char* rate = std::getenv("JINGZHUN_SEARCH_RATE"); rate && *rate) {
+        const std::string text(rate);
+        double burst = 0, per_second = 0;
+        char slash = 0;
+        if (text == "off")
+            impl->search_rate.reset();
+        else if (std::sscanf(text.c_str(), "%lf%c%lf", &burst, &slash, &per_second) == 3 && slash == '/' &&
+                 burst >= 1 && per_second > 0)
+            impl->search_rate = RateLimit{burst, per_second};
+        else
+            return Fail("serve.search_rate", "JINGZHUN_SEARCH_RATE",
+                        "JINGZHUN_SEARCH_RATE 应为 突发数/每秒数(如 20/1)或 off",
+                        "JINGZHUN_SEARCH_RATE must be BURST/PER_SECOND (e.g. 20/1) or off");
+    }
     auto pool = StorePool::Open(config.db_path, std::max(2, config.connections));
     if (!pool) return std::unexpected(pool.error());
     impl->pool = std::move(*pool);
@@ -1847,7 +1982,9 @@ void Api::Register(Router& router) {
                 s.Authed([&s](RequestContext& c, const Principal&, Store&) { return s.PlanRoute(c); })});
     router.Add({V::get, "/api/codes",
                 s.Authed([&s](RequestContext& c, const Principal&, Store&) { return s.Codes(c); })});
-    router.Add({V::get, "/api/households", authed(&Impl::ListHouseholds)});
+    // On the worker pool: a search (q=) is milliseconds from the index, but a page of 200 still reads
+    // 200 households from the store, which is no work for a connection thread.
+    router.Add({V::get, "/api/households", authed(&Impl::ListHouseholds), true});
     router.Add({V::post, "/api/households", authed(&Impl::CreateHousehold)});
     router.Add({V::get, "/api/households/{code}", authed(&Impl::GetHousehold)});
     router.Add({V::put, "/api/households/{code}", authed(&Impl::UpdateHousehold)});

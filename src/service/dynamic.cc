@@ -36,8 +36,9 @@ std::unexpected<Error> AsError(const FieldError& f, std::string field = {}) {
 }
 
 // The importer's registry check (一人多户): the first clash as the error. `field` overrides its field.
-Result<void> NoMemberElsewhere(Store& store, const Household& h, std::string field = {}) {
-    auto clashes = CheckAgainstRegistry(store, h);
+Result<void> NoMemberElsewhere(Store& store, const Household& h, const std::string& scope,
+                               std::string field = {}) {
+    auto clashes = CheckAgainstRegistry(store, h, scope);
     if (!clashes) return std::unexpected(clashes.error());
     if (!clashes->empty()) return AsError(clashes->front(), std::move(field));
     return {};
@@ -160,7 +161,7 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
             return Fail("household.exists", "household_code", "户编号已在册: " + h.household_code,
                         "a registered household has this code: " + h.household_code);
         if (auto r = NotDeregistered(store_, h.household_code); !r) return std::unexpected(r.error());
-        if (auto r = NoMemberElsewhere(store_, h); !r) return std::unexpected(r.error());
+        if (auto r = NoMemberElsewhere(store_, h, actor.scope); !r) return std::unexpected(r.error());
         if (auto r = open_cases_of(h.household_code, ProcedureKind::kNewIdentification); !r)
             return std::unexpected(r.error());
         auto c = OpenNewIdentification(h, request.year, request.date, request.notes, ctx);
@@ -213,7 +214,7 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
         Household only_new;
         only_new.household_code = h.household_code;
         only_new.members = {*request.member.joining};
-        if (auto r = NoMemberElsewhere(store_, only_new, "person.id_number"); !r)
+        if (auto r = NoMemberElsewhere(store_, only_new, actor.scope, "person.id_number"); !r)
             return std::unexpected(r.error());
     }
     auto stored = store_case(std::move(change->record));
@@ -269,7 +270,8 @@ Result<ProcedureCase> Dynamic::Step(const Actor& actor, int64_t id, const StepRe
     after->version = before.version + 1;
     if (after->state == "registered") {
         if (auto r = NotDeregistered(store_, after->household_code); !r) return std::unexpected(r.error());
-        if (auto r = NoMemberElsewhere(store_, *after->household); !r) return std::unexpected(r.error());
+        if (auto r = NoMemberElsewhere(store_, *after->household, actor.scope); !r)
+            return std::unexpected(r.error());
         if (auto r = store_.InsertHousehold(*after->household, cc); !r) {
             if (r.error().code == "store.duplicate")
                 return Fail("household.exists", "household_code", "户编号已在册: " + after->household_code,

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/access.h"
 #include "core/layout.h"
 
 namespace jz::service {
@@ -147,14 +148,19 @@ HouseholdInput AcceptHouseholdJson(const boost::json::value& body, const Assembl
     return accepted;
 }
 
-Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Household& h) {
+Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Household& h,
+                                                     const std::string& scope) {
     std::vector<FieldError> errors;
     for (size_t i = 0; i < h.members.size(); ++i) {
         const Person& person = h.members[i];
         auto other = store.FindHouseholdOfIdNumber(person.id_number);
         if (!other) return std::unexpected(other.error());
         if (!*other || **other == h.household_code) continue;
-        auto [zh, en] = InOtherHouseholdReason(person.id_number, **other);
+        auto record = store.FindHousehold(**other);
+        if (!record) return std::unexpected(record.error());
+        const bool visible = *record && InScope(scope, (*record)->household.division_code);
+        auto [zh, en] =
+            visible ? InOtherHouseholdReason(person.id_number, **other) : InHouseholdOutsideScopeReason();
         errors.push_back(
             {"members[" + std::to_string(i) + "].id_number", "id_number.in_other_household", zh, en});
     }

@@ -35,7 +35,10 @@ using HouseholdInput = std::expected<AcceptedHousehold, std::vector<FieldError>>
 HouseholdInput AcceptHouseholdJson(const boost::json::value& body, const AssemblyContext& context);
 
 // The registry checks the importer makes: a member's ID number already in another household
-// (一人多户). Field errors, empty when none.
-Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Household& household);
+// (一人多户). Field errors, empty when none. The other household is named only when it lies in
+// `scope` (the caller's org unit); otherwise the error says it is outside the caller's area and
+// nothing more, so an officer cannot learn another township's households by trying ID numbers.
+Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Household& household,
+                                                     const std::string& scope);
 
 }  // namespace jz::service
