@@ -47,7 +47,7 @@ log=$(mktemp)
 "$bin" serve --db "$db" --listen 127.0.0.1:0 --web "$web" >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$web" "$log"' EXIT
-for _ in $(seq 50); do grep -q listening "$log" && break; sleep 0.2; done
+for _ in $(seq 900); do grep -q listening "$log" && break; sleep 0.2; done  # the index of 1M takes a while
 port=$(sed -n 's/.*127.0.0.1:\([0-9]*\)\/.*/\1/p' "$log")
 base=http://127.0.0.1:$port
 cookie=$(curl -s -D - -o /dev/null -X POST "$base/api/login" -H 'Content-Type: application/json' \

@@ -76,8 +76,9 @@ int RunServe(const GlobalOptions& g, const ServeOptions& o) {
     options.threads = o.threads;
     const int io_threads =
         o.threads > 0 ? o.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-    // One database connection per worker thread of every lane, and one for the start.
-    config.connections = io_threads + options.blocking_threads + options.login_threads + 1;
+    // One database connection per thread that may use one — the I/O threads (point reads), the
+    // work lane (as many), the blocking and login lanes — so none waits for a connection.
+    config.connections = 2 * io_threads + options.blocking_threads + options.login_threads;
     if (!std::filesystem::exists(g.db))
         return ReportError({"store.missing", "--db", "数据库不存在: " + g.db, "no database at " + g.db});
     auto api = server::Api::Create(config);

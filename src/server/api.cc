@@ -349,7 +349,7 @@ struct Api::Impl {
             const std::string token = CookieValue(c.request, kCookie);
             if (token.empty())
                 return Fault(c, http::status::unauthorized, "auth.required", "请先登录", "please log in");
-            auto who = auth.Authenticate(*store, token);
+            auto who = auth.Authenticate(*store, token, c.may_block);
             if (!who) return StoreFault(c, who.error());
             if (!*who)
                 return Fault(c, http::status::unauthorized, "auth.expired", "登录已失效,请重新登录",
@@ -1838,7 +1838,8 @@ void Api::Register(Router& router) {
             return (s.*method)(c, p, store);
         });
     };
-    // Where routes run (http.h Lane): health and the OpenAPI document on the I/O threads; login and
+    // Where routes run (http.h Lane): health, the OpenAPI document and the point reads (me, one
+    // household) on the I/O threads; login and
     // the user routes (password hashing) on the login lane; long work (`true` below) on the blocking
     // lane; every other route, all of which read or write the store, on the work lane.
     router.Add({V::get, "/healthz",
@@ -1852,9 +1853,11 @@ void Api::Register(Router& router) {
     router.Add({V::post, "/api/login", [&s](RequestContext& c) { return s.Login(c); }, false, kLoginBodyLimit,
                 Lane::kLogin, [&s](RequestContext& c) { return s.AdmitLogin(c); }});
     router.Add({V::post, "/api/logout", authed(&Impl::Logout)});
-    router.Add({V::get, "/api/me", s.Authed([&s](RequestContext& c, const Principal& p, Store&) {
+    router.Add({V::get, "/api/me",
+                s.Authed([&s](RequestContext& c, const Principal& p, Store&) {
                     return Json(c, http::status::ok, PrincipalJson(p, s.tree));
-                })});
+                }),
+                false, 0, Lane::kInline});
     router.Add({V::get, "/api/org-units",
                 s.Authed([&s](RequestContext& c, const Principal& p, Store&) { return s.OrgUnits(c, p); })});
     router.Add({V::get, "/api/plan",
@@ -1863,7 +1866,7 @@ void Api::Register(Router& router) {
                 s.Authed([&s](RequestContext& c, const Principal&, Store&) { return s.Codes(c); })});
     router.Add({V::get, "/api/households", authed(&Impl::ListHouseholds)});
     router.Add({V::post, "/api/households", authed(&Impl::CreateHousehold)});
-    router.Add({V::get, "/api/households/{code}", authed(&Impl::GetHousehold)});
+    router.Add({V::get, "/api/households/{code}", authed(&Impl::GetHousehold), false, 0, Lane::kInline});
     router.Add({V::put, "/api/households/{code}", authed(&Impl::UpdateHousehold)});
     router.Add({V::get, "/api/households/{code}/history", authed(&Impl::History)});
     router.Add({V::post, "/api/imports", authed(&Impl::Import), true, s.config.import_body_limit, Lane::kBlocking,

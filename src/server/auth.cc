@@ -7,6 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 #include <cctype>
+#include <map>
 
 namespace jz::server {
 namespace {
@@ -282,6 +283,7 @@ Result<Authenticator::LoginResult> Authenticator::Login(Store& store, const std:
     const bool ok = VerifyPassword(a.password_hash, password) && !a.disabled;
     if (!ok) return failed(username, username, a.disabled ? "disabled" : "password");
     Succeeded(pair);
+    if (auto r = FlushTouches(store); !r) return std::unexpected(r.error());  // before the idle sweep
     auto tx = Transaction::Begin(store);
     if (!tx) return std::unexpected(tx.error());
     if (a.failed_logins != 0 || !a.locked_until.empty())  // counters of the former hard lock
@@ -304,8 +306,25 @@ Result<Authenticator::LoginResult> Authenticator::Login(Store& store, const std:
     return result;
 }
 
-Result<std::optional<Principal>> Authenticator::Authenticate(Store& store, const std::string& token) {
+Result<void> Authenticator::FlushTouches(Store& store) {
+    std::map<std::string, std::chrono::sys_seconds> pending;
+    {
+        std::lock_guard lock(mutex_);
+        pending.swap(pending_touches_);
+    }
+    if (pending.empty()) return {};
+    auto tx = Transaction::Begin(store);
+    if (!tx) return std::unexpected(tx.error());
+    for (const auto& [hash, at] : pending)
+        if (auto r = store.TouchSession(hash, FormatIsoTime(at)); !r) return r;
+    return tx->Commit();
+}
+
+Result<std::optional<Principal>> Authenticator::Authenticate(Store& store, const std::string& token,
+                                                             bool may_write) {
     if (token.size() != 64) return std::optional<Principal>();
+    if (may_write)
+        if (auto r = FlushTouches(store); !r) return std::unexpected(r.error());
     const auto now = Now();
     const std::string hash = HashToken(token);
     bool write_last_use = false;
@@ -359,11 +378,16 @@ Result<std::optional<Principal>> Authenticator::Authenticate(Store& store, const
     Principal p{(*account)->id, (*account)->username, *ParseRole((*account)->role), (*account)->scope};
     std::chrono::sys_seconds written = last ? *last : now;
     if (write_last_use || now - written >= kWriteLastUse) {
-        auto tx = Transaction::Begin(store);
-        if (!tx) return std::unexpected(tx.error());
-        if (auto r = store.TouchSession(hash, FormatIsoTime(now)); !r) return std::unexpected(r.error());
-        if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
-        written = now;
+        if (may_write) {
+            auto tx = Transaction::Begin(store);
+            if (!tx) return std::unexpected(tx.error());
+            if (auto r = store.TouchSession(hash, FormatIsoTime(now)); !r) return std::unexpected(r.error());
+            if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
+            written = now;
+        } else {  // on an I/O thread a write could wait for an import's lock: later, on a worker
+            std::lock_guard lock(mutex_);
+            pending_touches_[hash] = now;
+        }
     }
     std::lock_guard lock(mutex_);
     cache_[hash] = Cached{p, now, now, written};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -65,7 +66,11 @@ class Authenticator {
     // The session's user, or nullopt when the token is unknown, expired or its account disabled.
     // Sessions are cached for a few seconds so a busy server does not read them on every request;
     // last use is written back at most once a minute.
-    Result<std::optional<Principal>> Authenticate(Store& store, const std::string& token);
+    // may_write false (on an I/O thread): a due last-use write is kept in memory and done by the
+    // next call that may write, or before a login's sweep of idle sessions.
+    Result<std::optional<Principal>> Authenticate(Store& store, const std::string& token,
+                                                  bool may_write = true);
+    Result<void> FlushTouches(Store& store);
     Result<void> Logout(Store& store, const std::string& token, const Principal& who);
     // Forget cached sessions of an account (after it was disabled or changed).
     void Forget(int64_t account_id);
@@ -91,6 +96,7 @@ class Authenticator {
     Clock clock_;
     std::mutex mutex_;
     std::unordered_map<std::string, Cached> cache_;  // by token hash
+    std::map<std::string, std::chrono::sys_seconds> pending_touches_;  // last use not yet written
     std::mutex throttle_mutex_;
     std::unordered_map<std::string, LoginThrottle> by_address_;  // AddressKey
     std::unordered_map<std::string, LoginThrottle> by_pair_;     // PairKey(username, address)

@@ -275,6 +275,8 @@ struct HttpServer::Impl {
                 continue;
             }
             pause = std::chrono::milliseconds(10);
+            beast::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);  // answers go out whole, at once
             auto conn = std::make_shared<Conn>(std::move(socket));
             std::shared_ptr<Conn> evict;
             {
@@ -486,7 +488,10 @@ struct HttpServer::Impl {
         if (!route) {
             if (!context.path.starts_with("/api/") && context.path != "/api" && router.fallback() &&
                 (request.method() == http::verb::get || request.method() == http::verb::head))
+            {
+                context.may_block = false;
                 co_return Call(router.fallback(), context);
+            }
             if (path_known)
                 co_return ErrorResponse(request, http::status::method_not_allowed, "request.method",
                                         "不支持此请求方法", "method not allowed on this path");
@@ -496,7 +501,10 @@ struct HttpServer::Impl {
         if (route->admit)
             if (auto answer = route->admit(context)) co_return std::move(*answer);
         Pool* pool = PoolOf(*route);
-        if (!pool) co_return Call(route->handler, context);
+        if (!pool) {
+            context.may_block = false;
+            co_return Call(route->handler, context);
+        }
         // Bounded: past the lane's limit the answer is 503 at once, not a growing queue.
         if (pool->pending.fetch_add(1) >= pool->limit) {
             --pool->pending;

@@ -49,6 +49,7 @@ struct RequestContext {
     std::map<std::string, std::string> query;   // decoded query parameters (the last of repeated ones)
     std::string remote;  // client address: the socket's, or with trust_proxy the proxy's X-Forwarded-For
     bool secure = false;  // reached over HTTPS (with trust_proxy: X-Forwarded-Proto: https)
+    bool may_block = true;  // false on an I/O thread (Lane::kInline): reads only, no waiting on locks
     // The lane's deadline: a queued request not started by then is answered 503; a long handler
     // may look (Expired) and stop early. max(): none.
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
@@ -60,9 +61,10 @@ using Handler = std::function<Response(RequestContext&)>;
 // an answer ends the request there.
 using Admission = std::function<std::optional<Response>(RequestContext&)>;
 
-// Where a handler runs. Inline handlers must not touch the database or hash passwords.
+// Where a handler runs. Inline handlers may only do point reads (SQLite readers never wait for the
+// writer in WAL mode): no writes, no scans, no password hashing (RequestContext::may_block).
 enum class Lane {
-    kInline,    // on the I/O thread: health, the OpenAPI document, static files
+    kInline,    // on the I/O thread: health, the OpenAPI document, static files, point reads
     kWork,      // the worker pool: every route that reads or writes the store
     kBlocking,  // long work (imports, exports, reports, scans): its own small pool
     kLogin,     // password hashing (login): its own pool, so a login flood cannot starve the rest
