@@ -103,7 +103,10 @@ struct ServeOptions {
     int threads = 0;      // 0: one per core
     bool secure_cookie = false;
     int read_timeout = 30;  // seconds for a request once it has begun
-    int idle_timeout = 60;  // seconds a kept-alive connection may wait for its next request
+    int idle_timeout = 10;  // seconds a connection may wait for a request's first byte
+    int max_connections = 0;  // 0: from the file-descriptor limit
+    bool trust_proxy = false;
+    std::vector<std::string> allowed_origins;
 };
 int RunServe(const GlobalOptions& g, const ServeOptions& o);
 

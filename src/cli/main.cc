@@ -154,14 +154,24 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--threads", serve.threads, "Connection threads (default: one per core)")
         ->check(CLI::Range(0, 256));
     serve_cmd
-        ->add_option("--read-timeout", serve.read_timeout, "Seconds to receive a request body (default 30)")
+        ->add_option("--read-timeout", serve.read_timeout,
+                     "Seconds to receive a whole request once its first byte arrived (default 30)")
         ->check(CLI::Range(1, 3600));
     serve_cmd
         ->add_option("--idle-timeout", serve.idle_timeout,
-                     "Seconds a connection may wait for, or dawdle over, a request's header (default 60)")
+                     "Seconds a connection may wait for a request's first byte (default 10)")
         ->check(CLI::Range(1, 3600));
     serve_cmd->add_flag("--secure-cookie", serve.secure_cookie,
                         "Mark the session cookie Secure (behind HTTPS)");
+    serve_cmd
+        ->add_option("--max-connections", serve.max_connections,
+                     "Open connections at most (default: the file-descriptor limit less 128, at most 10000)")
+        ->check(CLI::Range(0, 1000000));
+    serve_cmd->add_flag("--trust-proxy", serve.trust_proxy,
+                        "Behind a reverse proxy: client address from X-Forwarded-For, HTTPS from "
+                        "X-Forwarded-Proto");
+    serve_cmd->add_option("--allow-origin", serve.allowed_origins,
+                          "Another origin allowed to send changes, e.g. http://localhost:5173 (repeatable)");
     add_common(serve_cmd);
 
     auto* user_cmd = app.add_subcommand("user", "Accounts of the server");

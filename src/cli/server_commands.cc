@@ -72,28 +72,34 @@ int RunServe(const GlobalOptions& g, const ServeOptions& o) {
     config.db_path = g.db;
     config.web_dir = o.web_dir.empty() ? DefaultWebDir() : o.web_dir;
     config.secure_cookie = o.secure_cookie;
-    config.connections =
-        o.threads > 0 ? o.threads + 2 : static_cast<int>(std::thread::hardware_concurrency()) + 2;
+    server::HttpOptions options;
+    options.threads = o.threads;
+    const int io_threads =
+        o.threads > 0 ? o.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    // One database connection per thread that may use one — the I/O threads (point reads), the
+    // work lane (as many), the blocking and login lanes — so none waits for a connection.
+    config.connections = 2 * io_threads + options.blocking_threads + options.login_threads;
     if (!std::filesystem::exists(g.db))
         return ReportError({"store.missing", "--db", "数据库不存在: " + g.db, "no database at " + g.db});
     auto api = server::Api::Create(config);
     if (!api) return ReportError(api.error());
     server::Router router;
     (*api)->Register(router);
-    server::HttpOptions options;
     options.address = listen->first;
     options.port = listen->second;
-    options.threads = o.threads;
     options.read_timeout = std::chrono::seconds(o.read_timeout);
     options.idle_timeout = std::chrono::seconds(o.idle_timeout);
     options.on_stop = [api = api->get()] { api->CancelImports(); };  // SIGTERM ends running imports
+    options.max_connections = o.max_connections;
+    options.trust_proxy = o.trust_proxy;
+    options.allowed_origins = o.allowed_origins;
     server::HttpServer http(options, router);
     auto port = http.Listen();
     if (!port) return ReportError(port.error());
     // The first line says where: tests and scripts read it (port 0 picks a free one).
-    std::printf("jingzhun: listening on http://%s:%u/ (database %s%s)\n", options.address.c_str(),
-                static_cast<unsigned>(*port), g.db.c_str(),
-                config.web_dir.empty() ? ", no web workbench built" : "");
+    std::printf("jingzhun: listening on http://%s:%u/ (database %s%s; at most %d connections)\n",
+                options.address.c_str(), static_cast<unsigned>(*port), g.db.c_str(),
+                config.web_dir.empty() ? ", no web workbench built" : "", http.max_connections());
     std::fflush(stdout);
     http.Run();
     std::printf("jingzhun: stopped\n");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -170,20 +171,33 @@ bool IsFull(const TokenBucket& bucket, const RateLimit& limit, std::chrono::stea
     return Refilled(bucket, limit, now) >= limit.burst;
 }
 
-bool IsLocked(const LoginState& state, std::chrono::sys_seconds now) {
-    return state.locked_until && now < *state.locked_until;
+std::chrono::seconds ThrottleDelay(int failures, int free, const LoginPolicy& policy) {
+    if (failures <= free) return std::chrono::seconds(0);
+    const int doublings = failures - free - 1;
+    if (doublings >= 30) return policy.max_delay;
+    return std::min(policy.first_delay * (int64_t{1} << doublings), policy.max_delay);
 }
 
-LoginState AfterFailure(const LoginState& state, std::chrono::sys_seconds now, const LoginPolicy& policy) {
-    LoginState next = state;
-    if (next.locked_until && now >= *next.locked_until) {  // the lock has run out: start again
-        next.locked_until.reset();
-        next.failed_logins = 0;
-    }
-    ++next.failed_logins;
-    if (next.failed_logins >= policy.max_failures && !next.locked_until)
-        next.locked_until = now + std::chrono::duration_cast<std::chrono::seconds>(policy.lock_for);
-    return next;
+std::chrono::seconds ThrottleWait(const LoginThrottle& t, std::chrono::sys_seconds now,
+                                  const LoginPolicy& policy) {
+    if (t.failures == 0 || now - t.last >= policy.forget_after || now >= t.next_allowed)
+        return std::chrono::seconds(0);
+    return t.next_allowed - now;
+}
+
+LoginThrottle AfterFailure(LoginThrottle t, std::chrono::sys_seconds now, int free, const LoginPolicy& policy) {
+    if (t.failures > 0 && now - t.last >= policy.forget_after) t = {};
+    ++t.failures;
+    t.last = now;
+    t.next_allowed = now + ThrottleDelay(t.failures, free, policy);
+    return t;
+}
+
+bool IsValidUsername(std::string_view username) {
+    if (username.empty() || username.size() > kMaxUsername) return false;
+    for (char c : username)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) return false;
+    return true;
 }
 
 std::optional<std::chrono::sys_seconds> ParseIsoTime(std::string_view t) {

@@ -90,23 +90,40 @@ std::optional<std::chrono::seconds> TakeToken(TokenBucket& bucket, const RateLim
 // Has the bucket refilled completely by `now` (so forgetting it changes nothing)?
 bool IsFull(const TokenBucket& bucket, const RateLimit& limit, std::chrono::steady_clock::time_point now);
 
-// Five consecutive failed logins lock the account for fifteen minutes; a success clears the count.
+// Login throttling (no hard lock: a lock is a denial of service, and "locked" tells which usernames
+// exist). Failures are counted per client address and per (username, client address), whether the
+// username exists or not, so unknown and existing accounts are answered alike. After the free
+// failures each further attempt must wait a growing delay (first_delay, doubled per failure, at most
+// max_delay) after the previous one; a success clears the (username, address) count; a count with
+// no failure for `forget_after` starts again. The correct password is always accepted once the
+// delay has run out, and failures from one address never delay the same account elsewhere.
 struct LoginPolicy {
-    int max_failures = 5;
-    std::chrono::minutes lock_for{15};
+    int free_failures_account = 5;   // per (username, address)
+    int free_failures_address = 20;  // per address, all usernames together
+    std::chrono::seconds first_delay{30};
+    std::chrono::seconds max_delay{15 * 60};
+    std::chrono::seconds forget_after{60 * 60};
+    size_t max_entries = 100000;  // per table (addresses; username+address pairs), then stale ones go
     std::chrono::minutes idle_expiry{30};  // a session unused this long ends
 };
 
-struct LoginState {
-    int failed_logins = 0;
-    std::optional<std::chrono::sys_seconds> locked_until;
+struct LoginThrottle {
+    int failures = 0;
+    std::chrono::sys_seconds last{};             // last failure (or admitted throttled attempt)
+    std::chrono::sys_seconds next_allowed{};  // no attempt before this
 };
 
-// Is the account locked at `now`?
-bool IsLocked(const LoginState& state, std::chrono::sys_seconds now);
-// The state after a failed attempt at `now` (locks when the count reaches the maximum; the count
-// starts again once a lock has expired).
-LoginState AfterFailure(const LoginState& state, std::chrono::sys_seconds now, const LoginPolicy& policy);
+// The delay that `failures` failures impose before the next attempt (0 while within `free`).
+std::chrono::seconds ThrottleDelay(int failures, int free, const LoginPolicy& policy);
+// How long an attempt at `now` must still wait (0: may go ahead), forgetting stale counts.
+std::chrono::seconds ThrottleWait(const LoginThrottle& t, std::chrono::sys_seconds now,
+                                  const LoginPolicy& policy);
+// The state after a failed attempt at `now`.
+LoginThrottle AfterFailure(LoginThrottle t, std::chrono::sys_seconds now, int free, const LoginPolicy& policy);
+
+// Usernames: 1 to 64 ASCII letters, digits or _ . - (checked before anything is stored or logged).
+constexpr size_t kMaxUsername = 64;
+bool IsValidUsername(std::string_view username);
 
 // ISO 8601 UTC "2026-11-29T04:05:06Z" ↔ time point; nullopt for anything else.
 std::optional<std::chrono::sys_seconds> ParseIsoTime(std::string_view text);

@@ -100,24 +100,36 @@ RC_GTEST_PROP(Access, NoMaskedNumberCanBeRebuilt, ()) {
     RC_ASSERT(MaskIdNumbersInText("note " + id + " end") == "note " + seen.masked_id + " end");
 }
 
-TEST(Access, LockoutAfterFiveFailures) {
+TEST(Access, LoginThrottleGrowsAndForgets) {
     const auto t0 = *ParseIsoTime("2026-11-29T08:00:00Z");
     LoginPolicy policy;
-    LoginState s;
-    for (int i = 1; i <= 4; ++i) {
-        s = AfterFailure(s, t0 + std::chrono::seconds{i}, policy);
-        EXPECT_FALSE(IsLocked(s, t0 + std::chrono::seconds{i})) << i;
+    LoginThrottle t;
+    for (int i = 1; i <= 5; ++i) {
+        t = AfterFailure(t, t0, 5, policy);
+        EXPECT_EQ(ThrottleWait(t, t0, policy), 0s) << i;  // the free failures impose no delay
     }
-    s = AfterFailure(s, t0 + 5s, policy);
-    EXPECT_TRUE(IsLocked(s, t0 + 5s));
-    EXPECT_TRUE(IsLocked(s, t0 + 5s + 14min + 59s));
-    EXPECT_FALSE(IsLocked(s, t0 + 5s + 15min));
-    // A failure while locked does not extend the lock; one after it starts the count again.
-    LoginState during = AfterFailure(s, t0 + 10min, policy);
-    EXPECT_EQ(*during.locked_until, *s.locked_until);
-    LoginState after = AfterFailure(s, t0 + 20min, policy);
-    EXPECT_EQ(after.failed_logins, 1);
-    EXPECT_FALSE(IsLocked(after, t0 + 20min));
+    t = AfterFailure(t, t0, 5, policy);  // 6th: 30 s, then 60 s, 120 s, ...
+    EXPECT_EQ(ThrottleWait(t, t0, policy), 30s);
+    EXPECT_EQ(ThrottleWait(t, t0 + 30s, policy), 0s);
+    t = AfterFailure(t, t0 + 30s, 5, policy);
+    EXPECT_EQ(ThrottleWait(t, t0 + 30s, policy), 60s);
+    t = AfterFailure(t, t0 + 90s, 5, policy);
+    EXPECT_EQ(ThrottleWait(t, t0 + 90s, policy), 120s);
+    // Capped at max_delay however many failures.
+    EXPECT_EQ(ThrottleDelay(60, 5, policy), policy.max_delay);
+    EXPECT_EQ(ThrottleDelay(5000, 5, policy), policy.max_delay);
+    // A count with no failure for forget_after starts again.
+    LoginThrottle later = AfterFailure(t, t0 + 90s + policy.forget_after, 5, policy);
+    EXPECT_EQ(later.failures, 1);
+}
+
+TEST(Access, Usernames) {
+    EXPECT_TRUE(IsValidUsername("zhang.san-2_x"));
+    EXPECT_TRUE(IsValidUsername(std::string(64, 'a')));
+    EXPECT_FALSE(IsValidUsername(std::string(65, 'a')));
+    EXPECT_FALSE(IsValidUsername(""));
+    EXPECT_FALSE(IsValidUsername("bad name"));
+    EXPECT_FALSE(IsValidUsername("张三"));
 }
 
 TEST(Access, IsoTime) {

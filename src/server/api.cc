@@ -37,6 +37,8 @@ using service::FieldError;
 namespace {
 
 constexpr std::string_view kCookie = "jz_session";
+constexpr size_t kLoginBodyLimit = 4096;  // a username of 64 and a password of 1024 bytes fit
+constexpr size_t kUserBodyLimit = 8192;
 constexpr int64_t kMaxPageSize = 200;
 constexpr int64_t kSearchLimit = 1000;  // free-text matches (within the list's filters) considered
 // Searches (q=) per session: a burst, then one a second (a token bucket); more answer 429 with
@@ -406,7 +408,7 @@ struct Api::Impl {
             const std::string token = CookieValue(c.request, kCookie);
             if (token.empty())
                 return Fault(c, http::status::unauthorized, "auth.required", "请先登录", "please log in");
-            auto who = auth.Authenticate(*store, token);
+            auto who = auth.Authenticate(*store, token, c.may_block);
             if (!who) return StoreFault(c, who.error());
             if (!*who)
                 return Fault(c, http::status::unauthorized, "auth.expired", "登录已失效,请重新登录",
@@ -469,6 +471,36 @@ struct Api::Impl {
 
     // ------------------------------------------------------------------------ session routes
 
+    // 429 with Retry-After, alike for every username (known, unknown, malformed).
+    Response Throttled(const RequestContext& c, std::chrono::seconds wait) {
+        const std::string n = std::to_string(std::max<int64_t>(1, wait.count()));
+        json::object error{{"code", "auth.throttled"},
+                           {"message", "登录失败次数过多,请 " + n + " 秒后再试 / too many failed logins; try again in " +
+                                           n + " s"},
+                           {"fields", json::array()}};
+        http::response<http::string_body> res{http::status::too_many_requests, c.request.version()};
+        res.set(http::field::content_type, "application/json; charset=utf-8");
+        res.set(http::field::cache_control, "no-store");
+        res.set(http::field::retry_after, n);
+        res.keep_alive(c.request.keep_alive());
+        res.body() = json::serialize(json::object{{"error", std::move(error)}});
+        res.prepare_payload();
+        return res;
+    }
+
+    // On the I/O thread, before the password check is queued: a throttled client is answered at
+    // once, without hashing anything.
+    std::optional<Response> AdmitLogin(RequestContext& c) {
+        json::error_code ec;
+        json::value v = json::parse(c.request.body(), ec);
+        if (ec || !v.is_object()) return std::nullopt;  // the handler says what is wrong
+        const auto* name = v.get_object().if_contains("username");
+        if (!name || !name->is_string()) return std::nullopt;
+        if (auto wait = auth.Wait(std::string(name->get_string()), c.remote); wait.count() > 0)
+            return Throttled(c, wait);
+        return std::nullopt;
+    }
+
     Response Login(RequestContext& c) {
         std::vector<FieldError> errors;
         json::value body = ParseJsonObject(c.request.body(), errors);
@@ -491,13 +523,16 @@ struct Api::Impl {
         auto result = auth.Login(*store, username, password, c.remote);
         if (!result) {
             const Error& e = result.error();
-            if (e.code == "auth.invalid" || e.code == "auth.locked")
+            if (e.code == "auth.throttled") return Throttled(c, auth.Wait(username, c.remote));
+            if (e.code == "auth.invalid")
                 return Fault(c, http::status::unauthorized, e.code, e.message_zh, e.message_en);
             return StoreFault(c, e);
         }
+        // Secure when told (--secure-cookie) or when the client came over HTTPS through a trusted
+        // proxy (--trust-proxy and X-Forwarded-Proto: https).
         std::string cookie =
             std::string(kCookie) + "=" + result->token + "; Path=/; HttpOnly; SameSite=Strict";
-        if (config.secure_cookie) cookie += "; Secure";
+        if (config.secure_cookie || c.secure) cookie += "; Secure";
         http::response<http::string_body> res{http::status::ok, c.request.version()};
         res.set(http::field::content_type, "application/json; charset=utf-8");
         res.set(http::field::set_cookie, cookie);
@@ -1184,13 +1219,19 @@ struct Api::Impl {
         if (!CanManageUsers(p.role)) return Forbidden(c);
         std::vector<FieldError> errors;
         json::value body = ParseJsonObject(c.request.body(), errors);
-        if (errors.empty())
+        if (errors.empty()) {
             for (const char* key : {"username", "password", "role", "scope"}) {
                 const auto* v = body.get_object().if_contains(key);
                 if (!v || !v->is_string())
                     errors.push_back({key, "json.required", std::string(key) + "为必填文字",
                                       std::string(key) + " is required (a string)"});
             }
+            for (const auto& [key, v] : body.get_object())
+                if (key != "username" && key != "password" && key != "role" && key != "scope") {
+                    const std::string k(key.substr(0, 64));
+                    errors.push_back({k, "json.unknown_field", "未知字段: " + k, "unknown field: " + k});
+                }
+        }
         if (!errors.empty())
             return Fault(c, http::status::bad_request, "request.invalid", "请求内容有误",
                          "the request is invalid", errors);
@@ -1253,7 +1294,7 @@ struct Api::Impl {
                         errors.push_back({k, "user.scope", "超出您的管辖范围", "outside your scope"});
                     after.scope = value;
                 } else {
-                    if (auto e = CheckPasswordRules(value)) {
+                    if (auto e = CheckPasswordRules(value, after.username)) {
                         errors.push_back({k, e->code, e->message_zh, e->message_en});
                         continue;
                     }
@@ -1965,17 +2006,26 @@ void Api::Register(Router& router) {
             return (s.*method)(c, p, store);
         });
     };
-    router.Add({V::get, "/healthz", [](RequestContext& c) {
-                    return Json(c, http::status::ok, json::object{{"status", "ok"}});
-                }});
-    router.Add({V::get, "/api/openapi.json", [](RequestContext& c) {
+    // Where routes run (http.h Lane): health, the OpenAPI document and the point reads (me, one
+    // household) on the I/O threads; login and
+    // the user routes (password hashing) on the login lane; long work (`true` below) on the blocking
+    // lane; every other route, all of which read or write the store, on the work lane.
+    router.Add({V::get, "/healthz",
+                [](RequestContext& c) { return Json(c, http::status::ok, json::object{{"status", "ok"}}); },
+                false, 0, Lane::kInline});
+    router.Add({V::get, "/api/openapi.json",
+                [](RequestContext& c) {
                     return JsonResponse(c.request, http::status::ok, std::string(OpenApiDocument()));
-                }});
-    router.Add({V::post, "/api/login", [&s](RequestContext& c) { return s.Login(c); }});
+                },
+                false, 0, Lane::kInline});
+    router.Add({V::post, "/api/login", [&s](RequestContext& c) { return s.Login(c); }, false, kLoginBodyLimit,
+                Lane::kLogin, [&s](RequestContext& c) { return s.AdmitLogin(c); }});
     router.Add({V::post, "/api/logout", authed(&Impl::Logout)});
-    router.Add({V::get, "/api/me", s.Authed([&s](RequestContext& c, const Principal& p, Store&) {
+    router.Add({V::get, "/api/me",
+                s.Authed([&s](RequestContext& c, const Principal& p, Store&) {
                     return Json(c, http::status::ok, PrincipalJson(p, s.tree));
-                })});
+                }),
+                false, 0, Lane::kInline});
     router.Add({V::get, "/api/org-units",
                 s.Authed([&s](RequestContext& c, const Principal& p, Store&) { return s.OrgUnits(c, p); })});
     router.Add({V::get, "/api/plan",
@@ -1986,10 +2036,11 @@ void Api::Register(Router& router) {
     // 200 households from the store, which is no work for a connection thread.
     router.Add({V::get, "/api/households", authed(&Impl::ListHouseholds), true});
     router.Add({V::post, "/api/households", authed(&Impl::CreateHousehold)});
-    router.Add({V::get, "/api/households/{code}", authed(&Impl::GetHousehold)});
+    router.Add({V::get, "/api/households/{code}", authed(&Impl::GetHousehold), false, 0, Lane::kInline});
     router.Add({V::put, "/api/households/{code}", authed(&Impl::UpdateHousehold)});
     router.Add({V::get, "/api/households/{code}/history", authed(&Impl::History)});
-    router.Add({V::post, "/api/imports", authed(&Impl::Import), true, s.config.import_body_limit});
+    router.Add({V::post, "/api/imports", authed(&Impl::Import), true, s.config.import_body_limit, Lane::kBlocking,
+                {}, true});
     router.Add({V::get, "/api/imports/{id}", authed(&Impl::GetImport)});
     router.Add({V::get, "/api/imports/{id}/errors.csv", authed(&Impl::ImportErrors)});
     router.Add({V::get, "/api/exports/registry.csv",
@@ -2007,8 +2058,8 @@ void Api::Register(Router& router) {
     router.Add({V::get, "/api/reconcile", authed(&Impl::ReconcileRoute), true});
     router.Add({V::get, "/api/audit", authed(&Impl::Audit)});
     router.Add({V::get, "/api/users", authed(&Impl::ListUsers)});
-    router.Add({V::post, "/api/users", authed(&Impl::CreateUser)});
-    router.Add({V::patch, "/api/users/{username}", authed(&Impl::UpdateUser)});
+    router.Add({V::post, "/api/users", authed(&Impl::CreateUser), false, kUserBodyLimit, Lane::kLogin});
+    router.Add({V::patch, "/api/users/{username}", authed(&Impl::UpdateUser), false, kUserBodyLimit, Lane::kLogin});
     router.Add({V::get, "/api/exit-candidates", authed(&Impl::ExitCandidatesRoute), true});
     router.Add({V::get, "/api/procedures", authed(&Impl::ListProcedures)});
     router.Add({V::post, "/api/procedures", authed(&Impl::OpenProcedure), true});

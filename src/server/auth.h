@@ -1,9 +1,11 @@
 // Accounts and sessions: argon2id password hashes (libsodium), random session tokens kept only as
-// their hash, the lockout rule of core/access.h, and every login, failure and lock in the change
-// log. Used by the server's login routes and by `jingzhun user`.
+// their hash, the login throttle of core/access.h (in memory, per client address and per
+// username+address), and every login, failure and throttle start in the change log. Used by the
+// server's login routes and by `jingzhun user`.
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,8 +24,13 @@ bool VerifyPassword(const std::string& hash, const std::string& password);
 std::string NewToken();
 std::string HashToken(const std::string& token);
 
-// Password rules: at least 8 characters, not all one character class... kept simple and stated.
-std::optional<Error> CheckPasswordRules(const std::string& password);
+// Password rules: 8 to 1024 bytes, not one of a short list of common passwords (compared without
+// case), not the username (without case), not one character repeated.
+std::optional<Error> CheckPasswordRules(const std::string& password, const std::string& username = {});
+
+// The key a client address is throttled under: IPv4 as is, IPv6 by its /64 (one host usually has
+// a whole /64), IPv4-mapped IPv6 as IPv4. Anything unparsable is kept, cut to 64 bytes.
+std::string AddressKey(const std::string& address);
 
 // The signed-in user as handlers see them.
 struct Principal {
@@ -48,14 +55,22 @@ class Authenticator {
         std::string token;  // the cookie value
         Principal principal;
     };
-    // Errors: "auth.invalid" (unknown user, wrong password, disabled — the same answer for all),
-    // "auth.locked" (with the time it ends in the message).
+    // Errors: "auth.invalid" (unknown or malformed username, wrong password, disabled account —
+    // the same answer for all), "auth.throttled" (too many failures from this address, or for this
+    // username from this address; Wait() says how long). Checks the throttle itself first.
     Result<LoginResult> Login(Store& store, const std::string& username, const std::string& password,
                               const std::string& remote);
+    // How long an attempt for `username` from `remote` must still wait (0: may go ahead). Read-only:
+    // the server asks this on its I/O thread before queueing the password check.
+    std::chrono::seconds Wait(const std::string& username, const std::string& remote);
     // The session's user, or nullopt when the token is unknown, expired or its account disabled.
     // Sessions are cached for a few seconds so a busy server does not read them on every request;
     // last use is written back at most once a minute.
-    Result<std::optional<Principal>> Authenticate(Store& store, const std::string& token);
+    // may_write false (on an I/O thread): a due last-use write is kept in memory and done by the
+    // next call that may write, or before a login's sweep of idle sessions.
+    Result<std::optional<Principal>> Authenticate(Store& store, const std::string& token,
+                                                  bool may_write = true);
+    Result<void> FlushTouches(Store& store);
     Result<void> Logout(Store& store, const std::string& token, const Principal& who);
     // Forget cached sessions of an account (after it was disabled or changed).
     void Forget(int64_t account_id);
@@ -69,10 +84,25 @@ class Authenticator {
         std::chrono::sys_seconds last_seen;  // last use
         std::chrono::sys_seconds written;    // last use written to the store
     };
+    // Throttle: the wait now, or 0 after reserving the attempt (so concurrent attempts of a
+    // throttled key cannot all go ahead). `started` is set when this failure starts a throttle.
+    std::chrono::seconds Reserve(const std::string& pair_key, const std::string& address_key,
+                                 std::chrono::sys_seconds now);
+    bool Failed(const std::string& pair_key, const std::string& address_key, std::chrono::sys_seconds now);
+    void Succeeded(const std::string& pair_key);
+    void Prune(std::unordered_map<std::string, LoginThrottle>& table, std::chrono::sys_seconds now);
+
     LoginPolicy policy_;
     Clock clock_;
     std::mutex mutex_;
     std::unordered_map<std::string, Cached> cache_;  // by token hash
+    std::map<std::string, std::chrono::sys_seconds> pending_touches_;  // last use not yet written
+    std::mutex throttle_mutex_;
+    std::unordered_map<std::string, LoginThrottle> by_address_;  // AddressKey
+    std::unordered_map<std::string, LoginThrottle> by_pair_;     // PairKey(username, address)
+
+  public:
+    size_t ThrottleEntries();  // in both tables (each at most policy().max_entries)
 };
 
 }  // namespace jz::server

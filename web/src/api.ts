@@ -46,7 +46,9 @@ export async function request<T>(method: string, path: string, body?: unknown, h
   try {
     res = await fetch(path, {
       method,
-      headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+      // Every change says it is JSON (or, for an upload, its file type): the server refuses the
+      // form and text types a cross-site form could send.
+      headers: body === undefined && (method === 'GET' || method === 'HEAD') ? headers : { 'Content-Type': 'application/json', ...headers },
       body: body === undefined ? undefined : typeof body === 'string' || body instanceof Blob ? (body as BodyInit) : JSON.stringify(body),
       credentials: 'same-origin',
     });
