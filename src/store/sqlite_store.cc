@@ -660,6 +660,7 @@ class SqliteStore final : public Store {
         sqlite3_bind_int64(praw, 2, id_hi);
         HouseholdRecord rec;
         std::vector<Person>& members = rec.household.members;
+        const int person_county = sqlite3_column_count(praw) - 1;  // the last column, after kPersonColumns
         int prc = sqlite3_step(praw);
         int hrc;
         while ((hrc = sqlite3_step(hraw)) == SQLITE_ROW) {
@@ -1706,6 +1707,7 @@ class SqliteStore final : public Store {
         HouseholdRecord rec;
         std::vector<Person>& members = rec.household.members;
         std::string dates, column;
+        const int person_county = sqlite3_column_count(praw) - 1;  // the last column, after kPersonColumns
         int prc = sqlite3_step(praw);
         int hrc;
         while ((hrc = sqlite3_step(hraw)) == SQLITE_ROW) {
@@ -1718,7 +1720,7 @@ class SqliteStore final : public Store {
             while (prc == SQLITE_ROW && sqlite3_column_int64(praw, 0) == rec.id) {
                 if (n == members.size()) members.emplace_back();
                 ReadPersonInto(praw, 1, members[n], false);
-                if (Text(praw, 13) != county) derived.push_back("members[" + std::to_string(n) + "].county_code");
+                if (Text(praw, person_county) != county) derived.push_back("members[" + std::to_string(n) + "].county_code");
                 ++n;
                 prc = sqlite3_step(praw);
             }
