@@ -78,7 +78,7 @@ for f in $files; do
   cookie=$(curl -s -D - -o /dev/null -X POST "$base/api/login" -H 'Content-Type: application/json' \
     -d '{"username":"admin","password":"jingzhun-demo"}' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\);.*/\1/p')
   start=$(date +%s.%N)
-  answer=$(curl -s "${curl_limit[@]}" -b "$cookie" -X POST --data-binary "@$data/$f" "$base/api/imports?filename=$f" || true)
+  answer=$(curl -s "${curl_limit[@]}" -b "$cookie" -X POST -H 'Content-Type: application/octet-stream' --data-binary "@$data/$f" "$base/api/imports?filename=$f" || true)
   srv_time=$(echo "$(date +%s.%N) - $start" | bc)
   srv_rss=$(sed -n 's/^VmHWM:\s*\([0-9]*\) kB/\1/p' "/proc/$server/status")
   srv_code=$(echo "$answer" | sed -n 's/.*"code":"\([^"]*\)".*/\1/p' | head -1)

@@ -59,7 +59,7 @@ lua=$(mktemp --suffix .lua)
 for _ in $(seq 600); do grep -q listening "$log" && break; sleep 0.5; done
 port=$(sed -n 's/.*127.0.0.1:\([0-9]*\)\/.*/\1/p' "$log")
 base=http://127.0.0.1:$port
-cookie=$(curl -s -D - -o /dev/null -X POST "$base/api/login" \
+cookie=$(curl -s -D - -o /dev/null -X POST -H 'Content-Type: application/json' "$base/api/login" \
   -d '{"username":"bench","password":"bench-password"}' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\);.*/\1/p')
 [ -n "$cookie" ] || { echo "login failed" >&2; exit 1; }
 rss() { awk '/VmRSS/ {print int($2 / 1024) " MiB"}' /proc/$server/status; }
