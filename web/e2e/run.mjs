@@ -86,7 +86,9 @@ try {
   await viewer.goto(base + '/households/' + code);
   await viewer.waitForSelector('[data-test=members] tbody tr');
   const masked = await viewer.innerText('[data-test=id-text-0]');
-  check('a viewer sees masked ID numbers', /^\d{6}\*{8}\w{4}$/.test(masked), masked);
+  // Only the address code: the birth date and sequence digits stay hidden (docs/security.md).
+  check('a viewer sees masked ID numbers', /^\d{6}\*{12}$/.test(masked), masked);
+  check('a viewer sees no birth date', !/\b(19|20)\d\d-\d\d-\d\d\b/.test(await viewer.innerText('[data-test=members]')));
   check('a viewer has no edit button', (await viewer.locator('[data-test=edit]').count()) === 0);
   await viewer.screenshot({ path: path.join(shots, 'viewer-household.png'), fullPage: true });
 
