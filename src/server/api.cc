@@ -62,6 +62,20 @@ json::array FieldsJson(const std::vector<FieldError>& fields) {
     return out;
 }
 
+// 429 with Retry-After (whole seconds, at least one) and no caching.
+Response TooMany(const RequestContext& c, std::chrono::seconds wait, std::string_view code, const std::string& zh,
+                 const std::string& en) {
+    json::object error{{"code", code}, {"message", zh + " / " + en}, {"fields", json::array()}};
+    http::response<http::string_body> res{http::status::too_many_requests, c.request.version()};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.set(http::field::retry_after, std::to_string(std::max<int64_t>(1, wait.count())));
+    res.keep_alive(c.request.keep_alive());
+    res.body() = json::serialize(json::object{{"error", std::move(error)}});
+    res.prepare_payload();
+    return res;
+}
+
 Response Fault(const RequestContext& c, http::status status, std::string_view code, const std::string& zh,
                const std::string& en, const std::vector<FieldError>& fields = {}) {
     json::object error{{"code", code}, {"message", zh + " / " + en}, {"fields", FieldsJson(fields)}};
@@ -474,18 +488,8 @@ struct Api::Impl {
     // 429 with Retry-After, alike for every username (known, unknown, malformed).
     Response Throttled(const RequestContext& c, std::chrono::seconds wait) {
         const std::string n = std::to_string(std::max<int64_t>(1, wait.count()));
-        json::object error{{"code", "auth.throttled"},
-                           {"message", "登录失败次数过多,请 " + n + " 秒后再试 / too many failed logins; try again in " +
-                                           n + " s"},
-                           {"fields", json::array()}};
-        http::response<http::string_body> res{http::status::too_many_requests, c.request.version()};
-        res.set(http::field::content_type, "application/json; charset=utf-8");
-        res.set(http::field::cache_control, "no-store");
-        res.set(http::field::retry_after, n);
-        res.keep_alive(c.request.keep_alive());
-        res.body() = json::serialize(json::object{{"error", std::move(error)}});
-        res.prepare_payload();
-        return res;
+        return TooMany(c, wait, "auth.throttled", "登录失败次数过多,请 " + n + " 秒后再试",
+                       "too many failed logins; try again in " + n + " s");
     }
 
     // On the I/O thread, before the password check is queued: a throttled client is answered at
@@ -750,19 +754,9 @@ struct Api::Impl {
     }
 
     Response TooManySearches(const RequestContext& c, std::chrono::seconds wait) {
-        const std::string n = std::to_string(wait.count());
-        json::object error{
-            {"code", "search.rate_limited"},
-            {"message", "搜索过于频繁,请" + n + "秒后再试 / too many searches; try again in " + n + " s"},
-            {"fields", json::array{}}};
-        http::response<http::string_body> res{http::status::too_many_requests, c.request.version()};
-        res.set(http::field::content_type, "application/json; charset=utf-8");
-        res.set(http::field::cache_control, "no-store");
-        res.set(http::field::retry_after, n);
-        res.keep_alive(c.request.keep_alive());
-        res.body() = json::serialize(json::object{{"error", std::move(error)}});
-        res.prepare_payload();
-        return res;
+        const std::string n = std::to_string(std::max<int64_t>(1, wait.count()));
+        return TooMany(c, wait, "search.rate_limited", "搜索过于频繁,请" + n + "秒后再试",
+                       "too many searches; try again in " + n + " s");
     }
 
     // The stored household when the user may see it (404 otherwise: out of scope looks like absent).
