@@ -47,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             }
         }
         const std::string_view encoding = (*reader)->encoding();
-        JZ_FUZZ_CHECK(encoding == "UTF-8" || encoding == "UTF-8 (BOM)" || encoding == "GB18030");
+        JZ_FUZZ_CHECK(encoding == "UTF-8" || encoding == "UTF-8 (BOM)" || encoding == "GB18030" ||
+                      encoding == "GB18030 (BOM)");
     }
 
     JZ_FUZZ_CHECK(parsed.has_value() == !failed);
