@@ -65,7 +65,7 @@ mkdir -p "$TMP/web"
 "$JZ" serve --db "$DB" --listen 127.0.0.1:0 --web "$TMP/web" >"$TMP/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do grep -q listening "$TMP/serve.log" && break; sleep 0.05; done
+for _ in $(seq 1200); do grep -q listening "$TMP/serve.log" && break; sleep 0.05; done
 port=$(sed -n 's/.*127.0.0.1:\([0-9]*\)\/.*/\1/p' "$TMP/serve.log" | head -1)
 base="http://127.0.0.1:$port"
 cookie=$(curl -s -D - -o /dev/null -X POST -H 'Content-Type: application/json' -H "Origin: $base" \

@@ -50,7 +50,7 @@ expect_one_line_error "none.db"
 # A served database: log in, disable the account with the CLI, the session ends at once.
 "$JZ" serve --db "$DB" --listen 127.0.0.1:0 >"$TMP/serve.out" 2>&1 &
 server=$!
-for _ in $(seq 50); do grep -q listening "$TMP/serve.out" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q listening "$TMP/serve.out" && break; sleep 0.1; done
 port=$(sed -n 's/.*127.0.0.1:\([0-9]*\)\/.*/\1/p' "$TMP/serve.out")
 base="http://127.0.0.1:$port"
 code=$(curl -s -o /dev/null -w '%{http_code}' -c "$TMP/jar" -X POST "$base/api/login" \
@@ -72,7 +72,7 @@ wait "$server" || fail "serve did not exit 0 on SIGTERM"
 # others are served meanwhile.
 "$JZ" serve --db "$DB" --listen 127.0.0.1:0 --read-timeout 1 --threads 1 >"$TMP/serve.out" 2>&1 &
 server=$!
-for _ in $(seq 50); do grep -q listening "$TMP/serve.out" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q listening "$TMP/serve.out" && break; sleep 0.1; done
 port=$(sed -n 's/.*127.0.0.1:\([0-9]*\)\/.*/\1/p' "$TMP/serve.out")
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n' >&3  # the header never ends
