@@ -15,7 +15,7 @@
 #include <sstream>
 #include <string>
 
-#include "core/generator.h"
+#include "generator/generator.h"
 #include "core/org_unit.h"
 #include "core/plan.h"
 #include "core/test_support.h"

@@ -12,7 +12,7 @@
 
 #include "bench_common.h"
 #include "core/check.h"
-#include "core/generator.h"
+#include "generator/generator.h"
 #include "core/progress.h"
 #include "core/reconcile.h"
 

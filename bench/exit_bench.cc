@@ -14,7 +14,7 @@
 #include <cstring>
 
 #include "bench_common.h"
-#include "core/generator.h"
+#include "generator/generator.h"
 #include "service/dynamic.h"
 
 namespace {

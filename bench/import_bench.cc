@@ -11,7 +11,7 @@
 
 #include "bench_common.h"
 #include "core/assembly.h"
-#include "core/generator.h"
+#include "generator/generator.h"
 #include "io/importer.h"
 #include "store/change_chain.h"
 

@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "core/assembly.h"
-#include "core/generator.h"
+#include "generator/generator.h"
 #include "core/progress.h"
 #include "io/exporter.h"
 #include "io/importer.h"

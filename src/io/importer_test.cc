@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "core/codes.h"
-#include "core/generator.h"
+#include "generator/generator.h"
 #include "core/id_number.h"
 #include "core/test_support.h"
 #include "io/exporter.h"

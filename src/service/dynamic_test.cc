@@ -8,7 +8,7 @@
 #include <set>
 
 #include "core/codes.h"
-#include "core/generator.h"
+#include "generator/generator.h"
 #include "core/id_number.h"
 #include "core/test_support.h"
 #include "store/sqlite_store.h"

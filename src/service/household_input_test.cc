@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/codes.h"
-#include "core/generator.h"
+#include "generator/generator.h"
 #include "core/test_support.h"
 
 namespace jz::service {

@@ -1,4 +1,4 @@
-#include "core/generator.h"
+#include "generator/generator.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>

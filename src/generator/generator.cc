@@ -1,4 +1,4 @@
-#include "core/generator.h"
+#include "generator/generator.h"
 
 #include <algorithm>
 #include <array>
@@ -13,7 +13,7 @@
 
 #include "core/codes.h"
 #include "core/id_number.h"
-#include "core/names.h"
+#include "generator/names.h"
 #include "core/progress.h"
 
 namespace jz {

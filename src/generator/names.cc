@@ -1,4 +1,4 @@
-#include "core/names.h"
+#include "generator/names.h"
 
 namespace jz::names {
 namespace {
