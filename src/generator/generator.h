@@ -1,5 +1,17 @@
 // Synthetic registries, deterministic from a seed: plausible households of a county for demos,
-// tests and benchmarks. No I/O: households are produced one at a time.
+// tests and benchmarks. No I/O: households are produced one at a time. (Library `generator`, which
+// depends on core only; see README.md.)
+//
+// Contract:
+// - Determinism: the same plan, division tree, options and seed give the same households, in the
+//   same order, on every compiler and platform (the generator has its own PRNG).
+// - Ownership and lifetimes: Create copies what it needs from `plan`, `tree` and `options`; none of
+//   them need outlive the call. The caller owns the returned generator; `Next` fills a Household
+//   the caller owns (reusing its vectors and strings), and keeps no reference to it.
+// - Threads: a Generator is not thread-safe; use one from one thread at a time. Separate
+//   generators share nothing and may run on different threads.
+// - Memory: match mode draws every household's members in Create (a county of a few thousand
+//   households); spread mode holds one household at a time plus a fixed ~10 MB for ID numbers.
 #pragma once
 
 #include <cstdint>

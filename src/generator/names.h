@@ -1,6 +1,7 @@
-// Name pools for the synthetic registry (generator.cc only): Tibetan names in Chinese
-// transliteration and Han surnames and given names, split by sex. Parts are ordered from most to
-// least common, so a skewed draw over the index makes popular names repeat as they do in a county.
+// Name pools for the synthetic registry (the generator's households.cc and persons.cc only):
+// Tibetan names in Chinese transliteration and Han surnames and given names, split by sex. Parts are ordered
+// from most to least common, so a skewed draw over the index makes popular names repeat as they do in a
+// county.
 #pragma once
 
 #include <span>
