@@ -3,62 +3,50 @@
 // suspended after each row so that only one row is held at a time. Every part is inflated through
 // PartInput, which counts the bytes that actually come out against the limits (a zip's directory
 // can state any size), so a zip bomb is refused after a few megabytes, not after gigabytes.
+//
+// This file holds the sheet streaming (XlsxReader) and the opening of a workbook (OpenXlsx); the
+// package and its limits are in xlsx_package.cc, the shared strings in xlsx_shared_strings.cc.
 #include <expat.h>
 #include <unistd.h>
 #include <zip.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <optional>
-#include <pugixml.hpp>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "io/table.h"
 #include "io/table_internal.h"
+#include "io/xlsx_package.h"
 
 namespace jz::io {
 namespace {
 
-constexpr int kXmlChunk = 256 * 1024;
-constexpr size_t kMaxColumns = 16384;      // XFD, Excel's last column
-constexpr int64_t kMaxSheetRow = 1048576;  // Excel's last row
-constexpr std::string_view kOfficeDocumentType = "/officeDocument";
-constexpr std::string_view kWorksheetType = "/worksheet";
-constexpr std::string_view kSharedStringsType = "/sharedStrings";
-
-// Parts may use a namespace prefix ("x:row"); only the local name matters here.
-std::string_view LocalName(const char* name) {
-    const char* colon = std::strrchr(name, ':');
-    return colon != nullptr ? colon + 1 : name;
-}
-
-Error FormatError(std::string field, const std::string& zh, const std::string& en) {
-    return Error{"xlsx.format", std::move(field), "不是有效的 xlsx 文件：" + zh,
-                 "not a valid xlsx file: " + en};
-}
-
-struct ZipDiscard {
-    void operator()(zip_t* zip) const { zip_discard(zip); }
-};
-struct ZipFileClose {
-    void operator()(zip_file_t* file) const { zip_fclose(file); }
-};
-struct ParserFree {
-    void operator()(XML_Parser parser) const { XML_ParserFree(parser); }
-};
-using ZipPtr = std::unique_ptr<zip_t, ZipDiscard>;
-using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileClose>;
-using ParserPtr = std::unique_ptr<std::remove_pointer_t<XML_Parser>, ParserFree>;
-
-std::string ExpatMessage(XML_Parser parser) {
-    return std::to_string(XML_GetCurrentLineNumber(parser)) + ": " +
-           XML_ErrorString(XML_GetErrorCode(parser));
-}
+using xlsx::Budget;
+using xlsx::DirectoryOf;
+using xlsx::ExpatMessage;
+using xlsx::FormatError;
+using xlsx::kMaxColumns;
+using xlsx::kMaxSheetRow;
+using xlsx::kOfficeDocumentType;
+using xlsx::kSharedStringsType;
+using xlsx::kWorksheetType;
+using xlsx::kXmlChunk;
+using xlsx::LocalName;
+using xlsx::LocatePart;
+using xlsx::ParseRelationships;
+using xlsx::ParserPtr;
+using xlsx::ParseWorkbookSheets;
+using xlsx::PartInput;
+using xlsx::ReadPart;
+using xlsx::ResolveTarget;
+using xlsx::SharedStrings;
+using xlsx::SheetEntry;
+using xlsx::UsesDate1904;
+using xlsx::ZipPtr;
 
 // "AB" for column 27 (0-based index 27 → "AB").
 std::string ColumnLetters(size_t col) {
@@ -68,377 +56,12 @@ std::string ColumnLetters(size_t col) {
     return letters;
 }
 
-std::string MiB(int64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
-
-// What every part of one package draws on: the limits, the bytes inflated so far, cancellation.
-struct Budget {
-    ImportLimits limits;
-    Cancellation cancel;
-    std::string name;  // the file, for error fields
-    int64_t inflated = 0;
-};
-
-// One part, inflated with limits: its own size cap, the package's total, and the ratio of inflated
-// to compressed bytes. Deflated parts (all that Office writes) are read raw from libzip and
-// inflated here, so the ratio is that of the compressed bytes consumed so far — a zip bomb is
-// caught within its first few megabytes — and the CRC is checked here. Other methods go through
-// libzip, the ratio then against the part's whole compressed size.
-class PartInput {
-  public:
-    PartInput(Budget& budget, std::string part, int64_t max_bytes)
-        : budget_(budget), part_(std::move(part)), max_bytes_(max_bytes) {}
-    ~PartInput() {
-        if (inflating_) inflateEnd(&stream_);
-    }
-    PartInput(const PartInput&) = delete;
-    PartInput& operator=(const PartInput&) = delete;
-
-    Result<void> Open(zip_t* zip, zip_int64_t index) {
-        zip_stat_t st;
-        zip_stat_init(&st);
-        if (zip_stat_index(zip, static_cast<zip_uint64_t>(index), 0, &st) != 0)
-            return std::unexpected(Failure(zip_strerror(zip)));
-        if ((st.valid & ZIP_STAT_COMP_SIZE) != 0) compressed_ = static_cast<int64_t>(st.comp_size);
-        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) != 0 && st.encryption_method != ZIP_EM_NONE)
-            return std::unexpected(Failure("已加密 (encrypted)"));
-        const bool deflated = (st.valid & ZIP_STAT_COMP_METHOD) != 0 && st.comp_method == ZIP_CM_DEFLATE &&
-                              (st.valid & ZIP_STAT_CRC) != 0;
-        file_.reset(zip_fopen_index(zip, static_cast<zip_uint64_t>(index), deflated ? ZIP_FL_COMPRESSED : 0));
-        if (!file_) return std::unexpected(Failure(zip_strerror(zip)));
-        if (deflated) {
-            if (inflateInit2(&stream_, -MAX_WBITS) != Z_OK) return std::unexpected(Failure("zlib"));
-            inflating_ = true;
-            expected_crc_ = st.crc;
-            in_.reset(new unsigned char[kRawChunk]);
-        }
-        return {};
-    }
-
-    // Up to `size` bytes; 0 at the end of the part.
-    Result<size_t> Read(char* dst, size_t size) {
-        if (auto r = budget_.cancel.Check(budget_.name); !r) return std::unexpected(r.error());
-        zip_int64_t got = 0;
-        if (inflating_) {
-            auto inflated = Inflate(dst, size);
-            if (!inflated) return std::unexpected(inflated.error());
-            got = static_cast<zip_int64_t>(*inflated);
-        } else {
-            got = zip_fread(file_.get(), dst, size);
-            if (got < 0) return std::unexpected(Failure(zip_file_strerror(file_.get())));
-            consumed_ = compressed_;
-        }
-        inflated_ += got;
-        budget_.inflated += got;
-        const ImportLimits& limits = budget_.limits;
-        if (inflated_ > max_bytes_)
-            return Fail("xlsx.too_large", budget_.name,
-                        "文件中的 " + part_ + " 解压后超过 " + MiB(max_bytes_) + " 的限制",
-                        part_ + " inflates to more than the limit of " + MiB(max_bytes_));
-        if (budget_.inflated > limits.max_unzipped_bytes)
-            return Fail("xlsx.too_large", budget_.name,
-                        "文件解压后超过 " + MiB(limits.max_unzipped_bytes) + " 的限制",
-                        "the file inflates to more than the limit of " + MiB(limits.max_unzipped_bytes));
-        if (inflated_ > limits.ratio_floor_bytes &&
-            inflated_ / std::max<int64_t>(consumed_, 1) > limits.max_compression_ratio)
-            return Fail("xlsx.compression_ratio", budget_.name,
-                        "文件中的 " + part_ + " 压缩比超过 " + std::to_string(limits.max_compression_ratio) +
-                            ":1，疑似压缩炸弹，已拒绝",
-                        part_ + " inflates more than " + std::to_string(limits.max_compression_ratio) +
-                            " times its compressed size; refused as a likely zip bomb");
-        return static_cast<size_t>(got);
-    }
-
-  private:
-    static constexpr size_t kRawChunk = 16 * 1024;
-
-    Result<size_t> Inflate(char* dst, size_t size) {
-        if (ended_) return size_t{0};
-        stream_.next_out = reinterpret_cast<Bytef*>(dst);
-        stream_.avail_out = static_cast<uInt>(std::min<size_t>(size, UINT32_MAX));
-        const uInt room = stream_.avail_out;
-        while (stream_.avail_out == room) {
-            if (stream_.avail_in == 0 && !input_ended_) {
-                const zip_int64_t got = zip_fread(file_.get(), in_.get(), kRawChunk);
-                if (got < 0) return std::unexpected(Failure(zip_file_strerror(file_.get())));
-                input_ended_ = got == 0;
-                consumed_ += got;
-                stream_.next_in = in_.get();
-                stream_.avail_in = static_cast<uInt>(got);
-            }
-            const int status = inflate(&stream_, Z_NO_FLUSH);
-            if (status == Z_STREAM_END) {
-                ended_ = true;
-                break;
-            }
-            if (status != Z_OK && status != Z_BUF_ERROR)
-                return std::unexpected(Failure("数据损坏 (corrupt data)"));
-            if (status == Z_BUF_ERROR && input_ended_)
-                return std::unexpected(Failure("数据不完整 (truncated data)"));
-        }
-        const size_t produced = room - stream_.avail_out;
-        crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(dst), static_cast<uInt>(produced));
-        if (ended_ && crc_ != expected_crc_) return std::unexpected(Failure("CRC 校验错误 (CRC error)"));
-        return produced;
-    }
-
-    Error Failure(const std::string& why) const {
-        return FormatError(budget_.name, part_ + "：" + why, part_ + ": " + why);
-    }
-
-    Budget& budget_;
-    std::string part_;
-    int64_t max_bytes_;
-    int64_t compressed_ = 0;
-    int64_t consumed_ = 0;  // compressed bytes read so far
-    int64_t inflated_ = 0;
-    ZipFilePtr file_;
-    // Raw deflate, inflated here.
-    bool inflating_ = false;
-    bool input_ended_ = false;
-    bool ended_ = false;
-    z_stream stream_{};
-    std::unique_ptr<unsigned char[]> in_;
-    uLong crc_ = crc32(0L, Z_NULL, 0);
-    uLong expected_crc_ = 0;
-};
-
-std::optional<zip_int64_t> LocatePart(zip_t* zip, const std::string& part) {
-    const zip_int64_t index = zip_name_locate(zip, part.c_str(), ZIP_FL_NOCASE);
-    if (index < 0) return std::nullopt;
-    return index;
-}
-
-// The whole of a small part (at most limits.max_small_part_bytes); nullopt when the package has no
-// such part.
-Result<std::optional<std::string>> ReadPart(zip_t* zip, const std::string& part, Budget& budget) {
-    const auto index = LocatePart(zip, part);
-    if (!index) return std::optional<std::string>();
-    PartInput input(budget, part, budget.limits.max_small_part_bytes);
-    if (auto opened = input.Open(zip, *index); !opened) return std::unexpected(opened.error());
-    std::string text;
-    char buffer[64 * 1024];
-    while (true) {
-        auto got = input.Read(buffer, sizeof(buffer));
-        if (!got) return std::unexpected(got.error());
-        if (*got == 0) break;
-        text.append(buffer, *got);
-    }
-    return std::optional<std::string>(std::move(text));
-}
-
-// "xl/worksheets/sheet1.xml" → "xl/worksheets/".
-std::string_view DirectoryOf(std::string_view part) {
-    const size_t slash = part.rfind('/');
-    return slash == std::string_view::npos ? std::string_view() : part.substr(0, slash + 1);
-}
-
-// A relationship target, relative to the source part's directory unless it starts with '/'.
-std::string ResolveTarget(std::string_view base_dir, std::string_view target) {
-    std::string joined =
-        target.starts_with('/') ? std::string(target.substr(1)) : std::string(base_dir) + std::string(target);
-    std::vector<std::string_view> parts;
-    std::string_view rest(joined);
-    while (!rest.empty()) {
-        const size_t slash = rest.find('/');
-        const std::string_view segment = rest.substr(0, slash);
-        rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-        if (segment.empty() || segment == ".") continue;
-        if (segment == "..") {
-            if (!parts.empty()) parts.pop_back();
-            continue;
-        }
-        parts.push_back(segment);
-    }
-    std::string out;
-    for (const auto& segment : parts) {
-        if (!out.empty()) out += '/';
-        out += segment;
-    }
-    return out;
-}
-
-// Parses a small part (relationships, workbook) into `doc`; the sheets themselves are streamed.
-Result<void> LoadXml(pugi::xml_document& doc, const std::string& xml, const std::string& part,
-                     const std::string& name) {
-    const auto parsed = doc.load_buffer(xml.data(), xml.size());
-    if (!parsed)
-        return std::unexpected(
-            FormatError(name, part + "：" + parsed.description(), part + ": " + parsed.description()));
-    return {};
-}
-
-struct Relationship {
-    std::string id;
-    std::string type;
-    std::string target;
-};
-
-Result<std::vector<Relationship>> ParseRelationships(const std::string& xml, const std::string& part,
-                                                     const std::string& name) {
-    pugi::xml_document doc;
-    if (auto r = LoadXml(doc, xml, part, name); !r) return std::unexpected(r.error());
-    std::vector<Relationship> out;
-    for (const auto& node : doc.document_element().children()) {
-        if (LocalName(node.name()) != "Relationship") continue;
-        out.push_back(
-            {node.attribute("Id").value(), node.attribute("Type").value(), node.attribute("Target").value()});
-    }
-    return out;
-}
-
-struct SheetEntry {
-    std::string name;
-    std::string rel_id;
-};
-
-Result<std::vector<SheetEntry>> ParseWorkbookSheets(const std::string& xml, const std::string& part,
-                                                    const std::string& name) {
-    pugi::xml_document doc;
-    if (auto r = LoadXml(doc, xml, part, name); !r) return std::unexpected(r.error());
-    std::vector<SheetEntry> out;
-    for (const auto& group : doc.document_element().children()) {
-        if (LocalName(group.name()) != "sheets") continue;
-        for (const auto& sheet : group.children()) {
-            if (LocalName(sheet.name()) != "sheet") continue;
-            SheetEntry entry{sheet.attribute("name").value(), ""};
-            // The relationship id is "r:id" under whatever prefix the relationships namespace got.
-            for (const auto& attribute : sheet.attributes()) {
-                const std::string_view attr_name = attribute.name();
-                if (attr_name.find(':') != std::string_view::npos && LocalName(attribute.name()) == "id") {
-                    entry.rel_id = attribute.value();
-                }
-            }
-            out.push_back(std::move(entry));
-        }
-    }
-    return out;
-}
-
-// <workbookPr date1904="1"/>: date serials count from 1904-01-01 (Excel for Mac, LibreOffice's option).
-bool UsesDate1904(const std::string& xml) {
-    pugi::xml_document doc;
-    if (!doc.load_buffer(xml.data(), xml.size())) return false;
-    for (const auto& node : doc.document_element().children()) {
-        if (LocalName(node.name()) != "workbookPr") continue;
-        const std::string_view v = node.attribute("date1904").value();
-        return v == "1" || v == "true";
-    }
-    return false;
-}
-
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
     return std::ranges::equal(a, b, [](char x, char y) {
         auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
         return lower(x) == lower(y);
     });
 }
-
-// All strings of sharedStrings.xml, back to back in one buffer, each cut to max_cell_bytes.
-struct SharedStrings {
-    std::string pool;
-    std::vector<size_t> starts{0};  // string i is pool[starts[i], starts[i + 1])
-    std::vector<size_t> cut;        // indexes of the strings that were cut, ascending
-
-    size_t size() const { return starts.size() - 1; }
-    std::string_view at(size_t i) const {
-        return std::string_view(pool).substr(starts[i], starts[i + 1] - starts[i]);
-    }
-    bool was_cut(size_t i) const { return std::ranges::binary_search(cut, i); }
-};
-
-class SharedStringsLoader {
-  public:
-    SharedStringsLoader(SharedStrings* out, size_t max_cell) : out_(out), max_cell_(max_cell) {}
-
-    Result<void> Load(zip_t* zip, zip_int64_t index, const std::string& part, Budget& budget) {
-        const std::string& name = budget.name;
-        PartInput file(budget, part, budget.limits.max_shared_strings_bytes);
-        if (auto opened = file.Open(zip, index); !opened) return std::unexpected(opened.error());
-        ParserPtr parser(XML_ParserCreate(nullptr));
-        if (!parser) return std::unexpected(FormatError(name, "内存不足", "out of memory"));
-        parser_ = parser.get();
-        XML_SetUserData(parser.get(), this);
-        XML_SetElementHandler(parser.get(), OnStart, OnEnd);
-        XML_SetCharacterDataHandler(parser.get(), OnText);
-        XML_SetStartDoctypeDeclHandler(parser.get(), OnDoctype);
-        while (true) {
-            void* buffer = XML_GetBuffer(parser.get(), kXmlChunk);
-            if (buffer == nullptr) return std::unexpected(FormatError(name, "内存不足", "out of memory"));
-            auto got = file.Read(static_cast<char*>(buffer), kXmlChunk);
-            if (!got) return std::unexpected(got.error());
-            if (XML_ParseBuffer(parser.get(), static_cast<int>(*got), *got == 0) != XML_STATUS_OK) {
-                const std::string why = doctype_ ? "DOCTYPE" : ExpatMessage(parser.get());
-                return std::unexpected(FormatError(name, part + "：" + why, part + ": " + why));
-            }
-            if (*got == 0) break;
-        }
-        return {};
-    }
-
-  private:
-    static void XMLCALL OnStart(void* user_data, const XML_Char* name, const XML_Char**) {
-        auto* self = static_cast<SharedStringsLoader*>(user_data);
-        const std::string_view local = LocalName(name);
-        if (local == "si") {
-            self->in_si_ = true;
-            self->start_ = self->out_->pool.size();
-        } else if (local == "t") {
-            self->in_t_ = true;
-        } else if (local == "rPh") {
-            ++self->phonetic_depth_;
-        }
-    }
-
-    static void XMLCALL OnEnd(void* user_data, const XML_Char* name) {
-        auto* self = static_cast<SharedStringsLoader*>(user_data);
-        const std::string_view local = LocalName(name);
-        if (local == "si") {
-            internal::DecodeXstring(self->out_->pool, self->start_);
-            if (self->si_cut_) self->out_->cut.push_back(self->out_->size());
-            self->out_->starts.push_back(self->out_->pool.size());
-            self->in_si_ = false;
-            self->si_cut_ = false;
-        } else if (local == "t") {
-            self->in_t_ = false;
-        } else if (local == "rPh") {
-            --self->phonetic_depth_;
-        }
-    }
-
-    static void XMLCALL OnText(void* user_data, const XML_Char* text, int len) {
-        auto* self = static_cast<SharedStringsLoader*>(user_data);
-        if (self->in_si_ && self->in_t_ && self->phonetic_depth_ == 0 && !self->si_cut_) {
-            // Escapes (_xHHHH_) only shrink when decoded, so cutting the raw text at the limit keeps
-            // at least max_cell_ bytes' worth.
-            std::string& pool = self->out_->pool;
-            const size_t held = pool.size() - self->start_;
-            const size_t room = self->max_cell_ - std::min(self->max_cell_, held);
-            if (static_cast<size_t>(len) <= room) {
-                pool.append(text, static_cast<size_t>(len));
-            } else {
-                pool.append(text, internal::Utf8Cut(std::string_view(text, static_cast<size_t>(len)), room));
-                self->si_cut_ = true;
-            }
-        }
-    }
-
-    // A DOCTYPE has no place in an OOXML part; refusing it keeps entity expansion out of reach.
-    static void XMLCALL OnDoctype(void* user_data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-        auto* self = static_cast<SharedStringsLoader*>(user_data);
-        self->doctype_ = true;
-        XML_StopParser(self->parser_, XML_FALSE);
-    }
-
-    SharedStrings* out_;
-    size_t max_cell_;
-    bool si_cut_ = false;
-    XML_Parser parser_ = nullptr;
-    bool doctype_ = false;
-    bool in_si_ = false;
-    bool in_t_ = false;
-    int phonetic_depth_ = 0;
-    size_t start_ = 0;
-};
 
 enum class CellType { kNumber, kShared, kInline, kString, kBool, kError, kOther };
 
@@ -902,9 +525,10 @@ Result<std::unique_ptr<TableReader>> OpenXlsx(int fd, std::string name, const Ta
     }
     if (strings_part.empty()) strings_part = std::string(workbook_dir) + "sharedStrings.xml";
     if (const auto strings_index = LocatePart(zip.get(), strings_part)) {
-        SharedStringsLoader loader(&strings,
-                                   static_cast<size_t>(std::max<int64_t>(options.limits.max_cell_bytes, 1)));
-        if (auto loaded = loader.Load(zip.get(), *strings_index, strings_part, budget); !loaded) {
+        if (auto loaded = xlsx::LoadSharedStrings(
+                zip.get(), *strings_index, strings_part, budget,
+                static_cast<size_t>(std::max<int64_t>(options.limits.max_cell_bytes, 1)), strings);
+            !loaded) {
             return std::unexpected(loaded.error());
         }
     }
