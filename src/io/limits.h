@@ -2,6 +2,10 @@
 // importer's pipeline check them, so a hostile or broken file is refused early with a stable code
 // instead of taking the memory, the disk or the time of the machine. The defaults fit a province's
 // registry; the CLI can raise them (`jingzhun import --max-rows ...`), the server uses the defaults.
+//
+// Contract: both types are plain values, copied into each reader that uses them. A Cancellation's
+// stop_token may be shared with the thread that requests the stop (std::stop_source is
+// thread-safe); Check() is const and may be called from any thread.
 #pragma once
 
 #include <chrono>

@@ -1,6 +1,17 @@
 // Table files (CSV and .xlsx) read and written row by row, so a million-row registry never has to
 // fit in memory. Everything above this layer sees rows of UTF-8 text; encodings, quoting and the
 // zip/XML structure of .xlsx stay here.
+//
+// Contract:
+// - Ownership: OpenTable and Create*Writer return objects the caller owns; each owns its open file
+//   (closed when it is destroyed). A reader copies the TableOptions it was given. Next() fills a
+//   row vector the caller owns; the reader keeps no reference to it, and the returned string_views
+//   (encoding(), sheet()) live as long as the reader.
+// - Threads: a reader or writer is used by one thread at a time; distinct readers and writers
+//   share nothing and may run on different threads at once (the server imports and exports on its
+//   handler threads). The free functions keep no state and may be called from any thread.
+// - Failure: every expected failure is an Error value with a stable code. Callers stop reading at
+//   the first failed Next(); what a later call returns is not specified.
 #pragma once
 
 #include <cstdint>
