@@ -214,9 +214,6 @@ class Store {
     virtual Result<std::optional<HouseholdRecord>> FindHousehold(const std::string& household_code) = 0;
     // The code of a household holding a person with this ID number (any, if several), or nullopt.
     virtual Result<std::optional<std::string>> FindHouseholdOfIdNumber(const std::string& id_number) = 0;
-    // Codes of households whose code starts with `text`, or with a member whose name or ID number
-    // starts with it (ID numbers compared upper-case); any order, at most `limit`.
-    virtual Result<std::vector<std::string>> SearchHouseholds(const std::string& text, int64_t limit) = 0;
     // Inserts a new household (its code must not exist: "store.duplicate") and logs it.
     Result<int64_t> InsertHousehold(const Household& household, const ChangeContext& change) {
         return InsertHouseholdLogged(household, change, HouseholdToJson(household));
