@@ -1,5 +1,11 @@
 // The embedded default: one SQLite file, WAL, foreign keys on, STRICT tables, numbered migrations
 // applied on open.
+//
+// OpenSqliteStore returns a Store that owns one connection: use it from one thread at a time, and
+// open one per thread for concurrency (the server's StorePool does). The free functions below open
+// connections of their own and may run on any thread; BackupSqlite runs beside a live server,
+// RestoreSqlite refuses a database another process has open. The implementation is split by table
+// family (README.md; sqlite_internal.h).
 #pragma once
 
 #include <cstdint>

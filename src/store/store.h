@@ -1,9 +1,21 @@
 // The one interface to persistent state. Adapters: SQLite (embedded default, sqlite_store.h); a
 // PostgreSQL adapter implements the same interface. Callers never see SQL.
 //
-// Threading: a Store is used by one thread at a time. Every mutating call must run inside a
-// transaction (Begin ... Commit); a mutating call outside one fails with "store.no_transaction".
-// Every registry change writes its change-log entry in the same transaction.
+// Ownership and lifetimes: a Store is owned by whoever opened it (std::unique_ptr from
+// OpenSqliteStore; the server's StorePool lends them out, src/server/store_pool.h). Every result is
+// returned by value and owned by the caller. References passed to scan visitors (a Household, a
+// HouseholdFacts) are valid only during that call: the store reuses them for the next row. A
+// Transaction keeps a reference to its Store and must end before the Store is destroyed.
+//
+// Threading: a Store is used by one thread at a time (a SqliteStore's connection has no mutex of its
+// own). Concurrency comes from several Stores on one database, one per thread: the server holds a
+// pool of them, and API handlers on several threads each lease one. SQLite in WAL mode lets readers
+// run beside one writer; writers queue on its lock and give up with "store.locked" after the busy
+// timeout. Only the *Parallel scans call back on several threads (see ScanHouseholdsParallel).
+//
+// Transactions: every mutating call must run inside a transaction (Begin ... Commit); a mutating
+// call outside one fails with "store.no_transaction". Every registry change writes its change-log
+// entry in the same transaction.
 #pragma once
 
 #include <cstdint>
@@ -214,9 +226,6 @@ class Store {
     virtual Result<std::optional<HouseholdRecord>> FindHousehold(const std::string& household_code) = 0;
     // The code of a household holding a person with this ID number (any, if several), or nullopt.
     virtual Result<std::optional<std::string>> FindHouseholdOfIdNumber(const std::string& id_number) = 0;
-    // Codes of households whose code starts with `text`, or with a member whose name or ID number
-    // starts with it (ID numbers compared upper-case); any order, at most `limit`.
-    virtual Result<std::vector<std::string>> SearchHouseholds(const std::string& text, int64_t limit) = 0;
     // Inserts a new household (its code must not exist: "store.duplicate") and logs it.
     Result<int64_t> InsertHousehold(const Household& household, const ChangeContext& change) {
         return InsertHouseholdLogged(household, change, HouseholdToJson(household));

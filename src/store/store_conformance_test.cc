@@ -181,32 +181,6 @@ TEST_P(StoreContract, InsertFindUpdateWithVersionsAndChangeLog) {
     EXPECT_LT(log[0].seq, log[1].seq);
 }
 
-TEST_P(StoreContract, SearchHouseholdsByCodeNameOrIdPrefix) {
-    const Household a = MakeHousehold("H1", 1), c = MakeHousehold("X9", 3);
-    Household b = MakeHousehold("H2", 2);
-    b.members[0].name = "次仁";
-    ASSERT_TRUE(store_->Begin());
-    for (const Household* h : std::initializer_list<const Household*>{&a, &b, &c})
-        ASSERT_TRUE(store_->InsertHousehold(*h, kChange));
-    ASSERT_TRUE(store_->Commit());
-    auto sorted = [&](const std::string& text, int64_t limit = 100) {
-        auto v = store_->SearchHouseholds(text, limit).value();
-        std::ranges::sort(v);
-        return v;
-    };
-    EXPECT_EQ(sorted("H"), (std::vector<std::string>{"H1", "H2"}));
-    EXPECT_EQ(sorted("X9"), std::vector<std::string>{"X9"});
-    EXPECT_EQ(sorted("次仁"), std::vector<std::string>{"H2"});
-    EXPECT_EQ(sorted("次"), std::vector<std::string>{"H2"});
-    EXPECT_EQ(sorted("扎西"), (std::vector<std::string>{"H1", "X9"}));
-    EXPECT_EQ(sorted("540425").size(), 3u);
-    const std::string id = c.members[1].id_number;
-    EXPECT_EQ(sorted(id), std::vector<std::string>{"X9"});
-    EXPECT_TRUE(sorted("nobody").empty());
-    EXPECT_TRUE(sorted("").empty());
-    EXPECT_EQ(sorted("H", 1).size(), 1u);
-}
-
 TEST_P(StoreContract, DuplicateCodeIsRefused) {
     ASSERT_TRUE(store_->Begin());
     ASSERT_TRUE(store_->InsertHousehold(MakeHousehold("H1", 1), kChange));

@@ -1,0 +1,324 @@
+// Internal to src/store: the SQLite adapter's class, shared by its files (one per table family, see
+// README.md). Nothing outside src/store includes this header; callers use sqlite_store.h and store.h.
+//
+// Ownership: a SqliteStore owns its connection (sqlite3*) and its cached prepared statements, and
+// closes them when destroyed. Statements returned by Prepare() belong to the cache: use them before
+// the next Prepare() of the same SQL, never finalise them. Strings bound with BindText() are bound
+// SQLITE_STATIC: they must outlive the sqlite3_step() that uses them.
+//
+// Threading: one thread at a time per SqliteStore (the connection is opened SQLITE_OPEN_NOMUTEX);
+// only the parallel scans (sqlite_scans.cc) run threads, each on a read-only connection of its own.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "store/change_chain.h"
+#include "store/sqlite_store.h"
+#include "store/store.h"
+
+namespace jz::sqlite_internal {
+
+// --- SQL shared by several files (char arrays: one address, so Prepare() caches one statement) ---
+inline constexpr char kHouseholdColumns[] =
+    "h.id, h.version, h.household_code, h.division_code, h.attribute, h.identification_standard, "
+    "h.main_cause,"
+    " h.other_causes, h.identified_year, h.planned_exit_year, h.status, h.exit_year, h.net_income_per_head,"
+    " h.main_measure, h.aux_measures, h.pairing_cadre, h.phone, h.dangerous_housing, h.safe_water,"
+    " h.household_electricity, h.housing_area";
+#define JZ_PERSON_COLUMNS                                                                                    \
+    "p.name, p.id_number, p.relation, p.sex, p.birth_date, p.ethnicity, p.education, p.schooling, p.health," \
+    " p.labour, p.migrant_work, p.months_worked, p.ethnicity_name"
+inline constexpr char kPersonColumns[] = JZ_PERSON_COLUMNS;
+inline constexpr int kPersonColumnCount = 13;
+inline constexpr int kPersonOffset = 21;  // person columns follow the 21 household columns in a join
+inline constexpr char kChainTail[] = "SELECT seq, hash FROM change_log ORDER BY seq DESC LIMIT 1";
+
+// --- Statements and columns ----------------------------------------------------------------------
+
+// Resets a cached statement when a single-row lookup returns: a statement left mid-step keeps a
+// read transaction open on the connection (stale snapshots, blocked checkpoints and DDL).
+struct ResetOnExit {
+    sqlite3_stmt* stmt;
+    ~ResetOnExit() { sqlite3_reset(stmt); }
+};
+
+// A statement of its own (not cached), finalised when destroyed.
+class Stmt {
+  public:
+    Stmt() = default;
+    explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+    Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+    Stmt& operator=(Stmt&& o) noexcept {
+        std::swap(s_, o.s_);
+        return *this;
+    }
+    ~Stmt() { sqlite3_finalize(s_); }
+    sqlite3_stmt* get() const { return s_; }
+
+  private:
+    sqlite3_stmt* s_ = nullptr;
+};
+
+inline void BindText(sqlite3_stmt* st, int i, const std::string& v) {
+    sqlite3_bind_text(st, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+template <class T>
+void BindOpt(sqlite3_stmt* st, int i, const std::optional<T>& v) {
+    if (v)
+        sqlite3_bind_int64(st, i, static_cast<int64_t>(*v));
+    else
+        sqlite3_bind_null(st, i);
+}
+inline std::string Text(sqlite3_stmt* st, int i) {
+    const unsigned char* t = sqlite3_column_text(st, i);
+    return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(st, i)) : std::string();
+}
+inline void TextInto(sqlite3_stmt* st, int i, std::string& out) {
+    const unsigned char* t = sqlite3_column_text(st, i);
+    if (t)
+        out.assign(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(st, i)));
+    else
+        out.clear();
+}
+template <class T>
+std::optional<T> ColOpt(sqlite3_stmt* st, int i) {
+    if (sqlite3_column_type(st, i) == SQLITE_NULL) return std::nullopt;
+    return static_cast<T>(sqlite3_column_int64(st, i));
+}
+// A column of comma-separated integers ("3,7").
+void SplitIntsInto(sqlite3_stmt* st, int i, std::vector<int>& out);
+// A YYYY-MM-DD column (an empty Date when NULL or malformed).
+Date DateColumn(sqlite3_stmt* st, int i);
+
+// --- Rows shared across table families -----------------------------------------------------------
+
+// Dates as YYYYMMDD numbers, comma-separated (the facts columns *_birth_dates).
+void JoinDatesInto(const std::vector<Date>& dates, std::string& out);
+// The kHouseholdColumns of a row into rec (names and phone left empty when facts_only).
+void ReadHouseholdInto(sqlite3_stmt* st, HouseholdRecord& rec, bool facts_only);
+// The kPersonColumns from column `o` on (name and ID number left empty when facts_only).
+void ReadPersonInto(sqlite3_stmt* st, int o, Person& p, bool facts_only);
+// A row of "id, username, password_hash, role, scope, disabled, failed_logins, locked_until,
+// created_at".
+Account ReadAccount(sqlite3_stmt* st);
+// How the change log shows a row of these tables (also what the audit's replay compares).
+std::string AccountJson(const Account& a, std::optional<bool> password_changed = std::nullopt);
+std::string PopulationJson(const PopulationSetting& p);
+std::string AdjustmentJson(const AdjustmentApproval& a);
+
+// A table whose rows are a whole object kept as a JSON body, with an id and a version (procedure
+// cases, evaluations); the columns beside the body only serve filters. InsertBody and UpdateBody
+// (sqlite_cases.cc) are the steps they share: body, version check, change-log entry.
+template <class T>
+struct BodyTable {
+    const char* entity;     // in the change log: "procedure_case", "evaluation"
+    const char* what;       // in messages: "case", "evaluation"
+    const char* next_id;    // SELECT the next free id
+    const char* find;       // SELECT id, version, body_json ... WHERE id=?1
+    const char* insert;     // INSERT with the parameters `bind` sets
+    const char* update;     // UPDATE with the same parameters ... WHERE id=?1 AND version=?version_param
+    int version_param;
+    const char* insert_op;  // names in SQLite error messages ("InsertCase")
+    const char* update_op;
+    std::string (*to_json)(const T&);
+    Result<T> (*from_json)(std::string_view);
+    // The insert's and the update's parameters; `at` and `json` must outlive the step.
+    void (*bind)(sqlite3_stmt*, const T&, const std::string& at, const std::string& json);
+};
+
+// --- The adapter ---------------------------------------------------------------------------------
+// Member functions are defined in the file of their table family:
+//   sqlite_store.cc       open, migrations, transactions, settings, statement and error helpers
+//   sqlite_plan.cc        plan and org units
+//   sqlite_households.cc  households and members (find, insert, update, delete, bulk load)
+//   sqlite_scans.cc       household and facts scans, serial and parallel
+//   sqlite_change_log.cc  the change log (writing, reading, events, head) and imports
+//   sqlite_audit.cc       Verify: the chain walk and the replay of the log against the rows
+//   sqlite_accounts.cc    accounts and sessions
+//   sqlite_cases.cc       procedure cases, evaluations, population, adjustment approvals
+class SqliteStore final : public Store {
+  public:
+    // Takes ownership of `db`.
+    SqliteStore(sqlite3* db, std::string path, Synchronous synchronous)
+        : db_(db), path_(std::move(path)), synchronous_(synchronous) {}
+    ~SqliteStore() override {
+        cache_.clear();
+        sqlite3_close_v2(db_);
+    }
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    // Sets the pragmas and applies the migrations (sqlite_schema.h) the file lacks.
+    Result<void> Init(OpenMode mode);
+
+    // sqlite_store.cc
+    Result<void> Begin() override;
+    Result<void> Commit() override;
+    void Rollback() override;
+    int schema_version() const override { return schema_version_; }
+    Result<std::optional<std::string>> GetSetting(const std::string& key) override;
+    Result<void> PutSetting(const std::string& key, const std::string& value) override;
+
+    // sqlite_plan.cc
+    Result<void> SavePlan(const std::string& plan_id, const std::string& toml_text,
+                          const ChangeContext& change) override;
+    Result<std::optional<std::string>> LoadPlanText() override;
+    Result<void> SaveOrgUnits(const OrgTree& tree, const ChangeContext& change) override;
+    Result<OrgTree> LoadOrgTree() override;
+
+    // sqlite_households.cc
+    Result<std::optional<HouseholdRecord>> FindHousehold(const std::string& code) override;
+    Result<std::optional<std::string>> FindHouseholdOfIdNumber(const std::string& id_number) override;
+    Result<int64_t> InsertHouseholdLogged(const Household& h, const ChangeContext& change,
+                                          const std::string& household_json) override;
+    Result<void> UpdateHousehold(const HouseholdRecord& before, const Household& after,
+                                 const ChangeContext& change) override;
+    Result<void> DeleteHousehold(const HouseholdRecord& before, const ChangeContext& change) override;
+    Result<bool> IsDeregistered(const std::string& household_code) override;
+    Result<int64_t> CountHouseholds() override;
+    Result<int64_t> CountPersons() override;
+    Result<void> BeginBulkLoad() override;
+    Result<void> EndBulkLoad() override;
+
+    // sqlite_scans.cc
+    Result<void> ScanHouseholds(const HouseholdFilter& filter,
+                                const std::function<bool(const Household&)>& visit) override;
+    Result<void> ScanHouseholdsParallel(const HouseholdFilter& filter, int parts,
+                                        const std::function<bool(int, const Household&)>& visit) override;
+    Result<void> ScanFacts(const HouseholdFilter& filter,
+                           const std::function<bool(const HouseholdFacts&)>& visit) override;
+    Result<void> ScanFactsParallel(const HouseholdFilter& filter, int parts,
+                                   const std::function<bool(int, const HouseholdFacts&)>& visit) override;
+
+    // sqlite_change_log.cc
+    Result<int64_t> BeginImport(const std::string& file_name, const ChangeContext& change) override;
+    Result<void> FinishImport(int64_t import_id, const std::string& summary_json) override;
+    Result<std::optional<ImportRecord>> FindImport(int64_t import_id) override;
+    Result<std::vector<ChangeLogEntry>> ChangeLog(const ChangeLogFilter& f) override;
+    Result<int64_t> LastChangeSeq() override;
+    Result<void> RecordEvent(const std::string& entity, const std::string& entity_key,
+                             const std::string& action, const std::string& detail_json,
+                             const ChangeContext& change) override;
+    Result<ChainHead> Head() override;
+
+    // sqlite_audit.cc
+    Result<ChainVerification> Verify(const VerifyOptions& options) override;
+    Result<std::vector<std::string>> CheckIntegrity() override;
+
+    // sqlite_accounts.cc
+    Result<int64_t> InsertAccount(const Account& a, const ChangeContext& change) override;
+    Result<std::optional<Account>> FindAccount(const std::string& username) override;
+    Result<std::optional<Account>> FindAccountById(int64_t id) override;
+    Result<std::vector<Account>> ListAccounts() override;
+    Result<void> UpdateAccount(const Account& before, const Account& after,
+                               const ChangeContext& change) override;
+    Result<void> SetLoginState(int64_t account_id, int failed_logins,
+                               const std::string& locked_until) override;
+    Result<void> InsertSession(const SessionRecord& s) override;
+    Result<std::optional<SessionRecord>> FindSession(const std::string& token_hash) override;
+    Result<void> TouchSession(const std::string& token_hash, const std::string& at) override;
+    Result<void> DeleteSession(const std::string& token_hash) override;
+    Result<int64_t> DeleteSessionsOf(int64_t account_id) override;
+    Result<int64_t> DeleteIdleSessions(const std::string& idle_before) override;
+
+    // sqlite_cases.cc
+    Result<int64_t> InsertCase(const ProcedureCase& c, const ChangeContext& change) override;
+    Result<void> UpdateCase(const ProcedureCase& before, const ProcedureCase& after,
+                            const ChangeContext& change) override;
+    Result<std::optional<ProcedureCase>> FindCase(int64_t id) override;
+    Result<std::vector<ProcedureCase>> ListCases(const CaseFilter& filter) override;
+    Result<int64_t> CountCases(const CaseFilter& filter) override;
+    Result<void> PutPopulation(const PopulationSetting& setting, const ChangeContext& change) override;
+    Result<std::vector<PopulationSetting>> ListPopulation() override;
+    Result<int64_t> InsertEvaluation(const Evaluation& e, const ChangeContext& change) override;
+    Result<void> UpdateEvaluation(const Evaluation& before, const Evaluation& after,
+                                  const ChangeContext& change) override;
+    Result<std::optional<Evaluation>> FindEvaluation(int64_t id) override;
+    Result<std::vector<Evaluation>> ListEvaluations() override;
+    Result<void> InsertAdjustmentApproval(const AdjustmentApproval& a, const ChangeContext& change) override;
+    Result<std::optional<AdjustmentApproval>> FindAdjustmentApproval(int year,
+                                                                     const std::string& county_code) override;
+
+  private:
+    // --- shared by every family (sqlite_store.cc) ---
+    // "store.no_transaction" unless a transaction is open: every write calls it first.
+    Result<void> RequireTx();
+    Error MakeError(int rc, const std::string& what);
+    Error LastError(const std::string& what);
+    Result<void> Exec(const std::string& sql);
+    Result<int64_t> QueryInt(const char* sql);
+    // Cached prepared statement, reset and cleared for reuse. `sql` must be a string constant: the
+    // cache is keyed by its address, so a hot path pays no string comparison.
+    Result<sqlite3_stmt*> Prepare(const char* sql);
+    Result<void> StepDone(sqlite3_stmt* st, const char* what);
+    // The county of entries that belong to no household (accounts, events): the database's own.
+    Result<std::string> SettingCounty();
+
+    // --- sqlite_change_log.cc ---
+    // Appends an entry to the change log, chained to the previous one (every logged write calls it
+    // in its transaction). Empty before/after are stored as NULL.
+    Result<void> LogChange(const ChangeContext& c, const std::string& county, const std::string& entity,
+                           const std::string& key, const std::string& action, const std::string& before,
+                           const std::string& after);
+
+    // --- sqlite_households.cc ---
+    void BindHousehold(sqlite3_stmt* st, const Household& h, const std::string& at);
+    Result<void> ReadMembers(int64_t household_id, Household& h);
+    Result<void> InsertMembers(int64_t household_id, const Household& h);
+
+    // --- sqlite_scans.cc ---
+    Result<void> ScanInStorageOrder(const HouseholdFilter& filter,
+                                    const std::function<bool(const Household&)>& visit);
+    using PartScan = std::function<Result<void>(sqlite3*, int, int64_t, int64_t, std::atomic<bool>&)>;
+    Result<void> InParts(int parts, const std::function<Result<void>()>& serial, const PartScan& scan_part);
+
+    // --- sqlite_audit.cc ---
+    struct Latest;
+    struct LoggedStates;
+    struct ReplayedTable;
+    Result<std::string> LoggedAfter(int64_t seq);
+    Result<void> CompareState(ChainVerification& out, std::unordered_map<std::string, Latest>& logged,
+                              const std::string& entity, const std::string& key, const std::string& current);
+    Result<void> EachRow(const char* sql, const std::function<Result<void>(sqlite3_stmt*)>& row);
+    Result<void> ReplayRows(LoggedStates& logged, ChainVerification& out);
+    Result<void> ReplayTable(const ReplayedTable& table, LoggedStates& logged, ChainVerification& out);
+    Result<void> ReplayHouseholds(LoggedStates& logged, ChainVerification& out);
+    Result<void> ReplayAccounts(LoggedStates& logged, ChainVerification& out);
+    Result<void> ReplayPlan(LoggedStates& logged, ChainVerification& out);
+
+    // --- sqlite_accounts.cc ---
+    Result<std::optional<Account>> OneAccount(sqlite3_stmt* st);
+
+    // --- sqlite_cases.cc ---
+    template <class T>
+    Result<int64_t> InsertBody(const BodyTable<T>& table, const T& value, const ChangeContext& change);
+    template <class T>
+    Result<void> UpdateBody(const BodyTable<T>& table, const T& before, const T& after,
+                            const ChangeContext& change);
+    template <class T>
+    Result<std::optional<T>> FindBody(const BodyTable<T>& table, int64_t id, const char* op);
+    Result<std::string> StoredBody(const char* sql, int64_t id, int64_t version, const std::string& what);
+    Result<Stmt> CaseQuery(const char* select, const CaseFilter& f, bool paged);
+
+    sqlite3* db_;
+    std::string path_;
+    Synchronous synchronous_;
+    int64_t chain_seq_ = 0;  // the change log's last entry, read when a transaction begins
+    ChainHash chain_hash_{};
+    std::unordered_map<const char*, Stmt> cache_;
+    bool in_tx_ = false;
+    int schema_version_ = 0;
+    std::string scratch_county_, scratch_causes_, scratch_aux_, scratch_able_, scratch_out_of_school_;
+};
+
+}  // namespace jz::sqlite_internal
