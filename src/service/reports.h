@@ -39,6 +39,9 @@ std::vector<ReconcileFinding> ReconcileReport(const Plan& plan, const ProgressRe
                                               const std::string& scope = {});
 boost::json::object ReconcileJson(const Date& as_of, const std::vector<ReconcileFinding>& findings);
 
+// The plan as the API gives it to the workbench: targets, poverty lines, townships, battles, measures.
+boost::json::object PlanJson(const Plan& plan);
+
 // Does a report row about `code` (a township or the county) concern a user scoped to `scope`?
 bool Overlaps(const std::string& scope, const std::string& code);
 
