@@ -187,7 +187,9 @@ expect_status 0 jz procedure member --household "$N" --year 2017 --date 2017-10-
 check "member change done" [ "$(jq -r .state "$TMP/out")" = "done" ]
 statuses >/dev/null
 check "three persons after the birth" [ "$(persons_of "$N")" = 3 ]
-expect_status 2 jz procedure member --household "$N" --year 2017 --date 2017-10-02 --change 新生儿 --person-file "$TMP/baby.json"
+# Already a member: refused by the procedure (procedure.member, as the API's 409), not a usage error.
+expect_status 4 jz procedure member --household "$N" --year 2017 --date 2017-10-02 --change 新生儿 --person-file "$TMP/baby.json"
+expect_one_line_error "procedure.member"
 expect_status 0 jz procedure member --household "$N" --year 2017 --date 2017-10-02 --change 死亡 --id-number "$SPOUSE_ID" --json
 statuses >/dev/null
 check "two persons after the death" [ "$(persons_of "$N")" = 2 ]
@@ -287,6 +289,13 @@ expect_one_line_error "99999"
 expect_status 2 jz procedure open exit --household 5404259999999999 --year 2017 --date 2017-07-01
 expect_status 2 jz exit-candidates --year 2017 --division 999
 expect_one_line_error "999"
+
+# A joining person who names no relation joins as 之子 (3), as through the API.
+cat >"$TMP/son.json" <<EOF
+{"name": "小扎西", "id_number": "$(id18 54042520180301995)", "sex": 1, "birth_date": "2018-03-01", "ethnicity": 4}
+EOF
+expect_status 0 jz procedure member --household "$N" --year 2018 --date 2018-04-01 --change 新生儿 --person-file "$TMP/son.json" --json
+check "the son joined" [ "$(jq -r .state "$TMP/out")" = "done" ]
 
 expect_status 0 "$JZ" audit verify --db "$DB"
 finish
