@@ -2,6 +2,10 @@
 // asks core/procedure.h, and writes the outcome — the case, and the household it changes — in one
 // transaction, so a refused or failed operation leaves everything as it was, and every change is in
 // the change log. The JSON shapes are those of docs/dynamic-management.md.
+//
+// Contract. A Dynamic is made per request (or per command) over one Store, which it uses but does
+// not own, and over the plan and tree, which must outlive it; it is used by one thread. Different
+// Dynamic objects over different Stores may run at once (the API's handlers do).
 #pragma once
 
 #include <array>

@@ -1,7 +1,8 @@
 // A household as the API receives it (JSON, the shape HouseholdToJson writes: the exchange layout's
 // English column names, codes as numbers or names, members as an array), accepted with exactly the
 // importer's rules and messages: the JSON becomes rows of the exchange layout and goes through
-// AssembleHousehold, then through the registry checks the importer makes.
+// AssembleHousehold, then through the registry checks the importer makes. Stateless functions: any
+// thread may call them at once (CheckAgainstRegistry with its own Store).
 #pragma once
 
 #include <boost/json.hpp>

@@ -1,6 +1,8 @@
 // The registry's reports as the CLI prints them with --json and the API returns them: the battle
 // map's figures, the data-quality findings and the reconciliation. Shared so both give the same
 // answer; the scope argument restricts a report to one org unit (empty: the whole county).
+// Stateless functions: each uses the Store passed in for the call only (one Store per thread); the
+// JSON builders may run on any thread at once.
 #pragma once
 
 #include <boost/json.hpp>
