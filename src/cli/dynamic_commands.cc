@@ -478,6 +478,7 @@ int RunProcedureOpen(const GlobalOptions& g, const ProcedureOpenOptions& o) {
         auto accepted =
             service::AcceptHouseholdJson(*body, AssemblyContext{(*d)->session.plan, (*d)->session.tree});
         if (!accepted) return ReportFieldError(accepted.error().front());
+        if (auto e = service::CheckNewHouseholdCode(accepted->household)) return ReportFieldError(*e);
         PrintWarnings(g, accepted->warnings);
         request.proposal = std::move(accepted->household);
     }

@@ -121,16 +121,8 @@ std::optional<service::AcceptedHousehold> ApiState::AcceptHousehold(const Reques
         else
             accepted = std::move(*a);
     }
-    // A new household's code made of digits is the national form, its village's code and a
-    // sequence: it must start with the village's code (finding 9: a code with another
-    // township's prefix could be created in one's own).
-    if (accepted && code.empty() && !accepted->household.household_code.empty() &&
-        std::isdigit(static_cast<unsigned char>(accepted->household.household_code.front())) &&
-        !accepted->household.household_code.starts_with(accepted->household.division_code))
-        errors.push_back({"household_code", "household_code.division",
-                          "户编号应以所在村的行政区划代码" + accepted->household.division_code + "开头",
-                          "the household code must start with its village's division code " +
-                              accepted->household.division_code});
+    if (accepted && code.empty())
+        if (auto e = service::CheckNewHouseholdCode(accepted->household)) errors.push_back(std::move(*e));
     if (accepted && !InScope(p.scope, accepted->household.division_code))
         errors.push_back(
             {"division_code", "division_code.out_of_scope",

@@ -152,6 +152,10 @@ expect_one_line_error "household.deregistered"
 echo '{"household_code": ' >"$TMP/bad.json"
 expect_status 2 jz procedure open new_identification --household-file "$TMP/bad.json" --year 2017 --date 2017-09-01
 expect_one_line_error "bad.json"
+# A new household's numeric code starts with its village's code (as the API requires).
+household_json "5404259999990001" >"$TMP/elsewhere.json"
+expect_status 2 jz procedure open new_identification --household-file "$TMP/elsewhere.json" --year 2017 --date 2017-09-01
+expect_one_line_error "must start with its village"
 
 # --- A new identification, through both notices, to registered.
 N=${VILLAGE}9901
