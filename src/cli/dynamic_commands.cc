@@ -210,29 +210,18 @@ Result<service::OpenRequest> ChangeRequest(ProcedureKind kind, const ProcedureCh
     return request;
 }
 
-// The joining member of a member change: the person JSON is added to the household's current JSON
-// and the whole accepted by the importer's rules; the member that was not there before is it.
+// The joining member of a member change, by the API's rules (service::AcceptJoiningMember).
 Result<Person> AcceptJoiningPerson(const GlobalOptions& g, const Session& s, const Household& current,
                                    const std::string& person_file) {
     auto person = ReadJsonFile(person_file, "--person-file");
     if (!person) return std::unexpected(person.error());
-    json::value household = json::parse(HouseholdToJson(current));
-    json::array& members = household.as_object()["members"].as_array();
-    const std::string prefix = "members[" + std::to_string(members.size()) + "]";
-    members.push_back(*person);
-    auto accepted = service::AcceptHouseholdJson(household, AssemblyContext{s.plan, s.tree});
-    if (!accepted) {
-        service::FieldError f = accepted.error().front();
-        if (f.field.starts_with(prefix)) f.field = "person" + f.field.substr(prefix.size());
+    auto joining = service::AcceptJoiningMember(*person, current, AssemblyContext{s.plan, s.tree});
+    if (!joining) {
+        const service::FieldError& f = joining.error().front();
         return Fail(f.code, f.field, f.reason_zh, f.reason_en);
     }
-    PrintWarnings(g, accepted->warnings);
-    for (const Person& p : accepted->household.members)
-        if (std::ranges::none_of(current.members,
-                                 [&](const Person& q) { return q.id_number == p.id_number; }))
-            return p;
-    return Fail("input.person", "--person-file", "该人已是本户成员",
-                "the person is already a member of the household");
+    PrintWarnings(g, joining->warnings);
+    return std::move(joining->person);
 }
 
 // ---------------------------------------------------------------------------------- evaluation
@@ -297,9 +286,8 @@ int RunExitCandidates(const GlobalOptions& g, const ExitCandidatesOptions& o) {
     auto r = (*d)->dynamic.ExitCandidates(o.year, on, o.division, parts);
     if (!r) return ReportFailure(r.error());
     if (g.json) {
-        service::WriteExitCandidatesJson(*r, s.tree, [](std::string_view chunk) {
-            std::fwrite(chunk.data(), 1, chunk.size(), stdout);
-        });
+        service::WriteExitCandidatesJson(
+            *r, s.tree, [](std::string_view chunk) { std::fwrite(chunk.data(), 1, chunk.size(), stdout); });
         std::fputc('\n', stdout);
         return kExitOk;
     }
@@ -436,18 +424,16 @@ int RunProcedureList(const GlobalOptions& g, const ProcedureListOptions& o) {
         return ReportError({"usage.division", "--division", "未知的行政区划代码: " + o.division,
                             "unknown division code: " + o.division});
     filter.division_prefix = o.division.empty() ? s.plan.county_code : o.division;
-    auto total = s.store->CountCases(filter);
-    if (!total) return ReportFailure(total.error());
-    auto cases = s.store->ListCases(filter);
-    if (!cases) return ReportFailure(cases.error());
+    auto list = (*d)->dynamic.List(filter);
+    if (!list) return ReportFailure(list.error());
     if (g.json) {
         json::array items;
-        for (const ProcedureCase& c : *cases) items.push_back(service::CaseJson(c, s.plan));
-        PrintJson({{"total", *total}, {"items", std::move(items)}});
+        for (const ProcedureCase& c : list->cases) items.push_back(service::CaseJson(c, s.plan));
+        PrintJson({{"total", list->total}, {"items", std::move(items)}});
         return kExitOk;
     }
-    std::printf("案件 Cases: %lld\n", static_cast<long long>(*total));
-    for (const ProcedureCase& c : *cases) PrintCaseLine(c, s.plan);
+    std::printf("案件 Cases: %lld\n", static_cast<long long>(list->total));
+    for (const ProcedureCase& c : list->cases) PrintCaseLine(c, s.plan);
     return kExitOk;
 }
 
@@ -492,6 +478,7 @@ int RunProcedureOpen(const GlobalOptions& g, const ProcedureOpenOptions& o) {
         auto accepted =
             service::AcceptHouseholdJson(*body, AssemblyContext{(*d)->session.plan, (*d)->session.tree});
         if (!accepted) return ReportFieldError(accepted.error().front());
+        if (auto e = service::CheckNewHouseholdCode(accepted->household)) return ReportFieldError(*e);
         PrintWarnings(g, accepted->warnings);
         request.proposal = std::move(accepted->household);
     }

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "server/api.h"
 #include "server/auth.h"
+#include "service/accounts.h"
 #include "store/sqlite_store.h"
 
 namespace jz::cli {
@@ -111,8 +112,8 @@ int RunUserAdd(const GlobalOptions& g, const UserAddOptions& o) {
     if (!password) return ReportError(password.error());
     auto session = OpenSession(g);
     if (!session) return ReportError(session.error());
-    auto account = server::AddAccount(*session->store, session->tree, o.username, o.role, o.scope, *password,
-                                      {g.actor, NowIso(), std::nullopt});
+    auto account = service::AddAccount(*session->store, session->tree, o.username, o.role, o.scope, *password,
+                                       {g.actor, NowIso(), std::nullopt});
     if (!account) return ReportError(account.error());
     if (g.json)
         PrintJson({{"username", account->username}, {"role", account->role}, {"scope", account->scope}});
@@ -125,17 +126,11 @@ int RunUserAdd(const GlobalOptions& g, const UserAddOptions& o) {
 int RunUserList(const GlobalOptions& g) {
     auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
     if (!store) return ReportError(store.error());
-    auto accounts = (*store)->ListAccounts();
+    auto accounts = service::ListAccounts(**store, "");
     if (!accounts) return ReportError(accounts.error());
     if (g.json) {
         boost::json::array items;
-        for (const Account& a : *accounts)
-            items.push_back({{"username", a.username},
-                             {"role", a.role},
-                             {"scope", a.scope},
-                             {"disabled", a.disabled},
-                             {"locked_until", a.locked_until},
-                             {"created_at", a.created_at}});
+        for (const Account& a : *accounts) items.push_back(service::AccountJson(a));
         PrintJson({{"items", std::move(items)}});
         return kExitOk;
     }
@@ -149,28 +144,24 @@ int RunUserList(const GlobalOptions& g) {
 }
 
 int RunUserDisable(const GlobalOptions& g, const std::string& username) {
-    auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
-    if (!store) return ReportError(store.error());
-    auto found = (*store)->FindAccount(username);
+    auto session = OpenSession(g);
+    if (!session) return ReportError(session.error());
+    Store& store = *session->store;
+    auto found = service::FindAccount(store, username, "");
     if (!found) return ReportError(found.error());
     if (!*found)
         return ReportError(
             {"user.missing", "username", "没有这个用户: " + username, "no such user: " + username});
-    Account after = **found;
-    after.disabled = true;
-    auto tx = Transaction::Begin(**store);
-    if (!tx) return ReportError(tx.error());
-    if (!(*found)->disabled)
-        if (auto r = (*store)->UpdateAccount(**found, after, {g.actor, NowIso(), std::nullopt}); !r)
-            return ReportError(r.error());
-    auto ended = (*store)->DeleteSessionsOf(after.id);
-    if (!ended) return ReportError(ended.error());
-    if (auto r = tx->Commit(); !r) return ReportError(r.error());
+    // As the API's PATCH {"disabled": true} by a county administrator named by --actor.
+    const service::Actor actor{Role::kAdmin, g.actor, session->plan.county_code};
+    auto changed =
+        service::ChangeAccount(store, actor, **found, {.disabled = true}, {g.actor, NowIso(), std::nullopt});
+    if (!changed) return ReportError(changed.error());
     if (g.json)
-        PrintJson({{"username", username}, {"disabled", true}, {"sessions_ended", *ended}});
+        PrintJson({{"username", username}, {"disabled", true}, {"sessions_ended", changed->sessions_ended}});
     else
         std::printf("已停用 Disabled %s; %lld sessions ended\n", username.c_str(),
-                    static_cast<long long>(*ended));
+                    static_cast<long long>(changed->sessions_ended));
     return kExitOk;
 }
 

@@ -1,5 +1,12 @@
 // Jingzhun's HTTP API: the routes of docs/api.md / openapi.json over the same core, store, io and
 // service functions the CLI uses. Handlers parse, check the principal's role and scope, call, format.
+//
+// Contract. Api::Create runs once, on one thread, before serving: it opens the database
+// connections, loads the plan and the org-unit tree, builds the registry indexes and today's county
+// report. The Api owns all of that (ApiState, api_state.h). Register() adds the routes of the route
+// table (routes.h) to a router; the handlers it installs keep a reference to this Api, which must
+// therefore outlive the router and the HttpServer serving it. Once serving, handlers run on several
+// threads at once (http.h lanes); CancelImports may be called from any thread.
 #pragma once
 
 #include <memory>

@@ -27,27 +27,6 @@ bool SodiumReady() {
     return ready;
 }
 
-// A short list of the passwords tried first (at least 8 characters: shorter ones are refused anyway),
-// compared in lower case.
-constexpr std::array<std::string_view, 72> kCommonPasswords{
-    "00000000",   "11111111",   "12121212",   "12341234",   "12344321",    "12345678",   "123456789",
-    "1234567890", "0123456789", "123123123",  "123456123",  "1234qwer",    "147258369",  "159357456",
-    "1q2w3e4r",   "1qaz2wsx",   "1qaz2wsx3edc", "520520520", "5201314520", "66666666",   "88888888",
-    "987654321",  "9876543210", "a1234567",   "a12345678",  "a123456789",  "aa123456",   "aa12345678",
-    "abc12345",   "abc123456",  "abcd1234",   "admin123",   "admin1234",   "admin12345", "administrator",
-    "asdf1234",   "asdfghjkl",  "baseball",   "changeme",   "computer",    "dragon123",  "football",
-    "iloveyou",   "jingzhun",   "jingzhun123", "letmein1",  "michelle",    "p@ssw0rd",   "passw0rd",
-    "password",   "password1",  "password12", "password123", "princess",   "q1w2e3r4",   "qq123456",
-    "qwe12345",   "qwer1234",   "qwerty12",   "qwerty123",  "qwertyui",    "qwertyuiop", "starwars",
-    "sunshine",   "superman",   "trustno1",   "welcome1",   "whatever",    "woaini1314", "zxcvbnm1",
-    "zxcvbnm123", "a1b2c3d4"};
-
-std::string Lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // The change log's key for an attempt on an unknown (or malformed) username: never the text itself,
 // which is the attacker's (or a password typed into the wrong box), but a short hash of it.
 std::string UnknownKey(const std::string& username) {
@@ -69,20 +48,6 @@ std::string Detail(const std::string& remote, const std::string& extra = {}) {
 
 }  // namespace
 
-Result<std::string> HashPassword(const std::string& password) {
-    if (!SodiumReady()) return Fail("auth.hash", "password", "无法初始化密码库", "libsodium failed to start");
-    char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str_alg(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return Fail("auth.hash", "password", "计算密码哈希时内存不足", "out of memory hashing the password");
-    return std::string(out);
-}
-
-bool VerifyPassword(const std::string& hash, const std::string& password) {
-    if (!SodiumReady() || hash.size() >= crypto_pwhash_STRBYTES) return false;
-    return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
-}
-
 std::string NewToken() {
     SodiumReady();
     unsigned char bytes[32];
@@ -97,24 +62,6 @@ std::string HashToken(const std::string& token) {
     return Hex(out, sizeof out);
 }
 
-std::optional<Error> CheckPasswordRules(const std::string& password, const std::string& username) {
-    if (password.size() < 8)
-        return Error{"user.password_short", "password", "密码至少8个字符",
-                     "the password needs at least 8 characters"};
-    if (password.size() > 1024)
-        return Error{"user.password_long", "password", "密码过长(最多1024个字符)",
-                     "the password is too long (at most 1024)"};
-    const std::string lower = Lower(password);
-    if (std::ranges::find(kCommonPasswords, lower) != kCommonPasswords.end() ||
-        std::ranges::all_of(password, [&](char c) { return c == password[0]; }))
-        return Error{"user.password_common", "password", "密码过于常见,容易被猜中,请换一个",
-                     "the password is too common and easily guessed; choose another"};
-    if (!username.empty() && lower == Lower(username))
-        return Error{"user.password_username", "password", "密码不能与用户名相同",
-                     "the password must not be the username"};
-    return std::nullopt;
-}
-
 std::string AddressKey(const std::string& address) {
     boost::system::error_code ec;
     auto a = boost::asio::ip::make_address(address, ec);
@@ -125,35 +72,6 @@ std::string AddressKey(const std::string& address) {
     auto bytes = a.to_v6().to_bytes();
     std::fill(bytes.begin() + 8, bytes.end(), 0);
     return boost::asio::ip::address_v6(bytes).to_string() + "/64";
-}
-
-Result<Account> AddAccount(Store& store, const OrgTree& tree, const std::string& username,
-                           const std::string& role, const std::string& scope, const std::string& password,
-                           const ChangeContext& change) {
-    if (!IsValidUsername(username))
-        return Fail("user.username", "username", "用户名须为1至64个字母、数字或 _ . -",
-                    "a username is 1 to 64 letters, digits or _ . -");
-    if (!ParseRole(role))
-        return Fail("user.role", "role", "未知角色: " + role + "(admin、officer、inspector、viewer)",
-                    "unknown role: " + role + " (admin, officer, inspector, viewer)");
-    if (!tree.Find(scope))
-        return Fail("user.scope", "scope", "未知的行政区划代码: " + scope, "unknown division code: " + scope);
-    if (auto e = CheckPasswordRules(password, username)) return std::unexpected(*e);
-    auto hash = HashPassword(password);
-    if (!hash) return std::unexpected(hash.error());
-    Account account{0, username, *hash, role, scope, false, 0, "", change.at};
-    auto tx = Transaction::Begin(store);
-    if (!tx) return std::unexpected(tx.error());
-    auto id = store.InsertAccount(account, change);
-    if (!id) {
-        if (id.error().code == "store.duplicate")
-            return Fail("user.exists", "username", "用户名已存在: " + username,
-                        "the username is taken: " + username);
-        return std::unexpected(id.error());
-    }
-    if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
-    account.id = *id;
-    return account;
 }
 
 Authenticator::Authenticator(LoginPolicy policy, Clock clock) : policy_(policy), clock_(std::move(clock)) {
@@ -215,11 +133,11 @@ void Authenticator::Succeeded(const std::string& pair) {
 
 // Keeps a table within max_entries: first the counts old enough to be forgotten, then those
 // not holding anyone back now, then (a flood of fresh addresses) the least recently failed.
-void Authenticator::Prune(std::unordered_map<std::string, LoginThrottle>& table, std::chrono::sys_seconds now) {
+void Authenticator::Prune(std::unordered_map<std::string, LoginThrottle>& table,
+                          std::chrono::sys_seconds now) {
     if (table.size() < policy_.max_entries) return;
     std::erase_if(table, [&](const auto& kv) { return now - kv.second.last >= policy_.forget_after; });
-    if (table.size() < policy_.max_entries * 9 / 10)
-        return;
+    if (table.size() < policy_.max_entries * 9 / 10) return;
     std::erase_if(table, [&](const auto& kv) { return ThrottleWait(kv.second, now, policy_).count() == 0; });
     while (table.size() >= policy_.max_entries * 9 / 10) {
         // Drop a tenth at once so a flood does not pay a full scan per new address.
@@ -296,7 +214,8 @@ Result<Authenticator::LoginResult> Authenticator::Login(Store& store, const std:
     LoginResult result{NewToken(), Principal{a.id, a.username, *ParseRole(a.role), a.scope}};
     if (auto r = store.InsertSession({HashToken(result.token), a.id, at, at}); !r)
         return std::unexpected(r.error());
-    if (auto r = store.RecordEvent("account", username, "login", Detail(address), {username, at, std::nullopt});
+    if (auto r =
+            store.RecordEvent("account", username, "login", Detail(address), {username, at, std::nullopt});
         !r)
         return std::unexpected(r.error());
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());

@@ -1,7 +1,11 @@
 // Accounts and sessions: argon2id password hashes (libsodium), random session tokens kept only as
 // their hash, the login throttle of core/access.h (in memory, per client address and per
 // username+address), and every login, failure and throttle start in the change log. Used by the
-// server's login routes and by `jingzhun user`.
+// server's login routes.
+//
+// One Authenticator per server, shared by every handler thread: all its members are thread-safe
+// (the session cache and the throttle tables each under their own mutex). The Store passed to a
+// call is the caller's for that call only.
 #pragma once
 
 #include <chrono>
@@ -13,20 +17,21 @@
 
 #include "core/access.h"
 #include "core/org_unit.h"
+#include "service/accounts.h"
 #include "store/store.h"
 
 namespace jz::server {
 
-// argon2id (crypto_pwhash_str, interactive limits). Error "auth.hash" when out of memory.
-Result<std::string> HashPassword(const std::string& password);
-bool VerifyPassword(const std::string& hash, const std::string& password);
+// Password hashing and rules, and adding an account, live in service/accounts.h (the CLI's
+// `user` commands use them too); named here as the server has always named them.
+using service::AddAccount;
+using service::CheckPasswordRules;
+using service::HashPassword;
+using service::VerifyPassword;
+
 // 32 random bytes, hex; and the hex BLAKE2b-256 of a token, which is what the store keeps.
 std::string NewToken();
 std::string HashToken(const std::string& token);
-
-// Password rules: 8 to 1024 bytes, not one of a short list of common passwords (compared without
-// case), not the username (without case), not one character repeated.
-std::optional<Error> CheckPasswordRules(const std::string& password, const std::string& username = {});
 
 // The key a client address is throttled under: IPv4 as is, IPv6 by its /64 (one host usually has
 // a whole /64), IPv4-mapped IPv6 as IPv4. Anything unparsable is kept, cut to 64 bytes.
@@ -39,12 +44,6 @@ struct Principal {
     Role role = Role::kViewer;
     std::string scope;
 };
-
-// Validates and adds an account (role known, scope an org unit of the tree, password rules),
-// inside its own transaction, logged with `change`. Errors name the field.
-Result<Account> AddAccount(Store& store, const OrgTree& tree, const std::string& username,
-                           const std::string& role, const std::string& scope, const std::string& password,
-                           const ChangeContext& change);
 
 class Authenticator {
   public:
@@ -95,7 +94,7 @@ class Authenticator {
     LoginPolicy policy_;
     Clock clock_;
     std::mutex mutex_;
-    std::unordered_map<std::string, Cached> cache_;  // by token hash
+    std::unordered_map<std::string, Cached> cache_;                    // by token hash
     std::map<std::string, std::chrono::sys_seconds> pending_touches_;  // last use not yet written
     std::mutex throttle_mutex_;
     std::unordered_map<std::string, LoginThrottle> by_address_;  // AddressKey

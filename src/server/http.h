@@ -2,6 +2,12 @@
 // coroutines on a thread per core. Knows nothing about Jingzhun's domain (api.h registers routes).
 // The I/O threads only parse, route and write; handlers that may be slow run on worker lanes with
 // bounded queues (docs/api.md, "Where requests run").
+//
+// Contract. A Router is filled before the HttpServer that serves it is made, and only read after
+// (Find runs on every I/O thread at once); the server keeps a reference to it, so it must outlive
+// the server. The HttpServer owns its threads and sockets. A handler may run on several threads at
+// once (every lane has a pool), so whatever it shares must be thread-safe; its RequestContext (and
+// the request it refers to) lives only for the call, and the Response it returns owns its body.
 #pragma once
 
 #include <boost/beast/http.hpp>

@@ -1,5 +1,8 @@
 // Connections to the database for a server's threads: one Store per concurrent user, handed out
 // and returned. SQLite in WAL mode lets readers run beside one writer; writers queue on its lock.
+// Acquire may be called from any thread at once (it waits for a free connection); a Lease is one
+// thread's for the length of a request and returns its Store when destroyed, so a Store is never
+// used by two threads at once. The pool must outlive every Lease.
 #pragma once
 
 #include <condition_variable>

@@ -21,16 +21,6 @@ ChangeContext Change(const Actor& actor, const std::string& now) {
     return ChangeContext{actor.username, now, {}};
 }
 
-json::value DateOrNull(const std::optional<Date>& d) {
-    return d ? json::value(d->ToString()) : json::value(nullptr);
-}
-json::value RatioOrNull(const std::optional<double>& r) { return r ? json::value(*r) : json::value(nullptr); }
-
-std::string TownshipName(const OrgTree& tree, const std::string& code) {
-    const OrgUnit* u = tree.Find(code);
-    return u ? u->name() : std::string();
-}
-
 std::unexpected<Error> AsError(const FieldError& f, std::string field = {}) {
     return Fail(f.code, field.empty() ? f.field : std::move(field), f.reason_zh, f.reason_en);
 }
@@ -55,6 +45,38 @@ Result<void> NotDeregistered(Store& store, const std::string& code) {
 }
 
 }  // namespace
+
+std::expected<JoiningMember, std::vector<FieldError>> AcceptJoiningMember(const json::value& person,
+                                                                          const Household& current,
+                                                                          const AssemblyContext& context) {
+    json::object probe = json::parse(HouseholdToJson(current)).as_object();
+    json::object joining = person.is_object() ? person.get_object() : json::object{};
+    json::object head = probe["members"].as_array().front().as_object();
+    joining["relation"] = joining.contains("relation") ? joining["relation"] : json::value("之子");
+    probe["members"] = json::array{head, joining};
+    // members[1].x → person.x; members[1] or members → person.
+    auto about_person = [](std::vector<FieldError> all) {
+        std::vector<FieldError> person_errors;
+        for (FieldError& fe : all)
+            if (fe.field.starts_with("members[1]."))
+                person_errors.push_back(
+                    {"person." + fe.field.substr(11), fe.code, fe.reason_zh, fe.reason_en});
+            else if (fe.field.starts_with("members[1]") || fe.field == "members")
+                person_errors.push_back({"person", fe.code, fe.reason_zh, fe.reason_en});
+        return person_errors;
+    };
+    auto accepted = AcceptHouseholdJson(probe, context);
+    if (!accepted) {
+        std::vector<FieldError> errors = about_person(accepted.error());
+        if (errors.empty()) errors = std::move(accepted.error());
+        return std::unexpected(std::move(errors));
+    }
+    JoiningMember out;
+    for (const Person& m : accepted->household.members)
+        if (m.relation != codes::kRelationHead) out.person = m;
+    out.warnings = about_person(std::move(accepted->warnings));
+    return out;
+}
 
 FailureKind KindOf(const Error& e) {
     if (e.code == "not_found") return FailureKind::kNotFound;
@@ -327,6 +349,28 @@ Result<std::optional<ProcedureCase>> Dynamic::Find(int64_t id, const std::string
     return c;
 }
 
+Result<CaseList> Dynamic::List(const CaseFilter& filter) {
+    auto total = store_.CountCases(filter);
+    if (!total) return std::unexpected(total.error());
+    auto cases = store_.ListCases(filter);
+    if (!cases) return std::unexpected(cases.error());
+    return CaseList{*total, std::move(*cases)};
+}
+
+Result<Waiting> Dynamic::WaitingUnder(const std::string& division_prefix) {
+    CaseFilter open;
+    open.division_prefix = division_prefix;
+    open.open = true;
+    open.limit = INT64_MAX;
+    auto all_open = store_.ListCases(open);
+    if (!all_open) return std::unexpected(all_open.error());
+    Waiting waiting;
+    for (const ProcedureCase& pc : *all_open)
+        if (auto next = NextStepOf(pc, plan_))
+            ++waiting[pc.division_code.substr(0, 9)][static_cast<int>(next->level)];
+    return waiting;
+}
+
 Result<std::vector<ProcedureCase>> Dynamic::Timeline(const std::string& household_code) {
     CaseFilter f;
     f.household_code = household_code;
@@ -495,163 +539,6 @@ Result<EvaluationRates> Dynamic::Rates(const Evaluation& e) {
     auto incidence = Incidence(e.year);
     if (!incidence) return std::unexpected(incidence.error());
     return RatesOf(e, plan_.dynamic, incidence->county.incidence);
-}
-
-// ------------------------------------------------------------------------------------------- JSON
-
-json::object CaseJson(const ProcedureCase& c, const Plan& plan) {
-    json::object o = json::parse(ProcedureCaseToJson(c)).as_object();
-    o["kind_zh"] = ProcedureKindNameZh(c.kind);
-    o["state_zh"] = StateNameZh(c.kind, c.state);
-    if (auto next = NextStepOf(c, plan))
-        o["next_step"] = json::object{{"step", next->step},
-                                      {"step_zh", StepNameZh(next->step)},
-                                      {"level", LevelName(next->level)},
-                                      {"level_zh", LevelNameZh(next->level)},
-                                      {"not_before", DateOrNull(next->not_before)}};
-    else
-        o["next_step"] = nullptr;
-    json::array allowed;
-    for (const std::string& s : AllowedSteps(c)) allowed.emplace_back(s);
-    o["allowed_steps"] = std::move(allowed);
-    return o;
-}
-
-json::object UnmetJson(const UnmetCondition& u) {
-    return {{"id", u.id},           {"standard", u.standard},   {"name_zh", u.name_zh},
-            {"name_en", u.name_en}, {"detail_zh", u.detail_zh}, {"detail_en", u.detail_en}};
-}
-
-json::object StandingJson(const ExitStanding& s, const ExitCandidatesBuilder::Result& r) {
-    json::array unmet;
-    for (const UnmetCondition& u : r.UnmetOf(s)) unmet.push_back(UnmetJson(u));
-    return {
-        {"household_code", s.household_code},
-        {"division_code", s.division_code},
-        {"status", s.status},
-        {"persons", s.persons},
-        {"net_income_per_head",
-         s.net_income_per_head ? json::value(FormatCenti(*s.net_income_per_head)) : json::value(nullptr)},
-        {"planned_exit_year", s.planned_exit_year ? json::value(*s.planned_exit_year) : json::value(nullptr)},
-        {"unmet", std::move(unmet)}};
-}
-
-json::object ExitCandidatesSummaryJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree) {
-    json::array townships, unmet_counts;
-    for (const auto& t : r.townships)
-        townships.push_back({{"code", t.code},
-                             {"name", TownshipName(tree, t.code)},
-                             {"candidates", t.candidates},
-                             {"candidate_persons", t.candidate_persons},
-                             {"not_ready", t.not_ready},
-                             {"not_ready_persons", t.not_ready_persons}});
-    for (const auto& [id, n] : r.unmet_counts) unmet_counts.push_back({{"id", id}, {"households", n}});
-    return {{"year", r.year},
-            {"as_of", r.on.ToString()},
-            {"poverty_line_yuan",
-             r.poverty_line ? json::value(FormatCenti(*r.poverty_line)) : json::value(nullptr)},
-            {"total_candidates", r.candidates.size()},
-            {"total_not_ready", r.not_ready.size()},
-            {"townships", std::move(townships)},
-            {"unmet_counts", std::move(unmet_counts)}};
-}
-
-void WriteExitCandidatesJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree,
-                             const std::function<void(std::string_view)>& write) {
-    std::string text = json::serialize(ExitCandidatesSummaryJson(r, tree));
-    text.pop_back();  // the closing brace: the lists follow
-    write(text);
-    for (const auto* list : {&r.candidates, &r.not_ready}) {
-        write(list == &r.candidates ? ",\"candidates\":[" : "],\"not_ready\":[");
-        for (size_t i = 0; i < list->size(); ++i) {
-            text = i ? "," : "";
-            text += json::serialize(StandingJson((*list)[i], r));
-            write(text);
-        }
-    }
-    write("]}");
-}
-
-json::object IncidenceJson(const IncidenceReport& r) {
-    auto unit = [](const IncidenceUnit& u) {
-        return json::object{{"code", u.code},
-                            {"name", u.name},
-                            {"level", OrgLevelName(u.level)},
-                            {"poor_persons", u.poor_persons},
-                            {"poor_households", u.poor_households},
-                            {"population", u.population ? json::value(*u.population) : json::value(nullptr)},
-                            {"population_summed", u.population_summed},
-                            {"incidence", RatioOrNull(u.incidence)},
-                            {"threshold", u.threshold},
-                            {"meets_threshold", u.meets_threshold()}};
-    };
-    json::array townships, villages;
-    for (const auto& u : r.townships) townships.push_back(unit(u));
-    for (const auto& u : r.villages) villages.push_back(unit(u));
-    return {{"year", r.year},
-            {"county", unit(r.county)},
-            {"townships", std::move(townships)},
-            {"villages", std::move(villages)}};
-}
-
-json::object AdjustmentCountsJson(const AdjustmentCounts& n) {
-    return {{"exits", n.exits},
-            {"exit_persons", n.exit_persons},
-            {"new_identifications", n.new_identifications},
-            {"new_persons", n.new_persons},
-            {"fallbacks", n.fallbacks},
-            {"fallback_persons", n.fallback_persons},
-            {"deregistrations", n.deregistrations},
-            {"deregistered_persons", n.deregistered_persons},
-            {"members_in", n.members_in},
-            {"members_out", n.members_out},
-            {"buffer_ends", n.buffer_ends},
-            {"open_cases", n.open_cases}};
-}
-
-json::object AdjustmentJson(const AdjustmentSummary& s, const OrgTree& tree,
-                            const std::optional<AdjustmentApproval>& approval) {
-    json::array townships;
-    for (const auto& [code, n] : s.townships)
-        townships.push_back(
-            {{"code", code}, {"name", TownshipName(tree, code)}, {"counts", AdjustmentCountsJson(n)}});
-    json::value a = nullptr;
-    if (approval) {
-        json::error_code ec;
-        json::value summary = json::parse(approval->summary_json, ec);
-        a = json::object{{"approved_by", approval->approved_by},
-                         {"approved_at", approval->approved_at},
-                         {"approved_on", approval->approved_on.ToString()},
-                         {"notes", approval->notes},
-                         {"summary", ec ? json::value(nullptr) : summary}};
-    }
-    return {{"year", s.year},
-            {"townships", std::move(townships)},
-            {"total", AdjustmentCountsJson(s.total)},
-            {"approval", std::move(a)}};
-}
-
-json::object EvaluationJson(const Evaluation& e, const EvaluationRates& r) {
-    json::object o = json::parse(EvaluationToJson(e)).as_object();
-    for (json::value& item : o["items"].as_array()) {
-        json::object& it = item.as_object();
-        const auto v = ParseVerdict(it["verdict"].as_string());
-        it["verdict_zh"] = v ? VerdictNameZh(*v) : "";
-    }
-    json::array vetoes;
-    for (const Veto& v : r.vetoes)
-        vetoes.push_back({{"id", v.id}, {"message_zh", v.message_zh}, {"message_en", v.message_en}});
-    o["rates"] = json::object{{"sampled", r.sampled},
-                              {"judged", r.judged},
-                              {"wrongful", r.wrongful},
-                              {"wrongful_exit_rate", RatioOrNull(r.wrongful_exit_rate)},
-                              {"missed_rate", RatioOrNull(r.missed_rate)},
-                              {"approval_rate", RatioOrNull(r.approval_rate)},
-                              {"incidence", RatioOrNull(r.incidence)},
-                              {"vetoes", std::move(vetoes)},
-                              {"complete", r.complete},
-                              {"passed", r.passed}};
-    return o;
 }
 
 }  // namespace jz::service

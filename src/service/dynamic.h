@@ -2,10 +2,17 @@
 // asks core/procedure.h, and writes the outcome — the case, and the household it changes — in one
 // transaction, so a refused or failed operation leaves everything as it was, and every change is in
 // the change log. The JSON shapes are those of docs/dynamic-management.md.
+//
+// Contract. A Dynamic is made per request (or per command) over one Store, which it uses but does
+// not own, and over the plan and tree, which must outlive it; it is used by one thread. Different
+// Dynamic objects over different Stores may run at once (the API's handlers do).
 #pragma once
 
+#include <array>
 #include <boost/json.hpp>
+#include <expected>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +24,7 @@
 #include "core/org_unit.h"
 #include "core/plan.h"
 #include "core/procedure.h"
+#include "service/household_input.h"
 #include "store/store.h"
 
 namespace jz::service {
@@ -44,11 +52,32 @@ struct OpenRequest {
     int year = 0;
     Date date;
     std::string notes;
-    std::string household_code;        // exit, fallback, deregistration, member change
+    std::string household_code;         // exit, fallback, deregistration, member change
     std::optional<Household> proposal;  // new identification (already accepted by the importer's rules)
     std::string reason;                 // fallback text; deregistration reason name
     MemberChangeRequest member;         // member change
 };
+
+// The person joining a household in a member change (嫁入, 新生儿, ...), accepted by the importer's
+// rules: checked as the second member of a household made of `current`'s head and the person (its
+// relation 之子 when it names none), so every member rule and message applies and the household's
+// other members take no part. Errors and warnings name "person.<field>" (or "person"). Whether the
+// person is already a member, or in another household, the operation itself decides (Open).
+struct JoiningMember {
+    Person person;
+    std::vector<FieldError> warnings;
+};
+std::expected<JoiningMember, std::vector<FieldError>> AcceptJoiningMember(const boost::json::value& person,
+                                                                          const Household& current,
+                                                                          const AssemblyContext& context);
+
+// A page of cases and how many match the filter in all.
+struct CaseList {
+    int64_t total = 0;
+    std::vector<ProcedureCase> cases;
+};
+// Open cases waiting, per township code: how many wait for the village, the township, the county.
+using Waiting = std::map<std::string, std::array<int64_t, 3>>;
 
 class Dynamic {
   public:
@@ -56,8 +85,8 @@ class Dynamic {
 
     // Households under `division_prefix` that may exit in `year`, split into candidates and the
     // others with their unmet conditions; ages on `on`. Scans in `parts` parallel parts.
-    Result<ExitCandidatesBuilder::Result> ExitCandidates(int year, const Date& on, const std::string& division_prefix,
-                                                         int parts = 1);
+    Result<ExitCandidatesBuilder::Result> ExitCandidates(int year, const Date& on,
+                                                         const std::string& division_prefix, int parts = 1);
     Result<IncidenceReport> Incidence(int year);
 
     // Opens a case (new identification, exit) or records a one-step change (fallback,
@@ -69,35 +98,43 @@ class Dynamic {
                                std::optional<int64_t> version, const std::vector<ExternalList>& lists,
                                const std::string& now);
     // Ends the buffer of every household in the actor's scope whose buffer has ended by `year`.
-    Result<std::vector<int64_t>> EndBuffers(const Actor& actor, int year, const Date& date, const std::string& now);
+    Result<std::vector<int64_t>> EndBuffers(const Actor& actor, int year, const Date& date,
+                                            const std::string& now);
 
     // A case visible to `scope` (nullopt when none, or outside it).
     Result<std::optional<ProcedureCase>> Find(int64_t id, const std::string& scope);
+    // The cases the filter selects (its offset and limit page them), and how many match in all.
+    Result<CaseList> List(const CaseFilter& filter);
+    // What waits for whom: the open cases under `division_prefix` by township and next level.
+    Result<Waiting> WaitingUnder(const std::string& division_prefix);
     // Every case of a household, oldest first.
     Result<std::vector<ProcedureCase>> Timeline(const std::string& household_code);
 
     // The year's adjustment over the actor's scope, and its approval if any.
     Result<AdjustmentSummary> Adjustment(int year, const std::string& scope);
     Result<std::optional<AdjustmentApproval>> ApprovalOf(int year);
-    Result<AdjustmentApproval> Approve(const Actor& actor, int year, const Date& date, const std::string& notes,
-                                       const std::string& now);
+    Result<AdjustmentApproval> Approve(const Actor& actor, int year, const Date& date,
+                                       const std::string& notes, const std::string& now);
 
     // Population settings (county level to set).
     Result<void> SetPopulation(const Actor& actor, const PopulationSetting& setting, const std::string& now);
 
     // Third-party evaluation: draws `size` exited households (exit year ≤ year) of the county.
-    Result<Evaluation> Draw(const Actor& actor, int year, int64_t size, uint64_t seed, const std::string& now);
-    Result<Evaluation> Judge(const Actor& actor, int64_t id, const std::string& household_code, Verdict verdict,
-                             const std::string& notes, const std::string& now);
+    Result<Evaluation> Draw(const Actor& actor, int year, int64_t size, uint64_t seed,
+                            const std::string& now);
+    Result<Evaluation> Judge(const Actor& actor, int64_t id, const std::string& household_code,
+                             Verdict verdict, const std::string& notes, const std::string& now);
     struct Survey {
         std::optional<int64_t> non_poor_surveyed, missed_found, approval_surveyed, approval_satisfied;
     };
-    Result<Evaluation> RecordSurvey(const Actor& actor, int64_t id, const Survey& survey, const std::string& now);
+    Result<Evaluation> RecordSurvey(const Actor& actor, int64_t id, const Survey& survey,
+                                    const std::string& now);
     // The county's incidence in the evaluation's year (nullopt when its population is not known).
     Result<EvaluationRates> Rates(const Evaluation& e);
 
   private:
-    Result<ProcedureCase> OpenInTransaction(const Actor& actor, const OpenRequest& request, const std::string& now);
+    Result<ProcedureCase> OpenInTransaction(const Actor& actor, const OpenRequest& request,
+                                            const std::string& now);
     Result<Evaluation> ChangeEvaluation(const Actor& actor, int64_t id, const std::string& now,
                                         const std::function<Result<void>(Evaluation&)>& change);
     StepContext Context(const Actor& actor, const std::string& now) const;
@@ -116,9 +153,19 @@ boost::json::object ExitCandidatesSummaryJson(const ExitCandidatesBuilder::Resul
 // household at a time (a province's lists are never held as one JSON document).
 void WriteExitCandidatesJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree,
                              const std::function<void(std::string_view)>& write);
+// One page of a list (the candidates, or with `not_ready` the others) as the API answers it: the
+// summary, "which", "offset", "limit" and "items" (each with its head's name, read from `store`).
+Result<boost::json::object> ExitCandidatesPageJson(Store& store, const ExitCandidatesBuilder::Result& r,
+                                                   const OrgTree& tree, bool not_ready, int64_t offset,
+                                                   int64_t limit);
 // One listed household, with its unmet conditions described.
 boost::json::object StandingJson(const ExitStanding& s, const ExitCandidatesBuilder::Result& r);
+// [{"township_code", "township_name", "village", "township", "county"}] (the API's "waiting").
+boost::json::array WaitingJson(const Waiting& waiting, const OrgTree& tree);
 boost::json::object IncidenceJson(const IncidenceReport& r);
+// The report as a user scoped to `scope` (a code prefix; empty: the county) sees it: their
+// townships and villages; the county figure stays (it is public).
+IncidenceReport IncidenceWithin(IncidenceReport report, const std::string& scope);
 boost::json::object AdjustmentCountsJson(const AdjustmentCounts& n);
 boost::json::object AdjustmentJson(const AdjustmentSummary& s, const OrgTree& tree,
                                    const std::optional<AdjustmentApproval>& approval);

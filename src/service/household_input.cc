@@ -1,5 +1,6 @@
 #include "service/household_input.h"
 
+#include <cctype>
 #include <charconv>
 
 #include "core/access.h"
@@ -165,6 +166,15 @@ Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Househo
             {"members[" + std::to_string(i) + "].id_number", "id_number.in_other_household", zh, en});
     }
     return errors;
+}
+
+std::optional<FieldError> CheckNewHouseholdCode(const Household& h) {
+    if (h.household_code.empty() || !std::isdigit(static_cast<unsigned char>(h.household_code.front())) ||
+        h.household_code.starts_with(h.division_code))
+        return std::nullopt;
+    return FieldError{"household_code", "household_code.division",
+                      "户编号应以所在村的行政区划代码" + h.division_code + "开头",
+                      "the household code must start with its village's division code " + h.division_code};
 }
 
 }  // namespace jz::service

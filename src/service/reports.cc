@@ -143,4 +143,42 @@ boost::json::object ReconcileJson(const Date& as_of, const std::vector<Reconcile
     return {{"as_of", as_of.ToString()}, {"findings", std::move(items)}};
 }
 
+boost::json::object PlanJson(const Plan& plan) {
+    namespace json = boost::json;
+    json::array townships, measures, battles, lines;
+    for (const PlanTownship& t : plan.townships) {
+        json::object targets;
+        for (const auto& [year, n] : t.exit_targets) targets[std::to_string(year)] = n;
+        townships.push_back({{"code", t.code}, {"name", t.name}, {"exit_targets", std::move(targets)}});
+    }
+    auto opt = [](const std::optional<int>& v) { return v ? json::value(*v) : json::value(nullptr); };
+    for (const PlanMeasure& m : plan.measures)
+        measures.push_back({{"number", m.number},
+                            {"name", m.name},
+                            {"name_en", m.name_en},
+                            {"battle", m.battle},
+                            {"target_households", opt(m.target_households)},
+                            {"target_persons", opt(m.target_persons)}});
+    for (const PlanBattle& b : plan.battles)
+        battles.push_back({{"id", b.id},
+                           {"name", b.name},
+                           {"owner", b.owner},
+                           {"units", json::array(b.units.begin(), b.units.end())}});
+    for (const auto& [year, fen] : plan.poverty_line_fen)
+        lines.push_back({{"year", year}, {"yuan", FormatCenti(fen)}});
+    return json::object{{"id", plan.id},
+                        {"title", plan.title},
+                        {"document_number", plan.document_number},
+                        {"county_code", plan.county_code},
+                        {"county_name", plan.county_name},
+                        {"start_year", plan.start_year},
+                        {"end_year", plan.end_year},
+                        {"target_households", plan.target_households},
+                        {"target_persons", plan.target_persons},
+                        {"poverty_lines", std::move(lines)},
+                        {"townships", std::move(townships)},
+                        {"battles", std::move(battles)},
+                        {"measures", std::move(measures)}};
+}
+
 }  // namespace jz::service

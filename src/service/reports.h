@@ -1,6 +1,8 @@
 // The registry's reports as the CLI prints them with --json and the API returns them: the battle
 // map's figures, the data-quality findings and the reconciliation. Shared so both give the same
 // answer; the scope argument restricts a report to one org unit (empty: the whole county).
+// Stateless functions: each uses the Store passed in for the call only (one Store per thread); the
+// JSON builders may run on any thread at once.
 #pragma once
 
 #include <boost/json.hpp>
@@ -38,6 +40,9 @@ Result<std::vector<ReconcileFinding>> Reconcile(Store& store, const Plan& plan, 
 std::vector<ReconcileFinding> ReconcileReport(const Plan& plan, const ProgressReport& whole_registry,
                                               const std::string& scope = {});
 boost::json::object ReconcileJson(const Date& as_of, const std::vector<ReconcileFinding>& findings);
+
+// The plan as the API gives it to the workbench: targets, poverty lines, townships, battles, measures.
+boost::json::object PlanJson(const Plan& plan);
 
 // Does a report row about `code` (a township or the county) concern a user scoped to `scope`?
 bool Overlaps(const std::string& scope, const std::string& code);

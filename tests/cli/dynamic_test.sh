@@ -152,6 +152,10 @@ expect_one_line_error "household.deregistered"
 echo '{"household_code": ' >"$TMP/bad.json"
 expect_status 2 jz procedure open new_identification --household-file "$TMP/bad.json" --year 2017 --date 2017-09-01
 expect_one_line_error "bad.json"
+# A new household's numeric code starts with its village's code (as the API requires).
+household_json "5404259999990001" >"$TMP/elsewhere.json"
+expect_status 2 jz procedure open new_identification --household-file "$TMP/elsewhere.json" --year 2017 --date 2017-09-01
+expect_one_line_error "must start with its village"
 
 # --- A new identification, through both notices, to registered.
 N=${VILLAGE}9901
@@ -187,7 +191,9 @@ expect_status 0 jz procedure member --household "$N" --year 2017 --date 2017-10-
 check "member change done" [ "$(jq -r .state "$TMP/out")" = "done" ]
 statuses >/dev/null
 check "three persons after the birth" [ "$(persons_of "$N")" = 3 ]
-expect_status 2 jz procedure member --household "$N" --year 2017 --date 2017-10-02 --change 新生儿 --person-file "$TMP/baby.json"
+# Already a member: refused by the procedure (procedure.member, as the API's 409), not a usage error.
+expect_status 4 jz procedure member --household "$N" --year 2017 --date 2017-10-02 --change 新生儿 --person-file "$TMP/baby.json"
+expect_one_line_error "procedure.member"
 expect_status 0 jz procedure member --household "$N" --year 2017 --date 2017-10-02 --change 死亡 --id-number "$SPOUSE_ID" --json
 statuses >/dev/null
 check "two persons after the death" [ "$(persons_of "$N")" = 2 ]
@@ -287,6 +293,13 @@ expect_one_line_error "99999"
 expect_status 2 jz procedure open exit --household 5404259999999999 --year 2017 --date 2017-07-01
 expect_status 2 jz exit-candidates --year 2017 --division 999
 expect_one_line_error "999"
+
+# A joining person who names no relation joins as 之子 (3), as through the API.
+cat >"$TMP/son.json" <<EOF
+{"name": "小扎西", "id_number": "$(id18 54042520180301995)", "sex": 1, "birth_date": "2018-03-01", "ethnicity": 4}
+EOF
+expect_status 0 jz procedure member --household "$N" --year 2018 --date 2018-04-01 --change 新生儿 --person-file "$TMP/son.json" --json
+check "the son joined" [ "$(jq -r .state "$TMP/out")" = "done" ]
 
 expect_status 0 "$JZ" audit verify --db "$DB"
 finish

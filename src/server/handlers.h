@@ -1,0 +1,86 @@
+// The API's handlers, one group per file (routes_<group>.cc); routes.cc maps them to paths.
+// Each parses the request, checks the caller's role and scope, calls a service (src/service/) or
+// the store, and writes the answer. They run on several threads at once: all they share is the
+// ApiState (api_state.h), itself safe for that.
+#pragma once
+
+#include <optional>
+
+#include "server/http.h"
+
+namespace jz {
+class Store;
+}
+
+namespace jz::server {
+
+struct ApiState;
+struct Principal;
+
+#define JZ_SESSION_HANDLER(name) \
+    Response name(ApiState& s, RequestContext& c, const Principal& p, Store& store)
+#define JZ_PUBLIC_HANDLER(name) Response name(ApiState& s, RequestContext& c)
+
+namespace routes {
+
+// routes_session.cc: health, the OpenAPI document, login, logout, the signed-in user.
+JZ_PUBLIC_HANDLER(Health);
+JZ_PUBLIC_HANDLER(OpenApi);
+JZ_PUBLIC_HANDLER(Login);
+std::optional<Response> AdmitLogin(ApiState& s, RequestContext& c);
+JZ_SESSION_HANDLER(Logout);
+JZ_SESSION_HANDLER(Me);
+
+// routes_households.cc: the household list and search, one household, edits, history, timeline.
+JZ_SESSION_HANDLER(ListHouseholds);
+JZ_SESSION_HANDLER(CreateHousehold);
+JZ_SESSION_HANDLER(GetHousehold);
+JZ_SESSION_HANDLER(UpdateHousehold);
+JZ_SESSION_HANDLER(History);
+JZ_SESSION_HANDLER(Timeline);
+
+// routes_files.cc: imports (and their error files) and exports.
+JZ_SESSION_HANDLER(Import);
+JZ_SESSION_HANDLER(GetImport);
+JZ_SESSION_HANDLER(ImportErrors);
+JZ_SESSION_HANDLER(ExportCsv);
+JZ_SESSION_HANDLER(ExportXlsx);
+
+// routes_reports.cc: progress, check, reconcile, incidence, exit candidates, the plan, org units,
+// code tables, the audit trail.
+JZ_SESSION_HANDLER(Progress);
+JZ_SESSION_HANDLER(Check);
+JZ_SESSION_HANDLER(Reconcile);
+JZ_SESSION_HANDLER(Incidence);
+JZ_SESSION_HANDLER(ExitCandidates);
+JZ_SESSION_HANDLER(PlanRoute);
+JZ_SESSION_HANDLER(OrgUnits);
+JZ_SESSION_HANDLER(Codes);
+JZ_SESSION_HANDLER(Audit);
+
+// routes_users.cc: accounts.
+JZ_SESSION_HANDLER(ListUsers);
+JZ_SESSION_HANDLER(CreateUser);
+JZ_SESSION_HANDLER(UpdateUser);
+
+// routes_procedures.cc: procedure cases, one-step changes, population settings, the adjustment.
+JZ_SESSION_HANDLER(ListProcedures);
+JZ_SESSION_HANDLER(OpenProcedure);
+JZ_SESSION_HANDLER(GetProcedure);
+JZ_SESSION_HANDLER(TakeStep);
+JZ_SESSION_HANDLER(PutPopulation);
+JZ_SESSION_HANDLER(GetAdjustment);
+JZ_SESSION_HANDLER(ApproveAdjustment);
+
+// routes_evaluations.cc: the third-party evaluation.
+JZ_SESSION_HANDLER(ListEvaluations);
+JZ_SESSION_HANDLER(DrawEvaluation);
+JZ_SESSION_HANDLER(GetEvaluation);
+JZ_SESSION_HANDLER(PatchEvaluation);
+JZ_SESSION_HANDLER(JudgeItem);
+
+// routes_static.cc: the web workbench's files (the router's fallback for paths outside /api/).
+JZ_PUBLIC_HANDLER(Static);
+
+}  // namespace routes
+}  // namespace jz::server

@@ -1,0 +1,71 @@
+// The route table (routes.h).
+#include "server/routes.h"
+
+#include "server/handlers.h"
+
+namespace jz::server {
+namespace {
+
+using V = http::verb;
+using namespace routes;  // NOLINT: the table names every handler
+
+// Where routes run (http.h Lane): health, the OpenAPI document and the point reads (me, one
+// household) on the I/O threads; login and the user routes (password hashing) on the login lane;
+// long work (imports, exports, scans, reports) on the blocking lane; every other route, all of
+// which read or write the store, on the work lane.
+constexpr Lane kInline = Lane::kInline, kWork = Lane::kWork, kBlocking = Lane::kBlocking,
+               kLogin = Lane::kLogin;
+
+// clang-format off
+const RouteEntry kRoutes[] = {
+    // method      path                                   lane       body limit        scoped handler
+    {V::get,   "/healthz",                               kInline,   0,                false, nullptr, Health},
+    {V::get,   "/api/openapi.json",                      kInline,   0,                false, nullptr, OpenApi},
+    {V::post,  "/api/login",                             kLogin,    kLoginBodyLimit,  false, nullptr, Login, AdmitLogin},
+    {V::post,  "/api/logout",                            kWork,     0,                true,  Logout},
+    {V::get,   "/api/me",                                kInline,   0,                true,  Me},
+    {V::get,   "/api/org-units",                         kWork,     0,                true,  OrgUnits},
+    {V::get,   "/api/plan",                              kWork,     0,                true,  PlanRoute},
+    {V::get,   "/api/codes",                             kWork,     0,                true,  Codes},
+    // On the worker pool: a search (q=) is milliseconds from the index, but a page of 200 still
+    // reads 200 households from the store, which is no work for a connection thread.
+    {V::get,   "/api/households",                        kBlocking, 0,                true,  ListHouseholds},
+    {V::post,  "/api/households",                        kWork,     0,                true,  CreateHousehold},
+    {V::get,   "/api/households/{code}",                 kInline,   0,                true,  GetHousehold},
+    {V::put,   "/api/households/{code}",                 kWork,     0,                true,  UpdateHousehold},
+    {V::get,   "/api/households/{code}/history",         kWork,     0,                true,  History},
+    {V::post,  "/api/imports",                           kBlocking, kImportBodyLimit, true,  Import, nullptr, nullptr, true},
+    {V::get,   "/api/imports/{id}",                      kWork,     0,                true,  GetImport},
+    {V::get,   "/api/imports/{id}/errors.csv",           kWork,     0,                true,  ImportErrors},
+    {V::get,   "/api/exports/registry.csv",              kBlocking, 0,                true,  ExportCsv},
+    {V::get,   "/api/exports/registry.xlsx",             kBlocking, 0,                true,  ExportXlsx},
+    {V::get,   "/api/reports/progress",                  kBlocking, 0,                true,  Progress},
+    {V::get,   "/api/check",                             kBlocking, 0,                true,  Check},
+    {V::get,   "/api/reconcile",                         kBlocking, 0,                true,  Reconcile},
+    {V::get,   "/api/audit",                             kWork,     0,                true,  Audit},
+    {V::get,   "/api/users",                             kWork,     0,                true,  ListUsers},
+    {V::post,  "/api/users",                             kLogin,    kUserBodyLimit,   true,  CreateUser},
+    {V::patch, "/api/users/{username}",                  kLogin,    kUserBodyLimit,   true,  UpdateUser},
+    {V::get,   "/api/exit-candidates",                   kBlocking, 0,                true,  ExitCandidates},
+    {V::get,   "/api/procedures",                        kWork,     0,                true,  ListProcedures},
+    {V::post,  "/api/procedures",                        kBlocking, 0,                true,  OpenProcedure},
+    {V::get,   "/api/procedures/{id}",                   kWork,     0,                true,  GetProcedure},
+    {V::post,  "/api/procedures/{id}/steps",             kWork,     0,                true,  TakeStep},
+    {V::get,   "/api/households/{code}/timeline",        kWork,     0,                true,  Timeline},
+    {V::get,   "/api/incidence",                         kBlocking, 0,                true,  Incidence},
+    {V::put,   "/api/org-units/{code}/population",       kWork,     0,                true,  PutPopulation},
+    {V::get,   "/api/adjustments/{year}",                kWork,     0,                true,  GetAdjustment},
+    {V::post,  "/api/adjustments/{year}/approve",        kWork,     0,                true,  ApproveAdjustment},
+    {V::get,   "/api/evaluations",                       kBlocking, 0,                true,  ListEvaluations},
+    {V::post,  "/api/evaluations",                       kBlocking, 0,                true,  DrawEvaluation},
+    {V::get,   "/api/evaluations/{id}",                  kBlocking, 0,                true,  GetEvaluation},
+    {V::patch, "/api/evaluations/{id}",                  kBlocking, 0,                true,  PatchEvaluation},
+    {V::put,   "/api/evaluations/{id}/items/{code}",     kBlocking, 0,                true,  JudgeItem},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const RouteEntry> RouteTable() { return kRoutes; }
+
+}  // namespace jz::server

@@ -1,0 +1,195 @@
+// Report routes: the battle map's progress, the data-quality check, the reconciliation, poverty
+// incidence, exit candidates, and the reference data pages need (the plan, org units, code tables),
+// and the audit trail. The figures come from src/service/ (reports.h, dynamic.h), the same
+// functions the CLI prints; the server keeps built reports while no household changes
+// (kept_reports.h).
+#include <boost/json.hpp>
+
+#include "core/codes.h"
+#include "server/api_state.h"
+#include "server/handlers.h"
+#include "service/reports.h"
+
+namespace jz::server::routes {
+namespace {
+
+namespace json = boost::json;
+
+// Every code table with its entries (code, name).
+json::object CodeTablesJson() {
+    json::object tables;
+    for (const CodeTable* t : codes::All()) {
+        json::array entries;
+        for (const CodeEntry& e : t->entries) entries.push_back({{"code", e.code}, {"name", e.name}});
+        tables[t->id] = json::object{{"label", t->label_zh}, {"entries", std::move(entries)}};
+    }
+    return tables;
+}
+
+// The audit trail's filters: household, entity and key, user, since (a date or a time), after, limit.
+ChangeLogFilter AuditFilter(const RequestContext& c, std::vector<FieldError>& errors) {
+    ChangeLogFilter f;
+    if (auto it = c.query.find("household"); it != c.query.end() && !it->second.empty()) {
+        f.entity = "household";
+        f.entity_key = it->second;
+    }
+    // Any entity (procedure_case, evaluation, population, adjustment, account...) and key.
+    if (auto it = c.query.find("entity"); it != c.query.end() && !it->second.empty()) f.entity = it->second;
+    if (auto it = c.query.find("key"); it != c.query.end() && !it->second.empty()) f.entity_key = it->second;
+    if (auto it = c.query.find("user"); it != c.query.end() && !it->second.empty()) f.actor = it->second;
+    if (auto it = c.query.find("since"); it != c.query.end() && !it->second.empty()) {
+        if (Date::Parse(it->second))
+            f.since = it->second;
+        else if (ParseIsoTime(it->second))
+            f.since = it->second;
+        else
+            errors.push_back({"since", "query.since",
+                              "since 应为日期或时间(2026-11-29 或 2026-11-29T08:00:00Z)",
+                              "since must be a date or time (2026-11-29 or 2026-11-29T08:00:00Z)"});
+    }
+    f.after_seq = IntParam(c, "after", errors, 0, INT64_MAX);
+    f.limit = IntParam(c, "limit", errors, 1, 1000).value_or(100);
+    return f;
+}
+
+// ?year=, offset, limit, which (candidates | not_ready), as_of of the exit-candidates list.
+struct CandidatesQuery {
+    std::optional<int> year;
+    int64_t offset = 0, limit = 50;
+    std::string which = "candidates";
+    std::optional<Date> on;
+};
+
+CandidatesQuery ReadCandidatesQuery(const RequestContext& c, std::vector<FieldError>& errors) {
+    CandidatesQuery q;
+    q.year = YearQuery(c, errors, true);
+    q.offset = IntParam(c, "offset", errors, 0, INT64_MAX).value_or(0);
+    q.limit = IntParam(c, "limit", errors, 1, 1000).value_or(50);
+    if (auto it = c.query.find("which"); it != c.query.end() && !it->second.empty()) q.which = it->second;
+    if (q.which != "candidates" && q.which != "not_ready")
+        errors.push_back({"which", "query.which", "which应为candidates或not_ready",
+                          "which must be candidates or not_ready"});
+    if (auto it = c.query.find("as_of"); it != c.query.end() && !it->second.empty()) {
+        q.on = Date::Parse(it->second);
+        if (!q.on)
+            errors.push_back({"as_of", "query.as_of", "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"});
+    }
+    return q;
+}
+
+}  // namespace
+
+Response ExitCandidates(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
+    std::vector<FieldError> errors;
+    const CandidatesQuery q = ReadCandidatesQuery(c, errors);
+    if (!errors.empty()) return BadFields(c, errors);
+    std::optional<Response> error;
+    auto division = s.DivisionParam(c, p, error);
+    if (!division) return std::move(*error);
+    const std::string prefix = s.PrefixOf(*division);
+    // A masked user's ages are on a year's last day: a day by day as_of would find the day a
+    // child out of school turned seven (the dropout condition), i.e. the birth date.
+    const Date day = AgeDayFor(p.role, q.on.value_or(Date{*q.year, 12, 31}));
+    if (auto fresh = s.upkeep.Refresh(store); !fresh) return StoreFault(c, fresh.error());  // other writers
+    auto r = s.candidates.Get(std::to_string(*q.year) + "/" + day.ToString() + "/" + prefix,
+                              s.upkeep.generation(), [&] {
+                                  service::Dynamic dynamic(store, s.plan, s.tree);
+                                  return dynamic.ExitCandidates(*q.year, day, prefix, s.config.check_parts);
+                              });
+    if (!r) return DynamicFault(c, r.error());
+    auto page =
+        service::ExitCandidatesPageJson(store, **r, s.tree, q.which == "not_ready", q.offset, q.limit);
+    if (!page) return StoreFault(c, page.error());
+    return Json(c, http::status::ok, *page);
+}
+
+Response Progress(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
+    std::optional<Response> error;
+    auto as_of = s.AsOfParam(c, error);
+    if (error) return std::move(*error);
+    auto report = s.KeptProgress(store, AgeDayFor(p.role, *as_of), s.ScopeFilter(p));
+    if (!report) return StoreFault(c, report.error());
+    return Json(c, http::status::ok, WithChainHead(store, service::ProgressJson(**report)));
+}
+
+Response Check(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
+    if (!CanRunChecks(p.role)) return Forbidden(c);
+    std::optional<Response> error;
+    auto as_of = s.AsOfParam(c, error);
+    if (error) return std::move(*error);
+    auto division = s.DivisionParam(c, p, error);
+    if (error) return std::move(*error);
+    CheckOptions options{*as_of, {}};
+    auto findings = service::RunChecks(store, s.plan, options, *division, s.config.check_parts);
+    if (!findings) return StoreFault(c, findings.error());
+    return Json(c, http::status::ok,
+                WithChainHead(store, service::CheckJson(*as_of, *findings, MasksPersonalData(p.role))));
+}
+
+Response Reconcile(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
+    std::optional<Response> error;
+    auto as_of = s.AsOfParam(c, error);
+    if (error) return std::move(*error);
+    const Date day = AgeDayFor(p.role, *as_of);
+    auto whole = s.KeptProgress(store, day, "");
+    if (!whole) return StoreFault(c, whole.error());
+    const auto findings = service::ReconcileReport(s.plan, **whole, s.ScopeFilter(p));
+    return Json(c, http::status::ok, WithChainHead(store, service::ReconcileJson(day, findings)));
+}
+
+Response Incidence(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
+    std::vector<FieldError> errors;
+    const auto year = YearQuery(c, errors, true);
+    if (!errors.empty()) return BadFields(c, errors);
+    auto kept = s.KeptIncidence(store, *year);
+    if (!kept) return StoreFault(c, kept.error());
+    return Json(c, http::status::ok,
+                service::IncidenceJson(service::IncidenceWithin(**kept, s.ScopeFilter(p))));
+}
+
+Response PlanRoute(ApiState& s, RequestContext& c, const Principal&, Store&) {
+    return Json(c, http::status::ok, service::PlanJson(s.plan));
+}
+
+Response OrgUnits(ApiState& s, RequestContext& c, const Principal& p, Store&) {
+    auto it = c.query.find("parent");
+    std::vector<const OrgUnit*> units;
+    if (it == c.query.end() || it->second.empty()) {
+        if (const OrgUnit* u = s.tree.Find(p.scope)) units.push_back(u);
+    } else {
+        const std::string& parent = it->second;
+        // A parent above the scope shows only the branch that leads to it.
+        if (!s.tree.Find(parent) || !service::Overlaps(p.scope, parent))
+            return NotFound(c, "行政区划 " + parent, "org unit " + parent);
+        for (const OrgUnit* u : s.tree.Children(parent))
+            if (service::Overlaps(p.scope, u->code)) units.push_back(u);
+    }
+    json::array items;
+    for (const OrgUnit* u : units)
+        items.push_back({{"code", u->code},
+                         {"parent", u->parent_code},
+                         {"level", OrgLevelName(u->level)},
+                         {"name", u->name()},
+                         {"has_children", !s.tree.Children(u->code).empty()}});
+    return Json(c, http::status::ok, json::object{{"items", std::move(items)}});
+}
+
+Response Codes(ApiState&, RequestContext& c, const Principal&, Store&) {
+    return Json(c, http::status::ok, CodeTablesJson());
+}
+
+Response Audit(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
+    if (!CanReadAudit(p.role)) return Forbidden(c);
+    std::vector<FieldError> errors;
+    ChangeLogFilter f = AuditFilter(c, errors);
+    if (!errors.empty()) return Invalid(c, errors, true);
+    f.division_prefix = s.ScopeFilter(p);
+    auto entries = store.ChangeLog(f);
+    if (!entries) return StoreFault(c, entries.error());
+    json::array items;
+    for (const ChangeLogEntry& e : *entries) items.push_back(EntryJson(e));
+    json::value next = entries->empty() ? json::value(nullptr) : json::value(entries->back().seq);
+    return Json(c, http::status::ok, json::object{{"items", std::move(items)}, {"next_after", next}});
+}
+
+}  // namespace jz::server::routes

@@ -1,0 +1,25 @@
+// The web workbench's files (web/dist), the router's fallback for paths outside /api/: a known
+// file as is, anything else the single-page app's index.html.
+#include <filesystem>
+
+#include "server/api_state.h"
+#include "server/handlers.h"
+
+namespace jz::server::routes {
+
+namespace fs = std::filesystem;
+
+Response Static(ApiState& s, RequestContext& c) {
+    if (s.config.web_dir.empty() || !fs::is_directory(s.config.web_dir))
+        return NotFound(c, "页面(网页工作台未构建)", "page (the web workbench is not built)");
+    fs::path rel = fs::path(c.path).relative_path().lexically_normal();
+    if (!rel.empty() && *rel.begin() == "..") return NotFound(c, "页面", "page");
+    fs::path file = fs::path(s.config.web_dir) / rel;
+    std::error_code ec;
+    if (rel.empty() || !fs::is_regular_file(file, ec)) file = fs::path(s.config.web_dir) / "index.html";
+    auto res = FileResponse(c.request, file, ContentTypeOf(file), "", false);
+    if (!res) return NotFound(c, "页面", "page");
+    return std::move(*res);
+}
+
+}  // namespace jz::server::routes
