@@ -97,13 +97,13 @@ int PrintImport(const GlobalOptions& g, const io::ImportSummary& s) {
         for (size_t i = 0; i < s.warnings.size() && i < shown; ++i)
             std::printf("  警告 warning: row %lld %s %s: %s\n", static_cast<long long>(s.warnings[i].row),
                         s.warnings[i].household_code.c_str(), s.warnings[i].field.c_str(),
-                        s.warnings[i].reason().c_str());
+                        s.warnings[i].Reason().c_str());
         if (s.warnings.size() > shown)
             std::printf("  … %zu more warnings (see --json)\n", s.warnings.size() - shown);
         for (size_t i = 0; i < s.errors.size() && i < shown; ++i)
             std::printf("  错误 error: row %lld %s %s: %s\n", static_cast<long long>(s.errors[i].row),
                         s.errors[i].household_code.c_str(), s.errors[i].field.c_str(),
-                        s.errors[i].reason().c_str());
+                        s.errors[i].Reason().c_str());
         if (s.errors.size() > shown)
             std::printf("  … %zu more errors (see the error file)\n", s.errors.size() - shown);
         if (!s.errors_file.empty()) std::printf("  错误文件 error file: %s\n", s.errors_file.c_str());

@@ -40,9 +40,7 @@ int ReportFailure(const Error& error) {
     return kExitFindings;  // 1: the database failed
 }
 
-int ReportFieldError(const service::FieldError& f) {
-    return ReportError({f.code, f.field, f.reason_zh, f.reason_en});
-}
+int ReportFieldError(const Error& f) { return ReportError(f); }
 
 std::unexpected<Error> NotFound(const std::string& what_zh, const std::string& what_en) {
     return Fail("not_found", "", "找不到" + what_zh, what_en + " not found");
@@ -154,11 +152,10 @@ Result<json::value> ReadJsonFile(const std::string& path, const std::string& opt
     return v;
 }
 
-void PrintWarnings(const GlobalOptions& g, const std::vector<service::FieldError>& warnings) {
+void PrintWarnings(const GlobalOptions& g, const std::vector<Error>& warnings) {
     if (g.json) return;
-    for (const service::FieldError& w : warnings)
-        std::cerr << "jingzhun: 警告 warning: " << w.field << ": " << w.reason_zh << " / " << w.reason_en
-                  << "\n";
+    for (const Error& w : warnings)
+        std::cerr << "jingzhun: 警告 warning: " << w.field << ": " << w.Reason() << "\n";
 }
 
 // --against KIND=FILE, as check --against reads its lists.
@@ -222,9 +219,9 @@ Result<Person> AcceptJoiningPerson(const GlobalOptions& g, const Session& s, con
     members.push_back(*person);
     auto accepted = service::AcceptHouseholdJson(household, AssemblyContext{s.plan, s.tree});
     if (!accepted) {
-        service::FieldError f = accepted.error().front();
+        Error f = accepted.error().front();
         if (f.field.starts_with(prefix)) f.field = "person" + f.field.substr(prefix.size());
-        return Fail(f.code, f.field, f.reason_zh, f.reason_en);
+        return std::unexpected(std::move(f));
     }
     PrintWarnings(g, accepted->warnings);
     for (const Person& p : accepted->household.members)

@@ -35,10 +35,10 @@ Result<void> WriteFindingsXlsx(const std::string& path, const std::vector<Findin
         !r)
         return r;
     for (const Finding& f : findings) {
-        const RuleInfo* info = FindRule(f.rule);
+        const RuleInfo& info = RuleOf(f.rule_name);
         if (auto r = (*writer)->WriteRow(
                 {std::string(f.rule), f.severity == Severity::kError ? "错误 error" : "警告 warning",
-                 std::string(info->title_zh), TownshipName(tree, f.division_code), f.division_code,
+                 std::string(info.title_zh), TownshipName(tree, f.division_code), f.division_code,
                  f.household_code, f.id_number.value_or(""), f.message()});
             !r)
             return r;
@@ -102,7 +102,7 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
         for (const RuleInfo& rule : Rules()) {
             std::map<std::string, std::vector<const Finding*>> by_township;
             for (const Finding& f : findings)
-                if (f.rule == rule.id) by_township[f.division_code.substr(0, 9)].push_back(&f);
+                if (f.rule_name == rule.rule) by_township[f.division_code.substr(0, 9)].push_back(&f);
             if (by_township.empty()) continue;
             size_t n = 0;
             for (auto& [t, v] : by_township) n += v.size();

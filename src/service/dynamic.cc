@@ -31,8 +31,10 @@ std::string TownshipName(const OrgTree& tree, const std::string& code) {
     return u ? u->name() : std::string();
 }
 
-std::unexpected<Error> AsError(const FieldError& f, std::string field = {}) {
-    return Fail(f.code, field.empty() ? f.field : std::move(field), f.reason_zh, f.reason_en);
+// A field's problem as the operation's error; `field` (when given) replaces its field.
+std::unexpected<Error> AsError(Error f, std::string field = {}) {
+    if (!field.empty()) f.field = std::move(field);
+    return std::unexpected(std::move(f));
 }
 
 // The importer's registry check (一人多户): the first clash as the error. `field` overrides its field.

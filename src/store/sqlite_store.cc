@@ -638,8 +638,10 @@ class SqliteStore final : public Store {
             " p.schooling, p.health, p.labour, p.migrant_work, p.months_worked, p.ethnicity_name FROM person p"
             " WHERE p.household_id >= ?1 AND p.household_id < ?2 ORDER BY p.household_id, p.ordinal";
         auto error = [&] {
-            return Error{"store.sqlite", "db", std::string("ScanHouseholds: ") + sqlite3_errmsg(db),
-                         std::string("ScanHouseholds: ") + sqlite3_errmsg(db)};
+            return Error{.code = "store.sqlite",
+                         .field = "db",
+                         .message_zh = std::string("ScanHouseholds: ") + sqlite3_errmsg(db),
+                         .message_en = std::string("ScanHouseholds: ") + sqlite3_errmsg(db)};
         };
         sqlite3_stmt* hraw = nullptr;
         sqlite3_stmt* praw = nullptr;
@@ -733,8 +735,10 @@ class SqliteStore final : public Store {
                 sqlite3* db = nullptr;
                 if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                                     nullptr) != SQLITE_OK) {
-                    failures[part] =
-                        Error{"store.io", "db", "无法打开数据库读取连接", "cannot open a read connection"};
+                    failures[part] = Error{.code = "store.io",
+                                           .field = "db",
+                                           .message_zh = "无法打开数据库读取连接",
+                                           .message_en = "cannot open a read connection"};
                     sqlite3_close_v2(db);
                     stop = true;
                     return;
@@ -761,8 +765,10 @@ class SqliteStore final : public Store {
                                        std::optional<std::pair<int64_t, int64_t>> range,
                                        const std::function<bool(const HouseholdFacts&)>& visit) {
         auto error = [&] {
-            return Error{"store.sqlite", "db", std::string("ScanFacts: ") + sqlite3_errmsg(db),
-                         std::string("ScanFacts: ") + sqlite3_errmsg(db)};
+            return Error{.code = "store.sqlite",
+                         .field = "db",
+                         .message_zh = std::string("ScanFacts: ") + sqlite3_errmsg(db),
+                         .message_en = std::string("ScanFacts: ") + sqlite3_errmsg(db)};
         };
         sqlite3_stmt* raw = nullptr;
         const char* sql = range                            ? kScanFactsRange
@@ -1763,8 +1769,10 @@ class SqliteStore final : public Store {
 
     static Error Conflict(const std::string& what) {
         const std::string zh = what == "case" ? "该案件" : "该评估";
-        return Error{"store.conflict", "version", zh + "已被他人修改",
-                     "the " + what + " was changed by someone else"};
+        return Error{.code = "store.conflict",
+                     .field = "version",
+                     .message_zh = zh + "已被他人修改",
+                     .message_en = "the " + what + " was changed by someone else"};
     }
 
     // The stored body of row `id` (kFindCase / kFindEvaluation), when its version is still `version`:
@@ -1785,9 +1793,10 @@ class SqliteStore final : public Store {
     }
 
     static Error CorruptBody(const std::string& what, int64_t id, const Error& e) {
-        return Error{"store.corrupt", "body_json",
-                     what + " " + std::to_string(id) + " 的数据无法读取: " + e.message_zh,
-                     what + " " + std::to_string(id) + " cannot be read: " + e.message_en};
+        return Error{.code = "store.corrupt",
+                     .field = "body_json",
+                     .message_zh = what + " " + std::to_string(id) + " 的数据无法读取: " + e.message_zh,
+                     .message_en = what + " " + std::to_string(id) + " cannot be read: " + e.message_en};
     }
     // A row (id, version, body_json).
     static Result<ProcedureCase> ReadCase(sqlite3_stmt* st) {
@@ -1880,7 +1889,10 @@ class SqliteStore final : public Store {
     }
 
     static Error InvalidRole(const std::string& role) {
-        return Error{"store.invalid", "role", "未知的角色: " + role, "unknown role: " + role};
+        return Error{.code = "store.invalid",
+                     .field = "role",
+                     .message_zh = "未知的角色: " + role,
+                     .message_en = "unknown role: " + role};
     }
 
     static Account ReadAccount(sqlite3_stmt* st) {
@@ -1916,18 +1928,30 @@ class SqliteStore final : public Store {
         const int primary = rc & 0xff;
         std::string msg = sqlite3_errmsg(db_);
         if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-            return Error{"store.locked", "db", "数据库被其他程序锁定,请稍后再试",
-                         "the database is locked by another process; try again later"};
+            return Error{.code = "store.locked",
+                         .field = "db",
+                         .message_zh = "数据库被其他程序锁定,请稍后再试",
+                         .message_en = "the database is locked by another process; try again later"};
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-            return Error{"store.foreign_key", "division_code", "引用的行政区划代码不存在: " + msg,
-                         "a referenced division code does not exist: " + msg};
+            return Error{.code = "store.foreign_key",
+                         .field = "division_code",
+                         .message_zh = "引用的行政区划代码不存在: " + msg,
+                         .message_en = "a referenced division code does not exist: " + msg};
         if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-            return Error{"store.corrupt", "db", "数据库文件已损坏或不是数据库: " + msg,
-                         "the database file is damaged or not a database: " + msg};
+            return Error{.code = "store.corrupt",
+                         .field = "db",
+                         .message_zh = "数据库文件已损坏或不是数据库: " + msg,
+                         .message_en = "the database file is damaged or not a database: " + msg};
         if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR ||
             primary == SQLITE_FULL)
-            return Error{"store.io", "db", "数据库读写失败: " + msg, "database I/O failed: " + msg};
-        return Error{"store.sqlite", "db", what + ": " + msg, what + ": " + msg};
+            return Error{.code = "store.io",
+                         .field = "db",
+                         .message_zh = "数据库读写失败: " + msg,
+                         .message_en = "database I/O failed: " + msg};
+        return Error{.code = "store.sqlite",
+                     .field = "db",
+                     .message_zh = what + ": " + msg,
+                     .message_en = what + ": " + msg};
     }
     Error LastError(const std::string& what) { return MakeError(sqlite3_extended_errcode(db_), what); }
 
@@ -2346,7 +2370,10 @@ Result<BackupResult> BackupSqlite(const std::string& db_path, const std::string&
         std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
         close_both();
         RemoveDatabaseFiles(tmp);
-        return Error{"store.io", "--out", "备份失败(" + what + "): " + msg, "backup failed (" + what + "): " + msg};
+        return Error{.code = "store.io",
+                     .field = "--out",
+                     .message_zh = "备份失败(" + what + "): " + msg,
+                     .message_en = "backup failed (" + what + "): " + msg};
     };
     if (sqlite3_open_v2(db_path.c_str(), &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
         return std::unexpected(fail("open " + db_path, src));
