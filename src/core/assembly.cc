@@ -131,7 +131,7 @@ class Checker {
     std::optional<bool> YesNo(Column c) {
         auto v = Code(c, codes::YesNo(), false);
         if (!v) return std::nullopt;
-        return *v == 1;
+        return *v == codes::kYes;
     }
 
     // A list of codes (causes or measures): parsed, duplicates refused.

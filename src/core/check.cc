@@ -70,38 +70,6 @@ bool HasCause(const Household& h, int cause) {
     return h.main_cause == cause || std::ranges::find(h.other_causes, cause) != h.other_causes.end();
 }
 
-// Schooling codes (codes.cc): 3 小学; 7..9 高中; 10..12 中职; 13..15 高职; 16 大专及以上.
-constexpr int kSchoolingPrimary = 3;
-constexpr int kSchoolingSeniorFirst = 7;
-
-// The sex a relation implies (之子 male, 之女 female, ...), or 0 when it implies none.
-int SexOfRelation(int relation) {
-    switch (relation) {
-        case 3:
-        case 6:
-        case 7:
-        case 9:
-        case 11:
-        case 13:
-        case 15:
-        case 17:
-        case 19:
-            return codes::kSexMale;
-        case 4:
-        case 5:
-        case 8:
-        case 10:
-        case 12:
-        case 14:
-        case 16:
-        case 18:
-        case 20:
-            return codes::kSexFemale;
-        default:
-            return 0;
-    }
-}
-
 std::string Yuan(Fen f) { return FormatCenti(f); }
 
 bool IsDropout(const Person& p, const Date& as_of) {
@@ -222,11 +190,11 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
                  who_en() + " is healthy but recorded as unable to work");
         if (p.schooling) {
             const int s = *p.schooling;
-            if (age <= 14 && s >= kSchoolingSeniorFirst)
+            if (age <= 14 && s >= codes::kSchoolingSenior1)
                 Emit(Rule::kSchoolingAgeMismatch, h, &p,
                      who() + "在读" + std::string(codes::Schooling().NameOf(s)),
                      who_en() + " is recorded in senior school or above");
-            else if (age >= 20 && s == kSchoolingPrimary)
+            else if (age >= 20 && s == codes::kSchoolingPrimary)
                 Emit(Rule::kSchoolingAgeMismatch, h, &p, who() + "在读小学",
                      who_en() + " is recorded in primary school");
         }
@@ -235,7 +203,7 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
                  who() + (p.schooling ? "不是在校生" : "未填写在校生状况") + "(义务教育阶段)",
                  who_en() + (p.schooling ? " is not in school" : " has no schooling status") +
                      " (compulsory education age)");
-        const int implied = SexOfRelation(p.relation);
+        const int implied = codes::SexImpliedByRelation(p.relation);
         if (implied != 0 && p.sex != 0 && implied != p.sex)
             Emit(Rule::kRelationSexMismatch, h, &p,
                  who() + "为" + std::string(codes::Relation().NameOf(p.relation)) + "但性别为" +
