@@ -32,7 +32,6 @@ namespace jz::server {
 namespace json = boost::json;
 namespace beast = boost::beast;
 namespace fs = std::filesystem;
-using service::FieldError;
 
 namespace {
 
@@ -55,10 +54,10 @@ Response Json(const RequestContext& c, http::status status, const json::value& v
     return JsonResponse(c.request, status, json::serialize(v));
 }
 
-json::array FieldsJson(const std::vector<FieldError>& fields) {
+json::array FieldsJson(const std::vector<Error>& fields) {
     json::array out;
-    for (const FieldError& f : fields)
-        out.push_back({{"field", f.field}, {"code", f.code}, {"reason", f.reason_zh + " / " + f.reason_en}});
+    for (const Error& f : fields)
+        out.push_back({{"field", f.field}, {"code", f.code}, {"reason", f.Reason()}});
     return out;
 }
 
@@ -77,15 +76,17 @@ Response TooMany(const RequestContext& c, std::chrono::seconds wait, std::string
 }
 
 Response Fault(const RequestContext& c, http::status status, std::string_view code, const std::string& zh,
-               const std::string& en, const std::vector<FieldError>& fields = {}) {
+               const std::string& en, const std::vector<Error>& fields = {}) {
     json::object error{{"code", code}, {"message", zh + " / " + en}, {"fields", FieldsJson(fields)}};
     return Json(c, status, json::object{{"error", std::move(error)}});
 }
 
 // A domain error: its field becomes the one field entry.
 Response FaultOf(const RequestContext& c, http::status status, const Error& e) {
-    std::vector<FieldError> fields;
-    if (!e.field.empty()) fields.push_back({e.field, e.code, e.message_zh, e.message_en});
+    std::vector<Error> fields;
+    if (!e.field.empty())
+        fields.push_back(
+            Error{.code = e.code, .field = e.field, .message_zh = e.message_zh, .message_en = e.message_en});
     return Fault(c, status, e.code, e.message_zh, e.message_en, fields);
 }
 
@@ -122,16 +123,19 @@ std::string CookieValue(const Request& request, std::string_view name) {
     return {};
 }
 
-std::optional<int64_t> IntParam(const RequestContext& c, const std::string& name,
-                                std::vector<FieldError>& errors, int64_t lo, int64_t hi) {
+std::optional<int64_t> IntParam(const RequestContext& c, const std::string& name, std::vector<Error>& errors,
+                                int64_t lo, int64_t hi) {
     auto it = c.query.find(name);
     if (it == c.query.end() || it->second.empty()) return std::nullopt;
     int64_t v = 0;
     auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
     if (ec != std::errc() || p != it->second.data() + it->second.size() || v < lo || v > hi) {
         errors.push_back(
-            {name, "query.integer", name + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数",
-             name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)});
+            Error{.code = "query.integer",
+                  .field = name,
+                  .message_zh = name + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数",
+                  .message_en =
+                      name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)});
         return std::nullopt;
     }
     return v;
@@ -139,33 +143,40 @@ std::optional<int64_t> IntParam(const RequestContext& c, const std::string& name
 
 // A code-table parameter: the code or its name.
 std::optional<int> CodeParam(const RequestContext& c, const std::string& name, const CodeTable& table,
-                             std::vector<FieldError>& errors) {
+                             std::vector<Error>& errors) {
     auto it = c.query.find(name);
     if (it == c.query.end() || it->second.empty()) return std::nullopt;
     auto code = table.Parse(it->second);
     if (!code) {
-        errors.push_back({name, "query.code",
-                          name + "不是有效的" + std::string(table.label_zh) + ": " + it->second,
-                          name + " is not a known " + std::string(table.id) + ": " + it->second});
+        errors.push_back(
+            Error{.code = "query.code",
+                  .field = name,
+                  .message_zh = name + "不是有效的" + std::string(table.label_zh) + ": " + it->second,
+                  .message_en = name + " is not a known " + std::string(table.id) + ": " + it->second});
         return std::nullopt;
     }
     return code;
 }
 
-json::value ParseJson(const std::string& body, std::vector<FieldError>& errors) {
+json::value ParseJson(const std::string& body, std::vector<Error>& errors) {
     json::error_code ec;
     json::value v = json::parse(body, ec);
     if (ec)
-        errors.push_back({"body", "json.malformed", "请求体不是有效的JSON: " + ec.message(),
-                          "the body is not valid JSON: " + ec.message()});
+        errors.push_back(Error{.code = "json.malformed",
+                               .field = "body",
+                               .message_zh = "请求体不是有效的JSON: " + ec.message(),
+                               .message_en = "the body is not valid JSON: " + ec.message()});
     return v;
 }
 
 // The body as a JSON object: malformed JSON or another kind of value is an error on "body".
-json::value ParseJsonObject(const std::string& body, std::vector<FieldError>& errors) {
+json::value ParseJsonObject(const std::string& body, std::vector<Error>& errors) {
     json::value v = ParseJson(body, errors);
     if (errors.empty() && !v.is_object())
-        errors.push_back({"body", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        errors.push_back(Error{.code = "json.type",
+                               .field = "body",
+                               .message_zh = "请求体应为JSON对象",
+                               .message_en = "the body must be a JSON object"});
     return v;
 }
 
@@ -506,7 +517,7 @@ struct Api::Impl {
     }
 
     Response Login(RequestContext& c) {
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         json::value body = ParseJsonObject(c.request.body(), errors);
         std::string username, password;
         if (errors.empty()) {
@@ -514,8 +525,10 @@ struct Api::Impl {
             for (const char* key : {"username", "password"}) {
                 const auto* v = o.if_contains(key);
                 if (!v || !v->is_string() || v->get_string().empty())
-                    errors.push_back({key, "json.required", std::string(key) + "为必填文字",
-                                      std::string(key) + " is required (a string)"});
+                    errors.push_back(Error{.code = "json.required",
+                                           .field = key,
+                                           .message_zh = std::string(key) + "为必填文字",
+                                           .message_en = std::string(key) + " is required (a string)"});
             }
             username = Str(o, "username");
             password = Str(o, "password");
@@ -637,7 +650,7 @@ struct Api::Impl {
 
     // The list's filters (division, status, cause, measure, attribute, overdue); problems go to
     // `errors`, an out-of-scope or unknown division to `error`.
-    IndexQuery ListFilters(const RequestContext& c, const Principal& p, std::vector<FieldError>& errors,
+    IndexQuery ListFilters(const RequestContext& c, const Principal& p, std::vector<Error>& errors,
                            std::optional<Response>& error) {
         IndexQuery q;
         auto division = DivisionParam(c, p, error);
@@ -649,8 +662,10 @@ struct Api::Impl {
         if (auto it = c.query.find("measure"); it != c.query.end() && !it->second.empty()) {
             q.measure = plan.ParseMeasure(it->second);
             if (!q.measure)
-                errors.push_back({"measure", "query.measure", "计划中没有这项帮扶措施: " + it->second,
-                                  "the plan has no such measure: " + it->second});
+                errors.push_back(Error{.code = "query.measure",
+                                       .field = "measure",
+                                       .message_zh = "计划中没有这项帮扶措施: " + it->second,
+                                       .message_en = "the plan has no such measure: " + it->second});
         }
         if (auto y = IntParam(c, "overdue", errors, 1900, 2200)) q.overdue_before = static_cast<int>(*y);
         if (auto y = IntParam(c, "planned_exit_year", errors, 1900, 2200))
@@ -660,7 +675,7 @@ struct Api::Impl {
     }
 
     Response ListHouseholds(RequestContext& c, const Principal& p, Store& store) {
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         std::optional<Response> error;
         IndexQuery q = ListFilters(c, p, errors, error);
         if (error) return std::move(*error);
@@ -776,7 +791,7 @@ struct Api::Impl {
     }
 
     Response HouseholdReply(const RequestContext& c, http::status status, const Household& h, int64_t version,
-                            bool mask, const std::vector<FieldError>& warnings = {}) {
+                            bool mask, const std::vector<Error>& warnings = {}) {
         std::string body = HouseholdBody(h, version, mask);
         if (!warnings.empty()) {
             body.pop_back();
@@ -811,7 +826,7 @@ struct Api::Impl {
     std::optional<service::AcceptedHousehold> AcceptBody(RequestContext& c, const Principal& p, Store& store,
                                                          const std::string& code,
                                                          std::optional<Response>& error) {
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         json::value body = ParseJson(c.request.body(), errors);
         return AcceptHousehold(c, p, store, code, std::move(body), std::move(errors), error);
     }
@@ -820,16 +835,17 @@ struct Api::Impl {
     // registry (errors: 400 with every field).
     std::optional<service::AcceptedHousehold> AcceptHousehold(RequestContext& c, const Principal& p,
                                                               Store& store, const std::string& code,
-                                                              json::value body,
-                                                              std::vector<FieldError> errors,
+                                                              json::value body, std::vector<Error> errors,
                                                               std::optional<Response>& error) {
         if (errors.empty() && body.is_object() && !code.empty()) {
             auto& o = body.get_object();
             if (!o.contains("household_code")) o["household_code"] = code;
             if (const auto* v = o.if_contains("household_code"); v->is_string() && v->get_string() != code)
-                errors.push_back({"household_code", "household_code.changed",
-                                  "户编号不能修改(地址中为" + code + ")",
-                                  "the household code cannot change (the address names " + code + ")"});
+                errors.push_back(
+                    Error{.code = "household_code.changed",
+                          .field = "household_code",
+                          .message_zh = "户编号不能修改(地址中为" + code + ")",
+                          .message_en = "the household code cannot change (the address names " + code + ")"});
         }
         std::optional<service::AcceptedHousehold> accepted;
         if (errors.empty()) {
@@ -845,16 +861,19 @@ struct Api::Impl {
         if (accepted && code.empty() && !accepted->household.household_code.empty() &&
             std::isdigit(static_cast<unsigned char>(accepted->household.household_code.front())) &&
             !accepted->household.household_code.starts_with(accepted->household.division_code))
-            errors.push_back({"household_code", "household_code.division",
-                              "户编号应以所在村的行政区划代码" + accepted->household.division_code + "开头",
-                              "the household code must start with its village's division code " +
-                                  accepted->household.division_code});
+            errors.push_back(Error{
+                .code = "household_code.division",
+                .field = "household_code",
+                .message_zh = "户编号应以所在村的行政区划代码" + accepted->household.division_code + "开头",
+                .message_en = "the household code must start with its village's division code " +
+                              accepted->household.division_code});
         if (accepted && !InScope(p.scope, accepted->household.division_code))
-            errors.push_back(
-                {"division_code", "division_code.out_of_scope",
-                 "行政区划代码" + accepted->household.division_code + "不在您的管辖范围(" + p.scope + ")内",
-                 "division code " + accepted->household.division_code + " is outside your scope (" + p.scope +
-                     ")"});
+            errors.push_back(Error{.code = "division_code.out_of_scope",
+                                   .field = "division_code",
+                                   .message_zh = "行政区划代码" + accepted->household.division_code +
+                                                 "不在您的管辖范围(" + p.scope + ")内",
+                                   .message_en = "division code " + accepted->household.division_code +
+                                                 " is outside your scope (" + p.scope + ")"});
         if (accepted && errors.empty()) {
             auto registry = service::CheckAgainstRegistry(store, accepted->household, p.scope);
             if (!registry) {
@@ -977,9 +996,11 @@ struct Api::Impl {
             std::ofstream out(path, std::ios::binary);
             out.write(body.data(), static_cast<std::streamsize>(body.size()));
             if (!out.flush())
-                return FaultOf(
-                    c, http::status::internal_server_error,
-                    Error{"import.io", "file", "无法保存上传文件", "cannot store the uploaded file"});
+                return FaultOf(c, http::status::internal_server_error,
+                               Error{.code = "import.io",
+                                     .field = "file",
+                                     .message_zh = "无法保存上传文件",
+                                     .message_en = "cannot store the uploaded file"});
         }
         io::ImportOptions options{path,           c.query.contains("sheet") ? c.query.at("sheet") : "",
                                   errors_tmp,     Change(p),
@@ -1073,7 +1094,7 @@ struct Api::Impl {
     }
 
     Response Export(RequestContext& c, const Principal& p, Store& store, io::ExportFormat format) {
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         std::optional<Response> error;
         const IndexQuery q = ListFilters(c, p, errors, error);
         if (error) return std::move(*error);
@@ -1097,7 +1118,10 @@ struct Api::Impl {
             FileResponse(c.request, path, ContentTypeOf(path), "registry-" + q.division_prefix + ext, true);
         if (!res)
             return FaultOf(c, http::status::internal_server_error,
-                           Error{"export.io", "file", "无法读取导出文件", "cannot read the exported file"});
+                           Error{.code = "export.io",
+                                 .field = "file",
+                                 .message_zh = "无法读取导出文件",
+                                 .message_en = "cannot read the exported file"});
         return std::move(*res);
     }
 
@@ -1161,7 +1185,7 @@ struct Api::Impl {
 
     Response Audit(RequestContext& c, const Principal& p, Store& store) {
         if (!CanReadAudit(p.role)) return Forbidden(c);
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         ChangeLogFilter f;
         if (auto it = c.query.find("household"); it != c.query.end() && !it->second.empty()) {
             f.entity = "household";
@@ -1179,9 +1203,11 @@ struct Api::Impl {
             else if (ParseIsoTime(it->second))
                 f.since = it->second;
             else
-                errors.push_back({"since", "query.since",
-                                  "since 应为日期或时间(2026-11-29 或 2026-11-29T08:00:00Z)",
-                                  "since must be a date or time (2026-11-29 or 2026-11-29T08:00:00Z)"});
+                errors.push_back(
+                    Error{.code = "query.since",
+                          .field = "since",
+                          .message_zh = "since 应为日期或时间(2026-11-29 或 2026-11-29T08:00:00Z)",
+                          .message_en = "since must be a date or time (2026-11-29 or 2026-11-29T08:00:00Z)"});
         }
         f.after_seq = IntParam(c, "after", errors, 0, INT64_MAX);
         f.limit = IntParam(c, "limit", errors, 1, 1000).value_or(100);
@@ -1211,19 +1237,24 @@ struct Api::Impl {
 
     Response CreateUser(RequestContext& c, const Principal& p, Store& store) {
         if (!CanManageUsers(p.role)) return Forbidden(c);
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         json::value body = ParseJsonObject(c.request.body(), errors);
         if (errors.empty()) {
             for (const char* key : {"username", "password", "role", "scope"}) {
                 const auto* v = body.get_object().if_contains(key);
                 if (!v || !v->is_string())
-                    errors.push_back({key, "json.required", std::string(key) + "为必填文字",
-                                      std::string(key) + " is required (a string)"});
+                    errors.push_back(Error{.code = "json.required",
+                                           .field = key,
+                                           .message_zh = std::string(key) + "为必填文字",
+                                           .message_en = std::string(key) + " is required (a string)"});
             }
             for (const auto& [key, v] : body.get_object())
                 if (key != "username" && key != "password" && key != "role" && key != "scope") {
                     const std::string k(key.substr(0, 64));
-                    errors.push_back({k, "json.unknown_field", "未知字段: " + k, "unknown field: " + k});
+                    errors.push_back(Error{.code = "json.unknown_field",
+                                           .field = k,
+                                           .message_zh = "未知字段: " + k,
+                                           .message_en = "unknown field: " + k});
                 }
         }
         if (!errors.empty())
@@ -1252,7 +1283,7 @@ struct Api::Impl {
         if (!found) return StoreFault(c, found.error());
         if (!*found || !InScope(p.scope, (*found)->scope))
             return NotFound(c, "用户 " + c.params.at("username"), "user " + c.params.at("username"));
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         json::value body = ParseJsonObject(c.request.body(), errors);
         Account after = **found;
         bool password_changed = false;
@@ -1261,35 +1292,54 @@ struct Api::Impl {
                 const std::string k(key);
                 if (k == "disabled") {
                     if (!v.is_bool())
-                        errors.push_back({k, "json.type", "disabled 应为 true 或 false",
-                                          "disabled must be true or false"});
+                        errors.push_back(Error{.code = "json.type",
+                                               .field = k,
+                                               .message_zh = "disabled 应为 true 或 false",
+                                               .message_en = "disabled must be true or false"});
                     else
                         after.disabled = v.get_bool();
                     continue;
                 }
                 if (k != "role" && k != "scope" && k != "password") {
-                    errors.push_back({k, "json.unknown_field", "未知字段: " + k, "unknown field: " + k});
+                    errors.push_back(Error{.code = "json.unknown_field",
+                                           .field = k,
+                                           .message_zh = "未知字段: " + k,
+                                           .message_en = "unknown field: " + k});
                     continue;
                 }
                 if (!v.is_string()) {
-                    errors.push_back({k, "json.type", k + "应为文字", k + " must be a string"});
+                    errors.push_back(Error{.code = "json.type",
+                                           .field = k,
+                                           .message_zh = k + "应为文字",
+                                           .message_en = k + " must be a string"});
                     continue;
                 }
                 const std::string value(v.get_string());
                 if (k == "role") {
                     if (!ParseRole(value))
-                        errors.push_back({k, "user.role", "未知角色: " + value, "unknown role: " + value});
+                        errors.push_back(Error{.code = "user.role",
+                                               .field = k,
+                                               .message_zh = "未知角色: " + value,
+                                               .message_en = "unknown role: " + value});
                     after.role = value;
                 } else if (k == "scope") {
                     if (!tree.Find(value))
-                        errors.push_back({k, "user.scope", "未知的行政区划代码: " + value,
-                                          "unknown division code: " + value});
+                        errors.push_back(Error{.code = "user.scope",
+                                               .field = k,
+                                               .message_zh = "未知的行政区划代码: " + value,
+                                               .message_en = "unknown division code: " + value});
                     else if (!InScope(p.scope, value))
-                        errors.push_back({k, "user.scope", "超出您的管辖范围", "outside your scope"});
+                        errors.push_back(Error{.code = "user.scope",
+                                               .field = k,
+                                               .message_zh = "超出您的管辖范围",
+                                               .message_en = "outside your scope"});
                     after.scope = value;
                 } else {
                     if (auto e = CheckPasswordRules(value, after.username)) {
-                        errors.push_back({k, e->code, e->message_zh, e->message_en});
+                        errors.push_back(Error{.code = e->code,
+                                               .field = k,
+                                               .message_zh = e->message_zh,
+                                               .message_en = e->message_en});
                         continue;
                     }
                     auto hash = HashPassword(value);
@@ -1357,9 +1407,9 @@ struct Api::Impl {
         return StoreFault(c, e);
     }
 
-    Response BadFields(const RequestContext& c, const std::vector<FieldError>& errors) {
-        const FieldError& f = errors.front();
-        return Fault(c, http::status::bad_request, f.code, f.reason_zh, f.reason_en, errors);
+    Response BadFields(const RequestContext& c, const std::vector<Error>& errors) {
+        const Error& f = errors.front();
+        return Fault(c, http::status::bad_request, f.code, f.message_zh, f.message_en, errors);
     }
 
     // A case as its reader may see it: for a masked role, the household snapshot (new
@@ -1398,11 +1448,13 @@ struct Api::Impl {
             parsed = true;
             for (const auto& [key, v] : value.get_object())
                 if (std::ranges::find(allowed, std::string_view(key)) == allowed.end())
-                    errors.push_back({std::string(key), "json.unknown_field", "未知字段: " + std::string(key),
-                                      "unknown field: " + std::string(key)});
+                    errors.push_back(Error{.code = "json.unknown_field",
+                                           .field = std::string(key),
+                                           .message_zh = "未知字段: " + std::string(key),
+                                           .message_en = "unknown field: " + std::string(key)});
         }
         json::value value;
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         bool parsed = false;
         bool ok() const { return parsed; }
         const json::object& object() const { return value.get_object(); }
@@ -1410,13 +1462,17 @@ struct Api::Impl {
             const json::value* v = object().if_contains(key);
             if (!v || v->is_null()) {
                 if (required)
-                    errors.push_back({std::string(key), "json.required", std::string(key) + "为必填项",
-                                      std::string(key) + " is required"});
+                    errors.push_back(Error{.code = "json.required",
+                                           .field = std::string(key),
+                                           .message_zh = std::string(key) + "为必填项",
+                                           .message_en = std::string(key) + " is required"});
                 return std::nullopt;
             }
             if (!v->is_string()) {
-                errors.push_back({std::string(key), "json.type", std::string(key) + "应为文字",
-                                  std::string(key) + " must be a string"});
+                errors.push_back(Error{.code = "json.type",
+                                       .field = std::string(key),
+                                       .message_zh = std::string(key) + "应为文字",
+                                       .message_en = std::string(key) + " must be a string"});
                 return std::nullopt;
             }
             return std::string(v->get_string());
@@ -1425,16 +1481,19 @@ struct Api::Impl {
             const json::value* v = object().if_contains(key);
             if (!v || v->is_null()) {
                 if (required)
-                    errors.push_back({std::string(key), "json.required", std::string(key) + "为必填项",
-                                      std::string(key) + " is required"});
+                    errors.push_back(Error{.code = "json.required",
+                                           .field = std::string(key),
+                                           .message_zh = std::string(key) + "为必填项",
+                                           .message_en = std::string(key) + " is required"});
                 return std::nullopt;
             }
             if (!v->is_int64() || v->get_int64() < lo || v->get_int64() > hi) {
-                errors.push_back(
-                    {std::string(key), "json.type",
-                     std::string(key) + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数",
-                     std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
-                         std::to_string(hi)});
+                errors.push_back(Error{.code = "json.type",
+                                       .field = std::string(key),
+                                       .message_zh = std::string(key) + "应为" + std::to_string(lo) + "至" +
+                                                     std::to_string(hi) + "的整数",
+                                       .message_en = std::string(key) + " must be an integer from " +
+                                                     std::to_string(lo) + " to " + std::to_string(hi)});
                 return std::nullopt;
             }
             return v->get_int64();
@@ -1444,8 +1503,10 @@ struct Api::Impl {
             if (!text) return std::nullopt;
             auto d = Date::Parse(*text);
             if (!d)
-                errors.push_back({std::string(key), "json.date", std::string(key) + "应为日期 YYYY-MM-DD",
-                                  std::string(key) + " must be a date YYYY-MM-DD"});
+                errors.push_back(Error{.code = "json.date",
+                                       .field = std::string(key),
+                                       .message_zh = std::string(key) + "应为日期 YYYY-MM-DD",
+                                       .message_en = std::string(key) + " must be a date YYYY-MM-DD"});
             return d;
         }
     };
@@ -1458,29 +1519,36 @@ struct Api::Impl {
         return v;
     }
 
-    std::optional<int> YearQuery(const RequestContext& c, std::vector<FieldError>& errors, bool required) {
+    std::optional<int> YearQuery(const RequestContext& c, std::vector<Error>& errors, bool required) {
         auto y = IntParam(c, "year", errors, 1900, 2100);
         if (!y && required && errors.empty())
-            errors.push_back({"year", "query.required", "year为必填参数", "year is required"});
+            errors.push_back(Error{.code = "query.required",
+                                   .field = "year",
+                                   .message_zh = "year为必填参数",
+                                   .message_en = "year is required"});
         return y ? std::optional<int>(static_cast<int>(*y)) : std::nullopt;
     }
 
     Response ExitCandidatesRoute(RequestContext& c, const Principal& p, Store& store) {
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         const auto year = YearQuery(c, errors, true);
         const auto offset = IntParam(c, "offset", errors, 0, INT64_MAX).value_or(0);
         const auto limit = IntParam(c, "limit", errors, 1, 1000).value_or(50);
         std::string which = c.query.contains("which") ? c.query.at("which") : "candidates";
         if (which.empty()) which = "candidates";
         if (which != "candidates" && which != "not_ready")
-            errors.push_back({"which", "query.which", "which应为candidates或not_ready",
-                              "which must be candidates or not_ready"});
+            errors.push_back(Error{.code = "query.which",
+                                   .field = "which",
+                                   .message_zh = "which应为candidates或not_ready",
+                                   .message_en = "which must be candidates or not_ready"});
         std::optional<Date> on;
         if (auto it = c.query.find("as_of"); it != c.query.end() && !it->second.empty()) {
             on = Date::Parse(it->second);
             if (!on)
-                errors.push_back(
-                    {"as_of", "query.as_of", "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"});
+                errors.push_back(Error{.code = "query.as_of",
+                                       .field = "as_of",
+                                       .message_zh = "应为日期 YYYY-MM-DD",
+                                       .message_en = "must be a date YYYY-MM-DD"});
         }
         if (!errors.empty()) return BadFields(c, errors);
         std::optional<Response> error;
@@ -1526,20 +1594,25 @@ struct Api::Impl {
     }
 
     Response ListProcedures(RequestContext& c, const Principal& p, Store& store) {
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         CaseFilter f;
         if (auto it = c.query.find("kind"); it != c.query.end() && !it->second.empty()) {
             f.kind = ParseProcedureKind(it->second);
             if (!f.kind)
-                errors.push_back(
-                    {"kind", "query.kind", "未知的案件类型: " + it->second, "unknown kind: " + it->second});
+                errors.push_back(Error{.code = "query.kind",
+                                       .field = "kind",
+                                       .message_zh = "未知的案件类型: " + it->second,
+                                       .message_en = "unknown kind: " + it->second});
         }
         if (auto it = c.query.find("state"); it != c.query.end() && !it->second.empty()) f.state = it->second;
         if (auto it = c.query.find("household"); it != c.query.end() && !it->second.empty())
             f.household_code = it->second;
         if (auto it = c.query.find("open"); it != c.query.end() && !it->second.empty()) {
             if (it->second != "true" && it->second != "false")
-                errors.push_back({"open", "query.open", "open应为true或false", "open must be true or false"});
+                errors.push_back(Error{.code = "query.open",
+                                       .field = "open",
+                                       .message_zh = "open应为true或false",
+                                       .message_en = "open must be true or false"});
             else
                 f.open = it->second == "true";
         }
@@ -1593,8 +1666,10 @@ struct Api::Impl {
         if (kind_name) {
             auto kind = ParseProcedureKind(*kind_name);
             if (!kind)
-                r.errors.push_back(
-                    {"kind", "json.kind", "未知的案件类型: " + *kind_name, "unknown kind: " + *kind_name});
+                r.errors.push_back(Error{.code = "json.kind",
+                                         .field = "kind",
+                                         .message_zh = "未知的案件类型: " + *kind_name,
+                                         .message_en = "unknown kind: " + *kind_name});
             else
                 request.kind = *kind;
         }
@@ -1655,13 +1730,18 @@ struct Api::Impl {
                 probe["members"] = std::move(members);
                 auto accepted = service::AcceptHouseholdJson(probe, AssemblyContext{plan, tree});
                 if (!accepted) {
-                    std::vector<FieldError> person_errors;
-                    for (FieldError& fe : accepted.error())
+                    std::vector<Error> person_errors;
+                    for (Error& fe : accepted.error())
                         if (fe.field.starts_with("members[1]."))
-                            person_errors.push_back(
-                                {"person." + fe.field.substr(11), fe.code, fe.reason_zh, fe.reason_en});
+                            person_errors.push_back(Error{.code = fe.code,
+                                                          .field = "person." + fe.field.substr(11),
+                                                          .message_zh = fe.message_zh,
+                                                          .message_en = fe.message_en});
                         else if (fe.field.starts_with("members[1]") || fe.field == "members")
-                            person_errors.push_back({"person", fe.code, fe.reason_zh, fe.reason_en});
+                            person_errors.push_back(Error{.code = fe.code,
+                                                          .field = "person",
+                                                          .message_zh = fe.message_zh,
+                                                          .message_en = fe.message_en});
                     if (person_errors.empty()) person_errors = std::move(accepted.error());
                     return BadFields(c, person_errors);
                 }
@@ -1698,15 +1778,19 @@ struct Api::Impl {
         const auto version = r.Int("version", false, 1, INT64_MAX);
         if (const json::value* x = o.if_contains("exclusions"); x && !x->is_null()) {
             if (!x->is_array())
-                r.errors.push_back({"exclusions", "json.type", "exclusions应为文字数组",
-                                    "exclusions must be an array of strings"});
+                r.errors.push_back(Error{.code = "json.type",
+                                         .field = "exclusions",
+                                         .message_zh = "exclusions应为文字数组",
+                                         .message_en = "exclusions must be an array of strings"});
             else
                 for (const json::value& e : x->get_array())
                     if (e.is_string())
                         request.exclusions.emplace_back(e.get_string());
                     else
-                        r.errors.push_back({"exclusions", "json.type", "exclusions应为文字数组",
-                                            "exclusions must be an array of strings"});
+                        r.errors.push_back(Error{.code = "json.type",
+                                                 .field = "exclusions",
+                                                 .message_zh = "exclusions应为文字数组",
+                                                 .message_en = "exclusions must be an array of strings"});
         }
         if (!r.errors.empty()) return BadFields(c, r.errors);
         service::Dynamic dynamic(store, plan, tree);
@@ -1755,7 +1839,7 @@ struct Api::Impl {
     }
 
     Response IncidenceRoute(RequestContext& c, const Principal& p, Store& store) {
-        std::vector<FieldError> errors;
+        std::vector<Error> errors;
         const auto year = YearQuery(c, errors, true);
         if (!errors.empty()) return BadFields(c, errors);
         auto kept = KeptIncidence(store, *year);
@@ -1918,8 +2002,10 @@ struct Api::Impl {
         const auto verdict_name = r.Text("verdict", true);
         std::optional<Verdict> verdict;
         if (verdict_name && !(verdict = ParseVerdict(*verdict_name)))
-            r.errors.push_back({"verdict", "json.verdict", "verdict应为correct、wrongful或pending",
-                                "verdict must be correct, wrongful or pending"});
+            r.errors.push_back(Error{.code = "json.verdict",
+                                     .field = "verdict",
+                                     .message_zh = "verdict应为correct、wrongful或pending",
+                                     .message_en = "verdict must be correct, wrongful or pending"});
         const std::string notes = r.Text("notes", false).value_or("");
         if (!r.errors.empty()) return BadFields(c, r.errors);
         service::Dynamic dynamic(store, plan, tree);

@@ -99,19 +99,27 @@ std::string HashToken(const std::string& token) {
 
 std::optional<Error> CheckPasswordRules(const std::string& password, const std::string& username) {
     if (password.size() < 8)
-        return Error{"user.password_short", "password", "密码至少8个字符",
-                     "the password needs at least 8 characters"};
+        return Error{.code = "user.password_short",
+                     .field = "password",
+                     .message_zh = "密码至少8个字符",
+                     .message_en = "the password needs at least 8 characters"};
     if (password.size() > 1024)
-        return Error{"user.password_long", "password", "密码过长(最多1024个字符)",
-                     "the password is too long (at most 1024)"};
+        return Error{.code = "user.password_long",
+                     .field = "password",
+                     .message_zh = "密码过长(最多1024个字符)",
+                     .message_en = "the password is too long (at most 1024)"};
     const std::string lower = Lower(password);
     if (std::ranges::find(kCommonPasswords, lower) != kCommonPasswords.end() ||
         std::ranges::all_of(password, [&](char c) { return c == password[0]; }))
-        return Error{"user.password_common", "password", "密码过于常见,容易被猜中,请换一个",
-                     "the password is too common and easily guessed; choose another"};
+        return Error{.code = "user.password_common",
+                     .field = "password",
+                     .message_zh = "密码过于常见,容易被猜中,请换一个",
+                     .message_en = "the password is too common and easily guessed; choose another"};
     if (!username.empty() && lower == Lower(username))
-        return Error{"user.password_username", "password", "密码不能与用户名相同",
-                     "the password must not be the username"};
+        return Error{.code = "user.password_username",
+                     .field = "password",
+                     .message_zh = "密码不能与用户名相同",
+                     .message_en = "the password must not be the username"};
     return std::nullopt;
 }
 
