@@ -80,7 +80,10 @@ int RunServe(const GlobalOptions& g, const ServeOptions& o) {
     // work lane (as many), the blocking and login lanes — so none waits for a connection.
     config.connections = 2 * io_threads + options.blocking_threads + options.login_threads;
     if (!std::filesystem::exists(g.db))
-        return ReportError({"store.missing", "--db", "数据库不存在: " + g.db, "no database at " + g.db});
+        return ReportError(Error{.code = "store.missing",
+                                 .field = "--db",
+                                 .message_zh = "数据库不存在: " + g.db,
+                                 .message_en = "no database at " + g.db});
     auto api = server::Api::Create(config);
     if (!api) return ReportError(api.error());
     server::Router router;
@@ -154,8 +157,10 @@ int RunUserDisable(const GlobalOptions& g, const std::string& username) {
     auto found = (*store)->FindAccount(username);
     if (!found) return ReportError(found.error());
     if (!*found)
-        return ReportError(
-            {"user.missing", "username", "没有这个用户: " + username, "no such user: " + username});
+        return ReportError(Error{.code = "user.missing",
+                                 .field = "username",
+                                 .message_zh = "没有这个用户: " + username,
+                                 .message_en = "no such user: " + username});
     Account after = **found;
     after.disabled = true;
     auto tx = Transaction::Begin(**store);
