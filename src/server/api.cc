@@ -456,10 +456,12 @@ struct Api::Impl {
         auto it = c.query.find("division");
         if (it == c.query.end() || it->second.empty()) return p.scope;
         if (!tree.Find(it->second)) {
-            error.emplace(
-                Fault(c, http::status::bad_request, "query.division", "未知的行政区划代码: " + it->second,
-                      "unknown division code: " + it->second,
-                      {{"division", "query.division", "未知的行政区划代码", "unknown division code"}}));
+            error.emplace(Fault(c, http::status::bad_request, "query.division",
+                                "未知的行政区划代码: " + it->second, "unknown division code: " + it->second,
+                                {Error{.code = "query.division",
+                                       .field = "division",
+                                       .message_zh = "未知的行政区划代码",
+                                       .message_en = "unknown division code"}}));
             return std::nullopt;
         }
         if (!InScope(p.scope, it->second)) {
@@ -477,10 +479,12 @@ struct Api::Impl {
         }
         auto d = Date::Parse(it->second);
         if (!d)
-            error.emplace(
-                Fault(c, http::status::bad_request, "query.as_of", "as_of 应为日期 YYYY-MM-DD",
-                      "as_of must be a date YYYY-MM-DD",
-                      {{"as_of", "query.as_of", "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"}}));
+            error.emplace(Fault(c, http::status::bad_request, "query.as_of", "as_of 应为日期 YYYY-MM-DD",
+                                "as_of must be a date YYYY-MM-DD",
+                                {Error{.code = "query.as_of",
+                                       .field = "as_of",
+                                       .message_zh = "应为日期 YYYY-MM-DD",
+                                       .message_en = "must be a date YYYY-MM-DD"}}));
         return d;
     }
 
@@ -901,10 +905,13 @@ struct Api::Impl {
         auto id = store.InsertHousehold(h, Change(p));
         if (!id) {
             if (id.error().code == "store.duplicate")
-                return Fault(
-                    c, http::status::conflict, "household.exists", "户编号已存在: " + h.household_code,
-                    "a household with this code exists: " + h.household_code,
-                    {{"household_code", "household.exists", "户编号已存在", "the household code exists"}});
+                return Fault(c, http::status::conflict, "household.exists",
+                             "户编号已存在: " + h.household_code,
+                             "a household with this code exists: " + h.household_code,
+                             {Error{.code = "household.exists",
+                                    .field = "household_code",
+                                    .message_zh = "户编号已存在",
+                                    .message_en = "the household code exists"}});
             return StoreFault(c, id.error());
         }
         if (auto r = tx->Commit(); !r) return StoreFault(c, r.error());
@@ -1265,7 +1272,10 @@ struct Api::Impl {
         if (tree.Find(scope) && !InScope(p.scope, scope))
             return Fault(c, http::status::bad_request, "user.scope", "只能在您的管辖范围内添加用户",
                          "you may add users only within your scope",
-                         {{"scope", "user.scope", "超出您的管辖范围", "outside your scope"}});
+                         {Error{.code = "user.scope",
+                                .field = "scope",
+                                .message_zh = "超出您的管辖范围",
+                                .message_en = "outside your scope"}});
         auto account =
             AddAccount(store, tree, Str(o, "username"), Str(o, "role"), scope, Str(o, "password"), Change(p));
         if (!account) {
@@ -1691,15 +1701,20 @@ struct Api::Impl {
         if (request.kind == ProcedureKind::kNewIdentification) {
             const json::value* h = o.if_contains("household");
             if (!h || !h->is_object())
-                return BadFields(c, {{"household", "json.required", "新识别须提供household(对象)",
-                                      "a new identification needs household (an object)"}});
+                return BadFields(c,
+                                 {Error{.code = "json.required",
+                                        .field = "household",
+                                        .message_zh = "新识别须提供household(对象)",
+                                        .message_en = "a new identification needs household (an object)"}});
             std::optional<Response> error;
             auto accepted = AcceptHousehold(c, p, store, "", *h, {}, error);
             if (!accepted) return std::move(*error);
             request.proposal = std::move(accepted->household);
         } else if (request.household_code.empty()) {
-            return BadFields(c, {{"household_code", "json.required", "household_code为必填项",
-                                  "household_code is required"}});
+            return BadFields(c, {Error{.code = "json.required",
+                                       .field = "household_code",
+                                       .message_zh = "household_code为必填项",
+                                       .message_en = "household_code is required"}});
         }
         if (request.kind == ProcedureKind::kMemberChange) {
             const json::value* change = o.if_contains("member_change");
@@ -1708,8 +1723,11 @@ struct Api::Impl {
             if (change && change->is_string()) code = codes::MemberChange().Parse(change->get_string());
             if (!code || !codes::MemberChange().Contains(*code))
                 return BadFields(
-                    c, {{"member_change", "json.member_change", "成员变更类型无效(死亡、嫁出、新生儿…)",
-                         "member_change must be a member change (死亡, 嫁出, 新生儿, ...)"}});
+                    c,
+                    {Error{.code = "json.member_change",
+                           .field = "member_change",
+                           .message_zh = "成员变更类型无效(死亡、嫁出、新生儿…)",
+                           .message_en = "member_change must be a member change (死亡, 嫁出, 新生儿, ...)"}});
             request.member.change = *code;
             request.member.id_number = r.Text("id_number", false).value_or("");
             request.member.new_head = r.Text("new_head", false).value_or("");
