@@ -97,13 +97,13 @@ int PrintImport(const GlobalOptions& g, const io::ImportSummary& s) {
         for (size_t i = 0; i < s.warnings.size() && i < shown; ++i)
             std::printf("  警告 warning: row %lld %s %s: %s\n", static_cast<long long>(s.warnings[i].row),
                         s.warnings[i].household_code.c_str(), s.warnings[i].field.c_str(),
-                        s.warnings[i].reason().c_str());
+                        s.warnings[i].Reason().c_str());
         if (s.warnings.size() > shown)
             std::printf("  … %zu more warnings (see --json)\n", s.warnings.size() - shown);
         for (size_t i = 0; i < s.errors.size() && i < shown; ++i)
             std::printf("  错误 error: row %lld %s %s: %s\n", static_cast<long long>(s.errors[i].row),
                         s.errors[i].household_code.c_str(), s.errors[i].field.c_str(),
-                        s.errors[i].reason().c_str());
+                        s.errors[i].Reason().c_str());
         if (s.errors.size() > shown)
             std::printf("  … %zu more errors (see the error file)\n", s.errors.size() - shown);
         if (!s.errors_file.empty()) std::printf("  错误文件 error file: %s\n", s.errors_file.c_str());
@@ -193,16 +193,20 @@ int RunInit(const GlobalOptions& g, const InitOptions& o) {
 
 int RunGenerate(const GlobalOptions& g, const GenerateOptions& o) {
     if (o.out.empty())
-        return ReportError(
-            {"usage.out", "--out", "请用 --out 指定输出文件", "give the output file with --out"});
+        return ReportError(Error{.code = "usage.out",
+                                 .field = "--out",
+                                 .message_zh = "请用 --out 指定输出文件",
+                                 .message_en = "give the output file with --out"});
     auto format = FormatOf(o.format, o.out);
     if (!format) return ReportError(format.error());
     auto as_of = ParseDateOption(o.as_of, "--as-of");
     if (!as_of) return ReportError(as_of.error());
     if (!o.plan_given && o.households <= 0)
-        return ReportError({"usage.generate", "--plan",
-                            "请指定 --plan 方案文件(按方案生成)或 --households 户数",
-                            "give --plan FILE (match the plan) or --households N (any size)"});
+        return ReportError(
+            Error{.code = "usage.generate",
+                  .field = "--plan",
+                  .message_zh = "请指定 --plan 方案文件(按方案生成)或 --households 户数",
+                  .message_en = "give --plan FILE (match the plan) or --households N (any size)"});
     auto loaded = LoadPlanFile(o.plan_path.empty() ? DefaultPlanPath() : o.plan_path);
     if (!loaded) return ReportError(loaded.error());
     GeneratorOptions options;
@@ -228,8 +232,11 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     // Refuse before generating anything when the database exists and --force was not given.
     std::error_code ec;
     if (!o.force && std::filesystem::exists(g.db, ec) && std::filesystem::file_size(g.db, ec) > 0)
-        return ReportError({"store.exists", "db", "数据库文件已存在: " + g.db + "(用 --force 重建)",
-                            "a database already exists at " + g.db + " (use --force to rebuild it)"});
+        return ReportError(
+            Error{.code = "store.exists",
+                  .field = "db",
+                  .message_zh = "数据库文件已存在: " + g.db + "(用 --force 重建)",
+                  .message_en = "a database already exists at " + g.db + " (use --force to rebuild it)"});
     GeneratorOptions options;
     options.seed = o.seed;
     options.match_plan = true;
@@ -291,15 +298,19 @@ int RunImport(const GlobalOptions& g, const ImportOptions& o) {
 
 int RunExport(const GlobalOptions& g, const ExportOptions& o) {
     if (o.out.empty())
-        return ReportError(
-            {"usage.out", "--out", "请用 --out 指定输出文件", "give the output file with --out"});
+        return ReportError(Error{.code = "usage.out",
+                                 .field = "--out",
+                                 .message_zh = "请用 --out 指定输出文件",
+                                 .message_en = "give the output file with --out"});
     auto format = FormatOf(o.format, o.out);
     if (!format) return ReportError(format.error());
     auto session = OpenSession(g);
     if (!session) return ReportError(session.error());
     if (!o.division.empty() && !session->tree.Find(o.division))
-        return ReportError({"usage.division", "--division", "未知的行政区划代码: " + o.division,
-                            "unknown division code: " + o.division});
+        return ReportError(Error{.code = "usage.division",
+                                 .field = "--division",
+                                 .message_zh = "未知的行政区划代码: " + o.division,
+                                 .message_en = "unknown division code: " + o.division});
     auto summary = io::ExportRegistry(*session->store, session->plan, {o.out, *format, o.division});
     if (!summary) return ReportError(summary.error());
     if (g.json)
@@ -509,7 +520,10 @@ boost::json::value AuditJson(const ChainVerification& a, const std::vector<std::
 
 int RunBackup(const GlobalOptions& g, const BackupOptions& o) {
     if (o.out.empty())
-        return ReportError({"usage.out", "--out", "请用 --out 指定备份文件", "give the backup file with --out"});
+        return ReportError(Error{.code = "usage.out",
+                                 .field = "--out",
+                                 .message_zh = "请用 --out 指定备份文件",
+                                 .message_en = "give the backup file with --out"});
     auto r = BackupSqlite(g.db, o.out);
     if (!r) return ReportError(r.error());
     const bool intact = r->audit.intact();

@@ -40,8 +40,8 @@ int ReportFailure(const Error& error) {
     return kExitFindings;  // 1: the database failed
 }
 
-int ReportFieldError(const service::FieldError& f) {
-    return ReportError({f.code, f.field, f.reason_zh, f.reason_en});
+int ReportFieldError(const Error& f) {
+    return ReportError({.code = f.code, .field = f.field, .message_zh = f.message_zh, .message_en = f.message_en});
 }
 
 std::unexpected<Error> NotFound(const std::string& what_zh, const std::string& what_en) {
@@ -154,10 +154,10 @@ Result<json::value> ReadJsonFile(const std::string& path, const std::string& opt
     return v;
 }
 
-void PrintWarnings(const GlobalOptions& g, const std::vector<service::FieldError>& warnings) {
+void PrintWarnings(const GlobalOptions& g, const std::vector<Error>& warnings) {
     if (g.json) return;
-    for (const service::FieldError& w : warnings)
-        std::cerr << "jingzhun: 警告 warning: " << w.field << ": " << w.reason_zh << " / " << w.reason_en
+    for (const Error& w : warnings)
+        std::cerr << "jingzhun: 警告 warning: " << w.field << ": " << w.message_zh << " / " << w.message_en
                   << "\n";
 }
 
@@ -217,8 +217,8 @@ Result<Person> AcceptJoiningPerson(const GlobalOptions& g, const Session& s, con
     if (!person) return std::unexpected(person.error());
     auto joining = service::AcceptJoiningMember(*person, current, AssemblyContext{s.plan, s.tree});
     if (!joining) {
-        const service::FieldError& f = joining.error().front();
-        return Fail(f.code, f.field, f.reason_zh, f.reason_en);
+        const Error& f = joining.error().front();
+        return Fail(f.code, f.field, f.message_zh, f.message_en);
     }
     PrintWarnings(g, joining->warnings);
     return std::move(joining->person);
@@ -280,8 +280,7 @@ int RunExitCandidates(const GlobalOptions& g, const ExitCandidatesOptions& o) {
     if (!d) return ReportError(d.error());
     const Session& s = (*d)->session;
     if (!o.division.empty() && !s.tree.Find(o.division))
-        return ReportError({"usage.division", "--division", "未知的行政区划代码: " + o.division,
-                            "unknown division code: " + o.division});
+        return ReportError({.code = "usage.division", .field = "--division", .message_zh = "未知的行政区划代码: " + o.division, .message_en = "unknown division code: " + o.division});
     const int parts = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1U, 8U));
     auto r = (*d)->dynamic.ExitCandidates(o.year, on, o.division, parts);
     if (!r) return ReportFailure(r.error());
@@ -408,8 +407,7 @@ int RunProcedureList(const GlobalOptions& g, const ProcedureListOptions& o) {
         filter.kind = ParseProcedureKind(o.kind);
         if (!filter.kind)
             return ReportError(
-                {"usage.kind", "--kind", "未知的案件类型: " + o.kind,
-                 "unknown kind: " + o.kind +
+                {.code = "usage.kind", .field = "--kind", .message_zh = "未知的案件类型: " + o.kind, .message_en = "unknown kind: " + o.kind +
                      " (new_identification, exit, fallback, deregistration, member_change, buffer_end)"});
     }
     if (!o.state.empty()) filter.state = o.state;
@@ -421,8 +419,7 @@ int RunProcedureList(const GlobalOptions& g, const ProcedureListOptions& o) {
     if (!d) return ReportError(d.error());
     const Session& s = (*d)->session;
     if (!o.division.empty() && !s.tree.Find(o.division))
-        return ReportError({"usage.division", "--division", "未知的行政区划代码: " + o.division,
-                            "unknown division code: " + o.division});
+        return ReportError({.code = "usage.division", .field = "--division", .message_zh = "未知的行政区划代码: " + o.division, .message_en = "unknown division code: " + o.division});
     filter.division_prefix = o.division.empty() ? s.plan.county_code : o.division;
     auto list = (*d)->dynamic.List(filter);
     if (!list) return ReportFailure(list.error());
@@ -450,8 +447,7 @@ int RunProcedureShow(const GlobalOptions& g, int64_t id) {
 int RunProcedureOpen(const GlobalOptions& g, const ProcedureOpenOptions& o) {
     const auto kind = ParseProcedureKind(o.kind);
     if (!kind || (*kind != ProcedureKind::kNewIdentification && *kind != ProcedureKind::kExit))
-        return ReportError({"usage.kind", "kind", "只能开启 new_identification 或 exit 案件: " + o.kind,
-                            "only new_identification or exit cases are opened: " + o.kind +
+        return ReportError({.code = "usage.kind", .field = "kind", .message_zh = "只能开启 new_identification 或 exit 案件: " + o.kind, .message_en = "only new_identification or exit cases are opened: " + o.kind +
                                 " (fallback, deregister, member, end-buffer are their own commands)"});
     auto date = ParseDateOption(o.date, "--date");
     if (!date) return ReportError(date.error());
@@ -462,13 +458,10 @@ int RunProcedureOpen(const GlobalOptions& g, const ProcedureOpenOptions& o) {
     request.notes = o.notes;
     if (*kind == ProcedureKind::kExit) {
         if (o.household.empty())
-            return ReportError({"usage.household", "--household", "退出案件须用 --household 指明农户",
-                                "an exit case needs --household"});
+            return ReportError({.code = "usage.household", .field = "--household", .message_zh = "退出案件须用 --household 指明农户", .message_en = "an exit case needs --household"});
         request.household_code = o.household;
     } else if (o.household_file.empty()) {
-        return ReportError({"usage.household_file", "--household-file",
-                            "新识别案件须用 --household-file 提供农户",
-                            "a new identification needs --household-file"});
+        return ReportError({.code = "usage.household_file", .field = "--household-file", .message_zh = "新识别案件须用 --household-file 提供农户", .message_en = "a new identification needs --household-file"});
     }
     auto d = OpenDynamic(g);
     if (!d) return ReportError(d.error());
@@ -512,9 +505,7 @@ int RunProcedureDeregister(const GlobalOptions& g, const ProcedureChangeOptions&
     auto request = ChangeRequest(ProcedureKind::kDeregistration, o);
     if (!request) return ReportError(request.error());
     if (!ParseDeregistrationReason(o.reason))
-        return ReportError({"usage.reason", "--reason",
-                            "销户原因应为 death、moved_away 或 wrongly_registered: " + o.reason,
-                            "the reason must be death, moved_away or wrongly_registered: " + o.reason});
+        return ReportError({.code = "usage.reason", .field = "--reason", .message_zh = "销户原因应为 death、moved_away 或 wrongly_registered: " + o.reason, .message_en = "the reason must be death, moved_away or wrongly_registered: " + o.reason});
     auto d = OpenDynamic(g);
     if (!d) return ReportError(d.error());
     return OpenChange(g, **d, std::move(*request));
@@ -525,19 +516,15 @@ int RunProcedureMember(const GlobalOptions& g, const ProcedureChangeOptions& o) 
     if (!request) return ReportError(request.error());
     const auto change = codes::MemberChange().Parse(o.change);
     if (!change)
-        return ReportError({"usage.change", "--change", "未知的成员变更: " + o.change,
-                            "unknown member change: " + o.change +
+        return ReportError({.code = "usage.change", .field = "--change", .message_zh = "未知的成员变更: " + o.change, .message_en = "unknown member change: " + o.change +
                                 " (死亡, 嫁出, 出国定居, 判刑收监, 其他转出; 嫁入, 新生儿, 其他转入)"});
     request->member.change = *change;
     request->member.notes = o.notes;
     const bool leaves = MemberLeaves(*change);
     if (leaves && (o.id_number.empty() || !o.person_file.empty()))
-        return ReportError({"usage.id_number", "--id-number",
-                            "成员迁出须用 --id-number 指明该成员(不用 --person-file)",
-                            "a member leaving is named by --id-number (not --person-file)"});
+        return ReportError({.code = "usage.id_number", .field = "--id-number", .message_zh = "成员迁出须用 --id-number 指明该成员(不用 --person-file)", .message_en = "a member leaving is named by --id-number (not --person-file)"});
     if (!leaves && (o.person_file.empty() || !o.id_number.empty() || !o.new_head.empty()))
-        return ReportError({"usage.person_file", "--person-file", "成员迁入须用 --person-file 提供该成员",
-                            "a member joining is given by --person-file (not --id-number or --new-head)"});
+        return ReportError({.code = "usage.person_file", .field = "--person-file", .message_zh = "成员迁入须用 --person-file 提供该成员", .message_en = "a member joining is given by --person-file (not --id-number or --new-head)"});
     auto d = OpenDynamic(g);
     if (!d) return ReportError(d.error());
     if (leaves) {
@@ -584,13 +571,12 @@ int RunAdjustment(const GlobalOptions& g, const AdjustmentOptions& o) {
     if (o.approve) {
         if (o.date.empty())
             return ReportError(
-                {"usage.date", "--date", "审定须用 --date 指明日期", "--approve needs --date"});
+                {.code = "usage.date", .field = "--date", .message_zh = "审定须用 --date 指明日期", .message_en = "--approve needs --date"});
         auto d = ParseDateOption(o.date, "--date");
         if (!d) return ReportError(d.error());
         date = *d;
     } else if (!o.date.empty() || !o.notes.empty()) {
-        return ReportError({"usage.approve", "--approve", "--date 和 --notes 只用于 --approve",
-                            "--date and --notes go with --approve"});
+        return ReportError({.code = "usage.approve", .field = "--approve", .message_zh = "--date 和 --notes 只用于 --approve", .message_en = "--date and --notes go with --approve"});
     }
     auto d = OpenDynamic(g);
     if (!d) return ReportError(d.error());
@@ -684,8 +670,7 @@ int RunEvaluationList(const GlobalOptions& g) {
 int RunEvaluationVerdict(const GlobalOptions& g, const EvaluationOptions& o) {
     const auto verdict = ParseVerdict(o.verdict);
     if (!verdict)
-        return ReportError({"usage.verdict", "verdict", "结论应为 correct、wrongful 或 pending: " + o.verdict,
-                            "the verdict must be correct, wrongful or pending: " + o.verdict});
+        return ReportError({.code = "usage.verdict", .field = "verdict", .message_zh = "结论应为 correct、wrongful 或 pending: " + o.verdict, .message_en = "the verdict must be correct, wrongful or pending: " + o.verdict});
     auto d = OpenDynamic(g);
     if (!d) return ReportError(d.error());
     auto e = (*d)->dynamic.Judge((*d)->actor, o.id, o.household, *verdict, o.notes, NowIso());

@@ -35,10 +35,10 @@ Result<void> WriteFindingsXlsx(const std::string& path, const std::vector<Findin
         !r)
         return r;
     for (const Finding& f : findings) {
-        const RuleInfo* info = FindRule(f.rule);
+        const RuleInfo& info = RuleOf(f.rule_name);
         if (auto r = (*writer)->WriteRow(
                 {std::string(f.rule), f.severity == Severity::kError ? "错误 error" : "警告 warning",
-                 std::string(info->title_zh), TownshipName(tree, f.division_code), f.division_code,
+                 std::string(info.title_zh), TownshipName(tree, f.division_code), f.division_code,
                  f.household_code, f.id_number.value_or(""), f.message()});
             !r)
             return r;
@@ -52,21 +52,29 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
     auto as_of = AsOf(o.as_of);
     if (!as_of) return ReportError(as_of.error());
     if (!o.list_kinds.empty() && o.list_kinds.size() != 1 && o.list_kinds.size() != o.against.size())
-        return ReportError({"usage.list_kind", "--list-kind", "--list-kind 的个数应为1或与 --against 相同",
-                            "give one --list-kind, or one per --against"});
+        return ReportError(Error{.code = "usage.list_kind",
+                                 .field = "--list-kind",
+                                 .message_zh = "--list-kind 的个数应为1或与 --against 相同",
+                                 .message_en = "give one --list-kind, or one per --against"});
     if (!o.against.empty() && o.list_kinds.empty())
-        return ReportError(
-            {"usage.list_kind", "--list-kind",
-             "请用 --list-kind 指明名单类别(deceased, public_payroll, vehicle, real_estate, business)",
-             "name the kind of list with --list-kind (deceased, public_payroll, vehicle, real_estate, "
-             "business)"});
+        return ReportError(Error{
+            .code = "usage.list_kind",
+            .field = "--list-kind",
+            .message_zh =
+                "请用 --list-kind 指明名单类别(deceased, public_payroll, vehicle, real_estate, business)",
+            .message_en =
+                "name the kind of list with --list-kind (deceased, public_payroll, vehicle, real_estate, "
+                "business)"});
     CheckOptions options{*as_of, {}};
     for (size_t i = 0; i < o.against.size(); ++i) {
         const std::string& kind_name = o.list_kinds.size() == 1 ? o.list_kinds[0] : o.list_kinds[i];
         auto kind = ParseListKind(kind_name);
         if (!kind)
-            return ReportError({"usage.list_kind", "--list-kind", "未知的名单类别: " + kind_name,
-                                "unknown list kind: " + kind_name +
+            return ReportError(
+                Error{.code = "usage.list_kind",
+                      .field = "--list-kind",
+                      .message_zh = "未知的名单类别: " + kind_name,
+                      .message_en = "unknown list kind: " + kind_name +
                                     " (deceased, public_payroll, vehicle, real_estate, business)"});
         int64_t skipped = 0;
         auto list = ReadList(o.against[i], *kind, skipped);
@@ -80,8 +88,10 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
     auto session = OpenSession(g);
     if (!session) return ReportError(session.error());
     if (!o.division.empty() && !session->tree.Find(o.division))
-        return ReportError({"usage.division", "--division", "未知的行政区划代码: " + o.division,
-                            "unknown division code: " + o.division});
+        return ReportError(Error{.code = "usage.division",
+                                 .field = "--division",
+                                 .message_zh = "未知的行政区划代码: " + o.division,
+                                 .message_en = "unknown division code: " + o.division});
     // One checker per part of a parallel scan, merged at the end.
     const int parts = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1U, 8U));
     auto checked = service::RunChecks(*session->store, session->plan, options, o.division, parts);
@@ -102,7 +112,7 @@ int RunCheck(const GlobalOptions& g, const CheckCommandOptions& o) {
         for (const RuleInfo& rule : Rules()) {
             std::map<std::string, std::vector<const Finding*>> by_township;
             for (const Finding& f : findings)
-                if (f.rule == rule.id) by_township[f.division_code.substr(0, 9)].push_back(&f);
+                if (f.rule_name == rule.rule) by_township[f.division_code.substr(0, 9)].push_back(&f);
             if (by_township.empty()) continue;
             size_t n = 0;
             for (auto& [t, v] : by_township) n += v.size();

@@ -81,7 +81,7 @@ int RunServe(const GlobalOptions& g, const ServeOptions& o) {
     // work lane (as many), the blocking and login lanes — so none waits for a connection.
     config.connections = 2 * io_threads + options.blocking_threads + options.login_threads;
     if (!std::filesystem::exists(g.db))
-        return ReportError({"store.missing", "--db", "数据库不存在: " + g.db, "no database at " + g.db});
+        return ReportError({.code = "store.missing", .field = "--db", .message_zh = "数据库不存在: " + g.db, .message_en = "no database at " + g.db});
     auto api = server::Api::Create(config);
     if (!api) return ReportError(api.error());
     server::Router router;
@@ -151,7 +151,7 @@ int RunUserDisable(const GlobalOptions& g, const std::string& username) {
     if (!found) return ReportError(found.error());
     if (!*found)
         return ReportError(
-            {"user.missing", "username", "没有这个用户: " + username, "no such user: " + username});
+            {.code = "user.missing", .field = "username", .message_zh = "没有这个用户: " + username, .message_en = "no such user: " + username});
     // As the API's PATCH {"disabled": true} by a county administrator named by --actor.
     const service::Actor actor{Role::kAdmin, g.actor, session->plan.county_code};
     auto changed =

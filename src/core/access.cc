@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/codes.h"
 #include "core/id_number.h"
 
 namespace jz {
@@ -97,7 +98,7 @@ int64_t CandidateIdNumbers(const MaskedPerson& person) {
         }
     auto sex_agrees = [&](int sequence) {
         if (person.sex == 0) return true;
-        return (sequence % 2 == 1) == (person.sex == 1);  // odd: male
+        return (sequence % 2 == 1) == (person.sex == codes::kSexMale);  // odd: male
     };
     const bool tail_hidden = hidden(14) && hidden(15) && hidden(16) && hidden(17);
     if (tail_hidden) {

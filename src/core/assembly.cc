@@ -21,17 +21,15 @@ std::string Quote(std::string_view v) { return "\"" + std::string(v) + "\""; }
 
 class Checker {
   public:
-    Checker(const RawRow& row, std::string_view household_code, std::vector<RowIssue>& errors,
-            std::vector<RowIssue>& warnings)
+    Checker(const RawRow& row, std::string_view household_code, std::vector<jz::Error>& errors,
+            std::vector<jz::Error>& warnings)
         : row_(row), household_code_(household_code), errors_(errors), warnings_(warnings) {}
 
     void Error(Column c, std::string code, std::string zh, std::string en) {
-        errors_.push_back({row_.row_number, std::string(household_code_), std::string(InfoOf(c).en),
-                           std::move(code), std::move(zh), std::move(en)});
+        errors_.push_back(Issue(c, std::move(code), std::move(zh), std::move(en)));
     }
     void Warning(Column c, std::string code, std::string zh, std::string en) {
-        warnings_.push_back({row_.row_number, std::string(household_code_), std::string(InfoOf(c).en),
-                             std::move(code), std::move(zh), std::move(en)});
+        warnings_.push_back(Issue(c, std::move(code), std::move(zh), std::move(en)));
     }
 
     // Required non-empty cell.
@@ -133,7 +131,7 @@ class Checker {
     std::optional<bool> YesNo(Column c) {
         auto v = Code(c, codes::YesNo(), false);
         if (!v) return std::nullopt;
-        return *v == 1;
+        return *v == codes::kYes;
     }
 
     // A list of codes (causes or measures): parsed, duplicates refused.
@@ -164,8 +162,17 @@ class Checker {
   private:
     const RawRow& row_;
     std::string_view household_code_;
-    std::vector<RowIssue>& errors_;
-    std::vector<RowIssue>& warnings_;
+    jz::Error Issue(Column c, std::string code, std::string zh, std::string en) const {
+        return {.code = std::move(code),
+                .field = std::string(InfoOf(c).en),
+                .message_zh = std::move(zh),
+                .message_en = std::move(en),
+                .row = row_.row_number,
+                .household_code = std::string(household_code_)};
+    }
+
+    std::vector<jz::Error>& errors_;
+    std::vector<jz::Error>& warnings_;
 };
 
 // A spreadsheet date serial as a date. 1900 system: serial 1 is 1900-01-01, and Excel (Lotus before
@@ -462,7 +469,7 @@ Assembly AssembleHousehold(std::span<const RawRow> rows, const AssemblyContext& 
     int heads = 0;
     for (const Person& p : persons) heads += p.relation == codes::kRelationHead ? 1 : 0;
     const bool relations_ok =
-        std::ranges::none_of(out.errors, [](const RowIssue& e) { return e.field == "relation"; });
+        std::ranges::none_of(out.errors, [](const Error& e) { return e.field == "relation"; });
     if (relations_ok && heads == 0)
         household_error(Column::kRelation, "household.no_head", "该户没有户主", "the household has no head");
     if (heads > 1)

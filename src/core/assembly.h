@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.h"
 #include "core/household.h"
 #include "core/layout.h"
 #include "core/org_unit.h"
@@ -26,21 +27,12 @@ struct RawRow {
     bool numeric(Column c) const { return (numeric_mask >> static_cast<int>(c)) & 1U; }
 };
 
-struct RowIssue {
-    int64_t row = 0;
-    std::string household_code;
-    std::string field;  // English column name (id_number), or "household" for whole-household reasons
-    std::string code;   // stable machine code, e.g. "id_number.check_digit"
-    std::string reason_zh;
-    std::string reason_en;
-
-    std::string reason() const { return reason_zh + " / " + reason_en; }
-};
-
+// Each error and warning is a jz::Error with `row` and `household_code` set; its field is the
+// English column name (id_number), or "household" for whole-household reasons.
 struct Assembly {
     std::optional<Household> household;  // set when accepted
-    std::vector<RowIssue> errors;        // non-empty when rejected
-    std::vector<RowIssue> warnings;      // accepted with a remark (15-digit ID upgraded, ...)
+    std::vector<Error> errors;           // non-empty when rejected
+    std::vector<Error> warnings;         // accepted with a remark (15-digit ID upgraded, ...)
 };
 
 struct AssemblyContext {

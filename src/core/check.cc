@@ -14,45 +14,53 @@ using S = Severity;
 using L = RuleLevel;
 
 constexpr RuleInfo kRules[] = {
-    {"cause.illness_without_ill", S::kError, L::kHousehold, "因病致贫但无患病成员",
-     "cause illness but no member chronically or seriously ill"},
-    {"cause.disability_without_disabled", S::kError, L::kHousehold, "因残致贫但无残疾成员",
-     "cause disability but no disabled member"},
-    {"cause.schooling_without_student", S::kError, L::kHousehold, "因学致贫但无在校生",
-     "cause schooling costs but no member in school"},
-    {"attribute.wubao_with_able_adult", S::kError, L::kPerson, "五保户有16至65岁有劳动能力的成员",
-     "wubao household with an able member aged 16-65"},
-    {"labour.healthy_adult_unable", S::kWarning, L::kPerson, "16至60岁健康人员(非在校生)登记为无劳动能力",
+    {Rule::kCauseIllnessWithoutIll, "cause.illness_without_ill", S::kError, L::kHousehold,
+     "因病致贫但无患病成员", "cause illness but no member chronically or seriously ill"},
+    {Rule::kCauseDisabilityWithoutDisabled, "cause.disability_without_disabled", S::kError, L::kHousehold,
+     "因残致贫但无残疾成员", "cause disability but no disabled member"},
+    {Rule::kCauseSchoolingWithoutStudent, "cause.schooling_without_student", S::kError, L::kHousehold,
+     "因学致贫但无在校生", "cause schooling costs but no member in school"},
+    {Rule::kAttributeWubaoWithAbleAdult, "attribute.wubao_with_able_adult", S::kError, L::kPerson,
+     "五保户有16至65岁有劳动能力的成员", "wubao household with an able member aged 16-65"},
+    {Rule::kLabourHealthyAdultUnable, "labour.healthy_adult_unable", S::kWarning, L::kPerson,
+     "16至60岁健康人员(非在校生)登记为无劳动能力",
      "healthy person aged 16-60, not in school, recorded as unable to work"},
-    {"schooling.age_mismatch", S::kError, L::kPerson, "年龄与在校情况不符",
+    {Rule::kSchoolingAgeMismatch, "schooling.age_mismatch", S::kError, L::kPerson, "年龄与在校情况不符",
      "age does not fit the school stage"},
-    {"schooling.dropout", S::kError, L::kPerson, "义务教育阶段(7至15岁)未在校",
+    {Rule::kSchoolingDropout, "schooling.dropout", S::kError, L::kPerson, "义务教育阶段(7至15岁)未在校",
      "aged 7-15 and not in school"},
-    {"relation.sex_mismatch", S::kError, L::kPerson, "与户主关系和性别矛盾",
+    {Rule::kRelationSexMismatch, "relation.sex_mismatch", S::kError, L::kPerson, "与户主关系和性别矛盾",
      "relation to head contradicts sex"},
-    {"exit.income_below_line", S::kError, L::kHousehold, "已脱贫户人均纯收入低于当年扶贫标准",
+    {Rule::kExitIncomeBelowLine, "exit.income_below_line", S::kError, L::kHousehold,
+     "已脱贫户人均纯收入低于当年扶贫标准",
      "exited household with income per head below that year's poverty line"},
-    {"exit.standard_unmet", S::kError, L::kHousehold, "已脱贫户未达到两不愁三保障",
+    {Rule::kExitStandardUnmet, "exit.standard_unmet", S::kError, L::kHousehold, "已脱贫户未达到两不愁三保障",
      "exited household does not meet the exit standard"},
-    {"income.out_of_range", S::kWarning, L::kHousehold, "人均纯收入不在合理范围(0至100000元)",
-     "income per head not in (0, 100000] yuan"},
-    {"migrant.inconsistent", S::kWarning, L::kPerson, "务工状况与务工时间或劳动能力矛盾",
-     "migrant work contradicts months worked or labour ability"},
-    {"pairing.missing", S::kWarning, L::kHousehold, "未脱贫户没有帮扶责任人",
+    {Rule::kIncomeOutOfRange, "income.out_of_range", S::kWarning, L::kHousehold,
+     "人均纯收入不在合理范围(0至100000元)", "income per head not in (0, 100000] yuan"},
+    {Rule::kMigrantInconsistent, "migrant.inconsistent", S::kWarning, L::kPerson,
+     "务工状况与务工时间或劳动能力矛盾", "migrant work contradicts months worked or labour ability"},
+    {Rule::kPairingMissing, "pairing.missing", S::kWarning, L::kHousehold, "未脱贫户没有帮扶责任人",
      "household not exited has no pairing cadre"},
-    {"plan.exit_overdue", S::kWarning, L::kHousehold, "计划脱贫年度已过仍未脱贫",
+    {Rule::kPlanExitOverdue, "plan.exit_overdue", S::kWarning, L::kHousehold, "计划脱贫年度已过仍未脱贫",
      "planned exit year is past and the household has not exited"},
-    {"person.duplicate", S::kError, L::kPerson, "同一证件号码出现在多户(一人多户)",
+    {Rule::kPersonDuplicate, "person.duplicate", S::kError, L::kPerson, "同一证件号码出现在多户(一人多户)",
      "the same ID number in more than one household"},
-    {"person.deceased_or_excluded", S::kError, L::kPerson, "证件号码出现在比对名单中",
-     "ID number found on a cross-check list"},
+    {Rule::kPersonDeceasedOrExcluded, "person.deceased_or_excluded", S::kError, L::kPerson,
+     "证件号码出现在比对名单中", "ID number found on a cross-check list"},
 };
 
-size_t RuleIndex(std::string_view id) {
+// The table is indexed by Rule: each entry's position is its enum value.
+constexpr bool TableMatchesEnum() {
     for (size_t i = 0; i < std::size(kRules); ++i)
-        if (kRules[i].id == id) return i;
-    return std::size(kRules);
+        if (static_cast<size_t>(kRules[i].rule) != i) return false;
+    return true;
 }
+static_assert(TableMatchesEnum(), "kRules must list every Rule once, in the enum's order");
+static_assert(std::size(kRules) == static_cast<size_t>(Rule::kPersonDeceasedOrExcluded) + 1,
+              "a Rule without an entry in kRules");
+
+size_t RuleIndex(Rule rule) { return static_cast<size_t>(rule); }
 
 bool Ill(const Person& p) { return p.health == codes::kHealthChronic || p.health == codes::kHealthSerious; }
 bool Able(const Person& p) { return p.labour == codes::kLabourOrdinary || p.labour == codes::kLabourSkilled; }
@@ -60,38 +68,6 @@ bool Unable(const Person& p) { return p.labour == codes::kLabourLost || p.labour
 bool Student(const Person& p) { return p.schooling && *p.schooling != codes::kSchoolingNone; }
 bool HasCause(const Household& h, int cause) {
     return h.main_cause == cause || std::ranges::find(h.other_causes, cause) != h.other_causes.end();
-}
-
-// Schooling codes (codes.cc): 3 小学; 7..9 高中; 10..12 中职; 13..15 高职; 16 大专及以上.
-constexpr int kSchoolingPrimary = 3;
-constexpr int kSchoolingSeniorFirst = 7;
-
-// The sex a relation implies (之子 male, 之女 female, ...), or 0 when it implies none.
-int SexOfRelation(int relation) {
-    switch (relation) {
-        case 3:
-        case 6:
-        case 7:
-        case 9:
-        case 11:
-        case 13:
-        case 15:
-        case 17:
-        case 19:
-            return codes::kSexMale;
-        case 4:
-        case 5:
-        case 8:
-        case 10:
-        case 12:
-        case 14:
-        case 16:
-        case 18:
-        case 20:
-            return codes::kSexFemale;
-        default:
-            return 0;
-    }
 }
 
 std::string Yuan(Fen f) { return FormatCenti(f); }
@@ -106,9 +82,14 @@ std::string_view SeverityName(Severity s) { return s == Severity::kError ? "erro
 
 std::span<const RuleInfo> Rules() { return kRules; }
 
-const RuleInfo* FindRule(std::string_view id) {
-    const size_t i = RuleIndex(id);
-    return i < std::size(kRules) ? &kRules[i] : nullptr;
+const RuleInfo& RuleOf(Rule rule) { return kRules[RuleIndex(rule)]; }
+
+Result<const RuleInfo*> FindRule(std::string_view id) {
+    for (const RuleInfo& r : kRules)
+        if (r.id == id) return &r;
+    const std::string shown(id);
+    return Fail("check.unknown_rule", "rule", "未知的数据质量规则: " + shown,
+                "unknown data-quality rule: " + shown);
 }
 
 namespace {
@@ -156,12 +137,12 @@ RegistryChecker::RegistryChecker(const Plan& plan, CheckOptions options)
     for (ExternalList& l : options_.lists) l.Normalize();
 }
 
-void RegistryChecker::Emit(std::string_view rule, const Household& h, const Person* p, std::string zh,
-                           std::string en) {
-    const RuleInfo* info = FindRule(rule);
+void RegistryChecker::Emit(Rule rule, const Household& h, const Person* p, std::string zh, std::string en) {
+    const RuleInfo& info = RuleOf(rule);
     Finding f;
-    f.rule = info->id;
-    f.severity = info->severity;
+    f.rule = info.id;
+    f.rule_name = rule;
+    f.severity = info.severity;
     f.household_code = h.household_code;
     if (p) f.id_number = p->id_number;
     f.division_code = h.division_code;
@@ -183,14 +164,14 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
 
     // Causes against members.
     if (HasCause(h, codes::kCauseIllness) && std::ranges::none_of(h.members, Ill))
-        Emit("cause.illness_without_ill", h, nullptr, "致贫原因含因病,但没有成员患长期慢性病或大病",
+        Emit(Rule::kCauseIllnessWithoutIll, h, nullptr, "致贫原因含因病,但没有成员患长期慢性病或大病",
              "illness is a cause but no member has a chronic or serious illness");
     if (HasCause(h, codes::kCauseDisability) &&
         std::ranges::none_of(h.members, [](const Person& p) { return p.health == codes::kHealthDisabled; }))
-        Emit("cause.disability_without_disabled", h, nullptr, "致贫原因含因残,但没有残疾成员",
+        Emit(Rule::kCauseDisabilityWithoutDisabled, h, nullptr, "致贫原因含因残,但没有残疾成员",
              "disability is a cause but no member is disabled");
     if (HasCause(h, codes::kCauseSchooling) && std::ranges::none_of(h.members, Student))
-        Emit("cause.schooling_without_student", h, nullptr, "致贫原因含因学,但没有在校生",
+        Emit(Rule::kCauseSchoolingWithoutStudent, h, nullptr, "致贫原因含因学,但没有在校生",
              "schooling costs are a cause but no member is in school");
 
     const Person* head = h.head();
@@ -200,54 +181,54 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
         auto who = [&] { return p.name + "(" + std::to_string(age) + "岁)"; };
         auto who_en = [&] { return p.name + " (aged " + std::to_string(age) + ")"; };
         if (h.attribute == codes::kAttributeWubao && age >= 16 && age <= 65 && Able(p))
-            Emit("attribute.wubao_with_able_adult", h, &p, "五保户成员" + who() + "有劳动能力",
+            Emit(Rule::kAttributeWubaoWithAbleAdult, h, &p, "五保户成员" + who() + "有劳动能力",
                  "wubao household member " + who_en() + " is able to work");
         // Pupils and students are recorded as without labour ability; that is not a contradiction.
         if (p.health == codes::kHealthHealthy && age >= 16 && age <= 60 && Unable(p) && !Student(p))
-            Emit("labour.healthy_adult_unable", h, &p,
+            Emit(Rule::kLabourHealthyAdultUnable, h, &p,
                  who() + "健康但登记为" + std::string(codes::Labour().NameOf(*p.labour)),
                  who_en() + " is healthy but recorded as unable to work");
         if (p.schooling) {
             const int s = *p.schooling;
-            if (age <= 14 && s >= kSchoolingSeniorFirst)
-                Emit("schooling.age_mismatch", h, &p,
+            if (age <= 14 && s >= codes::kSchoolingSenior1)
+                Emit(Rule::kSchoolingAgeMismatch, h, &p,
                      who() + "在读" + std::string(codes::Schooling().NameOf(s)),
                      who_en() + " is recorded in senior school or above");
-            else if (age >= 20 && s == kSchoolingPrimary)
-                Emit("schooling.age_mismatch", h, &p, who() + "在读小学",
+            else if (age >= 20 && s == codes::kSchoolingPrimary)
+                Emit(Rule::kSchoolingAgeMismatch, h, &p, who() + "在读小学",
                      who_en() + " is recorded in primary school");
         }
         if (IsDropout(p, on))
-            Emit("schooling.dropout", h, &p,
+            Emit(Rule::kSchoolingDropout, h, &p,
                  who() + (p.schooling ? "不是在校生" : "未填写在校生状况") + "(义务教育阶段)",
                  who_en() + (p.schooling ? " is not in school" : " has no schooling status") +
                      " (compulsory education age)");
-        const int implied = SexOfRelation(p.relation);
+        const int implied = codes::SexImpliedByRelation(p.relation);
         if (implied != 0 && p.sex != 0 && implied != p.sex)
-            Emit("relation.sex_mismatch", h, &p,
+            Emit(Rule::kRelationSexMismatch, h, &p,
                  who() + "为" + std::string(codes::Relation().NameOf(p.relation)) + "但性别为" +
                      std::string(codes::Sex().NameOf(p.sex)),
                  who_en() + ": relation " + std::string(codes::Relation().NameOf(p.relation)) +
                      " contradicts sex " + std::string(codes::Sex().NameOf(p.sex)));
         if (p.relation == codes::kRelationSpouse && head && head->sex != 0 && head->sex == p.sex)
-            Emit("relation.sex_mismatch", h, &p, who() + "为配偶,但与户主同性别",
+            Emit(Rule::kRelationSexMismatch, h, &p, who() + "为配偶,但与户主同性别",
                  who_en() + " is the spouse but has the head's sex");
         const bool migrant = p.migrant_work.has_value();
         const bool months = p.months_worked && *p.months_worked > 0;
         if (months && !migrant)
-            Emit("migrant.inconsistent", h, &p, who() + "有务工时间但未登记务工状况",
+            Emit(Rule::kMigrantInconsistent, h, &p, who() + "有务工时间但未登记务工状况",
                  who_en() + " has months worked but no migrant work recorded");
         else if (migrant && !months)
-            Emit("migrant.inconsistent", h, &p, who() + "登记了务工状况但务工时间为0或空",
+            Emit(Rule::kMigrantInconsistent, h, &p, who() + "登记了务工状况但务工时间为0或空",
                  who_en() + " has migrant work recorded but no months worked");
         if (migrant && Unable(p))
-            Emit("migrant.inconsistent", h, &p, who() + "无劳动能力却登记了务工",
+            Emit(Rule::kMigrantInconsistent, h, &p, who() + "无劳动能力却登记了务工",
                  who_en() + " is unable to work but has migrant work recorded");
         if (!options_.lists.empty() && p.id_number.size() == 18) {
             const uint64_t packed = PackIdNumber(p.id_number);
             for (const ExternalList& l : options_.lists)
                 if (l.Contains(packed))
-                    Emit("person.deceased_or_excluded", h, &p,
+                    Emit(Rule::kPersonDeceasedOrExcluded, h, &p,
                          who() + "的证件号码在" + std::string(ListKindNameZh(l.kind)) + "中",
                          who_en() + "'s ID number is on the " + std::string(ListKindName(l.kind)) + " list");
         }
@@ -258,7 +239,7 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
         const int year = h.exit_year.value_or(on.year);
         const auto line = plan_.PovertyLine(year);
         if (line && h.net_income_per_head && *h.net_income_per_head < *line)
-            Emit("exit.income_below_line", h, nullptr,
+            Emit(Rule::kExitIncomeBelowLine, h, nullptr,
                  "人均纯收入" + Yuan(*h.net_income_per_head) + "元低于" + std::to_string(year) +
                      "年扶贫标准" + Yuan(*line) + "元",
                  "income per head " + Yuan(*h.net_income_per_head) + " yuan is below the " +
@@ -268,17 +249,17 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
             zh += (zh.empty() ? "" : "、") + u.name_zh;
             en += (en.empty() ? "" : ", ") + u.name_en;
         }
-        if (!zh.empty()) Emit("exit.standard_unmet", h, nullptr, "已脱贫但" + zh, "exited but: " + en);
+        if (!zh.empty()) Emit(Rule::kExitStandardUnmet, h, nullptr, "已脱贫但" + zh, "exited but: " + en);
     }
     if (h.net_income_per_head && (*h.net_income_per_head <= 0 || *h.net_income_per_head > 100'000'00))
-        Emit("income.out_of_range", h, nullptr,
+        Emit(Rule::kIncomeOutOfRange, h, nullptr,
              "人均纯收入" + Yuan(*h.net_income_per_head) + "元不在合理范围",
              "income per head " + Yuan(*h.net_income_per_head) + " yuan is out of range");
     if (!h.exited() && h.pairing_cadre.empty())
-        Emit("pairing.missing", h, nullptr, "未脱贫户没有帮扶责任人",
+        Emit(Rule::kPairingMissing, h, nullptr, "未脱贫户没有帮扶责任人",
              "household not exited has no pairing cadre");
     if (!h.exited() && h.planned_exit_year && *h.planned_exit_year < on.year)
-        Emit("plan.exit_overdue", h, nullptr,
+        Emit(Rule::kPlanExitOverdue, h, nullptr,
              "计划" + std::to_string(*h.planned_exit_year) + "年脱贫,截至" + on.ToString() + "仍未脱贫",
              "planned to exit in " + std::to_string(*h.planned_exit_year) + ", not exited as of " +
                  on.ToString());
@@ -332,11 +313,11 @@ std::vector<Finding> RegistryChecker::Finish() {
                 std::string id(17, '0');
                 for (int d = 16; d >= 0; --d, v /= 10) id[d] = static_cast<char>('0' + v % 10);
                 id += check == 10 ? 'X' : static_cast<char>('0' + check);
-                const RuleInfo* info = FindRule("person.duplicate");
+                const RuleInfo& info = RuleOf(Rule::kPersonDuplicate);
                 ordered.emplace_back(
-                    hi, Finding{info->id, info->severity, household_codes_[hi], id, household_divisions_[hi],
+                    hi, Finding{info.id, info.severity, household_codes_[hi], id, household_divisions_[hi],
                                 "证件号码" + id + "同时登记在户" + others + "中",
-                                "ID number " + id + " is also registered in household " + others});
+                                "ID number " + id + " is also registered in household " + others, info.rule});
             }
         }
         i = j;
@@ -349,7 +330,7 @@ std::vector<Finding> RegistryChecker::Finish() {
         if (x.division_code != y.division_code) return x.division_code < y.division_code;
         if (x.household_code != y.household_code) return x.household_code < y.household_code;
         if (a.first != b.first) return a.first < b.first;
-        return RuleIndex(x.rule) < RuleIndex(y.rule);
+        return RuleIndex(x.rule_name) < RuleIndex(y.rule_name);
     });
     std::vector<Finding> out;
     out.reserve(ordered.size());
@@ -362,7 +343,7 @@ std::vector<Finding> RegistryChecker::Finish() {
 std::vector<std::pair<std::string_view, int64_t>> CountByRule(std::span<const Finding> findings) {
     std::vector<std::pair<std::string_view, int64_t>> counts;
     for (const RuleInfo& r : kRules) counts.emplace_back(r.id, 0);
-    for (const Finding& f : findings) counts[RuleIndex(f.rule)].second += 1;
+    for (const Finding& f : findings) counts[RuleIndex(f.rule_name)].second += 1;
     return counts;
 }
 

@@ -1,7 +1,13 @@
 // Data-quality rules over the registry (精准识别: 扶真贫、真扶贫). Every rule lives here, once: a
-// stable id, a severity, a level (household or person), and a message in Chinese and English.
-// The checker sees households one at a time; rules across households (the same person in two
-// households) are resolved in Finish().
+// compile-time name (Rule), a stable string id for output, a severity, a level (household or
+// person), and a message in Chinese and English. The checker sees households one at a time; rules
+// across households (the same person in two households) are resolved in Finish().
+//
+// Contract: the rule table is constant data (every RuleInfo and every string_view into it lives as
+// long as the program; Finding::rule points into it). Rules(), RuleOf() and FindRule() may be
+// called from any thread. A RegistryChecker is used by one thread at a time; checkers fed by
+// parallel scans are merged with Merge(). It keeps a reference to the Plan, which must outlive it.
+// No I/O.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +19,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "core/error.h"
 #include "core/household.h"
 #include "core/plan.h"
 
@@ -23,7 +30,29 @@ enum class RuleLevel { kHousehold, kPerson };
 
 std::string_view SeverityName(Severity s);  // "error" / "warning"
 
+// Every rule by its compile-time name, in report order (the order of the table in check.cc). The
+// string id each stands for is in the comment; output and files use the string id only.
+enum class Rule : uint8_t {
+    kCauseIllnessWithoutIll,          // cause.illness_without_ill
+    kCauseDisabilityWithoutDisabled,  // cause.disability_without_disabled
+    kCauseSchoolingWithoutStudent,    // cause.schooling_without_student
+    kAttributeWubaoWithAbleAdult,     // attribute.wubao_with_able_adult
+    kLabourHealthyAdultUnable,        // labour.healthy_adult_unable
+    kSchoolingAgeMismatch,            // schooling.age_mismatch
+    kSchoolingDropout,                // schooling.dropout
+    kRelationSexMismatch,             // relation.sex_mismatch
+    kExitIncomeBelowLine,             // exit.income_below_line
+    kExitStandardUnmet,               // exit.standard_unmet
+    kIncomeOutOfRange,                // income.out_of_range
+    kMigrantInconsistent,             // migrant.inconsistent
+    kPairingMissing,                  // pairing.missing
+    kPlanExitOverdue,                 // plan.exit_overdue
+    kPersonDuplicate,                 // person.duplicate
+    kPersonDeceasedOrExcluded,        // person.deceased_or_excluded
+};
+
 struct RuleInfo {
+    Rule rule;
     std::string_view id;  // "cause.illness_without_ill"
     Severity severity;
     RuleLevel level;
@@ -33,7 +62,11 @@ struct RuleInfo {
 
 // Every rule, in report order.
 std::span<const RuleInfo> Rules();
-const RuleInfo* FindRule(std::string_view id);
+// The rule's entry; never fails (every Rule has one, checked at compile time).
+const RuleInfo& RuleOf(Rule rule);
+// A rule named by a string from outside the program (a file, a command-line filter, a fixture
+// folder). Error "check.unknown_rule" when no rule has that id.
+Result<const RuleInfo*> FindRule(std::string_view id);
 
 struct Finding {
     std::string_view rule;  // RuleInfo::id
@@ -43,6 +76,8 @@ struct Finding {
     std::string division_code;
     std::string message_zh;
     std::string message_en;
+
+    Rule rule_name = Rule::kCauseIllnessWithoutIll;  // the same rule by its compile-time name
 
     std::string message() const { return message_zh + " / " + message_en; }
 };
@@ -79,7 +114,7 @@ class RegistryChecker {
     std::vector<Finding> Finish();
 
   private:
-    void Emit(std::string_view rule, const Household& h, const Person* p, std::string zh, std::string en);
+    void Emit(Rule rule, const Household& h, const Person* p, std::string zh, std::string en);
 
     const Plan& plan_;
     CheckOptions options_;

@@ -49,7 +49,7 @@ std::vector<Household> LoadHouseholds(const fs::path& csv) {
     for (const auto& g : groups) {
         Assembly a = AssembleHousehold(g, {Chayu().plan, Chayu().tree});
         EXPECT_TRUE(a.household.has_value())
-            << csv << ": fixture household rejected: " << (a.errors.empty() ? "" : a.errors[0].reason());
+            << csv << ": fixture household rejected: " << (a.errors.empty() ? "" : a.errors[0].Reason());
         if (a.household) out.push_back(std::move(*a.household));
     }
     return out;
@@ -67,7 +67,8 @@ class RuleFixture : public testing::TestWithParam<std::string> {};
 
 TEST_P(RuleFixture, FindsExactlyThePlantedCases) {
     const std::string rule = GetParam();
-    ASSERT_NE(FindRule(rule), nullptr) << "fixture folder names no rule: " << rule;
+    const auto info = FindRule(rule);
+    ASSERT_TRUE(info) << "fixture folder names no rule: " << rule << ": " << info.error().ToString();
     const fs::path dir = fs::path(JZ_SOURCE_DIR) / "tests/fixtures/check" / rule;
     CheckOptions options;
     std::multiset<std::string> expected;
@@ -89,10 +90,11 @@ TEST_P(RuleFixture, FindsExactlyThePlantedCases) {
     for (const Finding& f : checker.Finish()) {
         if (f.rule != rule) continue;
         actual.insert(f.household_code + " " + f.id_number.value_or("-"));
-        EXPECT_EQ(f.severity, FindRule(rule)->severity);
+        EXPECT_EQ(f.severity, (*info)->severity);
+        EXPECT_EQ(f.rule_name, (*info)->rule);
         EXPECT_FALSE(f.message_zh.empty());
         EXPECT_FALSE(f.message_en.empty());
-        EXPECT_EQ(f.id_number.has_value(), FindRule(rule)->level == RuleLevel::kPerson) << f.message();
+        EXPECT_EQ(f.id_number.has_value(), (*info)->level == RuleLevel::kPerson) << f.message();
     }
     EXPECT_EQ(actual, expected);
 }
@@ -158,6 +160,24 @@ TEST(Rules, MergedCheckersFindWhatOneCheckerFinds) {
 TEST(Rules, CountsCoverEveryRule) {
     std::vector<Finding> none;
     EXPECT_EQ(CountByRule(none).size(), Rules().size());
+}
+
+TEST(Rules, CompileTimeNamesAndStringIdsAgree) {
+    for (const RuleInfo& r : Rules()) {
+        EXPECT_EQ(&RuleOf(r.rule), &r) << r.id;
+        const auto found = FindRule(r.id);
+        ASSERT_TRUE(found) << r.id;
+        EXPECT_EQ(*found, &r);
+    }
+    EXPECT_EQ(RuleOf(Rule::kPersonDuplicate).id, "person.duplicate");
+}
+
+TEST(Rules, AnUnknownStringIdIsAnError) {
+    const auto missing = FindRule("cause.ilness_without_ill");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, "check.unknown_rule");
+    EXPECT_EQ(missing.error().field, "rule");
+    EXPECT_NE(missing.error().message_en.find("cause.ilness_without_ill"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 
 namespace jz {
+using namespace codes;  // the named codes
 namespace {
 
 // Folds full-width parentheses to ASCII so "已脱贫（享受政策）" matches "已脱贫(享受政策)".
@@ -38,27 +39,27 @@ constexpr std::array<std::string_view, 0> kNone{};
 constexpr Aliases<2> kHeadAliases{"户主", "本人"};
 
 constexpr CodeEntry kRelation[] = {
-    {1, "本人或户主", kHeadAliases},
-    {2, "配偶", kNone},
-    {3, "之子", kNone},
-    {4, "之女", kNone},
-    {5, "之儿媳", kNone},
-    {6, "之女婿", kNone},
-    {7, "之孙子", kNone},
-    {8, "之孙女", kNone},
-    {9, "之外孙子", kNone},
-    {10, "之外孙女", kNone},
-    {11, "之父", kNone},
-    {12, "之母", kNone},
-    {13, "之岳父", kNone},
-    {14, "之岳母", kNone},
-    {15, "之公公", kNone},
-    {16, "之婆婆", kNone},
-    {17, "之祖父", kNone},
-    {18, "之祖母", kNone},
-    {19, "之外祖父", kNone},
-    {20, "之外祖母", kNone},
-    {99, "其他", kNone},
+    {kRelationHead, "本人或户主", kHeadAliases},
+    {kRelationSpouse, "配偶", kNone},
+    {kRelationSon, "之子", kNone, kSexMale},
+    {kRelationDaughter, "之女", kNone, kSexFemale},
+    {kRelationDaughterInLaw, "之儿媳", kNone, kSexFemale},
+    {kRelationSonInLaw, "之女婿", kNone, kSexMale},
+    {kRelationGrandson, "之孙子", kNone, kSexMale},
+    {kRelationGranddaughter, "之孙女", kNone, kSexFemale},
+    {kRelationDaughtersSon, "之外孙子", kNone, kSexMale},
+    {kRelationDaughtersDaughter, "之外孙女", kNone, kSexFemale},
+    {kRelationFather, "之父", kNone, kSexMale},
+    {kRelationMother, "之母", kNone, kSexFemale},
+    {kRelationFatherInLaw, "之岳父", kNone, kSexMale},
+    {kRelationMotherInLaw, "之岳母", kNone, kSexFemale},
+    {kRelationHusbandsFather, "之公公", kNone, kSexMale},
+    {kRelationHusbandsMother, "之婆婆", kNone, kSexFemale},
+    {kRelationGrandfather, "之祖父", kNone, kSexMale},
+    {kRelationGrandmother, "之祖母", kNone, kSexFemale},
+    {kRelationMothersFather, "之外祖父", kNone, kSexMale},
+    {kRelationMothersMother, "之外祖母", kNone, kSexFemale},
+    {kRelationOther, "其他", kNone},
 };
 
 constexpr Aliases<2> kOtherEthnicAliases{"其他民族", "未识别民族"};
@@ -66,21 +67,64 @@ constexpr Aliases<2> kForeignOriginAliases{"外国血统", "外国血统中国�
 
 // GB 3304-91. The names carry 族; the short form (藏, 汉) is accepted by Parse.
 constexpr CodeEntry kEthnicity[] = {
-    {1, "汉族", kNone},        {2, "蒙古族", kNone},    {3, "回族", kNone},        {4, "藏族", kNone},
-    {5, "维吾尔族", kNone},    {6, "苗族", kNone},      {7, "彝族", kNone},        {8, "壮族", kNone},
-    {9, "布依族", kNone},      {10, "朝鲜族", kNone},   {11, "满族", kNone},       {12, "侗族", kNone},
-    {13, "瑶族", kNone},       {14, "白族", kNone},     {15, "土家族", kNone},     {16, "哈尼族", kNone},
-    {17, "哈萨克族", kNone},   {18, "傣族", kNone},     {19, "黎族", kNone},       {20, "傈僳族", kNone},
-    {21, "佤族", kNone},       {22, "畲族", kNone},     {23, "高山族", kNone},     {24, "拉祜族", kNone},
-    {25, "水族", kNone},       {26, "东乡族", kNone},   {27, "纳西族", kNone},     {28, "景颇族", kNone},
-    {29, "柯尔克孜族", kNone}, {30, "土族", kNone},     {31, "达斡尔族", kNone},   {32, "仫佬族", kNone},
-    {33, "羌族", kNone},       {34, "布朗族", kNone},   {35, "撒拉族", kNone},     {36, "毛南族", kNone},
-    {37, "仡佬族", kNone},     {38, "锡伯族", kNone},   {39, "阿昌族", kNone},     {40, "普米族", kNone},
-    {41, "塔吉克族", kNone},   {42, "怒族", kNone},     {43, "乌孜别克族", kNone}, {44, "俄罗斯族", kNone},
-    {45, "鄂温克族", kNone},   {46, "德昂族", kNone},   {47, "保安族", kNone},     {48, "裕固族", kNone},
-    {49, "京族", kNone},       {50, "塔塔尔族", kNone}, {51, "独龙族", kNone},     {52, "鄂伦春族", kNone},
-    {53, "赫哲族", kNone},     {54, "门巴族", kNone},   {55, "珞巴族", kNone},     {56, "基诺族", kNone},
-    {97, "其他", kOtherEthnicAliases},  {98, "外国血统中国籍人士", kForeignOriginAliases},
+    {kEthnicityHan, "汉族", kNone},
+    {2, "蒙古族", kNone},
+    {3, "回族", kNone},
+    {4, "藏族", kNone},
+    {5, "维吾尔族", kNone},
+    {6, "苗族", kNone},
+    {7, "彝族", kNone},
+    {8, "壮族", kNone},
+    {9, "布依族", kNone},
+    {10, "朝鲜族", kNone},
+    {11, "满族", kNone},
+    {12, "侗族", kNone},
+    {13, "瑶族", kNone},
+    {14, "白族", kNone},
+    {15, "土家族", kNone},
+    {16, "哈尼族", kNone},
+    {17, "哈萨克族", kNone},
+    {18, "傣族", kNone},
+    {19, "黎族", kNone},
+    {20, "傈僳族", kNone},
+    {21, "佤族", kNone},
+    {22, "畲族", kNone},
+    {23, "高山族", kNone},
+    {24, "拉祜族", kNone},
+    {25, "水族", kNone},
+    {26, "东乡族", kNone},
+    {27, "纳西族", kNone},
+    {28, "景颇族", kNone},
+    {29, "柯尔克孜族", kNone},
+    {30, "土族", kNone},
+    {31, "达斡尔族", kNone},
+    {32, "仫佬族", kNone},
+    {33, "羌族", kNone},
+    {34, "布朗族", kNone},
+    {35, "撒拉族", kNone},
+    {36, "毛南族", kNone},
+    {37, "仡佬族", kNone},
+    {38, "锡伯族", kNone},
+    {39, "阿昌族", kNone},
+    {40, "普米族", kNone},
+    {41, "塔吉克族", kNone},
+    {42, "怒族", kNone},
+    {43, "乌孜别克族", kNone},
+    {44, "俄罗斯族", kNone},
+    {45, "鄂温克族", kNone},
+    {46, "德昂族", kNone},
+    {47, "保安族", kNone},
+    {48, "裕固族", kNone},
+    {49, "京族", kNone},
+    {50, "塔塔尔族", kNone},
+    {51, "独龙族", kNone},
+    {52, "鄂伦春族", kNone},
+    {53, "赫哲族", kNone},
+    {54, "门巴族", kNone},
+    {55, "珞巴族", kNone},
+    {56, "基诺族", kNone},
+    {kEthnicityOther, "其他", kOtherEthnicAliases},
+    {kEthnicityForeignOrigin, "外国血统中国籍人士", kForeignOriginAliases},
 };
 
 // Groups not identified as one of the 56 nationalities whose ID cards carry their own name in the
@@ -93,79 +137,98 @@ constexpr std::string_view kUnidentifiedGroups[][2] = {
 };
 
 constexpr CodeEntry kEducation[] = {
-    {1, "文盲或半文盲", kNone}, {2, "小学", kNone},       {3, "初中", kNone},
-    {4, "高中", kNone},         {5, "大专及以上", kNone}, {6, "学龄前儿童", kNone},
+    {kEducationIlliterate, "文盲或半文盲", kNone}, {kEducationPrimary, "小学", kNone},
+    {kEducationJuniorMiddle, "初中", kNone},       {kEducationSeniorMiddle, "高中", kNone},
+    {kEducationCollege, "大专及以上", kNone},      {kEducationPreschool, "学龄前儿童", kNone},
 };
 
 constexpr CodeEntry kSchooling[] = {
-    {1, "非在校生", kNone},    {2, "学前教育", kNone},    {3, "小学", kNone},
-    {4, "七年级", kNone},      {5, "八年级", kNone},      {6, "九年级", kNone},
-    {7, "高中一年级", kNone},  {8, "高中二年级", kNone},  {9, "高中三年级", kNone},
-    {10, "中职一年级", kNone}, {11, "中职二年级", kNone}, {12, "中职三年级", kNone},
-    {13, "高职一年级", kNone}, {14, "高职二年级", kNone}, {15, "高职三年级", kNone},
-    {16, "大专及以上", kNone},
+    {kSchoolingNone, "非在校生", kNone},
+    {kSchoolingPreschool, "学前教育", kNone},
+    {kSchoolingPrimary, "小学", kNone},
+    {kSchoolingGrade7, "七年级", kNone},
+    {kSchoolingGrade8, "八年级", kNone},
+    {kSchoolingGrade9, "九年级", kNone},
+    {kSchoolingSenior1, "高中一年级", kNone},
+    {kSchoolingSenior2, "高中二年级", kNone},
+    {kSchoolingSenior3, "高中三年级", kNone},
+    {kSchoolingVocational1, "中职一年级", kNone},
+    {kSchoolingVocational2, "中职二年级", kNone},
+    {kSchoolingVocational3, "中职三年级", kNone},
+    {kSchoolingHigherVocational1, "高职一年级", kNone},
+    {kSchoolingHigherVocational2, "高职二年级", kNone},
+    {kSchoolingHigherVocational3, "高职三年级", kNone},
+    {kSchoolingCollege, "大专及以上", kNone},
 };
 
-constexpr CodeEntry kHealth[] = {
-    {1, "健康", kNone}, {2, "长期慢性病", kNone}, {3, "患有大病", kNone}, {4, "残疾", kNone}};
+constexpr CodeEntry kHealth[] = {{kHealthHealthy, "健康", kNone},
+                                 {kHealthChronic, "长期慢性病", kNone},
+                                 {kHealthSerious, "患有大病", kNone},
+                                 {kHealthDisabled, "残疾", kNone}};
 
-constexpr CodeEntry kLabour[] = {
-    {1, "普通劳动力", kNone}, {2, "技能劳动力", kNone}, {3, "丧失劳动力", kNone}, {4, "无劳动力", kNone}};
+constexpr CodeEntry kLabour[] = {{kLabourOrdinary, "普通劳动力", kNone},
+                                 {kLabourSkilled, "技能劳动力", kNone},
+                                 {kLabourLost, "丧失劳动力", kNone},
+                                 {kLabourNone, "无劳动力", kNone}};
 
-constexpr Aliases<2> kMigrantInTownship{"乡镇内务工", "乡内务工"};
-constexpr Aliases<2> kMigrantInCounty{"乡镇外县内务工", "县内务工"};
+constexpr Aliases<2> kMigrantInTownshipAliases{"乡镇内务工", "乡内务工"};
+constexpr Aliases<2> kMigrantInCountyAliases{"乡镇外县内务工", "县内务工"};
 constexpr CodeEntry kMigrantWork[] = {
-    {1, "乡(镇)内务工", kMigrantInTownship},
-    {2, "乡(镇)外县内务工", kMigrantInCounty},
-    {3, "县外省内务工", kNone},
-    {4, "省外务工", kNone},
-    {5, "其他", kNone},
+    {kMigrantInTownship, "乡(镇)内务工", kMigrantInTownshipAliases},
+    {kMigrantInCounty, "乡(镇)外县内务工", kMigrantInCountyAliases},
+    {kMigrantInProvince, "县外省内务工", kNone},
+    {kMigrantOutOfProvince, "省外务工", kNone},
+    {kMigrantOther, "其他", kNone},
 };
 
 constexpr Aliases<1> kOrdinaryAliases{"一般户"};
 constexpr Aliases<1> kDibaoAliases{"低保户"};
 constexpr Aliases<4> kWubaoAliases{"特困供养贫困户", "特困供养", "五保户", "特困供养户"};
-constexpr CodeEntry kAttribute[] = {
-    {1, "一般贫困户", kOrdinaryAliases}, {2, "低保贫困户", kDibaoAliases}, {3, "五保贫困户", kWubaoAliases}};
+constexpr CodeEntry kAttribute[] = {{kAttributeOrdinary, "一般贫困户", kOrdinaryAliases},
+                                    {kAttributeDibao, "低保贫困户", kDibaoAliases},
+                                    {kAttributeWubao, "五保贫困户", kWubaoAliases}};
 
-constexpr CodeEntry kIdentificationStandard[] = {
-    {1, "国家标准", kNone}, {2, "省定标准", kNone}, {3, "市定标准", kNone}};
+constexpr CodeEntry kIdentificationStandard[] = {{kStandardNational, "国家标准", kNone},
+                                                 {kStandardProvincial, "省定标准", kNone},
+                                                 {kStandardPrefectural, "市定标准", kNone}};
 
 constexpr Aliases<1> kOther{"其他"};
 constexpr CodeEntry kCause[] = {
-    {1, "因病", kNone},
-    {2, "因残", kNone},
-    {3, "因学", kNone},
-    {4, "因灾", kNone},
-    {5, "缺土地", kNone},
-    {6, "缺水", kNone},
-    {7, "缺技术", kNone},
-    {8, "缺劳力", kNone},
-    {9, "缺资金", kNone},
-    {10, "交通条件落后", kNone},
-    {11, "自身发展动力不足", kNone},
-    {99, "其它", kOther},
+    {kCauseIllness, "因病", kNone},
+    {kCauseDisability, "因残", kNone},
+    {kCauseSchooling, "因学", kNone},
+    {kCauseDisaster, "因灾", kNone},
+    {kCauseLand, "缺土地", kNone},
+    {kCauseWater, "缺水", kNone},
+    {kCauseSkills, "缺技术", kNone},
+    {kCauseLabour, "缺劳力", kNone},
+    {kCauseCapital, "缺资金", kNone},
+    {kCauseTransport, "交通条件落后", kNone},
+    {kCauseMotivation, "自身发展动力不足", kNone},
+    {kCauseOther, "其它", kOther},
 };
 
 constexpr Aliases<1> kExitedAliases{"已脱贫"};
 constexpr CodeEntry kStatus[] = {
-    {0, "未脱贫", kNone},
-    {1, "已脱贫(享受政策)", kExitedAliases},
-    {3, "返贫", kNone},
-    {4, "已脱贫(不再享受政策)", kNone},
+    {kStatusNotExited, "未脱贫", kNone},
+    {kStatusExited, "已脱贫(享受政策)", kExitedAliases},
+    {kStatusFallback, "返贫", kNone},
+    {kStatusExitedNoPolicy, "已脱贫(不再享受政策)", kNone},
 };
 
 constexpr Aliases<1> kMaleAliases{"男性"};
 constexpr Aliases<1> kFemaleAliases{"女性"};
-constexpr CodeEntry kSex[] = {{1, "男", kMaleAliases}, {2, "女", kFemaleAliases}};
+constexpr CodeEntry kSex[] = {{kSexMale, "男", kMaleAliases}, {kSexFemale, "女", kFemaleAliases}};
 
 constexpr Aliases<1> kYesAliases{"Y"};
 constexpr Aliases<1> kNoAliases{"N"};
-constexpr CodeEntry kYesNo[] = {{1, "是", kYesAliases}, {0, "否", kNoAliases}};
+constexpr CodeEntry kYesNo[] = {{kYes, "是", kYesAliases}, {kNo, "否", kNoAliases}};
 
 constexpr CodeEntry kMemberChange[] = {
-    {1, "死亡", kNone}, {2, "嫁出", kNone},   {3, "出国定居", kNone}, {4, "判刑收监", kNone},
-    {5, "嫁入", kNone}, {6, "新生儿", kNone}, {7, "其他转入", kNone}, {8, "其他转出", kNone},
+    {kChangeDeath, "死亡", kNone},         {kChangeMarriedOut, "嫁出", kNone},
+    {kChangeEmigrated, "出国定居", kNone}, {kChangeImprisoned, "判刑收监", kNone},
+    {kChangeMarriedIn, "嫁入", kNone},     {kChangeNewborn, "新生儿", kNone},
+    {kChangeOtherIn, "其他转入", kNone},   {kChangeOtherOut, "其他转出", kNone},
 };
 
 constexpr CodeTable kTables[] = {
@@ -220,9 +283,14 @@ std::optional<int> CodeTable::Parse(std::string_view text) const {
 }
 
 std::string_view CodeTable::NameOf(int code) const {
+    const CodeEntry* e = Find(code);
+    return e ? e->name : std::string_view();
+}
+
+const CodeEntry* CodeTable::Find(int code) const {
     for (const CodeEntry& e : entries)
-        if (e.code == code) return e.name;
-    return {};
+        if (e.code == code) return &e;
+    return nullptr;
 }
 
 namespace codes {
@@ -230,6 +298,11 @@ std::optional<std::string_view> UnidentifiedEthnicGroup(std::string_view text) {
     for (const auto& [name, short_name] : kUnidentifiedGroups)
         if (text == name || text == short_name) return name;
     return std::nullopt;
+}
+
+int SexImpliedByRelation(int relation) {
+    const CodeEntry* e = kTables[0].Find(relation);
+    return e ? e->implied_sex : 0;
 }
 
 const CodeTable& Relation() { return kTables[0]; }

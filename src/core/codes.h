@@ -1,5 +1,9 @@
 // The national code tables of the registry (registry-practice.md): each entry has a numeric code,
 // the Chinese name files and screens use, and the other spellings files are known to write.
+//
+// Contract: the tables are constant data with static lifetime (every string_view and span handed
+// out stays valid for the program's life); every function may be called from any thread. Code
+// outside codes.cc compares code fields with the named constants below, never with raw numbers.
 #pragma once
 
 #include <optional>
@@ -12,6 +16,7 @@ struct CodeEntry {
     int code;
     std::string_view name;                      // canonical Chinese name (printed)
     std::span<const std::string_view> aliases;  // other accepted spellings
+    int implied_sex = 0;                        // relation table: the sex it implies (之子 男), else 0
 };
 
 struct CodeTable {
@@ -24,6 +29,8 @@ struct CodeTable {
     std::optional<int> Parse(std::string_view text) const;
     // The canonical name of `code`; empty when the code is not in the table.
     std::string_view NameOf(int code) const;
+    // The entry of `code`; nullptr when the code is not in the table.
+    const CodeEntry* Find(int code) const;
     bool Contains(int code) const { return !NameOf(code).empty(); }
 };
 
@@ -44,39 +51,123 @@ const CodeTable& Sex();                     // 性别: 1 男, 2 女
 const CodeTable& YesNo();                   // 是否: 1 是, 0 否
 const CodeTable& MemberChange();            // 成员变更: 死亡, 嫁出, ...
 
-// Named codes the rules refer to.
+// Every entry of every table by name (the tables in codes.cc are written with these names; GB 3304
+// ethnicities other than 汉族, 97 and 98 are used only through the table).
 inline constexpr int kRelationHead = 1;
 inline constexpr int kRelationSpouse = 2;
 inline constexpr int kRelationSon = 3;
 inline constexpr int kRelationDaughter = 4;
-inline constexpr int kSexMale = 1;
-inline constexpr int kSexFemale = 2;
+inline constexpr int kRelationDaughterInLaw = 5;
+inline constexpr int kRelationSonInLaw = 6;
+inline constexpr int kRelationGrandson = 7;
+inline constexpr int kRelationGranddaughter = 8;
+inline constexpr int kRelationDaughtersSon = 9;
+inline constexpr int kRelationDaughtersDaughter = 10;
+inline constexpr int kRelationFather = 11;
+inline constexpr int kRelationMother = 12;
+inline constexpr int kRelationFatherInLaw = 13;
+inline constexpr int kRelationMotherInLaw = 14;
+inline constexpr int kRelationHusbandsFather = 15;
+inline constexpr int kRelationHusbandsMother = 16;
+inline constexpr int kRelationGrandfather = 17;
+inline constexpr int kRelationGrandmother = 18;
+inline constexpr int kRelationMothersFather = 19;
+inline constexpr int kRelationMothersMother = 20;
+inline constexpr int kRelationOther = 99;
+
+inline constexpr int kEducationIlliterate = 1;
+inline constexpr int kEducationPrimary = 2;
+inline constexpr int kEducationJuniorMiddle = 3;
+inline constexpr int kEducationSeniorMiddle = 4;
+inline constexpr int kEducationCollege = 5;
+inline constexpr int kEducationPreschool = 6;
+
+inline constexpr int kSchoolingNone = 1;
+inline constexpr int kSchoolingPreschool = 2;
+inline constexpr int kSchoolingPrimary = 3;
+inline constexpr int kSchoolingGrade7 = 4;
+inline constexpr int kSchoolingGrade8 = 5;
+inline constexpr int kSchoolingGrade9 = 6;
+inline constexpr int kSchoolingSenior1 = 7;
+inline constexpr int kSchoolingSenior2 = 8;
+inline constexpr int kSchoolingSenior3 = 9;
+inline constexpr int kSchoolingVocational1 = 10;
+inline constexpr int kSchoolingVocational2 = 11;
+inline constexpr int kSchoolingVocational3 = 12;
+inline constexpr int kSchoolingHigherVocational1 = 13;
+inline constexpr int kSchoolingHigherVocational2 = 14;
+inline constexpr int kSchoolingHigherVocational3 = 15;
+inline constexpr int kSchoolingCollege = 16;
+
 inline constexpr int kHealthHealthy = 1;
 inline constexpr int kHealthChronic = 2;
 inline constexpr int kHealthSerious = 3;
 inline constexpr int kHealthDisabled = 4;
+
 inline constexpr int kLabourOrdinary = 1;
 inline constexpr int kLabourSkilled = 2;
 inline constexpr int kLabourLost = 3;
 inline constexpr int kLabourNone = 4;
+
+inline constexpr int kMigrantInTownship = 1;
+inline constexpr int kMigrantInCounty = 2;
+inline constexpr int kMigrantInProvince = 3;
+inline constexpr int kMigrantOutOfProvince = 4;
+inline constexpr int kMigrantOther = 5;
+
 inline constexpr int kAttributeOrdinary = 1;
 inline constexpr int kAttributeDibao = 2;
 inline constexpr int kAttributeWubao = 3;
+
+inline constexpr int kStandardNational = 1;
+inline constexpr int kStandardProvincial = 2;
+inline constexpr int kStandardPrefectural = 3;
+
 inline constexpr int kCauseIllness = 1;
 inline constexpr int kCauseDisability = 2;
 inline constexpr int kCauseSchooling = 3;
-inline constexpr int kSchoolingNone = 1;  // 非在校生
-inline constexpr int kStatusNotExited = 0;
-inline constexpr int kStatusExited = 1;          // 已脱贫(享受政策)
-inline constexpr int kStatusFallback = 3;        // 返贫
-inline constexpr int kStatusExitedNoPolicy = 4;  // 已脱贫(不再享受政策)
+inline constexpr int kCauseDisaster = 4;
+inline constexpr int kCauseLand = 5;
+inline constexpr int kCauseWater = 6;
+inline constexpr int kCauseSkills = 7;
+inline constexpr int kCauseLabour = 8;
+inline constexpr int kCauseCapital = 9;
+inline constexpr int kCauseTransport = 10;
+inline constexpr int kCauseMotivation = 11;
+inline constexpr int kCauseOther = 99;
 
+inline constexpr int kStatusNotExited = 0;
+inline constexpr int kStatusExited = 1;
+inline constexpr int kStatusFallback = 3;
+inline constexpr int kStatusExitedNoPolicy = 4;
+
+inline constexpr int kSexMale = 1;
+inline constexpr int kSexFemale = 2;
+
+inline constexpr int kYes = 1;
+inline constexpr int kNo = 0;
+
+inline constexpr int kChangeDeath = 1;
+inline constexpr int kChangeMarriedOut = 2;
+inline constexpr int kChangeEmigrated = 3;
+inline constexpr int kChangeImprisoned = 4;
+inline constexpr int kChangeMarriedIn = 5;
+inline constexpr int kChangeNewborn = 6;
+inline constexpr int kChangeOtherIn = 7;
+inline constexpr int kChangeOtherOut = 8;
+
+inline constexpr int kEthnicityHan = 1;
 inline constexpr int kEthnicityOther = 97;  // GB 3304 其他: groups not among the 56
+inline constexpr int kEthnicityForeignOrigin = 98;  // 外国血统中国籍人士
 
 // A group whose ID cards name it although it is not one of the 56 nationalities (僜人, 夏尔巴人,
 // 穿青人; also the short forms 僜, 夏尔巴, 穿青): its name as ID cards write it, recorded under code
 // 97 with that name kept. nullopt for anything else.
 std::optional<std::string_view> UnidentifiedEthnicGroup(std::string_view text);
+
+// The sex a relation to the head implies (之子 kSexMale, 之女 kSexFemale, ...); 0 when it implies
+// none (户主, 配偶, 其他) or the relation is unknown. Read from the relation table.
+int SexImpliedByRelation(int relation);
 
 // All tables, for listing and tests.
 std::span<const CodeTable* const> All();

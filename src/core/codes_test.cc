@@ -127,5 +127,45 @@ TEST(CodesTest, UnknownsAreNone) {
     EXPECT_EQ(codes::Sex().Parse("女性"), codes::kSexFemale);
 }
 
+TEST(CodesTest, TheRelationTableCarriesTheSexItImplies) {
+    EXPECT_EQ(codes::SexImpliedByRelation(codes::kRelationSon), codes::kSexMale);
+    EXPECT_EQ(codes::SexImpliedByRelation(codes::kRelationDaughter), codes::kSexFemale);
+    EXPECT_EQ(codes::SexImpliedByRelation(codes::kRelationDaughterInLaw), codes::kSexFemale);
+    EXPECT_EQ(codes::SexImpliedByRelation(codes::kRelationMothersFather), codes::kSexMale);
+    EXPECT_EQ(codes::SexImpliedByRelation(codes::kRelationHead), 0);
+    EXPECT_EQ(codes::SexImpliedByRelation(codes::kRelationSpouse), 0);
+    EXPECT_EQ(codes::SexImpliedByRelation(codes::kRelationOther), 0);
+    EXPECT_EQ(codes::SexImpliedByRelation(42), 0);
+    // Every relation but head, spouse and other implies a sex, and the names agree with it.
+    for (const CodeEntry& e : codes::Relation().entries) {
+        SCOPED_TRACE(std::string(e.name));
+        if (e.code == codes::kRelationHead || e.code == codes::kRelationSpouse ||
+            e.code == codes::kRelationOther) {
+            EXPECT_EQ(e.implied_sex, 0);
+            continue;
+        }
+        const bool female = e.name.ends_with("女") || e.name.ends_with("媳") || e.name.ends_with("母") ||
+                            e.name.ends_with("婆");
+        EXPECT_EQ(e.implied_sex, female ? codes::kSexFemale : codes::kSexMale);
+    }
+    for (const CodeTable* table : codes::All()) {
+        if (table->id == "relation") continue;
+        for (const CodeEntry& e : table->entries) EXPECT_EQ(e.implied_sex, 0) << table->id << " " << e.name;
+    }
+}
+
+TEST(CodesTest, NamedCodesAreInTheirTables) {
+    using namespace codes;
+    EXPECT_EQ(Schooling().NameOf(kSchoolingPrimary), "小学");
+    EXPECT_EQ(Schooling().NameOf(kSchoolingSenior1), "高中一年级");
+    EXPECT_EQ(Status().NameOf(kStatusFallback), "返贫");
+    EXPECT_EQ(MemberChange().NameOf(kChangeOtherOut), "其他转出");
+    EXPECT_EQ(Cause().NameOf(kCauseOther), "其它");
+    EXPECT_EQ(YesNo().NameOf(kYes), "是");
+    EXPECT_EQ(Ethnicity().NameOf(kEthnicityForeignOrigin), "外国血统中国籍人士");
+    EXPECT_EQ(Relation().Find(kRelationHead)->name, "本人或户主");
+    EXPECT_EQ(Relation().Find(98), nullptr);
+}
+
 }  // namespace
 }  // namespace jz

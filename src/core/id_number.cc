@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "core/codes.h"
 #include "core/text.h"
 
 namespace jz {
@@ -160,7 +161,7 @@ Result<IdNumber> ParseIdNumber(std::string_view input) {
                         "the ID number's address code " + std::string(v.substr(0, 6)) +
                             " is not valid: there never was a prefecture " + std::string(v.substr(0, 4)));
     }
-    id.sex = ((v[16] - '0') % 2 == 1) ? 1 : 2;
+    id.sex = ((v[16] - '0') % 2 == 1) ? codes::kSexMale : codes::kSexFemale;
     return id;
 }
 

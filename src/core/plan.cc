@@ -49,8 +49,10 @@ class Reader {
         if (error_) return;
         const std::string prefix = path.empty() ? std::string() : path + ": ";
         // A line of 0 means toml++ kept no position (the root table): point at the file's start.
-        error_ = Error{std::move(code), source_ + ":" + std::to_string(std::max(line, 1)),
-                       prefix + std::string(zh), prefix + std::string(en)};
+        error_ = Error{.code = std::move(code),
+                       .field = source_ + ":" + std::to_string(std::max(line, 1)),
+                       .message_zh = prefix + std::string(zh),
+                       .message_en = prefix + std::string(en)};
     }
 
     // Refuses keys the format does not define: a misspelt key would otherwise drop its data silently.

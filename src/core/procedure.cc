@@ -104,10 +104,19 @@ constexpr std::pair<std::string_view, std::string_view> kStepNames[] = {
     {"agree", "农户认可"}, {"announce", "公告"},    {"record", "登记"},
 };
 
-constexpr std::string_view kExclusions[] = {"public_payroll", "village_cadre", "vehicle",
-                                            "commercial_housing", "business"};
-constexpr std::string_view kExclusionsZh[] = {"财政供养人员家庭", "村干部家庭", "拥有非生产用车",
-                                              "购买商品房", "经营个体工商户或运输"};
+// The one list of exclusion facts (the CLI's help, the server and the web read it from here).
+constexpr ExclusionFact kExclusionFacts[] = {
+    {"public_payroll", "财政供养人员家庭", "public payroll family"},
+    {"village_cadre", "村干部家庭", "village cadre family"},
+    {"vehicle", "拥有非生产用车", "owns a non-productive vehicle"},
+    {"commercial_housing", "购买商品房", "bought commercial housing"},
+    {"business", "经营个体工商户或运输", "runs a private business or transport"},
+};
+constexpr auto kExclusions = [] {
+    std::array<std::string_view, std::size(kExclusionFacts)> ids{};
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = kExclusionFacts[i].id;
+    return ids;
+}();
 
 const Transition* FindTransition(const ProcedureCase& c, std::string_view step) {
     for (const Transition& t : kTransitions)
@@ -274,9 +283,10 @@ std::string_view DeregistrationReasonNameZh(DeregistrationReason reason) {
 }
 
 std::span<const std::string_view> ExclusionIds() { return kExclusions; }
+std::span<const ExclusionFact> ExclusionFacts() { return kExclusionFacts; }
 std::string_view ExclusionNameZh(std::string_view id) {
-    for (size_t i = 0; i < std::size(kExclusions); ++i)
-        if (kExclusions[i] == id) return kExclusionsZh[i];
+    for (const ExclusionFact& x : kExclusionFacts)
+        if (x.id == id) return x.name_zh;
     return {};
 }
 
@@ -472,7 +482,9 @@ Result<ChangeResult> Deregister(const Household& household, int year, const Date
 }
 
 bool MemberLeaves(int change) {
-    return change == 1 || change == 2 || change == 3 || change == 4 || change == 8;
+    using namespace codes;
+    return change == kChangeDeath || change == kChangeMarriedOut || change == kChangeEmigrated ||
+           change == kChangeImprisoned || change == kChangeOtherOut;
 }
 
 Result<ChangeResult> ChangeMember(const Household& household, int year, const Date& date,

@@ -76,7 +76,14 @@ struct ProcedureStep {
 
 // Exclusion facts recorded at verification (a new household is excluded outright when any holds).
 // public_payroll (财政供养人员家庭), village_cadre (村干部), vehicle (非生产用车), commercial_housing
-// (商品房), business (个体工商户/运输经营).
+// (商品房), business (个体工商户/运输经营). ExclusionFacts() is the one definition of the list;
+// ExclusionIds() is the same ids in the same order. Constant data, any thread.
+struct ExclusionFact {
+    std::string_view id;  // "public_payroll"
+    std::string_view name_zh;
+    std::string_view name_en;
+};
+std::span<const ExclusionFact> ExclusionFacts();
 std::span<const std::string_view> ExclusionIds();
 std::string_view ExclusionNameZh(std::string_view id);  // empty when unknown
 

@@ -241,14 +241,20 @@ class Decoder {
         const std::string name(encoding);
         const std::string hex = HexByte(byte);
         if (encoding_ == Encoding::kGb18030) {
-            error_ = Error{"csv.encoding", "",
-                           "含有既不符合 UTF-8 也不符合 GB18030 编码的字节(" + hex + ");请另存为 UTF-8 或 GB18030 编码的 CSV",
-                           "contains a byte (" + hex +
-                               ") that is valid neither as UTF-8 nor as GB18030; save the file as CSV in UTF-8 "
-                               "or GB18030"};
+            error_ =
+                Error{.code = "csv.encoding",
+                      .field = "",
+                      .message_zh = "含有既不符合 UTF-8 也不符合 GB18030 编码的字节(" + hex +
+                                    ");请另存为 UTF-8 或 GB18030 编码的 CSV",
+                      .message_en =
+                          "contains a byte (" + hex +
+                          ") that is valid neither as UTF-8 nor as GB18030; save the file as CSV in UTF-8 "
+                          "or GB18030"};
         } else {
-            error_ = Error{"csv.encoding", "", "含有不符合 " + name + " 编码的字节(" + hex + ")",
-                           "contains a byte (" + hex + ") that is not valid " + name};
+            error_ = Error{.code = "csv.encoding",
+                           .field = "",
+                           .message_zh = "含有不符合 " + name + " 编码的字节(" + hex + ")",
+                           .message_en = "contains a byte (" + hex + ") that is not valid " + name};
         }
         return std::unexpected(*error_);
     }

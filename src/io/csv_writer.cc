@@ -56,8 +56,10 @@ bool IsPlainNumber(std::string_view cell) {
 
 Error WriteError(const std::string& path, int err) {
     const std::string reason = std::strerror(err);
-    return Error{"file.write", path, "写入文件失败（" + reason + "）",
-                 "writing the file failed (" + reason + ")"};
+    return Error{.code = "file.write",
+                 .field = path,
+                 .message_zh = "写入文件失败（" + reason + "）",
+                 .message_en = "writing the file failed (" + reason + ")"};
 }
 
 class CsvWriter : public TableWriter {

@@ -29,7 +29,7 @@ struct HeaderMap {
     std::vector<std::string> header;  // as read (trimmed)
 };
 
-Result<HeaderMap> MapHeader(const std::vector<Cell>& cells, std::vector<RowIssue>& warnings) {
+Result<HeaderMap> MapHeader(const std::vector<Cell>& cells, std::vector<Error>& warnings) {
     HeaderMap map;
     std::vector<int> seen(kColumnCount, -1);
     for (size_t i = 0; i < cells.size(); ++i) {
@@ -39,9 +39,11 @@ Result<HeaderMap> MapHeader(const std::vector<Cell>& cells, std::vector<RowIssue
         if (!col) {
             map.column_of_cell.push_back(-1);
             if (!h.empty() && h != kErrorRowHeader && h != kErrorFieldHeader && h != kErrorReasonHeader)
-                warnings.push_back({1, "", std::string(h), "import.unknown_column",
-                                    "未知列\"" + std::string(h) + "\"已忽略",
-                                    "unknown column \"" + std::string(h) + "\" ignored"});
+                warnings.push_back({.code = "import.unknown_column",
+                                    .field = std::string(h),
+                                    .message_zh = "未知列\"" + std::string(h) + "\"已忽略",
+                                    .message_en = "unknown column \"" + std::string(h) + "\" ignored",
+                                    .row = 1});
             continue;
         }
         const int c = static_cast<int>(*col);
@@ -179,13 +181,13 @@ Result<FileIndex> IndexFile(TableReader& reader, int code_cell, int id_cell) {
     return index;
 }
 
-boost::json::object IssueJson(const RowIssue& e) {
+boost::json::object IssueJson(const Error& e) {
     boost::json::object o;
     o["row"] = e.row;
     o["household_code"] = e.household_code;
     o["field"] = e.field;
     o["code"] = e.code;
-    o["reason"] = e.reason();
+    o["reason"] = e.Reason();
     return o;
 }
 
@@ -288,7 +290,7 @@ class Importer {
             auto table = OpenTable(options_.path, other);
             if (!table) continue;
             std::vector<Cell> cells;
-            std::vector<RowIssue> ignored;
+            std::vector<Error> ignored;
             if (auto r = ReadHeader(**table, cells); !r || !*r || !MapHeader(cells, ignored)) continue;
             error.message_zh += ";工作表“" + other + "”含有所需的列,请选择该工作表";
             error.message_en += "; sheet \"" + other + "\" has the required columns, choose that sheet";
@@ -387,8 +389,10 @@ class Importer {
             const std::string_view code = CodeOf(cells, code_cell);
             auto found = index_.household_index.find(code);
             if (found == index_.household_index.end())
-                return fail(Error{"import.changed", "file", "文件在导入过程中被修改",
-                                  "the file changed while it was being imported"});
+                return fail(Error{.code = "import.changed",
+                                  .field = "file",
+                                  .message_zh = "文件在导入过程中被修改",
+                                  .message_en = "the file changed while it was being imported"});
             const uint32_t hi = found->second;
             if (index_.split[hi]) {
                 // Rows of a household scattered through the file wait until the end.
@@ -418,12 +422,15 @@ class Importer {
         if (p.assembly.household) CheckSharedIds(*p.assembly.household, rows, p.assembly.errors);
         if (p.assembly.household && !options_.scope.empty() &&
             !p.assembly.household->division_code.starts_with(options_.scope))
-            p.assembly.errors.push_back({rows.front().row_number, p.assembly.household->household_code,
-                                         "division_code", "division_code.out_of_scope",
-                                         "行政区划代码" + p.assembly.household->division_code +
-                                             "不在您的管辖范围(" + options_.scope + ")内",
-                                         "division code " + p.assembly.household->division_code +
-                                             " is outside your scope (" + options_.scope + ")"});
+            p.assembly.errors.push_back({.code = "division_code.out_of_scope",
+                                         .field = "division_code",
+                                         .message_zh = "行政区划代码" + p.assembly.household->division_code +
+                                                       "不在您的管辖范围(" + options_.scope + ")内",
+                                         .message_en = "division code " +
+                                                       p.assembly.household->division_code +
+                                                       " is outside your scope (" + options_.scope + ")",
+                                         .row = rows.front().row_number,
+                                         .household_code = p.assembly.household->household_code});
         const bool accepted = p.assembly.household && p.assembly.errors.empty();
         if (!accepted || !registry_was_empty_) {
             for (size_t i = 0; i < group.size; ++i) {
@@ -454,11 +461,13 @@ class Importer {
                 const std::string limit = std::to_string(options_.limits.max_cell_bytes);
                 const std::string column = std::to_string(cell + 1);
                 assembly.errors.push_back(
-                    {group.raw[i].row_number, group.raw[0].cells[static_cast<size_t>(Column::kHouseholdCode)],
-                     field, "import.cell_too_long",
-                     "第" + column + "列(" + shown + ")的值超过 " + limit + " 字节的长度限制",
-                     "the value in column " + column + " (" + field + ") is longer than the limit of " +
-                         limit + " bytes"});
+                    {.code = "import.cell_too_long",
+                     .field = field,
+                     .message_zh = "第" + column + "列(" + shown + ")的值超过 " + limit + " 字节的长度限制",
+                     .message_en = "the value in column " + column + " (" + field +
+                                   ") is longer than the limit of " + limit + " bytes",
+                     .row = group.raw[i].row_number,
+                     .household_code = group.raw[0].cells[static_cast<size_t>(Column::kHouseholdCode)]});
             }
         }
     }
@@ -480,7 +489,7 @@ class Importer {
         summary_.persons.read += p.rows;
         if (a.household && a.errors.empty() && !registry_was_empty_)
             if (auto r = CheckRegistryIds(*a.household, p, a.errors); !r) return r;
-        for (RowIssue& w : a.warnings) {
+        for (Error& w : a.warnings) {
             if (summary_.warnings.size() < ImportSummary::kMaxListedIssues)
                 summary_.warnings.push_back(std::move(w));
             else
@@ -495,11 +504,14 @@ class Importer {
             if (*existing) {
                 if (!options_.scope.empty() &&
                     !(*existing)->household.division_code.starts_with(options_.scope)) {
-                    std::vector<RowIssue> errors{{p.row_numbers.front(), h.household_code, "household_code",
-                                                  "household_code.out_of_scope",
-                                                  "户编号" + h.household_code + "已被您管辖范围以外的户使用",
-                                                  "household code " + h.household_code +
-                                                      " belongs to a household outside your scope"}};
+                    std::vector<Error> errors{
+                        {.code = "household_code.out_of_scope",
+                         .field = "household_code",
+                         .message_zh = "户编号" + h.household_code + "已被您管辖范围以外的户使用",
+                         .message_en = "household code " + h.household_code +
+                                       " belongs to a household outside your scope",
+                         .row = p.row_numbers.front(),
+                         .household_code = h.household_code}};
                     summary_.persons.accepted -= static_cast<int64_t>(h.members.size());
                     return Reject(p, errors);
                 }
@@ -519,8 +531,7 @@ class Importer {
     }
 
     // An ID number in two households of the file rejects every household involved.
-    void CheckSharedIds(const Household& h, std::span<const RawRow> rows,
-                        std::vector<RowIssue>& errors) const {
+    void CheckSharedIds(const Household& h, std::span<const RawRow> rows, std::vector<Error>& errors) const {
         if (index_.shared_ids.empty()) return;
         for (size_t i = 0; i < rows.size(); ++i) {
             auto id = ParseIdNumber(rows[i].cells[static_cast<size_t>(Column::kIdNumber)]);
@@ -533,16 +544,20 @@ class Importer {
                 if (!others.empty()) others += ", ";
                 others += index_.codes[hi];
             }
-            errors.push_back(
-                {rows[i].row_number, h.household_code, "id_number", "id_number.in_other_household_of_file",
-                 "证件号码" + id->value + "在本文件的其他户中也出现(" + others + "),无法判断哪户正确",
-                 "ID number " + id->value + " also appears in another household of this file (" + others +
-                     "); the file cannot say which is right"});
+            errors.push_back({.code = "id_number.in_other_household_of_file",
+                              .field = "id_number",
+                              .message_zh = "证件号码" + id->value + "在本文件的其他户中也出现(" + others +
+                                            "),无法判断哪户正确",
+                              .message_en = "ID number " + id->value +
+                                            " also appears in another household of this file (" + others +
+                                            "); the file cannot say which is right",
+                              .row = rows[i].row_number,
+                              .household_code = h.household_code});
         }
     }
 
     // 一人多户: a member already registered in another household.
-    Result<void> CheckRegistryIds(const Household& h, const Prepared& p, std::vector<RowIssue>& errors) {
+    Result<void> CheckRegistryIds(const Household& h, const Prepared& p, std::vector<Error>& errors) {
         for (const Person& person : h.members) {
             auto other = store_.FindHouseholdOfIdNumber(person.id_number);
             if (!other) return std::unexpected(other.error());
@@ -559,30 +574,35 @@ class Importer {
             }
             auto [zh, en] =
                 visible ? InOtherHouseholdReason(person.id_number, **other) : InHouseholdOutsideScopeReason();
-            errors.push_back({row, h.household_code, "id_number", "id_number.in_other_household", zh, en});
+            errors.push_back({.code = "id_number.in_other_household",
+                              .field = "id_number",
+                              .message_zh = zh,
+                              .message_en = en,
+                              .row = row,
+                              .household_code = h.household_code});
         }
         return {};
     }
 
     // Counts the household as rejected and writes its rows to the error file as they come, so no
     // rejected row is held in memory.
-    Result<void> Reject(const Prepared& p, std::vector<RowIssue>& errors) {
+    Result<void> Reject(const Prepared& p, std::vector<Error>& errors) {
         if (!errors_writer_)
             if (auto r = OpenErrorsFile(); !r) return r;
         ++summary_.households.rejected;
         summary_.persons.rejected += p.rows;
-        std::ranges::stable_sort(errors, {}, &RowIssue::row);
+        std::ranges::stable_sort(errors, {}, &Error::row);
         for (size_t i = 0; i < p.row_numbers.size(); ++i) {
             const int64_t row = p.row_numbers[i];
             std::string fields, reasons;
-            for (const RowIssue& e : errors) {
+            for (const Error& e : errors) {
                 if (e.row != row) continue;
                 if (!fields.empty()) {
                     fields += ";";
                     reasons += "; ";
                 }
                 fields += e.field;
-                reasons += e.reason();
+                reasons += e.Reason();
             }
             if (fields.empty()) {
                 fields = "household";
@@ -609,7 +629,7 @@ class Importer {
             if (auto r = errors_writer_->WriteRow(line); !r)
                 return std::unexpected(ErrorsFileError(r.error()));
         }
-        for (RowIssue& e : errors) {
+        for (Error& e : errors) {
             if (summary_.errors.size() < ImportSummary::kMaxListedIssues)
                 summary_.errors.push_back(std::move(e));
             else
@@ -673,8 +693,8 @@ std::string ImportSummary::ToJson() const {
                        {"rejected", households.rejected}};
     o["persons"] = {{"read", persons.read}, {"accepted", persons.accepted}, {"rejected", persons.rejected}};
     boost::json::array w, e;
-    for (const RowIssue& i : warnings) w.push_back(IssueJson(i));
-    for (const RowIssue& i : errors) e.push_back(IssueJson(i));
+    for (const Error& i : warnings) w.push_back(IssueJson(i));
+    for (const Error& i : errors) e.push_back(IssueJson(i));
     o["warnings"] = std::move(w);
     o["errors"] = std::move(e);
     if (warnings_omitted > 0) o["warnings_omitted"] = warnings_omitted;

@@ -42,8 +42,8 @@ struct ImportSummary {
         int64_t read = 0, accepted = 0, rejected = 0;
     } persons;
     // The first kMaxListedIssues of each; the error file has every rejected row.
-    std::vector<RowIssue> warnings;
-    std::vector<RowIssue> errors;
+    std::vector<Error> warnings;
+    std::vector<Error> errors;
     int64_t warnings_omitted = 0;  // beyond the list
     int64_t errors_omitted = 0;
     std::string errors_file;  // written when some household was rejected, else empty

@@ -117,16 +117,15 @@ TEST_P(ImportCase, MatchesExpectation) {
     ASSERT_TRUE(result) << result.error().ToString();
     EXPECT_EQ(Counts(*result), expected_counts);
     std::multiset<std::string> errors, warnings;
-    for (const RowIssue& e : result->errors)
-        errors.insert(std::to_string(e.row) + " " + e.field + " " + e.code);
-    for (const RowIssue& w : result->warnings)
+    for (const Error& e : result->errors) errors.insert(std::to_string(e.row) + " " + e.field + " " + e.code);
+    for (const Error& w : result->warnings)
         warnings.insert(std::to_string(w.row) + " " + w.field + " " + w.code);
     EXPECT_EQ(errors, expected_errors);
     EXPECT_EQ(warnings, expected_warnings);
     if (!expected_encoding.empty()) EXPECT_EQ(result->encoding, expected_encoding);
-    for (const RowIssue& e : result->errors) {
-        EXPECT_FALSE(e.reason_zh.empty());
-        EXPECT_FALSE(e.reason_en.empty());
+    for (const Error& e : result->errors) {
+        EXPECT_FALSE(e.message_zh.empty());
+        EXPECT_FALSE(e.message_en.empty());
     }
 
     // Nothing lost: every row of every rejected household is in the error file, with its reason.
@@ -350,10 +349,10 @@ TEST(ImportXlsx, NumericHouseholdCodeIsRefusedNotChanged) {
     EXPECT_EQ(r->households.inserted, 0);
     EXPECT_EQ(r->households.rejected, 2);
     ASSERT_EQ(r->errors.size(), 6u);
-    for (const RowIssue& e : r->errors) {
+    for (const Error& e : r->errors) {
         EXPECT_EQ(e.code, "household_code.numeric_cell");
         EXPECT_EQ(e.field, "household_code");
-        EXPECT_NE(e.reason_en.find("store the column as text"), std::string::npos);
+        EXPECT_NE(e.message_en.find("store the column as text"), std::string::npos);
     }
     EXPECT_EQ(store->CountHouseholds().value(), 0);
 }
@@ -382,7 +381,7 @@ TEST(ImportXlsx, NumericBirthDateThatIsNoDateShowsTheValue) {
     ASSERT_TRUE(r) << r.error().ToString();
     ASSERT_EQ(r->errors.size(), 1u);
     EXPECT_EQ(r->errors[0].code, "birth_date.format");
-    EXPECT_NE(r->errors[0].reason_zh.find("19701305"), std::string::npos) << r->errors[0].reason_zh;
+    EXPECT_NE(r->errors[0].message_zh.find("19701305"), std::string::npos) << r->errors[0].message_zh;
 }
 
 TEST(ImportXlsx, DateSerialsFollowTheWorkbooksDateSystem) {
@@ -435,7 +434,7 @@ TEST(ImportXlsx, Excel1900LeapYearBug) {
         } else {
             ASSERT_EQ(r->errors.size(), 1u) << r->ToJson();
             EXPECT_EQ(r->errors[0].code, "birth_date.format");
-            EXPECT_NE(r->errors[0].reason_en.find("1900-02-29"), std::string::npos);
+            EXPECT_NE(r->errors[0].message_en.find("1900-02-29"), std::string::npos);
         }
     }
 }

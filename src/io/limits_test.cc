@@ -435,7 +435,7 @@ TEST(ImportLimits, LongCellRejectsItsHouseholdAndIsCutInTheErrorFile) {
     EXPECT_EQ(r->households.rejected, 1);
     EXPECT_EQ(r->households.inserted, 1);
     ASSERT_FALSE(r->errors.empty());
-    const auto cut = std::ranges::find(r->errors, std::string("import.cell_too_long"), &RowIssue::code);
+    const auto cut = std::ranges::find(r->errors, std::string("import.cell_too_long"), &Error::code);
     ASSERT_NE(cut, r->errors.end());
     EXPECT_EQ(cut->row, 2);
     EXPECT_EQ(cut->field, "name");

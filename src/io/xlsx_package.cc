@@ -26,8 +26,7 @@ Result<void> LoadXml(pugi::xml_document& doc, const std::string& xml, const std:
 }  // namespace
 
 Error FormatError(std::string field, const std::string& zh, const std::string& en) {
-    return Error{"xlsx.format", std::move(field), "不是有效的 xlsx 文件：" + zh,
-                 "not a valid xlsx file: " + en};
+    return Error{.code = "xlsx.format", .field = std::move(field), .message_zh = "不是有效的 xlsx 文件：" + zh, .message_en = "not a valid xlsx file: " + en};
 }
 
 std::string ExpatMessage(XML_Parser parser) {

@@ -226,9 +226,7 @@ class XlsxReader : public TableReader {
             const std::string shown = number == INT64_MAX ? "≥ 9223372036854775807" : std::to_string(number);
             in_row_ = true;
             ready_row_ = returned_ + 1;
-            Abort(Error{"xlsx.row_out_of_range", name_ + ":" + shown,
-                        "工作表“" + sheet_name_ + "”的第 " + shown + " 行超出了 .xlsx 的最大行号 1048576",
-                        "sheet \"" + sheet_name_ + "\": row " + shown +
+            Abort(Error{.code = "xlsx.row_out_of_range", .field = name_ + ":" + shown, .message_zh = "工作表“" + sheet_name_ + "”的第 " + shown + " 行超出了 .xlsx 的最大行号 1048576", .message_en = "sheet \"" + sheet_name_ + "\": row " + shown +
                             " is beyond the last row of an .xlsx sheet (1048576)"});
             return;
         }
@@ -266,10 +264,7 @@ class XlsxReader : public TableReader {
         if (cell_col_ >= max_columns_) {
             const std::string ref = ColumnLetters(cell_col_) + std::to_string(ready_row_);
             const std::string limit = std::to_string(max_columns_);
-            Abort(Error{
-                "import.too_many_columns", Where(),
-                "工作表“" + sheet_name_ + "”的单元格 " + ref + " 有值，超出了最多 " + limit + " 列的限制",
-                "sheet \"" + sheet_name_ + "\": cell " + ref + " has a value beyond the limit of " + limit +
+            Abort(Error{.code = "import.too_many_columns", .field = Where(), .message_zh = "工作表“" + sheet_name_ + "”的单元格 " + ref + " 有值，超出了最多 " + limit + " 列的限制", .message_en = "sheet \"" + sheet_name_ + "\": cell " + ref + " has a value beyond the limit of " + limit +
                     " columns"});
             return;
         }

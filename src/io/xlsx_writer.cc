@@ -85,13 +85,17 @@ class XlsxWriter : public TableWriter {
         if (error_) return std::unexpected(*error_);
         if (closed_) return Fail("file.write", path_, "文件已关闭", "the file is already closed");
         if (rows_ >= kXlsxMaxRows) {
-            return Failed(Error{"xlsx.too_many_rows", path_,
-                                "行数超过 xlsx 的上限 1048576 行，请改用 CSV 或分文件导出",
-                                "more rows than the xlsx limit of 1,048,576; use CSV or split the export"});
+            return Failed(Error{
+                .code = "xlsx.too_many_rows",
+                .field = path_,
+                .message_zh = "行数超过 xlsx 的上限 1048576 行，请改用 CSV 或分文件导出",
+                .message_en = "more rows than the xlsx limit of 1,048,576; use CSV or split the export"});
         }
         if (cells.size() > kMaxColumns) {
-            return Failed(Error{"xlsx.too_many_columns", path_, "列数超过 xlsx 的上限 16384 列",
-                                "more columns than the xlsx limit of 16,384"});
+            return Failed(Error{.code = "xlsx.too_many_columns",
+                                .field = path_,
+                                .message_zh = "列数超过 xlsx 的上限 16384 列",
+                                .message_en = "more columns than the xlsx limit of 16,384"});
         }
         const auto row = static_cast<lxw_row_t>(rows_);
         for (size_t col = 0; col < cells.size(); ++col) {
@@ -108,14 +112,18 @@ class XlsxWriter : public TableWriter {
                                                              rows_ == 0 ? bold_ : nullptr);
             if (written == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
                 const std::string cell = ColumnName(col) + std::to_string(rows_ + 1);
-                return Failed(Error{"xlsx.cell_too_long", path_,
-                                    "单元格 " + cell + " 超过 xlsx 的 32767 个字符上限",
-                                    "cell " + cell + " is longer than the xlsx limit of 32,767 characters"});
+                return Failed(Error{
+                    .code = "xlsx.cell_too_long",
+                    .field = path_,
+                    .message_zh = "单元格 " + cell + " 超过 xlsx 的 32767 个字符上限",
+                    .message_en = "cell " + cell + " is longer than the xlsx limit of 32,767 characters"});
             }
             if (written != LXW_NO_ERROR) {
-                return Failed(Error{"file.write", path_,
-                                    std::string("写入工作表失败（") + lxw_strerror(written) + "）",
-                                    std::string("writing the sheet failed (") + lxw_strerror(written) + ")"});
+                return Failed(Error{
+                    .code = "file.write",
+                    .field = path_,
+                    .message_zh = std::string("写入工作表失败（") + lxw_strerror(written) + "）",
+                    .message_en = std::string("writing the sheet failed (") + lxw_strerror(written) + ")"});
             }
         }
         ++rows_;
@@ -133,9 +141,11 @@ class XlsxWriter : public TableWriter {
         const lxw_error closed = workbook_close(workbook_);
         workbook_ = nullptr;  // freed by workbook_close whatever the outcome
         if (closed != LXW_NO_ERROR) {
-            return Failed(Error{"file.write", path_,
-                                std::string("写入 xlsx 文件失败（") + lxw_strerror(closed) + "）",
-                                std::string("writing the xlsx file failed (") + lxw_strerror(closed) + ")"});
+            return Failed(Error{
+                .code = "file.write",
+                .field = path_,
+                .message_zh = std::string("写入 xlsx 文件失败（") + lxw_strerror(closed) + "）",
+                .message_en = std::string("writing the xlsx file failed (") + lxw_strerror(closed) + ")"});
         }
         // Durable before it takes the final name, so a crash never leaves a short file there.
         const int fd = ::open(tmp_path_.c_str(), O_RDONLY | O_CLOEXEC);
@@ -143,8 +153,10 @@ class XlsxWriter : public TableWriter {
         if (fd >= 0) ::close(fd);
         if (!synced || std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
             const std::string reason = std::strerror(errno);
-            return Failed(Error{"file.write", path_, "写入文件失败（" + reason + "）",
-                                "writing the file failed (" + reason + ")"});
+            return Failed(Error{.code = "file.write",
+                                .field = path_,
+                                .message_zh = "写入文件失败（" + reason + "）",
+                                .message_en = "writing the file failed (" + reason + ")"});
         }
         closed_ = true;
         return {};

@@ -38,7 +38,7 @@ std::optional<std::string> ApiState::DivisionParam(const RequestContext& c, cons
     if (!tree.Find(it->second)) {
         error.emplace(Fault(c, http::status::bad_request, "query.division",
                             "未知的行政区划代码: " + it->second, "unknown division code: " + it->second,
-                            {{"division", "query.division", "未知的行政区划代码", "unknown division code"}}));
+                            {{.code = "query.division", .field = "division", .message_zh = "未知的行政区划代码", .message_en = "unknown division code"}}));
         return std::nullopt;
     }
     if (!InScope(p.scope, it->second)) {
@@ -57,13 +57,13 @@ std::optional<Date> ApiState::AsOfParam(const RequestContext& c, std::optional<R
     if (!d)
         error.emplace(Fault(c, http::status::bad_request, "query.as_of", "as_of 应为日期 YYYY-MM-DD",
                             "as_of must be a date YYYY-MM-DD",
-                            {{"as_of", "query.as_of", "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"}}));
+                            {{.code = "query.as_of", .field = "as_of", .message_zh = "应为日期 YYYY-MM-DD", .message_en = "must be a date YYYY-MM-DD"}}));
     return d;
 }
 
 // The list's filters (division, status, cause, measure, attribute, overdue); problems go to
 // `errors`, an out-of-scope or unknown division to `error`.
-IndexQuery ApiState::ListFilters(const RequestContext& c, const Principal& p, std::vector<FieldError>& errors,
+IndexQuery ApiState::ListFilters(const RequestContext& c, const Principal& p, std::vector<Error>& errors,
                                  std::optional<Response>& error) const {
     IndexQuery q;
     auto division = DivisionParam(c, p, error);
@@ -75,8 +75,7 @@ IndexQuery ApiState::ListFilters(const RequestContext& c, const Principal& p, st
     if (auto it = c.query.find("measure"); it != c.query.end() && !it->second.empty()) {
         q.measure = plan.ParseMeasure(it->second);
         if (!q.measure)
-            errors.push_back({"measure", "query.measure", "计划中没有这项帮扶措施: " + it->second,
-                              "the plan has no such measure: " + it->second});
+            errors.push_back({.code = "query.measure", .field = "measure", .message_zh = "计划中没有这项帮扶措施: " + it->second, .message_en = "the plan has no such measure: " + it->second});
     }
     if (auto y = IntParam(c, "overdue", errors, 1900, 2200)) q.overdue_before = static_cast<int>(*y);
     if (auto y = IntParam(c, "planned_exit_year", errors, 1900, 2200))
@@ -103,15 +102,13 @@ std::optional<HouseholdRecord> ApiState::Visible(const RequestContext& c, const 
 std::optional<service::AcceptedHousehold> ApiState::AcceptHousehold(const RequestContext& c,
                                                                     const Principal& p, Store& store,
                                                                     const std::string& code, json::value body,
-                                                                    std::vector<FieldError> errors,
+                                                                    std::vector<Error> errors,
                                                                     std::optional<Response>& error) const {
     if (errors.empty() && body.is_object() && !code.empty()) {
         auto& o = body.get_object();
         if (!o.contains("household_code")) o["household_code"] = code;
         if (const auto* v = o.if_contains("household_code"); v->is_string() && v->get_string() != code)
-            errors.push_back({"household_code", "household_code.changed",
-                              "户编号不能修改(地址中为" + code + ")",
-                              "the household code cannot change (the address names " + code + ")"});
+            errors.push_back({.code = "household_code.changed", .field = "household_code", .message_zh = "户编号不能修改(地址中为" + code + ")", .message_en = "the household code cannot change (the address names " + code + ")"});
     }
     std::optional<service::AcceptedHousehold> accepted;
     if (errors.empty()) {
@@ -125,9 +122,7 @@ std::optional<service::AcceptedHousehold> ApiState::AcceptHousehold(const Reques
         if (auto e = service::CheckNewHouseholdCode(accepted->household)) errors.push_back(std::move(*e));
     if (accepted && !InScope(p.scope, accepted->household.division_code))
         errors.push_back(
-            {"division_code", "division_code.out_of_scope",
-             "行政区划代码" + accepted->household.division_code + "不在您的管辖范围(" + p.scope + ")内",
-             "division code " + accepted->household.division_code + " is outside your scope (" + p.scope +
+            {.code = "division_code.out_of_scope", .field = "division_code", .message_zh = "行政区划代码" + accepted->household.division_code + "不在您的管辖范围(" + p.scope + ")内", .message_en = "division code " + accepted->household.division_code + " is outside your scope (" + p.scope +
                  ")"});
     if (accepted && errors.empty()) {
         auto registry = service::CheckAgainstRegistry(store, accepted->household, p.scope);

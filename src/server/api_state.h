@@ -95,7 +95,7 @@ struct ApiState {
     std::optional<Date> AsOfParam(const RequestContext& c, std::optional<Response>& error) const;
     // The household list's filters (division, status, cause, measure, attribute, overdue, exit
     // years); problems go to `errors`, an out-of-scope or unknown division to `error`.
-    IndexQuery ListFilters(const RequestContext& c, const Principal& p, std::vector<FieldError>& errors,
+    IndexQuery ListFilters(const RequestContext& c, const Principal& p, std::vector<Error>& errors,
                            std::optional<Response>& error) const;
     // The stored household {code} when the user may see it (404 otherwise: out of scope looks like
     // absent). nullopt after setting `error`.
@@ -107,7 +107,7 @@ struct ApiState {
     std::optional<service::AcceptedHousehold> AcceptHousehold(const RequestContext& c, const Principal& p,
                                                               Store& store, const std::string& code,
                                                               boost::json::value body,
-                                                              std::vector<FieldError> errors,
+                                                              std::vector<Error> errors,
                                                               std::optional<Response>& error) const;
     // A case as its reader may see it (masked for masked roles).
     boost::json::object CaseReply(const ProcedureCase& c, bool mask) const;

@@ -20,10 +20,10 @@ Response Json(const RequestContext& c, http::status status, const json::value& v
     return JsonResponse(c.request, status, json::serialize(v));
 }
 
-json::array FieldsJson(const std::vector<FieldError>& fields) {
+json::array FieldsJson(const std::vector<Error>& fields) {
     json::array out;
-    for (const FieldError& f : fields)
-        out.push_back({{"field", f.field}, {"code", f.code}, {"reason", f.reason_zh + " / " + f.reason_en}});
+    for (const Error& f : fields)
+        out.push_back({{"field", f.field}, {"code", f.code}, {"reason", f.message_zh + " / " + f.message_en}});
     return out;
 }
 
@@ -42,15 +42,15 @@ Response TooMany(const RequestContext& c, std::chrono::seconds wait, std::string
 }
 
 Response Fault(const RequestContext& c, http::status status, std::string_view code, const std::string& zh,
-               const std::string& en, const std::vector<FieldError>& fields) {
+               const std::string& en, const std::vector<Error>& fields) {
     json::object error{{"code", code}, {"message", zh + " / " + en}, {"fields", FieldsJson(fields)}};
     return Json(c, status, json::object{{"error", std::move(error)}});
 }
 
 // A domain error: its field becomes the one field entry.
 Response FaultOf(const RequestContext& c, http::status status, const Error& e) {
-    std::vector<FieldError> fields;
-    if (!e.field.empty()) fields.push_back({e.field, e.code, e.message_zh, e.message_en});
+    std::vector<Error> fields;
+    if (!e.field.empty()) fields.push_back({.code = e.code, .field = e.field, .message_zh = e.message_zh, .message_en = e.message_en});
     return Fault(c, status, e.code, e.message_zh, e.message_en, fields);
 }
 
@@ -88,15 +88,14 @@ std::string CookieValue(const Request& request, std::string_view name) {
 }
 
 std::optional<int64_t> IntParam(const RequestContext& c, const std::string& name,
-                                std::vector<FieldError>& errors, int64_t lo, int64_t hi) {
+                                std::vector<Error>& errors, int64_t lo, int64_t hi) {
     auto it = c.query.find(name);
     if (it == c.query.end() || it->second.empty()) return std::nullopt;
     int64_t v = 0;
     auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
     if (ec != std::errc() || p != it->second.data() + it->second.size() || v < lo || v > hi) {
         errors.push_back(
-            {name, "query.integer", name + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数",
-             name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)});
+            {.code = "query.integer", .field = name, .message_zh = name + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数", .message_en = name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)});
         return std::nullopt;
     }
     return v;
@@ -104,33 +103,30 @@ std::optional<int64_t> IntParam(const RequestContext& c, const std::string& name
 
 // A code-table parameter: the code or its name.
 std::optional<int> CodeParam(const RequestContext& c, const std::string& name, const CodeTable& table,
-                             std::vector<FieldError>& errors) {
+                             std::vector<Error>& errors) {
     auto it = c.query.find(name);
     if (it == c.query.end() || it->second.empty()) return std::nullopt;
     auto code = table.Parse(it->second);
     if (!code) {
-        errors.push_back({name, "query.code",
-                          name + "不是有效的" + std::string(table.label_zh) + ": " + it->second,
-                          name + " is not a known " + std::string(table.id) + ": " + it->second});
+        errors.push_back({.code = "query.code", .field = name, .message_zh = name + "不是有效的" + std::string(table.label_zh) + ": " + it->second, .message_en = name + " is not a known " + std::string(table.id) + ": " + it->second});
         return std::nullopt;
     }
     return code;
 }
 
-json::value ParseJson(const std::string& body, std::vector<FieldError>& errors) {
+json::value ParseJson(const std::string& body, std::vector<Error>& errors) {
     json::error_code ec;
     json::value v = json::parse(body, ec);
     if (ec)
-        errors.push_back({"body", "json.malformed", "请求体不是有效的JSON: " + ec.message(),
-                          "the body is not valid JSON: " + ec.message()});
+        errors.push_back({.code = "json.malformed", .field = "body", .message_zh = "请求体不是有效的JSON: " + ec.message(), .message_en = "the body is not valid JSON: " + ec.message()});
     return v;
 }
 
 // The body as a JSON object: malformed JSON or another kind of value is an error on "body".
-json::value ParseJsonObject(const std::string& body, std::vector<FieldError>& errors) {
+json::value ParseJsonObject(const std::string& body, std::vector<Error>& errors) {
     json::value v = ParseJson(body, errors);
     if (errors.empty() && !v.is_object())
-        errors.push_back({"body", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        errors.push_back({.code = "json.type", .field = "body", .message_zh = "请求体应为JSON对象", .message_en = "the body must be a JSON object"});
     return v;
 }
 
@@ -176,12 +172,12 @@ std::string HouseholdBody(const Household& h, int64_t version, bool mask) {
     return body;
 }
 
-Response BadFields(const RequestContext& c, const std::vector<FieldError>& errors) {
-    const FieldError& f = errors.front();
-    return Fault(c, http::status::bad_request, f.code, f.reason_zh, f.reason_en, errors);
+Response BadFields(const RequestContext& c, const std::vector<Error>& errors) {
+    const Error& f = errors.front();
+    return Fault(c, http::status::bad_request, f.code, f.message_zh, f.message_en, errors);
 }
 
-Response Invalid(const RequestContext& c, const std::vector<FieldError>& errors, bool query) {
+Response Invalid(const RequestContext& c, const std::vector<Error>& errors, bool query) {
     if (query)
         return Fault(c, http::status::bad_request, "request.invalid", "查询参数有误",
                      "invalid query parameters", errors);
@@ -207,10 +203,10 @@ Response DynamicFault(const RequestContext& c, const Error& e) {
     return StoreFault(c, e);
 }
 
-std::optional<int> YearQuery(const RequestContext& c, std::vector<FieldError>& errors, bool required) {
+std::optional<int> YearQuery(const RequestContext& c, std::vector<Error>& errors, bool required) {
     auto y = IntParam(c, "year", errors, 1900, 2100);
     if (!y && required && errors.empty())
-        errors.push_back({"year", "query.required", "year为必填参数", "year is required"});
+        errors.push_back({.code = "query.required", .field = "year", .message_zh = "year为必填参数", .message_en = "year is required"});
     return y ? std::optional<int>(static_cast<int>(*y)) : std::nullopt;
 }
 
@@ -266,20 +262,17 @@ BodyReader::BodyReader(const std::string& body, std::initializer_list<std::strin
     parsed = true;
     for (const auto& [key, v] : value.get_object())
         if (std::ranges::find(allowed, std::string_view(key)) == allowed.end())
-            errors.push_back({std::string(key), "json.unknown_field", "未知字段: " + std::string(key),
-                              "unknown field: " + std::string(key)});
+            errors.push_back({.code = "json.unknown_field", .field = std::string(key), .message_zh = "未知字段: " + std::string(key), .message_en = "unknown field: " + std::string(key)});
 }
 std::optional<std::string> BodyReader::Text(std::string_view key, bool required) {
     const json::value* v = object().if_contains(key);
     if (!v || v->is_null()) {
         if (required)
-            errors.push_back({std::string(key), "json.required", std::string(key) + "为必填项",
-                              std::string(key) + " is required"});
+            errors.push_back({.code = "json.required", .field = std::string(key), .message_zh = std::string(key) + "为必填项", .message_en = std::string(key) + " is required"});
         return std::nullopt;
     }
     if (!v->is_string()) {
-        errors.push_back({std::string(key), "json.type", std::string(key) + "应为文字",
-                          std::string(key) + " must be a string"});
+        errors.push_back({.code = "json.type", .field = std::string(key), .message_zh = std::string(key) + "应为文字", .message_en = std::string(key) + " must be a string"});
         return std::nullopt;
     }
     return std::string(v->get_string());
@@ -288,15 +281,12 @@ std::optional<int64_t> BodyReader::Int(std::string_view key, bool required, int6
     const json::value* v = object().if_contains(key);
     if (!v || v->is_null()) {
         if (required)
-            errors.push_back({std::string(key), "json.required", std::string(key) + "为必填项",
-                              std::string(key) + " is required"});
+            errors.push_back({.code = "json.required", .field = std::string(key), .message_zh = std::string(key) + "为必填项", .message_en = std::string(key) + " is required"});
         return std::nullopt;
     }
     if (!v->is_int64() || v->get_int64() < lo || v->get_int64() > hi) {
         errors.push_back(
-            {std::string(key), "json.type",
-             std::string(key) + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数",
-             std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
+            {.code = "json.type", .field = std::string(key), .message_zh = std::string(key) + "应为" + std::to_string(lo) + "至" + std::to_string(hi) + "的整数", .message_en = std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
                  std::to_string(hi)});
         return std::nullopt;
     }
@@ -307,8 +297,7 @@ std::optional<Date> BodyReader::DateField(std::string_view key, bool required) {
     if (!text) return std::nullopt;
     auto d = Date::Parse(*text);
     if (!d)
-        errors.push_back({std::string(key), "json.date", std::string(key) + "应为日期 YYYY-MM-DD",
-                          std::string(key) + " must be a date YYYY-MM-DD"});
+        errors.push_back({.code = "json.date", .field = std::string(key), .message_zh = std::string(key) + "应为日期 YYYY-MM-DD", .message_en = std::string(key) + " must be a date YYYY-MM-DD"});
     return d;
 }
 

@@ -24,7 +24,6 @@
 
 namespace jz::server {
 
-using service::FieldError;
 
 // The session cookie's name.
 inline constexpr std::string_view kCookie = "jz_session";
@@ -33,12 +32,12 @@ inline constexpr int64_t kMaxPageSize = 200;
 // ------------------------------------------------------------------------------------- answers
 
 Response Json(const RequestContext& c, http::status status, const boost::json::value& v);
-boost::json::array FieldsJson(const std::vector<FieldError>& fields);
+boost::json::array FieldsJson(const std::vector<Error>& fields);
 // 429 with Retry-After (whole seconds, at least one) and no caching.
 Response TooMany(const RequestContext& c, std::chrono::seconds wait, std::string_view code,
                  const std::string& zh, const std::string& en);
 Response Fault(const RequestContext& c, http::status status, std::string_view code, const std::string& zh,
-               const std::string& en, const std::vector<FieldError>& fields = {});
+               const std::string& en, const std::vector<Error>& fields = {});
 // A domain error: its field becomes the one field entry.
 Response FaultOf(const RequestContext& c, http::status status, const Error& e);
 // Store failures: a conflict or a lock is the client's to retry; anything else is ours.
@@ -46,9 +45,9 @@ Response StoreFault(const RequestContext& c, const Error& e);
 Response NotFound(const RequestContext& c, const std::string& what_zh, const std::string& what_en);
 Response Forbidden(const RequestContext& c);
 // 400 named after the first field error, with all of them.
-Response BadFields(const RequestContext& c, const std::vector<FieldError>& errors);
+Response BadFields(const RequestContext& c, const std::vector<Error>& errors);
 // 400 "request.invalid" with every field error (`what`: which part of the request was wrong).
-Response Invalid(const RequestContext& c, const std::vector<FieldError>& errors, bool query);
+Response Invalid(const RequestContext& c, const std::vector<Error>& errors, bool query);
 // A refused or failed service operation (service::KindOf), by what it means to the client.
 Response DynamicFault(const RequestContext& c, const Error& e);
 
@@ -57,20 +56,20 @@ Response DynamicFault(const RequestContext& c, const Error& e);
 std::string CookieValue(const Request& request, std::string_view name);
 // An integer query parameter in [lo, hi]; nullopt when absent (or after adding an error).
 std::optional<int64_t> IntParam(const RequestContext& c, const std::string& name,
-                                std::vector<FieldError>& errors, int64_t lo, int64_t hi);
+                                std::vector<Error>& errors, int64_t lo, int64_t hi);
 // A code-table parameter: the code or its name.
 std::optional<int> CodeParam(const RequestContext& c, const std::string& name, const CodeTable& table,
-                             std::vector<FieldError>& errors);
+                             std::vector<Error>& errors);
 // ?year= in 1900..2100 (query.required when `required` and absent).
-std::optional<int> YearQuery(const RequestContext& c, std::vector<FieldError>& errors, bool required);
+std::optional<int> YearQuery(const RequestContext& c, std::vector<Error>& errors, bool required);
 // A positive integer path parameter ({id}); nullopt when it is not one.
 std::optional<int64_t> IdParam(const RequestContext& c, const std::string& name);
 // The {year} path parameter in 1900..2100.
 std::optional<int> YearPath(const RequestContext& c);
 
-boost::json::value ParseJson(const std::string& body, std::vector<FieldError>& errors);
+boost::json::value ParseJson(const std::string& body, std::vector<Error>& errors);
 // The body as a JSON object: malformed JSON or another kind of value is an error on "body".
-boost::json::value ParseJsonObject(const std::string& body, std::vector<FieldError>& errors);
+boost::json::value ParseJsonObject(const std::string& body, std::vector<Error>& errors);
 // A string member, or "" when absent or not a string.
 std::string Str(const boost::json::object& o, std::string_view key);
 
@@ -81,7 +80,7 @@ std::string Str(const boost::json::object& o, std::string_view key);
 struct BodyReader {
     BodyReader(const std::string& body, std::initializer_list<std::string_view> allowed);
     boost::json::value value;
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     bool parsed = false;
     bool ok() const { return parsed; }
     const boost::json::object& object() const { return value.get_object(); }

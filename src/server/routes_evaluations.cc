@@ -103,8 +103,7 @@ Response JudgeItem(ApiState& s, RequestContext& c, const Principal& p, Store& st
     const auto verdict_name = r.Text("verdict", true);
     std::optional<Verdict> verdict;
     if (verdict_name && !(verdict = ParseVerdict(*verdict_name)))
-        r.errors.push_back({"verdict", "json.verdict", "verdict应为correct、wrongful或pending",
-                            "verdict must be correct, wrongful or pending"});
+        r.errors.push_back({.code = "json.verdict", .field = "verdict", .message_zh = "verdict应为correct、wrongful或pending", .message_en = "verdict must be correct, wrongful or pending"});
     const std::string notes = r.Text("notes", false).value_or("");
     if (!r.errors.empty()) return BadFields(c, r.errors);
     service::Dynamic dynamic(store, s.plan, s.tree);

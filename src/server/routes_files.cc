@@ -62,7 +62,7 @@ std::optional<ImportRecord> VisibleImport(const ApiState& s, const RequestContex
 
 // The registry as a file, with the list's filters (a masked user's ID numbers masked).
 Response Export(ApiState& s, RequestContext& c, const Principal& p, Store& store, io::ExportFormat format) {
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     std::optional<Response> error;
     const IndexQuery q = s.ListFilters(c, p, errors, error);
     if (error) return std::move(*error);
@@ -81,7 +81,7 @@ Response Export(ApiState& s, RequestContext& c, const Principal& p, Store& store
         FileResponse(c.request, path, ContentTypeOf(path), "registry-" + q.division_prefix + ext, true);
     if (!res)
         return FaultOf(c, http::status::internal_server_error,
-                       Error{"export.io", "file", "无法读取导出文件", "cannot read the exported file"});
+                       Error{.code = "export.io", .field = "file", .message_zh = "无法读取导出文件", .message_en = "cannot read the exported file"});
     return std::move(*res);
 }
 
@@ -100,7 +100,7 @@ Response Import(ApiState& s, RequestContext& c, const Principal& p, Store& store
     const std::string errors_tmp = path + ".errors.csv";
     if (!WriteUpload(path, body))
         return FaultOf(c, http::status::internal_server_error,
-                       Error{"import.io", "file", "无法保存上传文件", "cannot store the uploaded file"});
+                       Error{.code = "import.io", .field = "file", .message_zh = "无法保存上传文件", .message_en = "cannot store the uploaded file"});
     io::ImportOptions options{
         path, c.query.contains("sheet") ? c.query.at("sheet") : "", errors_tmp, s.Change(p), s.ScopeFilter(p),
         name};

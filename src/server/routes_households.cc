@@ -48,7 +48,7 @@ Response TooManySearches(const RequestContext& c, std::chrono::seconds wait) {
 }
 
 Response HouseholdReply(const RequestContext& c, http::status status, const Household& h, int64_t version,
-                        bool mask, const std::vector<FieldError>& warnings = {}) {
+                        bool mask, const std::vector<Error>& warnings = {}) {
     std::string body = HouseholdBody(h, version, mask);
     if (!warnings.empty()) {
         body.pop_back();
@@ -71,7 +71,7 @@ std::optional<service::AcceptedHousehold> AcceptBody(const ApiState& s, const Re
                                                      const Principal& p, Store& store,
                                                      const std::string& code,
                                                      std::optional<Response>& error) {
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     json::value body = ParseJson(c.request.body(), errors);
     return s.AcceptHousehold(c, p, store, code, std::move(body), std::move(errors), error);
 }
@@ -85,7 +85,7 @@ Response Stale(const RequestContext& c) {
 }  // namespace
 
 Response ListHouseholds(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     std::optional<Response> error;
     IndexQuery q = s.ListFilters(c, p, errors, error);
     if (error) return std::move(*error);
@@ -140,7 +140,7 @@ Response CreateHousehold(ApiState& s, RequestContext& c, const Principal& p, Sto
         if (r.error().code == "household.exists")
             return Fault(
                 c, http::status::conflict, r.error().code, r.error().message_zh, r.error().message_en,
-                {{"household_code", "household.exists", "户编号已存在", "the household code exists"}});
+                {{.code = "household.exists", .field = "household_code", .message_zh = "户编号已存在", .message_en = "the household code exists"}});
         return StoreFault(c, r.error());
     }
     s.upkeep.Indexed(h);

@@ -14,20 +14,20 @@ namespace {
 namespace json = boost::json;
 
 // The case list's filters: kind, state, household, open, year, offset, limit.
-CaseFilter ReadCaseFilter(const RequestContext& c, std::vector<FieldError>& errors) {
+CaseFilter ReadCaseFilter(const RequestContext& c, std::vector<Error>& errors) {
     CaseFilter f;
     if (auto it = c.query.find("kind"); it != c.query.end() && !it->second.empty()) {
         f.kind = ParseProcedureKind(it->second);
         if (!f.kind)
             errors.push_back(
-                {"kind", "query.kind", "未知的案件类型: " + it->second, "unknown kind: " + it->second});
+                {.code = "query.kind", .field = "kind", .message_zh = "未知的案件类型: " + it->second, .message_en = "unknown kind: " + it->second});
     }
     if (auto it = c.query.find("state"); it != c.query.end() && !it->second.empty()) f.state = it->second;
     if (auto it = c.query.find("household"); it != c.query.end() && !it->second.empty())
         f.household_code = it->second;
     if (auto it = c.query.find("open"); it != c.query.end() && !it->second.empty()) {
         if (it->second != "true" && it->second != "false")
-            errors.push_back({"open", "query.open", "open应为true或false", "open must be true or false"});
+            errors.push_back({.code = "query.open", .field = "open", .message_zh = "open应为true或false", .message_en = "open must be true or false"});
         else
             f.open = it->second == "true";
     }
@@ -46,7 +46,7 @@ service::OpenRequest ReadOpenRequest(BodyReader& r) {
         auto kind = ParseProcedureKind(*kind_name);
         if (!kind)
             r.errors.push_back(
-                {"kind", "json.kind", "未知的案件类型: " + *kind_name, "unknown kind: " + *kind_name});
+                {.code = "json.kind", .field = "kind", .message_zh = "未知的案件类型: " + *kind_name, .message_en = "unknown kind: " + *kind_name});
         else
             request.kind = *kind;
     }
@@ -71,8 +71,7 @@ std::optional<MemberChangeRequest> ReadMemberChange(const ApiState& s, const Req
     if (change && change->is_string()) code = codes::MemberChange().Parse(change->get_string());
     if (!code || !codes::MemberChange().Contains(*code)) {
         error.emplace(
-            BadFields(c, {{"member_change", "json.member_change", "成员变更类型无效(死亡、嫁出、新生儿…)",
-                           "member_change must be a member change (死亡, 嫁出, 新生儿, ...)"}}));
+            BadFields(c, {{.code = "json.member_change", .field = "member_change", .message_zh = "成员变更类型无效(死亡、嫁出、新生儿…)", .message_en = "member_change must be a member change (死亡, 嫁出, 新生儿, ...)"}}));
         return std::nullopt;
     }
     MemberChangeRequest member;
@@ -107,7 +106,7 @@ std::vector<std::string> ReadExclusions(BodyReader& r) {
     if (!x || x->is_null()) return out;
     auto bad = [&] {
         r.errors.push_back(
-            {"exclusions", "json.type", "exclusions应为文字数组", "exclusions must be an array of strings"});
+            {.code = "json.type", .field = "exclusions", .message_zh = "exclusions应为文字数组", .message_en = "exclusions must be an array of strings"});
     };
     if (!x->is_array()) {
         bad();
@@ -134,7 +133,7 @@ Response AdjustmentReply(const ApiState& s, const RequestContext& c, const Princ
 }  // namespace
 
 Response ListProcedures(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     CaseFilter f = ReadCaseFilter(c, errors);
     if (!errors.empty()) return BadFields(c, errors);
     std::optional<Response> error;
@@ -171,14 +170,13 @@ Response OpenProcedure(ApiState& s, RequestContext& c, const Principal& p, Store
     if (request.kind == ProcedureKind::kNewIdentification) {
         const json::value* h = r.object().if_contains("household");
         if (!h || !h->is_object())
-            return BadFields(c, {{"household", "json.required", "新识别须提供household(对象)",
-                                  "a new identification needs household (an object)"}});
+            return BadFields(c, {{.code = "json.required", .field = "household", .message_zh = "新识别须提供household(对象)", .message_en = "a new identification needs household (an object)"}});
         auto accepted = s.AcceptHousehold(c, p, store, "", *h, {}, error);
         if (!accepted) return std::move(*error);
         request.proposal = std::move(accepted->household);
     } else if (request.household_code.empty()) {
         return BadFields(
-            c, {{"household_code", "json.required", "household_code为必填项", "household_code is required"}});
+            c, {{.code = "json.required", .field = "household_code", .message_zh = "household_code为必填项", .message_en = "household_code is required"}});
     }
     if (request.kind == ProcedureKind::kMemberChange) {
         auto member = ReadMemberChange(s, c, p, store, r, request.household_code, error);

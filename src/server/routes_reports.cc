@@ -27,7 +27,7 @@ json::object CodeTablesJson() {
 }
 
 // The audit trail's filters: household, entity and key, user, since (a date or a time), after, limit.
-ChangeLogFilter AuditFilter(const RequestContext& c, std::vector<FieldError>& errors) {
+ChangeLogFilter AuditFilter(const RequestContext& c, std::vector<Error>& errors) {
     ChangeLogFilter f;
     if (auto it = c.query.find("household"); it != c.query.end() && !it->second.empty()) {
         f.entity = "household";
@@ -43,9 +43,7 @@ ChangeLogFilter AuditFilter(const RequestContext& c, std::vector<FieldError>& er
         else if (ParseIsoTime(it->second))
             f.since = it->second;
         else
-            errors.push_back({"since", "query.since",
-                              "since 应为日期或时间(2026-11-29 或 2026-11-29T08:00:00Z)",
-                              "since must be a date or time (2026-11-29 or 2026-11-29T08:00:00Z)"});
+            errors.push_back({.code = "query.since", .field = "since", .message_zh = "since 应为日期或时间(2026-11-29 或 2026-11-29T08:00:00Z)", .message_en = "since must be a date or time (2026-11-29 or 2026-11-29T08:00:00Z)"});
     }
     f.after_seq = IntParam(c, "after", errors, 0, INT64_MAX);
     f.limit = IntParam(c, "limit", errors, 1, 1000).value_or(100);
@@ -60,19 +58,18 @@ struct CandidatesQuery {
     std::optional<Date> on;
 };
 
-CandidatesQuery ReadCandidatesQuery(const RequestContext& c, std::vector<FieldError>& errors) {
+CandidatesQuery ReadCandidatesQuery(const RequestContext& c, std::vector<Error>& errors) {
     CandidatesQuery q;
     q.year = YearQuery(c, errors, true);
     q.offset = IntParam(c, "offset", errors, 0, INT64_MAX).value_or(0);
     q.limit = IntParam(c, "limit", errors, 1, 1000).value_or(50);
     if (auto it = c.query.find("which"); it != c.query.end() && !it->second.empty()) q.which = it->second;
     if (q.which != "candidates" && q.which != "not_ready")
-        errors.push_back({"which", "query.which", "which应为candidates或not_ready",
-                          "which must be candidates or not_ready"});
+        errors.push_back({.code = "query.which", .field = "which", .message_zh = "which应为candidates或not_ready", .message_en = "which must be candidates or not_ready"});
     if (auto it = c.query.find("as_of"); it != c.query.end() && !it->second.empty()) {
         q.on = Date::Parse(it->second);
         if (!q.on)
-            errors.push_back({"as_of", "query.as_of", "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"});
+            errors.push_back({.code = "query.as_of", .field = "as_of", .message_zh = "应为日期 YYYY-MM-DD", .message_en = "must be a date YYYY-MM-DD"});
     }
     return q;
 }
@@ -80,7 +77,7 @@ CandidatesQuery ReadCandidatesQuery(const RequestContext& c, std::vector<FieldEr
 }  // namespace
 
 Response ExitCandidates(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     const CandidatesQuery q = ReadCandidatesQuery(c, errors);
     if (!errors.empty()) return BadFields(c, errors);
     std::optional<Response> error;
@@ -138,7 +135,7 @@ Response Reconcile(ApiState& s, RequestContext& c, const Principal& p, Store& st
 }
 
 Response Incidence(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     const auto year = YearQuery(c, errors, true);
     if (!errors.empty()) return BadFields(c, errors);
     auto kept = s.KeptIncidence(store, *year);
@@ -180,7 +177,7 @@ Response Codes(ApiState&, RequestContext& c, const Principal&, Store&) {
 
 Response Audit(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
     if (!CanReadAudit(p.role)) return Forbidden(c);
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     ChangeLogFilter f = AuditFilter(c, errors);
     if (!errors.empty()) return Invalid(c, errors, true);
     f.division_prefix = s.ScopeFilter(p);

@@ -55,7 +55,7 @@ std::optional<Response> AdmitLogin(ApiState& s, RequestContext& c) {
 }
 
 Response Login(ApiState& s, RequestContext& c) {
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     json::value body = ParseJsonObject(c.request.body(), errors);
     std::string username, password;
     if (errors.empty()) {
@@ -63,8 +63,7 @@ Response Login(ApiState& s, RequestContext& c) {
         for (const char* key : {"username", "password"}) {
             const auto* v = o.if_contains(key);
             if (!v || !v->is_string() || v->get_string().empty())
-                errors.push_back({key, "json.required", std::string(key) + "为必填文字",
-                                  std::string(key) + " is required (a string)"});
+                errors.push_back({.code = "json.required", .field = key, .message_zh = std::string(key) + "为必填文字", .message_en = std::string(key) + " is required (a string)"});
         }
         username = Str(o, "username");
         password = Str(o, "password");

@@ -13,24 +13,24 @@ namespace json = boost::json;
 
 // The body of PATCH /api/users/{username} as a change: each key typed (disabled a boolean, role,
 // scope and password strings), unknown keys refused. Problems go to `errors`.
-service::AccountChange ReadAccountChange(const json::object& body, std::vector<FieldError>& errors) {
+service::AccountChange ReadAccountChange(const json::object& body, std::vector<Error>& errors) {
     service::AccountChange change;
     for (const auto& [key, v] : body) {
         const std::string k(key);
         if (k == "disabled") {
             if (!v.is_bool())
                 errors.push_back(
-                    {k, "json.type", "disabled 应为 true 或 false", "disabled must be true or false"});
+                    {.code = "json.type", .field = k, .message_zh = "disabled 应为 true 或 false", .message_en = "disabled must be true or false"});
             else
                 change.disabled = v.get_bool();
             continue;
         }
         if (k != "role" && k != "scope" && k != "password") {
-            errors.push_back({k, "json.unknown_field", "未知字段: " + k, "unknown field: " + k});
+            errors.push_back({.code = "json.unknown_field", .field = k, .message_zh = "未知字段: " + k, .message_en = "unknown field: " + k});
             continue;
         }
         if (!v.is_string()) {
-            errors.push_back({k, "json.type", k + "应为文字", k + " must be a string"});
+            errors.push_back({.code = "json.type", .field = k, .message_zh = k + "应为文字", .message_en = k + " must be a string"});
             continue;
         }
         (k == "role"    ? change.role
@@ -41,17 +41,16 @@ service::AccountChange ReadAccountChange(const json::object& body, std::vector<F
 }
 
 // The body of POST /api/users: username, password, role and scope, all strings, nothing else.
-void CheckNewUserBody(const json::value& body, std::vector<FieldError>& errors) {
+void CheckNewUserBody(const json::value& body, std::vector<Error>& errors) {
     for (const char* key : {"username", "password", "role", "scope"}) {
         const auto* v = body.get_object().if_contains(key);
         if (!v || !v->is_string())
-            errors.push_back({key, "json.required", std::string(key) + "为必填文字",
-                              std::string(key) + " is required (a string)"});
+            errors.push_back({.code = "json.required", .field = key, .message_zh = std::string(key) + "为必填文字", .message_en = std::string(key) + " is required (a string)"});
     }
     for (const auto& [key, v] : body.get_object())
         if (key != "username" && key != "password" && key != "role" && key != "scope") {
             const std::string k(key.substr(0, 64));
-            errors.push_back({k, "json.unknown_field", "未知字段: " + k, "unknown field: " + k});
+            errors.push_back({.code = "json.unknown_field", .field = k, .message_zh = "未知字段: " + k, .message_en = "unknown field: " + k});
         }
 }
 
@@ -68,7 +67,7 @@ Response ListUsers(ApiState& s, RequestContext& c, const Principal& p, Store& st
 
 Response CreateUser(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
     if (!CanManageUsers(p.role)) return Forbidden(c);
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     json::value body = ParseJsonObject(c.request.body(), errors);
     if (errors.empty()) CheckNewUserBody(body, errors);
     if (!errors.empty()) return Invalid(c, errors, false);
@@ -77,7 +76,7 @@ Response CreateUser(ApiState& s, RequestContext& c, const Principal& p, Store& s
     if (s.tree.Find(scope) && !InScope(p.scope, scope))
         return Fault(c, http::status::bad_request, "user.scope", "只能在您的管辖范围内添加用户",
                      "you may add users only within your scope",
-                     {{"scope", "user.scope", "超出您的管辖范围", "outside your scope"}});
+                     {{.code = "user.scope", .field = "scope", .message_zh = "超出您的管辖范围", .message_en = "outside your scope"}});
     auto account = service::AddAccount(store, s.tree, Str(o, "username"), Str(o, "role"), scope,
                                        Str(o, "password"), s.Change(p));
     if (!account) {
@@ -94,12 +93,12 @@ Response UpdateUser(ApiState& s, RequestContext& c, const Principal& p, Store& s
     auto found = service::FindAccount(store, username, p.scope);
     if (!found) return StoreFault(c, found.error());
     if (!*found) return NotFound(c, "用户 " + username, "user " + username);
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     json::value body = ParseJsonObject(c.request.body(), errors);
     service::AccountChange change;
     if (errors.empty()) {
         change = ReadAccountChange(body.get_object(), errors);
-        for (FieldError& e : service::CheckAccountChange(s.tree, p.scope, **found, change))
+        for (Error& e : service::CheckAccountChange(s.tree, p.scope, **found, change))
             errors.push_back(std::move(e));
     }
     if (!errors.empty()) return Invalid(c, errors, false);

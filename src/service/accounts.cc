@@ -56,19 +56,15 @@ bool VerifyPassword(const std::string& hash, const std::string& password) {
 
 std::optional<Error> CheckPasswordRules(const std::string& password, const std::string& username) {
     if (password.size() < 8)
-        return Error{"user.password_short", "password", "密码至少8个字符",
-                     "the password needs at least 8 characters"};
+        return Error{.code = "user.password_short", .field = "password", .message_zh = "密码至少8个字符", .message_en = "the password needs at least 8 characters"};
     if (password.size() > 1024)
-        return Error{"user.password_long", "password", "密码过长(最多1024个字符)",
-                     "the password is too long (at most 1024)"};
+        return Error{.code = "user.password_long", .field = "password", .message_zh = "密码过长(最多1024个字符)", .message_en = "the password is too long (at most 1024)"};
     const std::string lower = Lower(password);
     if (std::ranges::find(kCommonPasswords, lower) != kCommonPasswords.end() ||
         std::ranges::all_of(password, [&](char c) { return c == password[0]; }))
-        return Error{"user.password_common", "password", "密码过于常见,容易被猜中,请换一个",
-                     "the password is too common and easily guessed; choose another"};
+        return Error{.code = "user.password_common", .field = "password", .message_zh = "密码过于常见,容易被猜中,请换一个", .message_en = "the password is too common and easily guessed; choose another"};
     if (!username.empty() && lower == Lower(username))
-        return Error{"user.password_username", "password", "密码不能与用户名相同",
-                     "the password must not be the username"};
+        return Error{.code = "user.password_username", .field = "password", .message_zh = "密码不能与用户名相同", .message_en = "the password must not be the username"};
     return std::nullopt;
 }
 
@@ -116,21 +112,20 @@ Result<std::optional<Account>> FindAccount(Store& store, const std::string& user
     return found;
 }
 
-std::vector<FieldError> CheckAccountChange(const OrgTree& tree, const std::string& actor_scope,
+std::vector<Error> CheckAccountChange(const OrgTree& tree, const std::string& actor_scope,
                                            const Account& before, const AccountChange& change) {
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     if (change.role && !ParseRole(*change.role))
-        errors.push_back({"role", "user.role", "未知角色: " + *change.role, "unknown role: " + *change.role});
+        errors.push_back({.code = "user.role", .field = "role", .message_zh = "未知角色: " + *change.role, .message_en = "unknown role: " + *change.role});
     if (change.scope) {
         if (!tree.Find(*change.scope))
-            errors.push_back({"scope", "user.scope", "未知的行政区划代码: " + *change.scope,
-                              "unknown division code: " + *change.scope});
+            errors.push_back({.code = "user.scope", .field = "scope", .message_zh = "未知的行政区划代码: " + *change.scope, .message_en = "unknown division code: " + *change.scope});
         else if (!InScope(actor_scope, *change.scope))
-            errors.push_back({"scope", "user.scope", "超出您的管辖范围", "outside your scope"});
+            errors.push_back({.code = "user.scope", .field = "scope", .message_zh = "超出您的管辖范围", .message_en = "outside your scope"});
     }
     if (change.password)
         if (auto e = CheckPasswordRules(*change.password, before.username))
-            errors.push_back({"password", e->code, e->message_zh, e->message_en});
+            errors.push_back({.code = e->code, .field = "password", .message_zh = e->message_zh, .message_en = e->message_en});
     return errors;
 }
 

@@ -52,7 +52,7 @@ struct AccountChange {
 
 // Every problem of `change` for an actor scoped to `actor_scope`, as field errors (empty: none): an
 // unknown role, an unknown scope or one outside the actor's, a password against the rules.
-std::vector<FieldError> CheckAccountChange(const OrgTree& tree, const std::string& actor_scope,
+std::vector<Error> CheckAccountChange(const OrgTree& tree, const std::string& actor_scope,
                                            const Account& before, const AccountChange& change);
 
 struct ChangedAccount {

@@ -141,7 +141,7 @@ TEST(JoiningMember, DefaultsTheRelationAndNamesThePersonsFields) {
                                {"birth_date", "2017-06-01"},
                                {"ethnicity", 4}};
     auto joining = AcceptJoiningMember(person, h, context);
-    ASSERT_TRUE(joining) << joining.error().front().field << ": " << joining.error().front().reason_en;
+    ASSERT_TRUE(joining) << joining.error().front().field << ": " << joining.error().front().message_en;
     EXPECT_EQ(joining->person.relation, 3);  // 之子
     EXPECT_EQ(joining->person.name, "小卓玛");
     person["id_number"] = "540425201706019999";

@@ -21,8 +21,10 @@ ChangeContext Change(const Actor& actor, const std::string& now) {
     return ChangeContext{actor.username, now, {}};
 }
 
-std::unexpected<Error> AsError(const FieldError& f, std::string field = {}) {
-    return Fail(f.code, field.empty() ? f.field : std::move(field), f.reason_zh, f.reason_en);
+// A field's problem as the operation's error; `field` (when given) replaces its field.
+std::unexpected<Error> AsError(Error f, std::string field = {}) {
+    if (!field.empty()) f.field = std::move(field);
+    return std::unexpected(std::move(f));
 }
 
 // The importer's registry check (一人多户): the first clash as the error. `field` overrides its field.
@@ -46,7 +48,7 @@ Result<void> NotDeregistered(Store& store, const std::string& code) {
 
 }  // namespace
 
-std::expected<JoiningMember, std::vector<FieldError>> AcceptJoiningMember(const json::value& person,
+std::expected<JoiningMember, std::vector<Error>> AcceptJoiningMember(const json::value& person,
                                                                           const Household& current,
                                                                           const AssemblyContext& context) {
     json::object probe = json::parse(HouseholdToJson(current)).as_object();
@@ -55,19 +57,22 @@ std::expected<JoiningMember, std::vector<FieldError>> AcceptJoiningMember(const 
     joining["relation"] = joining.contains("relation") ? joining["relation"] : json::value("之子");
     probe["members"] = json::array{head, joining};
     // members[1].x → person.x; members[1] or members → person.
-    auto about_person = [](std::vector<FieldError> all) {
-        std::vector<FieldError> person_errors;
-        for (FieldError& fe : all)
+    auto about_person = [](std::vector<Error> all) {
+        std::vector<Error> person_errors;
+        for (Error& fe : all)
             if (fe.field.starts_with("members[1]."))
                 person_errors.push_back(
-                    {"person." + fe.field.substr(11), fe.code, fe.reason_zh, fe.reason_en});
+                    {.code = fe.code,
+                     .field = "person." + fe.field.substr(11),
+                     .message_zh = fe.message_zh,
+                     .message_en = fe.message_en});
             else if (fe.field.starts_with("members[1]") || fe.field == "members")
-                person_errors.push_back({"person", fe.code, fe.reason_zh, fe.reason_en});
+                person_errors.push_back({.code = fe.code, .field = "person", .message_zh = fe.message_zh, .message_en = fe.message_en});
         return person_errors;
     };
     auto accepted = AcceptHouseholdJson(probe, context);
     if (!accepted) {
-        std::vector<FieldError> errors = about_person(accepted.error());
+        std::vector<Error> errors = about_person(accepted.error());
         if (errors.empty()) errors = std::move(accepted.error());
         return std::unexpected(std::move(errors));
     }

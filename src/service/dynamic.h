@@ -65,9 +65,9 @@ struct OpenRequest {
 // person is already a member, or in another household, the operation itself decides (Open).
 struct JoiningMember {
     Person person;
-    std::vector<FieldError> warnings;
+    std::vector<Error> warnings;
 };
-std::expected<JoiningMember, std::vector<FieldError>> AcceptJoiningMember(const boost::json::value& person,
+std::expected<JoiningMember, std::vector<Error>> AcceptJoiningMember(const boost::json::value& person,
                                                                           const Household& current,
                                                                           const AssemblyContext& context);
 

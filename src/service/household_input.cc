@@ -9,14 +9,16 @@
 namespace jz::service {
 namespace {
 
-FieldError TypeError(const std::string& field, std::string_view expected_zh, std::string_view expected_en) {
-    return {field, "json.type", field + "的类型不对,应为" + std::string(expected_zh),
-            field + " has the wrong type: expected " + std::string(expected_en)};
+Error TypeError(const std::string& field, std::string_view expected_zh, std::string_view expected_en) {
+    return {.code = "json.type",
+            .field = field,
+            .message_zh = field + "的类型不对,应为" + std::string(expected_zh),
+            .message_en = field + " has the wrong type: expected " + std::string(expected_en)};
 }
 
 // The cell text of one JSON value, as a person would type it in the file.
 bool CellText(const boost::json::value& v, const std::string& field, std::string& out,
-              std::vector<FieldError>& errors) {
+              std::vector<Error>& errors) {
     switch (v.kind()) {
         case boost::json::kind::null:
             out.clear();
@@ -60,13 +62,16 @@ bool CellText(const boost::json::value& v, const std::string& field, std::string
     return false;
 }
 
-FieldError UnknownField(const std::string& field) {
-    return {field, "json.unknown_field", "未知字段: " + field, "unknown field: " + field};
+Error UnknownField(const std::string& field) {
+    return {.code = "json.unknown_field",
+            .field = field,
+            .message_zh = "未知字段: " + field,
+            .message_en = "unknown field: " + field};
 }
 
 // Household-level columns from the object; person-level keys at this level are unknown.
 void PlaceColumns(const boost::json::object& o, bool household_level, const std::string& prefix,
-                  LayoutRow& cells, std::vector<FieldError>& errors) {
+                  LayoutRow& cells, std::vector<Error>& errors) {
     for (const auto& [key, value] : o) {
         const std::string k(key);
         if (household_level && (k == "members" || k == "version")) continue;
@@ -92,9 +97,12 @@ void PlaceColumns(const boost::json::object& o, bool household_level, const std:
 }  // namespace
 
 HouseholdInput AcceptHouseholdJson(const boost::json::value& body, const AssemblyContext& context) {
-    std::vector<FieldError> errors;
+    std::vector<Error> errors;
     if (!body.is_object()) {
-        errors.push_back({"household", "json.type", "请求体应为JSON对象", "the body must be a JSON object"});
+        errors.push_back({.code = "json.type",
+                          .field = "household",
+                          .message_zh = "请求体应为JSON对象",
+                          .message_en = "the body must be a JSON object"});
         return std::unexpected(std::move(errors));
     }
     const auto& o = body.get_object();
@@ -105,8 +113,10 @@ HouseholdInput AcceptHouseholdJson(const boost::json::value& body, const Assembl
         if (members && !members->is_array())
             errors.push_back(TypeError("members", "成员数组", "an array of members"));
         else
-            errors.push_back({"members", "members.empty", "至少要有一名家庭成员",
-                              "a household needs at least one member"});
+            errors.push_back({.code = "members.empty",
+                              .field = "members",
+                              .message_zh = "至少要有一名家庭成员",
+                              .message_en = "a household needs at least one member"});
         return std::unexpected(std::move(errors));
     }
     std::vector<RawRow> rows;
@@ -126,32 +136,35 @@ HouseholdInput AcceptHouseholdJson(const boost::json::value& body, const Assembl
     if (!errors.empty()) return std::unexpected(std::move(errors));
 
     Assembly a = AssembleHousehold(rows, context);
-    auto to_field = [](const RowIssue& issue) {
+    // A row's problem as a field's: the member's index joins the field; row and household go.
+    auto to_field = [](const Error& issue) {
         auto column = ColumnFromHeader(issue.field);
         std::string field = issue.field;
         if (column && !InfoOf(*column).household_level)
             field = "members[" + std::to_string(issue.row - 1) + "]." + issue.field;
-        return FieldError{field, issue.code, issue.reason_zh, issue.reason_en};
+        return Error{.code = issue.code,
+                     .field = std::move(field),
+                     .message_zh = issue.message_zh,
+                     .message_en = issue.message_en};
     };
     // A household field is repeated on every member's row: report its problem once.
-    auto add = [&](std::vector<FieldError>& out, const RowIssue& issue) {
-        FieldError e = to_field(issue);
-        for (const FieldError& seen : out)
-            if (seen.field == e.field && seen.code == e.code && seen.reason_en == e.reason_en) return;
+    auto add = [&](std::vector<Error>& out, const Error& issue) {
+        Error e = to_field(issue);
+        for (const Error& seen : out)
+            if (seen.field == e.field && seen.code == e.code && seen.message_en == e.message_en) return;
         out.push_back(std::move(e));
     };
     if (!a.household || !a.errors.empty()) {
-        for (const RowIssue& issue : a.errors) add(errors, issue);
+        for (const Error& issue : a.errors) add(errors, issue);
         return std::unexpected(std::move(errors));
     }
     AcceptedHousehold accepted{std::move(*a.household), {}};
-    for (const RowIssue& issue : a.warnings) add(accepted.warnings, issue);
+    for (const Error& issue : a.warnings) add(accepted.warnings, issue);
     return accepted;
 }
 
-Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Household& h,
-                                                     const std::string& scope) {
-    std::vector<FieldError> errors;
+Result<std::vector<Error>> CheckAgainstRegistry(Store& store, const Household& h, const std::string& scope) {
+    std::vector<Error> errors;
     for (size_t i = 0; i < h.members.size(); ++i) {
         const Person& person = h.members[i];
         auto other = store.FindHouseholdOfIdNumber(person.id_number);
@@ -162,19 +175,19 @@ Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Househo
         const bool visible = *record && InScope(scope, (*record)->household.division_code);
         auto [zh, en] =
             visible ? InOtherHouseholdReason(person.id_number, **other) : InHouseholdOutsideScopeReason();
-        errors.push_back(
-            {"members[" + std::to_string(i) + "].id_number", "id_number.in_other_household", zh, en});
+        errors.push_back({.code = "id_number.in_other_household",
+                          .field = "members[" + std::to_string(i) + "].id_number",
+                          .message_zh = zh,
+                          .message_en = en});
     }
     return errors;
 }
 
-std::optional<FieldError> CheckNewHouseholdCode(const Household& h) {
+std::optional<Error> CheckNewHouseholdCode(const Household& h) {
     if (h.household_code.empty() || !std::isdigit(static_cast<unsigned char>(h.household_code.front())) ||
         h.household_code.starts_with(h.division_code))
         return std::nullopt;
-    return FieldError{"household_code", "household_code.division",
-                      "户编号应以所在村的行政区划代码" + h.division_code + "开头",
-                      "the household code must start with its village's division code " + h.division_code};
+    return Error{.code = "household_code.division", .field = "household_code", .message_zh = "户编号应以所在村的行政区划代码" + h.division_code + "开头", .message_en = "the household code must start with its village's division code " + h.division_code};
 }
 
 }  // namespace jz::service

@@ -16,21 +16,15 @@
 
 namespace jz::service {
 
-// One field's problem. field: "division_code", "members[2].id_number", "household" (the whole
-// household), or the JSON key that has the wrong type.
-struct FieldError {
-    std::string field;
-    std::string code;  // e.g. "id_number.check_digit", "json.type"
-    std::string reason_zh;
-    std::string reason_en;
-};
-
+// Problems are jz::Error values, one per field. Their field: "division_code",
+// "members[2].id_number", "household" (the whole household), or the JSON key that has the wrong
+// type; code e.g. "id_number.check_digit", "json.type". Row and household code are not set.
 struct AcceptedHousehold {
     Household household;
-    std::vector<FieldError> warnings;
+    std::vector<Error> warnings;
 };
 
-using HouseholdInput = std::expected<AcceptedHousehold, std::vector<FieldError>>;
+using HouseholdInput = std::expected<AcceptedHousehold, std::vector<Error>>;
 
 // Accepts the JSON (an object). Unknown keys, wrong types and every acceptance rule give field
 // errors; nothing is thrown.
@@ -40,13 +34,13 @@ HouseholdInput AcceptHouseholdJson(const boost::json::value& body, const Assembl
 // it must start with the village's code (finding 9: a code with another township's prefix could be
 // created in one's own). The error (household_code.division), or nullopt. For households created
 // by the API and opened for new identification by the API and the CLI.
-std::optional<FieldError> CheckNewHouseholdCode(const Household& household);
+std::optional<Error> CheckNewHouseholdCode(const Household& household);
 
 // The registry checks the importer makes: a member's ID number already in another household
 // (一人多户). Field errors, empty when none. The other household is named only when it lies in
 // `scope` (the caller's org unit); otherwise the error says it is outside the caller's area and
 // nothing more, so an officer cannot learn another township's households by trying ID numbers.
-Result<std::vector<FieldError>> CheckAgainstRegistry(Store& store, const Household& household,
-                                                     const std::string& scope);
+Result<std::vector<Error>> CheckAgainstRegistry(Store& store, const Household& household,
+                                                const std::string& scope);
 
 }  // namespace jz::service

@@ -28,7 +28,7 @@ std::vector<Household> Generated(int n) {
 TEST(HouseholdInput, JsonRoundTrip) {
     for (const Household& h : Generated(300)) {
         auto accepted = AcceptHouseholdJson(boost::json::parse(HouseholdToJson(h)), Context());
-        ASSERT_TRUE(accepted) << HouseholdToJson(h) << "\n" << accepted.error().front().reason_en;
+        ASSERT_TRUE(accepted) << HouseholdToJson(h) << "\n" << accepted.error().front().message_en;
         EXPECT_EQ(accepted->household, h);
     }
 }
@@ -38,7 +38,7 @@ boost::json::object Sample() { return boost::json::parse(HouseholdToJson(Generat
 std::vector<std::string> Fields(const HouseholdInput& r) {
     std::vector<std::string> out;
     if (!r)
-        for (const FieldError& e : r.error()) out.push_back(e.field);
+        for (const Error& e : r.error()) out.push_back(e.field);
     return out;
 }
 
@@ -47,7 +47,7 @@ TEST(HouseholdInput, NamesAreAcceptedForCodes) {
     o["attribute"] = "一般贫困户";
     o["members"].as_array()[0].as_object()["sex"] = "男";
     auto r = AcceptHouseholdJson(o, Context());
-    ASSERT_TRUE(r) << r.error().front().reason_en;
+    ASSERT_TRUE(r) << r.error().front().message_en;
     EXPECT_EQ(r->household.attribute, 1);
 }
 
@@ -57,13 +57,13 @@ TEST(HouseholdInput, UnidentifiedEthnicGroupAndControlCharacters) {
     auto o = Sample();
     o["members"].as_array()[0].as_object()["ethnicity"] = "僜人";
     auto r = AcceptHouseholdJson(o, Context());
-    ASSERT_TRUE(r) << r.error().front().reason_en;
+    ASSERT_TRUE(r) << r.error().front().message_en;
     EXPECT_EQ(r->household.members[0].ethnicity, codes::kEthnicityOther);
     EXPECT_EQ(r->household.members[0].ethnicity_name, "僜人");
     const std::string json = HouseholdToJson(r->household);
     EXPECT_NE(json.find(R"("ethnicity":97,"ethnicity_name":"僜人")"), std::string::npos) << json;
     auto back = AcceptHouseholdJson(boost::json::parse(json), Context());
-    ASSERT_TRUE(back) << back.error().front().reason_en;
+    ASSERT_TRUE(back) << back.error().front().message_en;
     EXPECT_EQ(back->household, r->household);
 
     o = Sample();
@@ -71,8 +71,8 @@ TEST(HouseholdInput, UnidentifiedEthnicGroupAndControlCharacters) {
     auto refused = AcceptHouseholdJson(o, Context());
     ASSERT_EQ(Fields(refused), std::vector<std::string>{"members[0].name"});
     EXPECT_EQ(refused.error().front().code, "text.control_character");
-    EXPECT_NE(refused.error().front().reason_en.find("character 3, U+202E"), std::string::npos)
-        << refused.error().front().reason_en;
+    EXPECT_NE(refused.error().front().message_en.find("character 3, U+202E"), std::string::npos)
+        << refused.error().front().message_en;
 }
 
 TEST(HouseholdInput, ErrorsNameTheField) {

@@ -28,14 +28,18 @@ class Reader {
     void Bad(std::string_view field, std::string_view expected) {
         if (error_) return;
         const std::string f(field);
-        error_ =
-            Error{"json.invalid", f, what_ + " JSON 字段 " + f + " 无效(应为" + std::string(expected) + ")",
-                  what_ + " JSON: field " + f + " is invalid (expected " + std::string(expected) + ")"};
+        error_ = Error{.code = "json.invalid",
+                       .field = f,
+                       .message_zh = what_ + " JSON 字段 " + f + " 无效(应为" + std::string(expected) + ")",
+                       .message_en = what_ + " JSON: field " + f + " is invalid (expected " +
+                                     std::string(expected) + ")"};
     }
     void BadDocument(std::string_view detail) {
         if (error_) return;
-        error_ = Error{"json.invalid", "", what_ + " JSON 无法解析: " + std::string(detail),
-                       what_ + " JSON cannot be parsed: " + std::string(detail)};
+        error_ = Error{.code = "json.invalid",
+                       .field = "",
+                       .message_zh = what_ + " JSON 无法解析: " + std::string(detail),
+                       .message_en = what_ + " JSON cannot be parsed: " + std::string(detail)};
     }
 
     // The document as an object; nullptr (and an error) when it is not JSON or not an object.

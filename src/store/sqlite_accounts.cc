@@ -36,7 +36,7 @@ constexpr const char* kDeleteSessionsOf = "DELETE FROM session WHERE account_id=
 constexpr const char* kDeleteIdleSessions = "DELETE FROM session WHERE last_seen_at < ?1";
 
 Error InvalidRole(const std::string& role) {
-    return Error{"store.invalid", "role", "未知的角色: " + role, "unknown role: " + role};
+    return Error{.code = "store.invalid", .field = "role", .message_zh = "未知的角色: " + role, .message_en = "unknown role: " + role};
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ Result<BackupResult> BackupSqlite(const std::string& db_path, const std::string&
         std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
         close_both();
         RemoveDatabaseFiles(tmp);
-        return Error{"store.io", "--out", "备份失败(" + what + "): " + msg, "backup failed (" + what + "): " + msg};
+        return Error{.code = "store.io", .field = "--out", .message_zh = "备份失败(" + what + "): " + msg, .message_en = "backup failed (" + what + "): " + msg};
     };
     if (sqlite3_open_v2(db_path.c_str(), &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
         return std::unexpected(fail("open " + db_path, src));

@@ -48,14 +48,11 @@ std::string CountyOf(const std::string& code) { return code.substr(0, std::min<s
 
 Error Conflict(const std::string& what) {
     const std::string zh = what == "case" ? "该案件" : "该评估";
-    return Error{"store.conflict", "version", zh + "已被他人修改",
-                 "the " + what + " was changed by someone else"};
+    return Error{.code = "store.conflict", .field = "version", .message_zh = zh + "已被他人修改", .message_en = "the " + what + " was changed by someone else"};
 }
 
 Error CorruptBody(const std::string& what, int64_t id, const Error& e) {
-    return Error{"store.corrupt", "body_json",
-                 what + " " + std::to_string(id) + " 的数据无法读取: " + e.message_zh,
-                 what + " " + std::to_string(id) + " cannot be read: " + e.message_en};
+    return Error{.code = "store.corrupt", .field = "body_json", .message_zh = what + " " + std::to_string(id) + " 的数据无法读取: " + e.message_zh, .message_en = what + " " + std::to_string(id) + " cannot be read: " + e.message_en};
 }
 
 // A row (id, version, body_json) of a body table.

@@ -43,8 +43,7 @@ Result<void> ScanRange(sqlite3* db, const HouseholdFilter& filter, int64_t id_lo
         " p.schooling, p.health, p.labour, p.migrant_work, p.months_worked, p.ethnicity_name FROM person p"
         " WHERE p.household_id >= ?1 AND p.household_id < ?2 ORDER BY p.household_id, p.ordinal";
     auto error = [&] {
-        return Error{"store.sqlite", "db", std::string("ScanHouseholds: ") + sqlite3_errmsg(db),
-                     std::string("ScanHouseholds: ") + sqlite3_errmsg(db)};
+        return Error{.code = "store.sqlite", .field = "db", .message_zh = std::string("ScanHouseholds: ") + sqlite3_errmsg(db), .message_en = std::string("ScanHouseholds: ") + sqlite3_errmsg(db)};
     };
     sqlite3_stmt* hraw = nullptr;
     sqlite3_stmt* praw = nullptr;
@@ -90,8 +89,7 @@ Result<void> ScanFactsRange(sqlite3* db, const HouseholdFilter& filter,
                                    std::optional<std::pair<int64_t, int64_t>> range,
                                    const std::function<bool(const HouseholdFacts&)>& visit) {
     auto error = [&] {
-        return Error{"store.sqlite", "db", std::string("ScanFacts: ") + sqlite3_errmsg(db),
-                     std::string("ScanFacts: ") + sqlite3_errmsg(db)};
+        return Error{.code = "store.sqlite", .field = "db", .message_zh = std::string("ScanFacts: ") + sqlite3_errmsg(db), .message_en = std::string("ScanFacts: ") + sqlite3_errmsg(db)};
     };
     sqlite3_stmt* raw = nullptr;
     const char* sql = range                            ? kScanFactsRange
@@ -287,7 +285,7 @@ Result<void> SqliteStore::InParts(int parts, const std::function<Result<void>()>
             if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                                 nullptr) != SQLITE_OK) {
                 failures[part] =
-                    Error{"store.io", "db", "无法打开数据库读取连接", "cannot open a read connection"};
+                    Error{.code = "store.io", .field = "db", .message_zh = "无法打开数据库读取连接", .message_en = "cannot open a read connection"};
                 sqlite3_close_v2(db);
                 stop = true;
                 return;

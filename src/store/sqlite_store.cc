@@ -132,18 +132,15 @@ Error SqliteStore::MakeError(int rc, const std::string& what) {
     const int primary = rc & 0xff;
     std::string msg = sqlite3_errmsg(db_);
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-        return Error{"store.locked", "db", "数据库被其他程序锁定,请稍后再试",
-                     "the database is locked by another process; try again later"};
+        return Error{.code = "store.locked", .field = "db", .message_zh = "数据库被其他程序锁定,请稍后再试", .message_en = "the database is locked by another process; try again later"};
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-        return Error{"store.foreign_key", "division_code", "引用的行政区划代码不存在: " + msg,
-                     "a referenced division code does not exist: " + msg};
+        return Error{.code = "store.foreign_key", .field = "division_code", .message_zh = "引用的行政区划代码不存在: " + msg, .message_en = "a referenced division code does not exist: " + msg};
     if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-        return Error{"store.corrupt", "db", "数据库文件已损坏或不是数据库: " + msg,
-                     "the database file is damaged or not a database: " + msg};
+        return Error{.code = "store.corrupt", .field = "db", .message_zh = "数据库文件已损坏或不是数据库: " + msg, .message_en = "the database file is damaged or not a database: " + msg};
     if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR ||
         primary == SQLITE_FULL)
-        return Error{"store.io", "db", "数据库读写失败: " + msg, "database I/O failed: " + msg};
-    return Error{"store.sqlite", "db", what + ": " + msg, what + ": " + msg};
+        return Error{.code = "store.io", .field = "db", .message_zh = "数据库读写失败: " + msg, .message_en = "database I/O failed: " + msg};
+    return Error{.code = "store.sqlite", .field = "db", .message_zh = what + ": " + msg, .message_en = what + ": " + msg};
 }
 Error SqliteStore::LastError(const std::string& what) { return MakeError(sqlite3_extended_errcode(db_), what); }
 

@@ -1,0 +1,119 @@
+// The battle-map figures (core/progress) against fixtures: tests/fixtures/progress/<case>/ holds a
+// registry in the exchange layout (input.csv, checked against plans/chayu-2016.toml) and the
+// figures expected of it (expect.txt: "as_of YYYY-MM-DD", then "key value" lines).
+#include "core/progress.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "core/assembly.h"
+#include "core/test_support.h"
+
+namespace jz {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::Chayu;
+using testing_support::Slurp;
+using testing_support::SplitCsv;
+
+std::vector<Household> Load(const fs::path& csv) {
+    auto rows = SplitCsv(Slurp(csv));
+    std::vector<int> column_of;
+    for (const std::string& h : rows.at(0)) {
+        auto c = ColumnFromHeader(h);
+        column_of.push_back(c ? static_cast<int>(*c) : -1);
+    }
+    std::vector<std::vector<RawRow>> groups;
+    std::string last;
+    for (size_t r = 1; r < rows.size(); ++r) {
+        RawRow raw;
+        raw.row_number = static_cast<int64_t>(r + 1);
+        for (size_t i = 0; i < rows[r].size() && i < column_of.size(); ++i)
+            if (column_of[i] >= 0) raw.cells[static_cast<size_t>(column_of[i])] = rows[r][i];
+        const std::string& code = raw.cells[static_cast<size_t>(Column::kHouseholdCode)];
+        if (groups.empty() || code != last) groups.emplace_back();
+        last = code;
+        groups.back().push_back(std::move(raw));
+    }
+    std::vector<Household> out;
+    for (const auto& g : groups) {
+        Assembly a = AssembleHousehold(g, {Chayu().plan, Chayu().tree});
+        EXPECT_TRUE(a.household) << csv << ": " << (a.errors.empty() ? "" : a.errors[0].Reason());
+        if (a.household) out.push_back(std::move(*a.household));
+    }
+    return out;
+}
+
+// Every figure of the report under a flat key.
+std::map<std::string, int64_t> Flatten(const ProgressReport& r) {
+    std::map<std::string, int64_t> out{{"county.households", r.households},
+                                       {"county.persons", r.persons},
+                                       {"county.exited_persons", r.exited_persons},
+                                       {"county.target_persons", r.target_persons}};
+    for (const ProgressTownship& t : r.townships) {
+        const std::string k = "township." + t.code + ".";
+        out[k + "households"] = t.households;
+        out[k + "persons"] = t.persons;
+        out[k + "exited_persons"] = t.exited_persons;
+        for (const ProgressYear& y : t.years) {
+            const std::string ky = k + "year." + std::to_string(y.year) + ".";
+            out[ky + "target_persons"] = y.target_persons;
+            out[ky + "planned_persons"] = y.planned_persons;
+            out[ky + "exited_persons"] = y.exited_persons;
+        }
+    }
+    for (const ProgressMeasure& m : r.measures) {
+        out["measure." + m.name + ".households"] = m.households;
+        out["measure." + m.name + ".persons"] = m.persons;
+    }
+    return out;
+}
+
+std::vector<std::string> Cases() {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/progress"))
+        if (e.is_directory()) names.push_back(e.path().filename().string());
+    std::ranges::sort(names);
+    return names;
+}
+
+class ProgressFixture : public testing::TestWithParam<std::string> {};
+
+TEST_P(ProgressFixture, GivesTheExpectedFigures) {
+    const fs::path dir = fs::path(JZ_SOURCE_DIR) / "tests/fixtures/progress" / GetParam();
+    std::istringstream expect(Slurp(dir / "expect.txt"));
+    std::string line, key, value;
+    Date as_of;
+    std::map<std::string, int64_t> expected;
+    while (std::getline(expect, line)) {
+        if (line.empty() || line.starts_with('#')) continue;
+        std::istringstream fields(line);
+        fields >> key >> value;
+        if (key == "as_of") {
+            auto d = Date::Parse(value);
+            ASSERT_TRUE(d) << line;
+            as_of = *d;
+        } else {
+            expected[key] = std::stoll(value);
+        }
+    }
+    ASSERT_FALSE(expected.empty());
+    ProgressBuilder builder(Chayu().plan, Chayu().tree, as_of);
+    for (const Household& h : Load(dir / "input.csv")) builder.Add(h);
+    const auto actual = Flatten(builder.Finish());
+    for (const auto& [k, v] : expected) {
+        const auto it = actual.find(k);
+        ASSERT_NE(it, actual.end()) << "the report has no figure " << k;
+        EXPECT_EQ(it->second, v) << k;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Progress, ProgressFixture, testing::ValuesIn(Cases()));
+
+}  // namespace
+}  // namespace jz
