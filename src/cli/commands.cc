@@ -1,11 +1,15 @@
+// init, demo, generate, import, export, report progress; audit, backup and restore.
 #include "cli/commands.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "core/assembly.h"
 #include "core/generator.h"
@@ -19,6 +23,50 @@
 
 namespace jz::cli {
 namespace {
+
+struct InitOptions {
+    std::string plan_path;
+    std::string divisions_path;
+    bool force = false;
+};
+
+struct GenerateOptions {
+    std::string plan_path;    // empty: the default plan
+    bool plan_given = false;  // --plan on the command line: match it unless --households is given
+    int64_t households = 0;   // 0: match the plan
+    uint64_t seed = 1;
+    std::string as_of = "2017-06-30";
+    std::string format;  // csv | xlsx; empty: from the --out extension
+    std::string out;
+};
+
+struct DemoOptions {
+    std::string plan_path;
+    std::string as_of = "2017-06-30";
+    uint64_t seed = 2016;
+    bool force = false;
+};
+
+struct ImportOptions {
+    std::string file;
+    std::string errors;
+    std::string sheet;
+    // 0: the default of io::ImportLimits.
+    int64_t max_rows = 0;
+    int64_t max_cell_bytes = 0;
+    int64_t time_limit = 0;  // seconds
+};
+
+struct ExportOptions {
+    std::string format;
+    std::string out;
+    std::string division;
+};
+
+struct ProgressOptions {
+    std::string as_of;  // empty: today
+};
+
 
 constexpr const char* kDemoPassword = "jingzhun-demo";
 
@@ -335,6 +383,21 @@ int RunReportProgress(const GlobalOptions& g, const ProgressOptions& o) {
 
 namespace {
 
+struct AuditVerifyOptions {
+    std::string head;         // an anchored head, "SEQ:HASH" or "HASH" (empty: none)
+    bool chain_only = false;  // skip the replay of rows
+};
+
+struct BackupOptions {
+    std::string out;
+};
+
+struct RestoreOptions {
+    std::string file;
+    bool force = false;
+};
+
+
 boost::json::value HeadJson(const ChainHead& head) { return {{"seq", head.seq}, {"hash", head.hash}}; }
 std::string HeadText(const ChainHead& head) { return std::to_string(head.seq) + ":" + head.hash; }
 
@@ -553,4 +616,117 @@ int RunRestore(const GlobalOptions& g, const RestoreOptions& o) {
     return r->restored ? kExitOk : kExitFindings;
 }
 
+
+// -------------------------------------------------------------------------------- registration
+
+void RegisterSetupCommands(Registry& registry) {
+    CLI::App& app = registry.app();
+    const GlobalOptions& g = registry.global();
+
+    auto init = std::make_shared<InitOptions>();
+    auto* init_cmd =
+        app.add_subcommand("init", "Create a database, load a plan and its county's division codes");
+    init_cmd->add_option("--plan", init->plan_path, "Plan file (TOML)")->required();
+    init_cmd->add_option("--divisions", init->divisions_path,
+                         "Division table CSV (default: the one the plan names)");
+    init_cmd->add_flag("--force", init->force, "Replace an existing database file");
+    registry.Runs(init_cmd, [&g, init] { return RunInit(g, *init); });
+
+    auto demo = std::make_shared<DemoOptions>();
+    auto* demo_cmd =
+        app.add_subcommand("demo", "Create the demo county: init + the plan's synthetic registry");
+    demo_cmd->add_option("--plan", demo->plan_path, "Plan file (default: plans/chayu-2016.toml)");
+    demo_cmd->add_option("--as-of", demo->as_of, "Registry state as of this date (default 2017-06-30)");
+    demo_cmd->add_option("--seed", demo->seed, "Random seed (default 2016)");
+    demo_cmd->add_flag("--force", demo->force, "Replace an existing database file");
+    registry.Runs(demo_cmd, [&g, demo] { return RunDemo(g, *demo); });
+
+    auto gen = std::make_shared<GenerateOptions>();
+    auto* gen_cmd = app.add_subcommand("generate", "Write a synthetic registry in the import layout");
+    auto* gen_plan = gen_cmd->add_option("--plan", gen->plan_path, "Plan to match exactly (TOML)");
+    gen_cmd
+        ->add_option("--households", gen->households, "Make this many households instead of matching the plan")
+        ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+    gen_cmd->add_option("--seed", gen->seed, "Random seed (default 1)");
+    gen_cmd->add_option("--as-of", gen->as_of, "Status as of this date (default 2017-06-30)");
+    gen_cmd->add_option("--format", gen->format, "csv or xlsx (default: from --out's extension)");
+    gen_cmd->add_option("--out", gen->out, "Output file")->required();
+    registry.Runs(gen_cmd, [&g, gen, gen_plan] {
+        gen->plan_given = gen_plan->count() > 0;
+        return RunGenerate(g, *gen);
+    });
+}
+
+void RegisterExchangeCommands(Registry& registry) {
+    CLI::App& app = registry.app();
+    const GlobalOptions& g = registry.global();
+
+    auto imp = std::make_shared<ImportOptions>();
+    auto* imp_cmd = app.add_subcommand("import", "Import a registry file (CSV or .xlsx) by household");
+    imp_cmd->add_option("file", imp->file, "CSV or .xlsx file in the exchange layout")->required();
+    imp_cmd->add_option("--errors", imp->errors, "Where rejected rows go (default: FILE.errors.csv)");
+    imp_cmd->add_option("--sheet", imp->sheet, ".xlsx sheet name (default: the first sheet)");
+    imp_cmd->add_option("--max-rows", imp->max_rows, "Refuse a file with more data rows (default 10000000)")
+        ->check(CLI::Range(int64_t{1}, INT64_MAX));
+    imp_cmd
+        ->add_option("--max-cell-bytes", imp->max_cell_bytes,
+                     "Reject rows with a longer cell, in bytes (default 8192)")
+        ->check(CLI::Range(int64_t{16}, int64_t{1} << 30));
+    imp_cmd
+        ->add_option("--time-limit", imp->time_limit,
+                     "Cancel the import after this many seconds (default 3600)")
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+    registry.Runs(imp_cmd, [&g, imp] { return RunImport(g, *imp); });
+
+    auto exp = std::make_shared<ExportOptions>();
+    auto* exp_cmd = app.add_subcommand("export", "Export the registry in the exchange layout");
+    exp_cmd->add_option("--format", exp->format, "csv or xlsx (default: from --out's extension)");
+    exp_cmd->add_option("--out", exp->out, "Output file")->required();
+    exp_cmd->add_option("--division", exp->division, "Only this org unit (township or village code)");
+    registry.Runs(exp_cmd, [&g, exp] { return RunExport(g, *exp); });
+}
+
+void RegisterReportCommands(Registry& registry) {
+    const GlobalOptions& g = registry.global();
+    auto* report_cmd = registry.app().add_subcommand("report", "Reports");
+    report_cmd->require_subcommand(1);
+    auto progress = std::make_shared<ProgressOptions>();
+    auto* progress_cmd =
+        report_cmd->add_subcommand("progress", "The battle map in numbers: plan against registry");
+    progress_cmd->add_option("--as-of", progress->as_of, "Report date (default: today)");
+    registry.Runs(progress_cmd, [&g, progress] { return RunReportProgress(g, *progress); });
+}
+
+void RegisterAuditCommands(Registry& registry) {
+    CLI::App& app = registry.app();
+    const GlobalOptions& g = registry.global();
+
+    auto* audit_cmd = app.add_subcommand("audit", "The change log (audit trail)");
+    audit_cmd->require_subcommand(1);
+    auto audit_verify = std::make_shared<AuditVerifyOptions>();
+    auto* verify_cmd = audit_cmd->add_subcommand(
+        "verify",
+        "Walk the change log's hash chain and replay it against the rows (exit 1 and each problem when "
+        "something was altered outside the program)");
+    verify_cmd->add_option("--head", audit_verify->head,
+                           "A head recorded earlier (SEQ:HASH or HASH, as reports and audit head print it): "
+                           "the chain must still contain it");
+    verify_cmd->add_flag("--chain-only", audit_verify->chain_only, "Check the chain only, not the rows");
+    registry.Runs(verify_cmd, [&g, audit_verify] { return RunAuditVerify(g, *audit_verify); });
+    auto* head_cmd = audit_cmd->add_subcommand("head", "Print the change log's head (SEQ:HASH) to keep elsewhere");
+    registry.Runs(head_cmd, [&g] { return RunAuditHead(g); });
+
+    auto backup = std::make_shared<BackupOptions>();
+    auto* backup_cmd = app.add_subcommand(
+        "backup", "Copy the database consistently while it is in use (SQLite online backup), then check the copy");
+    backup_cmd->add_option("--out", backup->out, "Backup file")->required();
+    registry.Runs(backup_cmd, [&g, backup] { return RunBackup(g, *backup); });
+
+    auto restore = std::make_shared<RestoreOptions>();
+    auto* restore_cmd = app.add_subcommand(
+        "restore", "Put a backup in place of the database (checked first; the old file is kept as .bak)");
+    restore_cmd->add_option("file", restore->file, "Backup file (from jingzhun backup)")->required();
+    restore_cmd->add_flag("--force", restore->force, "Replace an existing database");
+    registry.Runs(restore_cmd, [&g, restore] { return RunRestore(g, *restore); });
+}
 }  // namespace jz::cli

@@ -3,11 +3,14 @@
 // Each command is thin: it parses what the options say, asks service::Dynamic, and prints the
 // result (human text, or the API's JSON with --json). The CLI acts as a county-level admin.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
 #include "core/codes.h"
@@ -17,6 +20,82 @@
 namespace jz::cli {
 namespace {
 namespace json = boost::json;
+
+struct ExitCandidatesOptions {
+    int year = 0;
+    std::string division;
+    std::string as_of;  // empty: December 31 of the year
+};
+
+struct PopulationSetOptions {
+    std::string code;
+    int64_t persons = 0;
+    int year = 0;
+};
+
+struct ProcedureListOptions {
+    std::string kind;
+    std::string state;
+    std::string division;
+    std::string household;
+    std::optional<int> year;
+    bool open_only = false;
+};
+
+struct ProcedureOpenOptions {
+    std::string kind;            // new_identification | exit
+    std::string household_file;  // new_identification
+    std::string household;       // exit
+    int year = 0;
+    std::string date;
+    std::string notes;
+};
+
+struct ProcedureStepOptions {
+    int64_t id = 0;
+    std::string step;
+    std::string date;
+    std::string outcome;
+    std::string notes;
+    std::vector<std::string> exclusions;
+    std::vector<std::string> against;  // KIND=FILE
+};
+
+// fallback, deregister, member: one-step changes of a household.
+struct ProcedureChangeOptions {
+    std::string household;
+    int year = 0;
+    std::string date;
+    std::string reason;  // fallback: text; deregister: death | moved_away | wrongly_registered
+    std::string notes;
+    std::string change;  // member: the change's name or code (死亡, 新生儿, ...)
+    std::string id_number;
+    std::string new_head;
+    std::string person_file;
+};
+
+struct EndBufferOptions {
+    int year = 0;
+    std::string date;
+};
+
+struct AdjustmentOptions {
+    int year = 0;
+    bool approve = false;
+    std::string date;
+    std::string notes;
+};
+
+struct EvaluationOptions {
+    int year = 0;
+    int64_t size = 0;
+    uint64_t seed = 0;
+    int64_t id = 0;
+    std::string household;
+    std::string verdict;
+    std::string notes;
+    std::optional<int64_t> non_poor_surveyed, missed_found, approval_surveyed, approval_satisfied;
+};
 
 // Prints the failure as one line and chooses the exit status by its kind; a refusal also names
 // the rule that refused it (procedure.notice_period, household.deregistered, ...).
@@ -716,4 +795,228 @@ int RunEvaluationSurvey(const GlobalOptions& g, const EvaluationOptions& o) {
     return PrintEvaluationResult(g, **d, *e, false);
 }
 
+
+// -------------------------------------------------------------------------------- registration
+
+void RegisterExitCommands(Registry& registry) {
+    CLI::App& app = registry.app();
+    const GlobalOptions& g = registry.global();
+
+    auto exit_candidates = std::make_shared<ExitCandidatesOptions>();
+    auto* exit_candidates_cmd = app.add_subcommand(
+        "exit-candidates", "Households that may exit in a year, and what the others still lack");
+    exit_candidates_cmd->add_option("--year", exit_candidates->year, "Year of the exit")->required();
+    exit_candidates_cmd->add_option("--division", exit_candidates->division,
+                                    "Only this org unit (township or village code)");
+    exit_candidates_cmd->add_option("--as-of", exit_candidates->as_of,
+                                    "Compute ages on this date (default: December 31 of the year)");
+    registry.Runs(exit_candidates_cmd, [&g, exit_candidates] { return RunExitCandidates(g, *exit_candidates); });
+
+    auto incidence_year = std::make_shared<int>(0);
+    auto* incidence_cmd = app.add_subcommand(
+        "incidence", "Poverty incidence by village, township and county against the thresholds");
+    incidence_cmd->add_option("--year", *incidence_year, "Year (poor at its end)")->required();
+    registry.Runs(incidence_cmd, [&g, incidence_year] { return RunIncidence(g, *incidence_year); });
+
+    auto* population_cmd =
+        app.add_subcommand("population", "Rural population by org unit and year (for incidence)");
+    population_cmd->require_subcommand(1);
+    auto population_set = std::make_shared<PopulationSetOptions>();
+    auto* population_set_cmd =
+        population_cmd->add_subcommand("set", "Set an org unit's rural population for a year");
+    population_set_cmd->add_option("code", population_set->code, "Org-unit code (county, township or village)")
+        ->required();
+    population_set_cmd->add_option("persons", population_set->persons, "Rural population (persons)")
+        ->required();
+    population_set_cmd->add_option("--year", population_set->year, "Year")->required();
+    registry.Runs(population_set_cmd, [&g, population_set] { return RunPopulationSet(g, *population_set); });
+    auto* population_list_cmd = population_cmd->add_subcommand("list", "List the population settings");
+    registry.Runs(population_list_cmd, [&g] { return RunPopulationList(g); });
+}
+
+void RegisterProcedureCommands(Registry& registry) {
+    const GlobalOptions& g = registry.global();
+    auto* procedure_cmd = registry.app().add_subcommand(
+        "procedure", "Procedure cases: identification, exit, fallback, deregistration, members");
+    procedure_cmd->require_subcommand(1);
+
+    auto procedure_list = std::make_shared<ProcedureListOptions>();
+    auto procedure_list_year = std::make_shared<int>(0);
+    auto* procedure_list_cmd = procedure_cmd->add_subcommand("list", "List cases (ordered by id)");
+    procedure_list_cmd->add_option(
+        "--kind", procedure_list->kind,
+        "new_identification, exit, fallback, deregistration, member_change, buffer_end");
+    procedure_list_cmd->add_option("--state", procedure_list->state, "Only cases in this state");
+    procedure_list_cmd->add_option("--division", procedure_list->division, "Only cases under this org unit");
+    procedure_list_cmd->add_option("--household", procedure_list->household, "Only this household's cases");
+    auto* procedure_list_year_opt =
+        procedure_list_cmd->add_option("--year", *procedure_list_year, "Only cases of this year's adjustment");
+    procedure_list_cmd->add_flag("--open", procedure_list->open_only, "Only open cases");
+    registry.Runs(procedure_list_cmd, [&g, procedure_list, procedure_list_year, procedure_list_year_opt] {
+        if (procedure_list_year_opt->count() > 0) procedure_list->year = *procedure_list_year;
+        return RunProcedureList(g, *procedure_list);
+    });
+
+    auto procedure_show_id = std::make_shared<int64_t>(0);
+    auto* procedure_show_cmd = procedure_cmd->add_subcommand("show", "A case with every step");
+    procedure_show_cmd->add_option("id", *procedure_show_id, "Case id")->required();
+    registry.Runs(procedure_show_cmd, [&g, procedure_show_id] { return RunProcedureShow(g, *procedure_show_id); });
+
+    auto procedure_open = std::make_shared<ProcedureOpenOptions>();
+    auto* procedure_open_cmd = procedure_cmd->add_subcommand(
+        "open", "Open a new identification (--household-file) or an exit (--household)");
+    procedure_open_cmd->add_option("kind", procedure_open->kind, "new_identification or exit")->required();
+    procedure_open_cmd->add_option(
+        "--household-file", procedure_open->household_file,
+        "new_identification: the proposed household as JSON (the API's household shape)");
+    procedure_open_cmd->add_option("--household", procedure_open->household, "exit: the household code");
+    procedure_open_cmd->add_option("--year", procedure_open->year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_open_cmd->add_option("--date", procedure_open->date, "Date of the first step (YYYY-MM-DD)")
+        ->required();
+    procedure_open_cmd->add_option("--notes", procedure_open->notes, "Notes");
+    registry.Runs(procedure_open_cmd, [&g, procedure_open] { return RunProcedureOpen(g, *procedure_open); });
+
+    auto procedure_step = std::make_shared<ProcedureStepOptions>();
+    auto* procedure_step_cmd = procedure_cmd->add_subcommand("step", "Take the next step of a case");
+    procedure_step_cmd->add_option("id", procedure_step->id, "Case id")->required();
+    procedure_step_cmd
+        ->add_option("step", procedure_step->step,
+                     "apply, propose, appraise, verify, notice, object, review, approve, agree, announce")
+        ->required();
+    procedure_step_cmd->add_option("--date", procedure_step->date, "Date of the step (YYYY-MM-DD)")
+        ->required();
+    procedure_step_cmd->add_option("--outcome", procedure_step->outcome,
+                                   "passed (default), rejected, disagreed (agree), ...");
+    procedure_step_cmd->add_option("--notes", procedure_step->notes, "Notes");
+    procedure_step_cmd->add_option("--exclusion", procedure_step->exclusions,
+                                   "verify: exclusion fact found (public_payroll, village_cadre, vehicle, "
+                                   "commercial_housing, business); "
+                                   "repeatable");
+    procedure_step_cmd->add_option("--against", procedure_step->against,
+                                   "approve: external list KIND=FILE (deceased, public_payroll, vehicle, "
+                                   "real_estate, business; as check --against); repeatable");
+    registry.Runs(procedure_step_cmd, [&g, procedure_step] { return RunProcedureStep(g, *procedure_step); });
+
+    // fallback, deregister and member share one options struct (only one of them runs).
+    auto procedure_change = std::make_shared<ProcedureChangeOptions>();
+    auto* procedure_fallback_cmd =
+        procedure_cmd->add_subcommand("fallback", "An exited household is poor again (返贫)");
+    procedure_fallback_cmd->add_option("--household", procedure_change->household, "Household code")
+        ->required();
+    procedure_fallback_cmd->add_option("--year", procedure_change->year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_fallback_cmd->add_option("--date", procedure_change->date, "Date (YYYY-MM-DD)")->required();
+    procedure_fallback_cmd->add_option("--reason", procedure_change->reason, "Why (text)")->required();
+    registry.Runs(procedure_fallback_cmd,
+                  [&g, procedure_change] { return RunProcedureFallback(g, *procedure_change); });
+    auto* procedure_deregister_cmd =
+        procedure_cmd->add_subcommand("deregister", "Remove a household from the registry (销户)");
+    procedure_deregister_cmd->add_option("--household", procedure_change->household, "Household code")
+        ->required();
+    procedure_deregister_cmd->add_option("--year", procedure_change->year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_deregister_cmd->add_option("--date", procedure_change->date, "Date (YYYY-MM-DD)")->required();
+    procedure_deregister_cmd
+        ->add_option("--reason", procedure_change->reason, "death, moved_away or wrongly_registered")
+        ->required();
+    procedure_deregister_cmd->add_option("--notes", procedure_change->notes, "Notes");
+    registry.Runs(procedure_deregister_cmd,
+                  [&g, procedure_change] { return RunProcedureDeregister(g, *procedure_change); });
+    auto* procedure_member_cmd =
+        procedure_cmd->add_subcommand("member", "A member leaves (--id-number) or joins (--person-file)");
+    procedure_member_cmd->add_option("--household", procedure_change->household, "Household code")->required();
+    procedure_member_cmd->add_option("--year", procedure_change->year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_member_cmd->add_option("--date", procedure_change->date, "Date (YYYY-MM-DD)")->required();
+    procedure_member_cmd
+        ->add_option(
+            "--change", procedure_change->change,
+            "The change, by name or code: 死亡, 嫁出, 出国定居, 判刑收监, 其他转出 (leaving); 嫁入, 新生儿, "
+            "其他转入 (joining)")
+        ->required();
+    procedure_member_cmd->add_option("--id-number", procedure_change->id_number,
+                                     "Leaving: the member's ID number");
+    procedure_member_cmd->add_option("--new-head", procedure_change->new_head,
+                                     "Leaving head: the ID number of the member taking over");
+    procedure_member_cmd->add_option("--person-file", procedure_change->person_file,
+                                     "Joining: the person as JSON (a member of the API's household shape)");
+    procedure_member_cmd->add_option("--notes", procedure_change->notes, "Notes");
+    registry.Runs(procedure_member_cmd,
+                  [&g, procedure_change] { return RunProcedureMember(g, *procedure_change); });
+
+    auto end_buffer = std::make_shared<EndBufferOptions>();
+    auto* procedure_end_buffer_cmd = procedure_cmd->add_subcommand(
+        "end-buffer", "End the buffer period of every household whose buffer has ended by the year");
+    procedure_end_buffer_cmd->add_option("--year", end_buffer->year, "Year")->required();
+    procedure_end_buffer_cmd->add_option("--date", end_buffer->date, "Date (YYYY-MM-DD)")->required();
+    registry.Runs(procedure_end_buffer_cmd, [&g, end_buffer] { return RunProcedureEndBuffer(g, *end_buffer); });
+}
+
+void RegisterEvaluationCommands(Registry& registry) {
+    CLI::App& app = registry.app();
+    const GlobalOptions& g = registry.global();
+
+    auto adjustment = std::make_shared<AdjustmentOptions>();
+    auto* adjustment_cmd = app.add_subcommand(
+        "adjustment", "The year's dynamic adjustment by township; --approve it as a whole");
+    adjustment_cmd->add_option("--year", adjustment->year, "Year")->required();
+    adjustment_cmd->add_flag("--approve", adjustment->approve, "Approve the year's adjustment (needs --date)");
+    adjustment_cmd->add_option("--date", adjustment->date, "Date of the approval (YYYY-MM-DD)");
+    adjustment_cmd->add_option("--notes", adjustment->notes, "Notes of the approval");
+    registry.Runs(adjustment_cmd, [&g, adjustment] { return RunAdjustment(g, *adjustment); });
+
+    auto* evaluation_cmd = app.add_subcommand("evaluation", "Third-party evaluation of the county's exit");
+    evaluation_cmd->require_subcommand(1);
+    // draw, show, verdict and survey share one options struct (only one of them runs).
+    auto evaluation = std::make_shared<EvaluationOptions>();
+    auto* evaluation_draw_cmd =
+        evaluation_cmd->add_subcommand("draw", "Draw a reproducible sample of exited households");
+    evaluation_draw_cmd->add_option("--year", evaluation->year, "Households exited in this year or before")
+        ->required();
+    evaluation_draw_cmd->add_option("--size", evaluation->size, "Sample size")->required();
+    evaluation_draw_cmd
+        ->add_option("--seed", evaluation->seed, "Random seed (the same seed draws the same sample)")
+        ->required();
+    registry.Runs(evaluation_draw_cmd, [&g, evaluation] { return RunEvaluationDraw(g, *evaluation); });
+    auto* evaluation_show_cmd =
+        evaluation_cmd->add_subcommand("show", "An evaluation with its sample and rates");
+    evaluation_show_cmd->add_option("id", evaluation->id, "Evaluation id")->required();
+    registry.Runs(evaluation_show_cmd, [&g, evaluation] { return RunEvaluationShow(g, evaluation->id); });
+    auto* evaluation_list_cmd = evaluation_cmd->add_subcommand("list", "List evaluations");
+    registry.Runs(evaluation_list_cmd, [&g] { return RunEvaluationList(g); });
+    auto* evaluation_verdict_cmd =
+        evaluation_cmd->add_subcommand("verdict", "Record the verdict on a sampled household");
+    evaluation_verdict_cmd->add_option("id", evaluation->id, "Evaluation id")->required();
+    evaluation_verdict_cmd->add_option("code", evaluation->household, "Household code")->required();
+    evaluation_verdict_cmd->add_option("verdict", evaluation->verdict, "correct, wrongful or pending")
+        ->required();
+    evaluation_verdict_cmd->add_option("--notes", evaluation->notes, "Notes");
+    registry.Runs(evaluation_verdict_cmd, [&g, evaluation] { return RunEvaluationVerdict(g, *evaluation); });
+
+    // The survey's figures are optional: only those given are recorded.
+    struct SurveyFigures {
+        int64_t non_poor_surveyed = 0, missed_found = 0, approval_surveyed = 0, approval_satisfied = 0;
+    };
+    auto survey = std::make_shared<SurveyFigures>();
+    auto* evaluation_survey_cmd =
+        evaluation_cmd->add_subcommand("survey", "Record the survey figures (missed poor, approval)");
+    evaluation_survey_cmd->add_option("id", evaluation->id, "Evaluation id")->required();
+    auto* non_poor_opt = evaluation_survey_cmd->add_option("--non-poor-surveyed", survey->non_poor_surveyed,
+                                                           "Non-registered households surveyed");
+    auto* missed_opt = evaluation_survey_cmd->add_option("--missed-found", survey->missed_found,
+                                                         "Of them, poor households that were missed");
+    auto* approval_surveyed_opt =
+        evaluation_survey_cmd->add_option("--approval-surveyed", survey->approval_surveyed, "People asked");
+    auto* approval_satisfied_opt =
+        evaluation_survey_cmd->add_option("--approval-satisfied", survey->approval_satisfied, "Of them, satisfied");
+    registry.Runs(evaluation_survey_cmd, [&g, evaluation, survey, non_poor_opt, missed_opt, approval_surveyed_opt,
+                                          approval_satisfied_opt] {
+        if (non_poor_opt->count() > 0) evaluation->non_poor_surveyed = survey->non_poor_surveyed;
+        if (missed_opt->count() > 0) evaluation->missed_found = survey->missed_found;
+        if (approval_surveyed_opt->count() > 0) evaluation->approval_surveyed = survey->approval_surveyed;
+        if (approval_satisfied_opt->count() > 0) evaluation->approval_satisfied = survey->approval_satisfied;
+        return RunEvaluationSurvey(g, *evaluation);
+    });
+}
 }  // namespace jz::cli
