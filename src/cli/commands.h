@@ -22,11 +22,11 @@ void RegisterAuditCommands(Registry& registry);     // audit verify|head, backup
 void RegisterQualityCommands(Registry& registry);  // check, reconcile
 // server_commands.cc
 void RegisterServerCommands(Registry& registry);  // serve, user add|list|disable
-// dynamic_commands.cc (docs/dynamic-management.md). Exit statuses: 0 done, 2 usage or unusable
+// Dynamic management (docs/dynamic-management.md). Exit statuses: 0 done, 2 usage or unusable
 // input (also an unknown household, case or code), 4 refused by the procedure, 1 the database failed.
-void RegisterExitCommands(Registry& registry);        // exit-candidates, incidence, population
-void RegisterProcedureCommands(Registry& registry);   // procedure list|show|open|step|...
-void RegisterEvaluationCommands(Registry& registry);  // adjustment, evaluation
+void RegisterExitCommands(Registry& registry);        // year_commands.cc: exit-candidates, incidence, population
+void RegisterProcedureCommands(Registry& registry);   // dynamic_commands.cc: procedure list|show|open|step|...
+void RegisterEvaluationCommands(Registry& registry);  // year_commands.cc: adjustment, evaluation
 
 // The change log's head as reports carry it: "chain_head": {"seq", "hash"} in their JSON, a footer
 // line in their text (so an issued report anchors the chain outside the database). commands.cc;
