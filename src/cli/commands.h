@@ -17,7 +17,8 @@ namespace jz::cli {
 void RegisterSetupCommands(Registry& registry);     // init, demo, generate
 void RegisterExchangeCommands(Registry& registry);  // import, export
 void RegisterReportCommands(Registry& registry);    // report progress
-void RegisterAuditCommands(Registry& registry);     // audit verify|head, backup, restore
+// audit_commands.cc
+void RegisterAuditCommands(Registry& registry);  // audit verify|head, backup, restore
 // quality.cc
 void RegisterQualityCommands(Registry& registry);  // check, reconcile
 // server_commands.cc
@@ -29,8 +30,8 @@ void RegisterProcedureCommands(Registry& registry);   // dynamic_commands.cc: pr
 void RegisterEvaluationCommands(Registry& registry);  // year_commands.cc: adjustment, evaluation
 
 // The change log's head as reports carry it: "chain_head": {"seq", "hash"} in their JSON, a footer
-// line in their text (so an issued report anchors the chain outside the database). commands.cc;
-// also used by quality.cc.
+// line in their text (so an issued report anchors the chain outside the database).
+// audit_commands.cc; used by the reports of commands.cc and quality.cc.
 void AddChainHead(Store& store, boost::json::value& report);
 void PrintChainHeadFooter(Store& store);
 
