@@ -1,11 +1,15 @@
+// init, demo, generate, import, export, report progress (audit, backup, restore: audit_commands.cc).
 #include "cli/commands.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "core/assembly.h"
 #include "generator/generator.h"
@@ -19,6 +23,50 @@
 
 namespace jz::cli {
 namespace {
+
+struct InitOptions {
+    std::string plan_path;
+    std::string divisions_path;
+    bool force = false;
+};
+
+struct GenerateOptions {
+    std::string plan_path;    // empty: the default plan
+    bool plan_given = false;  // --plan on the command line: match it unless --households is given
+    int64_t households = 0;   // 0: match the plan
+    uint64_t seed = 1;
+    std::string as_of = "2017-06-30";
+    std::string format;  // csv | xlsx; empty: from the --out extension
+    std::string out;
+};
+
+struct DemoOptions {
+    std::string plan_path;
+    std::string as_of = "2017-06-30";
+    uint64_t seed = 2016;
+    bool force = false;
+};
+
+struct ImportOptions {
+    std::string file;
+    std::string errors;
+    std::string sheet;
+    // 0: the default of io::ImportLimits.
+    int64_t max_rows = 0;
+    int64_t max_cell_bytes = 0;
+    int64_t time_limit = 0;  // seconds
+};
+
+struct ExportOptions {
+    std::string format;
+    std::string out;
+    std::string division;
+};
+
+struct ProgressOptions {
+    std::string as_of;  // empty: today
+};
+
 
 constexpr const char* kDemoPassword = "jingzhun-demo";
 
@@ -344,227 +392,84 @@ int RunReportProgress(const GlobalOptions& g, const ProgressOptions& o) {
     return kExitOk;
 }
 
-namespace {
+// -------------------------------------------------------------------------------- registration
 
-boost::json::value HeadJson(const ChainHead& head) { return {{"seq", head.seq}, {"hash", head.hash}}; }
-std::string HeadText(const ChainHead& head) { return std::to_string(head.seq) + ":" + head.hash; }
+void RegisterSetupCommands(Registry& registry) {
+    CLI::App& app = registry.app();
+    const GlobalOptions& g = registry.global();
 
-// "SEQ:HASH" or "HASH".
-Result<ChainHead> ParseHead(const std::string& text) {
-    ChainHead head;
-    const size_t colon = text.find(':');
-    std::string hash = text;
-    if (colon != std::string::npos) {
-        const std::string seq = text.substr(0, colon);
-        hash = text.substr(colon + 1);
-        if (seq.empty() || seq.size() > 18 || !std::ranges::all_of(seq, [](char c) { return c >= '0' && c <= '9'; }))
-            return Fail("usage.head", "--head", "--head 应为 序号:哈希 或 哈希: " + text,
-                        "--head must be SEQ:HASH or HASH: " + text);
-        head.seq = std::stoll(seq);
-    }
-    if (hash.size() != 64 ||
-        !std::ranges::all_of(hash, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }))
-        return Fail("usage.head", "--head", "链头哈希应为64位十六进制数: " + hash,
-                    "the head hash must be 64 hex digits: " + hash);
-    head.hash = hash;
-    return head;
+    auto init = std::make_shared<InitOptions>();
+    auto* init_cmd =
+        app.add_subcommand("init", "Create a database, load a plan and its county's division codes");
+    init_cmd->add_option("--plan", init->plan_path, "Plan file (TOML)")->required();
+    init_cmd->add_option("--divisions", init->divisions_path,
+                         "Division table CSV (default: the one the plan names)");
+    init_cmd->add_flag("--force", init->force, "Replace an existing database file");
+    registry.Runs(init_cmd, [&g, init] { return RunInit(g, *init); });
+
+    auto demo = std::make_shared<DemoOptions>();
+    auto* demo_cmd =
+        app.add_subcommand("demo", "Create the demo county: init + the plan's synthetic registry");
+    demo_cmd->add_option("--plan", demo->plan_path, "Plan file (default: plans/chayu-2016.toml)");
+    demo_cmd->add_option("--as-of", demo->as_of, "Registry state as of this date (default 2017-06-30)");
+    demo_cmd->add_option("--seed", demo->seed, "Random seed (default 2016)");
+    demo_cmd->add_flag("--force", demo->force, "Replace an existing database file");
+    registry.Runs(demo_cmd, [&g, demo] { return RunDemo(g, *demo); });
+
+    auto gen = std::make_shared<GenerateOptions>();
+    auto* gen_cmd = app.add_subcommand("generate", "Write a synthetic registry in the import layout");
+    auto* gen_plan = gen_cmd->add_option("--plan", gen->plan_path, "Plan to match exactly (TOML)");
+    gen_cmd
+        ->add_option("--households", gen->households, "Make this many households instead of matching the plan")
+        ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+    gen_cmd->add_option("--seed", gen->seed, "Random seed (default 1)");
+    gen_cmd->add_option("--as-of", gen->as_of, "Status as of this date (default 2017-06-30)");
+    gen_cmd->add_option("--format", gen->format, "csv or xlsx (default: from --out's extension)");
+    gen_cmd->add_option("--out", gen->out, "Output file")->required();
+    registry.Runs(gen_cmd, [&g, gen, gen_plan] {
+        gen->plan_given = gen_plan->count() > 0;
+        return RunGenerate(g, *gen);
+    });
 }
 
-boost::json::value MismatchesJson(const ChainVerification& v) {
-    boost::json::array out;
-    for (const RowMismatch& m : v.mismatches) {
-        boost::json::array fields;
-        for (const std::string& f : m.fields) fields.emplace_back(f);
-        out.push_back({{"code", m.code},
-                       {"entity", m.entity},
-                       {"entity_key", m.entity_key},
-                       {"seq", m.seq ? boost::json::value(m.seq) : boost::json::value(nullptr)},
-                       {"fields", std::move(fields)}});
-    }
-    return out;
+void RegisterExchangeCommands(Registry& registry) {
+    CLI::App& app = registry.app();
+    const GlobalOptions& g = registry.global();
+
+    auto imp = std::make_shared<ImportOptions>();
+    auto* imp_cmd = app.add_subcommand("import", "Import a registry file (CSV or .xlsx) by household");
+    imp_cmd->add_option("file", imp->file, "CSV or .xlsx file in the exchange layout")->required();
+    imp_cmd->add_option("--errors", imp->errors, "Where rejected rows go (default: FILE.errors.csv)");
+    imp_cmd->add_option("--sheet", imp->sheet, ".xlsx sheet name (default: the first sheet)");
+    imp_cmd->add_option("--max-rows", imp->max_rows, "Refuse a file with more data rows (default 10000000)")
+        ->check(CLI::Range(int64_t{1}, INT64_MAX));
+    imp_cmd
+        ->add_option("--max-cell-bytes", imp->max_cell_bytes,
+                     "Reject rows with a longer cell, in bytes (default 8192)")
+        ->check(CLI::Range(int64_t{16}, int64_t{1} << 30));
+    imp_cmd
+        ->add_option("--time-limit", imp->time_limit,
+                     "Cancel the import after this many seconds (default 3600)")
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+    registry.Runs(imp_cmd, [&g, imp] { return RunImport(g, *imp); });
+
+    auto exp = std::make_shared<ExportOptions>();
+    auto* exp_cmd = app.add_subcommand("export", "Export the registry in the exchange layout");
+    exp_cmd->add_option("--format", exp->format, "csv or xlsx (default: from --out's extension)");
+    exp_cmd->add_option("--out", exp->out, "Output file")->required();
+    exp_cmd->add_option("--division", exp->division, "Only this org unit (township or village code)");
+    registry.Runs(exp_cmd, [&g, exp] { return RunExport(g, *exp); });
 }
 
-std::string MismatchText(const RowMismatch& m) {
-    std::string what;
-    if (m.code == "audit.row_unlogged")
-        what = "行无变更记录 row with no change-log entry";
-    else if (m.code == "audit.row_missing")
-        what = "记录所述的行不存在 the log says it exists, no row (last entry " + std::to_string(m.seq) + ")";
-    else if (m.code == "audit.row_derived")
-        what = "派生列与行不符 columns kept beside the row disagree with it";
-    else
-        what = "行与变更记录不符 row differs from its last entry " + std::to_string(m.seq);
-    std::string fields;
-    for (const std::string& f : m.fields) fields += (fields.empty() ? ": " : ", ") + f;
-    return "[" + m.code + "] " + m.entity + " " + m.entity_key + " — " + what + fields;
-}
-
-}  // namespace
-
-void AddChainHead(Store& store, boost::json::value& report) {
-    auto head = store.Head();
-    if (head && report.is_object()) report.as_object()["chain_head"] = HeadJson(*head);
-}
-
-void PrintChainHeadFooter(Store& store) {
-    auto head = store.Head();
-    if (!head) return;
-    std::printf(
-        "\n变更链头 Change-log head: %s\n  (留存此值,以后用 jingzhun audit verify --head 核对 / keep it; check later "
-        "with jingzhun audit verify --head)\n",
-        HeadText(*head).c_str());
-}
-
-int RunAuditVerify(const GlobalOptions& g, const AuditVerifyOptions& o) {
-    VerifyOptions options;
-    options.rows = !o.chain_only;
-    if (!o.head.empty()) {
-        auto head = ParseHead(o.head);
-        if (!head) return ReportError(head.error());
-        options.anchor = *head;
-    }
-    auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
-    if (!store) return ReportError(store.error());
-    auto v = (*store)->Verify(options);
-    if (!v) return ReportError(v.error());
-    const ChainHead head{v->last_seq, v->last_hash};
-    if (g.json) {
-        boost::json::object out{
-            {"intact", v->intact()},
-            {"entries", v->entries},
-            {"first_bad_seq", v->first_bad ? boost::json::value(*v->first_bad) : boost::json::value(nullptr)},
-            {"last_hash", v->first_bad ? boost::json::value(nullptr) : boost::json::value(v->last_hash)},
-            {"head", v->first_bad ? boost::json::value(nullptr) : HeadJson(head)},
-            {"rows_checked", v->rows_checked},
-            {"rows", v->rows},
-            {"mismatch_count", v->mismatch_count},
-            {"mismatches", MismatchesJson(*v)}};
-        if (options.anchor)
-            out["anchor"] = {{"seq", options.anchor->seq ? boost::json::value(options.anchor->seq)
-                                                         : boost::json::value(nullptr)},
-                             {"hash", options.anchor->hash},
-                             {"found", *v->anchor_found}};
-        PrintJson(out);
-        return v->intact() ? kExitOk : kExitFindings;
-    }
-    if (v->first_bad) {
-        std::printf(
-            "变更记录已被篡改: 第%lld条起哈希链断开 / The change log was altered outside the program: the chain "
-            "breaks at entry %lld\n",
-            static_cast<long long>(*v->first_bad), static_cast<long long>(*v->first_bad));
-    } else {
-        std::printf("变更链完整 The change log's chain is intact: %lld entries, head %s\n",
-                    static_cast<long long>(v->entries), HeadText(head).c_str());
-    }
-    if (options.anchor) {
-        if (*v->anchor_found)
-            std::printf("链头核对通过 The anchored head %s is in the chain, and nothing up to it changed\n",
-                        o.head.c_str());
-        else
-            std::printf(
-                "链头核对失败 The anchored head %s is not in the chain: entries were removed from the end, or "
-                "something up to it was rewritten\n",
-                o.head.c_str());
-    }
-    if (v->rows_checked) {
-        if (v->mismatch_count == 0)
-            std::printf("数据与变更记录一致 Every row agrees with the change log (%lld rows)\n",
-                        static_cast<long long>(v->rows));
-        else
-            std::printf("数据与变更记录不符 %lld of the rows disagree with the change log:\n",
-                        static_cast<long long>(v->mismatch_count));
-        for (const RowMismatch& m : v->mismatches) std::printf("  %s\n", MismatchText(m).c_str());
-        if (v->mismatch_count > static_cast<int64_t>(v->mismatches.size()))
-            std::printf("  … %lld more\n", static_cast<long long>(v->mismatch_count - v->mismatches.size()));
-    } else if (options.rows) {
-        std::printf("未核对数据行 Rows not compared: the chain is broken\n");
-    }
-    if (v->intact())
-        std::printf("完整 intact\n");
-    return v->intact() ? kExitOk : kExitFindings;
-}
-
-int RunAuditHead(const GlobalOptions& g) {
-    auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
-    if (!store) return ReportError(store.error());
-    auto head = (*store)->Head();
-    if (!head) return ReportError(head.error());
-    if (g.json)
-        PrintJson(HeadJson(*head));
-    else
-        std::printf("%s\n", HeadText(*head).c_str());
-    return kExitOk;
-}
-
-namespace {
-void PrintFindingsSummary(const ChainVerification& audit, const std::vector<std::string>& problems) {
-    for (const std::string& p : problems) std::printf("  完整性 integrity: %s\n", p.c_str());
-    if (audit.first_bad)
-        std::printf("  变更链在第%lld条断开 the chain breaks at entry %lld\n", static_cast<long long>(*audit.first_bad),
-                    static_cast<long long>(*audit.first_bad));
-    for (const RowMismatch& m : audit.mismatches) std::printf("  %s\n", MismatchText(m).c_str());
-}
-boost::json::value AuditJson(const ChainVerification& a, const std::vector<std::string>& problems) {
-    boost::json::array integrity;
-    for (const std::string& p : problems) integrity.emplace_back(p);
-    return {{"intact", problems.empty() && a.intact()},
-            {"integrity_problems", std::move(integrity)},
-            {"entries", a.entries},
-            {"first_bad_seq", a.first_bad ? boost::json::value(*a.first_bad) : boost::json::value(nullptr)},
-            {"head", HeadJson({a.last_seq, a.last_hash})},
-            {"rows", a.rows},
-            {"mismatch_count", a.mismatch_count},
-            {"mismatches", MismatchesJson(a)}};
-}
-}  // namespace
-
-int RunBackup(const GlobalOptions& g, const BackupOptions& o) {
-    if (o.out.empty())
-        return ReportError(Error{.code = "usage.out",
-                                 .field = "--out",
-                                 .message_zh = "请用 --out 指定备份文件",
-                                 .message_en = "give the backup file with --out"});
-    auto r = BackupSqlite(g.db, o.out);
-    if (!r) return ReportError(r.error());
-    const bool intact = r->audit.intact();
-    if (g.json) {
-        PrintJson({{"out", r->path}, {"bytes", r->bytes}, {"audit", AuditJson(r->audit, r->integrity_problems)}});
-    } else {
-        std::printf("已备份 Backed up %s to %s (%lld bytes); copy checked: integrity ok, %lld change-log entries, "
-                    "%lld rows, head %s\n",
-                    g.db.c_str(), r->path.c_str(), static_cast<long long>(r->bytes),
-                    static_cast<long long>(r->audit.entries), static_cast<long long>(r->audit.rows),
-                    HeadText({r->audit.last_seq, r->audit.last_hash}).c_str());
-        if (!intact) {
-            std::printf(
-                "注意 The copy is faithful, but the audit of the registry found problems (they are in the source "
-                "too):\n");
-            PrintFindingsSummary(r->audit, r->integrity_problems);
-        }
-    }
-    return intact ? kExitOk : kExitFindings;
-}
-
-int RunRestore(const GlobalOptions& g, const RestoreOptions& o) {
-    auto r = RestoreSqlite(o.file, g.db, o.force);
-    if (!r) return ReportError(r.error());
-    if (g.json) {
-        PrintJson({{"restored", r->restored},
-                   {"db", g.db},
-                   {"kept", r->kept.empty() ? boost::json::value(nullptr) : boost::json::value(r->kept)},
-                   {"households", r->households},
-                   {"audit", AuditJson(r->audit, r->integrity_problems)}});
-    } else if (r->restored) {
-        std::printf("已恢复 Restored %s from %s: %lld households, %lld change-log entries, head %s\n", g.db.c_str(),
-                    o.file.c_str(), static_cast<long long>(r->households), static_cast<long long>(r->audit.entries),
-                    HeadText({r->audit.last_seq, r->audit.last_hash}).c_str());
-        if (!r->kept.empty()) std::printf("  原数据库保留为 The replaced database is kept as %s\n", r->kept.c_str());
-    } else {
-        std::printf("未恢复 Not restored: the backup %s failed its check; %s is unchanged\n", o.file.c_str(),
-                    g.db.c_str());
-        PrintFindingsSummary(r->audit, r->integrity_problems);
-    }
-    return r->restored ? kExitOk : kExitFindings;
+void RegisterReportCommands(Registry& registry) {
+    const GlobalOptions& g = registry.global();
+    auto* report_cmd = registry.app().add_subcommand("report", "Reports");
+    report_cmd->require_subcommand(1);
+    auto progress = std::make_shared<ProgressOptions>();
+    auto* progress_cmd =
+        report_cmd->add_subcommand("progress", "The battle map in numbers: plan against registry");
+    progress_cmd->add_option("--as-of", progress->as_of, "Report date (default: today)");
+    registry.Runs(progress_cmd, [&g, progress] { return RunReportProgress(g, *progress); });
 }
 
 }  // namespace jz::cli

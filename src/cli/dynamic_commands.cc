@@ -1,15 +1,19 @@
-// Dynamic management from the command line (docs/dynamic-management.md): exit candidates,
-// incidence, population, procedure cases, the year's adjustment and the third-party evaluation.
+// Procedure cases from the command line (docs/dynamic-management.md): list, show, open, step,
+// fallback, deregister, member, end-buffer; the rest of dynamic management is in year_commands.cc.
 // Each command is thin: it parses what the options say, asks service::Dynamic, and prints the
 // result (human text, or the API's JSON with --json). The CLI acts as a county-level admin.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
+#include "cli/dynamic_session.h"
 #include "core/codes.h"
 #include "service/dynamic.h"
 #include "service/household_input.h"
@@ -17,6 +21,54 @@
 namespace jz::cli {
 namespace {
 namespace json = boost::json;
+
+struct ProcedureListOptions {
+    std::string kind;
+    std::string state;
+    std::string division;
+    std::string household;
+    std::optional<int> year;
+    bool open_only = false;
+};
+
+struct ProcedureOpenOptions {
+    std::string kind;            // new_identification | exit
+    std::string household_file;  // new_identification
+    std::string household;       // exit
+    int year = 0;
+    std::string date;
+    std::string notes;
+};
+
+struct ProcedureStepOptions {
+    int64_t id = 0;
+    std::string step;
+    std::string date;
+    std::string outcome;
+    std::string notes;
+    std::vector<std::string> exclusions;
+    std::vector<std::string> against;  // KIND=FILE
+};
+
+// fallback, deregister, member: one-step changes of a household.
+struct ProcedureChangeOptions {
+    std::string household;
+    int year = 0;
+    std::string date;
+    std::string reason;  // fallback: text; deregister: death | moved_away | wrongly_registered
+    std::string notes;
+    std::string change;  // member: the change's name or code (死亡, 新生儿, ...)
+    std::string id_number;
+    std::string new_head;
+    std::string person_file;
+};
+
+struct EndBufferOptions {
+    int year = 0;
+    std::string date;
+};
+
+}  // namespace
 
 // Prints the failure as one line and chooses the exit status by its kind; a refusal also names
 // the rule that refused it (procedure.notice_period, household.deregistered, ...).
@@ -48,17 +100,6 @@ std::unexpected<Error> NotFound(const std::string& what_zh, const std::string& w
     return Fail("not_found", "", "找不到" + what_zh, what_en + " not found");
 }
 
-// An open session with the service over it, acting as the county's administrator.
-struct DynamicSession {
-    Session session;
-    service::Dynamic dynamic;
-    service::Actor actor;
-    DynamicSession(Session s, const std::string& username)
-        : session(std::move(s)),
-          dynamic(*session.store, session.plan, session.tree),
-          actor{Role::kAdmin, username, session.plan.county_code} {}
-};
-
 Result<std::unique_ptr<DynamicSession>> OpenDynamic(const GlobalOptions& g) {
     auto session = OpenSession(g);
     if (!session) return std::unexpected(session.error());
@@ -78,6 +119,8 @@ std::string Percent(const std::optional<double>& ratio) {
 }
 
 std::string Str(std::string_view s) { return std::string(s); }
+
+namespace {
 
 // ------------------------------------------------------------------------------ procedure cases
 
@@ -224,180 +267,7 @@ Result<Person> AcceptJoiningPerson(const GlobalOptions& g, const Session& s, con
     return std::move(joining->person);
 }
 
-// ---------------------------------------------------------------------------------- evaluation
-
-void PrintEvaluation(const Evaluation& e, const EvaluationRates& r, const OrgTree& tree, bool items) {
-    std::printf("第三方评估 Evaluation #%lld (version %lld): %d年 year %d, 种子 seed %llu\n",
-                static_cast<long long>(e.id), static_cast<long long>(e.version), e.year, e.year,
-                static_cast<unsigned long long>(e.seed));
-    std::printf("  抽样 drawn by %s at %s from %lld exited households\n", e.drawn_by.c_str(),
-                e.drawn_at.c_str(), static_cast<long long>(e.population));
-    std::printf("  样本 sampled %lld, 已核查 judged %lld, 错退 wrongful %lld\n",
-                static_cast<long long>(r.sampled), static_cast<long long>(r.judged),
-                static_cast<long long>(r.wrongful));
-    std::printf(
-        "  错退率 wrongful-exit rate %s, 漏评率 missed rate %s (%lld/%lld), 群众认可度 approval %s "
-        "(%lld/%lld), "
-        "贫困发生率 incidence %s\n",
-        Percent(r.wrongful_exit_rate).c_str(), Percent(r.missed_rate).c_str(),
-        static_cast<long long>(e.missed_found), static_cast<long long>(e.non_poor_surveyed),
-        Percent(r.approval_rate).c_str(), static_cast<long long>(e.approval_satisfied),
-        static_cast<long long>(e.approval_surveyed), Percent(r.incidence).c_str());
-    for (const Veto& v : r.vetoes)
-        std::printf("  否决 veto [%s]: %s / %s\n", v.id.c_str(), v.message_zh.c_str(), v.message_en.c_str());
-    std::printf("  %s, %s\n", r.complete ? "数据完整 complete" : "数据未完整 incomplete",
-                r.passed ? "通过 passed" : "未通过 not passed");
-    if (!items) return;
-    for (const EvaluationItem& it : e.items)
-        std::printf("    %s  %s %s  %s(%s)%s%s\n", it.household_code.c_str(),
-                    NameOf(tree, it.division_code).c_str(), it.division_code.c_str(),
-                    Str(VerdictNameZh(it.verdict)).c_str(), Str(VerdictName(it.verdict)).c_str(),
-                    it.notes.empty() ? "" : "  ", it.notes.c_str());
-}
-
-int PrintEvaluationResult(const GlobalOptions& g, DynamicSession& d, const Evaluation& e, bool items) {
-    auto rates = d.dynamic.Rates(e);
-    if (!rates) return ReportFailure(rates.error());
-    if (g.json)
-        PrintJson(service::EvaluationJson(e, *rates));
-    else
-        PrintEvaluation(e, *rates, d.session.tree, items);
-    return kExitOk;
-}
-
 }  // namespace
-
-// ---------------------------------------------------------------------------- exit candidates
-
-int RunExitCandidates(const GlobalOptions& g, const ExitCandidatesOptions& o) {
-    Date on{o.year, 12, 31};
-    if (!o.as_of.empty()) {
-        auto d = ParseDateOption(o.as_of, "--as-of");
-        if (!d) return ReportError(d.error());
-        on = *d;
-    }
-    auto d = OpenDynamic(g);
-    if (!d) return ReportError(d.error());
-    const Session& s = (*d)->session;
-    if (!o.division.empty() && !s.tree.Find(o.division))
-        return ReportError({.code = "usage.division", .field = "--division", .message_zh = "未知的行政区划代码: " + o.division, .message_en = "unknown division code: " + o.division});
-    const int parts = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1U, 8U));
-    auto r = (*d)->dynamic.ExitCandidates(o.year, on, o.division, parts);
-    if (!r) return ReportFailure(r.error());
-    if (g.json) {
-        service::WriteExitCandidatesJson(
-            *r, s.tree, [](std::string_view chunk) { std::fwrite(chunk.data(), 1, chunk.size(), stdout); });
-        std::fputc('\n', stdout);
-        return kExitOk;
-    }
-    std::printf("%d年脱贫候选户 Exit candidates of %d (ages as of %s)\n", r->year, r->year,
-                r->on.ToString().c_str());
-    std::printf("扶贫标准 Poverty line: %s\n",
-                r->poverty_line ? (FormatCenti(*r->poverty_line) + " 元/人/年 yuan per head").c_str()
-                                : "未设置 not set");
-    std::printf("候选户 candidates: %zu, 未达标 not ready: %zu\n\n", r->candidates.size(),
-                r->not_ready.size());
-    std::printf("%-24s %10s %8s %10s %8s\n", "乡镇 township", "候选 cand.", "人 pers.", "未达标 n.r.",
-                "人 pers.");
-    for (const auto& t : r->townships)
-        std::printf("%s %s  %8lld %8lld %10lld %8lld\n", NameOf(s.tree, t.code).c_str(), t.code.c_str(),
-                    static_cast<long long>(t.candidates), static_cast<long long>(t.candidate_persons),
-                    static_cast<long long>(t.not_ready), static_cast<long long>(t.not_ready_persons));
-    if (!r->unmet_counts.empty()) {
-        std::printf("\n未达标条件 Unmet conditions (households):\n");
-        for (const auto& [id, n] : r->unmet_counts)
-            std::printf("  %-16s %lld\n", Str(id).c_str(), static_cast<long long>(n));
-    }
-    auto income = [](const ExitStanding& st) {
-        return st.net_income_per_head ? FormatCenti(*st.net_income_per_head) : std::string("—");
-    };
-    std::printf("\n候选户 Candidates (户编号 code, 村 village, 人数 persons, 人均纯收入 income per head):\n");
-    for (const ExitStanding& st : r->candidates)
-        std::printf("  %s  %s  %d  %s\n", st.household_code.c_str(), NameOf(s.tree, st.division_code).c_str(),
-                    st.persons, income(st).c_str());
-    std::printf("\n未达标户 Not ready:\n");
-    for (const ExitStanding& st : r->not_ready) {
-        std::printf("  %s  %s  %d  %s\n", st.household_code.c_str(), NameOf(s.tree, st.division_code).c_str(),
-                    st.persons, income(st).c_str());
-        for (const UnmetCondition& u : r->UnmetOf(st))
-            std::printf("      - %s / %s\n", u.detail_zh.c_str(), u.detail_en.c_str());
-    }
-    return kExitOk;
-}
-
-// ---------------------------------------------------------------------- incidence, population
-
-int RunIncidence(const GlobalOptions& g, int year) {
-    auto d = OpenDynamic(g);
-    if (!d) return ReportError(d.error());
-    auto r = (*d)->dynamic.Incidence(year);
-    if (!r) return ReportFailure(r.error());
-    if (g.json) {
-        PrintJson(service::IncidenceJson(*r));
-        return kExitOk;
-    }
-    auto line = [](const IncidenceUnit& u, const char* indent) {
-        const std::string population =
-            u.population ? std::to_string(*u.population) + (u.population_summed ? " (Σ)" : "")
-                         : std::string("未设置 not set");
-        char threshold[32];
-        std::snprintf(threshold, sizeof threshold, "%.2f%%", u.threshold * 100);
-        std::printf(
-            "%s%s %s: 贫困人口 poor %lld persons / %lld households, 农村人口 population %s, 发生率 incidence "
-            "%s "
-            "(标准 threshold < %s) %s\n",
-            indent, u.name.c_str(), u.code.c_str(), static_cast<long long>(u.poor_persons),
-            static_cast<long long>(u.poor_households), population.c_str(), Percent(u.incidence).c_str(),
-            threshold,
-            u.meets_threshold() ? "达标 meets" : (u.incidence ? "未达标 does not meet" : "无法判断 unknown"));
-    };
-    std::printf("%d年贫困发生率 Poverty incidence at the end of %d\n", r->year, r->year);
-    line(r->county, "");
-    std::printf("\n乡镇 Townships:\n");
-    for (const auto& u : r->townships) line(u, "  ");
-    std::printf("\n有贫困人口的村 Villages with poor persons:\n");
-    for (const auto& u : r->villages)
-        if (u.poor_persons > 0) line(u, "  ");
-    return kExitOk;
-}
-
-int RunPopulationSet(const GlobalOptions& g, const PopulationSetOptions& o) {
-    auto d = OpenDynamic(g);
-    if (!d) return ReportError(d.error());
-    PopulationSetting setting{o.code, o.year, o.persons};
-    if (auto r = (*d)->dynamic.SetPopulation((*d)->actor, setting, NowIso()); !r)
-        return ReportFailure(r.error());
-    if (g.json)
-        PrintJson(
-            {{"code", setting.code}, {"year", setting.year}, {"rural_population", setting.rural_population}});
-    else
-        std::printf("已设置 Set: %s %s %d年 year %d 农村人口 rural population %lld\n",
-                    NameOf((*d)->session.tree, o.code).c_str(), o.code.c_str(), o.year, o.year,
-                    static_cast<long long>(o.persons));
-    return kExitOk;
-}
-
-int RunPopulationList(const GlobalOptions& g) {
-    auto session = OpenSession(g);
-    if (!session) return ReportError(session.error());
-    auto list = session->store->ListPopulation();
-    if (!list) return ReportFailure(list.error());
-    if (g.json) {
-        json::array items;
-        for (const PopulationSetting& p : *list)
-            items.push_back({{"code", p.code},
-                             {"name", NameOf(session->tree, p.code)},
-                             {"year", p.year},
-                             {"rural_population", p.rural_population}});
-        PrintJson({{"items", std::move(items)}});
-        return kExitOk;
-    }
-    std::printf("农村人口 Rural population settings: %zu\n", list->size());
-    for (const PopulationSetting& p : *list)
-        std::printf("  %s %s  %d  %lld\n", p.code.c_str(), NameOf(session->tree, p.code).c_str(), p.year,
-                    static_cast<long long>(p.rural_population));
-    return kExitOk;
-}
 
 // ---------------------------------------------------------------------------------- procedures
 
@@ -564,128 +434,125 @@ int RunProcedureEndBuffer(const GlobalOptions& g, const EndBufferOptions& o) {
     return kExitOk;
 }
 
-// ---------------------------------------------------------------------------------- adjustment
+// -------------------------------------------------------------------------------- registration
 
-int RunAdjustment(const GlobalOptions& g, const AdjustmentOptions& o) {
-    std::optional<Date> date;
-    if (o.approve) {
-        if (o.date.empty())
-            return ReportError(
-                {.code = "usage.date", .field = "--date", .message_zh = "审定须用 --date 指明日期", .message_en = "--approve needs --date"});
-        auto d = ParseDateOption(o.date, "--date");
-        if (!d) return ReportError(d.error());
-        date = *d;
-    } else if (!o.date.empty() || !o.notes.empty()) {
-        return ReportError({.code = "usage.approve", .field = "--approve", .message_zh = "--date 和 --notes 只用于 --approve", .message_en = "--date and --notes go with --approve"});
-    }
-    auto d = OpenDynamic(g);
-    if (!d) return ReportError(d.error());
-    const Session& s = (*d)->session;
-    std::optional<AdjustmentApproval> approval;
-    if (o.approve) {
-        auto a = (*d)->dynamic.Approve((*d)->actor, o.year, *date, o.notes, NowIso());
-        if (!a) return ReportFailure(a.error());
-        approval = std::move(*a);
-    } else {
-        auto a = (*d)->dynamic.ApprovalOf(o.year);
-        if (!a) return ReportFailure(a.error());
-        approval = std::move(*a);
-    }
-    auto summary = (*d)->dynamic.Adjustment(o.year, (*d)->actor.scope);
-    if (!summary) return ReportFailure(summary.error());
-    if (g.json) {
-        PrintJson(service::AdjustmentJson(*summary, s.tree, approval));
-        return kExitOk;
-    }
-    std::printf("%d年动态调整 Dynamic adjustment of %d\n", o.year, o.year);
-    std::printf("%-22s %14s %14s %12s %14s %10s %10s %6s %6s\n", "乡镇 township", "退出 exits", "新识别 new",
-                "返贫 fallback", "销户 deregist.", "增员 in", "减员 out", "缓冲 buf", "未结 open");
-    auto row = [](const std::string& label, const AdjustmentCounts& n) {
-        auto pair = [](int64_t a, int64_t b) { return std::to_string(a) + "户/" + std::to_string(b) + "人"; };
-        std::printf("%-22s %14s %14s %12s %14s %10lld %10lld %6lld %6lld\n", label.c_str(),
-                    pair(n.exits, n.exit_persons).c_str(), pair(n.new_identifications, n.new_persons).c_str(),
-                    pair(n.fallbacks, n.fallback_persons).c_str(),
-                    pair(n.deregistrations, n.deregistered_persons).c_str(),
-                    static_cast<long long>(n.members_in), static_cast<long long>(n.members_out),
-                    static_cast<long long>(n.buffer_ends), static_cast<long long>(n.open_cases));
-    };
-    for (const auto& [code, n] : summary->townships) row(NameOf(s.tree, code) + " " + code, n);
-    row("合计 total", summary->total);
-    if (approval)
-        std::printf("已审定 Approved on %s by %s (recorded %s)%s%s\n",
-                    approval->approved_on.ToString().c_str(), approval->approved_by.c_str(),
-                    approval->approved_at.c_str(), approval->notes.empty() ? "" : ": ",
-                    approval->notes.c_str());
-    else
-        std::printf("未审定 Not approved yet\n");
-    return kExitOk;
-}
+void RegisterProcedureCommands(Registry& registry) {
+    const GlobalOptions& g = registry.global();
+    auto* procedure_cmd = registry.app().add_subcommand(
+        "procedure", "Procedure cases: identification, exit, fallback, deregistration, members");
+    procedure_cmd->require_subcommand(1);
 
-// ---------------------------------------------------------------------------------- evaluation
+    auto procedure_list = std::make_shared<ProcedureListOptions>();
+    auto procedure_list_year = std::make_shared<int>(0);
+    auto* procedure_list_cmd = procedure_cmd->add_subcommand("list", "List cases (ordered by id)");
+    procedure_list_cmd->add_option(
+        "--kind", procedure_list->kind,
+        "new_identification, exit, fallback, deregistration, member_change, buffer_end");
+    procedure_list_cmd->add_option("--state", procedure_list->state, "Only cases in this state");
+    procedure_list_cmd->add_option("--division", procedure_list->division, "Only cases under this org unit");
+    procedure_list_cmd->add_option("--household", procedure_list->household, "Only this household's cases");
+    auto* procedure_list_year_opt =
+        procedure_list_cmd->add_option("--year", *procedure_list_year, "Only cases of this year's adjustment");
+    procedure_list_cmd->add_flag("--open", procedure_list->open_only, "Only open cases");
+    registry.Runs(procedure_list_cmd, [&g, procedure_list, procedure_list_year, procedure_list_year_opt] {
+        if (procedure_list_year_opt->count() > 0) procedure_list->year = *procedure_list_year;
+        return RunProcedureList(g, *procedure_list);
+    });
 
-int RunEvaluationDraw(const GlobalOptions& g, const EvaluationOptions& o) {
-    auto d = OpenDynamic(g);
-    if (!d) return ReportError(d.error());
-    auto e = (*d)->dynamic.Draw((*d)->actor, o.year, o.size, o.seed, NowIso());
-    if (!e) return ReportFailure(e.error());
-    return PrintEvaluationResult(g, **d, *e, true);
-}
+    auto procedure_show_id = std::make_shared<int64_t>(0);
+    auto* procedure_show_cmd = procedure_cmd->add_subcommand("show", "A case with every step");
+    procedure_show_cmd->add_option("id", *procedure_show_id, "Case id")->required();
+    registry.Runs(procedure_show_cmd, [&g, procedure_show_id] { return RunProcedureShow(g, *procedure_show_id); });
 
-int RunEvaluationShow(const GlobalOptions& g, int64_t id) {
-    auto d = OpenDynamic(g);
-    if (!d) return ReportError(d.error());
-    auto e = (*d)->session.store->FindEvaluation(id);
-    if (!e) return ReportFailure(e.error());
-    if (!*e)
-        return ReportFailure(
-            NotFound("评估 " + std::to_string(id), "evaluation " + std::to_string(id)).error());
-    return PrintEvaluationResult(g, **d, **e, true);
-}
+    auto procedure_open = std::make_shared<ProcedureOpenOptions>();
+    auto* procedure_open_cmd = procedure_cmd->add_subcommand(
+        "open", "Open a new identification (--household-file) or an exit (--household)");
+    procedure_open_cmd->add_option("kind", procedure_open->kind, "new_identification or exit")->required();
+    procedure_open_cmd->add_option(
+        "--household-file", procedure_open->household_file,
+        "new_identification: the proposed household as JSON (the API's household shape)");
+    procedure_open_cmd->add_option("--household", procedure_open->household, "exit: the household code");
+    procedure_open_cmd->add_option("--year", procedure_open->year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_open_cmd->add_option("--date", procedure_open->date, "Date of the first step (YYYY-MM-DD)")
+        ->required();
+    procedure_open_cmd->add_option("--notes", procedure_open->notes, "Notes");
+    registry.Runs(procedure_open_cmd, [&g, procedure_open] { return RunProcedureOpen(g, *procedure_open); });
 
-int RunEvaluationList(const GlobalOptions& g) {
-    auto d = OpenDynamic(g);
-    if (!d) return ReportError(d.error());
-    auto list = (*d)->session.store->ListEvaluations();
-    if (!list) return ReportFailure(list.error());
-    json::array items;
-    if (!g.json) std::printf("第三方评估 Evaluations: %zu\n", list->size());
-    for (const Evaluation& e : *list) {
-        auto rates = (*d)->dynamic.Rates(e);
-        if (!rates) return ReportFailure(rates.error());
-        if (g.json)
-            items.push_back(service::EvaluationJson(e, *rates));
-        else
-            std::printf(
-                "  #%lld  %d年 year %d  seed %llu  样本 sampled %lld  已核查 judged %lld  错退率 wrongful %s "
-                " %s\n",
-                static_cast<long long>(e.id), e.year, e.year, static_cast<unsigned long long>(e.seed),
-                static_cast<long long>(rates->sampled), static_cast<long long>(rates->judged),
-                Percent(rates->wrongful_exit_rate).c_str(),
-                rates->passed ? "通过 passed" : "未通过 not passed");
-    }
-    if (g.json) PrintJson({{"items", std::move(items)}});
-    return kExitOk;
-}
+    auto procedure_step = std::make_shared<ProcedureStepOptions>();
+    auto* procedure_step_cmd = procedure_cmd->add_subcommand("step", "Take the next step of a case");
+    procedure_step_cmd->add_option("id", procedure_step->id, "Case id")->required();
+    procedure_step_cmd
+        ->add_option("step", procedure_step->step,
+                     "apply, propose, appraise, verify, notice, object, review, approve, agree, announce")
+        ->required();
+    procedure_step_cmd->add_option("--date", procedure_step->date, "Date of the step (YYYY-MM-DD)")
+        ->required();
+    procedure_step_cmd->add_option("--outcome", procedure_step->outcome,
+                                   "passed (default), rejected, disagreed (agree), ...");
+    procedure_step_cmd->add_option("--notes", procedure_step->notes, "Notes");
+    procedure_step_cmd->add_option("--exclusion", procedure_step->exclusions,
+                                   "verify: exclusion fact found (public_payroll, village_cadre, vehicle, "
+                                   "commercial_housing, business); "
+                                   "repeatable");
+    procedure_step_cmd->add_option("--against", procedure_step->against,
+                                   "approve: external list KIND=FILE (deceased, public_payroll, vehicle, "
+                                   "real_estate, business; as check --against); repeatable");
+    registry.Runs(procedure_step_cmd, [&g, procedure_step] { return RunProcedureStep(g, *procedure_step); });
 
-int RunEvaluationVerdict(const GlobalOptions& g, const EvaluationOptions& o) {
-    const auto verdict = ParseVerdict(o.verdict);
-    if (!verdict)
-        return ReportError({.code = "usage.verdict", .field = "verdict", .message_zh = "结论应为 correct、wrongful 或 pending: " + o.verdict, .message_en = "the verdict must be correct, wrongful or pending: " + o.verdict});
-    auto d = OpenDynamic(g);
-    if (!d) return ReportError(d.error());
-    auto e = (*d)->dynamic.Judge((*d)->actor, o.id, o.household, *verdict, o.notes, NowIso());
-    if (!e) return ReportFailure(e.error());
-    return PrintEvaluationResult(g, **d, *e, false);
-}
+    // fallback, deregister and member share one options struct (only one of them runs).
+    auto procedure_change = std::make_shared<ProcedureChangeOptions>();
+    auto* procedure_fallback_cmd =
+        procedure_cmd->add_subcommand("fallback", "An exited household is poor again (返贫)");
+    procedure_fallback_cmd->add_option("--household", procedure_change->household, "Household code")
+        ->required();
+    procedure_fallback_cmd->add_option("--year", procedure_change->year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_fallback_cmd->add_option("--date", procedure_change->date, "Date (YYYY-MM-DD)")->required();
+    procedure_fallback_cmd->add_option("--reason", procedure_change->reason, "Why (text)")->required();
+    registry.Runs(procedure_fallback_cmd,
+                  [&g, procedure_change] { return RunProcedureFallback(g, *procedure_change); });
+    auto* procedure_deregister_cmd =
+        procedure_cmd->add_subcommand("deregister", "Remove a household from the registry (销户)");
+    procedure_deregister_cmd->add_option("--household", procedure_change->household, "Household code")
+        ->required();
+    procedure_deregister_cmd->add_option("--year", procedure_change->year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_deregister_cmd->add_option("--date", procedure_change->date, "Date (YYYY-MM-DD)")->required();
+    procedure_deregister_cmd
+        ->add_option("--reason", procedure_change->reason, "death, moved_away or wrongly_registered")
+        ->required();
+    procedure_deregister_cmd->add_option("--notes", procedure_change->notes, "Notes");
+    registry.Runs(procedure_deregister_cmd,
+                  [&g, procedure_change] { return RunProcedureDeregister(g, *procedure_change); });
+    auto* procedure_member_cmd =
+        procedure_cmd->add_subcommand("member", "A member leaves (--id-number) or joins (--person-file)");
+    procedure_member_cmd->add_option("--household", procedure_change->household, "Household code")->required();
+    procedure_member_cmd->add_option("--year", procedure_change->year, "Year of the dynamic adjustment")
+        ->required();
+    procedure_member_cmd->add_option("--date", procedure_change->date, "Date (YYYY-MM-DD)")->required();
+    procedure_member_cmd
+        ->add_option(
+            "--change", procedure_change->change,
+            "The change, by name or code: 死亡, 嫁出, 出国定居, 判刑收监, 其他转出 (leaving); 嫁入, 新生儿, "
+            "其他转入 (joining)")
+        ->required();
+    procedure_member_cmd->add_option("--id-number", procedure_change->id_number,
+                                     "Leaving: the member's ID number");
+    procedure_member_cmd->add_option("--new-head", procedure_change->new_head,
+                                     "Leaving head: the ID number of the member taking over");
+    procedure_member_cmd->add_option("--person-file", procedure_change->person_file,
+                                     "Joining: the person as JSON (a member of the API's household shape)");
+    procedure_member_cmd->add_option("--notes", procedure_change->notes, "Notes");
+    registry.Runs(procedure_member_cmd,
+                  [&g, procedure_change] { return RunProcedureMember(g, *procedure_change); });
 
-int RunEvaluationSurvey(const GlobalOptions& g, const EvaluationOptions& o) {
-    auto d = OpenDynamic(g);
-    if (!d) return ReportError(d.error());
-    service::Dynamic::Survey survey{o.non_poor_surveyed, o.missed_found, o.approval_surveyed,
-                                    o.approval_satisfied};
-    auto e = (*d)->dynamic.RecordSurvey((*d)->actor, o.id, survey, NowIso());
-    if (!e) return ReportFailure(e.error());
-    return PrintEvaluationResult(g, **d, *e, false);
+    auto end_buffer = std::make_shared<EndBufferOptions>();
+    auto* procedure_end_buffer_cmd = procedure_cmd->add_subcommand(
+        "end-buffer", "End the buffer period of every household whose buffer has ended by the year");
+    procedure_end_buffer_cmd->add_option("--year", end_buffer->year, "Year")->required();
+    procedure_end_buffer_cmd->add_option("--date", end_buffer->date, "Date (YYYY-MM-DD)")->required();
+    registry.Runs(procedure_end_buffer_cmd, [&g, end_buffer] { return RunProcedureEndBuffer(g, *end_buffer); });
 }
 
 }  // namespace jz::cli

@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
 #include "core/check.h"
@@ -14,6 +17,19 @@
 
 namespace jz::cli {
 namespace {
+
+struct CheckCommandOptions {
+    std::string division;
+    std::string as_of;  // empty: today
+    std::vector<std::string> against;
+    std::vector<std::string> list_kinds;
+    std::string xlsx;
+};
+
+struct ReconcileOptions {
+    std::string as_of;  // empty: today
+};
+
 
 Result<Date> AsOf(const std::string& text) {
     if (text.empty()) return Today();
@@ -160,4 +176,33 @@ int RunReconcile(const GlobalOptions& g, const ReconcileOptions& o) {
     return findings.empty() ? kExitOk : kExitFindings;
 }
 
+
+// -------------------------------------------------------------------------------- registration
+
+void RegisterQualityCommands(Registry& registry) {
+    CLI::App& app = registry.app();
+    const GlobalOptions& g = registry.global();
+
+    auto check = std::make_shared<CheckCommandOptions>();
+    auto* check_cmd =
+        app.add_subcommand("check", "Data-quality rules over the registry (exit 1 when errors are found)");
+    check_cmd->add_option("--division", check->division, "Only this org unit (township or village code)");
+    check_cmd->add_option("--as-of", check->as_of,
+                          "Compute ages and overdue years on this date (default: today)");
+    check_cmd->add_option(
+        "--against", check->against,
+        "External list of ID numbers (one per line, or CSV with an id_number column); repeatable");
+    check_cmd->add_option(
+        "--list-kind", check->list_kinds,
+        "Kind of each --against list: deceased, public_payroll, vehicle, real_estate, business");
+    check_cmd->add_option("--xlsx", check->xlsx, "Also write the findings to this workbook");
+    registry.Runs(check_cmd, [&g, check] { return RunCheck(g, *check); });
+
+    auto reconcile = std::make_shared<ReconcileOptions>();
+    auto* reconcile_cmd =
+        app.add_subcommand("reconcile", "Do the plan's totals and the registry agree? (exit 1 when not)");
+    reconcile_cmd->add_option("--as-of", reconcile->as_of,
+                              "Exits are counted through the years ended by this date");
+    registry.Runs(reconcile_cmd, [&g, reconcile] { return RunReconcile(g, *reconcile); });
+}
 }  // namespace jz::cli

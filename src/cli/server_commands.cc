@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
 #include "server/api.h"
@@ -16,6 +19,26 @@
 
 namespace jz::cli {
 namespace {
+
+struct ServeOptions {
+    std::string listen = "127.0.0.1:8080";
+    std::string web_dir;  // empty: web/dist next to the working directory or the executable
+    int threads = 0;      // 0: one per core
+    bool secure_cookie = false;
+    int read_timeout = 30;  // seconds for a request once it has begun
+    int idle_timeout = 10;  // seconds a connection may wait for a request's first byte
+    int max_connections = 0;  // 0: from the file-descriptor limit
+    bool trust_proxy = false;
+    std::vector<std::string> allowed_origins;
+};
+
+struct UserAddOptions {
+    std::string username;
+    std::string role;
+    std::string scope;
+    std::string password_file;  // empty: read the password from stdin
+};
+
 
 // "host:port", "port" or ":port".
 Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text) {
@@ -165,4 +188,56 @@ int RunUserDisable(const GlobalOptions& g, const std::string& username) {
     return kExitOk;
 }
 
+
+// -------------------------------------------------------------------------------- registration
+
+void RegisterServerCommands(Registry& registry) {
+    CLI::App& app = registry.app();
+    const GlobalOptions& g = registry.global();
+
+    auto serve = std::make_shared<ServeOptions>();
+    auto* serve_cmd = app.add_subcommand("serve", "Serve the HTTP API and the web workbench");
+    serve_cmd->add_option("--listen", serve->listen,
+                          "Address and port (default 127.0.0.1:8080; port 0: any free)");
+    serve_cmd->add_option("--web", serve->web_dir, "Directory of the built workbench (default: web/dist)");
+    serve_cmd->add_option("--threads", serve->threads, "Connection threads (default: one per core)")
+        ->check(CLI::Range(0, 256));
+    serve_cmd
+        ->add_option("--read-timeout", serve->read_timeout,
+                     "Seconds to receive a whole request once its first byte arrived (default 30)")
+        ->check(CLI::Range(1, 3600));
+    serve_cmd
+        ->add_option("--idle-timeout", serve->idle_timeout,
+                     "Seconds a connection may wait for a request's first byte (default 10)")
+        ->check(CLI::Range(1, 3600));
+    serve_cmd->add_flag("--secure-cookie", serve->secure_cookie,
+                        "Mark the session cookie Secure (behind HTTPS)");
+    serve_cmd
+        ->add_option("--max-connections", serve->max_connections,
+                     "Open connections at most (default: the file-descriptor limit less 128, at most 10000)")
+        ->check(CLI::Range(0, 1000000));
+    serve_cmd->add_flag("--trust-proxy", serve->trust_proxy,
+                        "Behind a reverse proxy: client address from X-Forwarded-For, HTTPS from "
+                        "X-Forwarded-Proto");
+    serve_cmd->add_option("--allow-origin", serve->allowed_origins,
+                          "Another origin allowed to send changes, e.g. http://localhost:5173 (repeatable)");
+    registry.Runs(serve_cmd, [&g, serve] { return RunServe(g, *serve); });
+
+    auto* user_cmd = app.add_subcommand("user", "Accounts of the server");
+    user_cmd->require_subcommand(1);
+    auto user_add = std::make_shared<UserAddOptions>();
+    auto* user_add_cmd =
+        user_cmd->add_subcommand("add", "Add an account; the password is read from stdin or --password-file");
+    user_add_cmd->add_option("--username", user_add->username, "Login name")->required();
+    user_add_cmd->add_option("--role", user_add->role, "admin, officer, inspector or viewer")->required();
+    user_add_cmd->add_option("--scope", user_add->scope, "Org-unit code the account may see")->required();
+    user_add_cmd->add_option("--password-file", user_add->password_file, "Read the password from this file");
+    registry.Runs(user_add_cmd, [&g, user_add] { return RunUserAdd(g, *user_add); });
+    auto* user_list_cmd = user_cmd->add_subcommand("list", "List accounts");
+    registry.Runs(user_list_cmd, [&g] { return RunUserList(g); });
+    auto disable_name = std::make_shared<std::string>();
+    auto* user_disable_cmd = user_cmd->add_subcommand("disable", "Disable an account and end its sessions");
+    user_disable_cmd->add_option("username", *disable_name, "Login name")->required();
+    registry.Runs(user_disable_cmd, [&g, disable_name] { return RunUserDisable(g, *disable_name); });
+}
 }  // namespace jz::cli
