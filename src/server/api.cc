@@ -22,6 +22,7 @@
 #include "io/exporter.h"
 #include "io/importer.h"
 #include "server/auth.h"
+#include "server/catalog_json.h"
 #include "server/store_pool.h"
 #include "service/dynamic.h"
 #include "service/household_input.h"
@@ -623,14 +624,8 @@ struct Api::Impl {
                                  {"measures", std::move(measures)}});
     }
 
-    Response Codes(RequestContext& c) {
-        json::object tables;
-        for (const CodeTable* t : codes::All()) {
-            json::array entries;
-            for (const CodeEntry& e : t->entries) entries.push_back({{"code", e.code}, {"name", e.name}});
-            tables[t->id] = json::object{{"label", t->label_zh}, {"entries", std::move(entries)}};
-        }
-        return Json(c, http::status::ok, tables);
+    Response Codes(RequestContext& c, const Principal& p) {
+        return Json(c, http::status::ok, CodeCatalogJson(p.role, p.scope));
     }
 
     // ------------------------------------------------------------------------ households
@@ -2025,7 +2020,7 @@ void Api::Register(Router& router) {
     router.Add({V::get, "/api/plan",
                 s.Authed([&s](RequestContext& c, const Principal&, Store&) { return s.PlanRoute(c); })});
     router.Add({V::get, "/api/codes",
-                s.Authed([&s](RequestContext& c, const Principal&, Store&) { return s.Codes(c); })});
+                s.Authed([&s](RequestContext& c, const Principal& p, Store&) { return s.Codes(c, p); })});
     // On the worker pool: a search (q=) is milliseconds from the index, but a page of 200 still reads
     // 200 households from the store, which is no work for a connection thread.
     router.Add({V::get, "/api/households", authed(&Impl::ListHouseholds), true});
