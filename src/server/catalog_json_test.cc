@@ -133,8 +133,9 @@ TEST(CatalogJson, ExclusionsAndDeregistrationReasonsFromCore) {
         ASSERT_TRUE(reason) << r;
         EXPECT_EQ(Str(r.at("name")), DeregistrationReasonNameZh(*reason));
     }
-    EXPECT_EQ(json::serialize(catalog.at("levels")),
-              R"([{"id":"village","name":"村"},{"id":"township","name":"乡(镇)"},{"id":"county","name":"县"}])");
+    const std::string levels =
+        R"x([{"id":"village","name":"村"},{"id":"township","name":"乡(镇)"},{"id":"county","name":"县"}])x";
+    EXPECT_EQ(json::serialize(catalog.at("levels")), levels);
 }
 
 TEST(CatalogJson, LevelsTheAccountActsAt) {
