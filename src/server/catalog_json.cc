@@ -81,7 +81,8 @@ json::object CodeCatalogJson(Role role, std::string_view scope) {
     out["levels"] = std::move(levels);
     out["acts_at"] = std::move(acts_at);
     json::array exclusions;
-    for (std::string_view id : ExclusionIds()) exclusions.push_back({{"id", id}, {"name", ExclusionNameZh(id)}});
+    for (std::string_view id : ExclusionIds())
+        exclusions.push_back({{"id", id}, {"name", ExclusionNameZh(id)}});
     out["exclusions"] = std::move(exclusions);
     json::array reasons;
     for (DeregistrationReason r : kDeregistrationReasons)

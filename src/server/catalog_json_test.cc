@@ -159,7 +159,8 @@ TEST(CatalogJson, DocumentedInOpenApi) {
     for (const auto& [key, value] : CodeCatalogJson(Role::kAdmin, "540425")) sent.insert(std::string(key));
     EXPECT_EQ(documented, sent);
     EXPECT_EQ(required, sent);
-    const json::object& entry = doc.at("components").at("schemas").at("CodeEntry").at("properties").as_object();
+    const json::object& entry =
+        doc.at("components").at("schemas").at("CodeEntry").at("properties").as_object();
     for (const auto& [key, table] : CodeCatalogJson(Role::kAdmin, "540425"))
         if (table.is_object())
             for (const json::value& e : table.at("entries").as_array())
@@ -177,7 +178,8 @@ TEST(CatalogJson, TheWebsFixtureIsTheServersAnswer) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream kept;
     kept << in.rdbuf();
-    EXPECT_EQ(kept.str(), now) << path << " differs from the catalog: run server_test with JZ_UPDATE_FIXTURES=1";
+    EXPECT_EQ(kept.str(), now) << path
+                               << " differs from the catalog: run server_test with JZ_UPDATE_FIXTURES=1";
 }
 
 }  // namespace
