@@ -112,9 +112,11 @@ TEST(CatalogJson, TheProceduresAsDocumented) {
         for (const json::value& s : p.at("steps").as_array()) {
             const std::string step = Str(s.at("step"));
             const json::array& outcomes = s.at("outcomes").as_array();
-            if (step == "agree") EXPECT_EQ(json::serialize(outcomes), R"(["agreed","disagreed"])");
-            if (step == "object") EXPECT_EQ(json::serialize(outcomes), R"(["objection"])");
-            if (step == "approve") EXPECT_EQ(json::serialize(outcomes), R"(["passed","rejected"])");
+            std::string expected;
+            if (step == "agree") expected = R"(["agreed","disagreed"])";
+            if (step == "object") expected = R"(["objection"])";
+            if (step == "approve") expected = R"(["passed","rejected"])";
+            if (!expected.empty()) EXPECT_EQ(json::serialize(outcomes), expected) << step;
             if (s.at("exclusions").as_bool()) with_exclusions.insert(Str(p.at("kind")) + "/" + step);
         }
     EXPECT_EQ(with_exclusions, std::set<std::string>{"new_identification/verify"});
@@ -161,11 +163,13 @@ TEST(CatalogJson, DocumentedInOpenApi) {
     EXPECT_EQ(required, sent);
     const json::object& entry =
         doc.at("components").at("schemas").at("CodeEntry").at("properties").as_object();
-    for (const auto& [key, table] : CodeCatalogJson(Role::kAdmin, "540425"))
-        if (table.is_object())
-            for (const json::value& e : table.at("entries").as_array())
-                for (const auto& [field, value] : e.as_object())
-                    EXPECT_TRUE(entry.contains(field)) << key << "." << field;
+    for (const auto& [key, table] : CodeCatalogJson(Role::kAdmin, "540425")) {
+        if (!table.is_object()) continue;
+        for (const json::value& e : table.at("entries").as_array())
+            for (const auto& [field, value] : e.as_object()) {
+                EXPECT_TRUE(entry.contains(field)) << key << "." << field;
+            }
+    }
 }
 
 // The web's unit tests read the catalog an administrator of the county gets, from a file kept equal
