@@ -116,7 +116,9 @@ TEST(CatalogJson, TheProceduresAsDocumented) {
             if (step == "agree") expected = R"(["agreed","disagreed"])";
             if (step == "object") expected = R"(["objection"])";
             if (step == "approve") expected = R"(["passed","rejected"])";
-            if (!expected.empty()) EXPECT_EQ(json::serialize(outcomes), expected) << step;
+            if (!expected.empty()) {
+                EXPECT_EQ(json::serialize(outcomes), expected) << step;
+            }
             if (s.at("exclusions").as_bool()) with_exclusions.insert(Str(p.at("kind")) + "/" + step);
         }
     EXPECT_EQ(with_exclusions, std::set<std::string>{"new_identification/verify"});
