@@ -321,6 +321,28 @@ std::vector<std::string> AllowedSteps(const ProcedureCase& c) {
     return out;
 }
 
+std::vector<StepRule> StepRules() {
+    std::vector<StepRule> out;
+    for (const Transition& t : kTransitions) {
+        StepRule r{t.kind, t.from, t.step, t.to, t.level, {UsualOutcome(t.step)}, t.records_exclusions};
+        if (!t.refusal.empty()) r.outcomes.push_back(t.refusal);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<std::string_view> ProcedureStates(ProcedureKind kind) {
+    std::vector<std::string_view> out;
+    bool refusable = false;
+    for (const StateName& s : kStateNames)
+        if (s.kind == kind) out.push_back(s.state);
+    for (const Transition& t : kTransitions)
+        if (t.kind == kind && !t.refusal.empty()) refusable = true;
+    if (refusable) out.push_back("rejected");
+    if (out.empty()) out.push_back("done");
+    return out;
+}
+
 Result<ProcedureCase> OpenNewIdentification(const Household& proposal, int year, const Date& date,
                                             const std::string& notes, const StepContext& ctx) {
     if (auto r = CheckYear(year); !r) return std::unexpected(r.error());

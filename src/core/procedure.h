@@ -149,6 +149,24 @@ std::optional<NextStep> NextStepOf(const ProcedureCase& c, const Plan& plan);
 // The steps an open case accepts in its state (the next step, plus object during a notice).
 std::vector<std::string> AllowedSteps(const ProcedureCase& c);
 
+// The procedures' rules as data, for publishing them (the server's GET /api/codes): each step a
+// kind takes, from which state to which, at which level, the outcomes it may record (its usual one
+// first; the second, when there is one, closes the case as rejected) and whether it records
+// exclusion facts. In the order of the transition table; views into static tables.
+struct StepRule {
+    ProcedureKind kind = ProcedureKind::kExit;
+    std::string_view from;
+    std::string_view step;
+    std::string_view to;
+    Level level = Level::kVillage;
+    std::vector<std::string_view> outcomes;
+    bool records_exclusions = false;
+};
+std::vector<StepRule> StepRules();
+// The states a case of `kind` may be in, in the procedure's order (rejected last when a step may
+// refuse; one-step kinds: done).
+std::vector<std::string_view> ProcedureStates(ProcedureKind kind);
+
 // Opens a new identification for `proposal` (the household as the village proposes it; its status
 // is set to 未脱贫 and identified_year to `year`). Village level. The caller has already checked the
 // household against the registry (code and ID numbers free).

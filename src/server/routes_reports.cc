@@ -7,6 +7,7 @@
 
 #include "core/codes.h"
 #include "server/api_state.h"
+#include "server/catalog_json.h"
 #include "server/handlers.h"
 #include "service/reports.h"
 
@@ -14,17 +15,6 @@ namespace jz::server::routes {
 namespace {
 
 namespace json = boost::json;
-
-// Every code table with its entries (code, name).
-json::object CodeTablesJson() {
-    json::object tables;
-    for (const CodeTable* t : codes::All()) {
-        json::array entries;
-        for (const CodeEntry& e : t->entries) entries.push_back({{"code", e.code}, {"name", e.name}});
-        tables[t->id] = json::object{{"label", t->label_zh}, {"entries", std::move(entries)}};
-    }
-    return tables;
-}
 
 // The audit trail's filters: household, entity and key, user, since (a date or a time), after, limit.
 ChangeLogFilter AuditFilter(const RequestContext& c, std::vector<Error>& errors) {
@@ -171,8 +161,8 @@ Response OrgUnits(ApiState& s, RequestContext& c, const Principal& p, Store&) {
     return Json(c, http::status::ok, json::object{{"items", std::move(items)}});
 }
 
-Response Codes(ApiState&, RequestContext& c, const Principal&, Store&) {
-    return Json(c, http::status::ok, CodeTablesJson());
+Response Codes(ApiState&, RequestContext& c, const Principal& p, Store&) {
+    return Json(c, http::status::ok, CodeCatalogJson(p.role, p.scope));
 }
 
 Response Audit(ApiState& s, RequestContext& c, const Principal& p, Store& store) {

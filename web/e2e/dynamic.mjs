@@ -2,7 +2,7 @@
 // Chromium by playwright-core. Opens every dynamic-management page, takes an exit candidate through
 // the whole exit procedure in the workbench, and reads the steps back on the household's timeline.
 // Usage: node e2e/dynamic.mjs [path/to/jingzhun]   (default ../build/jingzhun; web/dist must be built)
-// Saves screenshots to docs/screenshots/dynamic-*.png.
+// Saves screenshots to build/screenshots/dynamic-*.png (scripts/screenshots: docs/screenshots/).
 import path from 'node:path';
 import { startDemo, shots } from './harness.mjs';
 

@@ -6,9 +6,12 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { schemaChecker } from './schema-check.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const shots = path.join(root, 'docs/screenshots');
+// Screenshots go to the build folder, so a test run leaves the checkout clean;
+// scripts/screenshots points JZ_SCREENSHOTS at docs/screenshots/ to refresh the documentation's.
+export const shots = path.resolve(root, process.env.JZ_SCREENSHOTS ?? 'build/screenshots');
 
 // Creates the demo county in a temporary directory, serves it (web/dist as the workbench) on a free
 // port and starts Chromium. `jingzhunArg` is argv[2] (default build/jingzhun).
@@ -36,6 +39,15 @@ export async function startDemo(jingzhunArg, tmpPrefix) {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-sync', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
   });
+
+  // Every context's API answers are checked against the OpenAPI document.
+  const schemas = schemaChecker(root);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    schemas.watch(context);
+    return context;
+  };
 
   let failures = 0;
   return {
@@ -67,6 +79,11 @@ export async function startDemo(jingzhunArg, tmpPrefix) {
     },
     // Stops everything, reports, and exits 1 when a check failed.
     async finish(name) {
+      const answers = await schemas.report();
+      if (answers.problems.length) {
+        failures += answers.problems.length;
+        for (const p of answers.problems) console.log('FAIL answer differs from openapi.json: ' + p);
+      } else console.log(`ok   ${answers.checked} API answers match openapi.json`);
       await browser.close();
       server.kill('SIGTERM');
       rmSync(tmp, { recursive: true, force: true });

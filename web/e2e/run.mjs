@@ -1,6 +1,7 @@
 // End-to-end: the real server on the demo county, driven in Debian's Chromium by playwright-core.
 // Usage: node e2e/run.mjs [path/to/jingzhun]   (default ../build/jingzhun; web/dist must be built)
-// Saves a screenshot of each page to docs/screenshots/ and prints the dashboard's first render.
+// Saves a screenshot of each page to build/screenshots/ (scripts/screenshots: docs/screenshots/) and
+// prints the dashboard's first render.
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { startDemo, shots } from './harness.mjs';

@@ -1,6 +1,8 @@
 // The workbench's small rules about procedure cases, dates and rates (pure, tested in dynamic.test.ts).
-import type { Me } from './stores/session';
-import type { OpenProcedure, Person, ProcedureCase, ProcedureKind, ProcedureStep, Rates } from './dynamicApi';
+// The procedure rules themselves come from the server (rules.ts); nothing here restates them.
+import type { OpenProcedure, Rates } from './dynamicApi';
+import { headLeaves, memberLeaves } from './rules';
+import type { CodeCatalog, Person, ProcedureCase, ProcedureKind, ProcedureStep } from './schemas';
 
 // YYYY-MM-DD of a local date (today by default).
 export function isoDate(d: Date = new Date()): string {
@@ -48,20 +50,6 @@ export function defaultStepDate(c: Pick<ProcedureCase, 'steps' | 'next_step'>, t
   return c.next_step?.not_before ?? since(c) ?? today;
 }
 
-// The outcomes a step may record; empty when the step has only its usual one.
-export function outcomesFor(step: string): string[] {
-  if (['appraise', 'verify', 'review', 'approve'].includes(step)) return ['passed', 'rejected'];
-  if (step === 'agree') return ['agreed', 'disagreed'];
-  return [];
-}
-
-export const EXCLUSIONS = ['public_payroll', 'village_cadre', 'vehicle', 'commercial_housing', 'business'] as const;
-
-// Exclusion facts are recorded when a new identification is verified.
-export function takesExclusions(kind: string, step: string): boolean {
-  return kind === 'new_identification' && step === 'verify';
-}
-
 export interface TimelineEntry extends ProcedureStep {
   case_id: number;
   kind: string;
@@ -86,33 +74,6 @@ export function formatRate(v: number | null | undefined, digits = 2): string {
 
 export function vetoed(rates: Pick<Rates, 'vetoes'> | null | undefined, id: string): boolean {
   return !!rates?.vetoes.some((v) => v.id === id);
-}
-
-// Only administrators and officers take steps and record changes.
-export function mayWrite(me: Pick<Me, 'role'> | null | undefined): boolean {
-  return me?.role === 'admin' || me?.role === 'officer';
-}
-
-// The level an account acts at: 6 digits or fewer the county, 9 a township, 12 a village.
-export function scopeLevel(scope: string): 'county' | 'township' | 'village' {
-  return scope.length <= 6 ? 'county' : scope.length <= 9 ? 'township' : 'village';
-}
-
-// A writer whose scope is the county (or above): approves adjustments, sets populations, draws samples.
-export function isCountyWriter(me: Pick<Me, 'role' | 'scope'> | null | undefined): boolean {
-  return !!me && mayWrite(me) && scopeLevel(me.scope) === 'county';
-}
-
-const rank = { village: 0, township: 1, county: 2 } as const;
-// May the account act at `level` (its own level and below)?
-export function actsAt(me: Pick<Me, 'role' | 'scope'> | null | undefined, level: 'village' | 'township' | 'county'): boolean {
-  return !!me && mayWrite(me) && rank[scopeLevel(me.scope)] >= rank[level];
-}
-
-// Member changes: 死亡, 嫁出, 出国定居, 判刑收监, 其他转出 take a member away; 嫁入, 新生儿, 其他转入 add one.
-export const LEAVING_CHANGES = [1, 2, 3, 4, 8];
-export function memberLeaves(change: number): boolean {
-  return LEAVING_CHANGES.includes(change);
 }
 
 // The year pages open on: this year, within the plan's years.
@@ -156,28 +117,24 @@ export interface ChangeForm {
   new_head: string;       // when the head leaves
 }
 
-// Does the member leaving head the household (so a new head must be named)?
-export function headLeaves(members: { id_number: string; relation: number }[], idNumber: string): boolean {
-  return members.find((m) => m.id_number === idNumber)?.relation === 1;
-}
-
 // The body that records a change of a household: an exit opened, a fallback, a deregistration or
 // a member change (a departure names the member, and the new head when the head leaves; an arrival
 // carries the person, empty values left out).
 export function changeBody(
+  cat: CodeCatalog | null | undefined,
   kind: ProcedureKind,
   householdCode: string,
   form: ChangeForm,
   person: Record<string, unknown>,
-  members: { id_number: string; relation: number }[],
+  members: { id_number?: string; relation?: number }[],
 ): OpenProcedure {
   const b: OpenProcedure = { kind, household_code: householdCode, year: form.year, date: form.date, notes: form.notes };
   if (kind === 'fallback' || kind === 'deregistration') b.reason = form.reason;
   if (kind === 'member_change' && form.change !== null) {
     b.member_change = form.change;
-    if (memberLeaves(form.change)) {
+    if (memberLeaves(cat, form.change)) {
       b.id_number = form.id_number;
-      if (headLeaves(members, form.id_number)) b.new_head = form.new_head;
+      if (headLeaves(cat, members, form.id_number)) b.new_head = form.new_head;
     } else {
       b.person = Object.fromEntries(Object.entries(person).filter(([, v]) => v !== null && v !== undefined && v !== '')) as unknown as Person;
     }

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { useSession } from './stores/session';
+import { useReference } from './stores/reference';
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -28,5 +29,8 @@ router.beforeEach(async (to) => {
   if (!session.checked) await session.load();
   if (!session.me && to.name !== 'login') return { name: 'login', query: { next: to.fullPath } };
   if (session.me && to.name === 'login') return { name: 'map' };
+  // The code tables and the rules every page reads, once after login (a page that finds them
+  // missing asks again and shows the server's error).
+  if (session.me) await useReference().load().catch(() => undefined);
   return true;
 });

@@ -6,6 +6,7 @@ import ElementPlus from 'element-plus';
 import CaseView from './CaseView.vue';
 import { i18n } from '../i18n';
 import { useSession, type Me } from '../stores/session';
+import { catalog } from '../testing/catalog';
 
 const exitCase = {
   id: 7, version: 3, kind: 'exit', kind_zh: '脱贫退出', household_code: '5404251001010001', division_code: '540425100101', year: 2017,
@@ -15,14 +16,14 @@ const exitCase = {
     { step: 'agree', date: '2017-03-04', actor: 'officer', at: '', outcome: 'agreed', notes: '户主签字', from_state: 'verified', to_state: 'agreed' },
   ],
   household: null, exclusions: [], reason: '', notice_until: null, member_change: null, member_id_number: '',
-  next_step: { step: 'notice', level: 'village', level_zh: '村', not_before: null }, allowed_steps: ['notice'],
+  next_step: { step: 'notice', step_zh: '公示', level: 'village', level_zh: '村', not_before: null }, allowed_steps: ['notice'],
 };
 
 function serve(stepAnswer: { status: number; body: unknown }) {
   const posts: unknown[] = [];
   vi.stubGlobal('fetch', vi.fn((url: string, init: RequestInit) => {
     const json = (status: number, body: unknown) => Promise.resolve(new Response(JSON.stringify(body), { status }));
-    if (url === '/api/codes') return json(200, {});
+    if (url === '/api/codes') return json(200, catalog);
     if (url === '/api/plan') return json(200, { measures: [], battles: [], townships: [], end_year: 2018, county_code: '540425', county_name: '察隅县' });
     if (url.startsWith('/api/org-units')) return json(200, { items: [{ code: '540425100101', name: '某村', parent: '540425100', level: 'village', has_children: false }] });
     if (url === '/api/procedures/7') return json(200, exitCase);
@@ -38,7 +39,7 @@ function serve(stepAnswer: { status: number; body: unknown }) {
 async function mountAs(role: Me['role'], scope = '540425') {
   const pinia = createPinia();
   setActivePinia(pinia);
-  useSession().me = { username: role, role, role_name: role, scope, scope_name: '', permissions: { write_households: true, manage_users: false, read_audit: false, run_checks: false, masked: false } };
+  useSession().me = { username: role, role, role_name: role, scope, scope_name: '', permissions: { write_households: role === 'admin' || role === 'officer', manage_users: false, read_audit: false, run_checks: false, masked: false } };
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<p />' } }] });
   const wrapper = mount(CaseView, { props: { id: 7 }, global: { plugins: [pinia, i18n, router, ElementPlus] } });
   await flushPromises();

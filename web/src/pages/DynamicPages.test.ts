@@ -13,6 +13,11 @@ import IncidencePage from './IncidencePage.vue';
 import EvaluationPage from './EvaluationPage.vue';
 import ProceduresPage from './ProceduresPage.vue';
 import HouseholdDynamic from '../components/HouseholdDynamic.vue';
+import type { Level } from '../schemas';
+import { actingAt, code } from '../testing/catalog';
+
+// The levels the signed-in account acts at, as the server's catalog says (mountAt sets them).
+let levels: Level[] = ['village', 'township', 'county'];
 
 const plan = { measures: [], battles: [], townships: [{ code: '540425100', name: '竹瓦根镇', exit_targets: {} }], start_year: 2016, end_year: 2018, county_code: '540425', county_name: '察隅县' };
 const counts = { exits: 3, exit_persons: 11, new_identifications: 1, new_persons: 4, fallbacks: 0, fallback_persons: 0, deregistrations: 0, deregistered_persons: 0, members_in: 0, members_out: 1, buffer_ends: 0, open_cases: 2 };
@@ -20,7 +25,7 @@ const step = (s: string, date: string, outcome = 'passed') => ({ step: s, date, 
 const exitCase = {
   id: 9, version: 2, kind: 'exit', kind_zh: '脱贫退出', household_code: '5404251001010001', division_code: '540425100101', year: 2017, state: 'appraised', state_zh: '已评议',
   open: true, persons: 4, steps: [step('propose', '2017-03-01'), step('appraise', '2017-03-05')], household: null, exclusions: [], reason: '', notice_until: null,
-  member_change: null, member_id_number: '', next_step: { step: 'verify', level: 'village', level_zh: '村', not_before: null }, allowed_steps: ['verify'],
+  member_change: null, member_id_number: '', next_step: { step: 'verify', step_zh: '核实', level: 'village', level_zh: '村', not_before: null }, allowed_steps: ['verify'],
 };
 
 function serve(routes: Record<string, unknown>) {
@@ -28,7 +33,7 @@ function serve(routes: Record<string, unknown>) {
   vi.stubGlobal('fetch', vi.fn((url: string) => {
     seen.push(url);
     const json = (status: number, body: unknown) => Promise.resolve(new Response(JSON.stringify(body), { status }));
-    if (url === '/api/codes') return json(200, { status: { label: '脱贫状态', entries: [{ code: 0, name: '未脱贫' }, { code: 1, name: '已脱贫(享受政策)' }] } });
+    if (url === '/api/codes') return json(200, actingAt(levels));
     if (url === '/api/plan') return json(200, plan);
     if (url.startsWith('/api/org-units')) return json(200, { items: [{ code: '540425100101', name: '某村', parent: '540425100', level: 'village', has_children: false }] });
     const path = url.split('?')[0];
@@ -38,7 +43,8 @@ function serve(routes: Record<string, unknown>) {
   return seen;
 }
 
-async function mountAt(page: Component, path: string, routePath: string, name: string, me: Partial<Me> = {}, props: Record<string, unknown> = {}) {
+async function mountAt(page: Component, path: string, routePath: string, name: string, me: Partial<Me> = {}, props: Record<string, unknown> = {}, acts: Level[] = ['village', 'township', 'county']) {
+  levels = acts;
   const pinia = createPinia();
   setActivePinia(pinia);
   useSession().me = { username: 'admin', role: 'admin', role_name: '管理员', scope: '540425', scope_name: '察隅县', permissions: { write_households: true, manage_users: true, read_audit: true, run_checks: true, masked: false }, ...me };
@@ -59,7 +65,7 @@ describe('exit candidates page', () => {
         year: 2017, as_of: '2017-12-31', poverty_line_yuan: '2952', total_candidates: 12, total_not_ready: 5,
         townships: [{ code: '540425100', name: '竹瓦根镇', candidates: 12, candidate_persons: 40, not_ready: 5, not_ready_persons: 20 }],
         unmet_counts: [{ id: 'housing', households: 3 }],
-        items: [{ household_code: '5404251001010001', division_code: '540425100101', head_name: '扎西', status: 0, persons: 4, net_income_per_head: '2100.00', planned_exit_year: 2017,
+        items: [{ household_code: '5404251001010001', division_code: '540425100101', head_name: '扎西', status: code('status', '未脱贫'), persons: 4, net_income_per_head: '2100.00', planned_exit_year: 2017,
           unmet: [{ id: 'housing', standard: 'housing', name_zh: '住危房', name_en: 'dangerous housing', detail_zh: '住房为危房', detail_en: 'dangerous' }] }],
       },
     });
@@ -86,7 +92,7 @@ describe('adjustment page', () => {
   });
   it('does not offer it to a township officer', async () => {
     serve({ '/api/adjustments/2017': adjustment });
-    const { wrapper } = await mountAt(AdjustmentPage, '/adjustments/2017', '/adjustments/:year?', 'adjustments', { role: 'officer', scope: '540425100' });
+    const { wrapper } = await mountAt(AdjustmentPage, '/adjustments/2017', '/adjustments/:year?', 'adjustments', { role: 'officer', scope: '540425100' }, {}, ['village', 'township']);
     expect(wrapper.find('[data-test=adjustment]').exists()).toBe(true);
     expect(wrapper.find('[data-test=approve]').exists()).toBe(false);
   });
@@ -146,7 +152,7 @@ describe('household timeline', () => {
   it('shows every case’s steps in date order, and the actions to writers only', async () => {
     const fallback = { ...exitCase, id: 11, kind: 'fallback', kind_zh: '返贫', open: false, steps: [step('record', '2016-06-01', 'recorded')] };
     serve({ '/api/households/5404251001010001/timeline': { household_code: '5404251001010001', cases: [exitCase, fallback] } });
-    const props = { code: '5404251001010001', status: 3, members: [{ name: '扎西', id_number: 'X', relation: 1 }] };
+    const props = { code: '5404251001010001', status: code('status', '返贫'), members: [{ name: '扎西', id_number: 'X', relation: code('relation', '本人或户主') }] };
     const { wrapper } = await mountAt(HouseholdDynamic, '/households/5404251001010001', '/households/:code', 'household', {}, props);
     const rows = wrapper.findAll('[data-test=timeline] tbody tr').map((r) => r.text());
     expect(rows.length).toBe(3);
@@ -157,7 +163,7 @@ describe('household timeline', () => {
     expect(wrapper.find('[data-test=action-fallback]').exists()).toBe(false);
 
     serve({ '/api/households/5404251001010001/timeline': { household_code: '5404251001010001', cases: [] } });
-    const viewer = await mountAt(HouseholdDynamic, '/households/5404251001010001', '/households/:code', 'household', { role: 'viewer' }, props);
+    const viewer = await mountAt(HouseholdDynamic, '/households/5404251001010001', '/households/:code', 'household', { role: 'viewer', permissions: { write_households: false, manage_users: false, read_audit: false, run_checks: false, masked: true } }, props, []);
     expect(viewer.wrapper.find('[data-test=action-exit]').exists()).toBe(false);
   });
 });

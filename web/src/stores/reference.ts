@@ -1,46 +1,33 @@
 import { defineStore } from 'pinia';
 import { api } from '../api';
+import type { CodeCatalog, CodeTableId, OrgUnit, Plan } from '../schemas';
 
-export interface CodeTable {
-  label: string;
-  entries: { code: number; name: string }[];
-}
-export interface PlanMeasure {
-  number: number;
-  name: string;
-  name_en: string;
-  battle: string;
-  target_households: number | null;
-  target_persons: number | null;
-}
-export interface Plan {
-  county_code: string;
-  county_name: string;
-  start_year?: number;
-  end_year: number;
-  poverty_lines?: { year: number; yuan: string }[];
-  target_persons: number;
-  battles: { id: string; name: string }[];
-  measures: PlanMeasure[];
-  townships: { code: string; name: string; exit_targets: Record<string, number> }[];
-}
-export interface OrgUnit {
-  code: string;
-  parent: string;
-  level: string;
-  name: string;
-  has_children: boolean;
-}
+export type { CodeTable, OrgUnit, Plan, PlanMeasure } from '../schemas';
 
-// Code tables, the plan and org units: read once per session.
+// The catalog (code tables and the procedures' rules, GET /api/codes), the plan and org units:
+// read once per signed-in account (the router loads them after login; pages may ask again, which
+// costs nothing). `forget` drops them at logout, since the catalog says what the account may do.
 export const useReference = defineStore('reference', {
-  state: () => ({ codes: {} as Record<string, CodeTable>, plan: null as Plan | null, units: {} as Record<string, OrgUnit[]> }),
+  state: () => ({ catalog: null as CodeCatalog | null, plan: null as Plan | null, units: {} as Record<string, OrgUnit[]>, loading: null as Promise<void> | null }),
   actions: {
-    async load() {
-      if (this.plan) return;
-      const [codes, plan] = await Promise.all([api.get<Record<string, CodeTable>>('/api/codes'), api.get<Plan>('/api/plan')]);
-      this.codes = codes;
-      this.plan = plan;
+    load(): Promise<void> {
+      if (this.plan && this.catalog) return Promise.resolve();
+      if (!this.loading) {
+        this.loading = Promise.all([api.get<CodeCatalog>('/api/codes'), api.get<Plan>('/api/plan')])
+          .then(([catalog, plan]) => {
+            this.catalog = catalog;
+            this.plan = plan;
+          })
+          .finally(() => {
+            this.loading = null;
+          });
+      }
+      return this.loading;
+    },
+    forget() {
+      this.catalog = null;
+      this.plan = null;
+      this.units = {};
     },
     async children(parent: string): Promise<OrgUnit[]> {
       if (!this.units[parent]) this.units[parent] = (await api.get<{ items: OrgUnit[] }>('/api/org-units?parent=' + parent)).items;
@@ -60,9 +47,13 @@ export const useReference = defineStore('reference', {
       if (this.plan && code === this.plan.county_code) return this.plan.county_name;
       return this.plan?.townships.find((t) => t.code === code)?.name ?? code;
     },
-    name(table: string, code: number | null | undefined): string {
+    // The entries of a code table (empty until loaded).
+    entries(table: CodeTableId) {
+      return this.catalog?.[table]?.entries ?? [];
+    },
+    name(table: CodeTableId, code: number | null | undefined): string {
       if (code === null || code === undefined) return '';
-      return this.codes[table]?.entries.find((e) => e.code === code)?.name ?? String(code);
+      return this.entries(table).find((e) => e.code === code)?.name ?? String(code);
     },
     measureName(n: number | null | undefined): string {
       if (!n) return '';

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { useSession } from './session';
 import { useReference } from './reference';
+import { catalog, code } from '../testing/catalog';
 
 function answer(status: number, body: unknown) {
   return Promise.resolve(new Response(JSON.stringify(body), { status }));
@@ -39,14 +40,14 @@ describe('reference store', () => {
       'fetch',
       vi.fn((url: string) =>
         url === '/api/codes'
-          ? answer(200, { status: { label: '脱贫状态', entries: [{ code: 0, name: '未脱贫' }] } })
+          ? answer(200, catalog)
           : answer(200, { measures: [{ number: 5, name: '教育扶贫' }], battles: [], townships: [] }),
       ),
     );
     const r = useReference();
     await r.load();
-    expect(r.name('status', 0)).toBe('未脱贫');
-    expect(r.name('status', 9)).toBe('9');
+    expect(r.name('status', code('status', '未脱贫'))).toBe('未脱贫');
+    expect(r.name('status', 999)).toBe('999');
     expect(r.measureName(5)).toBe('教育扶贫');
   });
 });

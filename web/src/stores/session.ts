@@ -1,14 +1,9 @@
 import { defineStore } from 'pinia';
 import { api } from '../api';
+import type { Me } from '../schemas';
+import { useReference } from './reference';
 
-export interface Me {
-  username: string;
-  role: 'admin' | 'officer' | 'inspector' | 'viewer';
-  role_name: string;
-  scope: string;
-  scope_name: string;
-  permissions: { write_households: boolean; manage_users: boolean; read_audit: boolean; run_checks: boolean; masked: boolean };
-}
+export type { Me } from '../schemas';
 
 export const useSession = defineStore('session', {
   state: () => ({ me: null as Me | null, checked: false }),
@@ -22,6 +17,7 @@ export const useSession = defineStore('session', {
       this.checked = true;
     },
     async login(username: string, password: string) {
+      useReference().forget();  // the catalog says what this account may do
       this.me = await api.post<Me>('/api/login', { username, password });
       this.checked = true;
     },
@@ -30,6 +26,7 @@ export const useSession = defineStore('session', {
         await api.post('/api/logout');
       } finally {
         this.me = null;
+        useReference().forget();
       }
     },
   },
