@@ -22,31 +22,9 @@ using testing_support::Slurp;
 using testing_support::SplitCsv;
 
 std::vector<Household> Load(const fs::path& csv) {
-    auto rows = SplitCsv(Slurp(csv));
-    std::vector<int> column_of;
-    for (const std::string& h : rows.at(0)) {
-        auto c = ColumnFromHeader(h);
-        column_of.push_back(c ? static_cast<int>(*c) : -1);
-    }
-    std::vector<std::vector<RawRow>> groups;
-    std::string last;
-    for (size_t r = 1; r < rows.size(); ++r) {
-        RawRow raw;
-        raw.row_number = static_cast<int64_t>(r + 1);
-        for (size_t i = 0; i < rows[r].size() && i < column_of.size(); ++i)
-            if (column_of[i] >= 0) raw.cells[static_cast<size_t>(column_of[i])] = rows[r][i];
-        const std::string& code = raw.cells[static_cast<size_t>(Column::kHouseholdCode)];
-        if (groups.empty() || code != last) groups.emplace_back();
-        last = code;
-        groups.back().push_back(std::move(raw));
-    }
-    std::vector<Household> out;
-    for (const auto& g : groups) {
-        Assembly a = AssembleHousehold(g, {Chayu().plan, Chayu().tree});
-        EXPECT_TRUE(a.household) << csv << ": " << (a.errors.empty() ? "" : a.errors[0].Reason());
-        if (a.household) out.push_back(std::move(*a.household));
-    }
-    return out;
+    auto loaded = testing_support::LoadFixtureHouseholds(csv);
+    for (const std::string& r : loaded.rejected) ADD_FAILURE() << csv << ": " << r;
+    return std::move(loaded.households);
 }
 
 // Every figure of the report under a flat key.

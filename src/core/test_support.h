@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "core/assembly.h"
+#include "core/household.h"
+#include "core/layout.h"
 #include "core/org_unit.h"
 #include "core/plan.h"
 
@@ -58,6 +61,44 @@ inline const County& Chayu() {
         return county;
     }();
     return c;
+}
+
+// The households of a fixture file in the exchange layout, in file order (a household's rows are
+// contiguous there), accepted against the Chayu plan; what a fixture fails is in `rejected`.
+struct FixtureHouseholds {
+    std::vector<Household> households;
+    std::vector<std::string> rejected;  // "row N: 中文 / English" of each refused household
+};
+
+inline FixtureHouseholds LoadFixtureHouseholds(const std::filesystem::path& csv) {
+    auto rows = SplitCsv(Slurp(csv));
+    std::vector<int> column_of;
+    for (const std::string& h : rows.at(0)) {
+        auto c = ColumnFromHeader(h);
+        column_of.push_back(c ? static_cast<int>(*c) : -1);
+    }
+    std::vector<std::vector<RawRow>> groups;
+    std::string last;
+    for (size_t r = 1; r < rows.size(); ++r) {
+        RawRow raw;
+        raw.row_number = static_cast<int64_t>(r + 1);
+        for (size_t i = 0; i < rows[r].size() && i < column_of.size(); ++i)
+            if (column_of[i] >= 0) raw.cells[static_cast<size_t>(column_of[i])] = rows[r][i];
+        const std::string& code = raw.cells[static_cast<size_t>(Column::kHouseholdCode)];
+        if (groups.empty() || code != last) groups.emplace_back();
+        last = code;
+        groups.back().push_back(std::move(raw));
+    }
+    FixtureHouseholds out;
+    for (const auto& g : groups) {
+        Assembly a = AssembleHousehold(g, {Chayu().plan, Chayu().tree});
+        if (a.household)
+            out.households.push_back(std::move(*a.household));
+        else
+            out.rejected.push_back("row " + std::to_string(g.front().row_number) + ": " +
+                                   (a.errors.empty() ? std::string("?") : a.errors[0].Reason()));
+    }
+    return out;
 }
 
 }  // namespace jz::testing_support
