@@ -15,6 +15,7 @@
 #include "core/test_support.h"
 #include "io/exporter.h"
 #include "io/importer.h"
+#include "io/table_test_support.h"
 #include "io/table.h"
 #include "store/sqlite_store.h"
 
@@ -502,22 +503,6 @@ TEST(FormulaInjection, CsvCellsThatASpreadsheetWouldRunAreProtected) {
     EXPECT_EQ(UnprotectFormula("'-5"), "'-5");
 }
 
-std::string ZipEntry(const std::string& path, const std::string& name) {
-    int error = 0;
-    zip_t* zip = zip_open(path.c_str(), ZIP_RDONLY, &error);
-    if (zip == nullptr) return {};
-    std::string out;
-    if (zip_file_t* file = zip_fopen(zip, name.c_str(), 0)) {
-        char buffer[4096];
-        zip_int64_t got;
-        while ((got = zip_fread(file, buffer, sizeof(buffer))) > 0)
-            out.append(buffer, static_cast<size_t>(got));
-        zip_fclose(file);
-    }
-    zip_discard(zip);
-    return out;
-}
-
 // A name that is a formula goes out protected in CSV, as a plain string in .xlsx, and comes back
 // unchanged from both.
 TEST(FormulaInjection, ExportProtectsAndImportRestores) {
@@ -541,7 +526,7 @@ TEST(FormulaInjection, ExportProtectsAndImportRestores) {
     EXPECT_EQ(exported.find(",\"=HYPERLINK("), std::string::npos);
 
     ASSERT_TRUE(ExportRegistry(*store, Chayu().plan, {dir / "out.xlsx", ExportFormat::kXlsx, ""}));
-    const std::string sheet = ZipEntry(dir / "out.xlsx", "xl/worksheets/sheet1.xml");
+    const std::string sheet = table_test::ReadZipEntry(dir / "out.xlsx", "xl/worksheets/sheet1.xml");
     ASSERT_FALSE(sheet.empty());
     EXPECT_EQ(sheet.find("<f>"), std::string::npos);  // never a formula
     EXPECT_NE(sheet.find("=HYPERLINK("), std::string::npos);
