@@ -131,11 +131,9 @@ std::string NowIso() {
     return buf;
 }
 
+// The county's day (Beijing), as the server reckons it, whatever the machine's TZ.
 Date Today() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+    return Date::BeijingDayOf(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
 }
 
 Result<Date> ParseDateOption(const std::string& text, const std::string& option) {

@@ -94,4 +94,9 @@ Date Date::FromDaysSinceEpoch(long z) {
     return Date{static_cast<int>(y + (m <= 2 ? 1 : 0)), static_cast<int>(m), static_cast<int>(d)};
 }
 
+Date Date::BeijingDayOf(std::chrono::sys_seconds instant) {
+    const auto days = std::chrono::floor<std::chrono::days>(instant + std::chrono::hours(8));
+    return FromDaysSinceEpoch(static_cast<long>(days.time_since_epoch().count()));
+}
+
 }  // namespace jz

@@ -1,6 +1,7 @@
 // Calendar dates (proleptic Gregorian), no clock access.
 #pragma once
 
+#include <chrono>
 #include <compare>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct Date {
     // Days since 1970-01-01 (negative before), and back.
     long DaysSinceEpoch() const;
     static Date FromDaysSinceEpoch(long days);
+    // The calendar day in Beijing (UTC+8, no daylight saving) at an instant: the county's "today"
+    // turns at Beijing midnight, whatever zone the machine runs in.
+    static Date BeijingDayOf(std::chrono::sys_seconds instant);
 };
 
 }  // namespace jz

@@ -71,5 +71,13 @@ RC_GTEST_PROP(DateProperty, DaysRoundTripAndParseRoundTrip, ()) {
     RC_ASSERT(d < next);
 }
 
+TEST(DateTest, BeijingDayTurnsAtBeijingMidnight) {
+    using namespace std::chrono;
+    const sys_seconds evening = sys_days{2017y / 6 / 30} + 15h + 59min;  // 23:59 in Beijing
+    EXPECT_EQ(Date::BeijingDayOf(evening).ToString(), "2017-06-30");
+    EXPECT_EQ(Date::BeijingDayOf(evening + 1min).ToString(), "2017-07-01");
+    EXPECT_EQ(Date::BeijingDayOf(sys_days{2017y / 12 / 31} + 16h).ToString(), "2018-01-01");
+}
+
 }  // namespace
 }  // namespace jz

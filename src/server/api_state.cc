@@ -166,9 +166,10 @@ ChangeContext ApiState::Change(const Principal& p) const { return {p.username, N
 
 std::string ApiState::Now() const { return FormatIsoTime(auth.Now()); }
 
+// The county's day: it turns at midnight Beijing time (UTC+8, no daylight saving), so a report
+// asked for at 07:00 in Chayu is about today, not about yesterday in UTC.
 Date ApiState::Today() const {
-    const auto days = std::chrono::floor<std::chrono::days>(auth.Now());
-    return Date::FromDaysSinceEpoch(static_cast<long>(days.time_since_epoch().count()));
+    return Date::BeijingDayOf(std::chrono::floor<std::chrono::seconds>(auth.Now()));
 }
 
 std::string ApiState::TempPath(std::string_view suffix) {
