@@ -18,6 +18,7 @@
 #include "io/importer.h"
 #include "io/table.h"
 #include "server/auth.h"
+#include "service/battle_map.h"
 #include "service/reports.h"
 #include "store/sqlite_store.h"
 
@@ -307,6 +308,8 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
                   << summary->errors_file << "\n";
         return kExitPartial;
     }
+    // The day the synthetic registry describes: the battle map's default date outside the plan's years.
+    if (auto r = service::RecordRegistryAsOf(*session->store, *as_of); !r) return ReportError(r.error());
     // Demo accounts, one per role: the only place a known password exists.
     const auto townships = session->tree.AtLevel(OrgLevel::kTownship);
     const std::string county(session->tree.root_code());

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/access.h"
+#include "core/battle_map.h"
 #include "core/evaluation.h"
 #include "core/exit_standard.h"
 #include "core/incidence.h"
@@ -64,6 +65,8 @@ struct ApiState {
     SearchLimiter searches;
     // Progress reports by (date, scope); built one at a time (kept_reports.h).
     KeptReports<ProgressReport> progress{64, true};
+    // The battle map's summaries by (date, ages day, unit) (GET /api/reports/summary).
+    KeptReports<BattleMap> summaries{64, true};
     // The last exit-candidates answer (the workbench pages through it and switches between its two
     // lists; a province's takes a second to compute).
     KeptReports<ExitCandidatesBuilder::Result> candidates{1, false};

@@ -49,6 +49,7 @@ JZ_SESSION_HANDLER(ExportXlsx);
 // routes_reports.cc: progress, check, reconcile, incidence, exit candidates, the plan, org units,
 // code tables, the audit trail.
 JZ_SESSION_HANDLER(Progress);
+JZ_SESSION_HANDLER(Summary);  // the battle map's summary for one org unit
 JZ_SESSION_HANDLER(Check);
 JZ_SESSION_HANDLER(Reconcile);
 JZ_SESSION_HANDLER(Incidence);

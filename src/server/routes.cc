@@ -40,6 +40,7 @@ const RouteEntry kRoutes[] = {
     {V::get,   "/api/exports/registry.csv",              kBlocking, 0,                true,  ExportCsv},
     {V::get,   "/api/exports/registry.xlsx",             kBlocking, 0,                true,  ExportXlsx},
     {V::get,   "/api/reports/progress",                  kBlocking, 0,                true,  Progress},
+    {V::get,   "/api/reports/summary",                   kBlocking, 0,                true,  Summary},
     {V::get,   "/api/check",                             kBlocking, 0,                true,  Check},
     {V::get,   "/api/reconcile",                         kBlocking, 0,                true,  Reconcile},
     {V::get,   "/api/audit",                             kWork,     0,                true,  Audit},

@@ -9,6 +9,7 @@
 #include "server/api_state.h"
 #include "server/catalog_json.h"
 #include "server/handlers.h"
+#include "service/battle_map.h"
 #include "service/reports.h"
 
 namespace jz::server::routes {
@@ -97,6 +98,44 @@ Response Progress(ApiState& s, RequestContext& c, const Principal& p, Store& sto
     auto report = s.KeptProgress(store, AgeDayFor(p.role, *as_of), s.ScopeFilter(p));
     if (!report) return StoreFault(c, report.error());
     return Json(c, http::status::ok, WithChainHead(store, service::ProgressJson(**report)));
+}
+
+// The battle map's first screen for one org unit (?unit=, default the caller's scope) on one date
+// (?as_of=, default today inside the plan's period, else the registry's last change date): one
+// request per view (service/battle_map.h), kept while no household changes.
+Response Summary(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
+    std::string unit = p.scope;
+    if (auto it = c.query.find("unit"); it != c.query.end() && !it->second.empty()) {
+        if (!s.tree.Find(it->second))
+            return Fault(c, http::status::bad_request, "query.unit", "未知的行政区划代码: " + it->second,
+                         "unknown org unit code: " + it->second,
+                         {{.code = "query.unit", .field = "unit", .message_zh = "未知的行政区划代码", .message_en = "unknown org unit code"}});
+        if (!InScope(p.scope, it->second)) return NotFound(c, "行政区划 " + it->second, "org unit " + it->second);
+        unit = it->second;
+    }
+    std::optional<Date> as_of;
+    if (auto it = c.query.find("as_of"); it != c.query.end() && !it->second.empty()) {
+        as_of = Date::Parse(it->second);
+        if (!as_of)
+            return Fault(c, http::status::bad_request, "query.as_of", "as_of 应为日期 YYYY-MM-DD",
+                         "as_of must be a date YYYY-MM-DD",
+                         {{.code = "query.as_of", .field = "as_of", .message_zh = "应为日期 YYYY-MM-DD", .message_en = "must be a date YYYY-MM-DD"}});
+    }
+    auto last_change = service::LastChangeDate(store);
+    if (!last_change) return StoreFault(c, last_change.error());
+    service::SummaryExtras extras{.last_change_date = *last_change, .date_defaulted = !as_of};
+    if (!as_of) as_of = service::DefaultMapDate(s.plan, s.Today(), *last_change);
+    const Date ages_on = AgeDayFor(p.role, *as_of);
+    if (auto fresh = s.upkeep.Refresh(store); !fresh) return StoreFault(c, fresh.error());  // other writers
+    auto map = s.summaries.Get(as_of->ToString() + "|" + ages_on.ToString() + "|" + unit, s.upkeep.generation(),
+                               [&] { return service::BuildBattleMap(store, s.plan, s.tree, *as_of, unit, ages_on); });
+    if (!map) return StoreFault(c, map.error());
+    // The plan's own inconsistencies and the unit's registry ones, as /api/reconcile counts them.
+    auto whole = s.KeptProgress(store, ages_on, "");
+    if (!whole) return StoreFault(c, whole.error());
+    extras.reconcile_findings =
+        static_cast<int64_t>(service::ReconcileReport(s.plan, **whole, s.PrefixOf(unit)).size());
+    return Json(c, http::status::ok, WithChainHead(store, service::BattleMapJson(**map, extras)));
 }
 
 Response Check(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
