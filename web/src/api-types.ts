@@ -1046,6 +1046,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The battle map for one org unit and date in one request: goal, this year's task, exited, remaining, days left, children against a straight-line schedule (red/amber/green), overdue and due this year, years, measures, causes, attributes, the reconcile count */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Org unit code (the county, a township or a village) within the caller's scope (default: the scope); outside it: 404; unknown: 400 */
+                    unit?: string;
+                    /** @description Date YYYY-MM-DD (default: today while today is inside the plan's period, else the registry's last change date); for masked users measures count ages on the last day of its year */
+                    as_of?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Summary */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BattleMapSummary"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/check": {
         parameters: {
             query?: never;
@@ -2852,6 +2912,95 @@ export interface components {
             /** @description yuan, decimal */
             net_income_per_head: string | null;
             version: number;
+        };
+        /** @description One org unit's figures on the battle map (core/battle_map.h). */
+        BattleMapUnit: {
+            code: string;
+            name: string;
+            /** @enum {string} */
+            level: "province" | "city" | "county" | "township" | "village" | "group";
+            /**
+             * @description Where goal and tasks come from: the plan's county target (tasks: the sum of township targets), the plan's township targets, or (a unit without plan targets, e.g. a village) the persons of its households with a planned exit year (in the year).
+             * @enum {string}
+             */
+            target_source: "plan_county" | "plan_township" | "planned_exit_year";
+            /** @description The unit's own goal over the plan's period */
+            goal_persons: number;
+            households: number;
+            persons: number;
+            /** @description Persons exited by the date, any year */
+            exited_persons: number;
+            /** @description This year's task (the date's year) */
+            task_persons: number;
+            exited_this_year: number;
+            /** @description max(0, task − exited this year) */
+            remaining_this_year: number;
+            /** @description task × elapsed share of the year (straight-line schedule) */
+            expected_by_now: number;
+            /**
+             * @description green: exited this year ≥ expected; amber: ≥ amber_share × expected; red: below; none: no task this year
+             * @enum {string}
+             */
+            status: "none" | "red" | "amber" | "green";
+            /** @description 倒排工期: not exited although the planned exit year has passed */
+            overdue_households: number;
+            overdue_persons: number;
+            /** @description 倒排工期: planned to exit this year, not yet exited */
+            due_households: number;
+            due_persons: number;
+            years: {
+                year: number;
+                task_persons: number;
+                planned_persons: number;
+                exited_persons: number;
+            }[];
+        };
+        /** @description The battle map's first screen for one org unit and date (GET /api/reports/summary). */
+        BattleMapSummary: {
+            /** Format: date */
+            as_of: string;
+            /** @description No as_of was asked for: the date is today while today is inside the plan's period, else last_change_date */
+            date_defaulted: boolean;
+            /**
+             * Format: date
+             * @description The registry's last change date (a generated demo registry: the day it describes)
+             */
+            last_change_date: string | null;
+            year: number;
+            /** @description Days after as_of to the end of its year */
+            days_left: number;
+            /** @description Share of the year elapsed at the end of as_of */
+            elapsed_share: number;
+            /** @description The amber threshold as a share of the expected exits (0.8) */
+            amber_share: number;
+            start_year: number;
+            end_year: number;
+            unit: components["schemas"]["BattleMapUnit"];
+            /** @description Townships of a county, villages of a township (none for a village), by code */
+            children: components["schemas"]["BattleMapUnit"][];
+            /** @description The plan's measures with the unit's counts; targets only when they are the unit's own (the county's map), else null. */
+            measures: {
+                number: number;
+                name: string;
+                battle: string;
+                target_households: number | null;
+                target_persons: number | null;
+                households: number;
+                persons: number;
+            }[];
+            /** @description Households of the unit with the cause as main or other cause, by cause code */
+            causes: {
+                code: number;
+                households: number;
+            }[];
+            /** @description Households of the unit by attribute code */
+            attributes: {
+                code: number;
+                households: number;
+            }[];
+            /** @description The plan's own inconsistencies and the unit's registry ones (GET /api/reconcile), for the link to the data-quality page */
+            reconcile_findings: number;
+            chain_head?: components["schemas"]["ChainHead"];
         };
     };
     responses: {

@@ -43,6 +43,8 @@ export type Verdict = EvaluationItem['verdict'];
 export type Account = Schemas['Account'];
 export type ImportSummary = Schemas['ImportSummary'];
 export type ProgressReport = Schemas['ProgressReport'];
+export type BattleMapSummary = Schemas['BattleMapSummary'];
+export type BattleMapUnit = Schemas['BattleMapUnit'];
 export type CheckReport = Schemas['CheckReport'];
 export type ReconcileReport = Schemas['ReconcileReport'];
 
