@@ -30,15 +30,16 @@ try {
   console.log(`dashboard first render (demo county): ${ms.toFixed(0)} ms`);
   const goal = await page.innerText('[data-test=goal]');
   check('the dashboard shows the goal of 6,160 people', goal.includes('6,160'), goal);
-  check('the township chart is drawn', (await page.locator('[data-test=township-chart] canvas').count()) > 0);
-  const townships = await page.locator('[data-test=township-table] tbody tr').count();
-  check('the township table lists the townships', townships >= 6, String(townships));
+  check('the township chart is drawn', (await page.locator('[data-test=children-chart] canvas').count()) > 0);
+  const townships = await page.locator('[data-test=child]').count();
+  check('the map lists the townships', townships >= 6, String(townships));
   await page.screenshot({ path: path.join(shots, 'battle-map.png'), fullPage: true });
 
   // Drill into a township.
-  await page.locator('[data-test=township-table] tbody tr').first().click();
-  await page.waitForSelector('[data-test=village-table] tbody tr');
-  check('a township drills into its villages', (await page.locator('[data-test=village-table] tbody tr').count()) > 0);
+  await page.locator('[data-test=child-link]').first().click();
+  await page.waitForURL(/unit=\d{9}(&|$)/);
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=child][data-code$="201"]').length > 0);
+  check('a township drills into its villages', (await page.locator('[data-test=child]').count()) > 0);
   await page.screenshot({ path: path.join(shots, 'township-villages.png'), fullPage: true });
 
   // Filter households.
