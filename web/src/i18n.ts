@@ -24,7 +24,7 @@ const zh = {
     history: '变更记录', edit: '编辑', save: '保存', cancel: '取消', saved: '已保存', conflict: '自您打开以来，此户已被他人修改。',
     reload: '重新载入', identified: '识别年度', version: '版本', yes: '是', no: '否', notFound: '找不到这个户',
     // The household page: read sheet, print sheet and history (r-records).
-    sheetTitle: '建档立卡贫困户信息表', printedOn: '打印日期 {date}', print: '打印', yuan: '元', beijing: '(北京时间)', importNo: '导入批次 {id}',
+    sheetTitle: '建档立卡贫困户信息表', printedOn: '打印日期 {date}', print: '打印', yuan: '元', beijing: '(北京时间)', importNo: '导入批次 {id}', memberOf: '家庭成员（{name}）',
     act: { insert: '新建', update: '修改', delete: '删除', load: '批量载入' },
     field: {
       household_code: '户编号', division_code: '行政区划代码', attribute: '贫困户属性', identification_standard: '识别标准', main_cause: '主要致贫原因',
@@ -123,7 +123,7 @@ const en: typeof zh = {
     history: 'Change history', edit: 'Edit', save: 'Save', cancel: 'Cancel', saved: 'Saved', conflict: 'Someone changed this household since you opened it.',
     reload: 'Reload', identified: 'Identified', version: 'Version', yes: 'yes', no: 'no', notFound: 'No such household',
     // The household page: read sheet, print sheet and history (r-records).
-    sheetTitle: 'Registered poor household', printedOn: 'printed {date}', print: 'Print', yuan: 'yuan', beijing: '(Beijing time)', importNo: 'import {id}',
+    sheetTitle: 'Registered poor household', printedOn: 'printed {date}', print: 'Print', yuan: 'yuan', beijing: '(Beijing time)', importNo: 'import {id}', memberOf: 'member {name}',
     act: { insert: 'created', update: 'changed', delete: 'deleted', load: 'bulk load' },
     field: {
       household_code: 'Household code', division_code: 'Division code', attribute: 'Attribute', identification_standard: 'Identification standard', main_cause: 'Main cause',
