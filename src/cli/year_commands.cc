@@ -175,7 +175,7 @@ int RunIncidence(const GlobalOptions& g, int year) {
             indent, u.name.c_str(), u.code.c_str(), static_cast<long long>(u.poor_persons),
             static_cast<long long>(u.poor_households), population.c_str(), Percent(u.incidence).c_str(),
             threshold,
-            u.meets_threshold() ? "达标 meets" : (u.incidence ? "未达标 does not meet" : "无法判断 unknown"));
+            !u.meets_threshold() ? "无法判断 unknown" : *u.meets_threshold() ? "达标 meets" : "未达标 does not meet");
     };
     std::printf("%d年贫困发生率 Poverty incidence at the end of %d\n", r->year, r->year);
     line(r->county, "");

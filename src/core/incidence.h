@@ -37,7 +37,11 @@ struct IncidenceUnit {
     bool population_summed = false;     // taken as the sum of the children's settings
     std::optional<double> incidence;    // poor_persons / population
     double threshold = 0;               // the plan's exit threshold for the level
-    bool meets_threshold() const { return incidence && *incidence < threshold; }
+    // Below the threshold; nullopt (unknown) when the incidence cannot be computed.
+    std::optional<bool> meets_threshold() const {
+        if (!incidence) return std::nullopt;
+        return *incidence < threshold;
+    }
 };
 
 struct IncidenceReport {

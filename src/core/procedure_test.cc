@@ -410,20 +410,21 @@ TEST(Incidence, PerVillageTownshipAndCountyWithSettings) {
     EXPECT_EQ(v1.population, 1000);  // the 2016 setting is the latest before 2017
     EXPECT_EQ(v1.poor_persons, 2);
     EXPECT_DOUBLE_EQ(*v1.incidence, 0.002);
-    EXPECT_TRUE(v1.meets_threshold());
+    EXPECT_EQ(v1.meets_threshold(), true);
     const auto& v2 = *std::ranges::find(r.villages, "540425100201", &IncidenceUnit::code);
     EXPECT_EQ(v2.poor_persons, 2);
     EXPECT_DOUBLE_EQ(*v2.incidence, 0.005);
     const auto& v3 = *std::ranges::find(r.villages, "540425100202", &IncidenceUnit::code);
     EXPECT_FALSE(v3.population);
     EXPECT_FALSE(v3.incidence);
-    EXPECT_FALSE(v3.meets_threshold());
+    EXPECT_EQ(v3.meets_threshold(), std::nullopt);  // unknown, not "does not meet"
     // The township's villages are not all set, so it has no population; the county neither.
     EXPECT_EQ(r.townships[0].poor_persons, 4);
     EXPECT_FALSE(r.townships[0].population);
     EXPECT_EQ(r.county.poor_persons, 4);
     EXPECT_EQ(r.county.poor_households, 2);
     EXPECT_FALSE(r.county.incidence);
+    EXPECT_EQ(r.county.meets_threshold(), std::nullopt);
     // A county setting stands on its own.
     const std::vector<PopulationSetting> county_only = {{"540425", 2017, 100}};
     IncidenceBuilder c(county.plan, county.tree, 2017, county_only);
@@ -431,7 +432,7 @@ TEST(Incidence, PerVillageTownshipAndCountyWithSettings) {
     c.Add(FactsOf(SampleHousehold()));
     const IncidenceReport rc = c.Finish();
     EXPECT_DOUBLE_EQ(*rc.county.incidence, 0.04);
-    EXPECT_FALSE(rc.county.meets_threshold());
+    EXPECT_EQ(rc.county.meets_threshold(), false);
     EXPECT_FALSE(rc.county.population_summed);
 }
 

@@ -189,7 +189,13 @@ TEST(ApiDynamic, PopulationIncidenceAdjustmentAndEvaluation) {
     Reply unset = S().Send("GET", "/api/incidence?year=2017", "", officer);
     ASSERT_EQ(unset.status, 200);
     for (const auto& v : Obj(unset).at("villages").as_array())
-        if (v.at("code").as_string() == village) EXPECT_TRUE(v.at("population").is_null());
+        if (v.at("code").as_string() == village) {
+            EXPECT_TRUE(v.at("population").is_null());
+            EXPECT_TRUE(v.at("meets_threshold").is_null());  // unknown, not false
+        }
+    // No population for the county either: whether it meets the threshold is unknown.
+    EXPECT_TRUE(Obj(unset).at("county").at("incidence").is_null());
+    EXPECT_TRUE(Obj(unset).at("county").at("meets_threshold").is_null());
     EXPECT_EQ(S().Send("PUT", "/api/org-units/" + village + "/population",
                        Body({{"year", 2017}, {"rural_population", 1000}}), officer)
                   .status,
@@ -211,6 +217,7 @@ TEST(ApiDynamic, PopulationIncidenceAdjustmentAndEvaluation) {
             found = true;
             EXPECT_EQ(v.at("population").as_int64(), 1000);
             EXPECT_DOUBLE_EQ(v.at("incidence").as_double(), v.at("poor_persons").as_int64() / 1000.0);
+            EXPECT_TRUE(v.at("meets_threshold").is_bool());
         }
     }
     EXPECT_TRUE(found);

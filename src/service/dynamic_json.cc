@@ -120,7 +120,7 @@ json::object IncidenceJson(const IncidenceReport& r) {
                             {"population_summed", u.population_summed},
                             {"incidence", RatioOrNull(u.incidence)},
                             {"threshold", u.threshold},
-                            {"meets_threshold", u.meets_threshold()}};
+                            {"meets_threshold", u.meets_threshold() ? json::value(*u.meets_threshold()) : json::value(nullptr)}};
     };
     json::array townships, villages;
     for (const auto& u : r.townships) townships.push_back(unit(u));

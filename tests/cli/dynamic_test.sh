@@ -205,6 +205,11 @@ expect_status 0 jz procedure list --year 2017
 check "human list: one line per case" [ "$(grep -c '^#' "$TMP/out")" = 6 ]
 
 # --- Population and incidence.
+# No population yet: whether the county meets the threshold is unknown, not "does not meet".
+expect_status 0 jz incidence --year 2017 --json
+check "no population: meets_threshold null" [ "$(jq -c '.county | [.incidence, .meets_threshold]' "$TMP/out")" = '[null,null]' ]
+expect_status 0 jz incidence --year 2017
+sed -n 2p "$TMP/out" | grep -q "无法判断 unknown" || fail "human incidence calls an unknown county anything but unknown"
 expect_status 0 jz population set 540425 20000 --year 2017
 expect_status 0 jz population list --json
 check "population listed" [ "$(jq -c '[.items[] | [.code, .year, .rural_population]]' "$TMP/out")" = '[["540425",2017,20000]]' ]

@@ -2733,7 +2733,8 @@ export interface components {
             population_summed: boolean;
             incidence: number | null;
             threshold: number;
-            meets_threshold: boolean;
+            /** @description incidence below the threshold; null (unknown) when the incidence cannot be computed */
+            meets_threshold: boolean | null;
         };
         Incidence: {
             year: number;

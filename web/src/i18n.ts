@@ -6,7 +6,7 @@ const zh = {
     dynamic: '动态管理', procedures: '程序队列', exitCandidates: '退出候选', newIdentification: '新识别', adjustments: '动态调整', incidence: '贫困发生率', evaluations: '第三方评估',
   },
   login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '登录失败' },
-  header: { logout: '退出', scope: '范围', language: 'English' },
+  header: { logout: '退出', scope: '范围', language: 'English', menu: '菜单' },
   map: {
     goal: '目标：{year}年前 {target} 人脱贫', exited: '已脱贫', registered: '建档立卡', households: '户', persons: '人',
     byTownship: '各乡镇脱贫任务与进度', township: '乡镇', year: '年度', target: '任务', planned: '计划', exitedCol: '已脱贫',
@@ -34,10 +34,23 @@ const zh = {
     cadre: '帮扶责任人', phone: '联系电话', living: '生产生活条件', water: '饮水安全', electricity: '通生活用电', danger: '危房', area: '住房面积',
     history: '变更记录', edit: '编辑', save: '保存', cancel: '取消', saved: '已保存', conflict: '自您打开以来，此户已被他人修改。',
     reload: '重新载入', identified: '识别年度', version: '版本', yes: '是', no: '否', notFound: '找不到这个户',
+    // The household page: read sheet, print sheet and history (r-records).
+    sheetTitle: '建档立卡贫困户信息表', printedOn: '打印日期 {date}', print: '打印', yuan: '元', beijing: '(北京时间)', importNo: '导入批次 {id}', memberOf: '家庭成员（{name}）',
+    act: { insert: '新建', update: '修改', delete: '删除', load: '批量载入' },
+    field: {
+      household_code: '户编号', division_code: '行政区划代码', attribute: '贫困户属性', identification_standard: '识别标准', main_cause: '主要致贫原因',
+      other_causes: '其他致贫原因', identified_year: '识别年度', planned_exit_year: '计划脱贫年度', status: '脱贫状态', exit_year: '脱贫年度',
+      net_income_per_head: '年人均纯收入', main_measure: '主导帮扶措施', aux_measures: '辅助帮扶措施', pairing_cadre: '帮扶责任人', phone: '联系电话',
+      dangerous_housing: '是否危房', safe_water: '饮水安全', household_electricity: '通生活用电', housing_area: '住房面积',
+      name: '姓名', id_number: '证件号码', relation: '与户主关系', sex: '性别', birth_date: '出生日期', ethnicity: '民族', ethnicity_name: '民族名称',
+      education: '文化程度', schooling: '在校生状况', health: '健康状况', labour: '劳动能力', migrant_work: '务工状况', months_worked: '务工时间',
+    },
   },
   imp: { title: '导入', choose: '选择 CSV 或 .xlsx 文件', upload: '上传导入', summary: '导入结果', read: '读取', inserted: '新增', updated: '更新', unchanged: '未变', rejected: '拒绝', errors: '下载错误文件', export: '导出当前范围', csv: 'CSV', xlsx: 'Excel' },
   quality: { check: '数据质量检查', reconcile: '任务与数据核对', rule: '规则', severity: '严重程度', message: '说明', none: '没有发现问题', forbidden: '您的角色不能查看数据质量检查' },
-  users: { title: '用户', add: '添加用户', role: '角色', scope: '范围', disabled: '已停用', enabled: '启用', disable: '停用', enable: '启用', password: '初始密码', save: '保存' },
+  users: { title: '用户', add: '添加用户', role: '角色', scope: '范围', disabled: '已停用', enabled: '启用', disable: '停用', enable: '启用', password: '初始密码', save: '保存',
+    active: '启用', lockedUntil: '锁定至', confirmDisable: '停用账户 {name}？停用后该账户不能登录。', confirmTitle: '停用账户',
+    roles: { admin: '管理员', officer: '业务员', inspector: '督查员', viewer: '查看员' } },
   kind: { new_identification: '新识别', exit: '脱贫退出', fallback: '返贫', deregistration: '销户', member_change: '成员变更', buffer_end: '缓冲期结束' },
   state: {
     applied: '已申请', appraised: '已评议', verified: '已核实', first_notice: '第一次公示', township_reviewed: '乡镇已审核', second_notice: '第二次公示',
@@ -83,7 +96,7 @@ const zh = {
   inc: {
     title: '贫困发生率', county: '全县', incidence: '贫困发生率', threshold: '退出标准：低于 {t}', meets: '达标', fails: '未达标', poorPersons: '贫困人口',
     poorHouseholds: '贫困户', population: '农村人口', summed: '由下级合计', unset: '未设置', townships: '乡镇', villages: '行政村', edit: '修改',
-    save: '保存', saved: '已保存', name: '名称', code: '代码', allTownships: '全部乡镇', meetsCol: '是否达标',
+    save: '保存', saved: '已保存', name: '名称', code: '代码', allTownships: '全部乡镇', meetsCol: '是否达标', unknown: '无法判断', unknownHint: '未设置农村人口，无法计算贫困发生率',
   },
   eval: {
     title: '第三方评估', draw: '抽取样本', year: '年度', size: '样本量', seed: '随机种子', population: '总体户数', sampled: '样本户数', judged: '已核查',
@@ -103,7 +116,7 @@ const en: typeof zh = {
     dynamic: 'Dynamic management', procedures: 'Procedure queue', exitCandidates: 'Exit candidates', newIdentification: 'New identification', adjustments: 'Dynamic adjustment', incidence: 'Poverty incidence', evaluations: 'Third-party evaluation',
   },
   login: { title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in', failed: 'Login failed' },
-  header: { logout: 'Log out', scope: 'Scope', language: '中文' },
+  header: { logout: 'Log out', scope: 'Scope', language: '中文', menu: 'Menu' },
   map: {
     goal: 'Goal: {target} people out of poverty by {year}', exited: 'Exited', registered: 'Registered', households: 'households', persons: 'persons',
     byTownship: 'Townships: targets and progress', township: 'Township', year: 'Year', target: 'Target', planned: 'Planned', exitedCol: 'Exited',
@@ -131,10 +144,23 @@ const en: typeof zh = {
     cadre: 'Pairing cadre', phone: 'Phone', living: 'Living conditions', water: 'Safe water', electricity: 'Electricity', danger: 'Dangerous housing', area: 'Housing area',
     history: 'Change history', edit: 'Edit', save: 'Save', cancel: 'Cancel', saved: 'Saved', conflict: 'Someone changed this household since you opened it.',
     reload: 'Reload', identified: 'Identified', version: 'Version', yes: 'yes', no: 'no', notFound: 'No such household',
+    // The household page: read sheet, print sheet and history (r-records).
+    sheetTitle: 'Registered poor household', printedOn: 'printed {date}', print: 'Print', yuan: 'yuan', beijing: '(Beijing time)', importNo: 'import {id}', memberOf: 'member {name}',
+    act: { insert: 'created', update: 'changed', delete: 'deleted', load: 'bulk load' },
+    field: {
+      household_code: 'Household code', division_code: 'Division code', attribute: 'Attribute', identification_standard: 'Identification standard', main_cause: 'Main cause',
+      other_causes: 'Other causes', identified_year: 'Identified', planned_exit_year: 'Planned exit year', status: 'Status', exit_year: 'Exit year',
+      net_income_per_head: 'Net income per head', main_measure: 'Main measure', aux_measures: 'Auxiliary measures', pairing_cadre: 'Pairing cadre', phone: 'Phone',
+      dangerous_housing: 'Dangerous housing', safe_water: 'Safe water', household_electricity: 'Household electricity', housing_area: 'Housing area',
+      name: 'Name', id_number: 'ID number', relation: 'Relation', sex: 'Sex', birth_date: 'Birth date', ethnicity: 'Ethnicity', ethnicity_name: 'Ethnic group',
+      education: 'Education', schooling: 'Schooling', health: 'Health', labour: 'Labour', migrant_work: 'Migrant work', months_worked: 'Months worked',
+    },
   },
   imp: { title: 'Import', choose: 'Choose a CSV or .xlsx file', upload: 'Upload and import', summary: 'Result', read: 'Read', inserted: 'Inserted', updated: 'Updated', unchanged: 'Unchanged', rejected: 'Rejected', errors: 'Download the error file', export: 'Export my scope', csv: 'CSV', xlsx: 'Excel' },
   quality: { check: 'Data-quality check', reconcile: 'Reconciliation', rule: 'Rule', severity: 'Severity', message: 'Message', none: 'No findings', forbidden: 'Your role cannot see the data-quality check' },
-  users: { title: 'Users', add: 'Add user', role: 'Role', scope: 'Scope', disabled: 'Disabled', enabled: 'Enabled', disable: 'Disable', enable: 'Enable', password: 'Initial password', save: 'Save' },
+  users: { title: 'Users', add: 'Add user', role: 'Role', scope: 'Scope', disabled: 'Disabled', enabled: 'Enabled', disable: 'Disable', enable: 'Enable', password: 'Initial password', save: 'Save',
+    active: 'Active', lockedUntil: 'Locked until', confirmDisable: 'Disable the account {name}? It can no longer log in.', confirmTitle: 'Disable account',
+    roles: { admin: 'Administrator', officer: 'Officer', inspector: 'Inspector', viewer: 'Viewer' } },
   kind: { new_identification: 'New identification', exit: 'Exit', fallback: 'Fallback', deregistration: 'Deregistration', member_change: 'Member change', buffer_end: 'Buffer period ended' },
   state: {
     applied: 'Applied', appraised: 'Appraised', verified: 'Verified', first_notice: 'First notice', township_reviewed: 'Township reviewed', second_notice: 'Second notice',
@@ -180,7 +206,7 @@ const en: typeof zh = {
   inc: {
     title: 'Poverty incidence', county: 'County', incidence: 'Incidence', threshold: 'Exit threshold: below {t}', meets: 'Meets', fails: 'Does not meet', poorPersons: 'Poor persons',
     poorHouseholds: 'Poor households', population: 'Rural population', summed: 'summed from below', unset: 'not set', townships: 'Townships', villages: 'Villages', edit: 'Edit',
-    save: 'Save', saved: 'Saved', name: 'Name', code: 'Code', allTownships: 'All townships', meetsCol: 'Meets threshold',
+    save: 'Save', saved: 'Saved', name: 'Name', code: 'Code', allTownships: 'All townships', meetsCol: 'Meets threshold', unknown: 'unknown', unknownHint: 'No rural population set: the incidence cannot be computed',
   },
   eval: {
     title: 'Third-party evaluation', draw: 'Draw a sample', year: 'Year', size: 'Sample size', seed: 'Seed', population: 'Population', sampled: 'Sampled', judged: 'Judged',

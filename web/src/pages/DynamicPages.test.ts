@@ -101,7 +101,7 @@ describe('adjustment page', () => {
 describe('incidence page', () => {
   it('shows the county against its threshold, and lets a county writer edit a population', async () => {
     const unit = (code: string, name: string, level: string, incidence: number | null, population: number | null) => ({
-      code, name, level, poor_persons: 30, poor_households: 8, population, population_summed: false, incidence, threshold: 0.03, meets_threshold: incidence !== null && incidence < 0.03,
+      code, name, level, poor_persons: 30, poor_households: 8, population, population_summed: false, incidence, threshold: 0.03, meets_threshold: incidence === null ? null : incidence < 0.03,
     });
     serve({ '/api/incidence': { year: 2017, county: unit('540425', '察隅县', 'county', 0.0412, 30000), townships: [unit('540425100', '竹瓦根镇', 'township', 0.02, 1500)], villages: [unit('540425100101', '某村', 'village', null, null)] } });
     const { wrapper } = await mountAt(IncidencePage, '/incidence?year=2017', '/incidence', 'incidence');
@@ -110,6 +110,16 @@ describe('incidence page', () => {
     expect(wrapper.find('[data-test=inc-townships]').text()).toContain('2.00%');
     expect(wrapper.find('[data-test=inc-villages]').text()).toContain('未设置');
     expect(wrapper.findAll('[data-test=population-edit]').length).toBe(2);
+  });
+  it('says unknown, not "does not meet", when the county has no population', async () => {
+    const unit = (code: string, name: string, level: string) => ({
+      code, name, level, poor_persons: 30, poor_households: 8, population: null, population_summed: false, incidence: null, threshold: 0.03, meets_threshold: null,
+    });
+    serve({ '/api/incidence': { year: 2017, county: unit('540425', '察隅县', 'county'), townships: [unit('540425100', '竹瓦根镇', 'township')], villages: [] } });
+    const { wrapper } = await mountAt(IncidencePage, '/incidence?year=2017', '/incidence', 'incidence');
+    expect(wrapper.find('[data-test=county-meets]').text()).toBe('无法判断');
+    expect(wrapper.find('[data-test=county-card]').text()).not.toContain('未达标');
+    expect(wrapper.find('[data-test=inc-townships]').text()).not.toContain('未达标');
   });
 });
 
