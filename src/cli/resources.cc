@@ -119,7 +119,10 @@ Result<std::string> ReadResource(const std::string& path) {
 
 std::string FindWebDir(std::vector<std::string>* tried) {
     for (const ResourceRoot& root : ResourceRoots())
-        for (const char* sub : {"web", "web/dist"}) {
+        // A source tree's web/ is the workbench's source (its index.html is Vite's entry): only
+        // its built web/dist counts there.
+        for (const char* sub : {"web/dist", "web"}) {
+            if (root.what == "source tree" && std::string_view(sub) == "web") continue;
             const fs::path dir = fs::path(root.dir) / sub;
             if (IsFile(dir / "index.html")) return dir.string();
             if (tried) tried->push_back(dir.string());

@@ -9,8 +9,9 @@
 //   4. under the source tree the program was built from, only while it runs from its build folder;
 //   5. among the files built into the program (every plans/*.toml and data/*.csv of the source tree
 //      at build time), named "<built-in>/plans/chayu-2016.toml".
-// The web workbench is a directory, so it has no built-in copy: <root>/web (installed) or
-// <root>/web/dist (a source tree), whichever holds an index.html.
+// The web workbench is a directory, so it has no built-in copy: <root>/web/dist or <root>/web
+// (installed), whichever holds an index.html first (in a source tree only web/dist: its web/ is the
+// workbench's source).
 #pragma once
 
 #include <string>
@@ -42,8 +43,8 @@ Result<std::string> FindResource(const std::string& path, const std::string& fie
 // Reads a file FindResource returned (a "<built-in>/..." one from the program itself).
 Result<std::string> ReadResource(const std::string& path);
 
-// The web workbench when --web (or the config's web) is not given: the first root's web/ or
-// web/dist/ holding an index.html; else empty, with the places looked in added to `tried`.
+// The web workbench when --web (or the config's web) is not given: the first root's web/dist/ or
+// web/ holding an index.html; else empty, with the places looked in added to `tried`.
 std::string FindWebDir(std::vector<std::string>* tried = nullptr);
 
 // The files built into the program (generated at build time from plans/ and data/).

@@ -77,7 +77,9 @@ Result<void> AuditCopy(const std::string& path, ChainVerification& audit, std::v
 // its own: the file is not opened as a store, so it is not migrated.
 Result<void> CheckIntegrityOnly(const std::string& path, std::vector<std::string>& problems) {
     sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    // Read-write (it writes nothing) so that closing it removes the -wal and -shm files a copy of a
+    // WAL database gets when opened.
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
         const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close_v2(db);
         return Fail("store.io", "db", "无法打开 " + path + ": " + msg, "cannot open " + path + ": " + msg);

@@ -80,7 +80,7 @@ done
 check "copied binary: the same plan" [ "$(sqlite3 "$WORK/c.db" "SELECT toml FROM plan")" = "$(sqlite3 "$WORK/x.db" "SELECT toml FROM plan")" ]
 # $JINGZHUN_DATA_DIR comes first: a plan only there is found.
 mkdir -p "$TMP/data/plans" "$TMP/data/data"
-sed 's/^id = .*/id = "chayu-2016-copy"/' "$SRC/plans/chayu-2016.toml" >"$TMP/data/plans/other.toml"
+sed '0,/^id = .*/s//id = "chayu-2016-copy"/' "$SRC/plans/chayu-2016.toml" >"$TMP/data/plans/other.toml"
 cp "$SRC"/data/*.csv "$TMP/data/data/"
 grep -q 'chayu-2016-copy' "$TMP/data/plans/other.toml" || fail "test setup: the plan has no id line"
 JINGZHUN_DATA_DIR="$TMP/data" expect_status 0 "$TMP/copy/bin/jingzhun" init --db "$WORK/d.db" --plan plans/other.toml --json

@@ -42,8 +42,8 @@ if start_server "$TMP/serve.log" "$JZ" serve --config "$TMP/j.toml"; then
 fi
 # The audit of the migrated database: the chain and the rows as before the upgrade.
 expect_status 0 "$JZ" audit verify --db "$DB"
-"$JZ" audit head --db "$DB" >"$TMP/head-after"
-check "same chain head" cmp -s "$TMP/head-before" "$TMP/head-after"
+# (the logins since added entries: the head from before must still be in the chain)
+expect_status 0 "$JZ" audit verify --db "$DB" --head "$(cat "$TMP/head-before")"
 # Started again: nothing more to do, no second backup, nothing logged.
 if start_server "$TMP/serve2.log" "$JZ" serve --config "$TMP/j.toml"; then
   check "one backup only" [ "$(ls "$TMP/state/backups" | wc -l)" = 1 ]
