@@ -19,12 +19,14 @@ check() {
   "$@" || fail "$what"
 }
 
+# as_jingzhun: the command as the service's user, in place (setpriv execs it: the server's process
+# id is the one started, so SIGTERM reaches it; sudo passes signals on and its exit status back).
 if [ "$(id -u)" -eq 0 ]; then
   as_root() { "$@"; }
-  as_jingzhun() { runuser -u jingzhun -- "$@"; }
+  as_jingzhun=(setpriv --reuid=jingzhun --regid=jingzhun --init-groups --)
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   as_root() { sudo -n "$@"; }
-  as_jingzhun() { sudo -n -u jingzhun -- "$@"; }
+  as_jingzhun=(sudo -n -u jingzhun --)
 else
   echo "deb-package: SKIPPED: installing the package needs root or password-less sudo" >&2
   exit 0
@@ -102,7 +104,7 @@ if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"
   echo "deb-package: FAIL: apt-get install $deb" >&2
   exit 1
 fi
-check "installed" dpkg-query -W -f='${Status}' jingzhun
+dpkg-query -W -f='${Status}' jingzhun | grep -q 'install ok installed' || fail "not installed"
 /usr/bin/jingzhun --version >"$TMP/version" || fail "/usr/bin/jingzhun --version"
 grep -q "^jingzhun $(dpkg-deb -f "$deb" Version)" "$TMP/version" || fail "--version: $(cat "$TMP/version")"
 check "user jingzhun, home /var/lib/jingzhun" [ "$(getent passwd jingzhun | cut -d: -f6)" = /var/lib/jingzhun ]
@@ -111,12 +113,12 @@ check "/var/lib/jingzhun owned by jingzhun" [ "$(stat -c %U:%a /var/lib/jingzhun
 check "/etc/jingzhun/jingzhun.toml root:jingzhun 640" [ "$(stat -c %U:%G:%a /etc/jingzhun/jingzhun.toml)" = root:jingzhun:640 ]
 
 # The demo county in the packaged database place, as the service's user, from its home.
-(cd / && as_jingzhun /usr/bin/jingzhun demo --db /var/lib/jingzhun/jingzhun.db) >"$TMP/demo.log" 2>&1 ||
+(cd / && exec "${as_jingzhun[@]}" /usr/bin/jingzhun demo --db /var/lib/jingzhun/jingzhun.db) >"$TMP/demo.log" 2>&1 ||
   { fail "demo as jingzhun"; cat "$TMP/demo.log" >&2; }
 check "database owned by jingzhun" [ "$(stat -c %U /var/lib/jingzhun/jingzhun.db)" = jingzhun ]
 
 # The server as the service runs it (the port overridden: 8080 may be taken).
-(cd / && as_jingzhun /usr/bin/jingzhun serve --config /etc/jingzhun/jingzhun.toml --listen 127.0.0.1:0) >"$TMP/serve.log" 2>&1 &
+(cd / && exec "${as_jingzhun[@]}" /usr/bin/jingzhun serve --config /etc/jingzhun/jingzhun.toml --listen 127.0.0.1:0) >"$TMP/serve.log" 2>&1 &
 server=$!
 port=""
 for _ in $(seq 600); do
