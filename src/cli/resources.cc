@@ -44,9 +44,7 @@ bool IsFile(const fs::path& p) {
     return fs::is_regular_file(p, ec);
 }
 
-bool IsBuiltIn(const std::string& path) {
-    return path.starts_with(std::string(kBuiltInRoot) + "/");
-}
+bool IsBuiltIn(const std::string& path) { return path.starts_with(std::string(kBuiltInRoot) + "/"); }
 
 const EmbeddedFile* FindEmbedded(std::string_view name) {
     static const std::vector<EmbeddedFile> files = EmbeddedFiles();

@@ -17,7 +17,8 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text, co
     if (auto colon = text.rfind(':'); colon != std::string::npos) {
         host = text.substr(0, colon);
         port = text.substr(colon + 1);
-        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+            host = host.substr(1, host.size() - 2);
         if (host.empty()) host = "0.0.0.0";
     }
     int value = -1;
@@ -35,7 +36,8 @@ namespace fs = std::filesystem;
 // One key of the file: the flag that overrides it, and how its value is read into the options.
 struct Key {
     const char* flag;
-    std::function<Result<void>(const toml::node&, const std::string& field, ServeOptions&, std::string& db)> read;
+    std::function<Result<void>(const toml::node&, const std::string& field, ServeOptions&, std::string& db)>
+        read;
 };
 
 Error BadValue(const std::string& field, const std::string& zh_want, const std::string& en_want) {
@@ -60,8 +62,9 @@ Result<std::string> StringOf(const toml::node& n, const std::string& field) {
 Result<int> IntOf(const toml::node& n, const std::string& field, int64_t low, int64_t high) {
     const auto* i = n.as_integer();
     if (!i || i->get() < low || i->get() > high)
-        return std::unexpected(BadValue(field, " " + std::to_string(low) + " 到 " + std::to_string(high) + " 的整数",
-                                        "an integer from " + std::to_string(low) + " to " + std::to_string(high)));
+        return std::unexpected(
+            BadValue(field, " " + std::to_string(low) + " 到 " + std::to_string(high) + " 的整数",
+                     "an integer from " + std::to_string(low) + " to " + std::to_string(high)));
     return static_cast<int>(i->get());
 }
 
@@ -72,27 +75,30 @@ Result<bool> BoolOf(const toml::node& n, const std::string& field) {
 }
 
 std::map<std::string, Key> Keys(const fs::path& folder) {
-    auto path_key = [folder](std::string ServeOptions::* member, const char* flag) {
-        return Key{flag, [folder, member](const toml::node& n, const std::string& field, ServeOptions& o,
-                                          std::string&) -> Result<void> {
+    auto path_key = [folder](std::string ServeOptions::*member, const char* flag) {
+        return Key{flag,
+                   [folder, member](const toml::node& n, const std::string& field, ServeOptions& o,
+                                    std::string&) -> Result<void> {
                        auto s = StringOf(n, field);
                        if (!s) return std::unexpected(s.error());
                        o.*member = PathIn(folder, *s);
                        return {};
                    }};
     };
-    auto int_key = [](int ServeOptions::* member, const char* flag, int64_t low, int64_t high) {
-        return Key{flag, [member, low, high](const toml::node& n, const std::string& field, ServeOptions& o,
-                                             std::string&) -> Result<void> {
+    auto int_key = [](int ServeOptions::*member, const char* flag, int64_t low, int64_t high) {
+        return Key{flag,
+                   [member, low, high](const toml::node& n, const std::string& field, ServeOptions& o,
+                                       std::string&) -> Result<void> {
                        auto v = IntOf(n, field, low, high);
                        if (!v) return std::unexpected(v.error());
                        o.*member = *v;
                        return {};
                    }};
     };
-    auto bool_key = [](bool ServeOptions::* member, const char* flag) {
-        return Key{flag, [member](const toml::node& n, const std::string& field, ServeOptions& o,
-                                  std::string&) -> Result<void> {
+    auto bool_key = [](bool ServeOptions::*member, const char* flag) {
+        return Key{flag,
+                   [member](const toml::node& n, const std::string& field, ServeOptions& o,
+                            std::string&) -> Result<void> {
                        auto v = BoolOf(n, field);
                        if (!v) return std::unexpected(v.error());
                        o.*member = *v;
@@ -100,8 +106,9 @@ std::map<std::string, Key> Keys(const fs::path& folder) {
                    }};
     };
     std::map<std::string, Key> keys;
-    keys.emplace("listen", Key{"--listen", [](const toml::node& n, const std::string& field, ServeOptions& o,
-                                              std::string&) -> Result<void> {
+    keys.emplace("listen", Key{"--listen",
+                               [](const toml::node& n, const std::string& field, ServeOptions& o,
+                                  std::string&) -> Result<void> {
                                    auto s = StringOf(n, field);
                                    if (!s) return std::unexpected(s.error());
                                    auto l = ParseListen(*s, field);
@@ -109,8 +116,9 @@ std::map<std::string, Key> Keys(const fs::path& folder) {
                                    o.listen = *s;
                                    return {};
                                }});
-    keys.emplace("database", Key{"--db", [folder](const toml::node& n, const std::string& field, ServeOptions&,
-                                                   std::string& db) -> Result<void> {
+    keys.emplace("database", Key{"--db",
+                                 [folder](const toml::node& n, const std::string& field, ServeOptions&,
+                                          std::string& db) -> Result<void> {
                                      auto s = StringOf(n, field);
                                      if (!s) return std::unexpected(s.error());
                                      db = PathIn(folder, *s);
@@ -124,28 +132,28 @@ std::map<std::string, Key> Keys(const fs::path& folder) {
     keys.emplace("idle_timeout", int_key(&ServeOptions::idle_timeout, "--idle-timeout", 1, 3600));
     keys.emplace("trust_proxy", bool_key(&ServeOptions::trust_proxy, "--trust-proxy"));
     keys.emplace("secure_cookie", bool_key(&ServeOptions::secure_cookie, "--secure-cookie"));
-    keys.emplace("allow_origin", Key{"--allow-origin", [](const toml::node& n, const std::string& field,
-                                                          ServeOptions& o, std::string&) -> Result<void> {
-                                         const auto* a = n.as_array();
-                                         if (!a)
-                                             return std::unexpected(
-                                                 BadValue(field, "字符串数组", "an array of strings"));
-                                         std::vector<std::string> origins;
-                                         for (size_t i = 0; i < a->size(); ++i) {
-                                             auto s = StringOf(*a->get(i), field + "[" + std::to_string(i) + "]");
-                                             if (!s) return std::unexpected(s.error());
-                                             origins.push_back(*s);
-                                         }
-                                         o.allowed_origins = std::move(origins);
-                                         return {};
-                                     }});
+    keys.emplace(
+        "allow_origin",
+        Key{"--allow-origin",
+            [](const toml::node& n, const std::string& field, ServeOptions& o, std::string&) -> Result<void> {
+                const auto* a = n.as_array();
+                if (!a) return std::unexpected(BadValue(field, "字符串数组", "an array of strings"));
+                std::vector<std::string> origins;
+                for (size_t i = 0; i < a->size(); ++i) {
+                    auto s = StringOf(*a->get(i), field + "[" + std::to_string(i) + "]");
+                    if (!s) return std::unexpected(s.error());
+                    origins.push_back(*s);
+                }
+                o.allowed_origins = std::move(origins);
+                return {};
+            }});
     return keys;
 }
 
 }  // namespace
 
-Result<void> ApplyServeConfig(const std::string& path, const std::set<std::string>& given, ServeOptions& options,
-                              std::string& db) {
+Result<void> ApplyServeConfig(const std::string& path, const std::set<std::string>& given,
+                              ServeOptions& options, std::string& db) {
     auto text = ReadFile(path);
     if (!text) {
         Error e = text.error();
@@ -167,7 +175,9 @@ Result<void> ApplyServeConfig(const std::string& path, const std::set<std::strin
     std::string read_db = db;
     for (const auto& [key, node] : root) {
         const std::string name(key.str());
-        const std::string field = path + ":" + std::to_string(std::max<int>(1, static_cast<int>(key.source().begin.line))) + ": " + name;
+        const std::string field =
+            path + ":" + std::to_string(std::max<int>(1, static_cast<int>(key.source().begin.line))) + ": " +
+            name;
         auto k = keys.find(name);
         if (k == keys.end()) {
             std::string known;
@@ -179,7 +189,9 @@ Result<void> ApplyServeConfig(const std::string& path, const std::set<std::strin
         ServeOptions ignored;
         std::string ignored_db;
         const bool overridden = given.contains(k->second.flag);
-        if (auto r = k->second.read(node, field, overridden ? ignored : read, overridden ? ignored_db : read_db); !r)
+        if (auto r =
+                k->second.read(node, field, overridden ? ignored : read, overridden ? ignored_db : read_db);
+            !r)
             return r;
     }
     options = std::move(read);

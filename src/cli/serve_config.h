@@ -26,7 +26,8 @@ struct ServeOptions {
 };
 
 // "host:port", "port" or ":port"; errors name `field`.
-Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text, const std::string& field = "--listen");
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text,
+                                                     const std::string& field = "--listen");
 
 // Reads the configuration file at `path` into `options` and `db`, except the settings whose flags
 // were given on the command line (`given`: option names such as "--listen", "--db"). Relative paths
@@ -44,7 +45,7 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text, co
 //   trust_proxy      --trust-proxy       boolean
 //   secure_cookie    --secure-cookie     boolean
 //   allow_origin     --allow-origin      array of strings
-Result<void> ApplyServeConfig(const std::string& path, const std::set<std::string>& given, ServeOptions& options,
-                              std::string& db);
+Result<void> ApplyServeConfig(const std::string& path, const std::set<std::string>& given,
+                              ServeOptions& options, std::string& db);
 
 }  // namespace jz::cli

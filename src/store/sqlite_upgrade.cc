@@ -44,12 +44,13 @@ Result<UpgradeResult> UpgradeSqlite(const std::string& db_path, const std::strin
     const int latest = SqliteSchemaVersion();
     UpgradeResult out{.from = *version, .to = *version};
     if (*version > latest)
-        return Fail("store.too_new", "db",
-                    "数据库 " + db_path + " 的版本(v" + std::to_string(*version) + ")比本程序(v" +
-                        std::to_string(latest) + ")新:请安装较新的 jingzhun,或恢复升级前的备份",
-                    "the database " + db_path + " has schema version " + std::to_string(*version) +
-                        ", newer than this program's (" + std::to_string(latest) +
-                        "): install the newer jingzhun again, or restore the backup taken before the upgrade");
+        return Fail(
+            "store.too_new", "db",
+            "数据库 " + db_path + " 的版本(v" + std::to_string(*version) + ")比本程序(v" +
+                std::to_string(latest) + ")新:请安装较新的 jingzhun,或恢复升级前的备份",
+            "the database " + db_path + " has schema version " + std::to_string(*version) +
+                ", newer than this program's (" + std::to_string(latest) +
+                "): install the newer jingzhun again, or restore the backup taken before the upgrade");
     if (*version == 0 || *version == latest) return out;
 
     std::error_code ec;
@@ -60,7 +61,8 @@ Result<UpgradeResult> UpgradeSqlite(const std::string& db_path, const std::strin
     const std::string stem = fs::path(db_path).stem().string();
     const std::string base = stem + "-before-v" + std::to_string(latest);
     fs::path target = fs::path(backup_dir) / (base + ".db");
-    for (int n = 2; fs::exists(target, ec); ++n) target = fs::path(backup_dir) / (base + "-" + std::to_string(n) + ".db");
+    for (int n = 2; fs::exists(target, ec); ++n)
+        target = fs::path(backup_dir) / (base + "-" + std::to_string(n) + ".db");
     auto backup = BackupSqlite(db_path, target.string(), {.keep_schema = true});
     if (!backup) {
         Error e = backup.error();

@@ -6,7 +6,7 @@
 # /etc/jingzhun/jingzhun.toml (directly: CI containers run no systemd), a login and the workbench,
 # then `apt-get purge`. Leaves the machine as it found it. Usage: tests/install/deb-package.sh [BUILD_DIR]
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 BUILD=$(cd "${1:-build}" && pwd)
 failures=0
 fail() {

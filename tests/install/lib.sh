@@ -23,8 +23,8 @@ start_server() {
   "$@" >"$log" 2>&1 &
   server_pid=$!
   server_port=""
-  local i
-  for i in $(seq 600); do
+
+  for _ in $(seq 600); do
     if grep -q "listening on" "$log"; then
       server_port=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\)\/.*/\1/p' "$log" | head -n 1)
       return 0
