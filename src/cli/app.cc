@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/resources.h"
 #include "core/id_number.h"
 #include "core/layout.h"
 #include "io/table.h"
@@ -59,20 +60,29 @@ Result<ExternalList> ReadList(const std::string& path, ListKind kind, int64_t& s
     return list;
 }
 
-Result<LoadedPlan> LoadPlanFile(const std::string& path, const std::string& divisions_override) {
-    auto text = ReadFile(path);
+Result<LoadedPlan> LoadPlanFile(const std::string& given_path, const std::string& divisions_override) {
+    // Found wherever the program is installed (cli/resources.h), also when given relative.
+    auto found = FindResource(given_path.empty() ? std::string(kDefaultPlan) : given_path, "--plan");
+    if (!found) return std::unexpected(found.error());
+    const std::string& path = *found;
+    auto text = ReadResource(path);
     if (!text) return std::unexpected(text.error());
     auto plan = ParsePlan(*text, path);
     if (!plan) return std::unexpected(plan.error());
-    std::string divisions = divisions_override;
-    if (divisions.empty()) {
+    std::string divisions;
+    if (!divisions_override.empty()) {
+        auto d = FindResource(divisions_override, "--divisions");
+        if (!d) return std::unexpected(d.error());
+        divisions = *d;
+    } else {
         if (plan->divisions_file.empty())
             return Fail("plan.divisions", path, "方案未指定区划代码表(divisions),请用 --divisions 指定",
                         "the plan names no division table (divisions); give one with --divisions");
+        // Relative to the plan file (for a built-in plan: among the built-in files).
         divisions =
             (std::filesystem::path(path).parent_path() / plan->divisions_file).lexically_normal().string();
     }
-    auto csv_text = ReadFile(divisions);
+    auto csv_text = ReadResource(divisions);
     if (!csv_text) return std::unexpected(csv_text.error());
     auto rows = io::ParseCsvText(*csv_text);
     if (!rows) return std::unexpected(rows.error());
@@ -90,21 +100,7 @@ Result<LoadedPlan> LoadPlanFile(const std::string& path, const std::string& divi
     return LoadedPlan{std::move(*plan), std::move(*text), std::move(*tree)};
 }
 
-std::string DefaultPlanPath() {
-    const std::string rel = "plans/chayu-2016.toml";
-    if (std::filesystem::exists(rel)) return rel;
-    std::error_code ec;
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
-            auto candidate = dir / rel;
-            if (std::filesystem::exists(candidate)) return candidate.string();
-            auto shared = dir / "share/jingzhun" / rel;
-            if (std::filesystem::exists(shared)) return shared.string();
-        }
-    }
-    return rel;
-}
+std::string DefaultPlanPath() { return std::string(kDefaultPlan); }
 
 Result<Session> OpenSession(const GlobalOptions& options) {
     auto store = OpenSqliteStore(options.db, OpenMode::kExisting);

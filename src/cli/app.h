@@ -35,10 +35,11 @@ struct LoadedPlan {
 };
 
 // Reads and validates the plan at `path`, and the division table it names (relative to the plan
-// file) or `divisions_override` when given.
+// file) or `divisions_override` when given. Both are found as cli/resources.h says: as given, else
+// (relative) under $JINGZHUN_DATA_DIR, the installed share/jingzhun, the source tree, or built in.
+// An empty `path` is the default plan.
 Result<LoadedPlan> LoadPlanFile(const std::string& path, const std::string& divisions_override = {});
-// The plan shipped with the program (plans/chayu-2016.toml), found next to the working directory or
-// the executable.
+// The plan shipped with the program ("plans/chayu-2016.toml"), as LoadPlanFile finds it.
 std::string DefaultPlanPath();
 
 // An open database with its plan and org units loaded.

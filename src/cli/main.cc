@@ -7,6 +7,10 @@
 
 #include "cli/commands.h"
 
+#ifndef JINGZHUN_VERSION
+#define JINGZHUN_VERSION "0.1.0"
+#endif
+
 namespace {
 
 std::string EnvOr(const char* name, const std::string& fallback) {
@@ -23,7 +27,7 @@ int main(int argc, char** argv) {
         "精准扶贫建档立卡与挂图作战管理系统",
         "jingzhun"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "jingzhun 0.1.0");
+    app.set_version_flag("--version", "jingzhun " JINGZHUN_VERSION);  // the CMake project version
 
     GlobalOptions g;
     g.db = EnvOr("JINGZHUN_DB", "jingzhun.db");

@@ -7,11 +7,14 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/resources.h"
+#include "cli/serve_config.h"
 #include "server/api.h"
 #include "server/auth.h"
 #include "service/accounts.h"
@@ -20,18 +23,6 @@
 namespace jz::cli {
 namespace {
 
-struct ServeOptions {
-    std::string listen = "127.0.0.1:8080";
-    std::string web_dir;  // empty: web/dist next to the working directory or the executable
-    int threads = 0;      // 0: one per core
-    bool secure_cookie = false;
-    int read_timeout = 30;  // seconds for a request once it has begun
-    int idle_timeout = 10;  // seconds a connection may wait for a request's first byte
-    int max_connections = 0;  // 0: from the file-descriptor limit
-    bool trust_proxy = false;
-    std::vector<std::string> allowed_origins;
-};
-
 struct UserAddOptions {
     std::string username;
     std::string role;
@@ -39,36 +30,6 @@ struct UserAddOptions {
     std::string password_file;  // empty: read the password from stdin
 };
 
-
-// "host:port", "port" or ":port".
-Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text) {
-    std::string host = "127.0.0.1";
-    std::string port = text;
-    if (auto colon = text.rfind(':'); colon != std::string::npos) {
-        host = text.substr(0, colon);
-        port = text.substr(colon + 1);
-        if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-            host = host.substr(1, host.size() - 2);
-        if (host.empty()) host = "0.0.0.0";
-    }
-    int value = -1;
-    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || p != port.data() + port.size() || value < 0 || value > 65535)
-        return Fail("usage.listen", "--listen", "--listen 应为 地址:端口,例如 127.0.0.1:8080: " + text,
-                    "--listen must be host:port, e.g. 127.0.0.1:8080: " + text);
-    return std::pair{host, static_cast<uint16_t>(value)};
-}
-
-std::string DefaultWebDir() {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (fs::is_directory("web/dist", ec)) return "web/dist";
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    for (fs::path dir = exe.parent_path(); !ec && !dir.empty() && dir != dir.root_path();
-         dir = dir.parent_path())
-        if (fs::is_directory(dir / "web" / "dist", ec)) return (dir / "web" / "dist").string();
-    return {};
-}
 
 Result<std::string> ReadPassword(const std::string& password_file) {
     std::string password;
@@ -89,12 +50,41 @@ Result<std::string> ReadPassword(const std::string& password_file) {
 
 }  // namespace
 
-int RunServe(const GlobalOptions& g, const ServeOptions& o) {
+int RunServe(const GlobalOptions& g, ServeOptions o, const std::set<std::string>& given) {
+    // Settings: flags given > the configuration file > $JINGZHUN_DB (for the database) > defaults.
+    std::string db = g.db;
+    if (!o.config.empty())
+        if (auto r = ApplyServeConfig(o.config, given, o, db); !r) return ReportError(r.error());
     auto listen = ParseListen(o.listen);
     if (!listen) return ReportError(listen.error());
+    if (!std::filesystem::exists(db))
+        return ReportError({.code = "store.missing",
+                            .field = "--db",
+                            .message_zh = "数据库不存在: " + db + "(用 jingzhun init --plan 或 jingzhun demo 创建)",
+                            .message_en = "no database at " + db + " (create one with jingzhun init --plan, or jingzhun demo)"});
+    // A database from an older version of the program: backed up as it is, then migrated
+    // (docs/install.md, "Upgrade and rollback"); one newer than the program is refused.
+    const std::string backup_dir =
+        !o.backup_dir.empty() ? o.backup_dir
+                              : (std::filesystem::absolute(db).parent_path() / "backups").string();
+    auto upgrade = UpgradeSqlite(db, backup_dir);
+    if (!upgrade) return ReportError(upgrade.error());
+    if (upgrade->from != upgrade->to) {
+        std::fprintf(stderr,
+                     "jingzhun: 数据库 %s 版本 v%d 早于本程序 v%d,已先备份到 %s(%lld 字节)/ database schema v%d "
+                     "is older than this program's v%d: backed up to %s (%lld bytes)\n",
+                     db.c_str(), upgrade->from, SqliteSchemaVersion(), upgrade->backup_path.c_str(),
+                     static_cast<long long>(upgrade->backup_bytes), upgrade->from, SqliteSchemaVersion(),
+                     upgrade->backup_path.c_str(), static_cast<long long>(upgrade->backup_bytes));
+        std::fprintf(stderr, "jingzhun: 已迁移数据库 v%d → v%d / migrated the database from v%d to v%d\n",
+                     upgrade->from, upgrade->to, upgrade->from, upgrade->to);
+        std::fflush(stderr);
+    }
+    std::vector<std::string> web_tried;
+    const std::string web_dir = o.web_dir.empty() ? FindWebDir(&web_tried) : o.web_dir;
     server::ApiConfig config;
-    config.db_path = g.db;
-    config.web_dir = o.web_dir.empty() ? DefaultWebDir() : o.web_dir;
+    config.db_path = db;
+    config.web_dir = web_dir;
     config.secure_cookie = o.secure_cookie;
     server::HttpOptions options;
     options.threads = o.threads;
@@ -103,8 +93,6 @@ int RunServe(const GlobalOptions& g, const ServeOptions& o) {
     // One database connection per thread that may use one — the I/O threads (point reads), the
     // work lane (as many), the blocking and login lanes — so none waits for a connection.
     config.connections = 2 * io_threads + options.blocking_threads + options.login_threads;
-    if (!std::filesystem::exists(g.db))
-        return ReportError({.code = "store.missing", .field = "--db", .message_zh = "数据库不存在: " + g.db, .message_en = "no database at " + g.db});
     auto api = server::Api::Create(config);
     if (!api) return ReportError(api.error());
     server::Router router;
@@ -121,9 +109,17 @@ int RunServe(const GlobalOptions& g, const ServeOptions& o) {
     auto port = http.Listen();
     if (!port) return ReportError(port.error());
     // The first line says where: tests and scripts read it (port 0 picks a free one).
+    std::string web_note = ", web " + config.web_dir;
+    if (config.web_dir.empty()) {
+        web_note = ", no web workbench built (looked in:";
+        for (const std::string& t : web_tried) web_note += " " + t;
+        web_note += web_tried.empty() ? " nowhere)" : ")";
+    } else if (!std::filesystem::exists(std::filesystem::path(config.web_dir) / "index.html")) {
+        web_note = ", no web workbench in " + config.web_dir;
+    }
     std::printf("jingzhun: listening on http://%s:%u/ (database %s%s; at most %d connections)\n",
-                options.address.c_str(), static_cast<unsigned>(*port), g.db.c_str(),
-                config.web_dir.empty() ? ", no web workbench built" : "", http.max_connections());
+                options.address.c_str(), static_cast<unsigned>(*port), db.c_str(), web_note.c_str(),
+                http.max_connections());
     std::fflush(stdout);
     http.Run();
     std::printf("jingzhun: stopped\n");
@@ -199,7 +195,15 @@ void RegisterServerCommands(Registry& registry) {
     auto* serve_cmd = app.add_subcommand("serve", "Serve the HTTP API and the web workbench");
     serve_cmd->add_option("--listen", serve->listen,
                           "Address and port (default 127.0.0.1:8080; port 0: any free)");
-    serve_cmd->add_option("--web", serve->web_dir, "Directory of the built workbench (default: web/dist)");
+    serve_cmd->add_option("--config", serve->config,
+                          "Settings from this TOML file (listen, database, web, threads, ...; "
+                          "docs/install.md); flags given override it");
+    serve_cmd->add_option("--web", serve->web_dir,
+                          "Directory of the built workbench (default: share/jingzhun/web of the "
+                          "installation, or the source tree's web/dist)");
+    serve_cmd->add_option("--backup-dir", serve->backup_dir,
+                          "Where the backup taken before migrating an older database goes "
+                          "(default: backups/ beside the database)");
     serve_cmd->add_option("--threads", serve->threads, "Connection threads (default: one per core)")
         ->check(CLI::Range(0, 256));
     serve_cmd
@@ -221,7 +225,12 @@ void RegisterServerCommands(Registry& registry) {
                         "X-Forwarded-Proto");
     serve_cmd->add_option("--allow-origin", serve->allowed_origins,
                           "Another origin allowed to send changes, e.g. http://localhost:5173 (repeatable)");
-    registry.Runs(serve_cmd, [&g, serve] { return RunServe(g, *serve); });
+    registry.Runs(serve_cmd, [&g, serve, serve_cmd] {
+        std::set<std::string> given;
+        for (const CLI::Option* opt : serve_cmd->get_options())
+            if (opt->count() > 0) given.insert(opt->get_name());
+        return RunServe(g, *serve, given);
+    });
 
     auto* user_cmd = app.add_subcommand("user", "Accounts of the server");
     user_cmd->require_subcommand(1);

@@ -73,6 +73,39 @@ Result<void> AuditCopy(const std::string& path, ChainVerification& audit, std::v
     return {};
 }
 
+// PRAGMA integrity_check and foreign_key_check on a file of any schema version, with a connection of
+// its own: the file is not opened as a store, so it is not migrated.
+Result<void> CheckIntegrityOnly(const std::string& path, std::vector<std::string>& problems) {
+    sqlite3* db = nullptr;
+    // Read-write (it writes nothing) so that closing it removes the -wal and -shm files a copy of a
+    // WAL database gets when opened.
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close_v2(db);
+        return Fail("store.io", "db", "无法打开 " + path + ": " + msg, "cannot open " + path + ": " + msg);
+    }
+    for (const char* sql : {"PRAGMA integrity_check", "PRAGMA foreign_key_check"}) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+            problems.push_back(sqlite3_errmsg(db));
+            break;
+        }
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            std::string row;
+            for (int c = 0; c < sqlite3_column_count(st); ++c) {
+                const unsigned char* text = sqlite3_column_text(st, c);
+                row += (c ? "|" : "") + std::string(text ? reinterpret_cast<const char*>(text) : "");
+            }
+            if (row != "ok") problems.push_back(row);
+        }
+        if (rc != SQLITE_DONE) problems.push_back(sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close_v2(db);
+    return {};
+}
+
 void RemoveDatabaseFiles(const std::string& path) {
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ec);
@@ -91,7 +124,8 @@ Result<bool> DatabaseInUse(const std::string& db_path) {
     return false;
 }
 
-Result<BackupResult> BackupSqlite(const std::string& db_path, const std::string& out_path) {
+Result<BackupResult> BackupSqlite(const std::string& db_path, const std::string& out_path,
+                                  const BackupOptions& options) {
     std::error_code ec;
     if (!std::filesystem::exists(db_path, ec))
         return Fail("store.missing", "db", "数据库文件不存在: " + db_path, "no database at " + db_path);
@@ -138,7 +172,9 @@ Result<BackupResult> BackupSqlite(const std::string& db_path, const std::string&
 
     BackupResult out;
     out.path = out_path;
-    if (auto r = AuditCopy(tmp, out.audit, out.integrity_problems); !r) {
+    if (auto r = options.keep_schema ? CheckIntegrityOnly(tmp, out.integrity_problems)
+                                     : AuditCopy(tmp, out.audit, out.integrity_problems);
+        !r) {
         RemoveDatabaseFiles(tmp);
         return std::unexpected(r.error());
     }

@@ -60,7 +60,37 @@ struct BackupResult {
 // renamed into place. Fails ("backup.unsound", nothing left at out_path) when the copy fails the
 // integrity check; an audit that finds problems is reported in the result (the copy is kept: it is a
 // faithful copy of a registry that has them). Errors: "store.missing", "store.io", "store.corrupt".
-Result<BackupResult> BackupSqlite(const std::string& db_path, const std::string& out_path);
+struct BackupOptions {
+    // Check the copy with PRAGMA integrity_check only and leave it at the source's schema version
+    // (the audit opens the copy as a store, which migrates an older one): the backup taken before
+    // an upgrade, which the older program must still be able to open. `audit` stays empty.
+    bool keep_schema = false;
+};
+Result<BackupResult> BackupSqlite(const std::string& db_path, const std::string& out_path,
+                                  const BackupOptions& options = {});
+
+// The schema version this program writes: the number of migrations (sqlite_schema.h).
+int SqliteSchemaVersion();
+// The schema version of the file at `path` (PRAGMA user_version; 0: not initialised), read with a
+// read-only connection of its own: nothing is migrated. Errors: "store.missing", "store.corrupt".
+Result<int> ReadSqliteSchemaVersion(const std::string& path);
+
+// What UpgradeSqlite did.
+struct UpgradeResult {
+    int from = 0;  // the file's schema version before
+    int to = 0;    // after (== from: nothing to do, no backup)
+    std::string backup_path;  // the copy taken before migrating (empty when nothing was migrated)
+    int64_t backup_bytes = 0;
+};
+
+// Brings a database written by an older program up to this one's schema, after a backup: when the
+// file's version is older, it is first copied (BackupSqlite with keep_schema: checked, synced, at
+// its old version, so the older program can open it) into `backup_dir` (created when missing) as
+// <name>-before-v<to>.db (<name>-before-v<to>-2.db, ... when that exists), then the migrations run
+// (each in one transaction; a failed one leaves the file as it was). Nothing happens to a current
+// or uninitialised (version 0) file. Refuses a file newer than the program ("store.too_new", the
+// file untouched) and a missing one ("store.missing").
+Result<UpgradeResult> UpgradeSqlite(const std::string& db_path, const std::string& backup_dir);
 
 // Whether another process has the database open (holds a SQLite lock on it or its WAL index).
 Result<bool> DatabaseInUse(const std::string& db_path);

@@ -431,5 +431,88 @@ TEST(SqliteStore, DamagedCaseBodyIsReportedAsCorrupt) {
     EXPECT_EQ(CodeOf(store->ListCases({})), "store.corrupt");
 }
 
+// The upgrade path (UpgradeSqlite): an older database is backed up as it is, then migrated.
+TEST(SqliteStore, UpgradeBacksUpTheOldFileThenMigrates) {
+    ChainVerification chain;
+    const std::string path = MakeVersion1Database("upgrade", chain);
+    const std::string before = QueryRows(path, "SELECT count(*) FROM household").at(0);
+    const std::string dir = TempPath("upgrade-backups");
+    fs::remove_all(dir);
+    EXPECT_EQ(ReadSqliteSchemaVersion(path).value(), 1);
+    auto up = UpgradeSqlite(path, dir);
+    ASSERT_TRUE(up) << up.error().ToString();
+    EXPECT_EQ(up->from, 1);
+    EXPECT_EQ(up->to, SqliteSchemaVersion());
+    EXPECT_EQ(up->backup_path, (fs::path(dir) / (fs::path(path).stem().string() + "-before-v" +
+                                                  std::to_string(SqliteSchemaVersion()) + ".db"))
+                                   .string());
+    EXPECT_GT(up->backup_bytes, 0);
+    // The backup is the file as it was: the old version, its rows, sound; not migrated.
+    EXPECT_EQ(QueryRows(up->backup_path, "PRAGMA user_version"), std::vector<std::string>{"1"});
+    EXPECT_EQ(QueryRows(up->backup_path, "SELECT count(*) FROM household").at(0), before);
+    EXPECT_EQ(QueryRows(up->backup_path, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+    EXPECT_EQ(QueryRows(up->backup_path, "SELECT count(*) FROM sqlite_master WHERE name = 'account'"),
+              std::vector<std::string>{"0"});
+    // The database is migrated, its data and chain intact.
+    EXPECT_EQ(ReadSqliteSchemaVersion(path).value(), SqliteSchemaVersion());
+    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
+    EXPECT_EQ(store->CountHouseholds().value(), 3);
+    auto v = store->VerifyChangeLog().value();
+    EXPECT_EQ(v.entries, chain.entries);
+    EXPECT_EQ(v.last_hash, chain.last_hash);
+    store.reset();
+    // Current now: nothing more, no second backup.
+    auto again = UpgradeSqlite(path, dir);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->from, again->to);
+    EXPECT_TRUE(again->backup_path.empty());
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+    // Restoring the backup gives the old data back, migrated again on the way.
+    auto restored = RestoreSqlite(up->backup_path, TempPath("upgrade-restored.db"), true);
+    ASSERT_TRUE(restored) << restored.error().ToString();
+    EXPECT_TRUE(restored->restored);
+    EXPECT_EQ(restored->households, 3);
+}
+
+TEST(SqliteStore, UpgradeKeepsEarlierBackupsAndRefusesANewerFile) {
+    ChainVerification chain;
+    const std::string dir = TempPath("upgrade2-backups");
+    fs::remove_all(dir);
+    const std::string path = MakeVersion1Database("upgrade2", chain);
+    const std::string renamed = TempPath("upgrade2.db");
+    fs::rename(path, renamed);
+    const std::string name =
+        fs::path(renamed).stem().string() + "-before-v" + std::to_string(SqliteSchemaVersion());
+    fs::create_directories(dir);
+    std::ofstream(fs::path(dir) / (name + ".db")) << "an earlier backup";
+    auto up = UpgradeSqlite(renamed, dir);
+    ASSERT_TRUE(up) << up.error().ToString();
+    EXPECT_EQ(up->backup_path, (fs::path(dir) / (name + "-2.db")).string());
+    std::ifstream earlier(fs::path(dir) / (name + ".db"));
+    std::string text;
+    std::getline(earlier, text);
+    EXPECT_EQ(text, "an earlier backup") << "an earlier backup is never overwritten";
+
+    // A database newer than the program: refused, untouched, no backup.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(renamed.c_str(), &db), SQLITE_OK);
+    Exec(db, "PRAGMA user_version=" + std::to_string(SqliteSchemaVersion() + 1));
+    sqlite3_close(db);
+    auto newer = UpgradeSqlite(renamed, dir);
+    ASSERT_FALSE(newer);
+    EXPECT_EQ(newer.error().code, "store.too_new");
+    EXPECT_NE(newer.error().message_en.find("newer than this program"), std::string::npos);
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 2);
+    EXPECT_EQ(CodeOf(UpgradeSqlite(TempPath("upgrade-none.db"), dir)), "store.missing");
+    // A fresh database is current: nothing to do.
+    const std::string fresh = TempPath("upgrade-fresh.db");
+    fs::remove(fresh);
+    ASSERT_TRUE(OpenSqliteStore(fresh, OpenMode::kCreate));
+    auto current = UpgradeSqlite(fresh, dir);
+    ASSERT_TRUE(current);
+    EXPECT_EQ(current->from, SqliteSchemaVersion());
+    EXPECT_TRUE(current->backup_path.empty());
+}
+
 }  // namespace
 }  // namespace jz::store_test
