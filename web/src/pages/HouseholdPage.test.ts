@@ -61,7 +61,8 @@ async function mountPage() {
 afterEach(() => vi.unstubAllGlobals());
 const inputOf = (w: Awaited<ReturnType<typeof mountPage>>, id: string) => w.find(`input[data-test=${id}], [data-test=${id}] input`);
 
-describe('household page', () => {
+// Element Plus's selects are slow to mount in jsdom on a busy machine: generous timeouts.
+describe('household page', { timeout: 30000 }, () => {
   it('reads as a sheet: labels and values, codes by name, no inputs', async () => {
     serve();
     const wrapper = await mountPage();
@@ -93,7 +94,7 @@ describe('household page', () => {
     expect(puts[0].net_income_per_head).toBe('2800.00');
     expect(puts[0].phone).toBe('13800000000');
     expect(wrapper.find('[data-test=sheet-phone] dd').text()).toBe('13800000000');
-  }, 30000);
+  });
 
   it('shows the history in field names with old → new values, in Beijing time', async () => {
     serve();
