@@ -335,6 +335,8 @@ std::optional<Response> FileResponse(const Request& request, const fs::path& pat
     http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(file)),
                                         std::make_tuple(http::status::ok, request.version())};
     res.set(http::field::content_type, content_type);
+    // Exports and error files carry personal data: never kept by a browser or a proxy.
+    res.set(http::field::cache_control, "no-store");
     if (!download_name.empty())
         res.set(http::field::content_disposition, "attachment; filename=\"" + download_name + "\"");
     res.keep_alive(request.keep_alive());
@@ -342,6 +344,7 @@ std::optional<Response> FileResponse(const Request& request, const fs::path& pat
     if (request.method() == http::verb::head) {
         http::response<http::empty_body> head{http::status::ok, request.version()};
         head.set(http::field::content_type, content_type);
+        head.set(http::field::cache_control, "no-store");
         head.content_length(res.payload_size());
         head.keep_alive(request.keep_alive());
         return Response(std::move(head));

@@ -114,8 +114,9 @@ boost::json::value WithChainHead(Store& store, boost::json::value report);
 // -------------------------------------------------------------------------------------- files
 
 std::string_view ContentTypeOf(const std::filesystem::path& p);
-// Sends a file; when `remove` the name is unlinked once open (the open descriptor keeps it
-// readable). nullopt when it cannot be opened.
+// Sends a file of the API (an export, an import's error file) with Cache-Control: no-store; when
+// `remove` the name is unlinked once open (the open descriptor keeps it readable). nullopt when it
+// cannot be opened. (The workbench's files: StaticFile, static_files.h.)
 std::optional<Response> FileResponse(const Request& request, const std::filesystem::path& path,
                                      std::string_view content_type, const std::string& download_name,
                                      bool remove);

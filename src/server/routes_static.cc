@@ -1,9 +1,11 @@
 // The web workbench's files (web/dist), the router's fallback for paths outside /api/: a known
-// file as is, anything else the single-page app's index.html.
+// file as is (or its precompressed sibling), a missing file under /assets/ 404, anything else the
+// single-page app's index.html. Caching and compression: static_files.h.
 #include <filesystem>
 
 #include "server/api_state.h"
 #include "server/handlers.h"
+#include "server/static_files.h"
 
 namespace jz::server::routes {
 
@@ -16,8 +18,14 @@ Response Static(ApiState& s, RequestContext& c) {
     if (!rel.empty() && *rel.begin() == "..") return NotFound(c, "页面", "page");
     fs::path file = fs::path(s.config.web_dir) / rel;
     std::error_code ec;
-    if (rel.empty() || !fs::is_regular_file(file, ec)) file = fs::path(s.config.web_dir) / "index.html";
-    auto res = FileResponse(c.request, file, ContentTypeOf(file), "", false);
+    if (rel.empty() || !fs::is_regular_file(file, ec)) {
+        // A hashed file that is not there (an old page asking for the chunks of an earlier build)
+        // is an error, not the app: HTML under a script's name would fail obscurely.
+        if (!rel.empty() && *rel.begin() == "assets") return NotFound(c, "文件", "file");
+        rel = "index.html";
+        file = fs::path(s.config.web_dir) / rel;
+    }
+    auto res = StaticFile(c.request, file, CacheControlFor(rel.generic_string()));
     if (!res) return NotFound(c, "页面", "page");
     return std::move(*res);
 }

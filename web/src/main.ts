@@ -1,7 +1,13 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
-import ElementPlus from 'element-plus';
-import 'element-plus/dist/index.css';
+// Element Plus on demand: templates' components and v-loading are imported where they are used
+// (unplugin-vue-components in vite.config.ts, with their CSS). What scripts import themselves gets
+// its CSS here: the base styles, ElMessage, and the components a page builds with h().
+import 'element-plus/theme-chalk/base.css';
+import 'element-plus/es/components/message/style/css';
+import 'element-plus/es/components/button/style/css';
+import 'element-plus/es/components/input-number/style/css';
+import 'element-plus/es/components/tag/style/css';
 import App from './App.vue';
 import { router } from './router';
 import { i18n } from './i18n';
@@ -11,7 +17,7 @@ import { useReference } from './stores/reference';
 
 const app = createApp(App);
 const pinia = createPinia();
-app.use(pinia).use(i18n).use(router).use(ElementPlus);
+app.use(pinia).use(i18n).use(router);
 setUnauthorizedHandler(() => {
   useSession(pinia).me = null;
   useReference(pinia).forget();
