@@ -179,9 +179,11 @@ void PrintCase(const ProcedureCase& c, const Session& s) {
 }
 
 int PrintCaseResult(const GlobalOptions& g, const ProcedureCase& c, const Session& s) {
-    if (g.json)
-        PrintJson(service::CaseJson(c, s.plan));
-    else
+    if (g.json) {
+        auto head = service::HeadNameOf(*s.store, c);
+        if (!head) return ReportFailure(head.error());
+        PrintJson(service::CaseJson(c, s.plan, *head));
+    } else
         PrintCase(c, s);
     return kExitOk;
 }
@@ -295,7 +297,11 @@ int RunProcedureList(const GlobalOptions& g, const ProcedureListOptions& o) {
     if (!list) return ReportFailure(list.error());
     if (g.json) {
         json::array items;
-        for (const ProcedureCase& c : list->cases) items.push_back(service::CaseJson(c, s.plan));
+        for (const ProcedureCase& c : list->cases) {
+            auto head = service::HeadNameOf(*s.store, c);
+            if (!head) return ReportFailure(head.error());
+            items.push_back(service::CaseJson(c, s.plan, *head));
+        }
         PrintJson({{"total", list->total}, {"items", std::move(items)}});
         return kExitOk;
     }

@@ -79,6 +79,8 @@ bool IsDropout(const Person& p, const Date& as_of) {
 }  // namespace
 
 std::string_view SeverityName(Severity s) { return s == Severity::kError ? "error" : "warning"; }
+std::string_view SeverityNameZh(Severity s) { return s == Severity::kError ? "错误" : "警告"; }
+std::string_view SeverityNameEn(Severity s) { return s == Severity::kError ? "Error" : "Warning"; }
 
 std::span<const RuleInfo> Rules() { return kRules; }
 

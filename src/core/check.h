@@ -28,7 +28,9 @@ namespace jz {
 enum class Severity { kError, kWarning };
 enum class RuleLevel { kHousehold, kPerson };
 
-std::string_view SeverityName(Severity s);  // "error" / "warning"
+std::string_view SeverityName(Severity s);    // "error" / "warning"
+std::string_view SeverityNameZh(Severity s);  // 错误 / 警告
+std::string_view SeverityNameEn(Severity s);  // Error / Warning
 
 // Every rule by its compile-time name, in report order (the order of the table in check.cc). The
 // string id each stands for is in the comment; output and files use the string id only.

@@ -324,7 +324,10 @@ std::vector<std::string> AllowedSteps(const ProcedureCase& c) {
 std::vector<StepRule> StepRules() {
     std::vector<StepRule> out;
     for (const Transition& t : kTransitions) {
-        StepRule r{t.kind, t.from, t.step, t.to, t.level, {UsualOutcome(t.step)}, t.records_exclusions};
+        StepRule r{t.kind,          t.from,          t.step,
+                   t.to,            t.level,         {UsualOutcome(t.step)},
+                   t.records_exclusions, t.posts_notice, t.after_notice,
+                   t.during_notice};
         if (!t.refusal.empty()) r.outcomes.push_back(t.refusal);
         out.push_back(std::move(r));
     }

@@ -161,6 +161,11 @@ struct StepRule {
     Level level = Level::kVillage;
     std::vector<std::string_view> outcomes;
     bool records_exclusions = false;
+    // The notice's objection period: the step posts a notice (it runs notice_days from the step's
+    // day), may be taken only once it has ended (after_notice), or only while it runs (object).
+    bool posts_notice = false;
+    bool after_notice = false;
+    bool during_notice = false;
 };
 std::vector<StepRule> StepRules();
 // The states a case of `kind` may be in, in the procedure's order (rejected last when a step may

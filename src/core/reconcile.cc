@@ -23,6 +23,40 @@ std::string_view ReconcileKindName(ReconcileKind kind) {
     return {};
 }
 
+std::string_view ReconcileKindNameZh(ReconcileKind kind) {
+    switch (kind) {
+        case ReconcileKind::kPlanTotalMismatch:
+            return "计划合计不符";
+        case ReconcileKind::kRegistryVsTarget:
+            return "建档立卡数据与任务不符";
+        case ReconcileKind::kMeasureVsTarget:
+            return "措施落实与目标不符";
+        case ReconcileKind::kExitsBehindTarget:
+            return "脱贫进度落后于任务";
+    }
+    return {};
+}
+
+std::string_view ReconcileKindNameEn(ReconcileKind kind) {
+    switch (kind) {
+        case ReconcileKind::kPlanTotalMismatch:
+            return "Plan totals disagree";
+        case ReconcileKind::kRegistryVsTarget:
+            return "Registry differs from the plan";
+        case ReconcileKind::kMeasureVsTarget:
+            return "Measure differs from its target";
+        case ReconcileKind::kExitsBehindTarget:
+            return "Exits behind the target";
+    }
+    return {};
+}
+
+std::span<const ReconcileKind> AllReconcileKinds() {
+    static constexpr ReconcileKind kAll[] = {ReconcileKind::kPlanTotalMismatch, ReconcileKind::kRegistryVsTarget,
+                                             ReconcileKind::kMeasureVsTarget, ReconcileKind::kExitsBehindTarget};
+    return kAll;
+}
+
 std::vector<ReconcileFinding> ReconcilePlan(const Plan& plan) {
     std::vector<ReconcileFinding> out;
     int all_years = 0;

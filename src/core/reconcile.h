@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ namespace jz {
 
 enum class ReconcileKind { kPlanTotalMismatch, kRegistryVsTarget, kMeasureVsTarget, kExitsBehindTarget };
 std::string_view ReconcileKindName(ReconcileKind kind);  // plan_total_mismatch, ...
+std::string_view ReconcileKindNameZh(ReconcileKind kind);  // 计划合计不符, ...
+std::string_view ReconcileKindNameEn(ReconcileKind kind);  // Plan totals disagree, ...
+std::span<const ReconcileKind> AllReconcileKinds();       // in the order above
 
 struct ReconcileFinding {
     ReconcileKind kind;

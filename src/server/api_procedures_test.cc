@@ -150,6 +150,39 @@ TEST(ApiDynamic, AnExitGoesThroughEveryStepWithTheRightLevels) {
     EXPECT_EQ(Obj(refused).at("error").at("code").as_string(), "household.deregistered");
 }
 
+// Cases and the queue name the household's head, as the household list does (names are not
+// masked for any role; the list shows them to a viewer too), and a deregistered household's case
+// still names it from the copy it keeps.
+TEST(ApiDynamic, CasesAndTheQueueNameTheHead) {
+    const std::string admin = S().Login("admin");
+    const std::string officer = S().Login("officer");
+    const std::string viewer = S().Login("viewer");
+    const std::string code = CandidateIn(admin, kTownshipA, 2017, 7);
+    Reply listed = S().Send("GET", "/api/households?q=" + code, "", viewer);
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    ASSERT_EQ(Obj(listed).at("items").as_array().size(), 1u) << listed.body;
+    const json::value head = Obj(listed).at("items").as_array()[0].at("head_name");
+    ASSERT_FALSE(head.as_string().empty());
+    Reply opened = S().Send(
+        "POST", "/api/procedures",
+        Body({{"kind", "exit"}, {"household_code", code}, {"year", 2017}, {"date", "2017-09-01"}}), officer);
+    ASSERT_EQ(opened.status, 201) << opened.body;
+    EXPECT_EQ(Obj(opened).at("head_name"), head);
+    const std::string id = std::to_string(Obj(opened).at("id").as_int64());
+    for (const std::string& who : {admin, viewer}) {
+        Reply one = S().Send("GET", "/api/procedures/" + id, "", who);
+        ASSERT_EQ(one.status, 200) << one.body;
+        EXPECT_EQ(Obj(one).at("head_name"), head);
+        Reply queue = S().Send("GET", "/api/procedures?household=" + code, "", who);
+        ASSERT_EQ(queue.status, 200) << queue.body;
+        ASSERT_FALSE(Obj(queue).at("items").as_array().empty());
+        for (const json::value& item : Obj(queue).at("items").as_array()) EXPECT_EQ(item.at("head_name"), head);
+        Reply timeline = S().Send("GET", "/api/households/" + code + "/timeline", "", who);
+        ASSERT_EQ(timeline.status, 200);
+        for (const json::value& c : Obj(timeline).at("cases").as_array()) EXPECT_EQ(c.at("head_name"), head);
+    }
+}
+
 TEST(ApiDynamic, BadBodiesNameTheField) {
     const std::string admin = S().Login("admin");
     auto field_of = [](const Reply& r) {

@@ -140,8 +140,10 @@ std::optional<service::AcceptedHousehold> ApiState::AcceptHousehold(const Reques
     return accepted;
 }
 
-json::object ApiState::CaseReply(const ProcedureCase& c, bool mask) const {
-    json::object o = service::CaseJson(c, plan);
+Result<json::object> ApiState::CaseReply(Store& store, const ProcedureCase& c, bool mask) const {
+    auto head = service::HeadNameOf(store, c);
+    if (!head) return std::unexpected(head.error());
+    json::object o = service::CaseJson(c, plan, *head);
     if (!mask) return o;
     if (auto* h = o.if_contains("household"); h && h->is_object()) MaskHouseholdJson(h->get_object());
     if (auto* id = o.if_contains("member_id_number"); id && id->is_string())

@@ -113,7 +113,9 @@ struct ApiState {
                                                               std::vector<Error> errors,
                                                               std::optional<Response>& error) const;
     // A case as its reader may see it (masked for masked roles).
-    boost::json::object CaseReply(const ProcedureCase& c, bool mask) const;
+    // The case with its household head's name (names are not masked: the household list shows
+    // them to every role); a store failure when the head's name cannot be read.
+    Result<boost::json::object> CaseReply(Store& store, const ProcedureCase& c, bool mask) const;
 
     // ----------------------------------------------------------------------- files and reports
 

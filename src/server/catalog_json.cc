@@ -2,10 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include "core/check.h"
+#include "core/code_names_en.h"
 #include "core/codes.h"
 #include "core/exit_standard.h"
 #include "core/household.h"
 #include "core/procedure.h"
+#include "core/reconcile.h"
 
 namespace jz::server {
 namespace json = boost::json;
@@ -48,7 +51,11 @@ json::array ProcedureJson() {
                              {"to", r.to},
                              {"level", LevelName(r.level)},
                              {"outcomes", std::move(outcomes)},
-                             {"exclusions", r.records_exclusions}});
+                             {"exclusions", r.records_exclusions},
+                             {"notice", r.posts_notice    ? "posts"
+                                        : r.after_notice  ? "after"
+                                        : r.during_notice ? "during"
+                                                          : ""}});
         }
         out.push_back({{"kind", ProcedureKindName(kind)},
                        {"name", ProcedureKindNameZh(kind)},
@@ -65,11 +72,12 @@ json::object CodeCatalogJson(Role role, std::string_view scope) {
     for (const CodeTable* t : codes::All()) {
         json::array entries;
         for (const CodeEntry& e : t->entries) {
-            json::object entry{{"code", e.code}, {"name", e.name}};
+            json::object entry{{"code", e.code}, {"name", e.name}, {"name_en", codes::CodeNameEn(t->id, e.code)}};
             MarkEntry(*t, e, entry);
             entries.push_back(std::move(entry));
         }
-        out[t->id] = json::object{{"label", t->label_zh}, {"entries", std::move(entries)}};
+        out[t->id] = json::object{
+            {"label", t->label_zh}, {"label_en", codes::TableLabelEn(t->id)}, {"entries", std::move(entries)}};
     }
     out["procedures"] = ProcedureJson();
     json::array levels, acts_at;
@@ -88,6 +96,25 @@ json::object CodeCatalogJson(Role role, std::string_view scope) {
     for (DeregistrationReason r : kDeregistrationReasons)
         reasons.push_back({{"id", DeregistrationReasonName(r)}, {"name", DeregistrationReasonNameZh(r)}});
     out["deregistration_reasons"] = std::move(reasons);
+    // The data-quality rules (core/check.h), their severities and the reconciliation's kinds
+    // (core/reconcile.h), named in both languages.
+    json::array rules;
+    for (const RuleInfo& r : Rules())
+        rules.push_back({{"id", r.id},
+                         {"name", r.title_zh},
+                         {"name_en", r.title_en},
+                         {"severity", SeverityName(r.severity)},
+                         {"level", r.level == RuleLevel::kPerson ? "person" : "household"}});
+    out["check_rules"] = std::move(rules);
+    json::array severities;
+    for (Severity v : {Severity::kError, Severity::kWarning})
+        severities.push_back({{"id", SeverityName(v)}, {"name", SeverityNameZh(v)}, {"name_en", SeverityNameEn(v)}});
+    out["severities"] = std::move(severities);
+    json::array kinds;
+    for (ReconcileKind k : AllReconcileKinds())
+        kinds.push_back(
+            {{"id", ReconcileKindName(k)}, {"name", ReconcileKindNameZh(k)}, {"name_en", ReconcileKindNameEn(k)}});
+    out["reconcile_kinds"] = std::move(kinds);
     return out;
 }
 

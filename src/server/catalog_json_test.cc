@@ -12,9 +12,12 @@
 #include <sstream>
 #include <string>
 
+#include "core/check.h"
+#include "core/code_names_en.h"
 #include "core/codes.h"
 #include "core/exit_standard.h"
 #include "core/procedure.h"
+#include "core/reconcile.h"
 #include "server/api.h"
 
 namespace jz::server {
@@ -91,6 +94,10 @@ TEST(CatalogJson, EveryProcedureStepWithItsOutcomes) {
             EXPECT_EQ(Str(s.at("level")), LevelName(r.level));
             EXPECT_EQ(Str(s.at("name")), StepNameZh(r.step));
             EXPECT_EQ(s.at("exclusions").as_bool(), r.records_exclusions);
+            EXPECT_EQ(Str(s.at("notice")), r.posts_notice    ? "posts"
+                                           : r.after_notice  ? "after"
+                                           : r.during_notice ? "during"
+                                                             : "");
             const json::array& outcomes = s.at("outcomes").as_array();
             ASSERT_EQ(outcomes.size(), r.outcomes.size());
             for (size_t o = 0; o < outcomes.size(); ++o) EXPECT_EQ(Str(outcomes[o]), r.outcomes[o]);
@@ -140,6 +147,45 @@ TEST(CatalogJson, ExclusionsAndDeregistrationReasonsFromCore) {
     const std::string levels =
         R"x([{"id":"village","name":"村"},{"id":"township","name":"乡(镇)"},{"id":"county","name":"县"}])x";
     EXPECT_EQ(json::serialize(catalog.at("levels")), levels);
+}
+
+// Every code and table also has its English name, for screens shown in English.
+TEST(CatalogJson, EveryCodeAlsoInEnglish) {
+    const json::object catalog = CodeCatalogJson(Role::kViewer, "540425");
+    for (const CodeTable* t : codes::All()) {
+        const json::object& table = catalog.at(t->id).as_object();
+        EXPECT_EQ(Str(table.at("label_en")), codes::TableLabelEn(t->id));
+        for (const json::value& e : table.at("entries").as_array())
+            EXPECT_FALSE(e.at("name_en").as_string().empty()) << t->id << " " << e.at("code");
+    }
+    const json::value& not_exited = catalog.at("status").at("entries").as_array().at(0);
+    EXPECT_EQ(Str(not_exited.at("name")), "未脱贫");
+    EXPECT_EQ(Str(not_exited.at("name_en")), "Not exited");
+}
+
+// The data-quality rules, their severities and the reconciliation's kinds, named in both
+// languages, so no screen shows an id like income.out_of_range.
+TEST(CatalogJson, RulesSeveritiesAndReconcileKindsByName) {
+    const json::object catalog = CodeCatalogJson(Role::kViewer, "540425");
+    const json::array& rules = catalog.at("check_rules").as_array();
+    ASSERT_EQ(rules.size(), Rules().size());
+    for (size_t i = 0; i < rules.size(); ++i) {
+        const RuleInfo& r = Rules()[i];
+        EXPECT_EQ(Str(rules[i].at("id")), r.id);
+        EXPECT_EQ(Str(rules[i].at("name")), r.title_zh);
+        EXPECT_EQ(Str(rules[i].at("name_en")), r.title_en);
+        EXPECT_EQ(Str(rules[i].at("severity")), SeverityName(r.severity));
+        EXPECT_EQ(Str(rules[i].at("level")), r.level == RuleLevel::kPerson ? "person" : "household");
+    }
+    EXPECT_EQ(json::serialize(catalog.at("severities")),
+              R"([{"id":"error","name":"错误","name_en":"Error"},{"id":"warning","name":"警告","name_en":"Warning"}])");
+    const json::array& kinds = catalog.at("reconcile_kinds").as_array();
+    ASSERT_EQ(kinds.size(), AllReconcileKinds().size());
+    for (size_t i = 0; i < kinds.size(); ++i) {
+        EXPECT_EQ(Str(kinds[i].at("id")), ReconcileKindName(AllReconcileKinds()[i]));
+        EXPECT_FALSE(kinds[i].at("name").as_string().empty());
+        EXPECT_FALSE(kinds[i].at("name_en").as_string().empty());
+    }
 }
 
 TEST(CatalogJson, LevelsTheAccountActsAt) {

@@ -195,7 +195,11 @@ Response Timeline(ApiState& s, RequestContext& c, const Principal& p, Store& sto
     if (division.empty() || !InScope(p.scope, division))
         return NotFound(c, "户 " + code, "household " + code);
     json::array items;
-    for (const ProcedureCase& pc : *cases) items.push_back(s.CaseReply(pc, MasksPersonalData(p.role)));
+    for (const ProcedureCase& pc : *cases) {
+        auto reply = s.CaseReply(store, pc, MasksPersonalData(p.role));
+        if (!reply) return StoreFault(c, reply.error());
+        items.push_back(std::move(*reply));
+    }
     return Json(c, http::status::ok, json::object{{"household_code", code}, {"cases", std::move(items)}});
 }
 

@@ -146,7 +146,11 @@ Response ListProcedures(ApiState& s, RequestContext& c, const Principal& p, Stor
     auto waiting = dynamic.WaitingUnder(f.division_prefix);
     if (!waiting) return StoreFault(c, waiting.error());
     json::array items;
-    for (const ProcedureCase& pc : list->cases) items.push_back(s.CaseReply(pc, MasksPersonalData(p.role)));
+    for (const ProcedureCase& pc : list->cases) {
+        auto reply = s.CaseReply(store, pc, MasksPersonalData(p.role));
+        if (!reply) return StoreFault(c, reply.error());
+        items.push_back(std::move(*reply));
+    }
     return Json(c, http::status::ok,
                 json::object{{"total", list->total},
                              {"items", std::move(items)},
@@ -186,7 +190,9 @@ Response OpenProcedure(ApiState& s, RequestContext& c, const Principal& p, Store
     }
     auto opened = dynamic.Open(s.ActorOf(p), request, s.Now());
     if (!opened) return DynamicFault(c, opened.error());
-    return Json(c, http::status::created, s.CaseReply(*opened, MasksPersonalData(p.role)));
+    auto reply = s.CaseReply(store, *opened, MasksPersonalData(p.role));
+    if (!reply) return StoreFault(c, reply.error());
+    return Json(c, http::status::created, std::move(*reply));
 }
 
 Response GetProcedure(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
@@ -196,7 +202,9 @@ Response GetProcedure(ApiState& s, RequestContext& c, const Principal& p, Store&
     auto found = dynamic.Find(*id, p.scope);
     if (!found) return StoreFault(c, found.error());
     if (!*found) return NotFound(c, "案件 " + std::to_string(*id), "case " + std::to_string(*id));
-    return Json(c, http::status::ok, s.CaseReply(**found, MasksPersonalData(p.role)));
+    auto reply = s.CaseReply(store, **found, MasksPersonalData(p.role));
+    if (!reply) return StoreFault(c, reply.error());
+    return Json(c, http::status::ok, std::move(*reply));
 }
 
 Response TakeStep(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
@@ -215,7 +223,9 @@ Response TakeStep(ApiState& s, RequestContext& c, const Principal& p, Store& sto
     service::Dynamic dynamic(store, s.plan, s.tree);
     auto after = dynamic.Step(s.ActorOf(p), *id, request, version, {}, s.Now());
     if (!after) return DynamicFault(c, after.error());
-    return Json(c, http::status::ok, s.CaseReply(*after, MasksPersonalData(p.role)));
+    auto reply = s.CaseReply(store, *after, MasksPersonalData(p.role));
+    if (!reply) return StoreFault(c, reply.error());
+    return Json(c, http::status::ok, std::move(*reply));
 }
 
 Response PutPopulation(ApiState& s, RequestContext& c, const Principal& p, Store& store) {

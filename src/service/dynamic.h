@@ -145,7 +145,12 @@ class Dynamic {
 };
 
 // --- JSON (docs/dynamic-management.md) ---
-boost::json::object CaseJson(const ProcedureCase& c, const Plan& plan);
+// A case as both front ends show it; `head_name` is the household head's name (HeadNameOf).
+boost::json::object CaseJson(const ProcedureCase& c, const Plan& plan, std::string_view head_name);
+// The name of the head of the case's household: the household as the case keeps it (a new
+// identification's proposal, a deregistered household), else as the registry has it now; empty
+// when neither names one.
+Result<std::string> HeadNameOf(Store& store, const ProcedureCase& c);
 boost::json::object UnmetJson(const UnmetCondition& u);
 // The figures without the lists: year, as_of, poverty_line_yuan, totals, townships, unmet_counts.
 boost::json::object ExitCandidatesSummaryJson(const ExitCandidatesBuilder::Result& r, const OrgTree& tree);

@@ -23,8 +23,9 @@ std::string TownshipName(const OrgTree& tree, const std::string& code) {
 
 }  // namespace
 
-json::object CaseJson(const ProcedureCase& c, const Plan& plan) {
+json::object CaseJson(const ProcedureCase& c, const Plan& plan, std::string_view head_name) {
     json::object o = json::parse(ProcedureCaseToJson(c)).as_object();
+    o["head_name"] = head_name;
     o["kind_zh"] = ProcedureKindNameZh(c.kind);
     o["state_zh"] = StateNameZh(c.kind, c.state);
     if (auto next = NextStepOf(c, plan))
@@ -39,6 +40,15 @@ json::object CaseJson(const ProcedureCase& c, const Plan& plan) {
     for (const std::string& s : AllowedSteps(c)) allowed.emplace_back(s);
     o["allowed_steps"] = std::move(allowed);
     return o;
+}
+
+Result<std::string> HeadNameOf(Store& store, const ProcedureCase& c) {
+    if (c.household)
+        if (const Person* head = c.household->head()) return head->name;
+    auto h = store.FindHousehold(c.household_code);
+    if (!h) return std::unexpected(h.error());
+    const Person* head = *h ? (*h)->household.head() : nullptr;
+    return head ? head->name : std::string();
 }
 
 json::object UnmetJson(const UnmetCondition& u) {

@@ -93,10 +93,11 @@ void MaskAll(std::string& text, const std::string& id) {
 boost::json::object CheckJson(const Date& as_of, const std::vector<Finding>& findings, bool mask_ids) {
     boost::json::array items;
     for (const Finding& f : findings) {
-        std::string message = f.message();
+        std::string message = f.message(), zh = f.message_zh, en = f.message_en;
         boost::json::value id = nullptr;
         if (f.id_number) {
-            if (mask_ids) MaskAll(message, *f.id_number);
+            if (mask_ids)
+                for (std::string* text : {&message, &zh, &en}) MaskAll(*text, *f.id_number);
             id = mask_ids ? MaskIdNumber(*f.id_number) : *f.id_number;
         }
         items.push_back({{"rule", f.rule},
@@ -104,7 +105,9 @@ boost::json::object CheckJson(const Date& as_of, const std::vector<Finding>& fin
                          {"household_code", f.household_code},
                          {"id_number", std::move(id)},
                          {"division_code", f.division_code},
-                         {"message", std::move(message)}});
+                         {"message", std::move(message)},
+                         {"message_zh", std::move(zh)},
+                         {"message_en", std::move(en)}});
     }
     boost::json::object c;  // every rule, in the rules' order, zero included
     for (const auto& [rule, n] : CountByRule(findings)) c[rule] = n;
@@ -139,7 +142,9 @@ boost::json::object ReconcileJson(const Date& as_of, const std::vector<Reconcile
                          {"quantity", f.quantity},
                          {"expected", f.expected},
                          {"actual", f.actual},
-                         {"message", f.message()}});
+                         {"message", f.message()},
+                         {"message_zh", f.message_zh},
+                         {"message_en", f.message_en}});
     return {{"as_of", as_of.ToString()}, {"findings", std::move(items)}};
 }
 

@@ -76,7 +76,7 @@ try {
   // Data quality and users.
   await page.goto(base + '/quality');
   await page.waitForSelector('[data-test=reconcile] tbody tr', { timeout: 30000 });
-  check('reconciliation shows the plan’s own 2,364 / 2,365', (await page.innerText('[data-test=reconcile]')).includes('2364'));
+  check('reconciliation shows the plan’s own 2,364 / 2,365', (await page.innerText('[data-test=reconcile]')).includes('2,364'));
   await page.screenshot({ path: path.join(shots, 'quality.png'), fullPage: true });
   await page.goto(base + '/users');
   await page.waitForSelector('[data-test=users] tbody tr');

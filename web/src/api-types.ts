@@ -2516,9 +2516,12 @@ export interface components {
             identified?: boolean;
             /** @description member_change only: the member leaves the household (else one joins) */
             leaves?: boolean;
+            /** @description the English name (core/code_names_en.h); empty when there is none */
+            name_en: string;
         };
         CodeTable: {
             label: string;
+            label_en: string;
             entries: components["schemas"]["CodeEntry"][];
         };
         /** @enum {string} */
@@ -2540,6 +2543,11 @@ export interface components {
             outcomes: string[];
             /** @description the step records exclusion facts */
             exclusions: boolean;
+            /**
+             * @description the notice's objection period: the step posts a notice, may be taken only after it ended, only while it runs (an objection), or none of these
+             * @enum {string}
+             */
+            notice: "" | "posts" | "after" | "during";
         };
         /** @description A procedure kind: its states in order and its steps (none for the one-step changes). */
         ProcedureRules: {
@@ -2574,6 +2582,12 @@ export interface components {
             /** @description the exclusion facts recorded at a new identification's verification */
             exclusions: components["schemas"]["NamedId"][];
             deregistration_reasons: components["schemas"]["NamedId"][];
+            /** @description the data-quality rules in report order */
+            check_rules: components["schemas"]["CheckRule"][];
+            /** @description the findings' severities (error, warning) */
+            severities: components["schemas"]["NamedIdEn"][];
+            /** @description the kinds of reconciliation findings (core/reconcile.h) */
+            reconcile_kinds: components["schemas"]["NamedIdEn"][];
         };
         Plan: {
             id: string;
@@ -2647,6 +2661,8 @@ export interface components {
             kind: "new_identification" | "exit" | "fallback" | "deregistration" | "member_change" | "buffer_end";
             kind_zh: string;
             household_code: string;
+            /** @description the name of the household head (the case's own copy of the household, else the registry's); empty when none */
+            head_name: string;
             division_code: string;
             year: number;
             state: string;
@@ -2871,6 +2887,8 @@ export interface components {
                 id_number: string | null;
                 division_code: string;
                 message: string;
+                message_zh: string;
+                message_en: string;
             }[];
             /** @description every rule, zeros included */
             counts: {
@@ -2890,6 +2908,8 @@ export interface components {
                 expected: number;
                 actual: number;
                 message: string;
+                message_zh: string;
+                message_en: string;
             }[];
             chain_head?: components["schemas"]["ChainHead"];
         };
@@ -3002,6 +3022,22 @@ export interface components {
             /** @description The plan's own inconsistencies and the unit's registry ones (GET /api/reconcile), for the link to the data-quality page */
             reconcile_findings: number;
             chain_head?: components["schemas"]["ChainHead"];
+        };
+        /** @description An id named in Chinese and English. */
+        NamedIdEn: {
+            id: string;
+            name: string;
+            name_en: string;
+        };
+        /** @description A data-quality rule (core/check.h). */
+        CheckRule: {
+            id: string;
+            name: string;
+            name_en: string;
+            /** @enum {string} */
+            severity: "error" | "warning";
+            /** @enum {string} */
+            level: "household" | "person";
         };
     };
     responses: {

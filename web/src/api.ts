@@ -11,6 +11,7 @@ export class ApiError extends Error {
     public code: string,
     message: string,
     public fields: FieldError[] = [],
+    public retryAfter: number | null = null,  // seconds, from a 429's or 503's Retry-After
   ) {
     super(message);
   }
@@ -24,7 +25,8 @@ export class ApiError extends Error {
 export async function errorOf(res: Response): Promise<ApiError> {
   try {
     const body = await res.json();
-    if (body && body.error) return new ApiError(res.status, body.error.code, body.error.message, body.error.fields ?? []);
+    const wait = Number(res.headers?.get('Retry-After') ?? NaN);
+    if (body && body.error) return new ApiError(res.status, body.error.code, body.error.message, body.error.fields ?? [], Number.isFinite(wait) && wait > 0 ? wait : null);
   } catch {
     /* not JSON */
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays, changeBody, dateInYear, daysBetween, daysWaiting, defaultStepDate, defaultYear, formatRate, since, timelineOf, vetoed, yearOptions, yearParam,
+  addDays, changeBody, dateInYear, daysBetween, daysWaiting, defaultYear, formatRate, since, timelineOf, vetoed, yearOptions, yearParam,
 } from './dynamic';
 import type { ProcedureCase, ProcedureStep } from './dynamicApi';
 import { catalog, code } from './testing/catalog';
@@ -8,7 +8,7 @@ import { catalog, code } from './testing/catalog';
 const step = (s: Partial<ProcedureStep>): ProcedureStep => ({ step: 'propose', date: '2017-03-01', actor: 'officer', at: '', outcome: 'passed', notes: '', from_state: '', to_state: '', ...s });
 function kase(c: Partial<ProcedureCase>): ProcedureCase {
   return {
-    id: 1, version: 1, kind: 'exit', kind_zh: '脱贫退出', household_code: '5404251001010001', division_code: '540425100101', year: 2017, state: 'proposed',
+    id: 1, version: 1, kind: 'exit', kind_zh: '脱贫退出', household_code: '5404251001010001', head_name: '扎西', division_code: '540425100101', year: 2017, state: 'proposed',
     state_zh: '已提出', open: true, persons: 4, steps: [], household: null, exclusions: [], reason: '', notice_until: null, member_change: null,
     member_id_number: '', next_step: null, allowed_steps: [], ...c,
   };
@@ -47,11 +47,6 @@ describe('waiting cases', () => {
   it('does not wait when closed or without steps', () => {
     expect(daysWaiting({ ...c, open: false }, '2017-04-01')).toBeNull();
     expect(daysWaiting(kase({}), '2017-04-01')).toBeNull();
-  });
-  it('dates the next step no earlier than it may be taken', () => {
-    expect(defaultStepDate(c, '2026-01-01')).toBe('2017-03-10');
-    expect(defaultStepDate({ ...c, next_step: { step: 'announce', step_zh: '公告', level: 'county', level_zh: '县', not_before: '2017-03-20' } }, '2026-01-01')).toBe('2017-03-20');
-    expect(defaultStepDate(kase({}), '2026-01-01')).toBe('2026-01-01');
   });
 });
 

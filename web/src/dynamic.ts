@@ -1,6 +1,7 @@
 // The workbench's small rules about procedure cases, dates and rates (pure, tested in dynamic.test.ts).
 // The procedure rules themselves come from the server (rules.ts); nothing here restates them.
 import type { OpenProcedure, Rates } from './dynamicApi';
+import { beijingToday } from './format';
 import { headLeaves, memberLeaves } from './rules';
 import type { CodeCatalog, Person, ProcedureCase, ProcedureKind, ProcedureStep } from './schemas';
 
@@ -36,7 +37,7 @@ export function since(c: Pick<ProcedureCase, 'steps'>): string | null {
 
 // How long an open case has waited for its next step, in days up to `today`; null when closed.
 // A notice waits from the day after its objection period only (not_before), never below zero.
-export function daysWaiting(c: Pick<ProcedureCase, 'steps' | 'open' | 'next_step'>, today: string = isoDate()): number | null {
+export function daysWaiting(c: Pick<ProcedureCase, 'steps' | 'open' | 'next_step'>, today: string = beijingToday()): number | null {
   if (!c.open) return null;
   const from = c.next_step?.not_before ?? since(c);
   if (!from) return null;
@@ -44,11 +45,6 @@ export function daysWaiting(c: Pick<ProcedureCase, 'steps' | 'open' | 'next_step
   return d === null ? null : Math.max(0, d);
 }
 
-// The date a step form starts with: the first day the next step may be taken, else the last
-// step's date (a step may not be dated before it), else today.
-export function defaultStepDate(c: Pick<ProcedureCase, 'steps' | 'next_step'>, today: string = isoDate()): string {
-  return c.next_step?.not_before ?? since(c) ?? today;
-}
 
 export interface TimelineEntry extends ProcedureStep {
   case_id: number;
@@ -99,9 +95,9 @@ export function yearParam(v: unknown, fallback: number): number {
   return Number.isFinite(n) ? n : fallback;
 }
 
-// A date in `year` for a form to start with: today in this year, 1 December of a past year (room
+// A date in `year` for a form to start with: today (in Beijing) in this year, 1 December of a past year (room
 // for the steps after it), 1 January of a later one.
-export function dateInYear(year: number, today: string = isoDate()): string {
+export function dateInYear(year: number, today: string = beijingToday()): string {
   const y = Number(today.slice(0, 4));
   if (year === y) return today;
   return year < y ? `${year}-12-01` : `${year}-01-01`;

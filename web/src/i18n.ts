@@ -5,7 +5,7 @@ const zh = {
   nav: { map: '挂图作战', households: '建档立卡户', import: '导入导出', quality: '数据质量', users: '用户管理',
     dynamic: '动态管理', procedures: '程序队列', exitCandidates: '退出候选', newIdentification: '新识别', adjustments: '动态调整', incidence: '贫困发生率', evaluations: '第三方评估',
   },
-  login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '登录失败' },
+  login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '登录失败', throttled: '登录失败次数过多，请于北京时间 {time} 后再试（{seconds} 秒）' },
   header: { logout: '退出', scope: '范围', language: 'English', menu: '菜单' },
   map: {
     goal: '目标：{year}年前 {target} 人脱贫', exited: '已脱贫', registered: '建档立卡', households: '户', persons: '人',
@@ -47,7 +47,7 @@ const zh = {
     },
   },
   imp: { title: '导入', choose: '选择 CSV 或 .xlsx 文件', upload: '上传导入', summary: '导入结果', read: '读取', inserted: '新增', updated: '更新', unchanged: '未变', rejected: '拒绝', errors: '下载错误文件', export: '导出当前范围', csv: 'CSV', xlsx: 'Excel' },
-  quality: { check: '数据质量检查', reconcile: '任务与数据核对', rule: '规则', severity: '严重程度', message: '说明', none: '没有发现问题', forbidden: '您的角色不能查看数据质量检查' },
+  quality: { check: '数据质量检查', reconcile: '任务与数据核对', rule: '规则', severity: '严重程度', message: '说明', none: '没有发现问题', kind: '核对类型', scope: '范围', expected: '应为', actual: '实际', forbidden: '您的角色不能查看数据质量检查' },
   users: { title: '用户', add: '添加用户', role: '角色', scope: '范围', disabled: '已停用', enabled: '启用', disable: '停用', enable: '启用', password: '初始密码', save: '保存',
     active: '启用', lockedUntil: '锁定至', confirmDisable: '停用账户 {name}？停用后该账户不能登录。', confirmTitle: '停用账户',
     roles: { admin: '管理员', officer: '业务员', inspector: '督查员', viewer: '查看员' } },
@@ -71,6 +71,7 @@ const zh = {
     done: '已办理', refused: '未能办理', stale: '此案件已被他人更新，请重新载入。', reload: '重新载入', closedCase: '此案件已办结',
     levelHint: '下一步应由{level}办理', noticeUntil: '公示期至 {date}', reason: '原因', member: '成员', persons: '人数', actor: '经办人',
     caseTitle: '{kind} · 案件 {id}', new: '新识别', proposed: '拟识别户', viewCase: '查看案件',
+    between: '可选 {min} 至 {max}', notAfter: '不晚于 {date}', recordedAt: '记录于 {time}',
   },
   tl: {
     title: '动态管理记录', empty: '暂无动态管理记录', openExit: '发起退出', fallback: '返贫登记', dereg: '销户', member: '成员变更',
@@ -115,7 +116,7 @@ const en: typeof zh = {
   nav: { map: 'Battle map', households: 'Registry', import: 'Import / export', quality: 'Data quality', users: 'Users',
     dynamic: 'Dynamic management', procedures: 'Procedure queue', exitCandidates: 'Exit candidates', newIdentification: 'New identification', adjustments: 'Dynamic adjustment', incidence: 'Poverty incidence', evaluations: 'Third-party evaluation',
   },
-  login: { title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in', failed: 'Login failed' },
+  login: { title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in', failed: 'Login failed', throttled: 'Too many failed logins: try again after {time} Beijing time (in {seconds} s)' },
   header: { logout: 'Log out', scope: 'Scope', language: '中文', menu: 'Menu' },
   map: {
     goal: 'Goal: {target} people out of poverty by {year}', exited: 'Exited', registered: 'Registered', households: 'households', persons: 'persons',
@@ -157,7 +158,7 @@ const en: typeof zh = {
     },
   },
   imp: { title: 'Import', choose: 'Choose a CSV or .xlsx file', upload: 'Upload and import', summary: 'Result', read: 'Read', inserted: 'Inserted', updated: 'Updated', unchanged: 'Unchanged', rejected: 'Rejected', errors: 'Download the error file', export: 'Export my scope', csv: 'CSV', xlsx: 'Excel' },
-  quality: { check: 'Data-quality check', reconcile: 'Reconciliation', rule: 'Rule', severity: 'Severity', message: 'Message', none: 'No findings', forbidden: 'Your role cannot see the data-quality check' },
+  quality: { check: 'Data-quality check', reconcile: 'Reconciliation', rule: 'Rule', severity: 'Severity', message: 'Message', none: 'No findings', kind: 'Kind', scope: 'Where', expected: 'Expected', actual: 'Actual', forbidden: 'Your role cannot see the data-quality check' },
   users: { title: 'Users', add: 'Add user', role: 'Role', scope: 'Scope', disabled: 'Disabled', enabled: 'Enabled', disable: 'Disable', enable: 'Enable', password: 'Initial password', save: 'Save',
     active: 'Active', lockedUntil: 'Locked until', confirmDisable: 'Disable the account {name}? It can no longer log in.', confirmTitle: 'Disable account',
     roles: { admin: 'Administrator', officer: 'Officer', inspector: 'Inspector', viewer: 'Viewer' } },
@@ -181,6 +182,7 @@ const en: typeof zh = {
     done: 'Step taken', refused: 'Refused', stale: 'Someone updated this case since you opened it.', reload: 'Reload', closedCase: 'This case is closed',
     levelHint: 'The next step is for the {level}', noticeUntil: 'Notice until {date}', reason: 'Reason', member: 'Member', persons: 'Persons', actor: 'Actor',
     caseTitle: '{kind} · case {id}', new: 'New identification', proposed: 'Proposed household', viewCase: 'View the case',
+    between: 'from {min} to {max}', notAfter: 'not after {date}', recordedAt: 'recorded {time}',
   },
   tl: {
     title: 'Timeline', empty: 'No dynamic-management record yet', openExit: 'Open an exit', fallback: 'Record a fallback', dereg: 'Deregister', member: 'Member change',

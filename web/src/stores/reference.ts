@@ -1,6 +1,15 @@
 import { defineStore } from 'pinia';
 import { api } from '../api';
-import type { CodeCatalog, CodeTableId, OrgUnit, Plan } from '../schemas';
+import { i18n } from '../i18n';
+import { codeName, inLang, langOf, type Lang } from '../rules';
+import type { CodeCatalog, CodeEntry, CodeTableId, OrgUnit, Plan } from '../schemas';
+
+// The language names are shown in: the workbench's locale (read inside a render, so a switch of
+// language renders the names again).
+export function currentLang(): Lang {
+  const locale = i18n.global.locale as unknown as { value: string } | string;
+  return langOf(typeof locale === 'string' ? locale : locale.value);
+}
 
 export type { CodeTable, OrgUnit, Plan, PlanMeasure } from '../schemas';
 
@@ -51,9 +60,13 @@ export const useReference = defineStore('reference', {
     entries(table: CodeTableId) {
       return this.catalog?.[table]?.entries ?? [];
     },
+    // A code's name in the current language ('' for none, the number when the table lacks it).
     name(table: CodeTableId, code: number | null | undefined): string {
-      if (code === null || code === undefined) return '';
-      return this.entries(table).find((e) => e.code === code)?.name ?? String(code);
+      return codeName(this.catalog, table, code, currentLang());
+    },
+    // An entry's name in the current language (for options of a select).
+    label(e: CodeEntry): string {
+      return inLang(e, currentLang()) ?? String(e.code);
     },
     measureName(n: number | null | undefined): string {
       if (!n) return '';
