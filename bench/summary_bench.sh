@@ -53,7 +53,7 @@ touch_registry() {
   body=$(curl -s -D "$web/h" -b "$cookie" "$base/api/households/$changed")
   etag=$(sed -n 's/^[Ee][Tt]ag: \(.*\)\r$/\1/p' "$web/h")
   body=$(printf '%s' "$body" | python3 -c 'import json,sys; h=json.load(sys.stdin); h["phone"]=("13800000000" if h.get("phone")!="13800000000" else "13900000000"); print(json.dumps(h))')
-  curl -s -o /dev/null -X PUT -b "$cookie" -H 'Content-Type: application/json' -H "If-Match: $etag" \
+  curl -s -o /dev/null -w "(PUT %{http_code}) " -X PUT -b "$cookie" -H 'Content-Type: application/json' -H "If-Match: $etag" \
     -d "$body" "$base/api/households/$changed"
 }
 # Times the given URLs one after another: "requests seconds".
@@ -77,8 +77,8 @@ new_township=("/api/reports/summary?unit=$township&as_of=$as_of")
 echo "registry: $households households; township $township ($(echo "$villages" | wc -w) villages with households)"
 for view in county township; do
   old="old_$view[@]"; new="new_$view[@]"
-  touch_registry; echo "$view, old, cold: $(run "${!old}")"
+  echo "$view, old, cold: $(touch_registry)$(run "${!old}")"
   echo "$view, old, warm: $(run "${!old}")"
-  touch_registry; echo "$view, new, cold: $(run "${!new}")"
+  echo "$view, new, cold: $(touch_registry)$(run "${!new}")"
   echo "$view, new, warm: $(run "${!new}")"
 done

@@ -97,7 +97,9 @@ TEST(ApiSummary, UnitsDatesAndScope) {
     ASSERT_TRUE(d.Json().at("last_change_date").is_string());
     const std::string as_of(d.Json().at("as_of").as_string());
     const int year = std::stoi(as_of.substr(0, 4));
-    if (year < 2016 || year > 2018) EXPECT_EQ(as_of, d.Json().at("last_change_date").as_string());
+    if (year < 2016 || year > 2018) {
+        EXPECT_EQ(as_of, d.Json().at("last_change_date").as_string());
+    }
 }
 
 }  // namespace

@@ -121,20 +121,36 @@ Response Summary(ApiState& s, RequestContext& c, const Principal& p, Store& stor
                          "as_of must be a date YYYY-MM-DD",
                          {{.code = "query.as_of", .field = "as_of", .message_zh = "应为日期 YYYY-MM-DD", .message_en = "must be a date YYYY-MM-DD"}});
     }
-    auto last_change = service::LastChangeDate(store);
-    if (!last_change) return StoreFault(c, last_change.error());
-    service::SummaryExtras extras{.last_change_date = *last_change, .date_defaulted = !as_of};
-    if (!as_of) as_of = service::DefaultMapDate(s.plan, s.Today(), *last_change);
-    const Date ages_on = AgeDayFor(p.role, *as_of);
     if (auto fresh = s.upkeep.Refresh(store); !fresh) return StoreFault(c, fresh.error());  // other writers
-    auto map = s.summaries.Get(as_of->ToString() + "|" + ages_on.ToString() + "|" + unit, s.upkeep.generation(),
-                               [&] { return service::BuildBattleMap(store, s.plan, s.tree, *as_of, unit, ages_on); });
+    const uint64_t generation = s.upkeep.generation();
+    // The registry's last change date, kept per server state while no household changes.
+    static KeptReports<std::optional<Date>> kept_last_change{16, false};
+    auto last_change =
+        kept_last_change.Get(std::to_string(reinterpret_cast<uintptr_t>(&s)), generation,
+                             [&] { return service::LastChangeDate(store); });
+    if (!last_change) return StoreFault(c, last_change.error());
+    service::SummaryExtras extras{.last_change_date = **last_change, .date_defaulted = !as_of};
+    if (!as_of) as_of = service::DefaultMapDate(s.plan, s.Today(), **last_change);
+    const Date ages_on = AgeDayFor(p.role, *as_of);
+    auto map = s.summaries.Get(as_of->ToString() + "|" + ages_on.ToString() + "|" + unit, generation, [&] {
+        if (unit != s.tree.root_code())
+            return service::BuildBattleMap(store, s.plan, s.tree, *as_of, unit, ages_on);
+        // The county's map and the county's progress report (for the reconciliation) in one scan.
+        ProgressBuilder whole(s.plan, s.tree, ages_on);
+        auto built = service::BuildBattleMap(store, s.plan, s.tree, *as_of, unit, ages_on, &whole);
+        if (built)
+            (void)s.progress.Get(ages_on.ToString() + "|", generation,
+                                 [&]() -> Result<ProgressReport> { return whole.Finish(); });
+        return built;
+    });
     if (!map) return StoreFault(c, map.error());
     // The plan's own inconsistencies and the unit's registry ones, as /api/reconcile counts them.
-    auto whole = s.KeptProgress(store, ages_on, "");
-    if (!whole) return StoreFault(c, whole.error());
+    // A township's or village's findings need only its township's report (a small scan, kept).
+    const std::string township = s.PrefixOf(unit).substr(0, 9);
+    auto report = s.KeptProgress(store, ages_on, township);
+    if (!report) return StoreFault(c, report.error());
     extras.reconcile_findings =
-        static_cast<int64_t>(service::ReconcileReport(s.plan, **whole, s.PrefixOf(unit)).size());
+        static_cast<int64_t>(service::ReconcileReport(s.plan, **report, s.PrefixOf(unit)).size());
     return Json(c, http::status::ok, WithChainHead(store, service::BattleMapJson(**map, extras)));
 }
 

@@ -9,12 +9,13 @@ namespace jz::service {
 namespace json = boost::json;
 
 Result<BattleMap> BuildBattleMap(Store& store, const Plan& plan, const OrgTree& tree, const Date& as_of,
-                                 const std::string& unit_code, const Date& ages_on) {
+                                 const std::string& unit_code, const Date& ages_on, ProgressBuilder* also) {
     BattleMapBuilder builder(plan, tree, as_of, unit_code, ages_on);
     HouseholdFilter filter;
-    filter.division_prefix = unit_code;
+    filter.division_prefix = also ? "" : unit_code;
     auto scanned = store.ScanFacts(filter, [&](const HouseholdFacts& h) {
         builder.Add(h);
+        if (also) also->Add(h);
         return true;
     });
     if (!scanned) return std::unexpected(scanned.error());
@@ -45,12 +46,12 @@ Result<std::optional<Date>> LastChangeDate(Store& store) {
     if (*last == 0) return std::optional<Date>{};
     auto generated_seq = store.GetSetting(kRegistryAsOfSeqSetting);
     if (!generated_seq) return std::unexpected(generated_seq.error());
-    int64_t after = std::max<int64_t>(0, *last - 1000);
+    int64_t after = std::max<int64_t>(0, *last - 200);
     if (*generated_seq) after = std::max<int64_t>(after, std::atoll(generated_seq->value().c_str()));
     ChangeLogFilter f;
     f.entity = "household";
     f.after_seq = after;
-    f.limit = 1000;
+    f.limit = 200;
     auto entries = store.ChangeLog(f);
     if (!entries) return std::unexpected(entries.error());
     if (!entries->empty()) return BeijingDayOfIso(entries->back().at);

@@ -26,11 +26,14 @@ Result<void> RecordRegistryAsOf(Store& store, const Date& day);
 
 // The battle map of `unit_code` (the county, a township or a village) on `as_of`; measures count
 // ages on `ages_on`.
+// `also`, when given, is fed the same households (the county's map and the county's progress
+// report, which the reconciliation count needs, from one scan).
 Result<BattleMap> BuildBattleMap(Store& store, const Plan& plan, const OrgTree& tree, const Date& as_of,
-                                 const std::string& unit_code, const Date& ages_on);
+                                 const std::string& unit_code, const Date& ages_on,
+                                 ProgressBuilder* also = nullptr);
 
 // The registry's last change date: the Beijing day of the last household change in the change log
-// (the last 1,000 entries are looked at); with none there, the day a generated registry describes
+// (the last 200 entries are looked at); with none there, the day a generated registry describes
 // (registry_as_of, written by `jingzhun demo`); else the day of the change log's last entry;
 // nullopt for an empty log.
 Result<std::optional<Date>> LastChangeDate(Store& store);
