@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <optional>
 
+#include "core/date.h"
 #include "io/table.h"
 #include "io/table_internal.h"
 
@@ -45,10 +48,43 @@ std::string ColumnName(size_t col) {
     return name;
 }
 
+// Days from 1899-12-30 (the 1900 date system's serial 0 as Excel counts from 1900-03-01 on).
+constexpr long kSerialOf1970 = 25569;
+constexpr long kFirstSerialPastLeapBug = 61;  // 1900-03-01: earlier serials carry Excel's 1900-02-29
+
+// The number a cell of `kind` holds, when its text is one (whole text, finite).
+std::optional<double> NumberOf(CellKind kind, const std::string& text) {
+    const char* end = text.data() + text.size();
+    if (kind == CellKind::kInteger) {
+        int64_t v = 0;
+        auto [p, ec] = std::from_chars(text.data(), end, v);
+        if (ec != std::errc() || p != end || v > (int64_t{1} << 53) || v < -(int64_t{1} << 53)) return std::nullopt;
+        return static_cast<double>(v);
+    }
+    if (kind == CellKind::kDecimal) {
+        double v = 0;
+        auto [p, ec] = std::from_chars(text.data(), end, v, std::chars_format::fixed);
+        if (ec != std::errc() || p != end || !std::isfinite(v)) return std::nullopt;
+        return v;
+    }
+    if (kind == CellKind::kDate) {
+        if (text.size() != 10) return std::nullopt;  // YYYY-MM-DD only: a year alone stays text
+        auto d = Date::Parse(text);
+        if (!d) return std::nullopt;
+        const long serial = d->DaysSinceEpoch() + kSerialOf1970;
+        if (serial < kFirstSerialPastLeapBug) return std::nullopt;
+        return static_cast<double>(serial);
+    }
+    return std::nullopt;
+}
+
 class XlsxWriter : public TableWriter {
   public:
-    XlsxWriter(std::string path, std::string tmp_dir)
-        : path_(std::move(path)), tmp_path_(path_ + ".tmp"), tmp_dir_(std::move(tmp_dir)) {}
+    XlsxWriter(std::string path, std::string tmp_dir, XlsxOptions options)
+        : path_(std::move(path)),
+          tmp_path_(path_ + ".tmp"),
+          tmp_dir_(std::move(tmp_dir)),
+          options_(std::move(options)) {}
 
     ~XlsxWriter() override {
         if (workbook_ != nullptr) lxw_workbook_free(workbook_);
@@ -77,6 +113,14 @@ class XlsxWriter : public TableWriter {
         if (sheet_ == nullptr) return Fail("file.create", path_, "无法创建工作表", "cannot create the sheet");
         bold_ = workbook_add_format(workbook_);
         format_set_bold(bold_);
+        integer_ = workbook_add_format(workbook_);
+        format_set_num_format(integer_, "0");
+        decimal_ = workbook_add_format(workbook_);
+        format_set_num_format(decimal_, "0.00");
+        text_ = workbook_add_format(workbook_);
+        format_set_num_format_index(text_, 49);  // the built-in "@"
+        date_ = workbook_add_format(workbook_);
+        format_set_num_format(date_, "yyyy-mm-dd");
         worksheet_freeze_panes(sheet_, 1, 0);
         return {};
     }
@@ -105,11 +149,22 @@ class XlsxWriter : public TableWriter {
                 widths_[col] = std::max(widths_[col], DisplayWidth(text));
             }
             if (text.empty()) continue;
-            // Strings only: a number cell would turn an 18-digit ID into 5.40425199001011E+17.
-            const char* value = text.c_str();
-            if (internal::ProtectXstring(text, protected_)) value = protected_.c_str();
-            const lxw_error written = worksheet_write_string(sheet_, row, static_cast<lxw_col_t>(col), value,
-                                                             rows_ == 0 ? bold_ : nullptr);
+            columns_ = std::max(columns_, col + 1);
+            // Numbers and dates only where the caller says so: a number cell would turn an 18-digit
+            // ID into 5.40425199001011E+17.
+            const CellKind kind = rows_ > 0 && col < options_.kinds.size() ? options_.kinds[col] : CellKind::kText;
+            lxw_error written = LXW_NO_ERROR;
+            if (const auto number = kind == CellKind::kText ? std::nullopt : NumberOf(kind, text)) {
+                lxw_format* format = kind == CellKind::kInteger ? integer_
+                                     : kind == CellKind::kDecimal ? decimal_
+                                                                  : date_;
+                written = worksheet_write_number(sheet_, row, static_cast<lxw_col_t>(col), *number, format);
+            } else {
+                const char* value = text.c_str();
+                if (internal::ProtectXstring(text, protected_)) value = protected_.c_str();
+                written = worksheet_write_string(sheet_, row, static_cast<lxw_col_t>(col), value,
+                                                 rows_ == 0 ? bold_ : nullptr);
+            }
             if (written == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
                 const std::string cell = ColumnName(col) + std::to_string(rows_ + 1);
                 return Failed(Error{
@@ -135,9 +190,14 @@ class XlsxWriter : public TableWriter {
         if (closed_) return {};
         for (size_t col = 0; col < widths_.size(); ++col) {
             const double width = std::clamp(static_cast<double>(widths_[col]) + 2, kMinWidth, kMaxWidth);
+            const bool text = options_.text_format &&
+                              (col >= options_.kinds.size() || options_.kinds[col] == CellKind::kText);
             worksheet_set_column(sheet_, static_cast<lxw_col_t>(col), static_cast<lxw_col_t>(col), width,
-                                 nullptr);
+                                 text ? text_ : nullptr);
         }
+        if (options_.autofilter && columns_ > 0)
+            worksheet_autofilter(sheet_, 0, 0, static_cast<lxw_row_t>(std::max<int64_t>(rows_ - 1, 0)),
+                                 static_cast<lxw_col_t>(columns_ - 1));
         const lxw_error closed = workbook_close(workbook_);
         workbook_ = nullptr;  // freed by workbook_close whatever the outcome
         if (closed != LXW_NO_ERROR) {
@@ -178,8 +238,14 @@ class XlsxWriter : public TableWriter {
     std::string tmp_dir_;
     lxw_workbook* workbook_ = nullptr;
     lxw_worksheet* sheet_ = nullptr;
+    XlsxOptions options_;
     lxw_format* bold_ = nullptr;
+    lxw_format* integer_ = nullptr;
+    lxw_format* decimal_ = nullptr;
+    lxw_format* date_ = nullptr;
+    lxw_format* text_ = nullptr;
     int64_t rows_ = 0;
+    size_t columns_ = 0;  // the widest row's last non-empty cell
     std::vector<size_t> widths_;
     std::string protected_;
     std::optional<Error> error_;
@@ -188,8 +254,8 @@ class XlsxWriter : public TableWriter {
 
 }  // namespace
 
-Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path,
-                                                      const std::string& sheet_name) {
+Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path, const std::string& sheet_name,
+                                                      const XlsxOptions& options) {
     // libxlsxwriter only touches the output file in workbook_close; finding out now that it cannot
     // be created spares the caller a whole export.
     auto fd = internal::CreateTemporaryFor(path);
@@ -199,7 +265,7 @@ Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path,
     // than a possibly small /tmp.
     std::string tmp_dir = std::filesystem::path(path).parent_path().string();
     if (tmp_dir.empty()) tmp_dir = ".";
-    auto writer = std::make_unique<XlsxWriter>(path, std::move(tmp_dir));
+    auto writer = std::make_unique<XlsxWriter>(path, std::move(tmp_dir), options);
     if (auto opened = writer->Open(sheet_name); !opened) return std::unexpected(opened.error());
     return writer;
 }
