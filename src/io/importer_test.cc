@@ -563,6 +563,7 @@ TEST(ExportXlsx, TypedCellsAndNamesAgreeWithTheCsv) {
                 case io::CellKind::kDecimal: {
                     EXPECT_TRUE(cell.numeric);
                     EXPECT_EQ(std::llround(std::stod(cell.text) * 100), ParseCenti(want).value());
+                    EXPECT_EQ(cell.text, want);  // the exact decimal, as the CSV prints it
                     ++numbers;
                     break;
                 }

@@ -131,9 +131,9 @@ struct XlsxOptions {
 // protection here), header row bold and frozen, column widths from the first rows' contents (8 to
 // 60 characters). Streams (libxlsxwriter constant_memory mode). More than kXlsxMaxRows rows → Error
 // "xlsx.too_many_rows". Deterministic: the same rows give the same bytes.
-// Number cells hold what libxlsxwriter prints ("%.16G" of the double): 3520.5 is "3520.5", but a few
-// decimals carry a binary tail (0.07 → "0.07000000000000001"), as in Excel's own files; every
-// spreadsheet shows them with the column's format ("0.07"), and the importer rounds them to the fen.
+// Number cells hold the exact decimal ("3456.78", "91.9"): libxlsxwriter prints "%.16G" of the double
+// ("91.90000000000001"), so when decimals were written, Close rewrites the sheet's values as their
+// shortest form of up to 15 digits that reads back as the same double.
 inline constexpr int64_t kXlsxMaxRows = 1048576;
 Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path, const std::string& sheet_name,
                                                       const XlsxOptions& options = {});

@@ -114,11 +114,12 @@ TEST(XlsxWriter, TypedColumnsDatesAutofilterAndWidths) {
     options.autofilter = true;
     const Rows rows = {{"户编号", "识别年度", "年人均纯收入", "出生日期", "出生年"},
                        {"0054042510", "2016", "3456.78", "1993-07-13", "1993"},
-                       {"0054042511", "不详", "3520.5", "19930713", ""}};
+                       {"0054042511", "不详", "3520.5", "19930713", ""},
+                       {"0054042512", "2017", "91.9", "", ""}};
     ASSERT_TRUE(WriteAll(CreateXlsxWriter(path, "登记表", options), rows));
     auto read = ReadTable(path, "登记表");
     ASSERT_TRUE(read) << read.error().ToString();
-    ASSERT_EQ(read->rows.size(), 3U);
+    ASSERT_EQ(read->rows.size(), 4U);
     // Codes stay text with their leading zeros; years, yuan and dates are numbers.
     EXPECT_EQ(read->rows[1][0], "0054042510");
     EXPECT_FALSE(read->numeric[1][0]);
@@ -135,11 +136,12 @@ TEST(XlsxWriter, TypedColumnsDatesAutofilterAndWidths) {
     EXPECT_EQ(read->rows[2][1], "不详");
     EXPECT_EQ(read->rows[2][2], "3520.5");
     EXPECT_FALSE(read->numeric[2][3]);
+    EXPECT_EQ(read->rows[3][2], "91.9");  // libxlsxwriter wrote 91.90000000000001; the same double
     // The header row stays text.
     EXPECT_FALSE(read->numeric[0][1]);
 
     const std::string sheet = ReadZipEntry(path, "xl/worksheets/sheet1.xml");
-    EXPECT_NE(sheet.find(R"(<autoFilter ref="A1:E3"/>)"), std::string::npos) << sheet;
+    EXPECT_NE(sheet.find(R"(<autoFilter ref="A1:E4"/>)"), std::string::npos) << sheet;
     EXPECT_NE(sheet.find(R"(state="frozen")"), std::string::npos);
     EXPECT_NE(sheet.find(R"(<c r="B2" s="2"><v>2016</v></c>)"), std::string::npos) << sheet;  // no t="s"
     EXPECT_NE(sheet.find(R"(<c r="C2" s="3"><v>3456.78</v></c>)"), std::string::npos) << sheet;

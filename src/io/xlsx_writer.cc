@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -76,6 +77,83 @@ std::optional<double> NumberOf(CellKind kind, const std::string& text) {
         return static_cast<double>(serial);
     }
     return std::nullopt;
+}
+
+// The value of a number cell as `text` would be written by a reader: the shortest of at most 15
+// significant digits that reads back as the same double, or `text` itself.
+std::string_view ShortNumber(std::string_view text, char (&buffer)[40]) {
+    double value = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || p != text.data() + text.size()) return text;
+    auto [end, ec2] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 15);
+    if (ec2 != std::errc()) return text;
+    double again = 0;
+    auto [q, ec3] = std::from_chars(buffer, end, again);
+    if (ec3 != std::errc() || again != value) return text;
+    return {buffer, static_cast<size_t>(end - buffer)};
+}
+
+// libxlsxwriter prints numbers with "%.16G", so 91.9 is stored as "91.90000000000001" (the same
+// double). Rewrites the sheet's <v> values as their shortest form of up to 15 digits ("91.9"), which
+// reads back as the same double: the file shows the exact decimal a person entered. Only number
+// cells have <v> (strings are inline, <is><t>, and escaped).
+bool ShortenNumbers(const std::string& path, const std::string& scratch) {
+    int error = 0;
+    zip_t* zip = zip_open(path.c_str(), 0, &error);
+    if (zip == nullptr) return false;
+    const zip_int64_t index = zip_name_locate(zip, "xl/worksheets/sheet1.xml", 0);
+    zip_stat_t st;
+    zip_stat_init(&st);
+    zip_file_t* in = index < 0 || zip_stat_index(zip, static_cast<zip_uint64_t>(index), 0, &st) != 0
+                         ? nullptr
+                         : zip_fopen_index(zip, static_cast<zip_uint64_t>(index), 0);
+    FILE* out = in == nullptr ? nullptr : std::fopen(scratch.c_str(), "wb");
+    bool ok = out != nullptr;
+    std::string carry;
+    std::vector<char> chunk(1 << 16);
+    char number[40];
+    auto emit = [&](std::string_view bytes) {
+        if (ok && std::fwrite(bytes.data(), 1, bytes.size(), out) != bytes.size()) ok = false;
+    };
+    for (bool more = ok; more;) {
+        const zip_int64_t n = zip_fread(in, chunk.data(), chunk.size());
+        if (n < 0) ok = false;
+        more = ok && n > 0;
+        carry.append(chunk.data(), static_cast<size_t>(std::max<zip_int64_t>(n, 0)));
+        size_t done = 0;
+        for (;;) {
+            const size_t v = carry.find("<v>", done);
+            const size_t end = v == std::string::npos ? v : carry.find("</v>", v + 3);
+            if (end == std::string::npos) {
+                // Keep an unfinished value, or what may be the start of a tag, for the next chunk.
+                size_t keep = v != std::string::npos ? v : carry.size() > done + 3 ? carry.size() - 3 : done;
+                if (!more) keep = carry.size();
+                emit(std::string_view(carry).substr(done, keep - done));
+                carry.erase(0, keep);
+                break;
+            }
+            emit(std::string_view(carry).substr(done, v + 3 - done));
+            emit(ShortNumber(std::string_view(carry).substr(v + 3, end - v - 3), number));
+            done = end;
+        }
+    }
+    if (in != nullptr) zip_fclose(in);
+    if (out != nullptr && std::fclose(out) != 0) ok = false;
+    zip_source_t* source = ok ? zip_source_file(zip, scratch.c_str(), 0, -1) : nullptr;
+    if (source != nullptr && zip_file_replace(zip, static_cast<zip_uint64_t>(index), source, 0) != 0) {
+        zip_source_free(source);
+        source = nullptr;
+    }
+    ok = source != nullptr &&
+         zip_set_file_compression(zip, static_cast<zip_uint64_t>(index), ZIP_CM_DEFLATE, 0) == 0 &&
+         zip_file_set_mtime(zip, static_cast<zip_uint64_t>(index), st.mtime, 0) == 0;
+    if (ok) {
+        ok = zip_close(zip) == 0;
+    } else {
+        zip_discard(zip);
+    }
+    std::remove(scratch.c_str());
+    return ok;
 }
 
 class XlsxWriter : public TableWriter {
@@ -155,6 +233,7 @@ class XlsxWriter : public TableWriter {
             const CellKind kind = rows_ > 0 && col < options_.kinds.size() ? options_.kinds[col] : CellKind::kText;
             lxw_error written = LXW_NO_ERROR;
             if (const auto number = kind == CellKind::kText ? std::nullopt : NumberOf(kind, text)) {
+                decimals_ = decimals_ || kind == CellKind::kDecimal;
                 lxw_format* format = kind == CellKind::kInteger ? integer_
                                      : kind == CellKind::kDecimal ? decimal_
                                                                   : date_;
@@ -207,6 +286,12 @@ class XlsxWriter : public TableWriter {
                 .message_zh = std::string("写入 xlsx 文件失败（") + lxw_strerror(closed) + "）",
                 .message_en = std::string("writing the xlsx file failed (") + lxw_strerror(closed) + ")"});
         }
+        if (decimals_ && !ShortenNumbers(tmp_path_, tmp_path_ + ".sheet")) {
+            return Failed(Error{.code = "file.write",
+                                .field = path_,
+                                .message_zh = "写入 xlsx 文件失败（数值）",
+                                .message_en = "writing the xlsx file failed (numbers)"});
+        }
         // Durable before it takes the final name, so a crash never leaves a short file there.
         const int fd = ::open(tmp_path_.c_str(), O_RDONLY | O_CLOEXEC);
         const bool synced = fd >= 0 && ::fsync(fd) == 0;
@@ -245,7 +330,8 @@ class XlsxWriter : public TableWriter {
     lxw_format* date_ = nullptr;
     lxw_format* text_ = nullptr;
     int64_t rows_ = 0;
-    size_t columns_ = 0;  // the widest row's last non-empty cell
+    size_t columns_ = 0;
+    bool decimals_ = false;  // a decimal cell was written: its digits are shortened on Close  // the widest row's last non-empty cell
     std::vector<size_t> widths_;
     std::string protected_;
     std::optional<Error> error_;
