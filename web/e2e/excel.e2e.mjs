@@ -54,7 +54,7 @@ try {
   check('every exported household has the filtered status',
     rows.slice(1).every((r) => cell(r, col('脱贫状态'))?.text.startsWith('未脱贫')));
   const incomes = rows.slice(1).map((r) => cell(r, col('年人均纯收入'))).filter(Boolean);
-  check('income is in number cells', incomes.length > 0 && incomes.every((c) => c.type === 'n' && /^\d+(\.\d+)?(E[+-]?\d+)?$/.test(c.text)),
+  check('income is in number cells, exact to the fen', incomes.length > 0 && incomes.every((c) => c.type === 'n' && /^\d+(\.\d{1,2})?$/.test(c.text)),
     JSON.stringify(incomes.slice(0, 3)));
   const ids = rows.slice(1).map((r) => cell(r, col('证件号码')));
   check('ID numbers stay text', ids.every((c) => c && c.type !== 'n' && c.text.length === 18));
