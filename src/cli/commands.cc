@@ -13,7 +13,9 @@
 
 #include "core/assembly.h"
 #include "generator/generator.h"
+#include "core/codes.h"
 #include "core/progress.h"
+#include "core/registry_index.h"
 #include "io/exporter.h"
 #include "io/importer.h"
 #include "io/table.h"
@@ -62,6 +64,9 @@ struct ExportOptions {
     std::string format;
     std::string out;
     std::string division;
+    // The household list's filters (GET /api/households): codes or names, years.
+    std::string status, cause, measure, attribute;
+    int overdue = 0, planned_exit_year = 0, exit_year = 0;
 };
 
 struct ProgressOptions {
@@ -362,7 +367,45 @@ int RunExport(const GlobalOptions& g, const ExportOptions& o) {
                                  .field = "--division",
                                  .message_zh = "未知的行政区划代码: " + o.division,
                                  .message_en = "unknown division code: " + o.division});
-    auto summary = io::ExportRegistry(*session->store, session->plan, {o.out, *format, o.division});
+    // The list's filters, answered as the list answers them: by a registry index of the org unit.
+    IndexQuery q;
+    q.division_prefix = o.division;
+    const auto code = [](const std::string& text, const CodeTable& table, const char* option,
+                         std::optional<int>& out) -> std::optional<Error> {
+        if (text.empty()) return std::nullopt;
+        out = table.Parse(text);
+        if (out) return std::nullopt;
+        return Error{.code = "usage.code",
+                     .field = option,
+                     .message_zh = std::string(option) + " 不是有效的" + std::string(table.label_zh) + ": " + text,
+                     .message_en = std::string(option) + " is not a known " + std::string(table.id) + ": " + text};
+    };
+    for (auto e : {code(o.status, codes::Status(), "--status", q.status),
+                   code(o.cause, codes::Cause(), "--cause", q.cause),
+                   code(o.attribute, codes::Attribute(), "--attribute", q.attribute)})
+        if (e) return ReportError(*e);
+    if (!o.measure.empty()) {
+        q.measure = session->plan.ParseMeasure(o.measure);
+        if (!q.measure)
+            return ReportError(Error{.code = "usage.measure",
+                                     .field = "--measure",
+                                     .message_zh = "计划中没有这项帮扶措施: " + o.measure,
+                                     .message_en = "the plan has no such measure: " + o.measure});
+    }
+    if (o.overdue) q.overdue_before = o.overdue;
+    if (o.planned_exit_year) q.planned_exit_year = o.planned_exit_year;
+    if (o.exit_year) q.exit_year = o.exit_year;
+    io::ExportOptions options{o.out, *format, o.division, false, {}, &session->tree};
+    RegistryIndex index;
+    if (q.status || q.cause || q.measure || q.attribute || q.overdue_before || q.planned_exit_year || q.exit_year) {
+        auto scanned = session->store->ScanHouseholds({o.division}, [&](const Household& h) {
+            index.Upsert(FactsOf(h));
+            return true;
+        });
+        if (!scanned) return ReportError(scanned.error());
+        options.include = [&](const Household& h) { return index.Matches(h.household_code, q); };
+    }
+    auto summary = io::ExportRegistry(*session->store, session->plan, options);
     if (!summary) return ReportError(summary.error());
     if (g.json)
         PrintJson({{"out", o.out}, {"households", summary->households}, {"persons", summary->persons}});
@@ -461,6 +504,16 @@ void RegisterExchangeCommands(Registry& registry) {
     exp_cmd->add_option("--format", exp->format, "csv or xlsx (default: from --out's extension)");
     exp_cmd->add_option("--out", exp->out, "Output file")->required();
     exp_cmd->add_option("--division", exp->division, "Only this org unit (township or village code)");
+    exp_cmd->add_option("--status", exp->status, "Only this status (code or name), as the household list");
+    exp_cmd->add_option("--cause", exp->cause, "Only households with this cause (main or other; code or name)");
+    exp_cmd->add_option("--measure", exp->measure, "Only households with this plan measure (number or name)");
+    exp_cmd->add_option("--attribute", exp->attribute, "Only this attribute (code or name)");
+    exp_cmd->add_option("--overdue", exp->overdue, "倒排工期: not exited, planned exit year before this year")
+        ->check(CLI::Range(1900, 2200));
+    exp_cmd->add_option("--planned-exit-year", exp->planned_exit_year, "Only this planned exit year")
+        ->check(CLI::Range(1900, 2200));
+    exp_cmd->add_option("--exit-year", exp->exit_year, "Only households exited (still) in this year")
+        ->check(CLI::Range(1900, 2200));
     registry.Runs(exp_cmd, [&g, exp] { return RunExport(g, *exp); });
 }
 

@@ -6,7 +6,10 @@
 #include <functional>
 #include <string>
 
+#include "core/layout.h"
+#include "core/org_unit.h"
 #include "core/plan.h"
+#include "io/table.h"
 #include "store/store.h"
 
 namespace jz::io {
@@ -20,7 +23,24 @@ struct ExportOptions {
     bool mask_personal = false;   // a viewer's export: ID numbers to the address code, birth dates to the year, phones masked
     // Only the households this accepts (in addition to the division); empty: all.
     std::function<bool(const Household&)> include;
+    // .xlsx only: when given, the township's and the village's names stand in two columns beside
+    // 行政区划代码 (kTownshipNameHeader, kVillageNameHeader; the importer ignores them).
+    const OrgTree* tree = nullptr;
 };
+
+// The columns an .xlsx export adds for people to read; an import ignores them without a warning.
+inline constexpr std::string_view kTownshipNameHeader = "乡镇名称";
+inline constexpr std::string_view kVillageNameHeader = "村名称";
+
+// How an .xlsx export stores each column of the layout: identifiers and codes as text, years and
+// months as integers, yuan and m² as decimals, the birth date as a date.
+CellKind XlsxKindOf(jz::Column column);
+
+// An empty file in the import layout for an office to fill in: the header row (the layout's Chinese
+// headers, in order) and nothing else (imported unchanged: import.empty, no data rows). An .xlsx template
+// has the header bold, frozen and filtered, and its text columns formatted as text (an ID number
+// typed there keeps its 18 digits).
+Result<void> WriteImportTemplate(const std::string& path, ExportFormat format);
 
 struct ExportSummary {
     int64_t households = 0;

@@ -13,13 +13,15 @@
 
 #include "core/access.h"
 #include "core/id_number.h"
+#include "io/exporter.h"
 #include "io/table.h"
 #include "io/table_internal.h"
 
 namespace jz::io {
 namespace {
 
-// Columns the error file adds; ignored (without a warning) when an error file is imported again.
+// Columns the error file adds; ignored (without a warning) when an error file is imported again, as
+// are the names an .xlsx export puts beside the division code (exporter.h).
 constexpr std::string_view kErrorRowHeader = "行号";
 constexpr std::string_view kErrorFieldHeader = "错误字段";
 constexpr std::string_view kErrorReasonHeader = "错误原因";
@@ -38,7 +40,8 @@ Result<HeaderMap> MapHeader(const std::vector<Cell>& cells, std::vector<Error>& 
         auto col = ColumnFromHeader(h);
         if (!col) {
             map.column_of_cell.push_back(-1);
-            if (!h.empty() && h != kErrorRowHeader && h != kErrorFieldHeader && h != kErrorReasonHeader)
+            if (!h.empty() && h != kErrorRowHeader && h != kErrorFieldHeader && h != kErrorReasonHeader &&
+                h != kTownshipNameHeader && h != kVillageNameHeader)
                 warnings.push_back({.code = "import.unknown_column",
                                     .field = std::string(h),
                                     .message_zh = "未知列\"" + std::string(h) + "\"已忽略",
@@ -601,11 +604,11 @@ class Importer {
                     fields += ";";
                     reasons += "; ";
                 }
-                fields += e.field;
+                fields += ShownField(e.field);
                 reasons += e.Reason();
             }
             if (fields.empty()) {
-                fields = "household";
+                fields = "整户 / household";
                 reasons =
                     "同户其他行有错误,整户未导入 / another row of this household has an error; the whole "
                     "household was not imported";
@@ -636,6 +639,19 @@ class Importer {
                 ++summary_.errors_omitted;
         }
         return {};
+    }
+
+    // A field as the clerk's file names it: a layout column by the file's own header text (证件号码,
+    // or id_number when the file's headers are English), or by the layout's Chinese header when the
+    // file lacks that column; anything else (household, errors_file) as it is.
+    std::string ShownField(const std::string& field) const {
+        for (const ColumnInfo& info : Columns()) {
+            if (info.en != field) continue;
+            for (size_t i = 0; i < header_.column_of_cell.size() && i < header_.header.size(); ++i)
+                if (header_.column_of_cell[i] == static_cast<int>(info.column)) return header_.header[i];
+            return std::string(info.zh);
+        }
+        return field;
     }
 
     std::string ErrorsPath() const {

@@ -8,6 +8,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include "core/test_support.h"
 #include "io/exporter.h"
 #include "io/table.h"
+#include "io/table_test_support.h"
 #include "store/sqlite_store.h"
 
 namespace jz::io {
@@ -263,12 +265,16 @@ TEST(RoundTrip, ExportImportExportIsByteIdentical) {
         auto imported = Import(*first, tmp / "generated.csv");
         ASSERT_TRUE(imported) << imported.error().ToString();
         ASSERT_EQ(imported->households.rejected, 0) << imported->ToJson();
-        ASSERT_TRUE(ExportRegistry(*first, Chayu().plan, {tmp / ("one" + ext), format, ""}));
+        ASSERT_TRUE(ExportRegistry(*first, Chayu().plan, {tmp / ("one" + ext), format, "", false, {}, &Chayu().tree}));
         auto second = NewRegistry(tmp / ("second" + ext + ".db"));
         auto reimported = Import(*second, tmp / ("one" + ext));
         ASSERT_TRUE(reimported) << reimported.error().ToString();
         ASSERT_EQ(reimported->households.inserted, 300);
-        ASSERT_TRUE(ExportRegistry(*second, Chayu().plan, {tmp / ("two" + ext), format, ""}));
+        // The .xlsx's name columns (乡镇名称, 村名称) are read past without a warning.
+        EXPECT_TRUE(std::ranges::none_of(reimported->warnings, [](const Error& e) {
+            return e.code == "import.unknown_column";
+        })) << reimported->ToJson();
+        ASSERT_TRUE(ExportRegistry(*second, Chayu().plan, {tmp / ("two" + ext), format, "", false, {}, &Chayu().tree}));
         EXPECT_EQ(Slurp(tmp / ("one" + ext)), Slurp(tmp / ("two" + ext))) << ext;
     }
 }
@@ -490,6 +496,150 @@ TEST(Import, UnidentifiedEthnicGroupRoundTrips) {
     ASSERT_TRUE(reimported) << reimported.error().ToString();
     EXPECT_EQ(reimported->households.inserted, 2);
     EXPECT_EQ(again->FindHousehold("A001").value()->household, a->household);
+}
+
+// --- Issue 13: Excel that behaves like Excel; error files that name the clerk's columns -----------
+
+// The .xlsx export holds what the CSV export holds, typed: years and months as integer cells,
+// yuan and m² as number cells worth the same fen, birth dates as date serials of the same day,
+// codes and ID numbers as text; the township's and village's names beside the division code.
+TEST(ExportXlsx, TypedCellsAndNamesAgreeWithTheCsv) {
+    TempDir tmp;
+    GeneratorOptions options;
+    options.seed = 13;
+    options.households = 60;
+    auto generator = Generator::Create(Chayu().plan, Chayu().tree, options).value();
+    {
+        auto writer = CreateCsvWriter(tmp / "generated.csv").value();
+        std::vector<std::string> line;
+        for (const ColumnInfo& c : Columns()) line.emplace_back(c.zh);
+        ASSERT_TRUE(writer->WriteRow(line));
+        Household h;
+        std::vector<LayoutRow> rows;
+        while (generator->Next(h)) {
+            rows.clear();
+            FormatHousehold(h, Chayu().plan, rows);
+            for (auto& r : rows) ASSERT_TRUE(writer->WriteRow(std::vector<std::string>(r.begin(), r.end())));
+        }
+        ASSERT_TRUE(writer->Close());
+    }
+    auto store = NewRegistry(tmp / "registry.db");
+    ASSERT_TRUE(Import(*store, tmp / "generated.csv"));
+    ASSERT_TRUE(ExportRegistry(*store, Chayu().plan, {tmp / "out.csv", ExportFormat::kCsv, ""}));
+    ASSERT_TRUE(ExportRegistry(*store, Chayu().plan,
+                               {tmp / "out.xlsx", ExportFormat::kXlsx, "", false, {}, &Chayu().tree}));
+    const auto csv = ParseCsvText(Slurp(tmp / "out.csv")).value();
+    auto reader = OpenTable(tmp / "out.xlsx").value();
+    std::vector<Cell> cells;
+    ASSERT_TRUE(reader->Next(cells).value());
+    ASSERT_EQ(cells.size(), kColumnCount + 2);
+    EXPECT_EQ(cells[1].text, "行政区划代码");
+    EXPECT_EQ(cells[2].text, kTownshipNameHeader);
+    EXPECT_EQ(cells[3].text, kVillageNameHeader);
+    size_t row = 0, numbers = 0, dates = 0;
+    while (reader->Next(cells).value()) {
+        ++row;
+        ASSERT_LT(row, csv.size());
+        const auto& expect = csv[row];
+        const OrgUnit* village = Chayu().tree.Find(expect[1]);
+        ASSERT_NE(village, nullptr);
+        EXPECT_EQ(cells[2].text, Chayu().tree.Find(village->parent_code)->name());
+        EXPECT_EQ(cells[3].text, village->name());
+        for (const ColumnInfo& info : Columns()) {
+            const size_t c = static_cast<size_t>(info.column);
+            const Cell& cell = cells[c < 2 ? c : c + 2];
+            const std::string& want = expect[c];
+            if (want.empty()) continue;
+            SCOPED_TRACE(std::string(info.en) + " row " + std::to_string(row + 1));
+            switch (XlsxKindOf(info.column)) {
+                case io::CellKind::kText:
+                    EXPECT_FALSE(cell.numeric);
+                    EXPECT_EQ(cell.text, want);
+                    break;
+                case io::CellKind::kInteger:
+                    EXPECT_TRUE(cell.numeric);
+                    EXPECT_EQ(cell.text, want);
+                    break;
+                case io::CellKind::kDecimal: {
+                    EXPECT_TRUE(cell.numeric);
+                    EXPECT_EQ(std::llround(std::stod(cell.text) * 100), ParseCenti(want).value());
+                    EXPECT_EQ(cell.text, want);  // the exact decimal, as the CSV prints it
+                    ++numbers;
+                    break;
+                }
+                case io::CellKind::kDate:
+                    EXPECT_TRUE(cell.numeric);
+                    EXPECT_EQ(std::stol(cell.text) - 25569, Date::Parse(want)->DaysSinceEpoch());
+                    ++dates;
+                    break;
+            }
+        }
+    }
+    EXPECT_EQ(row + 1, csv.size());
+    EXPECT_GT(numbers, 0U);
+    EXPECT_GT(dates, 0U);
+    const std::string sheet = table_test::ReadZipEntry(tmp / "out.xlsx", "xl/worksheets/sheet1.xml");
+    EXPECT_NE(sheet.find("<autoFilter ref=\"A1:AG" + std::to_string(csv.size()) + "\"/>"), std::string::npos);
+    EXPECT_NE(sheet.find(R"(state="frozen")"), std::string::npos);
+    EXPECT_NE(sheet.find("<cols>"), std::string::npos);
+}
+
+// The error file names a field by the header the clerk's file used, with the reason in zh and en.
+TEST(Import, ErrorFileNamesTheFilesOwnColumns) {
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    std::string csv = Slurp(std::string(JZ_SOURCE_DIR) + "/tests/fixtures/import/ok_basic/input.csv");
+    const size_t bad = csv.find("540425197208110222");
+    ASSERT_NE(bad, std::string::npos);
+    csv.replace(bad, 18, "540425197208110223");  // a wrong check digit
+    for (const bool english : {false, true}) {
+        std::string text = csv;
+        if (english) {  // the same file with English headers
+            std::string header;
+            for (const ColumnInfo& c : Columns()) header += (header.empty() ? "" : ",") + std::string(c.en);
+            text.replace(0, text.find('\n'), header);
+        }
+        const std::string in = tmp / (english ? "en.csv" : "zh.csv");
+        std::ofstream(in, std::ios::binary) << text;
+        auto r = Import(*store, in, tmp / "errors.csv");
+        ASSERT_TRUE(r) << r.error().ToString();
+        ASSERT_EQ(r->households.rejected, 1);
+        auto rows = ParseCsvText(Slurp(tmp / "errors.csv")).value();
+        ASSERT_GE(rows.size(), 3U);
+        const size_t field = rows[0].size() - 2;
+        EXPECT_EQ(rows[0][field], "错误字段");
+        bool named = false;
+        for (size_t i = 1; i < rows.size(); ++i) {
+            if (rows[i][field] == (english ? "id_number" : "证件号码")) {
+                named = true;
+                EXPECT_NE(rows[i].back().find(" / "), std::string::npos) << rows[i].back();  // zh / en
+            } else {
+                EXPECT_EQ(rows[i][field], "整户 / household");
+            }
+        }
+        EXPECT_TRUE(named) << Slurp(tmp / "errors.csv");
+    }
+}
+
+// The template is the layout's header row and nothing else; imported unchanged, it is refused as
+// having no data rows (nothing else is wrong with it).
+TEST(ImportTemplate, HeaderRowOnly) {
+    TempDir tmp;
+    for (ExportFormat format : {ExportFormat::kCsv, ExportFormat::kXlsx}) {
+        const std::string path = tmp / (format == ExportFormat::kCsv ? "t.csv" : "t.xlsx");
+        ASSERT_TRUE(WriteImportTemplate(path, format));
+        auto reader = OpenTable(path).value();
+        std::vector<Cell> cells;
+        ASSERT_TRUE(reader->Next(cells).value());
+        ASSERT_EQ(cells.size(), kColumnCount);
+        for (const ColumnInfo& info : Columns())
+            EXPECT_EQ(cells[static_cast<size_t>(info.column)].text, info.zh);
+        EXPECT_FALSE(reader->Next(cells).value());
+        auto store = NewRegistry(path + ".db");
+        auto r = Import(*store, path);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, "import.empty");  // "the file has no data rows", not a column problem
+    }
 }
 
 }  // namespace

@@ -108,12 +108,34 @@ class TableWriter {
 // same rows.
 Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path);
 
-// .xlsx, one sheet named `sheet_name`; all cells written as strings (ID numbers must stay text; a
-// string cell is never evaluated, so "=..." needs no protection here),
-// header row bold and frozen, column widths from the first rows' contents. Streams (libxlsxwriter
-// constant_memory mode). More than kXlsxMaxRows rows → Error "xlsx.too_many_rows". Deterministic:
-// the same rows give the same bytes.
+// How an .xlsx writer stores the cells of a column below the header row.
+enum class CellKind {
+    kText,     // a string cell (identifiers: ID numbers, household and division codes keep every digit)
+    kInteger,  // a number cell, format "0" (years, months, counts)
+    kDecimal,  // a number cell, format "0.00" (yuan, m²: shown to the fen)
+    kDate,     // "YYYY-MM-DD" as a date serial (1900 system), format "yyyy-mm-dd"
+};
+
+struct XlsxOptions {
+    // Per column (missing columns: kText). A cell that does not parse as its kind (e.g. a birth date
+    // cut to its year) is written as a string, so nothing is lost.
+    std::vector<CellKind> kinds;
+    bool autofilter = false;  // an autofilter on the header row over every written column
+    // Text columns formatted as text ("@"), so that what a person types there later (an 18-digit ID
+    // number, a code with leading zeros) stays text: for templates to be filled in.
+    bool text_format = false;
+};
+
+// .xlsx, one sheet named `sheet_name`; cells written as strings unless `options.kinds` makes them
+// numbers or dates (ID numbers must stay text; a string cell is never evaluated, so "=..." needs no
+// protection here), header row bold and frozen, column widths from the first rows' contents (8 to
+// 60 characters). Streams (libxlsxwriter constant_memory mode). More than kXlsxMaxRows rows → Error
+// "xlsx.too_many_rows". Deterministic: the same rows give the same bytes.
+// Number cells hold the exact decimal ("3456.78", "91.9"): libxlsxwriter prints "%.16G" of the double
+// ("91.90000000000001"), so when decimals were written, Close rewrites the sheet's values as their
+// shortest form of up to 15 digits that reads back as the same double.
 inline constexpr int64_t kXlsxMaxRows = 1048576;
-Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path, const std::string& sheet_name);
+Result<std::unique_ptr<TableWriter>> CreateXlsxWriter(const std::string& path, const std::string& sheet_name,
+                                                      const XlsxOptions& options = {});
 
 }  // namespace jz::io

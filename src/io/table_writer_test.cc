@@ -105,6 +105,66 @@ TEST(XlsxWriter, TextCellsBoldFrozenHeaderAndWidths) {
     EXPECT_NE(ReadZipEntry(path, "xl/styles.xml").find("<b/>"), std::string::npos);
 }
 
+// Issue 13: numbers as numbers, dates as dates, an autofilter on the header, text columns as text.
+TEST(XlsxWriter, TypedColumnsDatesAutofilterAndWidths) {
+    TempDir dir;
+    const std::string path = dir.File("typed.xlsx");
+    XlsxOptions options;
+    options.kinds = {CellKind::kText, CellKind::kInteger, CellKind::kDecimal, CellKind::kDate, CellKind::kDate};
+    options.autofilter = true;
+    const Rows rows = {{"户编号", "识别年度", "年人均纯收入", "出生日期", "出生年"},
+                       {"0054042510", "2016", "3456.78", "1993-07-13", "1993"},
+                       {"0054042511", "不详", "3520.5", "19930713", ""},
+                       {"0054042512", "2017", "91.9", "", ""}};
+    ASSERT_TRUE(WriteAll(CreateXlsxWriter(path, "登记表", options), rows));
+    auto read = ReadTable(path, "登记表");
+    ASSERT_TRUE(read) << read.error().ToString();
+    ASSERT_EQ(read->rows.size(), 4U);
+    // Codes stay text with their leading zeros; years, yuan and dates are numbers.
+    EXPECT_EQ(read->rows[1][0], "0054042510");
+    EXPECT_FALSE(read->numeric[1][0]);
+    EXPECT_TRUE(read->numeric[1][1]);
+    EXPECT_EQ(read->rows[1][1], "2016");
+    EXPECT_TRUE(read->numeric[1][2]);
+    EXPECT_EQ(read->rows[1][2], "3456.78");  // the exact decimal, not 3456.7800000000002
+    EXPECT_TRUE(read->numeric[1][3]);
+    EXPECT_EQ(read->rows[1][3], "34163");  // 1993-07-13 as a 1900-system serial
+    // What is not its kind stays text: a year in a date column, a word in a year column, YYYYMMDD.
+    EXPECT_FALSE(read->numeric[1][4]);
+    EXPECT_EQ(read->rows[1][4], "1993");
+    EXPECT_FALSE(read->numeric[2][1]);
+    EXPECT_EQ(read->rows[2][1], "不详");
+    EXPECT_EQ(read->rows[2][2], "3520.5");
+    EXPECT_FALSE(read->numeric[2][3]);
+    EXPECT_EQ(read->rows[3][2], "91.9");  // libxlsxwriter wrote 91.90000000000001; the same double
+    // The header row stays text.
+    EXPECT_FALSE(read->numeric[0][1]);
+
+    const std::string sheet = ReadZipEntry(path, "xl/worksheets/sheet1.xml");
+    EXPECT_NE(sheet.find(R"(<autoFilter ref="A1:E4"/>)"), std::string::npos) << sheet;
+    EXPECT_NE(sheet.find(R"(state="frozen")"), std::string::npos);
+    EXPECT_NE(sheet.find(R"(<c r="B2" s="2"><v>2016</v></c>)"), std::string::npos) << sheet;  // no t="s"
+    EXPECT_NE(sheet.find(R"(<c r="C2" s="3"><v>3456.78</v></c>)"), std::string::npos) << sheet;
+    EXPECT_NE(sheet.find(R"(<c r="D2" s="4"><v>34163</v></c>)"), std::string::npos) << sheet;
+    EXPECT_NE(sheet.find(R"(<c r="E2" t="inlineStr")"), std::string::npos) << sheet;
+    // Widths by content, at least 8 and at most 60: "0054042510" is 10 wide → 12.
+    EXPECT_NE(sheet.find(R"(<col min="1" max="1" width="12.)"), std::string::npos) << sheet;
+    const std::string styles = ReadZipEntry(path, "xl/styles.xml");
+    EXPECT_NE(styles.find(R"(formatCode="yyyy-mm-dd")"), std::string::npos) << styles;
+    EXPECT_NE(styles.find(R"(formatCode="0.00")"), std::string::npos) << styles;
+}
+
+TEST(XlsxWriter, TemplateTextColumnsFormattedAsText) {
+    TempDir dir;
+    const std::string path = dir.File("template.xlsx");
+    XlsxOptions options{.kinds = {CellKind::kText, CellKind::kInteger}, .autofilter = true, .text_format = true};
+    ASSERT_TRUE(WriteAll(CreateXlsxWriter(path, "登记表", options), {{"证件号码", "识别年度"}}));
+    const std::string sheet = ReadZipEntry(path, "xl/worksheets/sheet1.xml");
+    EXPECT_NE(sheet.find(R"(<col min="1" max="1" width="10.7109375" style=")"), std::string::npos) << sheet;
+    EXPECT_EQ(sheet.find(R"(<col min="2" max="2" width="10.7109375" style=")"), std::string::npos) << sheet;
+    EXPECT_NE(ReadZipEntry(path, "xl/styles.xml").find(R"(numFmtId="49")"), std::string::npos) << ReadZipEntry(path, "xl/styles.xml");
+}
+
 TEST(XlsxWriter, TooManyRows) {
     TempDir dir;
     const std::string path = dir.File("big.xlsx");

@@ -1,7 +1,9 @@
 // The file routes against the real server: creating households and importing files, hostile uploads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cstdio>
 #include <functional>
 #include <regex>
 #include <set>
@@ -80,6 +82,63 @@ TEST(Api, CreateAndImport) {
     // A body that is neither is refused with the reason, and nothing changes.
     Reply junk = S().Send("POST", "/api/imports", std::string("\x01\x02not a table"), officer);
     EXPECT_EQ(junk.status, 400) << junk.body;
+}
+
+// Issue 13: the export takes the list's filters, its free-text search too, and stays in scope.
+TEST(Api, ExportTakesTheListsFiltersAndScope) {
+    const std::string officer = S().Login("officer");  // township A
+    auto codes_of = [](const std::string& csv) {
+        std::set<std::string> codes;
+        for (size_t at = csv.find('\n'); at != std::string::npos && at + 1 < csv.size(); at = csv.find('\n', at + 1))
+            codes.insert(csv.substr(at + 1, csv.find(',', at + 1) - at - 1));
+        return codes;
+    };
+    auto listed = [&](const std::string& filter) {
+        std::set<std::string> codes;
+        Reply r = S().Send("GET", "/api/households?page_size=200&" + filter, "", officer);
+        EXPECT_EQ(r.status, 200) << r.body;
+        for (const auto& item : r.Json().at("items").as_array())
+            codes.insert(std::string(item.at("household_code").as_string()));
+        EXPECT_LE(r.Json().at("total").as_int64(), 200);
+        return codes;
+    };
+    // A search: a household's head, by a part of the name; the export holds what the list finds.
+    Reply one = S().Send("GET", "/api/households?page_size=1", "", officer);
+    const std::string head(one.Json().at("items").as_array()[0].at("head_name").as_string());
+    std::string q;
+    for (const char c : head.substr(0, 3)) {  // the first character, percent-encoded
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+        q += hex;
+    }
+    const std::string filter = "q=" + q + "&status=0";
+    Reply csv = S().Send("GET", "/api/exports/registry.csv?" + filter, "", officer);
+    ASSERT_EQ(csv.status, 200) << csv.body;
+    const auto exported = codes_of(csv.body);
+    EXPECT_FALSE(exported.empty());
+    EXPECT_EQ(exported, listed(filter));
+    for (const std::string& code : exported) EXPECT_TRUE(code.starts_with(kTownshipA)) << code;
+    // The .xlsx of the same filter: the same households (one row per person, after the header).
+    Reply xlsx = S().Send("GET", "/api/exports/registry.xlsx?" + filter, "", officer);
+    ASSERT_EQ(xlsx.status, 200);
+    EXPECT_TRUE(xlsx.body.starts_with("PK"));
+    // Scope: another township is not found, whatever the filters.
+    EXPECT_EQ(S().Send("GET", std::string("/api/exports/registry.xlsx?status=0&division=") + kTownshipB, "", officer)
+                  .status,
+              404);
+    // Without a division, the officer's scope only.
+    for (const std::string& code : codes_of(S().Send("GET", "/api/exports/registry.csv?status=0", "", officer).body))
+        EXPECT_TRUE(code.starts_with(kTownshipA)) << code;
+
+    // The import template: the layout's header row, in either format.
+    Reply tcsv = S().Send("GET", "/api/import/template?format=csv", "", officer);
+    ASSERT_EQ(tcsv.status, 200);
+    EXPECT_EQ(tcsv.body.substr(0, 3 + 9), "\xEF\xBB\xBF户编号");
+    EXPECT_EQ(std::count(tcsv.body.begin(), tcsv.body.end(), '\n'), 1);
+    Reply txlsx = S().Send("GET", "/api/import/template", "", officer);
+    ASSERT_EQ(txlsx.status, 200);
+    EXPECT_TRUE(txlsx.body.starts_with("PK"));
+    EXPECT_EQ(S().Send("GET", "/api/import/template?format=xls", "", officer).status, 400);
 }
 
 // Issue 11's hostile uploads (bench/hostile_files.py, small versions): each is refused with its

@@ -190,6 +190,7 @@ const std::map<std::string, std::array<int, kPrincipalCount>>& ExpectedStatuses(
         {"GET /api/imports/{id}/errors.csv",              {401, 404,  404,  404,  404,   404,   404}},
         {"GET /api/exports/registry.csv",                 {401, 200,  200,  200,  200,   200,   200}},
         {"GET /api/exports/registry.xlsx",                {401, 200,  200,  200,  200,   200,   200}},
+        {"GET /api/import/template",                      {401, 200,  200,  200,  200,   200,   200}},
         {"GET /api/reports/progress",                     {401, 200,  200,  200,  200,   200,   200}},
         {"GET /api/reports/summary",                      {401, 200,  200,  200,  200,   200,   200}},
         {"GET /api/check",                                {401, 200,  200,  200,  200,   403,   200}},

@@ -162,6 +162,7 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/exports/registry.csv",
          {"/api/exports/registry.csv", "/api/exports/registry.csv?division=" + A}},
         {"/api/exports/registry.xlsx", {"/api/exports/registry.xlsx?division=" + A}},
+        {"/api/import/template", {"/api/import/template", "/api/import/template?format=csv"}},
         {"/api/reports/progress", {"/api/reports/progress", "/api/reports/progress?as_of=2017-06-30"}},
         {"/api/reports/summary", {"/api/reports/summary", "/api/reports/summary?unit=" + A + "&as_of=2017-06-30"}},
         {"/api/check", {"/api/check"}},

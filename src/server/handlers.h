@@ -45,6 +45,7 @@ JZ_SESSION_HANDLER(GetImport);
 JZ_SESSION_HANDLER(ImportErrors);
 JZ_SESSION_HANDLER(ExportCsv);
 JZ_SESSION_HANDLER(ExportXlsx);
+JZ_SESSION_HANDLER(ImportTemplate);  // GET /api/import/template?format=xlsx|csv
 
 // routes_reports.cc: progress, check, reconcile, incidence, exit candidates, the plan, org units,
 // code tables, the audit trail.

@@ -39,6 +39,7 @@ const RouteEntry kRoutes[] = {
     {V::get,   "/api/imports/{id}/errors.csv",           kWork,     0,                true,  ImportErrors},
     {V::get,   "/api/exports/registry.csv",              kBlocking, 0,                true,  ExportCsv},
     {V::get,   "/api/exports/registry.xlsx",             kBlocking, 0,                true,  ExportXlsx},
+    {V::get,   "/api/import/template",                   kWork,     0,                true,  ImportTemplate},
     {V::get,   "/api/reports/progress",                  kBlocking, 0,                true,  Progress},
     {V::get,   "/api/reports/summary",                   kBlocking, 0,                true,  Summary},
     {V::get,   "/api/check",                             kBlocking, 0,                true,  Check},

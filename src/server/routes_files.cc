@@ -4,6 +4,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <unordered_set>
 
 #include "io/exporter.h"
 #include "io/importer.h"
@@ -15,6 +16,8 @@ namespace {
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
+
+constexpr size_t kSearchLimit = 1000;  // as the household list: free-text matches considered
 
 bool WriteUpload(const std::string& path, const std::string& body) {
     std::ofstream out(path, std::ios::binary);
@@ -70,11 +73,30 @@ Response Export(ApiState& s, RequestContext& c, const Principal& p, Store& store
     if (auto r = s.upkeep.Refresh(store); !r) return StoreFault(c, r.error());
     const char* ext = format == io::ExportFormat::kXlsx ? ".xlsx" : ".csv";
     const std::string path = s.TempPath(ext);
-    io::ExportOptions options{path, format, q.division_prefix, MasksPersonalData(p.role), {}};
-    // The list's filters beyond the division, answered by the same index as the list.
-    if (q.status || q.cause || q.measure || q.attribute || q.overdue_before || q.planned_exit_year ||
-        q.exit_year)
+    io::ExportOptions options{path, format, q.division_prefix, MasksPersonalData(p.role), {}, &s.tree};
+    // The list's filters beyond the division, answered by the same index as the list; a search (q)
+    // exports the households the list finds (the same at most kSearchLimit matches).
+    std::unordered_set<std::string> found;
+    const auto text = c.query.find("q");
+    const bool search = text != c.query.end() && !TrimCell(text->second).empty();
+    if (search) {
+        if (auto wait = s.searches.Take(c)) {
+            const std::string n = std::to_string(std::max<int64_t>(1, wait->count()));
+            return TooMany(c, *wait, "search.rate_limited", "搜索过于频繁,请" + n + "秒后再试",
+                           "too many searches; try again in " + n + " s");
+        }
+        const auto match =
+            MasksPersonalData(p.role) ? SearchIndex::Match::kExactOnly : SearchIndex::Match::kFull;
+        IndexQuery all = q;
+        all.offset = 0;
+        all.limit = static_cast<int64_t>(kSearchLimit);
+        for (std::string& code : s.upkeep.Search(TrimCell(text->second), match, kSearchLimit, all).codes)
+            found.insert(std::move(code));
+        options.include = [&found](const Household& h) { return found.contains(h.household_code); };
+    } else if (q.status || q.cause || q.measure || q.attribute || q.overdue_before || q.planned_exit_year ||
+               q.exit_year) {
         options.include = [&s, &q](const Household& h) { return s.upkeep.Matches(h.household_code, q); };
+    }
     auto summary = io::ExportRegistry(store, s.plan, options);
     if (!summary) return StoreFault(c, summary.error());
     auto res =
@@ -149,6 +171,26 @@ Response ImportErrors(ApiState& s, RequestContext& c, const Principal& p, Store&
     auto res = FileResponse(c.request, s.ErrorsPath(record->id), "text/csv; charset=utf-8",
                             "import-" + std::to_string(record->id) + ".errors.csv", false);
     if (!res) return NotFound(c, "错误文件(此次导入全部接受)", "error file (the import rejected nothing)");
+    return std::move(*res);
+}
+
+// An empty file in the import layout (the header row), built from the layout's own table.
+Response ImportTemplate(ApiState& s, RequestContext& c, const Principal&, Store&) {
+    std::string format = "xlsx";
+    if (auto it = c.query.find("format"); it != c.query.end() && !it->second.empty()) format = it->second;
+    if (format != "xlsx" && format != "csv")
+        return Invalid(c,
+                       {{.code = "query.format", .field = "format", .message_zh = "格式应为 xlsx 或 csv", .message_en = "format must be xlsx or csv"}},
+                       true);
+    const bool xlsx = format == "xlsx";
+    const std::string ext = xlsx ? ".xlsx" : ".csv";
+    const std::string path = s.TempPath(ext);
+    if (auto r = io::WriteImportTemplate(path, xlsx ? io::ExportFormat::kXlsx : io::ExportFormat::kCsv); !r)
+        return FaultOf(c, http::status::internal_server_error, r.error());
+    auto res = FileResponse(c.request, path, ContentTypeOf(path), "import-template" + ext, true);
+    if (!res)
+        return FaultOf(c, http::status::internal_server_error,
+                       Error{.code = "export.io", .field = "file", .message_zh = "无法读取模板文件", .message_en = "cannot read the template file"});
     return std::move(*res);
 }
 

@@ -53,6 +53,14 @@ check "demo has no error-severity findings" \
 # A township's export holds only its households.
 expect_status 0 "$JZ" export --db "$DB" --division 540425202 --out "$TMP/guyu.csv" --json
 check "township export persons" [ "$(jq .persons "$TMP/out")" = 434 ]
+# The list's filters (issue 13): the unexited households of the township, each with that status.
+expect_status 0 "$JZ" export --db "$DB" --division 540425202 --status 未脱贫 --out "$TMP/guyu-open.csv" --json
+open_households=$(jq .households "$TMP/out")
+check "filtered export is a part" [ "$open_households" -gt 0 ] && [ "$(jq .persons "$TMP/out")" -lt 434 ]
+check "filtered export holds only that status" \
+  [ "$(awk -F, 'NR > 1 && $21 != "未脱贫"' "$TMP/guyu-open.csv" | wc -l)" = 0 ]
+expect_status 2 "$JZ" export --db "$DB" --status nonesuch --out "$TMP/none.csv"
+expect_one_line_error "status"
 
 # generate is deterministic from --seed and matches the plan with --plan.
 expect_status 0 "$JZ" generate --plan "$PLAN" --seed 5 --out "$TMP/g1.csv"

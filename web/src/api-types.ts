@@ -880,6 +880,8 @@ export interface paths {
                     planned_exit_year?: number;
                     /** @description Exited (still) in this year */
                     exit_year?: number;
+                    /** @description Free text, as the household list: the households it finds (at most 1,000 matches) within the other filters. Counts as a search (429 with Retry-After). */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -915,6 +917,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many searches in this session; Retry-After gives the seconds to wait */
+                429: {
+                    headers: {
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -932,7 +944,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The registry in scope, filtered as the household list, exchange layout, .xlsx (masked for viewers) */
+        /**
+         * The registry in scope, filtered as the household list, exchange layout, .xlsx (masked for viewers)
+         * @description One row per person in the exchange layout (docs/import-format.md), with the township's and the village's names (乡镇名称, 村名称) beside 行政区划代码 (an import ignores them); years and months as integer cells, income and housing area as number cells shown to the fen, the birth date as a date cell; codes and ID numbers as text. The header row is bold, frozen and filtered; column widths follow the content.
+         */
         get: {
             parameters: {
                 query?: {
@@ -952,6 +967,8 @@ export interface paths {
                     planned_exit_year?: number;
                     /** @description Exited (still) in this year */
                     exit_year?: number;
+                    /** @description Free text, as the household list: the households it finds (at most 1,000 matches) within the other filters. Counts as a search (429 with Retry-After). */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -987,6 +1004,69 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many searches in this session; Retry-After gives the seconds to wait */
+                429: {
+                    headers: {
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An empty file in the import layout to fill in (the header row only), .xlsx or CSV
+         * @description Built from the layout table: the Chinese headers in order. In the .xlsx, text columns (codes, ID numbers) are formatted as text so an 18-digit ID number typed there keeps its digits. Importing it unchanged imports nothing.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description xlsx (default) or csv */
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The template */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
             };
         };
         put?: never;
