@@ -11,7 +11,7 @@ expect_status 0 "$JZ" check --db "$DB" --as-of 2017-06-30 --json
 check "income.out_of_range counted" [ "$(jq '.counts["income.out_of_range"]' "$TMP/out")" = 2 ]
 check "every rule has a count" [ "$(jq '.counts | length' "$TMP/out")" = 16 ]
 check "finding shape" [ "$(jq -c '.findings[0] | keys' "$TMP/out")" = \
-  '["division_code","household_code","id_number","message","rule","severity"]' ]
+  '["division_code","household_code","id_number","message","message_en","message_zh","rule","severity"]' ]
 check "household rule has null id_number" \
   [ "$(jq '[.findings[] | select(.rule == "income.out_of_range") | .id_number] | unique' "$TMP/out")" = '[
   null
