@@ -58,7 +58,9 @@ try {
   check('the county\'s goal is the plan\'s 6,160', (await admin.innerText('[data-test=goal]')).includes('6,160'));
   const townshipRags = await admin.locator('[data-test=child] [data-test=rag]').evaluateAll((els) => els.map((e) => e.dataset.status));
   check('each township is rated red/amber/green (or none)', townshipRags.length >= 6 && townshipRags.every((s) => statuses.has(s)), townshipRags.join());
-  check('the chart is drawn', (await admin.locator('[data-test=children-chart] canvas').count()) > 0);
+  // The chart is drawn once its lazily loaded chunk has arrived.
+  const canvas = await admin.waitForSelector('[data-test=children-chart] canvas', { timeout: 20000 }).catch(() => null);
+  check('the chart is drawn', canvas !== null);
   const countyHeads = await admin.locator('[data-test=measures] thead th').count();
   check('the county\'s measures show the plan\'s targets beside the counts', countyHeads === 6, String(countyHeads));
   await admin.screenshot({ path: path.join(shots, 'battle-map.png'), fullPage: true });
