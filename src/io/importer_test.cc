@@ -124,7 +124,9 @@ TEST_P(ImportCase, MatchesExpectation) {
         warnings.insert(std::to_string(w.row) + " " + w.field + " " + w.code);
     EXPECT_EQ(errors, expected_errors);
     EXPECT_EQ(warnings, expected_warnings);
-    if (!expected_encoding.empty()) EXPECT_EQ(result->encoding, expected_encoding);
+    if (!expected_encoding.empty()) {
+        EXPECT_EQ(result->encoding, expected_encoding);
+    }
     for (const Error& e : result->errors) {
         EXPECT_FALSE(e.message_zh.empty());
         EXPECT_FALSE(e.message_en.empty());
@@ -238,27 +240,30 @@ TEST(Import, XlsxNumericIdCellIsAnErrorNeverRounded) {
     EXPECT_TRUE(fs::exists(tmp / "errors.xlsx"));
 }
 
+// A generated county of `households` households (seed `seed`) as an import file in the layout.
+void WriteGeneratedCsv(const fs::path& path, uint64_t seed, int64_t households) {
+    GeneratorOptions options;
+    options.seed = seed;
+    options.households = households;
+    auto generator = Generator::Create(Chayu().plan, Chayu().tree, options).value();
+    auto writer = CreateCsvWriter(path).value();
+    std::vector<std::string> line;
+    for (const ColumnInfo& c : Columns()) line.emplace_back(c.zh);
+    ASSERT_TRUE(writer->WriteRow(line));
+    Household h;
+    std::vector<LayoutRow> rows;
+    while (generator->Next(h)) {
+        rows.clear();
+        FormatHousehold(h, Chayu().plan, rows);
+        for (auto& r : rows) ASSERT_TRUE(writer->WriteRow(std::vector<std::string>(r.begin(), r.end())));
+    }
+    ASSERT_TRUE(writer->Close());
+}
+
 // export → import into an empty database → export gives the same bytes, for CSV and .xlsx.
 TEST(RoundTrip, ExportImportExportIsByteIdentical) {
     TempDir tmp;
-    GeneratorOptions options;
-    options.seed = 7;
-    options.households = 300;
-    auto generator = Generator::Create(Chayu().plan, Chayu().tree, options).value();
-    {
-        auto writer = CreateCsvWriter(tmp / "generated.csv").value();
-        std::vector<std::string> line;
-        for (const ColumnInfo& c : Columns()) line.emplace_back(c.zh);
-        ASSERT_TRUE(writer->WriteRow(line));
-        Household h;
-        std::vector<LayoutRow> rows;
-        while (generator->Next(h)) {
-            rows.clear();
-            FormatHousehold(h, Chayu().plan, rows);
-            for (auto& r : rows) ASSERT_TRUE(writer->WriteRow(std::vector<std::string>(r.begin(), r.end())));
-        }
-        ASSERT_TRUE(writer->Close());
-    }
+    WriteGeneratedCsv(tmp / "generated.csv", 7, 300);
     for (ExportFormat format : {ExportFormat::kCsv, ExportFormat::kXlsx}) {
         const std::string ext = format == ExportFormat::kCsv ? ".csv" : ".xlsx";
         auto first = NewRegistry(tmp / ("first" + ext + ".db"));
@@ -505,24 +510,7 @@ TEST(Import, UnidentifiedEthnicGroupRoundTrips) {
 // codes and ID numbers as text; the township's and village's names beside the division code.
 TEST(ExportXlsx, TypedCellsAndNamesAgreeWithTheCsv) {
     TempDir tmp;
-    GeneratorOptions options;
-    options.seed = 13;
-    options.households = 60;
-    auto generator = Generator::Create(Chayu().plan, Chayu().tree, options).value();
-    {
-        auto writer = CreateCsvWriter(tmp / "generated.csv").value();
-        std::vector<std::string> line;
-        for (const ColumnInfo& c : Columns()) line.emplace_back(c.zh);
-        ASSERT_TRUE(writer->WriteRow(line));
-        Household h;
-        std::vector<LayoutRow> rows;
-        while (generator->Next(h)) {
-            rows.clear();
-            FormatHousehold(h, Chayu().plan, rows);
-            for (auto& r : rows) ASSERT_TRUE(writer->WriteRow(std::vector<std::string>(r.begin(), r.end())));
-        }
-        ASSERT_TRUE(writer->Close());
-    }
+    WriteGeneratedCsv(tmp / "generated.csv", 13, 60);
     auto store = NewRegistry(tmp / "registry.db");
     ASSERT_TRUE(Import(*store, tmp / "generated.csv"));
     ASSERT_TRUE(ExportRegistry(*store, Chayu().plan, {tmp / "out.csv", ExportFormat::kCsv, ""}));

@@ -56,7 +56,7 @@ void CheckNewUserBody(const json::value& body, std::vector<Error>& errors) {
 
 }  // namespace
 
-Response ListUsers(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
+Response ListUsers(ApiState& /*s*/, RequestContext& c, const Principal& p, Store& store) {
     if (!CanManageUsers(p.role)) return Forbidden(c);
     auto accounts = service::ListAccounts(store, p.scope);
     if (!accounts) return StoreFault(c, accounts.error());

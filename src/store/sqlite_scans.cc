@@ -64,7 +64,6 @@ Result<void> ScanRange(sqlite3* db, const HouseholdFilter& filter, int64_t id_lo
     sqlite3_bind_int64(praw, 2, id_hi);
     HouseholdRecord rec;
     std::vector<Person>& members = rec.household.members;
-    const int person_county = sqlite3_column_count(praw) - 1;  // the last column, after kPersonColumns
     int prc = sqlite3_step(praw);
     int hrc;
     while ((hrc = sqlite3_step(hraw)) == SQLITE_ROW) {

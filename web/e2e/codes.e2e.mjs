@@ -6,27 +6,9 @@
 // notice; a step's outcome is said only when it adds something (提出退出, not 提出退出 · 通过).
 // Usage: node web/e2e/codes.e2e.mjs [path/to/jingzhun]   (web/dist must be built)
 import path from 'node:path';
-import { startDemo, shots } from './harness.mjs';
+import { addDays, startDemo, shots } from './harness.mjs';
 
-const { base, browser, check, fail, login, finish } = await startDemo(process.argv[2], 'jz-e2e-codes-');
-
-function addDays(iso, days) {
-  const [y, m, d] = iso.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-async function getJson(context, route) {
-  const res = await context.request.get(base + route);
-  if (!res.ok()) throw new Error(`GET ${route}: ${res.status()} ${await res.text()}`);
-  return res.json();
-}
-
-async function postJson(context, route, data) {
-  const res = await context.request.post(base + route, { data });
-  const body = await res.json();
-  if (!res.ok()) throw new Error(`POST ${route}: ${res.status()} ${JSON.stringify(body)}`);
-  return body;
-}
+const { base, browser, check, fail, login, finish, getJson, postJson } = await startDemo(process.argv[2], 'jz-e2e-codes-');
 
 // A string that looks like a server id (income.out_of_range, plan_total_mismatch).
 const rawId = /\b[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*\b|\b[a-z]+_[a-z]+(?:_[a-z]+)+\b/;

@@ -4,22 +4,9 @@
 // Usage: node e2e/dynamic.mjs [path/to/jingzhun]   (default ../build/jingzhun; web/dist must be built)
 // Saves screenshots to build/screenshots/dynamic-*.png (scripts/screenshots: docs/screenshots/).
 import path from 'node:path';
-import { startDemo, shots } from './harness.mjs';
+import { addDays, startDemo, shots } from './harness.mjs';
 
-const { base, browser, check, fail, login, finish } = await startDemo(process.argv[2], 'jz-e2e-dyn-');
-
-// YYYY-MM-DD plus days.
-function addDays(iso, days) {
-  const [y, m, d] = iso.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-// The API as the logged-in browser context (its session cookie).
-async function getJson(context, route) {
-  const res = await context.request.get(base + route);
-  if (!res.ok()) throw new Error(`GET ${route}: ${res.status()} ${await res.text()}`);
-  return res.json();
-}
+const { base, browser, check, fail, login, finish, getJson } = await startDemo(process.argv[2], 'jz-e2e-dyn-');
 
 // A valid 18-digit ID number (GB 11643 check character).
 function idNumber(region, birth, sequence) {

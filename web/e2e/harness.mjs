@@ -13,6 +13,12 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 // scripts/screenshots points JZ_SCREENSHOTS at docs/screenshots/ to refresh the documentation's.
 export const shots = path.resolve(root, process.env.JZ_SCREENSHOTS ?? 'build/screenshots');
 
+// YYYY-MM-DD plus days.
+export function addDays(iso, days) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
 // Creates the demo county in a temporary directory, serves it (web/dist as the workbench) on a free
 // port and starts Chromium. `jingzhunArg` is argv[2] (default build/jingzhun).
 export async function startDemo(jingzhunArg, tmpPrefix) {
@@ -65,6 +71,18 @@ export async function startDemo(jingzhunArg, tmpPrefix) {
     fail(e) {
       failures++;
       console.log('FAIL ' + (e?.stack ?? e));
+    },
+    // The API as a logged-in browser context (its session cookie); a non-2xx answer throws.
+    async getJson(context, route) {
+      const res = await context.request.get(base + route);
+      if (!res.ok()) throw new Error(`GET ${route}: ${res.status()} ${await res.text()}`);
+      return res.json();
+    },
+    async postJson(context, route, data) {
+      const res = await context.request.post(base + route, { data });
+      const body = await res.json();
+      if (!res.ok()) throw new Error(`POST ${route}: ${res.status()} ${JSON.stringify(body)}`);
+      return body;
     },
     // Logs in through the login page; the page, on the page the user lands on.
     async login(context, username, password = 'jingzhun-demo') {
