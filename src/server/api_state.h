@@ -67,6 +67,8 @@ struct ApiState {
     KeptReports<ProgressReport> progress{64, true};
     // The battle map's summaries by (date, ages day, unit) (GET /api/reports/summary).
     KeptReports<BattleMap> summaries{64, true};
+    // The registry's last change date (the map's default date outside the plan's years).
+    KeptReports<std::optional<Date>> last_change{1, false};
     // The last exit-candidates answer (the workbench pages through it and switches between its two
     // lists; a province's takes a second to compute).
     KeptReports<ExitCandidatesBuilder::Result> candidates{1, false};

@@ -123,11 +123,8 @@ Response Summary(ApiState& s, RequestContext& c, const Principal& p, Store& stor
     }
     if (auto fresh = s.upkeep.Refresh(store); !fresh) return StoreFault(c, fresh.error());  // other writers
     const uint64_t generation = s.upkeep.generation();
-    // The registry's last change date, kept per server state while no household changes.
-    static KeptReports<std::optional<Date>> kept_last_change{16, false};
-    auto last_change =
-        kept_last_change.Get(std::to_string(reinterpret_cast<uintptr_t>(&s)), generation,
-                             [&] { return service::LastChangeDate(store); });
+    // The registry's last change date, kept while no household changes.
+    auto last_change = s.last_change.Get("", generation, [&] { return service::LastChangeDate(store); });
     if (!last_change) return StoreFault(c, last_change.error());
     service::SummaryExtras extras{.last_change_date = **last_change, .date_defaulted = !as_of};
     if (!as_of) as_of = service::DefaultMapDate(s.plan, s.Today(), **last_change);
