@@ -90,6 +90,9 @@ try {
   const fieldAt = errorRows[0].indexOf('错误字段');
   check('the error file names the column 证件号码', fieldAt > 0 && errorRows.slice(1).some((r) => r[fieldAt] === '证件号码'),
     errorRows.slice(1).map((r) => r[fieldAt]).join(' | '));
+  const pageFields = await page.locator('[data-test=summary] tbody tr td:nth-child(3)').allInnerTexts();
+  check('the import page names the field as the file does (证件号码, not id_number)',
+    pageFields.some((f) => f.trim() === '证件号码') && !pageFields.some((f) => f.includes('id_number')), pageFields.join(' | '));
   await page.screenshot({ path: path.join(shots, 'import-template.png'), fullPage: true });
 } catch (e) {
   fail(e);
