@@ -90,6 +90,8 @@ try {
   check('in English the reconciliation’s columns are English', ['Kind', 'Expected', 'Actual'].every((h) => enHeaders.some((x) => x.includes(h))), enHeaders.join(','));
   const enMessages = await page.innerText('[data-test=reconcile] tbody');
   check('in English the reconciliation’s messages are the English ones', /\b(the plan|persons|households)\b/.test(enMessages) && !/而|方案目标|人,/.test(enMessages), enMessages.slice(0, 200));
+  const role = await page.locator('[data-test=who] .el-tag').first().innerText().catch(() => '');
+  check('in English the header names the role in English', role.trim() === 'Administrator', role);
   await page.screenshot({ path: path.join(shots, 'codes-quality-en.png'), fullPage: true });
   // The household list's codes follow the language too.
   await page.goto(base + '/households?status=0');
