@@ -102,7 +102,31 @@ Result<LoadedPlan> LoadPlanFile(const std::string& given_path, const std::string
 
 std::string DefaultPlanPath() { return std::string(kDefaultPlan); }
 
+Result<void> UpgradeDatabase(const std::string& db, const std::string& backup_dir_option) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(db, ec)) return {};
+    const std::string backup_dir =
+        !backup_dir_option.empty() ? backup_dir_option
+                                   : (std::filesystem::absolute(db).parent_path() / "backups").string();
+    auto upgrade = UpgradeSqlite(db, backup_dir);
+    if (!upgrade) return std::unexpected(upgrade.error());
+    if (upgrade->from != upgrade->to) {
+        std::fprintf(stderr,
+                     "jingzhun: 数据库 %s 版本 v%d 早于本程序 v%d,已先备份到 %s(%lld 字节)/ database schema v%d "
+                     "is older than this program's v%d: backed up to %s (%lld bytes)\n",
+                     db.c_str(), upgrade->from, SqliteSchemaVersion(), upgrade->backup_path.c_str(),
+                     static_cast<long long>(upgrade->backup_bytes), upgrade->from, SqliteSchemaVersion(),
+                     upgrade->backup_path.c_str(), static_cast<long long>(upgrade->backup_bytes));
+        std::fprintf(stderr, "jingzhun: 已迁移数据库 v%d → v%d / migrated the database from v%d to v%d\n",
+                     upgrade->from, upgrade->to, upgrade->from, upgrade->to);
+        std::fflush(stderr);
+    }
+    return {};
+}
+
 Result<Session> OpenSession(const GlobalOptions& options) {
+    // Every command on a registry takes the same backup before migrating it as `serve` does.
+    if (auto upgraded = UpgradeDatabase(options.db); !upgraded) return std::unexpected(upgraded.error());
     auto store = OpenSqliteStore(options.db, OpenMode::kExisting);
     if (!store) return std::unexpected(store.error());
     auto text = (*store)->LoadPlanText();

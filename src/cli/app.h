@@ -50,6 +50,12 @@ struct Session {
 };
 Result<Session> OpenSession(const GlobalOptions& options);
 
+// A database from an older version of the program is backed up as it is into `backup_dir`
+// (default: `backups/` beside it), then migrated, and both are said on stderr; one newer than the
+// program is refused (store.too_new). A current or missing database is left alone.
+// docs/install.md, "Upgrade and rollback".
+Result<void> UpgradeDatabase(const std::string& db, const std::string& backup_dir = {});
+
 std::string NowIso();  // UTC, e.g. 2026-11-29T04:05:06Z
 Date Today();
 Result<Date> ParseDateOption(const std::string& text, const std::string& option);

@@ -64,22 +64,7 @@ int RunServe(const GlobalOptions& g, ServeOptions o, const std::set<std::string>
                             .message_en = "no database at " + db + " (create one with jingzhun init --plan, or jingzhun demo)"});
     // A database from an older version of the program: backed up as it is, then migrated
     // (docs/install.md, "Upgrade and rollback"); one newer than the program is refused.
-    const std::string backup_dir =
-        !o.backup_dir.empty() ? o.backup_dir
-                              : (std::filesystem::absolute(db).parent_path() / "backups").string();
-    auto upgrade = UpgradeSqlite(db, backup_dir);
-    if (!upgrade) return ReportError(upgrade.error());
-    if (upgrade->from != upgrade->to) {
-        std::fprintf(stderr,
-                     "jingzhun: 数据库 %s 版本 v%d 早于本程序 v%d,已先备份到 %s(%lld 字节)/ database schema v%d "
-                     "is older than this program's v%d: backed up to %s (%lld bytes)\n",
-                     db.c_str(), upgrade->from, SqliteSchemaVersion(), upgrade->backup_path.c_str(),
-                     static_cast<long long>(upgrade->backup_bytes), upgrade->from, SqliteSchemaVersion(),
-                     upgrade->backup_path.c_str(), static_cast<long long>(upgrade->backup_bytes));
-        std::fprintf(stderr, "jingzhun: 已迁移数据库 v%d → v%d / migrated the database from v%d to v%d\n",
-                     upgrade->from, upgrade->to, upgrade->from, upgrade->to);
-        std::fflush(stderr);
-    }
+    if (auto upgraded = UpgradeDatabase(db, o.backup_dir); !upgraded) return ReportError(upgraded.error());
     std::vector<std::string> web_tried;
     const std::string web_dir = o.web_dir.empty() ? FindWebDir(&web_tried) : o.web_dir;
     server::ApiConfig config;

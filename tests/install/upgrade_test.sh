@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The upgrade path: serve on a database from an older version (schema v3: the current schema
+# The upgrade path: serve (and any other command) on a database from an older version (schema v3: the current schema
 # without migration 004's column) backs it up as it is, migrates it, says so, and serves its data;
 # a database newer than the program is refused (exit 2, nothing changed, no restart loop).
 source "$(dirname "$0")/lib.sh"
@@ -53,6 +53,13 @@ fi
 # Rollback: the backup is what the older program opens; restore puts it back (migrating a copy).
 expect_status 0 "$JZ" restore "$TMP/state/backups/jingzhun-before-v$latest.db" --db "$TMP/rolled.db"
 check "restored households" [ "$(sqlite3 "$TMP/rolled.db" "SELECT count(*) FROM household")" = "$households" ]
+
+# Any other command on an older database takes the same backup first (beside it, in backups/).
+cp "$TMP/state/backups/jingzhun-before-v$latest.db" "$TMP/old.db"
+expect_status 0 "$JZ" report progress --db "$TMP/old.db" --json
+check "report: the backup beside the database (v3)" \
+  [ "$(sqlite3 "$TMP/backups/old-before-v$latest.db" "PRAGMA user_version" 2>/dev/null)" = 3 ]
+check "report: the database migrated" [ "$(sqlite3 "$TMP/old.db" "PRAGMA user_version")" = "$latest" ]
 
 # A database newer than the program: refused, untouched, no backup.
 sqlite3 "$DB" "PRAGMA user_version=$((latest + 1))"
