@@ -104,6 +104,7 @@ int RunAuditVerify(const GlobalOptions& g, const AuditVerifyOptions& o) {
         if (!head) return ReportError(head.error());
         options.anchor = *head;
     }
+    if (auto upgraded = UpgradeDatabase(g.db); !upgraded) return ReportError(upgraded.error());
     auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
     if (!store) return ReportError(store.error());
     auto v = (*store)->Verify(options);
@@ -166,6 +167,7 @@ int RunAuditVerify(const GlobalOptions& g, const AuditVerifyOptions& o) {
 }
 
 int RunAuditHead(const GlobalOptions& g) {
+    if (auto upgraded = UpgradeDatabase(g.db); !upgraded) return ReportError(upgraded.error());
     auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
     if (!store) return ReportError(store.error());
     auto head = (*store)->Head();

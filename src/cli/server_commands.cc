@@ -128,6 +128,7 @@ int RunUserAdd(const GlobalOptions& g, const UserAddOptions& o) {
 }
 
 int RunUserList(const GlobalOptions& g) {
+    if (auto upgraded = UpgradeDatabase(g.db); !upgraded) return ReportError(upgraded.error());
     auto store = OpenSqliteStore(g.db, OpenMode::kExisting);
     if (!store) return ReportError(store.error());
     auto accounts = service::ListAccounts(**store, "");
