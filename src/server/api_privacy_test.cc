@@ -180,9 +180,11 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/evaluations/{id}", {"/api/evaluations/" + eid}},
     };
     json::value doc = json::parse(OpenApiDocument());
-    for (const auto& [path, ops] : doc.at("paths").as_object())
-        if (ops.as_object().contains("get"))
+    for (const auto& [path, ops] : doc.at("paths").as_object()) {
+        if (ops.as_object().contains("get")) {
             EXPECT_TRUE(targets.contains(std::string(path))) << "add GET " << path << " to this test";
+        }
+    }
 
     const std::string viewer = S().Login("viewer");
     int persons = 0, answered = 0;

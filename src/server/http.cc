@@ -101,13 +101,19 @@ Response JsonResponse(const Request& request, http::status status, std::string b
     return res;
 }
 
+boost::json::object ErrorJson(std::string_view code, std::string_view message_zh, std::string_view message_en,
+                              boost::json::array fields) {
+    return {{"error",
+             {{"code", code},
+              {"message", std::string(message_zh) + " / " + std::string(message_en)},
+              {"message_zh", message_zh},
+              {"message_en", message_en},
+              {"fields", std::move(fields)}}}};
+}
+
 Response ErrorResponse(const Request& request, http::status status, std::string_view code,
                        std::string_view message_zh, std::string_view message_en) {
-    boost::json::object error{{"code", code},
-                              {"message", std::string(message_zh) + " / " + std::string(message_en)},
-                              {"fields", boost::json::array()}};
-    return JsonResponse(request, status,
-                        boost::json::serialize(boost::json::object{{"error", std::move(error)}}));
+    return JsonResponse(request, status, boost::json::serialize(ErrorJson(code, message_zh, message_en)));
 }
 
 namespace {
@@ -119,11 +125,8 @@ Response Busy(const Request& request, int retry_after) {
     res.set(http::field::cache_control, "no-store");
     res.set(http::field::retry_after, std::to_string(retry_after));
     res.keep_alive(request.keep_alive());
-    res.body() = boost::json::serialize(boost::json::object{
-        {"error",
-         {{"code", "server.busy"},
-          {"message", "服务器繁忙,请稍后再试 / the server is busy; try again shortly"},
-          {"fields", boost::json::array()}}}});
+    res.body() = boost::json::serialize(
+        ErrorJson("server.busy", "服务器繁忙,请稍后再试", "the server is busy; try again shortly"));
     res.prepare_payload();
     return res;
 }

@@ -12,6 +12,8 @@
 
 #include <boost/beast/http.hpp>
 #include <boost/beast/http/message_generator.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -108,7 +110,14 @@ class Router {
     Handler fallback_;
 };
 
-// Makes responses. Errors are {"error": {"code", "message"}} (api.h adds "fields").
+// The one error shape of every answer that fails: {"error": {code, message, message_zh, message_en,
+// fields}}. `message` is both languages joined ("zh / en", for clients that show one string);
+// the workbench shows the one of the chosen language. Each field: {field, code, reason,
+// reason_zh, reason_en}.
+boost::json::object ErrorJson(std::string_view code, std::string_view message_zh, std::string_view message_en,
+                              boost::json::array fields = {});
+
+// Makes responses; an error's body is ErrorJson.
 Response JsonResponse(const Request& request, http::status status, std::string body);
 Response ErrorResponse(const Request& request, http::status status, std::string_view code,
                        std::string_view message_zh, std::string_view message_en);

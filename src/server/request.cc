@@ -23,28 +23,30 @@ Response Json(const RequestContext& c, http::status status, const json::value& v
 json::array FieldsJson(const std::vector<Error>& fields) {
     json::array out;
     for (const Error& f : fields)
-        out.push_back({{"field", f.field}, {"code", f.code}, {"reason", f.message_zh + " / " + f.message_en}});
+        out.push_back({{"field", f.field},
+                       {"code", f.code},
+                       {"reason", f.message_zh + " / " + f.message_en},
+                       {"reason_zh", f.message_zh},
+                       {"reason_en", f.message_en}});
     return out;
 }
 
 // 429 with Retry-After (whole seconds, at least one) and no caching.
 Response TooMany(const RequestContext& c, std::chrono::seconds wait, std::string_view code,
                  const std::string& zh, const std::string& en) {
-    json::object error{{"code", code}, {"message", zh + " / " + en}, {"fields", json::array()}};
     http::response<http::string_body> res{http::status::too_many_requests, c.request.version()};
     res.set(http::field::content_type, "application/json; charset=utf-8");
     res.set(http::field::cache_control, "no-store");
     res.set(http::field::retry_after, std::to_string(std::max<int64_t>(1, wait.count())));
     res.keep_alive(c.request.keep_alive());
-    res.body() = json::serialize(json::object{{"error", std::move(error)}});
+    res.body() = json::serialize(ErrorJson(code, zh, en));
     res.prepare_payload();
     return res;
 }
 
 Response Fault(const RequestContext& c, http::status status, std::string_view code, const std::string& zh,
                const std::string& en, const std::vector<Error>& fields) {
-    json::object error{{"code", code}, {"message", zh + " / " + en}, {"fields", FieldsJson(fields)}};
-    return Json(c, status, json::object{{"error", std::move(error)}});
+    return Json(c, status, ErrorJson(code, zh, en, FieldsJson(fields)));
 }
 
 // A domain error: its field becomes the one field entry.

@@ -2466,12 +2466,20 @@ export interface components {
         Error: {
             error: {
                 code: string;
+                /** @description Both languages joined: "zh / en" */
                 message: string;
                 fields: {
                     field?: string;
                     code?: string;
+                    /** @description Both languages joined: "zh / en" */
                     reason?: string;
+                    reason_zh?: string;
+                    reason_en?: string;
                 }[];
+                /** @description The message in Chinese */
+                message_zh: string;
+                /** @description The message in English */
+                message_en: string;
             };
         };
         Me: {

@@ -1,4 +1,5 @@
 // The server's JSON API: every call goes through here so errors arrive in one shape, in words.
+import { i18n } from './i18n';
 export interface FieldError {
   field: string;
   code: string;
@@ -21,12 +22,27 @@ export class ApiError extends Error {
   }
 }
 
+function currentLocale(): string {
+  const locale = i18n.global.locale as unknown as { value: string } | string;
+  return typeof locale === 'string' ? locale : locale.value;
+}
+
 // Turns any failed response into an ApiError with the server's message (or a plain one).
 export async function errorOf(res: Response): Promise<ApiError> {
   try {
     const body = await res.json();
     const wait = Number(res.headers?.get('Retry-After') ?? NaN);
-    if (body && body.error) return new ApiError(res.status, body.error.code, body.error.message, body.error.fields ?? [], Number.isFinite(wait) && wait > 0 ? wait : null);
+    if (body && body.error) {
+      // The message and each field's reason in the chosen language (the server sends both; older
+      // answers or other servers may send only the joined `message`).
+      const en = currentLocale().startsWith('en');
+      const pick = (zh: unknown, english: unknown, joined: unknown) => String((en ? english : zh) || joined || '');
+      const fields: FieldError[] = (body.error.fields ?? []).map((f: FieldError & { reason_zh?: string; reason_en?: string }) => ({
+        field: f.field, code: f.code, reason: pick(f.reason_zh, f.reason_en, f.reason),
+      }));
+      const message = pick(body.error.message_zh, body.error.message_en, body.error.message);
+      return new ApiError(res.status, body.error.code, message, fields, Number.isFinite(wait) && wait > 0 ? wait : null);
+    }
   } catch {
     /* not JSON */
   }
