@@ -14,15 +14,12 @@
 // the chart is drawn (window.__jzDashboardMs set by the battle map, or its first canvas), both from
 // the navigation's start. With --runs N each figure is the median of N fresh contexts.
 // Prints a human summary, then one JSON line (the last line) for scripts.
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchChromium, serveDemo } from '../web/e2e/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { chromium } = createRequire(path.join(root, 'web/package.json'))('playwright-core');
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -40,28 +37,8 @@ const upKbps = Number(option('up-kbps', '750'));
 const latency = Number(option('latency-ms', '300'));
 const jingzhun = path.resolve(args[0] ?? path.join(root, 'build/jingzhun'));
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'jz-web-load-'));
-const db = path.join(tmp, 'demo.db');
-execFileSync(jingzhun, ['demo', '--db', db, '--force'], { cwd: root, stdio: 'ignore' });
-const server = spawn(jingzhun, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const base = await new Promise((resolve, reject) => {
-  let out = '';
-  server.stdout.on('data', (d) => {
-    out += d;
-    const m = out.match(/listening on (http:\/\/[0-9.]+:\d+)\//);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', (code) => reject(new Error('server exited ' + code)));
-  setTimeout(() => reject(new Error('server did not start')), 20000);
-});
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-sync', '--disable-background-networking',
-    '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
-});
+const { base, server, tmp } = await serveDemo(jingzhun, 'jz-web-load-', web);
+const browser = await launchChromium();
 
 // One page load under emulation: what went over the wire and when the page painted and charted.
 async function load(context) {

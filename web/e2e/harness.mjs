@@ -19,15 +19,13 @@ export function addDays(iso, days) {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-// Creates the demo county in a temporary directory, serves it (web/dist as the workbench) on a free
-// port and starts Chromium. `jingzhunArg` is argv[2] (default build/jingzhun).
-export async function startDemo(jingzhunArg, tmpPrefix) {
-  const jingzhun = path.resolve(jingzhunArg ?? path.join(root, 'build/jingzhun'));
+// Creates the demo county in a temporary directory and serves it (`web` as the workbench, default
+// web/dist) on a free port: { base, server, db, tmp }. Also used by bench/web-load.mjs.
+export async function serveDemo(jingzhun, tmpPrefix, web = path.join(root, 'web/dist')) {
   const tmp = mkdtempSync(path.join(tmpdir(), tmpPrefix));
   const db = path.join(tmp, 'demo.db');
-  mkdirSync(shots, { recursive: true });
   execFileSync(jingzhun, ['demo', '--db', db, '--force'], { cwd: root, stdio: 'ignore' });
-  const server = spawn(jingzhun, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', path.join(root, 'web/dist')], {
+  const server = spawn(jingzhun, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const base = await new Promise((resolve, reject) => {
@@ -40,11 +38,25 @@ export async function startDemo(jingzhunArg, tmpPrefix) {
     server.on('exit', (code) => reject(new Error('server exited ' + code)));
     setTimeout(() => reject(new Error('server did not start')), 20000);
   });
-  const browser = await chromium.launch({
+  return { base, server, db, tmp };
+}
+
+// Debian's Chromium, headless, without the background traffic that would blur byte counts.
+export function launchChromium() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-sync', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
   });
+}
+
+// Serves the demo county (serveDemo) and starts Chromium. `jingzhunArg` is argv[2] (default
+// build/jingzhun).
+export async function startDemo(jingzhunArg, tmpPrefix) {
+  const jingzhun = path.resolve(jingzhunArg ?? path.join(root, 'build/jingzhun'));
+  mkdirSync(shots, { recursive: true });
+  const { base, server, db, tmp } = await serveDemo(jingzhun, tmpPrefix);
+  const browser = await launchChromium();
 
   // Every context's API answers are checked against the OpenAPI document.
   const schemas = schemaChecker(root);
