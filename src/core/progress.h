@@ -77,6 +77,11 @@ struct HouseholdFacts {
     std::optional<bool> household_electricity;
     std::optional<int64_t> housing_area;
     std::vector<Date> out_of_school_birth_dates;  // members not in school (schooling empty or 非在校生)
+    // The year's cover gaps (core/assistance.h CoverageGaps): not stored with the household; the
+    // service fills them from the ledger for the year asked about (service::ApplyLedgerFacts).
+    int medical_uninsured = 0;
+    int serious_uninsured = 0;
+    int pension_missing = 0;
 
     bool exited() const;
     std::string township_code() const { return division_code.substr(0, 9); }

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/assistance.h"
 #include "core/error.h"
 #include "core/evaluation.h"
 #include "core/household.h"
@@ -35,6 +36,15 @@
 #include "core/progress.h"
 
 namespace jz {
+
+// An assistance record, an income record and a person's cover as JSON (the change log's states and
+// the API's shapes), and their strict inverses ("json.invalid" naming the field).
+std::string AssistanceRecordToJson(const AssistanceRecord& record);
+Result<AssistanceRecord> AssistanceRecordFromJson(std::string_view json);
+std::string IncomeRecordToJson(const IncomeRecord& record);
+Result<IncomeRecord> IncomeRecordFromJson(std::string_view json);
+std::string CoverageToJson(const PersonCoverage& coverage);
+Result<PersonCoverage> CoverageFromJson(std::string_view json);
 
 // The household as JSON, for the change log and the API.
 std::string HouseholdToJson(const Household& household);
@@ -174,6 +184,32 @@ struct CaseFilter {
     std::optional<std::string> state;
     int64_t offset = 0;
     int64_t limit = 1000;  // at most this many, ordered by id
+};
+
+// Which assistance items to list (ListAssistance); every set field must match.
+struct AssistanceFilter {
+    std::optional<std::string> household_code;
+    std::string division_prefix;       // items of households under this org unit (the item's
+                                       // division_code, AssistanceRecord::division_code)
+    std::optional<int> measure;
+    std::optional<Date> from;          // active during [from, to] (AssistanceItem::ActiveDuring)
+    std::optional<Date> to;
+    std::optional<bool> signed_off;    // true: signed only; false: unconfirmed only
+    bool include_deleted = false;
+    std::string after_code;            // paging: item_code > after_code (items ordered by code)
+    int64_t limit = 1000;
+};
+
+// Which income records to list (ListIncome).
+struct IncomeFilter {
+    std::optional<std::string> household_code;
+    std::string division_prefix;
+    std::optional<int> year;
+    std::optional<int> from_year;  // year >= from_year
+    std::optional<int> to_year;    // year <= to_year
+    std::string after_household;   // paging: (household_code, year) after (after_household, after_year)
+    int after_year = 0;
+    int64_t limit = 1000;
 };
 
 // The county's approval of a year's dynamic adjustment as a whole.
@@ -354,6 +390,64 @@ class Store {
                                                   const ChangeContext& change) = 0;
     virtual Result<std::optional<AdjustmentApproval>> FindAdjustmentApproval(
         int year, const std::string& county_code) = 0;
+
+    // --- The assistance ledger (core/assistance.h) -------------------------------------------
+    // Items: logged as entity "assistance_item", key the item code, the JSON of AssistanceRecord
+    // (AssistanceRecordToJson). InsertAssistance fails with "store.duplicate" when the code is
+    // taken (deleted items keep their code). UpdateAssistance replaces the record with before's
+    // code (bumping the version; "store.conflict" when the stored version is no longer
+    // before.version); a delete is an update whose after.deleted is true, logged with action
+    // "delete" and the tombstone as after-state: the row stays, read-only.
+    virtual Result<void> InsertAssistance(const AssistanceRecord& record, const ChangeContext& change) = 0;
+    virtual Result<void> UpdateAssistance(const AssistanceRecord& before, const AssistanceRecord& after,
+                                          const ChangeContext& change) = 0;
+    virtual Result<std::optional<AssistanceRecord>> FindAssistance(const std::string& item_code) = 0;
+    // Ordered by item code.
+    virtual Result<std::vector<AssistanceRecord>> ListAssistance(const AssistanceFilter& filter) = 0;
+    virtual Result<int64_t> CountAssistance(const AssistanceFilter& filter) = 0;  // paging ignored
+    // The household's items with this natural key (NaturalKeyOf), deleted ones excluded.
+    virtual Result<std::optional<AssistanceRecord>> FindAssistanceByNaturalKey(
+        const std::string& household_code, const std::string& natural_key) = 0;
+    // The highest NNN of the household's codes "<household_code>-NNN" (0 when none), to make the
+    // next code.
+    virtual Result<int> LastAssistanceNumber(const std::string& household_code) = 0;
+    // Visits the facts of every item not deleted of households under `division_prefix`, grouped by
+    // household (all items of a household consecutively), household_persons filled from the
+    // registry. For the measures-delivered figures: no JSON bodies read.
+    virtual Result<void> ScanItemFacts(const std::string& division_prefix,
+                                       const std::function<bool(const ItemFacts&)>& visit) = 0;
+    // The same in up to `parts` parts at once, split by household (a household's items are all in
+    // one part), one thread each as ScanHouseholdsParallel.
+    virtual Result<void> ScanItemFactsParallel(const std::string& division_prefix, int parts,
+                                               const std::function<bool(int, const ItemFacts&)>& visit) {
+        (void)parts;
+        return ScanItemFacts(division_prefix, [&](const ItemFacts& f) { return visit(0, f); });
+    }
+
+    // Income: one record per household and year, logged as entity "income", key
+    // "<household_code>/<year>". Put inserts or replaces; `expected_version` (when given) must be
+    // the stored version (0: must not exist) else "store.conflict". Returns the new version.
+    virtual Result<int64_t> PutIncome(const IncomeRecord& record, const std::string& division_code,
+                                      std::optional<int64_t> expected_version, const ChangeContext& change) = 0;
+    virtual Result<std::optional<IncomeRecordVersion>> FindIncome(const std::string& household_code,
+                                                                  int year) = 0;
+    // Ordered by household code, year.
+    virtual Result<std::vector<IncomeRecordVersion>> ListIncome(const IncomeFilter& filter) = 0;
+    // Visits every record of `year` under `division_prefix` (storage order): the exit standard's
+    // computed income for a scan.
+    virtual Result<void> ScanIncomeYear(const std::string& division_prefix, int year,
+                                        const std::function<bool(const IncomeRecord&)>& visit) = 0;
+
+    // Cover (三保障 and the floor): one record per person (ID number) and year, logged as entity
+    // "coverage", key "<id_number>/<year>". Put inserts or replaces (no version: the last write
+    // wins, every write logged).
+    virtual Result<void> PutCoverage(const PersonCoverage& coverage, const std::string& division_code,
+                                     const ChangeContext& change) = 0;
+    // The household's records (by its household_code column), ordered by year, ID number.
+    virtual Result<std::vector<PersonCoverage>> ListCoverage(const std::string& household_code) = 0;
+    // Visits every record of `year` under `division_prefix`, grouped by household.
+    virtual Result<void> ScanCoverageYear(const std::string& division_prefix, int year,
+                                          const std::function<bool(const PersonCoverage&)>& visit) = 0;
 
     // Walks the whole change log in sequence order, recomputing the hash chain; with options.rows,
     // replays it against the rows (see RowMismatch for what is compared; org units, settings,
