@@ -113,11 +113,11 @@ struct IncomeRecord {
     std::optional<Fen> production;  // 生产经营性收入
     std::optional<Fen> property;    // 财产性收入
     std::optional<Fen> transfer;    // 转移性收入
-    std::optional<Fen> costs;       // 生产经营性支出
+    std::optional<Fen> production_costs;  // 生产经营费用
     std::optional<Fen> typed_per_head;  // only without parts: 人均纯收入 as typed
     std::string notes;
     bool operator==(const IncomeRecord&) const = default;
-    bool has_parts() const { return wage || production || property || transfer || costs; }
+    bool has_parts() const { return wage || production || property || transfer || production_costs; }
 };
 
 struct IncomeRecordVersion {
@@ -127,12 +127,12 @@ struct IncomeRecordVersion {
     bool operator==(const IncomeRecordVersion&) const = default;
 };
 
-// Checks a record: year within 2000..2100, persons ≥ 1, parts ≥ 0 (costs too), parts and a typed
+// Checks a record: year within 2000..2100, persons ≥ 1, parts ≥ 0 (production_costs too), parts and a typed
 // total not both, at least one of them. Each problem names its field (year, persons, wage,
 // production, property, transfer, costs, net_income_per_head, notes).
 std::vector<Error> ValidateIncome(const IncomeRecord& record);
 
-// Net income (wage + production + property + transfer − costs; a missing part counts as 0).
+// Net income (wage + production + property + transfer − production_costs; a missing part counts as 0).
 std::optional<Fen> NetIncome(const IncomeRecord& record);  // nullopt without parts
 // Per head: net income ÷ persons, rounded to the fen, halves away from zero; the typed total when
 // there are no parts; nullopt when neither.
@@ -161,7 +161,7 @@ struct PersonCoverage {
     std::string household_code;
     std::string id_number;
     int year = 0;
-    std::optional<bool> medical_insurance;          // 基本医疗保险
+    std::optional<bool> basic_medical_insurance;    // 基本医疗保险
     std::optional<bool> serious_illness_insurance;  // 大病保险
     std::optional<bool> pension_insurance;          // 城乡居民养老保险 (those of age)
     std::optional<bool> dibao;                      // 低保
