@@ -326,8 +326,9 @@ Result<AssistanceRecord> SignAssistance(Store& store, const std::string& item_co
     if (signed_on < after.item.start_date)
         return Fail("assistance.invalid", "signed_on", "签字日期不能早于开始日期 " + after.item.start_date.ToString(),
                     "the sign-off cannot be before the start date " + after.item.start_date.ToString());
-    if (CountCharacters(after.item.signed_by) > 50)
-        return Fail("assistance.invalid", "signed_by", "签字人不能超过50个字", "who signed is at most 50 characters");
+    if (CountCharacters(after.item.signed_by) > 60 || FindForbiddenCharacter(after.item.signed_by))
+        return Fail("assistance.invalid", "signed_by", "签字人姓名过长(最多60个字符)或含不允许的字符",
+                    "the signer's name is too long (at most 60 characters) or has a character that is not allowed");
     if (auto r = store.UpdateAssistance(*before, after, change); !r) return std::unexpected(r.error());
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
     return after;
