@@ -262,7 +262,7 @@ TEST(Assistance, ItemsOfADeregisteredHouseholdAreReadOnly) {
     request.year = 2017;
     request.date = {2017, 5, 1};
     request.household_code = h.household_code;
-    request.reason = "death";
+    request.reason = "moved_away";
     auto closed = d.Open(kCounty, request, "2026-11-30T09:00:00Z");
     ASSERT_TRUE(closed) << closed.error().ToString();
 
@@ -499,7 +499,8 @@ MeasuresDelivered Recount(Store& store, const std::string& unit, const Date& fro
     AssistanceFilter all;
     all.limit = 1'000'000;
     std::vector<ItemFacts> items;
-    for (const AssistanceRecord& rec : store.ListAssistance(all).value())
+    const std::vector<AssistanceRecord> records = store.ListAssistance(all).value();  // (kept: value() of a temporary dangles)
+    for (const AssistanceRecord& rec : records)
         items.push_back(ItemFactsOf(rec.item, rec.division_code,
                                     persons.contains(rec.item.household_code) ? persons[rec.item.household_code] : 0));
     return CountDelivered(ThePlan(), TheTree(), unit, from, to, facts, items);
