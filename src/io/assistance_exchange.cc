@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <unordered_set>
 
 #include "core/assistance.h"
+#include "core/code_names_en.h"
 #include "core/codes.h"
 #include "core/id_number.h"
 #include "core/layout.h"
@@ -128,6 +130,20 @@ std::optional<int> LayoutColumnOf(std::span<const LedgerColumn> layout, std::str
 
 std::string Quote(std::string_view v) { return "\"" + std::string(v) + "\""; }
 
+// A code by its English name (code_names_en.h: "cash", "monthly"), case-insensitive: English files
+// may write them.
+std::optional<int> ByEnglishName(const CodeTable& table, std::string_view text) {
+    auto same = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() && std::ranges::equal(a, b, [](char x, char y) {
+                   return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               });
+    };
+    for (const CodeEntry& e : table.entries)
+        if (const std::string_view en = codes::CodeNameEn(table.id, e.code); !en.empty() && same(en, text))
+            return e.code;
+    return std::nullopt;
+}
+
 // --- One row as read -----------------------------------------------------------------------------
 
 struct LedgerRow {
@@ -191,6 +207,7 @@ class CellParser {
         }
         if (Numeric(c) && v.ends_with(".0")) v.remove_suffix(2);
         auto code = table.Parse(v);
+        if (!code) code = ByEnglishName(table, v);
         if (!code)
             Error(c, En(c) + ".unknown", Zh(c) + "取值" + Quote(v) + "不在代码表(" + std::string(table.label_zh) + ")中",
                   En(c) + " value " + Quote(v) + " is not in the " + std::string(table.id) + " code table");
@@ -352,9 +369,8 @@ std::optional<ParsedIncome> ParseIncome(const LedgerRow& row, bool date1904, std
     p.household_code = r.household_code;
     if (auto v = p.Integer(kIncYear, true)) r.year = *v;
     if (auto v = p.Integer(kIncPersons, false)) {
-        r.persons = *v;
+        r.persons = *v;  // ValidateIncome: at least 1
         out.persons_given = true;
-        if (*v < 1) p.Error(kIncPersons, "persons.range", "家庭人口数至少为1", "persons must be at least 1");
     }
     r.wage = p.Money(kIncWage);
     r.production = p.Money(kIncProduction);
@@ -775,9 +791,10 @@ class ItemImporter final : public LedgerImporter {
 
   private:
     std::optional<std::string> KeyOf(const LedgerRow& row, std::vector<Error>& errors) const override {
-        if (!row.cells[kItemCode].empty()) return "C\x1f" + row.cells[kItemCode];
+        if (!row.cells[kItemCode].empty() && !row.numeric[kItemCode]) return "C\x1f" + row.cells[kItemCode];
         auto item = ParseItem(row, plan_, date1904_, errors);
-        if (!item) return std::nullopt;
+        // Only rows that pass the checks of their own can be the same item as another.
+        if (!item || !ValidateItem(*item, plan_).empty()) return std::nullopt;
         return "N\x1f" + NaturalKeyOf(*item);
     }
     std::string KeyField() const override { return "item_code"; }
@@ -879,11 +896,10 @@ class IncomeImporter final : public LedgerImporter {
         : LedgerImporter(store, plan, options, kIncomeLayout, "income") {}
 
   private:
-    std::optional<std::string> KeyOf(const LedgerRow& row, std::vector<Error>&) const override {
-        if (row.cells[kIncHousehold].empty() || row.cells[kIncYear].empty()) return std::nullopt;
-        std::string year = row.cells[kIncYear];
-        if (year.ends_with(".0")) year.resize(year.size() - 2);
-        return row.cells[kIncHousehold] + "\x1f" + year;
+    std::optional<std::string> KeyOf(const LedgerRow& row, std::vector<Error>& errors) const override {
+        auto parsed = ParseIncome(row, date1904_, errors);
+        if (!parsed) return std::nullopt;
+        return parsed->record.household_code + "\x1f" + std::to_string(parsed->record.year);
     }
     std::string KeyField() const override { return "year"; }
     std::string HouseholdOf(const LedgerRow& row) const override { return row.cells[kIncHousehold]; }
