@@ -129,7 +129,7 @@ struct IncomeRecordVersion {
 
 // Checks a record: year within 2000..2100, persons ≥ 1, parts ≥ 0 (production_costs too), parts and a typed
 // total not both, at least one of them. Each problem names its field (year, persons, wage,
-// production, property, transfer, costs, net_income_per_head, notes).
+// production, property, transfer, production_costs, net_income_per_head, notes).
 std::vector<Error> ValidateIncome(const IncomeRecord& record);
 
 // Net income (wage + production + property + transfer − production_costs; a missing part counts as 0).
