@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/demo_ledger.h"
 #include "core/assembly.h"
 #include "generator/generator.h"
 #include "core/codes.h"
@@ -313,6 +314,9 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
                   << summary->errors_file << "\n";
         return kExitPartial;
     }
+    // The ledger (items, income by its parts, cover) of the imported households, in one transaction.
+    auto ledger = WriteDemoLedger(*session, *as_of, o.seed, Change(g));
+    if (!ledger) return ReportError(ledger.error());
     // The day the synthetic registry describes: the battle map's default date outside the plan's years.
     if (auto r = service::RecordRegistryAsOf(*session->store, *as_of); !r) return ReportError(r.error());
     // Demo accounts, one per role: the only place a known password exists.
@@ -333,8 +337,11 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     if (g.json) {
         PrintJson(service::ProgressJson(*report));
     } else {
-        std::printf("演示县已建立 Demo county ready in %s (%lld households imported)\n\n", g.db.c_str(),
-                    static_cast<long long>(summary->households.inserted));
+        std::printf("演示县已建立 Demo county ready in %s (%lld households imported; ledger: %lld items, %lld "
+                    "unsigned, %lld income years, %lld cover records)\n\n",
+                    g.db.c_str(), static_cast<long long>(summary->households.inserted),
+                    static_cast<long long>(ledger->items), static_cast<long long>(ledger->unsigned_items),
+                    static_cast<long long>(ledger->income), static_cast<long long>(ledger->coverage));
         PrintProgress(*report, session->plan);
         std::printf(
             "\n演示账号 Demo logins (password %s): admin, inspector (county %s), officer (township %s), "
