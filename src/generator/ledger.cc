@@ -185,7 +185,7 @@ struct LedgerMaker::Impl {
     }
     // The stage a student's item counts for (empty: not a student of the education measure).
     std::string StageOfStudent(const Household& h, const Person& p) const {
-        if (!h.HasMeasure(kEducation) || !InSchool(p)) return {};
+        if (!InSchool(p)) return {};
         if (prepared) {
             auto it = student_stage.find(p.id_number);
             return it == student_stage.end() ? std::string() : it->second;
@@ -239,7 +239,6 @@ void LedgerMaker::Impl::Prepare(std::span<const Household> households) {
     // share of each stage's target.
     std::map<std::string, std::vector<std::string>> by_group;  // first stage id → ID numbers
     for (const Household& h : households) {
-        if (!h.HasMeasure(kEducation)) continue;
         for (const Person& p : h.members)
             if (InSchool(p) && !StageIdsOf(*p.schooling).empty())
                 by_group[std::string(StageIdsOf(*p.schooling)[0])].push_back(p.id_number);
@@ -310,10 +309,11 @@ void LedgerMaker::Impl::Items(const Household& h, Rng& rng, std::vector<Assistan
         if (!Reached(h, n)) continue;
         switch (n) {
             case kIndustry: {
-                const bool goods = rng.Chance(0.4);
+                // Mostly goods in kind (livestock, seedlings); cash, which is income, in smaller sums.
+                const bool goods = rng.Chance(0.75);
                 AssistanceItem& it =
                     item(n, codes::kCategoryIndustry, goods ? codes::kKindGoods : codes::kKindCash, some_day());
-                it.amount = round_to(rng.Uniform(3000, 20000), 100);
+                it.amount = round_to(goods ? rng.Uniform(3000, 20000) : rng.Uniform(3000, 6000), 100);
                 it.notes = goods ? pick(kIndustryGoods) : pick(kIndustryCash);
                 if (rng.Chance(0.25)) {
                     // A share in a cooperative with a yearly guaranteed dividend (保底收益 6%).
@@ -340,8 +340,8 @@ void LedgerMaker::Impl::Items(const Household& h, Rng& rng, std::vector<Assistan
                 break;
             }
             case kRelocation: {
-                // The relocation housing subsidy, per person.
-                AssistanceItem& it = item(n, codes::kCategoryRelocation, codes::kKindCash, some_day());
+                // The relocation housing subsidy, per person, as the new house (not income).
+                AssistanceItem& it = item(n, codes::kCategoryRelocation, codes::kKindGoods, some_day());
                 it.amount = static_cast<Fen>(std::min(persons, 6)) * round_to(rng.Uniform(20000, 25000), 500);
                 it.notes = "易地扶贫搬迁住房补助";
                 break;
@@ -401,10 +401,10 @@ void LedgerMaker::Impl::Items(const Household& h, Rng& rng, std::vector<Assistan
                 break;
             }
             case kSocialFloor: {
-                // 低保 (or 五保) paid monthly for the household.
+                // 低保 (the difference to the floor) or 五保 paid monthly for the household.
                 const bool wubao = h.attribute == codes::kAttributeWubao;
                 AssistanceItem& it = item(n, codes::kCategorySocialSecurity, codes::kKindCash, some_day());
-                it.periodic_amount = static_cast<Fen>(persons) * (wubao ? 330 : 240) * kYuan;
+                it.periodic_amount = static_cast<Fen>(persons) * (wubao ? 250 : 100) * kYuan;
                 it.period = codes::kPeriodMonthly;
                 it.notes = wubao ? "特困人员供养金" : "农村最低生活保障金";
                 break;
@@ -415,7 +415,7 @@ void LedgerMaker::Impl::Items(const Household& h, Rng& rng, std::vector<Assistan
         }
     }
     // Education: the reached students, each a year's subsidy of their stage from a term's start.
-    if (h.HasMeasure(kEducation)) {
+    if (plan.FindMeasure(kEducation)) {
         std::vector<Date> terms;
         for (int y = window_start.year; y <= last_day.year; ++y)
             for (Date d : {Date{y, 3, 1}, Date{y, 9, 1}})
