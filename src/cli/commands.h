@@ -16,6 +16,10 @@ namespace jz::cli {
 // commands.cc
 void RegisterSetupCommands(Registry& registry);     // init, demo, generate
 void RegisterExchangeCommands(Registry& registry);  // import, export
+// ledger_exchange_commands.cc: assistance import|export, income import|export (issue 14)
+void RegisterLedgerExchangeCommands(Registry& registry);
+// The `assistance` subcommand of `app`: the existing one, or a new one (with require_subcommand).
+CLI::App& AssistanceCommand(CLI::App& app);
 void RegisterReportCommands(Registry& registry);    // report progress
 // audit_commands.cc
 void RegisterAuditCommands(Registry& registry);  // audit verify|head, backup, restore

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     Registry registry(app, g);
     RegisterSetupCommands(registry);
     RegisterExchangeCommands(registry);
+    RegisterLedgerExchangeCommands(registry);
     RegisterReportCommands(registry);
     RegisterQualityCommands(registry);
     RegisterAuditCommands(registry);

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <iconv.h>
 #include <unistd.h>
 
 #include <array>
@@ -64,15 +65,21 @@ Error WriteError(const std::string& path, int err) {
 
 class CsvWriter : public TableWriter {
   public:
-    CsvWriter(std::string path, int fd) : path_(std::move(path)), tmp_path_(path_ + ".tmp"), fd_(fd) {
+    CsvWriter(std::string path, int fd, CsvEncoding encoding)
+        : path_(std::move(path)), tmp_path_(path_ + ".tmp"), fd_(fd) {
         buffer_.reserve(kFlushSize + 64 * 1024);
-        buffer_.append("\xEF\xBB\xBF");
+        if (encoding == CsvEncoding::kUtf8Bom) buffer_.append("\xEF\xBB\xBF");
+        if (encoding == CsvEncoding::kGb18030) cd_ = ::iconv_open("GB18030", "UTF-8");
     }
     ~CsvWriter() override {
         if (fd_ >= 0) {
             ::close(fd_);
             std::remove(tmp_path_.c_str());
         }
+        if (cd_ != reinterpret_cast<iconv_t>(-1)) ::iconv_close(cd_);
+    }
+    bool converter_failed(CsvEncoding encoding) const {
+        return encoding == CsvEncoding::kGb18030 && cd_ == reinterpret_cast<iconv_t>(-1);
     }
     CsvWriter(const CsvWriter&) = delete;
     CsvWriter& operator=(const CsvWriter&) = delete;
@@ -128,7 +135,34 @@ class CsvWriter : public TableWriter {
     }
 
   private:
+    // GB18030: the buffer (whole rows of UTF-8) converted; every character has a GB18030 form.
+    Result<void> Convert() {
+        converted_.resize(buffer_.size() * 2 + 16);
+        char* in = buffer_.data();
+        size_t in_left = buffer_.size();
+        char* out = converted_.data();
+        size_t out_left = converted_.size();
+        while (in_left > 0) {
+            if (::iconv(cd_, &in, &in_left, &out, &out_left) == static_cast<size_t>(-1)) {
+                const std::string reason = std::strerror(errno);
+                error_ = Error{.code = "file.encoding",
+                               .field = path_,
+                               .message_zh = "无法转换为GB18030（" + reason + "）",
+                               .message_en = "cannot convert to GB18030 (" + reason + ")"};
+                ::close(fd_);
+                fd_ = -1;
+                std::remove(tmp_path_.c_str());
+                return std::unexpected(*error_);
+            }
+        }
+        converted_.resize(converted_.size() - out_left);
+        buffer_.swap(converted_);
+        return {};
+    }
+
     Result<void> Flush() {
+        if (cd_ != reinterpret_cast<iconv_t>(-1) && !buffer_.empty())
+            if (auto r = Convert(); !r) return r;
         size_t done = 0;
         while (done < buffer_.size()) {
             const ssize_t wrote = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
@@ -155,6 +189,8 @@ class CsvWriter : public TableWriter {
     int fd_;
     std::string buffer_;
     std::string protected_;
+    std::string converted_;
+    iconv_t cd_ = reinterpret_cast<iconv_t>(-1);
     std::optional<Error> error_;
     bool closed_ = false;
 };
@@ -187,9 +223,16 @@ std::string_view UnprotectFormula(std::string_view cell) {
 }
 
 Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path) {
+    return CreateCsvWriter(path, CsvEncoding::kUtf8Bom);
+}
+
+Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path, CsvEncoding encoding) {
     auto fd = internal::CreateTemporaryFor(path);
     if (!fd) return std::unexpected(fd.error());
-    return std::make_unique<CsvWriter>(path, *fd);
+    auto writer = std::make_unique<CsvWriter>(path, *fd, encoding);
+    if (writer->converter_failed(encoding))
+        return Fail("file.encoding", path, "本系统不支持GB18030编码转换", "GB18030 conversion is not available");
+    return writer;
 }
 
 }  // namespace jz::io

@@ -13,18 +13,12 @@
 
 #include "core/access.h"
 #include "core/id_number.h"
+#include "io/error_file.h"
 #include "io/exporter.h"
 #include "io/table.h"
-#include "io/table_internal.h"
 
 namespace jz::io {
 namespace {
-
-// Columns the error file adds; ignored (without a warning) when an error file is imported again, as
-// are the names an .xlsx export puts beside the division code (exporter.h).
-constexpr std::string_view kErrorRowHeader = "行号";
-constexpr std::string_view kErrorFieldHeader = "错误字段";
-constexpr std::string_view kErrorReasonHeader = "错误原因";
 
 struct HeaderMap {
     std::vector<int> column_of_cell;  // cell index → Column index, or -1
@@ -40,8 +34,9 @@ Result<HeaderMap> MapHeader(const std::vector<Cell>& cells, std::vector<Error>& 
         auto col = ColumnFromHeader(h);
         if (!col) {
             map.column_of_cell.push_back(-1);
-            if (!h.empty() && h != kErrorRowHeader && h != kErrorFieldHeader && h != kErrorReasonHeader &&
-                h != kTownshipNameHeader && h != kVillageNameHeader)
+            // The error file's columns (error_file.h) and the names an .xlsx export puts beside the
+            // division code (exporter.h) are ignored without a warning.
+            if (!h.empty() && !IsErrorFileHeader(h) && h != kTownshipNameHeader && h != kVillageNameHeader)
                 warnings.push_back({.code = "import.unknown_column",
                                     .field = std::string(h),
                                     .message_zh = "未知列\"" + std::string(h) + "\"已忽略",
@@ -256,9 +251,10 @@ class Importer {
             if (auto r = store_.EndBulkLoad(); !r) return std::unexpected(r.error());
         if (auto r = table_options_.cancel.Check(FileName()); !r) return std::unexpected(r.error());
         // The error file takes its name just before the commit, and loses it if the commit fails.
-        if (errors_writer_) {
-            if (auto r = errors_writer_->Close(); !r) return std::unexpected(ErrorsFileError(r.error()));
-            summary_.errors_file = ErrorsPath();
+        if (errors_) {
+            auto closed = errors_->Close();
+            if (!closed) return std::unexpected(closed.error());
+            if (*closed) summary_.errors_file = errors_->path();
         }
         auto committed = store_.FinishImport(summary_.import_id, summary_.ToJson());
         if (committed) committed = tx->Commit();
@@ -590,8 +586,7 @@ class Importer {
     // Counts the household as rejected and writes its rows to the error file as they come, so no
     // rejected row is held in memory.
     Result<void> Reject(const Prepared& p, std::vector<Error>& errors) {
-        if (!errors_writer_)
-            if (auto r = OpenErrorsFile(); !r) return r;
+        if (!errors_) errors_.emplace(ErrorsPath(), header_.header, options_.limits.max_cell_bytes);
         ++summary_.households.rejected;
         summary_.persons.rejected += p.rows;
         std::ranges::stable_sort(errors, {}, &Error::row);
@@ -613,24 +608,8 @@ class Importer {
                     "同户其他行有错误,整户未导入 / another row of this household has an error; the whole "
                     "household was not imported";
             }
-            std::vector<std::string>& line = error_line_;
-            line.assign(p.originals[i].begin(), p.originals[i].end());
-            line.resize(header_.header.size());
-            for (const uint32_t cell : p.cut[i])
-                if (cell < line.size()) line[cell] += "…";
-            line.push_back(std::to_string(row));
-            line.push_back(std::move(fields));
-            line.push_back(std::move(reasons));
-            // Nothing huge is written: values are within max_cell_bytes already; the reasons of a
-            // row with very many errors are cut the same way.
-            const size_t max = static_cast<size_t>(std::max<int64_t>(options_.limits.max_cell_bytes, 1));
-            for (std::string& cell : line)
-                if (cell.size() > max + 3) {
-                    cell.resize(internal::Utf8Cut(cell, max));
-                    cell += "…";
-                }
-            if (auto r = errors_writer_->WriteRow(line); !r)
-                return std::unexpected(ErrorsFileError(r.error()));
+            if (auto r = errors_->Write(p.originals[i], p.cut[i], row, std::move(fields), std::move(reasons)); !r)
+                return r;
         }
         for (Error& e : errors) {
             if (summary_.errors.size() < ImportSummary::kMaxListedIssues)
@@ -661,28 +640,6 @@ class Importer {
         return options_.display_name.empty() ? options_.path : options_.display_name;
     }
 
-    // A failure of the error file, named without its path (the server keeps it in its own directory).
-    static Error ErrorsFileError(Error e) {
-        e.field = "errors_file";
-        e.message_zh = "无法写入错误文件：" + e.message_zh;
-        e.message_en = "cannot write the error file: " + e.message_en;
-        return e;
-    }
-
-    Result<void> OpenErrorsFile() {
-        const std::string path = ErrorsPath();
-        const bool xlsx = path.size() >= 5 && path.ends_with(".xlsx");
-        auto writer = xlsx ? CreateXlsxWriter(path, "错误") : CreateCsvWriter(path);
-        if (!writer) return std::unexpected(ErrorsFileError(writer.error()));
-        errors_writer_ = std::move(*writer);
-        std::vector<std::string> header = header_.header;
-        header.emplace_back(kErrorRowHeader);
-        header.emplace_back(kErrorFieldHeader);
-        header.emplace_back(kErrorReasonHeader);
-        if (auto r = errors_writer_->WriteRow(header); !r) return std::unexpected(ErrorsFileError(r.error()));
-        return {};
-    }
-
     Store& store_;
     AssemblyContext context_;
     const ImportOptions& options_;
@@ -691,8 +648,7 @@ class Importer {
     FileIndex index_;
     bool registry_was_empty_ = false;
     TableOptions table_options_;
-    std::unique_ptr<TableWriter> errors_writer_;  // opened at the first rejected household
-    std::vector<std::string> error_line_;
+    std::optional<ErrorFile> errors_;  // made at the first rejected household
     ImportSummary summary_;
 };
 

@@ -108,6 +108,12 @@ class TableWriter {
 // same rows.
 Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path);
 
+// The same in another encoding: UTF-8 with BOM (as above), UTF-8 without BOM, or GB18030 without
+// BOM (what Chinese Excel writes and reads by default; every Unicode character has a GB18030 form,
+// so nothing is lost). Formula protection and quoting as above.
+enum class CsvEncoding { kUtf8Bom, kUtf8, kGb18030 };
+Result<std::unique_ptr<TableWriter>> CreateCsvWriter(const std::string& path, CsvEncoding encoding);
+
 // How an .xlsx writer stores the cells of a column below the header row.
 enum class CellKind {
     kText,     // a string cell (identifiers: ID numbers, household and division codes keep every digit)
