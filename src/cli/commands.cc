@@ -42,6 +42,7 @@ struct GenerateOptions {
     std::string as_of = "2017-06-30";
     std::string format;  // csv | xlsx; empty: from the --out extension
     std::string out;
+    bool ledger = false;  // also the ledger's items and income beside --out
 };
 
 struct DemoOptions {
@@ -271,8 +272,27 @@ int RunGenerate(const GlobalOptions& g, const GenerateOptions& o) {
     options.as_of = *as_of;
     auto written = WriteGenerated(loaded->plan, loaded->tree, options, o.out, *format);
     if (!written) return ReportError(written.error());
+    boost::json::object answer{{"out", o.out}, {"households", *written}, {"seed", o.seed}};
+    if (o.ledger) {
+        // Beside --out: F-assistance.csv and F-income.csv (or .xlsx), the ledger's exchange layouts.
+        const std::filesystem::path out(o.out);
+        const std::string ext = *format == io::ExportFormat::kXlsx ? ".xlsx" : ".csv";
+        const std::string stem = (out.parent_path() / out.stem()).string();
+        const std::string items = stem + "-assistance" + ext, income = stem + "-income" + ext;
+        auto ledger = WriteGeneratedLedger(*loaded, options, items, income,
+                                           ext == ".xlsx" ? io::LedgerFormat::kXlsx : io::LedgerFormat::kCsv);
+        if (!ledger) return ReportError(ledger.error());
+        answer["assistance_out"] = items;
+        answer["assistance_items"] = ledger->items;
+        answer["income_out"] = income;
+        answer["income_records"] = ledger->income;
+        if (!g.json)
+            std::printf("已生成台账 Ledger: %lld items into %s, %lld income records into %s\n",
+                        static_cast<long long>(ledger->items), items.c_str(), static_cast<long long>(ledger->income),
+                        income.c_str());
+    }
     if (g.json)
-        PrintJson({{"out", o.out}, {"households", *written}, {"seed", o.seed}});
+        PrintJson(answer);
     else
         std::printf("已生成 Generated %lld households into %s (seed %llu)\n",
                     static_cast<long long>(*written), o.out.c_str(), static_cast<unsigned long long>(o.seed));
@@ -479,6 +499,9 @@ void RegisterSetupCommands(Registry& registry) {
     gen_cmd->add_option("--as-of", gen->as_of, "Status as of this date (default 2017-06-30)");
     gen_cmd->add_option("--format", gen->format, "csv or xlsx (default: from --out's extension)");
     gen_cmd->add_option("--out", gen->out, "Output file")->required();
+    gen_cmd->add_flag("--ledger", gen->ledger,
+                      "Also the ledger as of --as-of: OUT-assistance and OUT-income beside --out, in the "
+                      "exchange layouts");
     registry.Runs(gen_cmd, [&g, gen, gen_plan] {
         gen->plan_given = gen_plan->count() > 0;
         return RunGenerate(g, *gen);
