@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/demo_ledger.h"
 #include "core/assembly.h"
 #include "generator/generator.h"
 #include "core/codes.h"
@@ -41,6 +42,7 @@ struct GenerateOptions {
     std::string as_of = "2017-06-30";
     std::string format;  // csv | xlsx; empty: from the --out extension
     std::string out;
+    bool ledger = false;  // also the ledger's items and income beside --out
 };
 
 struct DemoOptions {
@@ -270,8 +272,27 @@ int RunGenerate(const GlobalOptions& g, const GenerateOptions& o) {
     options.as_of = *as_of;
     auto written = WriteGenerated(loaded->plan, loaded->tree, options, o.out, *format);
     if (!written) return ReportError(written.error());
+    boost::json::object answer{{"out", o.out}, {"households", *written}, {"seed", o.seed}};
+    if (o.ledger) {
+        // Beside --out: F-assistance.csv and F-income.csv (or .xlsx), the ledger's exchange layouts.
+        const std::filesystem::path out(o.out);
+        const std::string ext = *format == io::ExportFormat::kXlsx ? ".xlsx" : ".csv";
+        const std::string stem = (out.parent_path() / out.stem()).string();
+        const std::string items = stem + "-assistance" + ext, income = stem + "-income" + ext;
+        auto ledger = WriteGeneratedLedger(*loaded, options, items, income,
+                                           ext == ".xlsx" ? io::LedgerFormat::kXlsx : io::LedgerFormat::kCsv);
+        if (!ledger) return ReportError(ledger.error());
+        answer["assistance_out"] = items;
+        answer["assistance_items"] = ledger->items;
+        answer["income_out"] = income;
+        answer["income_records"] = ledger->income;
+        if (!g.json)
+            std::printf("已生成台账 Ledger: %lld items into %s, %lld income records into %s\n",
+                        static_cast<long long>(ledger->items), items.c_str(), static_cast<long long>(ledger->income),
+                        income.c_str());
+    }
     if (g.json)
-        PrintJson({{"out", o.out}, {"households", *written}, {"seed", o.seed}});
+        PrintJson(answer);
     else
         std::printf("已生成 Generated %lld households into %s (seed %llu)\n",
                     static_cast<long long>(*written), o.out.c_str(), static_cast<unsigned long long>(o.seed));
@@ -313,6 +334,9 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
                   << summary->errors_file << "\n";
         return kExitPartial;
     }
+    // The ledger (items, income by its parts, cover) of the imported households, in one transaction.
+    auto ledger = WriteDemoLedger(*session, *as_of, o.seed, Change(g));
+    if (!ledger) return ReportError(ledger.error());
     // The day the synthetic registry describes: the battle map's default date outside the plan's years.
     if (auto r = service::RecordRegistryAsOf(*session->store, *as_of); !r) return ReportError(r.error());
     // Demo accounts, one per role: the only place a known password exists.
@@ -333,8 +357,11 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     if (g.json) {
         PrintJson(service::ProgressJson(*report));
     } else {
-        std::printf("演示县已建立 Demo county ready in %s (%lld households imported)\n\n", g.db.c_str(),
-                    static_cast<long long>(summary->households.inserted));
+        std::printf("演示县已建立 Demo county ready in %s (%lld households imported; ledger: %lld items, %lld "
+                    "unsigned, %lld income years, %lld cover records)\n\n",
+                    g.db.c_str(), static_cast<long long>(summary->households.inserted),
+                    static_cast<long long>(ledger->items), static_cast<long long>(ledger->unsigned_items),
+                    static_cast<long long>(ledger->income), static_cast<long long>(ledger->coverage));
         PrintProgress(*report, session->plan);
         std::printf(
             "\n演示账号 Demo logins (password %s): admin, inspector (county %s), officer (township %s), "
@@ -472,6 +499,9 @@ void RegisterSetupCommands(Registry& registry) {
     gen_cmd->add_option("--as-of", gen->as_of, "Status as of this date (default 2017-06-30)");
     gen_cmd->add_option("--format", gen->format, "csv or xlsx (default: from --out's extension)");
     gen_cmd->add_option("--out", gen->out, "Output file")->required();
+    gen_cmd->add_flag("--ledger", gen->ledger,
+                      "Also the ledger as of --as-of: OUT-assistance and OUT-income beside --out, in the "
+                      "exchange layouts");
     registry.Runs(gen_cmd, [&g, gen, gen_plan] {
         gen->plan_given = gen_plan->count() > 0;
         return RunGenerate(g, *gen);
