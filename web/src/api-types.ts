@@ -3472,6 +3472,9 @@ export interface components {
             severities: components["schemas"]["NamedIdEn"][];
             /** @description the kinds of reconciliation findings (core/reconcile.h) */
             reconcile_kinds: components["schemas"]["NamedIdEn"][];
+            assistance_category: components["schemas"]["CodeTable"];
+            assistance_kind: components["schemas"]["CodeTable"];
+            assistance_period: components["schemas"]["CodeTable"];
         };
         Plan: {
             id: string;
