@@ -136,6 +136,34 @@ constexpr Name kMemberChange[] = {
     {kChangeOtherIn, "Other arrival"}, {kChangeOtherOut, "Other departure"},
 };
 
+constexpr Name kAssistanceCategory[] = {
+    {kCategoryIndustry, "Industry support"},
+    {kCategoryCooperative, "Cooperative share and dividend"},
+    {kCategoryEmployment, "Employment and training"},
+    {kCategoryRelocation, "Relocation"},
+    {kCategoryPublicWelfareJob, "Public-welfare job"},
+    {kCategoryKindergarten, "Education: kindergarten"},
+    {kCategoryPrimary, "Education: primary school"},
+    {kCategoryJunior, "Education: junior middle school"},
+    {kCategorySenior, "Education: senior middle school"},
+    {kCategoryVocational, "Education: secondary vocational"},
+    {kCategoryUniversity, "Education: university"},
+    {kCategoryPostgraduate, "Education: postgraduate"},
+    {kCategoryTwoAfter, "Education: school leavers' vocational training (liang hou sheng)"},
+    {kCategoryHealth, "Health insurance and medical aid"},
+    {kCategoryHousingRepair, "Dangerous-housing repair"},
+    {kCategoryMicrocredit, "Microcredit"},
+    {kCategorySocialSecurity, "Social-security floor (dibao / wubao)"},
+    {kCategoryEcological, "Ecological compensation"},
+};
+
+constexpr Name kAssistanceKind[] = {
+    {kKindCash, "Cash"},       {kKindGoods, "Goods in kind"}, {kKindService, "Service"},
+    {kKindLoan, "Loan"},       {kKindJobPost, "Job post"},    {kKindShare, "Share"},
+};
+
+constexpr Name kAssistancePeriod[] = {{kPeriodMonthly, "Monthly"}, {kPeriodYearly, "Yearly"}};
+
 struct Table {
     std::string_view id;
     std::string_view label;
@@ -157,6 +185,9 @@ constexpr Table kTables[] = {
     {"sex", "Sex", kSex},
     {"yes_no", "Yes / no", kYesNo},
     {"member_change", "Member change", kMemberChange},
+    {"assistance_category", "Assistance category", kAssistanceCategory},
+    {"assistance_kind", "Assistance kind", kAssistanceKind},
+    {"assistance_period", "Payment period", kAssistancePeriod},
 };
 
 const Table* FindTable(std::string_view id) {

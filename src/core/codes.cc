@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 
 namespace jz {
 using namespace codes;  // the named codes
@@ -231,6 +232,72 @@ constexpr CodeEntry kMemberChange[] = {
     {kChangeOtherIn, "其他转入", kNone},   {kChangeOtherOut, "其他转出", kNone},
 };
 
+constexpr Aliases<3> kIndustryAliases{"产业", "产业扶贫", "产业帮扶"};
+constexpr Aliases<5> kCooperativeAliases{"合作社入股", "入股分红", "资产收益", "股份分红", "合作社分红"};
+constexpr Aliases<4> kEmploymentAliases{"就业", "技能培训", "转移就业", "就业技能培训"};
+constexpr Aliases<3> kRelocationAliases{"易地扶贫搬迁", "异地搬迁", "搬迁"};
+constexpr Aliases<3> kPublicWelfareJobAliases{"公益性岗位", "生态岗位", "护林员"};
+constexpr Aliases<3> kKindergartenAliases{"幼儿园", "学前教育", "学前"};
+constexpr Aliases<2> kPrimaryAliases{"小学", "教育小学"};
+constexpr Aliases<2> kJuniorAliases{"初中", "教育初中"};
+constexpr Aliases<2> kSeniorAliases{"高中", "教育高中"};
+constexpr Aliases<2> kVocationalAliases{"中职", "教育中职"};
+constexpr Aliases<3> kUniversityAliases{"大学", "教育大学", "大专及以上"};
+constexpr Aliases<2> kPostgraduateAliases{"研究生", "教育研究生"};
+constexpr Aliases<2> kTwoAfterAliases{"两后生", "雨露计划"};
+constexpr Aliases<5> kHealthAliases{"医疗", "健康扶贫", "医疗救助", "医疗保险", "健康"};
+constexpr Aliases<3> kHousingRepairAliases{"危房", "危房改造补助", "农房改造"};
+constexpr Aliases<3> kMicrocreditAliases{"小额贷款", "扶贫小额信贷", "信贷"};
+constexpr Aliases<5> kSocialSecurityAliases{"社保兜底", "低保", "五保", "特困供养", "兜底保障"};
+constexpr Aliases<3> kEcologicalAliases{"生态补偿金", "草原补奖", "生态补偿扶贫"};
+constexpr CodeEntry kAssistanceCategory[] = {
+    {kCategoryIndustry, "产业扶持", kIndustryAliases},
+    {kCategoryCooperative, "合作社入股分红", kCooperativeAliases},
+    {kCategoryEmployment, "就业培训", kEmploymentAliases},
+    {kCategoryRelocation, "易地搬迁", kRelocationAliases},
+    {kCategoryPublicWelfareJob, "公益岗位", kPublicWelfareJobAliases},
+    {kCategoryKindergarten, "教育(幼儿园)", kKindergartenAliases},
+    {kCategoryPrimary, "教育(小学)", kPrimaryAliases},
+    {kCategoryJunior, "教育(初中)", kJuniorAliases},
+    {kCategorySenior, "教育(高中)", kSeniorAliases},
+    {kCategoryVocational, "教育(中职)", kVocationalAliases},
+    {kCategoryUniversity, "教育(大学)", kUniversityAliases},
+    {kCategoryPostgraduate, "教育(研究生)", kPostgraduateAliases},
+    {kCategoryTwoAfter, "教育(两后生)", kTwoAfterAliases},
+    {kCategoryHealth, "健康医疗", kHealthAliases},
+    {kCategoryHousingRepair, "危房改造", kHousingRepairAliases},
+    {kCategoryMicrocredit, "小额信贷", kMicrocreditAliases},
+    {kCategorySocialSecurity, "社保兜底(低保/五保)", kSocialSecurityAliases},
+    {kCategoryEcological, "生态补偿", kEcologicalAliases},
+};
+
+// The plan's stage ids of the education categories, in the table's order.
+constexpr std::pair<int, std::string_view> kEducationStages[] = {
+    {kCategoryKindergarten, "kindergarten"}, {kCategoryPrimary, "primary"},
+    {kCategoryJunior, "junior"},             {kCategorySenior, "senior"},
+    {kCategoryVocational, "vocational"},     {kCategoryUniversity, "university"},
+    {kCategoryPostgraduate, "postgraduate"}, {kCategoryTwoAfter, "two_after"},
+};
+
+constexpr Aliases<2> kCashAliases{"现金补贴", "资金"};
+constexpr Aliases<2> kGoodsAliases{"实物补贴", "物资"};
+constexpr Aliases<1> kServiceAliases{"技术服务"};
+constexpr Aliases<1> kLoanAliases{"信贷"};
+constexpr Aliases<2> kJobPostAliases{"就业岗位", "公益岗位"};
+constexpr Aliases<2> kShareAliases{"入股", "股权"};
+constexpr CodeEntry kAssistanceKind[] = {
+    {kKindCash, "现金", kCashAliases},   {kKindGoods, "实物", kGoodsAliases},
+    {kKindService, "服务", kServiceAliases}, {kKindLoan, "贷款", kLoanAliases},
+    {kKindJobPost, "岗位", kJobPostAliases}, {kKindShare, "股份", kShareAliases},
+};
+
+constexpr Aliases<3> kMonthlyAliases{"月", "每月", "月度"};
+constexpr Aliases<3> kYearlyAliases{"年", "每年", "年度"};
+constexpr CodeEntry kAssistancePeriod[] = {
+    {kPeriodMonthly, "按月", kMonthlyAliases},
+    {kPeriodYearly, "按年", kYearlyAliases},
+};
+
 constexpr CodeTable kTables[] = {
     {"relation", "与户主关系", kRelation},
     {"ethnicity", "民族", kEthnicity},
@@ -246,11 +313,15 @@ constexpr CodeTable kTables[] = {
     {"sex", "性别", kSex},
     {"yes_no", "是否", kYesNo},
     {"member_change", "成员变更", kMemberChange},
+    {"assistance_category", "帮扶类别", kAssistanceCategory},
+    {"assistance_kind", "帮扶方式", kAssistanceKind},
+    {"assistance_period", "发放周期", kAssistancePeriod},
 };
 
 constexpr const CodeTable* kTablePtrs[] = {&kTables[0],  &kTables[1],  &kTables[2],  &kTables[3], &kTables[4],
                                            &kTables[5],  &kTables[6],  &kTables[7],  &kTables[8], &kTables[9],
-                                           &kTables[10], &kTables[11], &kTables[12], &kTables[13]};
+                                           &kTables[10], &kTables[11], &kTables[12], &kTables[13],
+                                           &kTables[14], &kTables[15], &kTables[16]};
 
 }  // namespace
 
@@ -319,7 +390,22 @@ const CodeTable& Status() { return kTables[10]; }
 const CodeTable& Sex() { return kTables[11]; }
 const CodeTable& YesNo() { return kTables[12]; }
 const CodeTable& MemberChange() { return kTables[13]; }
+const CodeTable& AssistanceCategory() { return kTables[14]; }
+const CodeTable& AssistanceKind() { return kTables[15]; }
+const CodeTable& AssistancePeriod() { return kTables[16]; }
 std::span<const CodeTable* const> All() { return kTablePtrs; }
+
+std::optional<std::string_view> EducationStageOf(int category) {
+    for (const auto& [code, id] : kEducationStages)
+        if (code == category) return id;
+    return std::nullopt;
+}
+
+std::optional<int> EducationCategoryOf(std::string_view stage_id) {
+    for (const auto& [code, id] : kEducationStages)
+        if (id == stage_id) return code;
+    return std::nullopt;
+}
 }  // namespace codes
 
 }  // namespace jz

@@ -50,6 +50,9 @@ const CodeTable& Status();                  // 脱贫状态: 0, 1, 3, 4
 const CodeTable& Sex();                     // 性别: 1 男, 2 女
 const CodeTable& YesNo();                   // 是否: 1 是, 0 否
 const CodeTable& MemberChange();            // 成员变更: 死亡, 嫁出, ...
+const CodeTable& AssistanceCategory();      // 帮扶类别 (明白卡): 10..14, 20..27 education by stage, 30..34
+const CodeTable& AssistanceKind();          // 帮扶方式: 1..6
+const CodeTable& AssistancePeriod();        // 发放周期: 1 按月, 2 按年
 
 // Every entry of every table by name (the tables in codes.cc are written with these names; GB 3304
 // ethnicities other than 汉族, 97 and 98 are used only through the table).
@@ -156,6 +159,39 @@ inline constexpr int kChangeNewborn = 6;
 inline constexpr int kChangeOtherIn = 7;
 inline constexpr int kChangeOtherOut = 8;
 
+// 帮扶类别: the clarity card's categories. Education has one code per school stage of the plan's
+// education measure (EducationStageOf / EducationCategoryOf map them to the plan's stage ids).
+inline constexpr int kCategoryIndustry = 10;           // 产业扶持
+inline constexpr int kCategoryCooperative = 11;        // 合作社入股分红 (shares and dividends)
+inline constexpr int kCategoryEmployment = 12;         // 就业培训
+inline constexpr int kCategoryRelocation = 13;         // 易地搬迁
+inline constexpr int kCategoryPublicWelfareJob = 14;   // 公益岗位 (e.g. ecological ranger)
+inline constexpr int kCategoryKindergarten = 20;       // 教育(幼儿园)
+inline constexpr int kCategoryPrimary = 21;            // 教育(小学)
+inline constexpr int kCategoryJunior = 22;             // 教育(初中)
+inline constexpr int kCategorySenior = 23;             // 教育(高中)
+inline constexpr int kCategoryVocational = 24;         // 教育(中职)
+inline constexpr int kCategoryUniversity = 25;         // 教育(大学)
+inline constexpr int kCategoryPostgraduate = 26;       // 教育(研究生)
+inline constexpr int kCategoryTwoAfter = 27;           // 教育(两后生)
+inline constexpr int kCategoryHealth = 30;             // 健康医疗 (insurance, medical aid)
+inline constexpr int kCategoryHousingRepair = 31;      // 危房改造
+inline constexpr int kCategoryMicrocredit = 32;        // 小额信贷
+inline constexpr int kCategorySocialSecurity = 33;     // 社保兜底(低保/五保)
+inline constexpr int kCategoryEcological = 34;         // 生态补偿
+
+// 帮扶方式.
+inline constexpr int kKindCash = 1;     // 现金
+inline constexpr int kKindGoods = 2;    // 实物 (with a value)
+inline constexpr int kKindService = 3;  // 服务
+inline constexpr int kKindLoan = 4;     // 贷款
+inline constexpr int kKindJobPost = 5;  // 岗位
+inline constexpr int kKindShare = 6;    // 股份
+
+// 发放周期 of continuing payments.
+inline constexpr int kPeriodMonthly = 1;  // 按月
+inline constexpr int kPeriodYearly = 2;   // 按年
+
 inline constexpr int kEthnicityHan = 1;
 inline constexpr int kEthnicityOther = 97;  // GB 3304 其他: groups not among the 56
 inline constexpr int kEthnicityForeignOrigin = 98;  // 外国血统中国籍人士
@@ -168,6 +204,13 @@ std::optional<std::string_view> UnidentifiedEthnicGroup(std::string_view text);
 // The sex a relation to the head implies (之子 kSexMale, 之女 kSexFemale, ...); 0 when it implies
 // none (户主, 配偶, 其他) or the relation is unknown. Read from the relation table.
 int SexImpliedByRelation(int relation);
+
+// The plan's education stage id (kindergarten, primary, junior, senior, vocational, university,
+// postgraduate, two_after) of an education category; nullopt for any other category.
+std::optional<std::string_view> EducationStageOf(int category);
+// The education category of a plan stage id; nullopt when the id is not one of the eight.
+std::optional<int> EducationCategoryOf(std::string_view stage_id);
+inline bool IsEducationCategory(int category) { return category >= kCategoryKindergarten && category <= kCategoryTwoAfter; }
 
 // All tables, for listing and tests.
 std::span<const CodeTable* const> All();

@@ -9,7 +9,7 @@ namespace jz {
 namespace {
 
 TEST(CodesTest, EveryTableParsesEachCodeAndEachName) {
-    ASSERT_EQ(codes::All().size(), 14u);
+    ASSERT_EQ(codes::All().size(), 17u);
     std::set<std::string_view> ids;
     for (const CodeTable* table : codes::All()) {
         SCOPED_TRACE(std::string(table->id));
@@ -48,6 +48,9 @@ TEST(CodesTest, TableSizes) {
     EXPECT_EQ(codes::Cause().entries.size(), 12u);
     EXPECT_EQ(codes::Status().entries.size(), 4u);
     EXPECT_EQ(codes::MemberChange().entries.size(), 8u);
+    EXPECT_EQ(codes::AssistanceCategory().entries.size(), 18u);  // 10 categories, education in 8 stages
+    EXPECT_EQ(codes::AssistanceKind().entries.size(), 6u);
+    EXPECT_EQ(codes::AssistancePeriod().entries.size(), 2u);
 }
 
 TEST(CodesTest, Aliases) {
