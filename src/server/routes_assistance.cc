@@ -465,7 +465,7 @@ Response PutIncomeRoute(ApiState& s, RequestContext& c, const Principal& p, Stor
     if (!errors.empty()) return Invalid(c, errors, false);
     if (!version) return NeedVersion(c);
     json::object& o = body.get_object();
-    for (std::string_view key : {"version", "division_code", "net_income", "net_income_per_head_computed"})
+    for (std::string_view key : {"version"})
         o.erase(key);
     const std::string& code = h->household.household_code;
     if (!o.contains("household_code")) o["household_code"] = code;

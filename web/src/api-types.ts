@@ -3752,15 +3752,8 @@ export interface components {
                     exited_persons: number;
                 }[];
             }[];
-            measures: {
-                number: number;
-                name: string;
-                battle: string;
-                target_households: number | null;
-                target_persons: number | null;
-                households: number;
-                persons: number;
-            }[];
+            /** @description The plan's measures: planned households and the figures delivered from the plan's start to as_of */
+            measures: components["schemas"]["MeasureDelivered"][];
             chain_head?: components["schemas"]["ChainHead"];
         };
         CheckReport: {
@@ -3956,6 +3949,10 @@ export interface components {
             signed_by?: string;
             /** @description PUT: the version read (or If-Match) */
             version?: number;
+            /** @description The measure's name (on the plan page) */
+            measure_name?: string;
+            /** @description false: unconfirmed (未签收) */
+            signed_off?: boolean;
         };
         /** @description One item of a household's ledger (台账) as stored, with its version; a deleted one stays on record, read-only, with its reason. */
         AssistanceItem: {
@@ -4002,6 +3999,10 @@ export interface components {
             delete_reason: string;
             /** @description On the plan page: the names of member_ids, in their order ("" when not a member now) */
             member_names?: string[];
+            /** @description The measure's name (on the plan page) */
+            measure_name?: string;
+            /** @description false: unconfirmed (未签收) */
+            signed_off: boolean;
         } & {
             [key: string]: unknown;
         };
@@ -4028,7 +4029,7 @@ export interface components {
             transfer?: string | null;
             /** @description 生产经营费用 (yuan as an exact decimal string, e.g. "3520.50") */
             production_costs?: string | null;
-            /** @description Typed 人均纯收入, only for a record without parts (yuan as an exact decimal string, e.g. "3520.50") */
+            /** @description Typed 人均纯收入: only for a record without parts (ignored beside parts) (yuan, decimal string) */
             net_income_per_head?: string | null;
             notes?: string;
             version?: number;
@@ -4041,20 +4042,24 @@ export interface components {
             /** @description Members the per-head figure divides by (0 when sent: the household's members now) */
             persons: number;
             /** @description 工资性收入 (yuan as an exact decimal string, e.g. "3520.50") */
-            wage?: string | null;
+            wage: string | null;
             /** @description 生产经营性收入 (yuan as an exact decimal string, e.g. "3520.50") */
-            production?: string | null;
+            production: string | null;
             /** @description 财产性收入 (yuan as an exact decimal string, e.g. "3520.50") */
-            property?: string | null;
+            property: string | null;
             /** @description 转移性收入 (yuan as an exact decimal string, e.g. "3520.50") */
-            transfer?: string | null;
+            transfer: string | null;
             /** @description 生产经营费用 (yuan as an exact decimal string, e.g. "3520.50") */
-            production_costs?: string | null;
-            /** @description Typed 人均纯收入, only for a record without parts (yuan as an exact decimal string, e.g. "3520.50") */
-            net_income_per_head?: string | null;
-            notes?: string;
+            production_costs: string | null;
+            /** @description Computed from the parts to the fen (halves away from zero), or the typed total of a record without parts (yuan, decimal string) */
+            net_income_per_head: string | null;
+            notes: string;
             version: number;
-            division_code?: string;
+            division_code: string;
+            /** @description Parts given: the figures are computed from them */
+            has_parts: boolean;
+            /** @description Computed: wage + production + property + transfer − production_costs (yuan, decimal string) */
+            net_income: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -4062,6 +4067,7 @@ export interface components {
         PersonCoverage: {
             /** @description Masked for masked roles */
             id_number: string;
+            /** @description The member's name ("" when not a member now) */
             name?: string;
             year?: number;
             household_code?: string;
@@ -4102,35 +4108,45 @@ export interface components {
         HouseholdPlan: {
             household: {
                 household_code: string;
-                division_code: string;
-                division_name?: string;
-                head_name: string;
-                status?: number | null;
-                attribute?: number | null;
-                main_cause?: number | null;
-                registered?: boolean;
+                registered: boolean;
+                deregistered: boolean;
+                /** @description Not registered: its items are kept, read-only */
+                read_only: boolean;
+                /** @description Registered only */
+                version?: number;
+                division_code: string | null;
+                head_name: string | null;
+                status?: number;
+                attribute?: number;
+                main_cause?: number;
+                other_causes?: number[];
+                identified_year?: number;
+                exit_year?: number | null;
+                pairing_cadre?: string;
+                persons: number;
                 members: components["schemas"]["Person"][];
             } & {
                 [key: string]: unknown;
             };
-            main_measure: number | null;
-            aux_measures: number[];
-            planned_exit_year: number | null;
-            /** @description The ledger by start date; deleted items last */
+            measures: {
+                main: number | null;
+                auxiliary: number[];
+                planned_exit_year: number | null;
+            };
+            /** @description The ledger by start date, then item code; deleted items last */
             items: components["schemas"]["AssistanceItem"][];
             /** @description Years ascending */
             income: components["schemas"]["IncomeYear"][];
             /** @description Years ascending */
             coverage: components["schemas"]["CoverageYearView"][];
             counts: {
+                /** @description Not deleted */
                 items: number;
-                unsigned_items: number;
-                signed_amount: string;
-            } & {
-                [key: string]: unknown;
+                unconfirmed: number;
+                deleted: number;
+                /** @description Signed items' amounts (decimal string) */
+                amount_signed: string;
             };
-        } & {
-            [key: string]: unknown;
         };
         /** @description One year of a household's income: the record (null: none recorded), the computed figures and what signed items paid in it */
         IncomeYear: {
@@ -4191,6 +4207,9 @@ export interface components {
                 target: number;
                 held: number;
             }[];
+            name_en?: string;
+            /** @description Battle map and progress: the planned households, as before */
+            households?: number;
         } & {
             [key: string]: unknown;
         };
@@ -4214,6 +4233,11 @@ export interface components {
                     planned_households: number;
                     reached_households: number;
                     beneficiaries: number;
+                    planned_main?: number;
+                    reached_planned?: number;
+                    items?: number;
+                    unsigned_items?: number;
+                    amount?: string;
                 } & {
                     [key: string]: unknown;
                 })[];
@@ -4236,9 +4260,10 @@ export interface components {
             items: ({
                 household_code: string;
                 division_code: string;
-                head_name: string;
-                /** @description The measure is the household's main one (else auxiliary) */
-                main: boolean;
+                head_name: string | null;
+                persons: number;
+                /** @enum {string} */
+                planned_as: "main" | "auxiliary";
             } & {
                 [key: string]: unknown;
             })[];

@@ -3,7 +3,13 @@ import {
   coverGrid, deliveryOf, emptyDraft, formatYuan, incomeBody, incomeDraft, incomeSeries, isGap, isYuan, itemBody, itemState,
   mayDelete, maySign, percentOf, permilleText, timeline,
 } from './ledger';
-import type { CoverageYearView, IncomeYear } from './schemas';
+import type { CoverageYearView, IncomeRecord, IncomeYear } from './schemas';
+
+// An income record as the server answers it, with the given parts.
+const record = (over: Partial<IncomeRecord>): IncomeRecord => ({
+  household_code: 'h', year: 2017, persons: 1, version: 1, division_code: '540425100201', notes: '', has_parts: true,
+  wage: null, production: null, property: null, transfer: null, production_costs: null, net_income: null, net_income_per_head: null, ...over,
+});
 
 describe('formatYuan', () => {
   it('groups digits and keeps every fen, from the text', () => {
@@ -112,7 +118,7 @@ describe('bodies', () => {
   });
   it('income: the stored record as the draft, blank parts sent as null', () => {
     const y: IncomeYear = {
-      year: 2017, record: { household_code: 'h', year: 2017, persons: 4, version: 3, wage: '1000', production: null, notes: 'x' },
+      year: 2017, record: record({ persons: 4, version: 3, wage: '1000', notes: 'x' }),
       net_income: '1000', net_income_per_head: '250', from_assistance: { transfer: '0', property: '0', total: '0' }, policy_share_permille: null,
     };
     const d = incomeDraft(2017, 5, y);
@@ -126,7 +132,7 @@ describe('bodies', () => {
   it('the chart: years with a record, costs drawn below the axis', () => {
     const s = incomeSeries([
       { year: 2016, record: null, net_income: null, net_income_per_head: null, from_assistance: { transfer: '0', property: '0', total: '0' }, policy_share_permille: null },
-      { year: 2017, record: { household_code: 'h', year: 2017, persons: 1, version: 1, wage: '1000.5', production_costs: '20' }, net_income: '980.5', net_income_per_head: '980.5', from_assistance: { transfer: '0', property: '0', total: '0' }, policy_share_permille: null },
+      { year: 2017, record: record({ wage: '1000.5', production_costs: '20' }), net_income: '980.5', net_income_per_head: '980.5', from_assistance: { transfer: '0', property: '0', total: '0' }, policy_share_permille: null },
     ]);
     expect(s.years).toEqual([2017]);
     expect(s.series.find((x) => x.part === 'wage')?.values).toEqual([1000.5]);
