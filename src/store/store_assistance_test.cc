@@ -842,5 +842,28 @@ TEST(SqliteAssistanceAudit, TamperedRowsAreNamed) {
     }
 }
 
+// A bulk load sets the items' division index aside; the code index stays (the duplicate check),
+// and everything works again once it ends.
+TEST(SqliteAssistance, BulkLoadOfItemsKeepsTheDuplicateCheck) {
+    const std::string path = TempPath("ledger-bulk.db");
+    auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
+    ASSERT_TRUE(store->Begin());
+    ASSERT_TRUE(store->SaveOrgUnits(SmallTree(), kChange));
+    ASSERT_TRUE(store->Commit());
+    ASSERT_TRUE(store->Begin());
+    ASSERT_TRUE(store->BeginBulkLoad());
+    for (int i = 0; i < 50; ++i)
+        ASSERT_TRUE(store->InsertAssistance(
+            MakeItem("B" + std::to_string(i % 10) + "-" + std::to_string(i), "B" + std::to_string(i % 10), 8,
+                     {2017, 1, 1}, i % 2 ? "540425100201" : "540425100200"),
+            kChange));
+    EXPECT_EQ(CodeOf(store->InsertAssistance(MakeItem("B3-3", "B3"), kChange)), "store.duplicate");
+    ASSERT_TRUE(store->EndBulkLoad());
+    ASSERT_TRUE(store->Commit());
+    EXPECT_EQ(store->CountAssistance({.division_prefix = "540425100200"}).value(), 25);
+    EXPECT_EQ(store->ListAssistance({.household_code = "B3"}).value().size(), 5u);
+    EXPECT_EQ(Mismatches(path), std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace jz::store_test
