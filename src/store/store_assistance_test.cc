@@ -460,6 +460,20 @@ TEST_P(StoreContract, CoveragePutListScan) {
         return true;
     }));
     EXPECT_EQ(households, (std::vector<std::string>{"H1", "H1", "H2"}));
+    std::vector<PersonCoverage> year;
+    ASSERT_TRUE(store_->ScanCoverageYear("540425100201", 2017, [&](const PersonCoverage& c) {
+        year.push_back(c);
+        return true;
+    }));
+    ASSERT_EQ(year.size(), 2u);
+    EXPECT_EQ(year[0].id_number == p1 ? year[0] : year[1], c2b);  // every answer, as written
+    EXPECT_EQ(year[0].id_number == p2 ? year[0] : year[1], c1);
+    year.clear();
+    ASSERT_TRUE(store_->ScanCoverageYear("", 2016, [&](const PersonCoverage& c) {
+        year.push_back(c);
+        return true;
+    }));
+    EXPECT_EQ(year, std::vector<PersonCoverage>{c3});
     households.clear();
     ASSERT_TRUE(store_->ScanCoverageYear("540425100200", 2017, [&](const PersonCoverage& c) {
         households.push_back(c.household_code);
@@ -828,10 +842,10 @@ TEST(SqliteAssistanceAudit, TamperedRowsAreNamed) {
         const std::string path = MakeLedgerDatabase();
         ExecOn(path, "DELETE FROM assistance_item WHERE item_code = 'H1-002'");
         ExecOn(path, "UPDATE income SET body_json = replace(body_json, '5000', '6000')");
-        ExecOn(path, "UPDATE coverage SET household_code = 'H9'");
+        ExecOn(path, "UPDATE coverage SET household_code = 'H9', flags = 0");
         EXPECT_EQ(Mismatches(path), (V{"audit.row_mismatch income H1/2017 wage",
                                        "audit.row_derived coverage " + MakeIdNumber("540425", {1970, 3, 5}, 3) +
-                                           "/2017 household_code",
+                                           "/2017 household_code flags",
                                        "audit.row_missing assistance_item H1-002"}));
     }
     {
