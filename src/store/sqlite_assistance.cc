@@ -62,9 +62,9 @@ constexpr const char* kFindIncome =
 
 constexpr const char* kStoredCoverage = "SELECT body_json FROM coverage WHERE id_number=?1 AND year=?2";
 constexpr const char* kPutCoverage =
-    "INSERT INTO coverage (id_number, year, household_code, division_code, updated_at, body_json)"
-    " VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(id_number, year) DO UPDATE SET household_code=?3,"
-    " division_code=?4, updated_at=?5, body_json=?6";
+    "INSERT INTO coverage (id_number, year, household_code, division_code, flags, updated_at, body_json)"
+    " VALUES (?1,?2,?3,?4,?7,?5,?6) ON CONFLICT(id_number, year) DO UPDATE SET household_code=?3,"
+    " division_code=?4, flags=?7, updated_at=?5, body_json=?6";
 constexpr const char* kListCoverage =
     "SELECT body_json FROM coverage WHERE household_code=?1 ORDER BY year, id_number";
 
@@ -278,6 +278,27 @@ void MemberKeysFrom(sqlite3_stmt* st, int i, std::vector<uint64_t>& out) {
         uint64_t k = 0;
         for (int b = 7; b >= 0; --b) k = (k << 8) | p[at + b];
         out.push_back(k);
+    }
+}
+
+int CoverageFlags(const PersonCoverage& c) {
+    int flags = 0;
+    int shift = 0;
+    for (const std::optional<bool>* v : {&c.basic_medical_insurance, &c.serious_illness_insurance,
+                                         &c.pension_insurance, &c.dibao, &c.wubao}) {
+        if (*v) flags |= (**v ? 2 : 1) << shift;
+        shift += 2;
+    }
+    return flags;
+}
+
+void SetCoverageFlags(int flags, PersonCoverage& c) {
+    int shift = 0;
+    for (std::optional<bool>* v : {&c.basic_medical_insurance, &c.serious_illness_insurance, &c.pension_insurance,
+                                   &c.dibao, &c.wubao}) {
+        const int bits = (flags >> shift) & 3;
+        *v = bits == 0 ? std::nullopt : std::optional<bool>(bits == 2);
+        shift += 2;
     }
 }
 
@@ -621,6 +642,7 @@ Result<void> SqliteStore::PutCoverage(const PersonCoverage& coverage, const std:
     BindText(*st, 4, division_code);
     BindText(*st, 5, change.at);
     BindText(*st, 6, json);
+    sqlite3_bind_int(*st, 7, CoverageFlags(coverage));
     if (auto r = StepDone(*st, "PutCoverage"); !r) return r;
     return LogChange(change, CountyOf(division_code), "coverage",
                      coverage.id_number + "/" + std::to_string(coverage.year), before.empty() ? "insert" : "update",
@@ -643,9 +665,10 @@ Result<std::vector<PersonCoverage>> SqliteStore::ListCoverage(const std::string&
     return out;
 }
 
+// On the year index alone (it holds every column a PersonCoverage needs): no row, no JSON read.
 Result<void> SqliteStore::ScanCoverageYear(const std::string& division_prefix, int year,
                                            const std::function<bool(const PersonCoverage&)>& visit) {
-    std::string sql = "SELECT body_json, id_number FROM coverage WHERE year=?1";
+    std::string sql = "SELECT household_code, id_number, flags FROM coverage INDEXED BY coverage_year WHERE year=?1";
     if (!division_prefix.empty()) sql += " AND division_code >= ?2 AND division_code < ?3";
     sql += " ORDER BY household_code, id_number";
     auto st = PrepareOn(db_, sql, "ScanCoverageYear");
@@ -657,11 +680,14 @@ Result<void> SqliteStore::ScanCoverageYear(const std::string& division_prefix, i
         BindText(raw, 2, division_prefix);
         BindText(raw, 3, hi);
     }
+    PersonCoverage c;
+    c.year = year;
     int rc;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-        auto c = CoverageFromJson(Text(raw, 0));
-        if (!c) return std::unexpected(Corrupt("coverage", Text(raw, 1) + "/" + std::to_string(year), c.error()));
-        if (!visit(*c)) return {};
+        TextInto(raw, 0, c.household_code);
+        TextInto(raw, 1, c.id_number);
+        SetCoverageFlags(sqlite3_column_int(raw, 2), c);
+        if (!visit(c)) return {};
     }
     if (rc != SQLITE_DONE) return std::unexpected(LastError("ScanCoverageYear"));
     return {};
