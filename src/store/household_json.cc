@@ -5,93 +5,12 @@
 #include <charconv>
 
 #include "store/json_reader.h"
+#include "store/json_writer.h"
 #include "store/store.h"
 
 namespace jz {
-namespace {
 
-class JsonWriter {
-  public:
-    explicit JsonWriter(std::string& out) : out_(out) {}
-
-    void Key(std::string_view k) {
-        Comma();
-        Quoted(k);
-        out_ += ':';
-        fresh_ = true;
-    }
-    void String(std::string_view s) {
-        Comma();
-        Quoted(s);
-    }
-    void Quoted(std::string_view s) {
-        out_ += '"';
-        size_t run = 0;  // characters that need no escape are appended in runs
-        for (size_t i = 0; i < s.size(); ++i) {
-            const char c = s[i];
-            const auto u = static_cast<unsigned char>(c);
-            if (c != '"' && c != '\\' && u >= 0x20) continue;
-            out_.append(s.data() + run, i - run);
-            run = i + 1;
-            if (u >= 0x20) {
-                out_ += '\\';
-                out_ += c;
-            } else {
-                static constexpr char kHex[] = "0123456789abcdef";
-                out_ += "\\u00";
-                out_ += kHex[u >> 4];
-                out_ += kHex[u & 15];
-            }
-        }
-        out_.append(s.data() + run, s.size() - run);
-        out_ += '"';
-    }
-    void Int(int64_t v) {
-        Comma();
-        char buf[24];
-        auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-        out_.append(buf, p);
-    }
-    void Bool(bool b) {
-        Comma();
-        out_ += b ? "true" : "false";
-    }
-    // A field whose value is absent is left out altogether: the change log holds a million of
-    // these, and absent reads as null to any JSON consumer.
-    template <class T>
-    void Field(std::string_view key, const std::optional<T>& v) {
-        if (!v) return;
-        Key(key);
-        if constexpr (std::is_same_v<T, bool>)
-            Bool(*v);
-        else
-            Int(*v);
-    }
-    void Ints(const std::vector<int>& v) {
-        Open('[');
-        for (int x : v) Int(x);
-        Close(']');
-    }
-    void Open(char c) {
-        Comma();
-        out_ += c;
-        fresh_ = true;
-    }
-    void Close(char c) {
-        out_ += c;
-        fresh_ = false;
-    }
-
-  private:
-    void Comma() {
-        if (!fresh_) out_ += ',';
-        fresh_ = false;
-    }
-    std::string& out_;
-    bool fresh_ = true;
-};
-
-}  // namespace
+using json_writer::JsonWriter;
 
 std::string HouseholdToJson(const Household& h) {
     std::string out;

@@ -86,6 +86,58 @@ ReplayedRow AdjustmentRow(sqlite3_stmt* st) {
     return {std::to_string(a.year), AdjustmentJson(a), {}};
 }
 
+// An assistance item: its state is the body; the columns beside it must say what the body says.
+ReplayedRow AssistanceRow(sqlite3_stmt* st) {
+    ReplayedRow row{Text(st, 0), Text(st, 14), {}};
+    auto rec = AssistanceRecordFromJson(row.state);
+    if (!rec) return row;  // the state differs from any logged one (or the log is as broken)
+    const AssistanceItem& item = rec->item;
+    std::vector<std::string>& fields = row.derived;
+    auto date = [&](int i) -> std::optional<int64_t> { return ColOpt<int64_t>(st, i); };
+    auto as_int = [](const std::optional<Date>& d) -> std::optional<int64_t> {
+        if (!d) return std::nullopt;
+        return int64_t{d->year} * 10000 + d->month * 100 + d->day;
+    };
+    if (item.item_code != row.key) fields.emplace_back("item_code");
+    if (Text(st, 1) != item.household_code) fields.emplace_back("household_code");
+    if (Text(st, 2) != rec->division_code) fields.emplace_back("division_code");
+    if (sqlite3_column_int64(st, 3) != rec->version) fields.emplace_back("version");
+    if ((sqlite3_column_int(st, 4) != 0) != rec->deleted) fields.emplace_back("deleted");
+    if (sqlite3_column_int(st, 5) != item.measure) fields.emplace_back("measure");
+    if (sqlite3_column_int(st, 6) != item.category) fields.emplace_back("category");
+    if (sqlite3_column_int(st, 7) != item.kind) fields.emplace_back("kind");
+    if (date(8) != as_int(item.start_date)) fields.emplace_back("start_date");
+    if (date(9) != as_int(item.end_date)) fields.emplace_back("end_date");
+    if (date(10) != as_int(item.signed_on)) fields.emplace_back("signed_on");
+    if (ColOpt<int64_t>(st, 11) != item.amount) fields.emplace_back("amount");
+    std::string keys;
+    MemberKeysInto(item.member_ids, keys);
+    const auto* blob = static_cast<const char*>(sqlite3_column_blob(st, 12));
+    if (std::string(blob ? blob : "", blob ? static_cast<size_t>(sqlite3_column_bytes(st, 12)) : 0) != keys)
+        fields.emplace_back("member_ids");
+    if (sqlite3_column_int64(st, 13) != NaturalHash(NaturalKeyOf(item))) fields.emplace_back("natural_key");
+    return row;
+}
+
+ReplayedRow IncomeRow(sqlite3_stmt* st) {
+    ReplayedRow row{Text(st, 0) + "/" + std::to_string(sqlite3_column_int(st, 1)), Text(st, 2), {}};
+    if (auto r = IncomeRecordFromJson(row.state)) {
+        if (Text(st, 0) != r->household_code) row.derived.emplace_back("household_code");
+        if (sqlite3_column_int(st, 1) != r->year) row.derived.emplace_back("year");
+    }
+    return row;
+}
+
+ReplayedRow CoverageRow(sqlite3_stmt* st) {
+    ReplayedRow row{Text(st, 0) + "/" + std::to_string(sqlite3_column_int(st, 1)), Text(st, 3), {}};
+    if (auto c = CoverageFromJson(row.state)) {
+        if (Text(st, 0) != c->id_number) row.derived.emplace_back("id_number");
+        if (sqlite3_column_int(st, 1) != c->year) row.derived.emplace_back("year");
+        if (Text(st, 2) != c->household_code) row.derived.emplace_back("household_code");
+    }
+    return row;
+}
+
 }  // namespace
 
 // --- audit verify's replay: the last logged state of every entity against its row ----------
@@ -97,6 +149,7 @@ struct SqliteStore::Latest {
 };
 struct SqliteStore::LoggedStates {
     std::unordered_map<std::string, Latest> household, procedure_case, evaluation, population, adjustment;
+    std::unordered_map<std::string, Latest> assistance_item, income, coverage;
     std::unordered_map<std::string, Latest> account;  // digest unused: accounts compare by field
     std::string plan_key;                             // the last plan loaded
     Latest plan;
@@ -109,6 +162,9 @@ struct SqliteStore::LoggedStates {
         else if (e.entity == "population") map = &population;
         else if (e.entity == "adjustment") map = &adjustment;
         else if (e.entity == "account") map = &account;
+        else if (e.entity == "assistance_item") map = &assistance_item;
+        else if (e.entity == "income") map = &income;
+        else if (e.entity == "coverage") map = &coverage;
         else if (e.entity == "plan") {
             plan_key = std::string(e.entity_key);
             plan = Latest{e.seq, false, DigestOf(e.after_json.value_or("")), false};
@@ -119,7 +175,8 @@ struct SqliteStore::LoggedStates {
         if (e.action != "insert" && e.action != "update" && e.action != "delete") return;
         Latest& l = (*map)[std::string(e.entity_key)];
         l.seq = e.seq;
-        l.deleted = e.action == "delete";
+        // A deleted assistance item keeps its row: the entry's after-state is the tombstone.
+        l.deleted = e.action == "delete" && map != &assistance_item;
         l.digest = DigestOf(e.after_json.value_or(""));
     }
 };
@@ -280,6 +337,15 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
          "SELECT year, county_code, approved_by, approved_at, approved_on, notes, summary_json"
          " FROM adjustment_approval ORDER BY year",
          &LoggedStates::adjustment, AdjustmentRow},
+        {"assistance_item",
+         "SELECT item_code, household_code, division_code, version, deleted, measure, category, kind,"
+         " start_date, end_date, signed_on, amount, member_keys, natural_hash, body_json FROM assistance_item"
+         " ORDER BY item_code",
+         &LoggedStates::assistance_item, AssistanceRow},
+        {"income", "SELECT household_code, year, body_json FROM income ORDER BY household_code, year",
+         &LoggedStates::income, IncomeRow},
+        {"coverage", "SELECT id_number, year, household_code, body_json FROM coverage ORDER BY id_number, year",
+         &LoggedStates::coverage, CoverageRow},
     };
     if (auto r = ReplayHouseholds(logged, out); !r) return r;
     for (const ReplayedTable& table : kTables)
@@ -290,7 +356,9 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
     const std::pair<const char*, std::unordered_map<std::string, Latest>*> all[] = {
         {"household", &logged.household},     {"procedure_case", &logged.procedure_case},
         {"evaluation", &logged.evaluation},   {"population", &logged.population},
-        {"adjustment", &logged.adjustment},   {"account", &logged.account}};
+        {"adjustment", &logged.adjustment},   {"account", &logged.account},
+        {"assistance_item", &logged.assistance_item}, {"income", &logged.income},
+        {"coverage", &logged.coverage}};
     for (const auto& [entity, map] : all) {
         std::vector<std::pair<int64_t, std::string>> missing;
         for (const auto& [key, l] : *map)

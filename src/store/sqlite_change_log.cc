@@ -71,7 +71,8 @@ Result<std::vector<ChangeLogEntry>> SqliteStore::ChangeLog(const ChangeLogFilter
     if (f.entity) sql += " AND entity=?6";
     if (f.after_seq) sql += " AND seq>?7";
     // A scope below the root: only the entries of households now under it (their code range
-    // on the division index) and of procedure cases under it; plans, org units, accounts,
+    // on the division index), of procedure cases and of the assistance ledger (items, income,
+    // cover) under it; plans, org units, accounts,
     // events, populations, evaluations and approvals belong to the root.
     const bool scoped = f.division_prefix && !f.division_prefix->empty();
     if (scoped)
@@ -79,6 +80,14 @@ Result<std::vector<ChangeLogEntry>> SqliteStore::ChangeLog(const ChangeLogFilter
             " AND ((entity='household' AND entity_key IN (SELECT household_code FROM household"
             " WHERE division_code >= ?5 AND division_code < ?5 || char(127)))"
             " OR (entity='procedure_case' AND entity_key IN (SELECT CAST(id AS TEXT) FROM procedure_case"
+            " WHERE division_code >= ?5 AND division_code < ?5 || char(127)))"
+            // The assistance ledger by the division its rows were last written under (a deregistered
+            // household's ledger stays visible to the unit it belonged to).
+            " OR (entity='assistance_item' AND entity_key IN (SELECT item_code FROM assistance_item"
+            " WHERE division_code >= ?5 AND division_code < ?5 || char(127)))"
+            " OR (entity='income' AND entity_key IN (SELECT household_code || '/' || year FROM income"
+            " WHERE division_code >= ?5 AND division_code < ?5 || char(127)))"
+            " OR (entity='coverage' AND entity_key IN (SELECT id_number || '/' || year FROM coverage"
             " WHERE division_code >= ?5 AND division_code < ?5 || char(127))))";
     sql += " ORDER BY seq LIMIT ?4";
     sqlite3_stmt* raw = nullptr;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "store/change_chain.h"
+#include "store/json_writer.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 
@@ -116,6 +117,16 @@ std::string AccountJson(const Account& a, std::optional<bool> password_changed =
 std::string PopulationJson(const PopulationSetting& p);
 std::string AdjustmentJson(const AdjustmentApproval& a);
 
+// The assistance ledger's columns (sqlite_assistance.cc), also read by the audit's replay.
+// An item's member: the packed ID number (core/id_number.h PackIdNumber) of a normalised 18-character
+// number, else a 64-bit hash with the top bit set (never equal to a packed number).
+uint64_t MemberKey(std::string_view id_number);
+// The member_keys column: the members' keys sorted, 8 bytes each little-endian (empty: none).
+void MemberKeysInto(const std::vector<std::string>& member_ids, std::string& out);
+void MemberKeysFrom(sqlite3_stmt* st, int i, std::vector<uint64_t>& out);
+// The natural_hash column: FNV-1a 64 of NaturalKeyOf(item).
+int64_t NaturalHash(std::string_view natural_key);
+
 // A table whose rows are a whole object kept as a JSON body, with an id and a version (procedure
 // cases, evaluations); the columns beside the body only serve filters. InsertBody and UpdateBody
 // (sqlite_cases.cc) are the steps they share: body, version check, change-log entry.
@@ -146,6 +157,7 @@ struct BodyTable {
 //   sqlite_audit.cc       Verify: the chain walk and the replay of the log against the rows
 //   sqlite_accounts.cc    accounts and sessions
 //   sqlite_cases.cc       procedure cases, evaluations, population, adjustment approvals
+//   sqlite_assistance.cc  the assistance ledger: items, income, cover
 class SqliteStore final : public Store {
   public:
     // Takes ownership of `db`.
@@ -249,6 +261,32 @@ class SqliteStore final : public Store {
     Result<std::optional<AdjustmentApproval>> FindAdjustmentApproval(int year,
                                                                      const std::string& county_code) override;
 
+    // sqlite_assistance.cc
+    Result<void> InsertAssistance(const AssistanceRecord& record, const ChangeContext& change) override;
+    Result<void> UpdateAssistance(const AssistanceRecord& before, const AssistanceRecord& after,
+                                  const ChangeContext& change) override;
+    Result<std::optional<AssistanceRecord>> FindAssistance(const std::string& item_code) override;
+    Result<std::vector<AssistanceRecord>> ListAssistance(const AssistanceFilter& filter) override;
+    Result<int64_t> CountAssistance(const AssistanceFilter& filter) override;
+    Result<std::optional<AssistanceRecord>> FindAssistanceByNaturalKey(const std::string& household_code,
+                                                                       const std::string& natural_key) override;
+    Result<int> LastAssistanceNumber(const std::string& household_code) override;
+    Result<void> ScanItemFacts(const std::string& division_prefix,
+                               const std::function<bool(const ItemFacts&)>& visit) override;
+    Result<void> ScanItemFactsParallel(const std::string& division_prefix, int parts,
+                                       const std::function<bool(int, const ItemFacts&)>& visit) override;
+    Result<int64_t> PutIncome(const IncomeRecord& record, const std::string& division_code,
+                              std::optional<int64_t> expected_version, const ChangeContext& change) override;
+    Result<std::optional<IncomeRecordVersion>> FindIncome(const std::string& household_code, int year) override;
+    Result<std::vector<IncomeRecordVersion>> ListIncome(const IncomeFilter& filter) override;
+    Result<void> ScanIncomeYear(const std::string& division_prefix, int year,
+                                const std::function<bool(const IncomeRecord&)>& visit) override;
+    Result<void> PutCoverage(const PersonCoverage& coverage, const std::string& division_code,
+                             const ChangeContext& change) override;
+    Result<std::vector<PersonCoverage>> ListCoverage(const std::string& household_code) override;
+    Result<void> ScanCoverageYear(const std::string& division_prefix, int year,
+                                  const std::function<bool(const PersonCoverage&)>& visit) override;
+
   private:
     // --- shared by every family (sqlite_store.cc) ---
     // "store.no_transaction" unless a transaction is open: every write calls it first.
@@ -281,6 +319,10 @@ class SqliteStore final : public Store {
                                     const std::function<bool(const Household&)>& visit);
     using PartScan = std::function<Result<void>(sqlite3*, int, int64_t, int64_t, std::atomic<bool>&)>;
     Result<void> InParts(int parts, const std::function<Result<void>()>& serial, const PartScan& scan_part);
+    // Runs part(db, i, stop) for i in [0, parts) at once, each on a thread and a read-only connection
+    // of its own; the first failure sets `stop` and is returned.
+    using ConnectionPart = std::function<Result<void>(sqlite3*, int, std::atomic<bool>&)>;
+    Result<void> OnReadConnections(int parts, const ConnectionPart& part);
 
     // --- sqlite_audit.cc ---
     struct Latest;
@@ -319,6 +361,7 @@ class SqliteStore final : public Store {
     bool in_tx_ = false;
     int schema_version_ = 0;
     std::string scratch_county_, scratch_causes_, scratch_aux_, scratch_able_, scratch_out_of_school_;
+    std::string scratch_item_json_, scratch_member_keys_;  // InsertAssistance's bound strings
 };
 
 }  // namespace jz::sqlite_internal

@@ -275,6 +275,13 @@ Result<void> SqliteStore::InParts(int parts, const std::function<Result<void>()>
     parts = std::clamp(parts, 1, 16);
     if (parts == 1 || in_tx_ || *hi - *lo < 1000) return serial();
     const int64_t step = (*hi - *lo + parts - 1) / parts;
+    return OnReadConnections(parts, [&](sqlite3* db, int part, std::atomic<bool>& stop) {
+        const int64_t from = *lo + step * part;
+        return scan_part(db, part, from, from + step, stop);
+    });
+}
+
+Result<void> SqliteStore::OnReadConnections(int parts, const ConnectionPart& part_scan) {
     std::vector<std::optional<Error>> failures(static_cast<size_t>(parts));
     std::atomic<bool> stop = false;
     std::vector<std::thread> threads;
@@ -291,8 +298,7 @@ Result<void> SqliteStore::InParts(int parts, const std::function<Result<void>()>
             }
             sqlite3_busy_timeout(db, 5000);
             sqlite3_exec(db, "PRAGMA cache_size=-32768", nullptr, nullptr, nullptr);
-            const int64_t from = *lo + step * part;
-            auto r = scan_part(db, part, from, from + step, stop);
+            auto r = part_scan(db, part, stop);
             if (!r) {
                 failures[part] = r.error();
                 stop = true;

@@ -242,18 +242,77 @@ inline constexpr std::string_view kMigration004 = R"sql(
 ALTER TABLE person ADD COLUMN ethnicity_name TEXT NOT NULL DEFAULT '';
 )sql";
 
-inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004};
+// The assistance ledger (issue 14): items, income by year and by its parts, and each person's cover
+// (三保障 and the floor). Dates as YYYYMMDD integers, money in fen. Nothing references household:
+// a deregistered household's ledger stays (read-only).
+inline constexpr std::string_view kMigration005 = R"sql(
+-- One assistance item (core/assistance.h AssistanceItem); body_json is the whole record as the
+-- change log writes it (store.h AssistanceRecordToJson). Clustered by household, so a scan visits a
+-- household's items consecutively; item codes are unique across the registry. The other columns
+-- repeat what lists filter on and what the measures-delivered count reads (ItemFacts):
+-- member_keys the members' packed ID numbers (8 bytes each, little-endian, sorted; NULL: the
+-- household as a whole), natural_hash a 64-bit FNV-1a of NaturalKeyOf(item).
+CREATE TABLE assistance_item (
+  household_code TEXT NOT NULL,
+  item_code      TEXT NOT NULL,
+  division_code  TEXT NOT NULL,
+  version        INTEGER NOT NULL,
+  deleted        INTEGER NOT NULL DEFAULT 0,
+  measure        INTEGER NOT NULL,
+  category       INTEGER NOT NULL,
+  kind           INTEGER NOT NULL,
+  start_date     INTEGER NOT NULL,
+  end_date       INTEGER,
+  signed_on      INTEGER,
+  amount         INTEGER,
+  member_keys    BLOB,
+  natural_hash   INTEGER NOT NULL,
+  updated_at     TEXT NOT NULL,
+  body_json      TEXT NOT NULL,
+  PRIMARY KEY (household_code, item_code)
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX assistance_item_code ON assistance_item(item_code);
+CREATE INDEX assistance_item_division ON assistance_item(division_code, household_code);
+
+-- A household's income in a year (core/assistance.h IncomeRecord); body_json as the log writes it.
+CREATE TABLE income (
+  household_code TEXT NOT NULL,
+  year           INTEGER NOT NULL,
+  division_code  TEXT NOT NULL,
+  version        INTEGER NOT NULL,
+  updated_at     TEXT NOT NULL,
+  body_json      TEXT NOT NULL,
+  PRIMARY KEY (household_code, year)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX income_year ON income(year, division_code);
+
+-- A person's cover in a year (core/assistance.h PersonCoverage); body_json as the log writes it.
+CREATE TABLE coverage (
+  id_number      TEXT NOT NULL,
+  year           INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  division_code  TEXT NOT NULL,
+  updated_at     TEXT NOT NULL,
+  body_json      TEXT NOT NULL,
+  PRIMARY KEY (id_number, year)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX coverage_household ON coverage(household_code, year);
+)sql";
+
+inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004,
+                                                   kMigration005};
 
 // Secondary indexes a bulk load drops and recreates (SqliteStore::BeginBulkLoad); they must stay
 // identical to the migrations' definitions.
 inline constexpr std::string_view kBulkIndexesDrop =
     "DROP INDEX household_division; DROP INDEX person_id_number; DROP INDEX change_log_entity;"
-    "DROP INDEX change_log_actor; DROP INDEX person_name;";
+    "DROP INDEX change_log_actor; DROP INDEX person_name; DROP INDEX assistance_item_division;";
 inline constexpr std::string_view kBulkIndexesCreate =
     "CREATE INDEX household_division ON household(division_code, household_code);"
     "CREATE INDEX person_id_number ON person(id_number);"
     "CREATE INDEX change_log_entity ON change_log(entity, entity_key, seq);"
     "CREATE INDEX change_log_actor ON change_log(actor, seq);"
-    "CREATE INDEX person_name ON person(name);";
+    "CREATE INDEX person_name ON person(name);"
+    "CREATE INDEX assistance_item_division ON assistance_item(division_code, household_code);";
 
 }  // namespace jz::sqlite_schema

@@ -20,14 +20,14 @@ TEST(SqliteStore, OpenModes) {
     EXPECT_EQ(missing.error().code, "store.missing");
     auto created = OpenSqliteStore(path, OpenMode::kCreate);
     ASSERT_TRUE(created);
-    EXPECT_EQ((*created)->schema_version(), 4);
+    EXPECT_EQ((*created)->schema_version(), SqliteSchemaVersion());
     created->reset();
     auto exists = OpenSqliteStore(path, OpenMode::kCreate);
     ASSERT_FALSE(exists);
     EXPECT_EQ(exists.error().code, "store.exists");
     auto reopened = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(reopened);
-    EXPECT_EQ((*reopened)->schema_version(), 4);
+    EXPECT_EQ((*reopened)->schema_version(), SqliteSchemaVersion());
 }
 
 TEST(SqliteStore, GarbageFileIsReportedAsCorrupt) {
@@ -114,7 +114,8 @@ TEST(SqliteStore, BulkLoadRebuildsIndexesAndRollsBackCleanly) {
     // A read left mid-step (a single-row lookup) must not block the index drop.
     ASSERT_TRUE(store->LoadPlanText().value().has_value());
     const int64_t indexes = CountIndexes(path);
-    ASSERT_EQ(indexes, 9);  // the five the bulk load drops, session_account and three on procedure_case
+    // The five the bulk load drops, session_account, three on procedure_case and four of the ledger.
+    ASSERT_EQ(indexes, 13);
     const std::vector<std::string> definitions = IndexDefinitions(path);
     // A failed bulk load: the dropped indexes come back with the rollback.
     ASSERT_TRUE(store->Begin());
@@ -239,8 +240,8 @@ TEST(SqliteStore, Version1DatabaseIsMigratedWithItsChainIntact) {
 
     auto store = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(store) << store.error().ToString();
-    EXPECT_EQ((*store)->schema_version(), 4);
-    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"4"});
+    EXPECT_EQ((*store)->schema_version(), SqliteSchemaVersion());
+    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{std::to_string(SqliteSchemaVersion())});
     auto v = (*store)->VerifyChangeLog().value();
     EXPECT_EQ(v.entries, chain.entries);
     EXPECT_FALSE(v.first_bad.has_value());
@@ -372,8 +373,8 @@ TEST(SqliteStore, Version2DatabaseIsMigratedWithOutOfSchoolDatesBackfilled) {
 
     auto store = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(store) << store.error().ToString();
-    EXPECT_EQ((*store)->schema_version(), 4);
-    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"4"});
+    EXPECT_EQ((*store)->schema_version(), SqliteSchemaVersion());
+    EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{std::to_string(SqliteSchemaVersion())});
     EXPECT_EQ(QueryRows(path, kFacts), written) << "backfilled as a write computes it";
     EXPECT_EQ(QueryRows(path,
                         "SELECT out_of_school_birth_dates FROM household WHERE household_code IN ('M1', 'M2')"
@@ -412,8 +413,56 @@ TEST(SqliteStore, Version2DatabaseIsMigratedWithOutOfSchoolDatesBackfilled) {
     store->reset();
     auto again = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(again);
-    EXPECT_EQ((*again)->schema_version(), 4);
+    EXPECT_EQ((*again)->schema_version(), SqliteSchemaVersion());
     EXPECT_EQ((*again)->VerifyChangeLog().value().entries, chain.entries + 4);
+}
+
+// A version 4 database (before the assistance ledger) gets the ledger's tables, its log untouched;
+// the ledger then works and is audited with the rest.
+TEST(SqliteStore, Version4DatabaseGainsTheAssistanceLedger) {
+    ChainVerification chain;
+    const std::string path = MakeOldDatabase("migrate4", 4, chain);
+    ASSERT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{"4"});
+    ASSERT_EQ(QueryRows(path, "SELECT count(*) FROM sqlite_master WHERE name = 'assistance_item'"),
+              std::vector<std::string>{"0"});
+    const char* kLog =
+        "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id,"
+        " hex(hash) FROM change_log ORDER BY seq";
+    const std::vector<std::string> v4_log = QueryRows(path, kLog);
+    const std::string backups = TempPath("migrate4-backups");
+    auto up = UpgradeSqlite(path, backups);
+    ASSERT_TRUE(up) << up.error().ToString();
+    EXPECT_EQ(up->from, 4);
+    EXPECT_EQ(up->to, SqliteSchemaVersion());
+    EXPECT_FALSE(up->backup_path.empty());
+    EXPECT_EQ(QueryRows(path, kLog), v4_log) << "the log is untouched";
+    EXPECT_EQ(QueryRows(path,
+                        "SELECT name FROM sqlite_master WHERE name IN ('assistance_item', 'income', 'coverage',"
+                        " 'assistance_item_code', 'assistance_item_division', 'income_year', 'coverage_household')"
+                        " ORDER BY name"),
+              (std::vector<std::string>{"assistance_item", "assistance_item_code", "assistance_item_division",
+                                        "coverage", "coverage_household", "income", "income_year"}));
+    auto store = OpenSqliteStore(path, OpenMode::kExisting);
+    ASSERT_TRUE(store) << store.error().ToString();
+    ASSERT_TRUE((*store)->Begin());
+    AssistanceRecord item;
+    item.division_code = "540425100201";
+    item.item.item_code = "V1-001";
+    item.item.household_code = "V1";
+    item.item.measure = 8;
+    item.item.category = 1;
+    item.item.kind = 1;
+    item.item.start_date = {2017, 3, 1};
+    ASSERT_TRUE((*store)->InsertAssistance(item, kChange));
+    ASSERT_TRUE((*store)->PutIncome({.household_code = "V1", .year = 2017, .persons = 2, .wage = 1}, "540425100201",
+                                    std::nullopt, kChange));
+    ASSERT_TRUE((*store)->Commit());
+    EXPECT_EQ((*store)->LastAssistanceNumber("V1").value(), 1);
+    const ChainVerification v = (*store)->VerifyChangeLog().value();
+    EXPECT_EQ(v.entries, chain.entries + 2);
+    EXPECT_FALSE(v.first_bad.has_value());
+    EXPECT_EQ(v.mismatch_count, 0);
+    EXPECT_EQ(QueryRows(path, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
 }
 
 // A case whose stored body cannot be read is reported, not returned half-read.

@@ -86,8 +86,8 @@ struct RowMismatch {
     // disagrees with the row itself.
     std::string code;
     std::string entity;      // "household", "procedure_case", "evaluation", "population", "account",
-                             // "adjustment", "plan"
-    std::string entity_key;  // household code, case id, ...
+                             // "adjustment", "plan", "assistance_item", "income", "coverage"
+    std::string entity_key;  // household code, case id, item code, "<household>/<year>", ...
     int64_t seq = 0;         // the entity's last change-log entry (0: none)
     std::vector<std::string> fields;  // what differs, e.g. "net_income_per_head", "members[2].name"
 };
