@@ -43,7 +43,8 @@ World RandomWorld() {
     std::vector<int> categories;
     for (const CodeEntry& e : codes::AssistanceCategory().entries) categories.push_back(e.code);
     for (int i = 0; i < n; ++i) {
-        const std::string code = "H" + std::to_string(i);
+        // Registry codes (all digits, keyed exactly) and other codes (keyed by hash).
+        const std::string code = i % 2 ? "H" + std::to_string(i) : "5404251002010" + std::to_string(100 + i);
         const std::string village = Villages()[*rc::gen::inRange<size_t>(0, Villages().size())];
         const int persons = *rc::gen::inRange(1, 7);
         // Some households the items name have no facts (left the registry, or another scan's).
