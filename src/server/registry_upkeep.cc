@@ -55,8 +55,19 @@ Result<void> RegistryUpkeep::Refresh(Store& store) {
         if (!h) return std::unexpected(h.error());
         changed.emplace_back(e.entity_key, *h ? std::optional((*h)->household) : std::nullopt);
     }
+    // The assistance ledger's items change the kept reports' delivered figures (not the indexes).
+    bool ledger_changed = false;
+    if (changed.empty()) {
+        ChangeLogFilter items;
+        items.entity = "assistance_item";
+        items.after_seq = indexed_seq_;
+        items.limit = 1;
+        auto found = store.ChangeLog(items);
+        if (!found) return std::unexpected(found.error());
+        ledger_changed = !found->empty();
+    }
     std::unique_lock lock(mutex_);
-    if (!changed.empty()) ++generation_;
+    if (!changed.empty() || ledger_changed) ++generation_;
     for (auto& [code, household] : changed)
         if (household) {
             index_.Upsert(FactsOf(*household));

@@ -31,8 +31,9 @@ class RegistryUpkeep {
     Result<void> Refresh(Store& store);
     // A household written by this server (after its commit).
     void Indexed(const Household& h);
-    // Moves whenever a household changes (seen by Refresh, written through Indexed, or a rebuild):
-    // kept reports are valid while it stands still (logins move the change log but no figure).
+    // Moves whenever a household changes (seen by Refresh, written through Indexed, or a rebuild),
+    // or an assistance item does (seen by Refresh: the reports' delivered figures): kept reports
+    // are valid while it stands still (logins move the change log but no figure).
     uint64_t generation() const { return generation_; }
 
     // A page of the household list (the index's order: village, then code).
