@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <set>
-#include <unordered_map>
+#include <functional>
 #include <utility>
 
 #include "core/codes.h"
@@ -409,13 +409,6 @@ ItemFacts ItemFactsOf(const AssistanceItem& item, const std::string& division_co
 
 namespace {
 
-// The child unit a division code falls in below `unit_code` (townships of a county, villages of a
-// township); empty when the unit has no children (a village).
-std::string ChildOf(std::string_view division_code, size_t child_length) {
-    if (child_length == 0 || division_code.size() < child_length) return {};
-    return std::string(division_code.substr(0, child_length));
-}
-
 size_t ChildLength(const OrgTree& tree, std::string_view unit_code) {
     if (const OrgUnit* u = tree.Find(unit_code)) {
         switch (u->level) {
@@ -468,7 +461,8 @@ struct HouseholdMeasure {
 // Persons counted by a set of items of one household: the distinct named members, or every member
 // (household_persons) when one of them names none.
 int64_t DistinctPersons(const std::vector<const ItemFacts*>& items) {
-    std::vector<uint64_t> keys;
+    thread_local std::vector<uint64_t> keys;
+    keys.clear();
     bool whole = false;
     int persons = 0;
     for (const ItemFacts* f : items) {
@@ -487,7 +481,8 @@ int64_t DistinctPersons(const std::vector<const ItemFacts*>& items) {
 // Posts held on `to` by a set of job-post items of one household: the distinct named holders; a
 // post naming no one counts one holder (unless named holders are there already).
 int64_t DistinctPosts(const std::vector<const ItemFacts*>& items) {
-    std::vector<uint64_t> keys;
+    thread_local std::vector<uint64_t> keys;
+    keys.clear();
     bool whole = false;
     for (const ItemFacts* f : items) {
         if (f->member_keys.empty())
@@ -511,7 +506,8 @@ HouseholdMeasure CountHouseholdMeasure(const PlanMeasure& m, const std::vector<c
     HouseholdMeasure h;
     h.stages.assign(m.stages.size(), 0);
     h.others.assign(m.other_targets.size(), 0);
-    std::vector<const ItemFacts*> signed_items;
+    thread_local std::vector<const ItemFacts*> signed_items;
+    signed_items.clear();
     for (const ItemFacts* f : items) {
         ++h.items;
         if (SignedBy(*f, to)) {
@@ -523,16 +519,18 @@ HouseholdMeasure CountHouseholdMeasure(const PlanMeasure& m, const std::vector<c
     }
     h.reached = !signed_items.empty();
     h.beneficiaries = DistinctPersons(signed_items);
+    thread_local std::vector<const ItemFacts*> of_stage;
     for (size_t s = 0; s < m.stages.size(); ++s) {
         const auto category = codes::EducationCategoryOf(m.stages[s].id);
         if (!category) continue;
-        std::vector<const ItemFacts*> of_stage;
+        of_stage.clear();
         for (const ItemFacts* f : signed_items)
             if (f->category == *category) of_stage.push_back(f);
         h.stages[s] = DistinctPersons(of_stage);
     }
     if (!m.other_targets.empty()) {
-        std::vector<const ItemFacts*> posts;
+        thread_local std::vector<const ItemFacts*> posts;
+        posts.clear();
         for (const ItemFacts* f : signed_items)
             if (f->kind == codes::kKindJobPost && f->start_date <= to && (!f->end_date || *f->end_date >= to))
                 posts.push_back(f);
@@ -565,14 +563,6 @@ void AddCounts(MeasureDelivered& d, const MeasureDelivered& o) {
     for (size_t i = 0; i < d.others.size() && i < o.others.size(); ++i) d.others[i].held += o.others[i].held;
 }
 
-uint32_t PlannedMask(const HouseholdFacts& facts) {
-    uint32_t mask = 0;
-    auto bit = [](int number) { return number >= 0 && number < 32 ? (uint32_t{1} << number) : 0u; };
-    if (facts.main_measure) mask |= bit(*facts.main_measure);
-    for (int m : facts.aux_measures) mask |= bit(m);
-    return mask;
-}
-
 std::string ChildName(const OrgTree& tree, const Plan& plan, const std::string& code) {
     if (const OrgUnit* u = tree.Find(code)) return u->name();
     if (const PlanTownship* t = plan.FindTownship(code)) return t->name;
@@ -581,6 +571,19 @@ std::string ChildName(const OrgTree& tree, const Plan& plan, const std::string& 
 
 }  // namespace
 
+// A household code as a 64-bit key for the planned/reached join: the code's digits with its length
+// when it is all digits and at most 17 long (exact; the registry's codes are), else a hash with the
+// top bit set.
+static uint64_t HouseholdKey(std::string_view code) {
+    if (!code.empty() && code.size() <= 17 &&
+        std::ranges::all_of(code, [](char c) { return c >= '0' && c <= '9'; })) {
+        uint64_t v = 0;
+        for (char c : code) v = v * 10 + static_cast<uint64_t>(c - '0');
+        return v | (static_cast<uint64_t>(code.size()) << 57);
+    }
+    return std::hash<std::string_view>{}(code) | (uint64_t{1} << 63);
+}
+
 struct DeliveredBuilder::Impl {
     const Plan* plan = nullptr;
     const OrgTree* tree = nullptr;
@@ -588,81 +591,100 @@ struct DeliveredBuilder::Impl {
     size_t child_length = 0;
     Date from;
     Date to;
-    std::map<int, size_t> measure_index;  // measure number → position in plan.measures / totals
+    std::vector<std::pair<int, size_t>> measures;  // (number, position in plan.measures / totals)
     std::vector<MeasureDelivered> totals;
-    std::map<std::string, std::vector<MeasureDelivered>> children;  // child code → per measure
-    // Households planned, by code: the measures they have (bit per number). Joined with the
-    // measures their items reached for reached_planned.
-    std::unordered_map<std::string, uint32_t> planned;
-    // Households whose items reached measures before their facts came: the masks per child unit.
-    struct Pending {
-        std::string household_code;
-        std::string child;  // empty: the unit as a whole
-        uint32_t reached = 0;
+    // Child units: code → index into child_figures (per measure, plan order).
+    std::map<std::string, int, std::less<>> child_index;
+    std::vector<std::vector<MeasureDelivered>> child_figures;
+    // The join for reached_planned: each household's planned measures (bit per number) and each
+    // household's (and child unit's) reached measures, matched at Finish.
+    struct Planned {
+        uint64_t key;
+        uint32_t mask;
     };
-    std::vector<Pending> pending;
-    // The current household's items.
+    struct Reached {
+        uint64_t key;
+        int child;  // -1: the unit as a whole
+        uint32_t mask;
+    };
+    std::vector<Planned> planned;
+    std::vector<Reached> reached;
+    // The current household's items (slots reused from household to household).
     std::string current;
     std::vector<ItemFacts> items;
+    size_t item_count = 0;
+    std::vector<int> item_child;
+    std::vector<int> groups;
+    std::vector<const ItemFacts*> of_measure;
+    // Last child looked up (scans come village by village).
+    std::string last_prefix;
+    int last_child = -1;
 
-    std::vector<MeasureDelivered>& Child(const std::string& code) {
-        auto it = children.find(code);
-        if (it == children.end()) {
+    int ChildIndex(std::string_view code) {
+        if (code == last_prefix && last_child >= 0) return last_child;
+        auto it = child_index.find(code);
+        if (it == child_index.end()) {
             std::vector<MeasureDelivered> v;
             for (const PlanMeasure& m : plan->measures) v.push_back(EmptyMeasure(m, false));
-            it = children.emplace(code, std::move(v)).first;
+            it = child_index.emplace(std::string(code), static_cast<int>(child_figures.size())).first;
+            child_figures.push_back(std::move(v));
         }
+        last_prefix.assign(code);
+        last_child = it->second;
         return it->second;
     }
-
-    void AddReachedPlanned(const std::string& child, uint32_t reached, uint32_t planned_mask) {
-        for (const auto& [number, index] : measure_index) {
-            const uint32_t bit = number >= 0 && number < 32 ? (uint32_t{1} << number) : 0u;
-            if (!(reached & bit) || !(planned_mask & bit)) continue;
-            if (child.empty())
-                ++totals[index].reached_planned;
-            else
-                ++Child(child)[index].reached_planned;
-        }
+    // The child unit of a division code; -1 when the unit has none or the code is too short.
+    int ChildOfCode(std::string_view division) {
+        if (!child_length || division.size() < child_length) return -1;
+        return ChildIndex(division.substr(0, child_length));
     }
-
-    void Reached(const std::string& household, const std::string& child, uint32_t reached) {
-        if (!reached) return;
-        auto it = planned.find(household);
-        if (it != planned.end())
-            AddReachedPlanned(child, reached, it->second);
-        else
-            pending.push_back({household, child, reached});
-    }
+    std::vector<MeasureDelivered>& Figures(int child) { return child < 0 ? totals : child_figures[static_cast<size_t>(child)]; }
 
     // Counts the current household's items.
     void Flush() {
-        if (items.empty()) return;
-        const std::string household = current;
-        // The unit as a whole, then each child unit the items fall in.
-        std::vector<std::string> groups{std::string()};
-        if (child_length)
-            for (const ItemFacts& f : items) {
-                std::string c = ChildOf(f.division_code, child_length);
-                if (std::ranges::find(groups, c) == groups.end()) groups.push_back(std::move(c));
-            }
-        for (const std::string& group : groups) {
-            uint32_t reached = 0;
-            for (const auto& [number, index] : measure_index) {
-                const PlanMeasure& m = plan->measures[index];
-                std::vector<const ItemFacts*> of_measure;
-                for (const ItemFacts& f : items)
-                    if (f.measure == number && (group.empty() || ChildOf(f.division_code, child_length) == group))
-                        of_measure.push_back(&f);
-                if (of_measure.empty()) continue;
-                const HouseholdMeasure h = CountHouseholdMeasure(m, of_measure, to);
-                AddTo(group.empty() ? totals[index] : Child(group)[index], h);
-                if (h.reached && number >= 0 && number < 32) reached |= uint32_t{1} << number;
-            }
-            Reached(household, group, reached);
+        if (item_count == 0) return;
+        const uint64_t key = HouseholdKey(current);
+        item_child.resize(item_count);
+        groups.assign(1, -1);
+        for (size_t i = 0; i < item_count; ++i) {
+            item_child[i] = ChildOfCode(items[i].division_code);
+            if (item_child[i] >= 0 && std::ranges::find(groups, item_child[i]) == groups.end())
+                groups.push_back(item_child[i]);
         }
-        items.clear();
-        current.clear();
+        for (int group : groups) {
+            uint32_t mask = 0;
+            std::vector<MeasureDelivered>& figures = Figures(group);
+            for (const auto& [number, index] : measures) {
+                of_measure.clear();
+                for (size_t i = 0; i < item_count; ++i)
+                    if (items[i].measure == number && (group < 0 || item_child[i] == group)) of_measure.push_back(&items[i]);
+                if (of_measure.empty()) continue;
+                const HouseholdMeasure h = CountHouseholdMeasure(plan->measures[index], of_measure, to);
+                AddTo(figures[index], h);
+                if (h.reached && number >= 0 && number < 32) mask |= uint32_t{1} << number;
+            }
+            if (mask) reached.push_back({key, group, mask});
+        }
+        item_count = 0;
+    }
+
+    // reached_planned from the households planned and reached (both sorted by key here).
+    void Join() {
+        std::ranges::sort(planned, {}, &Planned::key);
+        std::ranges::sort(reached, {}, &Reached::key);
+        size_t p = 0;
+        for (const Reached& r : reached) {
+            while (p < planned.size() && planned[p].key < r.key) ++p;
+            uint32_t mask = 0;
+            for (size_t q = p; q < planned.size() && planned[q].key == r.key; ++q) mask |= planned[q].mask;
+            const uint32_t both = mask & r.mask;
+            if (!both) continue;
+            std::vector<MeasureDelivered>& figures = Figures(r.child);
+            for (const auto& [number, index] : measures)
+                if (number >= 0 && number < 32 && (both & (uint32_t{1} << number))) ++figures[index].reached_planned;
+        }
+        planned.clear();
+        reached.clear();
     }
 };
 
@@ -677,46 +699,50 @@ DeliveredBuilder::DeliveredBuilder(const Plan& plan, const OrgTree& tree, std::s
     d.from = from;
     d.to = to;
     for (size_t i = 0; i < plan.measures.size(); ++i) {
-        d.measure_index.emplace(plan.measures[i].number, i);
+        d.measures.emplace_back(plan.measures[i].number, i);
         // The plan's measure targets are the county's: a township's or village's count has none.
         d.totals.push_back(EmptyMeasure(plan.measures[i], d.unit_code == plan.county_code));
     }
     if (d.child_length)
         for (const OrgUnit* u : tree.Children(d.unit_code))
-            if (u->code.size() == d.child_length) d.Child(u->code);
+            if (u->code.size() == d.child_length) d.ChildIndex(u->code);
 }
 
 void DeliveredBuilder::AddHousehold(const HouseholdFacts& facts) {
     Impl& d = *impl_;
     if (!OrgTree::Within(facts.division_code, d.unit_code)) return;
-    const uint32_t mask = PlannedMask(facts);
-    const std::string child = ChildOf(facts.division_code, d.child_length);
-    if (!child.empty()) d.Child(child);
-    for (const auto& [number, index] : d.measure_index) {
+    const int child = d.ChildOfCode(facts.division_code);
+    uint32_t mask = 0;
+    for (const auto& [number, index] : d.measures) {
         const bool main = facts.main_measure == number;
         const bool planned = main || std::ranges::find(facts.aux_measures, number) != facts.aux_measures.end();
         if (!planned) continue;
+        if (number >= 0 && number < 32) mask |= uint32_t{1} << number;
         ++d.totals[index].planned_households;
         if (main) ++d.totals[index].planned_main;
-        if (!child.empty()) {
-            MeasureDelivered& c = d.Child(child)[index];
+        if (child >= 0) {
+            MeasureDelivered& c = d.child_figures[static_cast<size_t>(child)][index];
             ++c.planned_households;
             if (main) ++c.planned_main;
         }
     }
-    d.planned[facts.household_code] |= mask;
+    if (mask) d.planned.push_back({HouseholdKey(facts.household_code), mask});
 }
 
 void DeliveredBuilder::AddItem(const ItemFacts& item) {
     Impl& d = *impl_;
     if (!OrgTree::Within(item.division_code, d.unit_code)) return;
-    if (!d.measure_index.contains(item.measure)) return;
+    if (std::ranges::find(d.measures, item.measure, &std::pair<int, size_t>::first) == d.measures.end()) return;
     if (!ActiveDuring(item, d.from, d.to)) return;
     if (item.household_code != d.current) {
         d.Flush();
         d.current = item.household_code;
     }
-    d.items.push_back(item);
+    if (d.item_count < d.items.size())
+        d.items[d.item_count] = item;  // reuses the slot's storage
+    else
+        d.items.push_back(item);
+    ++d.item_count;
 }
 
 void DeliveredBuilder::Merge(DeliveredBuilder&& other) {
@@ -726,43 +752,38 @@ void DeliveredBuilder::Merge(DeliveredBuilder&& other) {
     d.Flush();
     o.Flush();
     for (size_t i = 0; i < d.totals.size() && i < o.totals.size(); ++i) AddCounts(d.totals[i], o.totals[i]);
-    for (auto& [code, measures] : o.children) {
-        std::vector<MeasureDelivered>& mine = d.Child(code);
-        for (size_t i = 0; i < mine.size() && i < measures.size(); ++i) AddCounts(mine[i], measures[i]);
+    // Child indexes differ between builders: map the other's onto ours.
+    std::vector<int> to_mine(o.child_figures.size(), -1);
+    for (const auto& [code, index] : o.child_index) {
+        const int mine = d.ChildIndex(code);
+        to_mine[static_cast<size_t>(index)] = mine;
+        std::vector<MeasureDelivered>& figures = d.child_figures[static_cast<size_t>(mine)];
+        const std::vector<MeasureDelivered>& theirs = o.child_figures[static_cast<size_t>(index)];
+        for (size_t i = 0; i < figures.size() && i < theirs.size(); ++i) AddCounts(figures[i], theirs[i]);
     }
-    // Households planned on one side and reached on the other join here or at Finish.
-    for (auto& [code, mask] : o.planned) d.planned[code] |= mask;
-    d.pending.insert(d.pending.end(), std::make_move_iterator(o.pending.begin()), std::make_move_iterator(o.pending.end()));
-    std::vector<Impl::Pending> still;
-    for (Impl::Pending& p : d.pending) {
-        auto it = d.planned.find(p.household_code);
-        if (it != d.planned.end())
-            d.AddReachedPlanned(p.child, p.reached, it->second);
-        else
-            still.push_back(std::move(p));
+    // Households planned on one side and reached on the other join at Finish.
+    d.planned.insert(d.planned.end(), o.planned.begin(), o.planned.end());
+    for (Impl::Reached r : o.reached) {
+        if (r.child >= 0) r.child = to_mine[static_cast<size_t>(r.child)];
+        d.reached.push_back(r);
     }
-    d.pending = std::move(still);
     other.impl_.reset();
 }
 
 MeasuresDelivered DeliveredBuilder::Finish() {
     Impl& d = *impl_;
     d.Flush();
-    for (Impl::Pending& p : d.pending) {
-        auto it = d.planned.find(p.household_code);
-        if (it != d.planned.end()) d.AddReachedPlanned(p.child, p.reached, it->second);
-    }
-    d.pending.clear();
+    d.Join();
     MeasuresDelivered out;
     out.from = d.from;
     out.to = d.to;
     out.unit_code = d.unit_code;
     out.measures = d.totals;
-    for (auto& [code, measures] : d.children) {
+    for (const auto& [code, index] : d.child_index) {
         TownshipDelivered t;
         t.code = code;
         t.name = ChildName(*d.tree, *d.plan, code);
-        for (MeasureDelivered& m : measures) t.measures.emplace(m.number, m);
+        for (const MeasureDelivered& m : d.child_figures[static_cast<size_t>(index)]) t.measures.emplace(m.number, m);
         out.townships.push_back(std::move(t));
     }
     return out;

@@ -93,6 +93,9 @@ std::vector<Error> ValidateItemMembers(const AssistanceItem& item, const Househo
 // category decides which part it feeds: a cooperative share or dividend feeds property income,
 // everything else that is income (job pay, cash subsidies, 低保, ecological compensation) transfer
 // income.
+// A month counts when the item ran on any day of it (an item without an end runs through the
+// year); a yearly amount gives yearly × months ÷ 12, rounded to the fen halves away from zero. A
+// share's one-off amount is its quantified value, not income (its dividends are periodic).
 struct IncomeContribution {
     Fen transfer = 0;
     Fen property = 0;
@@ -222,6 +225,13 @@ struct MeasuresDelivered {
     bool operator==(const MeasuresDelivered&) const = default;
 };
 
+// Counting rules (the builder and the recount alike): an item counts when its measure is the
+// plan's, its division lies in the unit and it is active during [from, to]; it is signed when
+// signed_on ≤ to. A household's beneficiaries for a measure are the distinct members its signed
+// items name, or — when one of them names none — every member (household_persons, never fewer than
+// the named). Posts held (others): distinct named holders of signed job-post items active on `to`,
+// a post naming no one counting one holder. A household whose items carry divisions of two child
+// units counts in each for the items there (and once for the unit).
 // Accumulates households and their items: Add every household's facts (planned, in any order) and
 // every item's facts (grouped by household: all items of one household consecutively, households
 // in any order). Counting needs nothing else; memory is per measure and per child unit, plus the

@@ -62,9 +62,9 @@ constexpr const char* kFindIncome =
 
 constexpr const char* kStoredCoverage = "SELECT body_json FROM coverage WHERE id_number=?1 AND year=?2";
 constexpr const char* kPutCoverage =
-    "INSERT INTO coverage (id_number, year, household_code, division_code, updated_at, body_json)"
-    " VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(id_number, year) DO UPDATE SET household_code=?3,"
-    " division_code=?4, updated_at=?5, body_json=?6";
+    "INSERT INTO coverage (id_number, year, household_code, division_code, flags, updated_at, body_json)"
+    " VALUES (?1,?2,?3,?4,?7,?5,?6) ON CONFLICT(id_number, year) DO UPDATE SET household_code=?3,"
+    " division_code=?4, flags=?7, updated_at=?5, body_json=?6";
 constexpr const char* kListCoverage =
     "SELECT body_json FROM coverage WHERE household_code=?1 ORDER BY year, id_number";
 
@@ -111,41 +111,39 @@ Error ErrorOn(sqlite3* db, const char* op) {
     return Error{.code = "store.sqlite", .field = "db", .message_zh = msg, .message_en = msg};
 }
 
-// The item columns of kInsertItem / kUpdateItem (parameters 1-16) and the strings they point at.
-struct ItemRow {
-    std::string json;
-    std::string member_keys;
-    void Bind(sqlite3_stmt* st, const AssistanceRecord& rec, const std::string& at) {
-        const AssistanceItem& item = rec.item;
-        json = AssistanceRecordToJson(rec);
-        MemberKeysInto(item.member_ids, member_keys);
-        BindText(st, 1, item.household_code);
-        BindText(st, 2, item.item_code);
-        BindText(st, 3, rec.division_code);
-        sqlite3_bind_int64(st, 4, rec.version);
-        sqlite3_bind_int(st, 5, rec.deleted ? 1 : 0);
-        sqlite3_bind_int(st, 6, item.measure);
-        sqlite3_bind_int(st, 7, item.category);
-        sqlite3_bind_int(st, 8, item.kind);
-        sqlite3_bind_int64(st, 9, DateInt(item.start_date));
-        if (item.end_date)
-            sqlite3_bind_int64(st, 10, DateInt(*item.end_date));
-        else
-            sqlite3_bind_null(st, 10);
-        if (item.signed_on)
-            sqlite3_bind_int64(st, 11, DateInt(*item.signed_on));
-        else
-            sqlite3_bind_null(st, 11);
-        BindOpt(st, 12, item.amount);
-        if (member_keys.empty())
-            sqlite3_bind_null(st, 13);
-        else
-            sqlite3_bind_blob(st, 13, member_keys.data(), static_cast<int>(member_keys.size()), SQLITE_STATIC);
-        sqlite3_bind_int64(st, 14, NaturalHash(NaturalKeyOf(item)));
-        BindText(st, 15, at);
-        BindText(st, 16, json);
-    }
-};
+// The item columns of kInsertItem / kUpdateItem (parameters 1-16), the record written with
+// `version`; `json` and `member_keys` receive the strings bound (they must outlive the step).
+void BindItem(sqlite3_stmt* st, const AssistanceRecord& rec, int64_t version, const std::string& at,
+              std::string& json, std::string& member_keys) {
+    const AssistanceItem& item = rec.item;
+    AssistanceRecordJsonInto(rec, version, json);
+    MemberKeysInto(item.member_ids, member_keys);
+    BindText(st, 1, item.household_code);
+    BindText(st, 2, item.item_code);
+    BindText(st, 3, rec.division_code);
+    sqlite3_bind_int64(st, 4, version);
+    sqlite3_bind_int(st, 5, rec.deleted ? 1 : 0);
+    sqlite3_bind_int(st, 6, item.measure);
+    sqlite3_bind_int(st, 7, item.category);
+    sqlite3_bind_int(st, 8, item.kind);
+    sqlite3_bind_int64(st, 9, DateInt(item.start_date));
+    if (item.end_date)
+        sqlite3_bind_int64(st, 10, DateInt(*item.end_date));
+    else
+        sqlite3_bind_null(st, 10);
+    if (item.signed_on)
+        sqlite3_bind_int64(st, 11, DateInt(*item.signed_on));
+    else
+        sqlite3_bind_null(st, 11);
+    BindOpt(st, 12, item.amount);
+    if (member_keys.empty())
+        sqlite3_bind_null(st, 13);
+    else
+        sqlite3_bind_blob(st, 13, member_keys.data(), static_cast<int>(member_keys.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(st, 14, NaturalHash(NaturalKeyOf(item)));
+    BindText(st, 15, at);
+    BindText(st, 16, json);
+}
 
 // A filter's WHERE clause over assistance_item (parameters named, so any subset binds).
 struct ItemQuery {
@@ -260,13 +258,15 @@ uint64_t MemberKey(std::string_view id_number) {
 }
 
 void MemberKeysInto(const std::vector<std::string>& member_ids, std::string& out) {
+    out.clear();
+    if (member_ids.empty()) return;
     std::vector<uint64_t> keys;
     keys.reserve(member_ids.size());
     for (const std::string& id : member_ids) keys.push_back(MemberKey(id));
     std::ranges::sort(keys);
-    out.clear();
-    for (uint64_t k : keys)
-        for (int b = 0; b < 8; ++b) out += static_cast<char>((k >> (8 * b)) & 0xff);
+    out.resize(keys.size() * 8);
+    for (size_t i = 0; i < keys.size(); ++i)
+        for (int b = 0; b < 8; ++b) out[i * 8 + b] = static_cast<char>((keys[i] >> (8 * b)) & 0xff);
 }
 
 void MemberKeysFrom(sqlite3_stmt* st, int i, std::vector<uint64_t>& out) {
@@ -281,6 +281,27 @@ void MemberKeysFrom(sqlite3_stmt* st, int i, std::vector<uint64_t>& out) {
     }
 }
 
+int CoverageFlags(const PersonCoverage& c) {
+    int flags = 0;
+    int shift = 0;
+    for (const std::optional<bool>* v : {&c.basic_medical_insurance, &c.serious_illness_insurance,
+                                         &c.pension_insurance, &c.dibao, &c.wubao}) {
+        if (*v) flags |= (**v ? 2 : 1) << shift;
+        shift += 2;
+    }
+    return flags;
+}
+
+void SetCoverageFlags(int flags, PersonCoverage& c) {
+    int shift = 0;
+    for (std::optional<bool>* v : {&c.basic_medical_insurance, &c.serious_illness_insurance, &c.pension_insurance,
+                                   &c.dibao, &c.wubao}) {
+        const int bits = (flags >> shift) & 3;
+        *v = bits == 0 ? std::nullopt : std::optional<bool>(bits == 2);
+        shift += 2;
+    }
+}
+
 int64_t NaturalHash(std::string_view natural_key) {
     uint64_t h = 1469598103934665603ULL;
     for (char c : natural_key) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
@@ -289,22 +310,23 @@ int64_t NaturalHash(std::string_view natural_key) {
 
 // --- Items ---------------------------------------------------------------------------------------
 
+// The hot path of an import: one insert (the item-code index is the duplicate check) and one
+// change-log entry, no other lookup, no copy of the record.
 Result<void> SqliteStore::InsertAssistance(const AssistanceRecord& record, const ChangeContext& change) {
     if (auto r = RequireTx(); !r) return r;
-    AssistanceRecord stored = record;
-    stored.version = 1;
     auto st = Prepare(kInsertItem);
     if (!st) return std::unexpected(st.error());
-    ItemRow row;
-    row.Bind(*st, stored, change.at);
+    BindItem(*st, record, 1, change.at, scratch_item_json_, scratch_member_keys_);
     const int rc = sqlite3_step(*st);
     sqlite3_reset(*st);
-    const std::string& code = stored.item.item_code;
+    const std::string& code = record.item.item_code;
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
         return Fail("store.duplicate", "item_code", "帮扶项目编号" + code + "已存在",
                     "item_code " + code + " already exists");
     if (rc != SQLITE_DONE) return std::unexpected(LastError("InsertAssistance"));
-    return LogChange(change, CountyOf(stored.division_code), "assistance_item", code, "insert", "", row.json);
+    const std::string& division = record.division_code;
+    scratch_county_.assign(division, 0, std::min<size_t>(6, division.size()));
+    return LogChange(change, scratch_county_, "assistance_item", code, "insert", "", scratch_item_json_);
 }
 
 Result<void> SqliteStore::UpdateAssistance(const AssistanceRecord& before, const AssistanceRecord& after,
@@ -341,15 +363,15 @@ Result<void> SqliteStore::UpdateAssistance(const AssistanceRecord& before, const
     if (!next.deleted) next.delete_reason.clear();
     auto st = Prepare(kUpdateItem);
     if (!st) return std::unexpected(st.error());
-    ItemRow row;
-    row.Bind(*st, next, change.at);
+    std::string json, member_keys;
+    BindItem(*st, next, next.version, change.at, json, member_keys);
     sqlite3_bind_int64(*st, 17, before.version);
     if (auto r = StepDone(*st, "UpdateAssistance"); !r) return r;
     if (sqlite3_changes(db_) != 1)
         return Fail("store.conflict", "version", "该帮扶项目已被他人修改",
                     "the assistance item was changed by someone else");
     return LogChange(change, CountyOf(next.division_code), "assistance_item", code,
-                     next.deleted ? "delete" : "update", stored_json, row.json);
+                     next.deleted ? "delete" : "update", stored_json, json);
 }
 
 Result<std::optional<AssistanceRecord>> SqliteStore::FindAssistance(const std::string& item_code) {
@@ -620,6 +642,7 @@ Result<void> SqliteStore::PutCoverage(const PersonCoverage& coverage, const std:
     BindText(*st, 4, division_code);
     BindText(*st, 5, change.at);
     BindText(*st, 6, json);
+    sqlite3_bind_int(*st, 7, CoverageFlags(coverage));
     if (auto r = StepDone(*st, "PutCoverage"); !r) return r;
     return LogChange(change, CountyOf(division_code), "coverage",
                      coverage.id_number + "/" + std::to_string(coverage.year), before.empty() ? "insert" : "update",
@@ -642,9 +665,10 @@ Result<std::vector<PersonCoverage>> SqliteStore::ListCoverage(const std::string&
     return out;
 }
 
+// On the year index alone (it holds every column a PersonCoverage needs): no row, no JSON read.
 Result<void> SqliteStore::ScanCoverageYear(const std::string& division_prefix, int year,
                                            const std::function<bool(const PersonCoverage&)>& visit) {
-    std::string sql = "SELECT body_json, id_number FROM coverage WHERE year=?1";
+    std::string sql = "SELECT household_code, id_number, flags FROM coverage INDEXED BY coverage_year WHERE year=?1";
     if (!division_prefix.empty()) sql += " AND division_code >= ?2 AND division_code < ?3";
     sql += " ORDER BY household_code, id_number";
     auto st = PrepareOn(db_, sql, "ScanCoverageYear");
@@ -656,11 +680,14 @@ Result<void> SqliteStore::ScanCoverageYear(const std::string& division_prefix, i
         BindText(raw, 2, division_prefix);
         BindText(raw, 3, hi);
     }
+    PersonCoverage c;
+    c.year = year;
     int rc;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-        auto c = CoverageFromJson(Text(raw, 0));
-        if (!c) return std::unexpected(Corrupt("coverage", Text(raw, 1) + "/" + std::to_string(year), c.error()));
-        if (!visit(*c)) return {};
+        TextInto(raw, 0, c.household_code);
+        TextInto(raw, 1, c.id_number);
+        SetCoverageFlags(sqlite3_column_int(raw, 2), c);
+        if (!visit(c)) return {};
     }
     if (rc != SQLITE_DONE) return std::unexpected(LastError("ScanCoverageYear"));
     return {};

@@ -134,6 +134,7 @@ ReplayedRow CoverageRow(sqlite3_stmt* st) {
         if (Text(st, 0) != c->id_number) row.derived.emplace_back("id_number");
         if (sqlite3_column_int(st, 1) != c->year) row.derived.emplace_back("year");
         if (Text(st, 2) != c->household_code) row.derived.emplace_back("household_code");
+        if (sqlite3_column_int(st, 4) != CoverageFlags(*c)) row.derived.emplace_back("flags");
     }
     return row;
 }
@@ -344,7 +345,7 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
          &LoggedStates::assistance_item, AssistanceRow},
         {"income", "SELECT household_code, year, body_json FROM income ORDER BY household_code, year",
          &LoggedStates::income, IncomeRow},
-        {"coverage", "SELECT id_number, year, household_code, body_json FROM coverage ORDER BY id_number, year",
+        {"coverage", "SELECT id_number, year, household_code, body_json, flags FROM coverage ORDER BY id_number, year",
          &LoggedStates::coverage, CoverageRow},
     };
     if (auto r = ReplayHouseholds(logged, out); !r) return r;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "store/change_chain.h"
+#include "store/json_writer.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 
@@ -125,6 +126,10 @@ void MemberKeysInto(const std::vector<std::string>& member_ids, std::string& out
 void MemberKeysFrom(sqlite3_stmt* st, int i, std::vector<uint64_t>& out);
 // The natural_hash column: FNV-1a 64 of NaturalKeyOf(item).
 int64_t NaturalHash(std::string_view natural_key);
+// The coverage.flags column: two bits per answer (0 not recorded, 1 no, 2 yes), from the lowest
+// basic medical, serious illness, pension insurance, dibao, wubao.
+int CoverageFlags(const PersonCoverage& c);
+void SetCoverageFlags(int flags, PersonCoverage& c);
 
 // A table whose rows are a whole object kept as a JSON body, with an id and a version (procedure
 // cases, evaluations); the columns beside the body only serve filters. InsertBody and UpdateBody
@@ -360,6 +365,7 @@ class SqliteStore final : public Store {
     bool in_tx_ = false;
     int schema_version_ = 0;
     std::string scratch_county_, scratch_causes_, scratch_aux_, scratch_able_, scratch_out_of_school_;
+    std::string scratch_item_json_, scratch_member_keys_;  // InsertAssistance's bound strings
 };
 
 }  // namespace jz::sqlite_internal

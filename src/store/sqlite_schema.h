@@ -287,16 +287,21 @@ CREATE TABLE income (
 CREATE INDEX income_year ON income(year, division_code);
 
 -- A person's cover in a year (core/assistance.h PersonCoverage); body_json as the log writes it.
+-- flags: the five answers, two bits each (0 not recorded, 1 no, 2 yes) from the lowest: basic
+-- medical insurance, serious illness insurance, pension insurance, dibao, wubao. The year index
+-- covers a year's scan (ScanCoverageYear) in household order without reading the rows.
 CREATE TABLE coverage (
   id_number      TEXT NOT NULL,
   year           INTEGER NOT NULL,
   household_code TEXT NOT NULL,
   division_code  TEXT NOT NULL,
+  flags          INTEGER NOT NULL,
   updated_at     TEXT NOT NULL,
   body_json      TEXT NOT NULL,
   PRIMARY KEY (id_number, year)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX coverage_household ON coverage(household_code, year);
+CREATE INDEX coverage_year ON coverage(year, household_code, id_number, division_code, flags);
 )sql";
 
 inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004,
@@ -306,12 +311,13 @@ inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002,
 // identical to the migrations' definitions.
 inline constexpr std::string_view kBulkIndexesDrop =
     "DROP INDEX household_division; DROP INDEX person_id_number; DROP INDEX change_log_entity;"
-    "DROP INDEX change_log_actor; DROP INDEX person_name;";
+    "DROP INDEX change_log_actor; DROP INDEX person_name; DROP INDEX assistance_item_division;";
 inline constexpr std::string_view kBulkIndexesCreate =
     "CREATE INDEX household_division ON household(division_code, household_code);"
     "CREATE INDEX person_id_number ON person(id_number);"
     "CREATE INDEX change_log_entity ON change_log(entity, entity_key, seq);"
     "CREATE INDEX change_log_actor ON change_log(actor, seq);"
-    "CREATE INDEX person_name ON person(name);";
+    "CREATE INDEX person_name ON person(name);"
+    "CREATE INDEX assistance_item_division ON assistance_item(division_code, household_code);";
 
 }  // namespace jz::sqlite_schema

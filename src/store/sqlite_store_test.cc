@@ -114,8 +114,8 @@ TEST(SqliteStore, BulkLoadRebuildsIndexesAndRollsBackCleanly) {
     // A read left mid-step (a single-row lookup) must not block the index drop.
     ASSERT_TRUE(store->LoadPlanText().value().has_value());
     const int64_t indexes = CountIndexes(path);
-    // The five the bulk load drops, session_account, three on procedure_case and four of the ledger.
-    ASSERT_EQ(indexes, 13);
+    // The six the bulk load drops, session_account, three on procedure_case and four more of the ledger.
+    ASSERT_EQ(indexes, 14);
     const std::vector<std::string> definitions = IndexDefinitions(path);
     // A failed bulk load: the dropped indexes come back with the rollback.
     ASSERT_TRUE(store->Begin());
@@ -438,10 +438,12 @@ TEST(SqliteStore, Version4DatabaseGainsTheAssistanceLedger) {
     EXPECT_EQ(QueryRows(path, kLog), v4_log) << "the log is untouched";
     EXPECT_EQ(QueryRows(path,
                         "SELECT name FROM sqlite_master WHERE name IN ('assistance_item', 'income', 'coverage',"
-                        " 'assistance_item_code', 'assistance_item_division', 'income_year', 'coverage_household')"
+                        " 'assistance_item_code', 'assistance_item_division', 'income_year', 'coverage_household',"
+                        " 'coverage_year')"
                         " ORDER BY name"),
               (std::vector<std::string>{"assistance_item", "assistance_item_code", "assistance_item_division",
-                                        "coverage", "coverage_household", "income", "income_year"}));
+                                        "coverage", "coverage_household", "coverage_year", "income",
+                                        "income_year"}));
     auto store = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(store) << store.error().ToString();
     ASSERT_TRUE((*store)->Begin());
