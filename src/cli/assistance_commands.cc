@@ -206,7 +206,7 @@ int RunList(const GlobalOptions& g, const ListOptions& o) {
                     Pad(i.start_date.ToString(), 11).c_str(), Pad(i.end_date ? i.end_date->ToString() : "", 11).c_str(),
                     Pad(AmountText(i), 20).c_str(), sign.c_str());
     }
-    std::printf("共 %lld 项 items: %lld%s\n", static_cast<long long>(*total), static_cast<long long>(*total),
+    std::printf("共 %lld 项 / %lld items%s\n", static_cast<long long>(*total), static_cast<long long>(*total),
                 static_cast<int64_t>(items->size()) < *total
                     ? (" (显示前 " + std::to_string(items->size()) + " 项 first shown; --limit)").c_str()
                     : "");

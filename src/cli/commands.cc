@@ -212,13 +212,28 @@ void PrintProgress(const ProgressReport& r, const Plan& plan) {
                         static_cast<long long>(y.planned_persons), static_cast<long long>(y.exited_persons));
         std::printf("\n");
     }
-    std::printf("\n%s %-14s %18s %18s\n", Pad("帮扶措施 measure", 26).c_str(), "battle", "target hh/pers",
-                "assigned hh/pers");
+    // The measures delivered (the ledger's signed items from the plan's start to the date).
+    std::printf("\n帮扶措施落实 Measures delivered %d-01-01 – %s (计划 planned / 覆盖 reached households, 受益 beneficiaries)\n",
+                plan.start_year, r.as_of.ToString().c_str());
+    std::printf("%s %-14s %16s %8s %8s %10s %12s %14s\n", Pad("帮扶措施 measure", 26).c_str(), "battle",
+                "target hh/pers", "planned", "reached", "benefic.", "items/unsig.", "amount yuan");
+    auto opt = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("–"); };
     for (const ProgressMeasure& m : r.measures) {
-        auto opt = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("–"); };
-        std::printf("%s %-14s %18s %18s\n", Pad(std::to_string(m.number) + " " + m.name, 26).c_str(),
-                    m.battle.c_str(), (opt(m.target_households) + " / " + opt(m.target_persons)).c_str(),
-                    (std::to_string(m.households) + " / " + std::to_string(m.persons)).c_str());
+        const MeasureDelivered none;
+        const MeasureDelivered& d = m.delivered ? *m.delivered : none;
+        std::printf("%s %-14s %16s %8lld %8lld %10lld %12s %14s\n",
+                    Pad(std::to_string(m.number) + " " + m.name, 26).c_str(), m.battle.c_str(),
+                    (opt(m.target_households) + " / " + opt(m.target_persons)).c_str(),
+                    static_cast<long long>(m.delivered ? d.planned_households : m.households),
+                    static_cast<long long>(d.reached_households), static_cast<long long>(d.beneficiaries),
+                    (std::to_string(d.items) + " / " + std::to_string(d.unsigned_items)).c_str(),
+                    FormatCenti(d.amount).c_str());
+        for (const StageDelivered& st : d.stages)
+            std::printf("    %s %8lld / %d\n", Pad("学段 stage " + st.name + " " + st.id, 38).c_str(),
+                        static_cast<long long>(st.persons), st.target_persons);
+        for (const OtherDelivered& o : d.others)
+            std::printf("    %s %8lld / %d\n", Pad(o.name + " " + o.id + " (在岗 held)", 38).c_str(),
+                        static_cast<long long>(o.held), o.target);
     }
 }
 

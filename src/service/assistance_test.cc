@@ -179,6 +179,40 @@ TEST(Assistance, ASignedItemOfMeasure8MakesItsMemberABeneficiaryAndADeleteTakesT
     EXPECT_EQ(log[2].actor, "officer");
 }
 
+TEST(Assistance, NotReachedListsThePlannedHouseholdsWithoutASignedItem) {
+    Registry r;
+    Household h;
+    for (const Household& x : r.All())
+        if (x.main_measure && *x.main_measure != 5) h = x;
+    ASSERT_FALSE(h.household_code.empty());
+    const int measure = *h.main_measure;
+    const std::string village = h.division_code;
+    auto listed = [&] {
+        auto rows = NotReached(*r.store, ThePlan(), village, measure, {2016, 1, 1}, {2017, 12, 31}, 1000).value();
+        for (const auto& row : rows)
+            if (row.at("household_code").as_string() == h.household_code) {
+                EXPECT_EQ(row.at("planned_as").as_string(), "main");
+                return true;
+            }
+        return false;
+    };
+    EXPECT_TRUE(listed());
+    AssistanceItem item;
+    item.household_code = h.household_code;
+    item.measure = measure;
+    item.category = codes::kCategoryIndustry;
+    item.kind = codes::kKindGoods;
+    item.start_date = {2016, 6, 1};
+    item.amount = 200000;
+    auto added = AddAssistance(*r.store, ThePlan(), item, kOfficer).value();
+    EXPECT_TRUE(listed());  // unconfirmed: not reached yet
+    ASSERT_TRUE(SignAssistance(*r.store, added.item.item_code, 1, {2016, 6, 2}, "户主", kOfficer));
+    EXPECT_FALSE(listed());
+    auto unknown = NotReached(*r.store, ThePlan(), village, 42, {2016, 1, 1}, {2017, 12, 31}, 10);
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().field, "measure");
+}
+
 TEST(Assistance, AddRefusesWhatTheHouseholdCannotHave) {
     Registry r;
     const Household h = r.WithMembers(1);
