@@ -289,15 +289,16 @@ TEST(LedgerExport, FiltersByUnitMeasureAndPeriod) {
     EXPECT_EQ(ExportAssistance(*store, plan, {.path = tmp / "1.csv", .measure = 8}).value(), 1);
     EXPECT_EQ(ExportAssistance(*store, plan, {.path = tmp / "2.csv", .division_prefix = "540425100"}).value(), 4);
     EXPECT_EQ(ExportAssistance(*store, plan, {.path = tmp / "3.csv", .division_prefix = "540425101"}).value(), 0);
-    // Active during 2017: the ranger post, the school grant and the 低保 payment without an end; the
-    // one-off 2016 cash only on its start day.
+    // In force during [from, to] (AssistanceItem::ActiveDuring: started by `to`, not ended before
+    // `from`): before May 2016 only the 低保 payment had started; in 2018 the ranger post had ended.
     EXPECT_EQ(ExportAssistance(*store, plan,
-                               {.path = tmp / "4.csv", .from = Date{2017, 1, 1}, .to = Date{2017, 12, 31}})
+                               {.path = tmp / "4.csv", .from = Date{2016, 1, 1}, .to = Date{2016, 4, 30}})
                   .value(),
-              3);
+              1);
+    EXPECT_EQ(ExportAssistance(*store, plan, {.path = tmp / "5.csv", .from = Date{2018, 1, 1}}).value(), 3);
     ASSERT_TRUE(Import(*store, "income-import", (Fixtures("income-import") / "ok_chinese/input.csv").string(),
                        tmp / "e.csv"));
-    EXPECT_EQ(ExportIncome(*store, {.path = tmp / "5.csv", .year = 2016}).value(), 2);
+    EXPECT_EQ(ExportIncome(*store, {.path = tmp / "7.csv", .year = 2016}).value(), 2);
     EXPECT_EQ(ExportIncome(*store, {.path = tmp / "6.csv", .from_year = 2017}).value(), 1);
 }
 
