@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <map>
 
 #include "core/codes.h"
 #include "core/id_number.h"
@@ -14,6 +16,59 @@ namespace jz {
 namespace {
 
 using testing_support::Chayu;
+namespace fs = std::filesystem;
+
+// A fixture file of tests/fixtures/assistance as rows of named cells (comments skipped).
+std::vector<std::map<std::string, std::string>> FixtureRows(const std::string& name) {
+    const auto rows =
+        testing_support::SplitCsv(testing_support::Slurp(fs::path(JZ_SOURCE_DIR) / "tests/fixtures/assistance" / name));
+    std::vector<std::map<std::string, std::string>> out;
+    if (rows.empty()) {
+        ADD_FAILURE() << name << " is empty";
+        return out;
+    }
+    for (size_t i = 1; i < rows.size(); ++i) {
+        if (rows[i].empty() || rows[i][0].starts_with('#')) continue;
+        EXPECT_EQ(rows[i].size(), rows[0].size()) << name << " row " << i + 1;
+        std::map<std::string, std::string> row;
+        for (size_t c = 0; c < rows[0].size() && c < rows[i].size(); ++c) row[rows[0][c]] = rows[i][c];
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+std::optional<Fen> Money(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    auto v = ParseCenti(text);
+    EXPECT_TRUE(v) << text;
+    return v;
+}
+std::optional<int> Int(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    return std::stoi(text);
+}
+std::optional<Date> Day(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    auto d = Date::Parse(text);
+    EXPECT_TRUE(d) << text;
+    return d;
+}
+std::vector<std::string> SplitOn(const std::string& text, char sep) {
+    std::vector<std::string> out;
+    if (text.empty()) return out;
+    size_t start = 0;
+    for (size_t i = 0; i <= text.size(); ++i)
+        if (i == text.size() || text[i] == sep) {
+            out.push_back(text.substr(start, i - start));
+            start = i + 1;
+        }
+    return out;
+}
+std::string Joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : ";") + p;
+    return out;
+}
 
 std::string Id(int sequence, Date birth = {1980, 5, 1}) { return MakeIdNumber("540425", birth, sequence); }
 
@@ -131,6 +186,83 @@ TEST(AssistanceItemCheck, EachProblemNamesItsField) {
     EXPECT_EQ(errors[0].code, "assistance.measure");
     EXPECT_FALSE(errors[0].message_zh.empty());
     EXPECT_FALSE(errors[0].message_en.empty());
+}
+
+TEST(AssistanceFixtures, ItemsAreCheckedAsTheFixtureSays) {
+    const auto rows = FixtureRows("items.csv");
+    ASSERT_GE(rows.size(), 25u);
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.at("case"));
+        AssistanceItem item;
+        item.item_code = row.at("item_code");
+        item.household_code = row.at("household_code");
+        item.member_ids = SplitOn(row.at("member_ids"), ';');
+        item.measure = *Int(row.at("measure"));
+        item.category = *Int(row.at("category"));
+        item.kind = *Int(row.at("kind"));
+        item.start_date = *Day(row.at("start_date"));
+        item.end_date = Day(row.at("end_date"));
+        item.amount = Money(row.at("amount"));
+        item.periodic_amount = Money(row.at("periodic_amount"));
+        item.period = Int(row.at("period"));
+        item.fund_ref = row.at("fund_ref");
+        item.signed_on = Day(row.at("signed_on"));
+        item.signed_by = row.at("signed_by");
+        const auto errors = ValidateItem(item, Chayu().plan);
+        const std::string got = errors.empty() ? "ok" : Joined(Fields(errors));
+        EXPECT_EQ(got, row.at("expect"));
+        for (const Error& e : errors) {
+            EXPECT_TRUE(e.code.starts_with("assistance.")) << e.code;
+            EXPECT_FALSE(e.message_zh.empty());
+            EXPECT_FALSE(e.message_en.empty());
+        }
+    }
+}
+
+TEST(AssistanceFixtures, IncomeToTheFen) {
+    const auto rows = FixtureRows("income.csv");
+    ASSERT_GE(rows.size(), 10u);
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.at("case"));
+        IncomeRecord r;
+        r.household_code = "5404251002010001";
+        r.year = 2017;
+        r.persons = *Int(row.at("persons"));
+        r.wage = Money(row.at("wage"));
+        r.production = Money(row.at("production"));
+        r.property = Money(row.at("property"));
+        r.transfer = Money(row.at("transfer"));
+        r.production_costs = Money(row.at("production_costs"));
+        r.typed_per_head = Money(row.at("typed_per_head"));
+        EXPECT_EQ(NetIncome(r), Money(row.at("net")));
+        EXPECT_EQ(NetIncomePerHead(r), Money(row.at("per_head")));
+        EXPECT_EQ(Joined(Fields(ValidateIncome(r))), row.at("errors"));
+    }
+}
+
+TEST(AssistanceFixtures, ContributionsToTheFen) {
+    const auto rows = FixtureRows("contributions.csv");
+    ASSERT_GE(rows.size(), 15u);
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.at("case"));
+        AssistanceItem item;
+        item.household_code = "5404251002010001";
+        item.measure = 1;
+        item.kind = *Int(row.at("kind"));
+        item.category = *Int(row.at("category"));
+        item.start_date = *Day(row.at("start_date"));
+        item.end_date = Day(row.at("end_date"));
+        item.amount = Money(row.at("amount"));
+        item.periodic_amount = Money(row.at("periodic_amount"));
+        item.period = Int(row.at("period"));
+        if (row.at("signed") == "1") {
+            item.signed_on = item.start_date;
+            item.signed_by = "扎西";
+        }
+        const IncomeContribution c = ContributionInYear(item, *Int(row.at("year")));
+        EXPECT_EQ(c.transfer, Money(row.at("transfer")));
+        EXPECT_EQ(c.property, Money(row.at("property")));
+    }
 }
 
 TEST(AssistanceItemCheck, MembersMustBeOfTheHousehold) {

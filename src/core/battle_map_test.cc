@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/assistance.h"
 #include "core/codes.h"
 #include "core/test_support.h"
 
@@ -160,6 +161,46 @@ TEST(BattleMap, TheCountysMapHasThePlansTargetsAndTownships) {
     bool targets = false;
     for (const BattleMapMeasure& measure : m.measures) targets |= measure.target_households.has_value();
     EXPECT_TRUE(targets);
+}
+
+TEST(BattleMap, MeasuresCarryTheLedgersDeliveredFiguresNotAges) {
+    const std::vector<HouseholdFacts> registry = Registry();
+    // Without the ledger a measure has its planned households and no beneficiaries.
+    BattleMap county = Build(std::string(Chayu().tree.root_code()));
+    auto industry = [](BattleMap& m) -> BattleMapMeasure& {
+        return *std::ranges::find(m.measures, 1, &BattleMapMeasure::number);
+    };
+    EXPECT_GE(industry(county).households, 4);
+    EXPECT_EQ(industry(county).persons, 0);
+    EXPECT_FALSE(industry(county).delivered);
+
+    // One signed whole-household item for the first household of the village.
+    ItemFacts item;
+    item.household_code = registry[0].household_code;
+    item.division_code = registry[0].division_code;
+    item.measure = 1;
+    item.category = codes::kCategoryIndustry;
+    item.kind = codes::kKindGoods;
+    item.start_date = {2016, 5, 1};
+    item.signed_on = Date{2016, 5, 2};
+    item.household_persons = registry[0].persons;
+    item.amount = 150000;
+    const Date from{Chayu().plan.start_year, 1, 1};
+    AttachDelivered(county, CountDelivered(Chayu().plan, Chayu().tree, std::string(Chayu().tree.root_code()), from,
+                                           kAsOf, registry, std::span(&item, 1)));
+    ASSERT_TRUE(industry(county).delivered);
+    EXPECT_EQ(industry(county).persons, registry[0].persons);
+    EXPECT_EQ(industry(county).delivered->reached_households, 1);
+    EXPECT_EQ(industry(county).delivered->amount, 150000);
+    EXPECT_EQ(industry(county).delivered->target_households, 664);
+
+    // A township's map: its own count, without the county's targets.
+    BattleMap township = Build(kTownship);
+    AttachDelivered(township,
+                    CountDelivered(Chayu().plan, Chayu().tree, kTownship, from, kAsOf, registry, std::span(&item, 1)));
+    ASSERT_TRUE(industry(township).delivered);
+    EXPECT_EQ(industry(township).delivered->reached_households, 1);
+    EXPECT_FALSE(industry(township).delivered->target_households);
 }
 
 TEST(BattleMap, AVillagesMapCountsItsOwnHouseholdsOnly) {

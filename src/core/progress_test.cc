@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/assembly.h"
+#include "core/assistance.h"
 #include "core/test_support.h"
 
 namespace jz {
@@ -46,8 +47,20 @@ std::map<std::string, int64_t> Flatten(const ProgressReport& r) {
         }
     }
     for (const ProgressMeasure& m : r.measures) {
-        out["measure." + m.name + ".households"] = m.households;
-        out["measure." + m.name + ".persons"] = m.persons;
+        const std::string k = "measure." + m.name + ".";
+        out[k + "households"] = m.households;
+        out[k + "persons"] = m.persons;
+        if (!m.delivered) continue;
+        const MeasureDelivered& d = *m.delivered;
+        out[k + "delivered.planned_households"] = d.planned_households;
+        out[k + "delivered.reached_households"] = d.reached_households;
+        out[k + "delivered.reached_planned"] = d.reached_planned;
+        out[k + "delivered.beneficiaries"] = d.beneficiaries;
+        out[k + "delivered.items"] = d.items;
+        out[k + "delivered.unsigned_items"] = d.unsigned_items;
+        out[k + "delivered.amount"] = d.amount;
+        for (const StageDelivered& s : d.stages) out[k + "delivered.stages." + s.id] = s.persons;
+        for (const OtherDelivered& o : d.others) out[k + "delivered.others." + o.id] = o.held;
     }
     return out;
 }
@@ -82,8 +95,38 @@ TEST_P(ProgressFixture, GivesTheExpectedFigures) {
     }
     ASSERT_FALSE(expected.empty());
     ProgressBuilder builder(Chayu().plan, Chayu().tree, as_of);
-    for (const Household& h : Load(dir / "input.csv")) builder.Add(h);
-    const auto actual = Flatten(builder.Finish());
+    const std::vector<Household> households = Load(dir / "input.csv");
+    for (const Household& h : households) builder.Add(h);
+    ProgressReport report = builder.Finish();
+    if (fs::exists(dir / "items.csv")) {
+        std::vector<HouseholdFacts> facts;
+        std::map<std::string, const Household*> by_code;
+        for (const Household& h : households) {
+            facts.push_back(FactsOf(h));
+            by_code[h.household_code] = &h;
+        }
+        std::vector<ItemFacts> items;
+        const auto rows = SplitCsv(Slurp(dir / "items.csv"));
+        for (size_t i = 1; i < rows.size(); ++i) {
+            auto cell = [&](size_t c) { return c < rows[i].size() ? rows[i][c] : std::string(); };
+            AssistanceItem item;
+            item.household_code = cell(0);
+            item.measure = std::stoi(cell(1));
+            item.category = std::stoi(cell(2));
+            item.kind = std::stoi(cell(3));
+            item.start_date = *Date::Parse(cell(4));
+            if (!cell(5).empty()) item.end_date = Date::Parse(cell(5));
+            if (!cell(6).empty()) item.amount = ParseCenti(cell(6));
+            if (!cell(7).empty()) item.signed_on = Date::Parse(cell(7));
+            if (!cell(8).empty()) item.member_ids = {cell(8)};
+            const Household* h = by_code.at(item.household_code);
+            items.push_back(ItemFactsOf(item, h->division_code, static_cast<int>(h->members.size())));
+        }
+        const Plan& plan = Chayu().plan;
+        AttachDelivered(report, CountDelivered(plan, Chayu().tree, plan.county_code, Date{plan.start_year, 1, 1},
+                                               as_of, facts, items));
+    }
+    const auto actual = Flatten(report);
     for (const auto& [k, v] : expected) {
         const auto it = actual.find(k);
         ASSERT_NE(it, actual.end()) << "the report has no figure " << k;

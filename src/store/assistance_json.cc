@@ -50,15 +50,21 @@ std::string OptString(Reader& r, const boost::json::object& o, std::string_view 
 }  // namespace
 
 std::string AssistanceRecordToJson(const AssistanceRecord& record) {
-    const AssistanceItem& item = record.item;
     std::string out;
+    AssistanceRecordJsonInto(record, record.version, out);
+    return out;
+}
+
+void AssistanceRecordJsonInto(const AssistanceRecord& record, int64_t version, std::string& out) {
+    const AssistanceItem& item = record.item;
+    out.clear();
     out.reserve(320 + 24 * item.member_ids.size() + item.notes.size());
     JsonWriter w(out);
     w.Open('{');
     w.Key("item_code"), w.String(item.item_code);
     w.Key("household_code"), w.String(item.household_code);
     w.Key("division_code"), w.String(record.division_code);
-    w.Key("version"), w.Int(record.version);
+    w.Key("version"), w.Int(version);
     w.Key("deleted"), w.Bool(record.deleted);
     NonEmpty(w, "delete_reason", record.delete_reason);
     w.Key("member_ids");
@@ -78,7 +84,6 @@ std::string AssistanceRecordToJson(const AssistanceRecord& record) {
     OptDate(w, "signed_on", item.signed_on);
     NonEmpty(w, "signed_by", item.signed_by);
     w.Close('}');
-    return out;
 }
 
 Result<AssistanceRecord> AssistanceRecordFromJson(std::string_view json) {

@@ -97,3 +97,10 @@ class JsonWriter {
 
 
 }  // namespace jz::json_writer
+
+namespace jz {
+struct AssistanceRecord;
+// AssistanceRecordToJson with `version` in place of record.version, into `out` (its capacity reused:
+// the store's insert writes one per item without copying the record).
+void AssistanceRecordJsonInto(const AssistanceRecord& record, int64_t version, std::string& out);
+}  // namespace jz

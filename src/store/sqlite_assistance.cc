@@ -111,41 +111,39 @@ Error ErrorOn(sqlite3* db, const char* op) {
     return Error{.code = "store.sqlite", .field = "db", .message_zh = msg, .message_en = msg};
 }
 
-// The item columns of kInsertItem / kUpdateItem (parameters 1-16) and the strings they point at.
-struct ItemRow {
-    std::string json;
-    std::string member_keys;
-    void Bind(sqlite3_stmt* st, const AssistanceRecord& rec, const std::string& at) {
-        const AssistanceItem& item = rec.item;
-        json = AssistanceRecordToJson(rec);
-        MemberKeysInto(item.member_ids, member_keys);
-        BindText(st, 1, item.household_code);
-        BindText(st, 2, item.item_code);
-        BindText(st, 3, rec.division_code);
-        sqlite3_bind_int64(st, 4, rec.version);
-        sqlite3_bind_int(st, 5, rec.deleted ? 1 : 0);
-        sqlite3_bind_int(st, 6, item.measure);
-        sqlite3_bind_int(st, 7, item.category);
-        sqlite3_bind_int(st, 8, item.kind);
-        sqlite3_bind_int64(st, 9, DateInt(item.start_date));
-        if (item.end_date)
-            sqlite3_bind_int64(st, 10, DateInt(*item.end_date));
-        else
-            sqlite3_bind_null(st, 10);
-        if (item.signed_on)
-            sqlite3_bind_int64(st, 11, DateInt(*item.signed_on));
-        else
-            sqlite3_bind_null(st, 11);
-        BindOpt(st, 12, item.amount);
-        if (member_keys.empty())
-            sqlite3_bind_null(st, 13);
-        else
-            sqlite3_bind_blob(st, 13, member_keys.data(), static_cast<int>(member_keys.size()), SQLITE_STATIC);
-        sqlite3_bind_int64(st, 14, NaturalHash(NaturalKeyOf(item)));
-        BindText(st, 15, at);
-        BindText(st, 16, json);
-    }
-};
+// The item columns of kInsertItem / kUpdateItem (parameters 1-16), the record written with
+// `version`; `json` and `member_keys` receive the strings bound (they must outlive the step).
+void BindItem(sqlite3_stmt* st, const AssistanceRecord& rec, int64_t version, const std::string& at,
+              std::string& json, std::string& member_keys) {
+    const AssistanceItem& item = rec.item;
+    AssistanceRecordJsonInto(rec, version, json);
+    MemberKeysInto(item.member_ids, member_keys);
+    BindText(st, 1, item.household_code);
+    BindText(st, 2, item.item_code);
+    BindText(st, 3, rec.division_code);
+    sqlite3_bind_int64(st, 4, version);
+    sqlite3_bind_int(st, 5, rec.deleted ? 1 : 0);
+    sqlite3_bind_int(st, 6, item.measure);
+    sqlite3_bind_int(st, 7, item.category);
+    sqlite3_bind_int(st, 8, item.kind);
+    sqlite3_bind_int64(st, 9, DateInt(item.start_date));
+    if (item.end_date)
+        sqlite3_bind_int64(st, 10, DateInt(*item.end_date));
+    else
+        sqlite3_bind_null(st, 10);
+    if (item.signed_on)
+        sqlite3_bind_int64(st, 11, DateInt(*item.signed_on));
+    else
+        sqlite3_bind_null(st, 11);
+    BindOpt(st, 12, item.amount);
+    if (member_keys.empty())
+        sqlite3_bind_null(st, 13);
+    else
+        sqlite3_bind_blob(st, 13, member_keys.data(), static_cast<int>(member_keys.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(st, 14, NaturalHash(NaturalKeyOf(item)));
+    BindText(st, 15, at);
+    BindText(st, 16, json);
+}
 
 // A filter's WHERE clause over assistance_item (parameters named, so any subset binds).
 struct ItemQuery {
@@ -260,13 +258,15 @@ uint64_t MemberKey(std::string_view id_number) {
 }
 
 void MemberKeysInto(const std::vector<std::string>& member_ids, std::string& out) {
+    out.clear();
+    if (member_ids.empty()) return;
     std::vector<uint64_t> keys;
     keys.reserve(member_ids.size());
     for (const std::string& id : member_ids) keys.push_back(MemberKey(id));
     std::ranges::sort(keys);
-    out.clear();
-    for (uint64_t k : keys)
-        for (int b = 0; b < 8; ++b) out += static_cast<char>((k >> (8 * b)) & 0xff);
+    out.resize(keys.size() * 8);
+    for (size_t i = 0; i < keys.size(); ++i)
+        for (int b = 0; b < 8; ++b) out[i * 8 + b] = static_cast<char>((keys[i] >> (8 * b)) & 0xff);
 }
 
 void MemberKeysFrom(sqlite3_stmt* st, int i, std::vector<uint64_t>& out) {
@@ -289,22 +289,23 @@ int64_t NaturalHash(std::string_view natural_key) {
 
 // --- Items ---------------------------------------------------------------------------------------
 
+// The hot path of an import: one insert (the item-code index is the duplicate check) and one
+// change-log entry, no other lookup, no copy of the record.
 Result<void> SqliteStore::InsertAssistance(const AssistanceRecord& record, const ChangeContext& change) {
     if (auto r = RequireTx(); !r) return r;
-    AssistanceRecord stored = record;
-    stored.version = 1;
     auto st = Prepare(kInsertItem);
     if (!st) return std::unexpected(st.error());
-    ItemRow row;
-    row.Bind(*st, stored, change.at);
+    BindItem(*st, record, 1, change.at, scratch_item_json_, scratch_member_keys_);
     const int rc = sqlite3_step(*st);
     sqlite3_reset(*st);
-    const std::string& code = stored.item.item_code;
+    const std::string& code = record.item.item_code;
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
         return Fail("store.duplicate", "item_code", "帮扶项目编号" + code + "已存在",
                     "item_code " + code + " already exists");
     if (rc != SQLITE_DONE) return std::unexpected(LastError("InsertAssistance"));
-    return LogChange(change, CountyOf(stored.division_code), "assistance_item", code, "insert", "", row.json);
+    const std::string& division = record.division_code;
+    scratch_county_.assign(division, 0, std::min<size_t>(6, division.size()));
+    return LogChange(change, scratch_county_, "assistance_item", code, "insert", "", scratch_item_json_);
 }
 
 Result<void> SqliteStore::UpdateAssistance(const AssistanceRecord& before, const AssistanceRecord& after,
@@ -341,15 +342,15 @@ Result<void> SqliteStore::UpdateAssistance(const AssistanceRecord& before, const
     if (!next.deleted) next.delete_reason.clear();
     auto st = Prepare(kUpdateItem);
     if (!st) return std::unexpected(st.error());
-    ItemRow row;
-    row.Bind(*st, next, change.at);
+    std::string json, member_keys;
+    BindItem(*st, next, next.version, change.at, json, member_keys);
     sqlite3_bind_int64(*st, 17, before.version);
     if (auto r = StepDone(*st, "UpdateAssistance"); !r) return r;
     if (sqlite3_changes(db_) != 1)
         return Fail("store.conflict", "version", "该帮扶项目已被他人修改",
                     "the assistance item was changed by someone else");
     return LogChange(change, CountyOf(next.division_code), "assistance_item", code,
-                     next.deleted ? "delete" : "update", stored_json, row.json);
+                     next.deleted ? "delete" : "update", stored_json, json);
 }
 
 Result<std::optional<AssistanceRecord>> SqliteStore::FindAssistance(const std::string& item_code) {

@@ -82,13 +82,19 @@ Result<std::vector<ChangeLogEntry>> SqliteStore::ChangeLog(const ChangeLogFilter
             " OR (entity='procedure_case' AND entity_key IN (SELECT CAST(id AS TEXT) FROM procedure_case"
             " WHERE division_code >= ?5 AND division_code < ?5 || char(127)))"
             // The assistance ledger by the division its rows were last written under (a deregistered
-            // household's ledger stays visible to the unit it belonged to).
-            " OR (entity='assistance_item' AND entity_key IN (SELECT item_code FROM assistance_item"
-            " WHERE division_code >= ?5 AND division_code < ?5 || char(127)))"
-            " OR (entity='income' AND entity_key IN (SELECT household_code || '/' || year FROM income"
-            " WHERE division_code >= ?5 AND division_code < ?5 || char(127)))"
-            " OR (entity='coverage' AND entity_key IN (SELECT id_number || '/' || year FROM coverage"
-            " WHERE division_code >= ?5 AND division_code < ?5 || char(127))))";
+            // household's ledger stays visible to the unit it belonged to). Looked up per entry on
+            // the rows' keys rather than listed up front: a county holds millions of ledger rows.
+            " OR (entity='assistance_item' AND EXISTS (SELECT 1 FROM assistance_item a"
+            " WHERE a.item_code = change_log.entity_key AND a.division_code >= ?5"
+            " AND a.division_code < ?5 || char(127)))"
+            " OR (entity='income' AND EXISTS (SELECT 1 FROM income i"
+            " WHERE i.household_code = substr(change_log.entity_key, 1, instr(change_log.entity_key, '/') - 1)"
+            " AND i.year = CAST(substr(change_log.entity_key, instr(change_log.entity_key, '/') + 1) AS INTEGER)"
+            " AND i.division_code >= ?5 AND i.division_code < ?5 || char(127)))"
+            " OR (entity='coverage' AND EXISTS (SELECT 1 FROM coverage c"
+            " WHERE c.id_number = substr(change_log.entity_key, 1, instr(change_log.entity_key, '/') - 1)"
+            " AND c.year = CAST(substr(change_log.entity_key, instr(change_log.entity_key, '/') + 1) AS INTEGER)"
+            " AND c.division_code >= ?5 AND c.division_code < ?5 || char(127))))";
     sql += " ORDER BY seq LIMIT ?4";
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "store/change_chain.h"
+#include "store/json_writer.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 
@@ -360,6 +361,7 @@ class SqliteStore final : public Store {
     bool in_tx_ = false;
     int schema_version_ = 0;
     std::string scratch_county_, scratch_causes_, scratch_aux_, scratch_able_, scratch_out_of_school_;
+    std::string scratch_item_json_, scratch_member_keys_;  // InsertAssistance's bound strings
 };
 
 }  // namespace jz::sqlite_internal

@@ -306,12 +306,13 @@ inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002,
 // identical to the migrations' definitions.
 inline constexpr std::string_view kBulkIndexesDrop =
     "DROP INDEX household_division; DROP INDEX person_id_number; DROP INDEX change_log_entity;"
-    "DROP INDEX change_log_actor; DROP INDEX person_name;";
+    "DROP INDEX change_log_actor; DROP INDEX person_name; DROP INDEX assistance_item_division;";
 inline constexpr std::string_view kBulkIndexesCreate =
     "CREATE INDEX household_division ON household(division_code, household_code);"
     "CREATE INDEX person_id_number ON person(id_number);"
     "CREATE INDEX change_log_entity ON change_log(entity, entity_key, seq);"
     "CREATE INDEX change_log_actor ON change_log(actor, seq);"
-    "CREATE INDEX person_name ON person(name);";
+    "CREATE INDEX person_name ON person(name);"
+    "CREATE INDEX assistance_item_division ON assistance_item(division_code, household_code);";
 
 }  // namespace jz::sqlite_schema

@@ -531,6 +531,100 @@ TEST_P(StoreContract, ChangeLogScopeCoversTheLedgerByItsDivision) {
     EXPECT_EQ(keys("").size(), 7u);  // with the org units
 }
 
+// Any sequence of item writes (inserts, duplicate inserts, updates, stale updates, deletes) and
+// income puts leaves the store equal to a model kept beside it: every record as last written,
+// the scan's facts of exactly the live items grouped by household, and a clean audit.
+TEST_P(StoreContract, AnyLedgerSequenceMatchesAModelAndVerifies) {
+    int run = 0;
+    const auto result = rc::check("ledger sequences", [&] {
+        auto store = GetParam().open("ledger-property-" + std::to_string(run++));
+        RC_ASSERT(store != nullptr);
+        std::map<std::string, AssistanceRecord> model;
+        std::map<std::string, int64_t> income_versions;
+        const int steps = *rc::gen::inRange(1, 40);
+        RC_ASSERT(store->Begin().has_value());
+        for (int step = 0; step < steps; ++step) {
+            const int op = *rc::gen::inRange(0, 5);
+            if (op <= 1 || model.empty()) {
+                const std::string household = *rc::gen::element<std::string>("H1", "H2", "H10", "G");
+                const std::string code = household + "-" + std::to_string(*rc::gen::inRange(1, 12));
+                AssistanceRecord r = MakeItem(code, household, *rc::gen::inRange(1, 11),
+                                              Date{2016 + *rc::gen::inRange(0, 3), 1 + *rc::gen::inRange(0, 12), 1},
+                                              *rc::gen::element<std::string>("540425100201", "540425100200"));
+                if (*rc::gen::arbitrary<bool>()) r = Signed(r);
+                const auto inserted = store->InsertAssistance(r, kChange);
+                if (model.contains(code)) {
+                    RC_ASSERT(CodeOf(inserted) == "store.duplicate");
+                } else {
+                    RC_ASSERT(inserted.has_value());
+                    r.version = 1;
+                    model[code] = r;
+                }
+            } else if (op <= 3) {
+                auto it = model.begin();
+                std::advance(it, *rc::gen::inRange<size_t>(0, model.size()));
+                AssistanceRecord before = it->second;
+                AssistanceRecord after = before;
+                const bool stale = *rc::gen::inRange(0, 6) == 0;
+                if (stale) before.version -= 1;
+                after.item.amount = *rc::gen::inRange<int64_t>(0, 100000);
+                after.deleted = op == 3;
+                if (after.deleted) after.delete_reason = "删除";
+                const auto updated = store->UpdateAssistance(before, after, kChange);
+                if (it->second.deleted) {
+                    RC_ASSERT(CodeOf(updated) == (stale ? "store.conflict" : "store.deleted"));
+                } else if (stale) {
+                    RC_ASSERT(CodeOf(updated) == "store.conflict");
+                } else {
+                    RC_ASSERT(updated.has_value());
+                    after.version = before.version + 1;
+                    it->second = after;
+                }
+            } else {
+                const std::string household = *rc::gen::element<std::string>("H1", "H2");
+                IncomeRecord in{.household_code = household, .year = 2017, .persons = 2,
+                                .wage = *rc::gen::inRange<int64_t>(0, 1000000)};
+                const int64_t stored = income_versions[household];
+                const bool check = *rc::gen::arbitrary<bool>();
+                const auto put = store->PutIncome(in, "540425100201", check ? std::optional<int64_t>(stored) : std::nullopt,
+                                                  kChange);
+                RC_ASSERT(put.has_value());
+                RC_ASSERT(*put == stored + 1);
+                income_versions[household] = *put;
+            }
+        }
+        RC_ASSERT(store->Commit().has_value());
+
+        std::vector<AssistanceRecord> expected;
+        for (const auto& [code, r] : model) expected.push_back(r);
+        RC_ASSERT(store->ListAssistance({.include_deleted = true}).value() == expected);
+        int64_t live = 0;
+        std::map<std::string, std::multiset<Fen>> live_amounts;
+        for (const auto& r : expected)
+            if (!r.deleted) {
+                ++live;
+                live_amounts[r.item.household_code].insert(r.item.amount.value_or(0));
+            }
+        RC_ASSERT(store->CountAssistance({}).value() == live);
+        std::map<std::string, std::multiset<Fen>> scanned;
+        std::vector<std::string> order;
+        RC_ASSERT(store->ScanItemFacts("", [&](const ItemFacts& f) {
+                           if (order.empty() || order.back() != f.household_code) order.push_back(f.household_code);
+                           scanned[f.household_code].insert(f.amount);
+                           return true;
+                       })
+                      .has_value());
+        RC_ASSERT(scanned == live_amounts);
+        RC_ASSERT(order.size() == scanned.size());  // each household once: its items together
+        for (const auto& [household, version] : income_versions)
+            RC_ASSERT(store->FindIncome(household, 2017).value()->version == version);
+        const ChainVerification v = store->VerifyChangeLog().value();
+        RC_ASSERT(v.intact());
+        RC_ASSERT(v.rows == static_cast<int64_t>(model.size() + income_versions.size()));
+    });
+    EXPECT_TRUE(result);
+}
+
 // --- JSON ----------------------------------------------------------------------------------------
 
 TEST(AssistanceJson, WritesDecimalsDatesAndLeavesOutWhatIsAbsent) {
@@ -746,6 +840,29 @@ TEST(SqliteAssistanceAudit, TamperedRowsAreNamed) {
                      " replace(body_json, '2017', '2018') FROM income");
         EXPECT_EQ(Mismatches(path), (V{"audit.row_unlogged income H1/2018"}));
     }
+}
+
+// A bulk load sets the items' division index aside; the code index stays (the duplicate check),
+// and everything works again once it ends.
+TEST(SqliteAssistance, BulkLoadOfItemsKeepsTheDuplicateCheck) {
+    const std::string path = TempPath("ledger-bulk.db");
+    auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
+    ASSERT_TRUE(store->Begin());
+    ASSERT_TRUE(store->SaveOrgUnits(SmallTree(), kChange));
+    ASSERT_TRUE(store->Commit());
+    ASSERT_TRUE(store->Begin());
+    ASSERT_TRUE(store->BeginBulkLoad());
+    for (int i = 0; i < 50; ++i)
+        ASSERT_TRUE(store->InsertAssistance(
+            MakeItem("B" + std::to_string(i % 10) + "-" + std::to_string(i), "B" + std::to_string(i % 10), 8,
+                     {2017, 1, 1}, i % 2 ? "540425100201" : "540425100200"),
+            kChange));
+    EXPECT_EQ(CodeOf(store->InsertAssistance(MakeItem("B3-3", "B3"), kChange)), "store.duplicate");
+    ASSERT_TRUE(store->EndBulkLoad());
+    ASSERT_TRUE(store->Commit());
+    EXPECT_EQ(store->CountAssistance({.division_prefix = "540425100200"}).value(), 25);
+    EXPECT_EQ(store->ListAssistance({.household_code = "B3"}).value().size(), 5u);
+    EXPECT_EQ(Mismatches(path), std::vector<std::string>{});
 }
 
 }  // namespace
