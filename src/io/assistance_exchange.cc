@@ -822,10 +822,14 @@ class ItemImporter final : public LedgerImporter {
             if (!found) return std::unexpected(found.error());
             existing = std::move(*found);
         } else {
-            auto found = store_.FindAssistanceByNaturalKey(item.household_code, NaturalKeyOf(item));
-            if (!found) return std::unexpected(found.error());
-            existing = std::move(*found);
-            if (existing) item.item_code = existing->item.item_code;
+            auto fresh = Fresh(item.household_code);
+            if (!fresh) return std::unexpected(fresh.error());
+            if (!*fresh) {
+                auto found = store_.FindAssistanceByNaturalKey(item.household_code, NaturalKeyOf(item));
+                if (!found) return std::unexpected(found.error());
+                existing = std::move(*found);
+                if (existing) item.item_code = existing->item.item_code;
+            }
         }
         auto household = LookUp(item.household_code);
         if (!household) return std::unexpected(household.error());
@@ -872,22 +876,45 @@ class ItemImporter final : public LedgerImporter {
         }
         if (item.item_code.empty()) {
             if (numbered_household_ != item.household_code) {
-                auto last = store_.LastAssistanceNumber(item.household_code);
-                if (!last) return std::unexpected(last.error());
+                int last = 0;  // a household without items has no codes yet
+                if (!(fresh_household_ == item.household_code && fresh_)) {
+                    auto stored = store_.LastAssistanceNumber(item.household_code);
+                    if (!stored) return std::unexpected(stored.error());
+                    last = *stored;
+                }
                 numbered_household_ = item.household_code;
-                last_number_ = *last;
+                last_number_ = last;
             }
             item.item_code = MakeItemCode(item.household_code, ++last_number_);
-        } else if (numbered_household_ == item.household_code) {
-            last_number_ = std::max(last_number_, NumberOfCode(item.item_code, item.household_code));
+        } else {
+            if (numbered_household_ == item.household_code)
+                last_number_ = std::max(last_number_, NumberOfCode(item.item_code, item.household_code));
+            // A row without a code may now match this item by its natural key.
+            if (fresh_household_ == item.household_code) fresh_ = false;
         }
         AssistanceRecord record{.version = 1, .division_code = h.household->division_code, .item = std::move(item)};
         if (auto r = store_.InsertAssistance(record, change_); !r) return std::unexpected(r.error());
         return Outcome::kInserted;
     }
 
+    // Did the household have no items at all when the import first came to it (then, and until a
+    // row with its own code is inserted for it, a row without a code cannot match a stored item:
+    // two such rows with the same natural key are import.duplicate_row, held back to the end)?
+    // Saves the natural-key lookup and the last-number query per item of a new ledger.
+    Result<bool> Fresh(const std::string& household_code) {
+        if (fresh_household_ != household_code) {
+            auto count = store_.CountAssistance({.household_code = household_code, .include_deleted = true});
+            if (!count) return std::unexpected(count.error());
+            fresh_household_ = household_code;
+            fresh_ = *count == 0;
+        }
+        return fresh_;
+    }
+
     std::string numbered_household_;
     int last_number_ = 0;
+    std::string fresh_household_;
+    bool fresh_ = false;
 };
 
 class IncomeImporter final : public LedgerImporter {

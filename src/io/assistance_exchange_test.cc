@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/procedure.h"
 #include "core/test_support.h"
 #include "io/table.h"
 #include "io/table_test_support.h"
@@ -127,7 +128,9 @@ TEST_P(LedgerCase, MatchesExpectation) {
     for (const Error& w : result->warnings) warnings.insert(std::to_string(w.row) + " " + w.field + " " + w.code);
     EXPECT_EQ(errors, expected_errors) << result->ToJson();
     EXPECT_EQ(warnings, expected_warnings);
-    if (!expected_encoding.empty()) EXPECT_EQ(result->encoding, expected_encoding);
+    if (!expected_encoding.empty()) {
+        EXPECT_EQ(result->encoding, expected_encoding);
+    }
     for (const std::string& p : per_head) {
         std::istringstream in(p);
         std::string household, yuan;
@@ -289,15 +292,16 @@ TEST(LedgerExport, FiltersByUnitMeasureAndPeriod) {
     EXPECT_EQ(ExportAssistance(*store, plan, {.path = tmp / "1.csv", .measure = 8}).value(), 1);
     EXPECT_EQ(ExportAssistance(*store, plan, {.path = tmp / "2.csv", .division_prefix = "540425100"}).value(), 4);
     EXPECT_EQ(ExportAssistance(*store, plan, {.path = tmp / "3.csv", .division_prefix = "540425101"}).value(), 0);
-    // Active during 2017: the ranger post, the school grant and the 低保 payment without an end; the
-    // one-off 2016 cash only on its start day.
+    // In force during [from, to] (AssistanceItem::ActiveDuring: started by `to`, not ended before
+    // `from`): before May 2016 only the 低保 payment had started; in 2018 the ranger post had ended.
     EXPECT_EQ(ExportAssistance(*store, plan,
-                               {.path = tmp / "4.csv", .from = Date{2017, 1, 1}, .to = Date{2017, 12, 31}})
+                               {.path = tmp / "4.csv", .from = Date{2016, 1, 1}, .to = Date{2016, 4, 30}})
                   .value(),
-              3);
+              1);
+    EXPECT_EQ(ExportAssistance(*store, plan, {.path = tmp / "5.csv", .from = Date{2018, 1, 1}}).value(), 3);
     ASSERT_TRUE(Import(*store, "income-import", (Fixtures("income-import") / "ok_chinese/input.csv").string(),
                        tmp / "e.csv"));
-    EXPECT_EQ(ExportIncome(*store, {.path = tmp / "5.csv", .year = 2016}).value(), 2);
+    EXPECT_EQ(ExportIncome(*store, {.path = tmp / "7.csv", .year = 2016}).value(), 2);
     EXPECT_EQ(ExportIncome(*store, {.path = tmp / "6.csv", .from_year = 2017}).value(), 1);
 }
 
@@ -346,6 +350,48 @@ TEST(LedgerImport, DeletedItemIsReadOnly) {
     ASSERT_EQ(r->errors.size(), 1u);
     EXPECT_EQ(r->errors[0].code, "assistance.deleted");
     EXPECT_EQ(r->errors[0].field, "item_code");
+}
+
+TEST(LedgerImport, DeregisteredHouseholdsLedgerIsReadOnly) {
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "a.db", "assistance-import");
+    const std::string items = (Fixtures("assistance-import") / "ok_chinese/input.csv").string();
+    const std::string income = (Fixtures("income-import") / "ok_chinese/input.csv").string();
+    ASSERT_TRUE(Import(*store, "assistance-import", items, tmp / "e.csv"));
+    ASSERT_TRUE(Import(*store, "income-import", income, tmp / "e.csv"));
+    // B001 leaves the registry (销户): a closed deregistration case, the household removed.
+    auto b = store->FindHousehold("B001").value();
+    ASSERT_TRUE(b);
+    ProcedureCase c{.kind = ProcedureKind::kDeregistration,
+                    .household_code = "B001",
+                    .division_code = b->household.division_code,
+                    .year = 2017,
+                    .state = "done",
+                    .open = false,
+                    .persons = 2};
+    ASSERT_TRUE(store->Begin());
+    ASSERT_TRUE(store->InsertCase(c, kChange));
+    ASSERT_TRUE(store->DeleteHousehold(*b, kChange));
+    ASSERT_TRUE(store->Commit());
+    ASSERT_TRUE(store->IsDeregistered("B001").value());
+
+    // Its rows as they are stored come back unchanged; a changed one is refused.
+    auto same = Import(*store, "assistance-import", items, tmp / "e1.csv");
+    ASSERT_TRUE(same);
+    EXPECT_EQ(same->rows.unchanged, 4) << same->ToJson();
+    auto same_income = Import(*store, "income-import", income, tmp / "e2.csv");
+    ASSERT_TRUE(same_income);
+    EXPECT_EQ(same_income->rows.unchanged, 3) << same_income->ToJson();
+    const std::string path = tmp / "changed.csv";
+    table_test::WriteBytes(path,
+                           "帮扶项目编号,户编号,受益成员身份证号,帮扶措施,帮扶类别,帮扶方式,开始日期,周期金额(元),发放周期,备注,签收日期,签收人\n"
+                           "B001-001,B001,540425195501010133;540425196006060242,社保兜底扶贫,社保兜底,现金,2016-01-01,"
+                           "1500,按年,低保,2016-01-10,格桑\n");
+    auto changed = Import(*store, "assistance-import", path, tmp / "e3.csv");
+    ASSERT_TRUE(changed);
+    ASSERT_EQ(changed->errors.size(), 1u);
+    EXPECT_EQ(changed->errors[0].code, "household.deregistered");
+    EXPECT_EQ(changed->errors[0].field, "household_code");
 }
 
 TEST(LedgerImport, HouseholdsOutsideTheScopeAreNotFound) {

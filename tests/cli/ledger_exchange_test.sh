@@ -30,7 +30,7 @@ grep -q "unchanged" <("$JZ" assistance import --db "$DB" "$A/ok_chinese/input.cs
 # Some rows rejected: 3, the error file with the input's columns plus row, field and reason.
 expect_status 3 "$JZ" assistance import --db "$DB" "$A/reject_reasons/input.csv" --errors "$TMP/r.errors.csv" --json
 check "rejected counted" [ "$(jq .rows.rejected "$TMP/out")" = 13 ]
-check "one accepted" [ "$(jq .rows.inserted "$TMP/out")" = 1 ]
+check "the good row updates the same item (natural key)" [ "$(jq .rows.updated "$TMP/out")" = 1 ]
 check "error file written" [ -s "$TMP/r.errors.csv" ]
 header=$(head -1 "$TMP/r.errors.csv" | sed 's/^\xEF\xBB\xBF//' | tr -d '\r')
 check "error file header" [ "$header" = "帮扶项目编号,户编号,受益成员身份证号,帮扶措施,帮扶类别,帮扶方式,开始日期,结束日期,金额(元),周期金额(元),发放周期,项目或资金编号,备注,签收日期,签收人,行号,错误字段,错误原因" ]
@@ -78,8 +78,8 @@ done
 check "gb18030 export is not UTF-8" [ "$(head -c 3 "$TMP/items-gb18030.csv" | od -An -tx1 | tr -d ' ')" != efbbbf ]
 expect_status 0 "$JZ" assistance export --db "$DB" "$TMP/m8.csv" --measure 生态补偿扶贫 --json
 check "measure filter" [ "$(jq .rows "$TMP/out")" = 1 ]
-expect_status 0 "$JZ" assistance export --db "$DB" "$TMP/p.csv" --from 2017-01-01 --to 2017-12-31 --json
-check "period filter" [ "$(jq .rows "$TMP/out")" -lt "$items" ]
+expect_status 0 "$JZ" assistance export --db "$DB" "$TMP/p.csv" --from 2016-01-01 --to 2016-04-30 --json
+check "period filter (only 低保 had started)" [ "$(jq .rows "$TMP/out")" = 1 ]
 expect_status 0 "$JZ" income export --db "$DB" "$TMP/y.csv" --year 2016 --unit 540425100 --json
 check "year filter" [ "$(jq .rows "$TMP/out")" = 2 ]
 expect_status 0 "$JZ" audit verify --db "$DB"
