@@ -32,6 +32,12 @@ void RegisterServerCommands(Registry& registry);  // serve, user add|list|disabl
 void RegisterExitCommands(Registry& registry);        // year_commands.cc: exit-candidates, incidence, population
 void RegisterProcedureCommands(Registry& registry);   // dynamic_commands.cc: procedure list|show|open|step|...
 void RegisterEvaluationCommands(Registry& registry);  // year_commands.cc: adjustment, evaluation
+// The assistance ledger (assistance_commands.cc): assistance list|add|sign|delete. Exit statuses as
+// the dynamic-management commands'.
+void RegisterAssistanceCommands(Registry& registry);
+// The `assistance` parent command, made on first use (each ledger command file attaches its
+// subcommands to it: assistance_commands.cc, ledger_exchange_commands.cc).
+CLI::App& AssistanceCommand(CLI::App& app);
 
 // The change log's head as reports carry it: "chain_head": {"seq", "hash"} in their JSON, a footer
 // line in their text (so an issued report anchors the chain outside the database).

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     RegisterExitCommands(registry);
     RegisterProcedureCommands(registry);
     RegisterEvaluationCommands(registry);
+    RegisterAssistanceCommands(registry);
 
     try {
         app.parse(argc, argv);

@@ -678,7 +678,8 @@ DeliveredBuilder::DeliveredBuilder(const Plan& plan, const OrgTree& tree, std::s
     d.to = to;
     for (size_t i = 0; i < plan.measures.size(); ++i) {
         d.measure_index.emplace(plan.measures[i].number, i);
-        d.totals.push_back(EmptyMeasure(plan.measures[i], true));
+        // The plan's measure targets are the county's: a township's or village's count has none.
+        d.totals.push_back(EmptyMeasure(plan.measures[i], d.unit_code == plan.county_code));
     }
     if (d.child_length)
         for (const OrgUnit* u : tree.Children(d.unit_code))
@@ -818,7 +819,7 @@ MeasuresDelivered CountDelivered(const Plan& plan, const OrgTree& tree, const st
         }
         return result;
     };
-    out.measures = count(unit_code, true);
+    out.measures = count(unit_code, unit_code == plan.county_code);
     if (child_length) {
         std::set<std::string> child_codes;
         for (const OrgUnit* u : tree.Children(unit_code))

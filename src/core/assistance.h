@@ -201,45 +201,15 @@ struct ItemFacts {
 };
 ItemFacts ItemFactsOf(const AssistanceItem& item, const std::string& division_code, int household_persons);
 
-// One school stage of the education measure.
-struct StageDelivered {
-    std::string id;    // the plan's stage id (kindergarten, ..., two_after)
-    std::string name;  // 幼儿园
-    int target_persons = 0;
-    int64_t persons = 0;  // distinct persons with a signed education item of that stage in the period
-};
-
-// A measure's other target (the ecological rangers) as posts held.
-struct OtherDelivered {
-    std::string id;    // ecological_rangers
-    std::string name;  // 生态保护员
-    int target = 0;
-    int64_t held = 0;  // distinct persons holding a signed job-post item of the measure on `to`
-};
-
-struct MeasureDelivered {
-    int number = 0;
-    std::string name;
-    std::string battle;
-    std::optional<int> target_households;
-    std::optional<int> target_persons;
-    int64_t planned_households = 0;  // main or auxiliary measure (registered, not deregistered)
-    int64_t planned_main = 0;        // of which main
-    int64_t reached_households = 0;  // ≥ 1 signed item of the measure active in the period
-    int64_t reached_planned = 0;     // of which planned for it
-    int64_t beneficiaries = 0;       // distinct persons: the items' members, or the whole household
-    int64_t items = 0;               // items of the measure active in the period (signed or not)
-    int64_t unsigned_items = 0;      // of which not signed off
-    Fen amount = 0;                  // sum of the signed items' amounts
-    std::vector<StageDelivered> stages;
-    std::vector<OtherDelivered> others;
-};
+// StageDelivered, OtherDelivered and MeasureDelivered (one measure's delivered figures) are in
+// core/progress.h: the reports hold them.
 
 struct TownshipDelivered {
     std::string code;
     std::string name;
     // Per measure number: planned households, reached households, beneficiaries.
     std::map<int, MeasureDelivered> measures;
+    bool operator==(const TownshipDelivered&) const = default;
 };
 
 struct MeasuresDelivered {
@@ -249,6 +219,7 @@ struct MeasuresDelivered {
     std::vector<MeasureDelivered> measures;     // the plan's, in its order
     std::vector<TownshipDelivered> townships;   // child units of the unit (townships of a county,
                                                 // villages of a township), by code
+    bool operator==(const MeasuresDelivered&) const = default;
 };
 
 // Accumulates households and their items: Add every household's facts (planned, in any order) and

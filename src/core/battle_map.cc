@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/assistance.h"
+
 namespace jz {
 
 std::string_view ScheduleStatusName(ScheduleStatus status) {
@@ -56,9 +58,18 @@ double ElapsedShareOfYear(const Date& day) {
 
 int DaysLeftInYear(const Date& day) { return DaysInYear(day.year) - DayOfYear(day); }
 
+void AttachDelivered(BattleMap& map, const MeasuresDelivered& delivered) {
+    for (BattleMapMeasure& m : map.measures) {
+        auto it = std::ranges::find(delivered.measures, m.number, &MeasureDelivered::number);
+        if (it == delivered.measures.end()) continue;
+        m.delivered = *it;
+        m.persons = it->beneficiaries;
+    }
+}
+
 BattleMapBuilder::BattleMapBuilder(const Plan& plan, const OrgTree& tree, const Date& as_of,
-                                   std::string_view unit_code, std::optional<Date> ages_on)
-    : plan_(plan), ages_on_(ages_on.value_or(as_of)) {
+                                   std::string_view unit_code, [[maybe_unused]] std::optional<Date> ages_on)
+    : plan_(plan) {
     map_.as_of = as_of;
     map_.year = as_of.year;
     map_.days_left = DaysLeftInYear(as_of);
@@ -174,9 +185,7 @@ void BattleMapBuilder::Add(const HouseholdFacts& h) {
         auto m = measure_index_.find(number);
         if (m == measure_index_.end()) return;
         BattleMapMeasure& out = map_.measures[m->second];
-        out.households += 1;
-        const PlanMeasure* pm = plan_.FindMeasure(number);
-        out.persons += pm ? CountBeneficiaries(*pm, h, ages_on_) : h.persons;
+        out.households += 1;  // beneficiaries come from the ledger (AttachDelivered)
     };
     if (h.main_measure) count_measure(*h.main_measure);
     for (int m : h.aux_measures)

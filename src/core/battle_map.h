@@ -22,6 +22,8 @@
 
 namespace jz {
 
+struct MeasuresDelivered;  // core/assistance.h
+
 // Red / amber / green against the straight-line schedule of the year's task: by the date, the
 // expected exits are task × the elapsed share of the year (the date counts as elapsed).
 //   green: exited ≥ expected;  amber: exited ≥ kAmberShare × expected;  red: below that;
@@ -81,8 +83,12 @@ struct BattleMapMeasure {
     // county's: a township or village map has none).
     std::optional<int> target_households;
     std::optional<int> target_persons;
-    int64_t households = 0;  // households of the unit with the measure, main or auxiliary
-    int64_t persons = 0;     // their beneficiaries (CountBeneficiaries)
+    int64_t households = 0;  // households of the unit with the measure, main or auxiliary (planned)
+    // Beneficiaries delivered: the ledger's distinct persons (AttachDelivered), 0 until attached.
+    // Never derived from ages or household size.
+    int64_t persons = 0;
+    // What the ledger shows delivered for the unit (AttachDelivered); nullopt: not counted.
+    std::optional<MeasureDelivered> delivered;
 };
 
 struct BattleMapCount {
@@ -103,11 +109,15 @@ struct BattleMap {
     std::vector<BattleMapCount> attributes;   // households by attribute, by code
 };
 
+// Puts the delivered figures counted for the map's unit (DeliveredBuilder over the same unit)
+// beside each measure: BattleMapMeasure::delivered and persons (the delivered beneficiaries).
+void AttachDelivered(BattleMap& map, const MeasuresDelivered& delivered);
+
 class BattleMapBuilder {
   public:
     // `unit_code`: an org unit of the tree (the county, a township or a village) or a township the
-    // plan names. Households outside it are ignored by Add. `ages_on`: the day measures count
-    // beneficiaries' ages on (default `as_of`; a masked user's is the year's last day, AgeDayFor).
+    // plan names. Households outside it are ignored by Add. `ages_on` is no longer read (measures'
+    // beneficiaries come from the ledger, AttachDelivered); kept so callers need not change.
     BattleMapBuilder(const Plan& plan, const OrgTree& tree, const Date& as_of, std::string_view unit_code,
                      std::optional<Date> ages_on = std::nullopt);
     void Add(const HouseholdFacts& facts);
@@ -120,7 +130,6 @@ class BattleMapBuilder {
 
     const Plan& plan_;
     BattleMap map_;
-    Date ages_on_;
     size_t child_length_ = 0;  // code length of a child unit; 0: no children
     std::map<std::string, size_t, std::less<>> child_index_;
     std::map<int, size_t> measure_index_;

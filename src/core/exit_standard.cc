@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 
+#include "core/assistance.h"
 #include "core/codes.h"
 
 namespace jz {
@@ -11,13 +12,19 @@ namespace {
 
 std::string Yuan(Fen f) { return FormatCenti(f); }
 
+
 bool ByDivisionThenCode(const ExitStanding& a, const ExitStanding& b) {
     return std::tie(a.division_code, a.household_code) < std::tie(b.division_code, b.household_code);
 }
 
 // Every condition, in the order they are reported and counted.
-constexpr std::string_view kConditionIds[] = {"income_unknown", "income",      "housing",
-                                              "water",          "electricity", "education"};
+constexpr std::string_view kConditionIds[] = {"income_unknown",  "income",
+                                              "housing",         "water",
+                                              "electricity",     "education",
+                                              "medical_insurance", "serious_illness_insurance",
+                                              "pension_insurance"};
+
+uint8_t Capped(int n) { return static_cast<uint8_t>(std::clamp(n, 0, 255)); }
 
 }  // namespace
 
@@ -45,6 +52,12 @@ UnmetSet UnmetExitSet(const HouseholdFacts& f, std::optional<Fen> line, const Da
     for (const Date& birth : f.out_of_school_birth_dates)
         if (IsDropoutAge(birth, on) && u.dropouts < 255) ++u.dropouts;
     if (u.dropouts > 0) u.bits |= kUnmetEducation;
+    u.medical_uninsured = Capped(f.medical_uninsured);
+    u.serious_uninsured = Capped(f.serious_uninsured);
+    u.pension_missing = Capped(f.pension_missing);
+    if (u.medical_uninsured > 0) u.bits |= kUnmetMedicalInsurance;
+    if (u.serious_uninsured > 0) u.bits |= kUnmetSeriousIllnessInsurance;
+    if (u.pension_missing > 0) u.bits |= kUnmetPensionInsurance;
     return u;
 }
 
@@ -76,6 +89,20 @@ std::vector<UnmetCondition> DescribeUnmet(UnmetSet set, std::optional<Fen> incom
             "a member of compulsory-education age out of school",
             "有" + std::to_string(set.dropouts) + "名义务教育阶段(7-15岁)成员未在校",
             std::to_string(set.dropouts) + " member(s) aged 7-15 not in school");
+    if (set.bits & kUnmetMedicalInsurance)
+        add("medical_insurance", "medical", "未参加基本医疗保险", "no basic medical insurance",
+            "未参加基本医疗保险" + std::to_string(set.medical_uninsured) + "人",
+            std::to_string(set.medical_uninsured) + " member(s) without basic medical insurance");
+    if (set.bits & kUnmetSeriousIllnessInsurance)
+        add("serious_illness_insurance", "medical", "未参加大病保险", "no serious illness insurance",
+            "未参加大病保险" + std::to_string(set.serious_uninsured) + "人",
+            std::to_string(set.serious_uninsured) + " member(s) without serious illness insurance");
+    if (set.bits & kUnmetPensionInsurance)
+        add("pension_insurance", "social_security", "未参加城乡居民养老保险", "no pension insurance",
+            "未参加城乡居民养老保险" + std::to_string(set.pension_missing) + "人(" + std::to_string(kPensionAge) +
+                "岁及以上非在校生)",
+            std::to_string(set.pension_missing) + " member(s) aged " + std::to_string(kPensionAge) +
+                " or over, not in school, without pension insurance");
     return out;
 }
 
@@ -147,14 +174,18 @@ ExitCandidatesBuilder::Result ExitCandidatesBuilder::Finish() {
         Township& t = townships[s.division_code.substr(0, 9)];
         ++t.not_ready;
         t.not_ready_persons += s.persons;
-        // kConditionIds order: income_unknown, income, housing (either bit), water, electricity, education.
-        const uint8_t b = s.unmet.bits;
+        // kConditionIds order: income_unknown, income, housing (either bit), water, electricity,
+        // education, medical_insurance, serious_illness_insurance, pension_insurance.
+        const uint16_t b = s.unmet.bits;
         unmet[0] += (b & kUnmetIncomeUnknown) != 0;
         unmet[1] += (b & kUnmetIncome) != 0;
         unmet[2] += (b & (kUnmetDangerousHousing | kUnmetNoHousingArea)) != 0;
         unmet[3] += (b & kUnmetWater) != 0;
         unmet[4] += (b & kUnmetElectricity) != 0;
         unmet[5] += (b & kUnmetEducation) != 0;
+        unmet[6] += (b & kUnmetMedicalInsurance) != 0;
+        unmet[7] += (b & kUnmetSeriousIllnessInsurance) != 0;
+        unmet[8] += (b & kUnmetPensionInsurance) != 0;
     }
     for (auto& [code, t] : townships) {
         t.code = code;

@@ -21,7 +21,11 @@ namespace jz {
 struct UnmetCondition {
     // income (per head not above the line), income_unknown (not recorded), housing (dangerous
     // housing or no housing area), water (drinking water not safe), electricity (no household
-    // electricity), education (a member of compulsory-education age out of school).
+    // electricity), education (a member of compulsory-education age out of school),
+    // medical_insurance / serious_illness_insurance (members recorded without basic medical or
+    // serious illness insurance; standard "medical"), pension_insurance (members of age recorded
+    // without pension insurance; standard "social_security"). A member whose cover is not recorded
+    // is not judged.
     std::string_view id;
     // The plan's exit_standard condition it belongs to (food, housing, education, ...).
     std::string_view standard;
@@ -44,8 +48,8 @@ bool IsDropoutAge(const Date& birth_date, const Date& on);
 bool MayExit(int status);
 
 // The unmet conditions in compact form (a scan of a province holds one per household): a bit per
-// condition, and the number of children out of school.
-enum UnmetBit : uint8_t {
+// condition, the number of children out of school and of members recorded without cover.
+enum UnmetBit : uint16_t {
     kUnmetIncomeUnknown = 1,
     kUnmetIncome = 2,
     kUnmetDangerousHousing = 4,
@@ -53,11 +57,18 @@ enum UnmetBit : uint8_t {
     kUnmetWater = 16,
     kUnmetElectricity = 32,
     kUnmetEducation = 64,
+    kUnmetMedicalInsurance = 128,          // a member recorded without basic medical insurance
+    kUnmetSeriousIllnessInsurance = 256,   // a member recorded without serious illness insurance
+    kUnmetPensionInsurance = 512,          // a member of age recorded without pension insurance
 };
 struct UnmetSet {
-    uint8_t bits = 0;
-    uint8_t dropouts = 0;  // members aged 7-15 out of school (capped at 255)
+    uint16_t bits = 0;
+    uint8_t dropouts = 0;            // members aged 7-15 out of school (capped at 255)
+    uint8_t medical_uninsured = 0;   // HouseholdFacts::medical_uninsured (capped at 255)
+    uint8_t serious_uninsured = 0;   // HouseholdFacts::serious_uninsured (capped at 255)
+    uint8_t pension_missing = 0;     // HouseholdFacts::pension_missing (capped at 255)
     bool empty() const { return bits == 0; }
+    bool operator==(const UnmetSet&) const = default;
 };
 // The unmet conditions of `facts` for an exit in a year whose line is `line`, ages on `on`.
 UnmetSet UnmetExitSet(const HouseholdFacts& facts, std::optional<Fen> line, const Date& on,

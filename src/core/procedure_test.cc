@@ -81,6 +81,12 @@ void SetFact(HouseholdFacts& f, const std::string& key, const std::string& value
         f.identified_year = std::stoi(value);
     else if (key == "dropout")
         f.out_of_school_birth_dates = {*Date::Parse(value)};
+    else if (key == "medical_uninsured")
+        f.medical_uninsured = std::stoi(value);
+    else if (key == "serious_uninsured")
+        f.serious_uninsured = std::stoi(value);
+    else if (key == "pension_missing")
+        f.pension_missing = std::stoi(value);
     else
         ADD_FAILURE() << "unknown fact " << key;
 }
@@ -384,6 +390,46 @@ TEST(ExitCandidates, SplitsAndExplains) {
     EXPECT_EQ(r.townships[0].candidates, 1);
     EXPECT_EQ(r.townships[0].not_ready_persons, 2);
     EXPECT_EQ(r.poverty_line, 295200);
+}
+
+TEST(ExitCandidates, NameMissingCoverAsUnmetConditions) {
+    ExitCandidatesBuilder b(ChayuPlan(), 2017, {2017, 12, 31});
+    HouseholdFacts uninsured = FactsOf(SampleHousehold());
+    uninsured.medical_uninsured = 2;
+    uninsured.pension_missing = 1;
+    HouseholdFacts serious = FactsOf(SampleHousehold());
+    serious.household_code = "5404251000010002";
+    serious.serious_uninsured = 300;  // capped in the compact form
+    b.Add(uninsured);
+    b.Add(serious);
+    auto r = b.Finish();
+    EXPECT_TRUE(r.candidates.empty());
+    ASSERT_EQ(r.not_ready.size(), 2u);
+    const auto unmet = r.UnmetOf(r.not_ready[0]);
+    ASSERT_EQ(unmet.size(), 2u);
+    EXPECT_EQ(unmet[0].id, "medical_insurance");
+    EXPECT_EQ(unmet[0].standard, "medical");
+    EXPECT_EQ(unmet[0].name_zh, "未参加基本医疗保险");
+    EXPECT_EQ(unmet[0].detail_zh, "未参加基本医疗保险2人");
+    EXPECT_EQ(unmet[0].detail_en, "2 member(s) without basic medical insurance");
+    EXPECT_EQ(unmet[1].id, "pension_insurance");
+    EXPECT_EQ(unmet[1].standard, "social_security");
+    const auto unmet2 = r.UnmetOf(r.not_ready[1]);
+    ASSERT_EQ(unmet2.size(), 1u);
+    EXPECT_EQ(unmet2[0].id, "serious_illness_insurance");
+    EXPECT_EQ(unmet2[0].standard, "medical");
+    EXPECT_EQ(unmet2[0].detail_zh, "未参加大病保险255人");
+    std::map<std::string_view, int64_t> counts(r.unmet_counts.begin(), r.unmet_counts.end());
+    EXPECT_EQ(counts.at("medical_insurance"), 1);
+    EXPECT_EQ(counts.at("serious_illness_insurance"), 1);
+    EXPECT_EQ(counts.at("pension_insurance"), 1);
+    EXPECT_EQ(counts.at("water"), 0);
+    // Every condition's standard is one of the plan's.
+    for (const auto& u : unmet)
+        EXPECT_TRUE(std::ranges::any_of(ChayuPlan().exit_standard,
+                                        [&](const PlanCondition& c) { return c.id == u.standard; }));
+    // Nothing recorded: nothing judged.
+    EXPECT_TRUE(UnmetExitSet(FactsOf(SampleHousehold()), 295200, {2017, 12, 31}).empty());
 }
 
 // --- Incidence ---

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/assistance.h"
 #include "core/codes.h"
 
 namespace jz {
@@ -127,13 +128,20 @@ void ProgressBuilder::Add(const HouseholdFacts& h) {
     auto count_measure = [&](int number) {
         auto m = measure_index_.find(number);
         if (m == measure_index_.end()) return;
-        report_.measures[m->second].households += 1;
-        const PlanMeasure* pm = plan_.FindMeasure(number);
-        report_.measures[m->second].persons += pm ? CountBeneficiaries(*pm, h, report_.as_of) : persons;
+        report_.measures[m->second].households += 1;  // beneficiaries come from the ledger (AttachDelivered)
     };
     if (h.main_measure) count_measure(*h.main_measure);
     for (int m : h.aux_measures)
         if (m != h.main_measure) count_measure(m);
+}
+
+void AttachDelivered(ProgressReport& report, const MeasuresDelivered& delivered) {
+    for (ProgressMeasure& m : report.measures) {
+        auto it = std::ranges::find(delivered.measures, m.number, &MeasureDelivered::number);
+        if (it == delivered.measures.end()) continue;
+        m.delivered = *it;
+        m.persons = it->beneficiaries;
+    }
 }
 
 ProgressReport ProgressBuilder::Finish() const {

@@ -1,7 +1,9 @@
 // The battle map in numbers (挂图作战): registry against plan, by county, township, year and measure.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,14 +30,56 @@ struct ProgressTownship {
     std::vector<ProgressYear> years;
 };
 
+// One school stage of the education measure.
+struct StageDelivered {
+    std::string id;    // the plan's stage id (kindergarten, ..., two_after)
+    std::string name;  // 幼儿园
+    int target_persons = 0;
+    int64_t persons = 0;  // distinct persons with a signed education item of that stage in the period
+    bool operator==(const StageDelivered&) const = default;
+};
+
+// A measure's other target (the ecological rangers) as posts held.
+struct OtherDelivered {
+    std::string id;    // ecological_rangers
+    std::string name;  // 生态保护员
+    int target = 0;
+    int64_t held = 0;  // distinct persons holding a signed job-post item of the measure on `to`
+    bool operator==(const OtherDelivered&) const = default;
+};
+
+// One measure's delivered figures (core/assistance.h counts them: DeliveredBuilder).
+struct MeasureDelivered {
+    int number = 0;
+    std::string name;
+    std::string battle;
+    std::optional<int> target_households;
+    std::optional<int> target_persons;
+    int64_t planned_households = 0;  // main or auxiliary measure (registered, not deregistered)
+    int64_t planned_main = 0;        // of which main
+    int64_t reached_households = 0;  // ≥ 1 signed item of the measure active in the period
+    int64_t reached_planned = 0;     // of which planned for it
+    int64_t beneficiaries = 0;       // distinct persons: the items' members, or the whole household
+    int64_t items = 0;               // items of the measure active in the period (signed or not)
+    int64_t unsigned_items = 0;      // of which not signed off
+    Fen amount = 0;                  // sum of the signed items' amounts
+    std::vector<StageDelivered> stages;
+    std::vector<OtherDelivered> others;
+    bool operator==(const MeasureDelivered&) const = default;
+};
+
 struct ProgressMeasure {
     int number = 0;
     std::string name;
     std::string battle;
     std::optional<int> target_households;
     std::optional<int> target_persons;
-    int64_t households = 0;  // households with the measure, main or auxiliary
-    int64_t persons = 0;     // beneficiaries in those households (CountBeneficiaries)
+    int64_t households = 0;  // households with the measure, main or auxiliary (planned)
+    // Beneficiaries delivered: the ledger's distinct persons (AttachDelivered), 0 until attached.
+    // Never derived from ages or household size.
+    int64_t persons = 0;
+    // What the ledger shows delivered in the report's period (AttachDelivered); nullopt: not counted.
+    std::optional<MeasureDelivered> delivered;
 };
 
 struct ProgressReport {
@@ -49,6 +93,13 @@ struct ProgressReport {
     std::vector<ProgressTownship> townships;
     std::vector<ProgressMeasure> measures;
 };
+
+struct MeasuresDelivered;  // core/assistance.h
+
+// Puts the delivered figures (counted for the county over the report's period) beside each measure
+// of the report: ProgressMeasure::delivered and persons (the delivered beneficiaries). Measures
+// the count lacks are left as they are.
+void AttachDelivered(ProgressReport& report, const MeasuresDelivered& delivered);
 
 // What the reports count about a household, without its people's names or ID numbers. The store
 // keeps these beside each household, so a county's or province's figures come from one pass over
@@ -89,7 +140,9 @@ struct HouseholdFacts {
 };
 HouseholdFacts FactsOf(const Household& household);
 
-// How many members of a household a measure reaches (PlanMeasure::beneficiaries); ages on `as_of`.
+// How many members of a household a measure would reach (PlanMeasure::beneficiaries); ages on
+// `as_of`. An estimate from the household's facts (the generator plans with it); the reports count
+// the ledger's beneficiaries instead (AttachDelivered).
 int CountBeneficiaries(const PlanMeasure& measure, const HouseholdFacts& facts, const Date& as_of);
 int CountBeneficiaries(const PlanMeasure& measure, const Household& household, const Date& as_of);
 

@@ -19,6 +19,8 @@ std::string_view ReconcileKindName(ReconcileKind kind) {
             return "measure_vs_target";
         case ReconcileKind::kExitsBehindTarget:
             return "exits_behind_target";
+        case ReconcileKind::kMeasureNotDelivered:
+            return "measure_not_delivered";
     }
     return {};
 }
@@ -33,6 +35,8 @@ std::string_view ReconcileKindNameZh(ReconcileKind kind) {
             return "措施落实与目标不符";
         case ReconcileKind::kExitsBehindTarget:
             return "脱贫进度落后于任务";
+        case ReconcileKind::kMeasureNotDelivered:
+            return "措施未落实";
     }
     return {};
 }
@@ -47,13 +51,16 @@ std::string_view ReconcileKindNameEn(ReconcileKind kind) {
             return "Measure differs from its target";
         case ReconcileKind::kExitsBehindTarget:
             return "Exits behind the target";
+        case ReconcileKind::kMeasureNotDelivered:
+            return "Measure not delivered";
     }
     return {};
 }
 
 std::span<const ReconcileKind> AllReconcileKinds() {
     static constexpr ReconcileKind kAll[] = {ReconcileKind::kPlanTotalMismatch, ReconcileKind::kRegistryVsTarget,
-                                             ReconcileKind::kMeasureVsTarget, ReconcileKind::kExitsBehindTarget};
+                                             ReconcileKind::kMeasureVsTarget, ReconcileKind::kExitsBehindTarget,
+                                             ReconcileKind::kMeasureNotDelivered};
     return kAll;
 }
 
@@ -167,6 +174,8 @@ std::vector<ReconcileFinding> ReconcileRegistry(const Plan& plan, const Progress
                 "the county: " + N(county_exited_through) + " persons exited by the end of " + N(year) +
                     ", behind the target of " + N(county_target_through));
     }
+    // Per measure: the households planned for it against its target. Persons are not compared here:
+    // beneficiaries are the ledger's (below), not derived from ages.
     for (const ProgressMeasure& m : r.measures) {
         if (m.target_households && *m.target_households != m.households)
             add(ReconcileKind::kMeasureVsTarget, plan.county_code, std::nullopt, m.number, "households",
@@ -174,12 +183,47 @@ std::vector<ReconcileFinding> ReconcileRegistry(const Plan& plan, const Progress
                 m.name + "落实" + N(m.households) + "户,方案目标" + N(*m.target_households) + "户",
                 m.name + ": " + N(m.households) + " households assigned; the plan's target is " +
                     N(*m.target_households));
-        if (m.target_persons && *m.target_persons != m.persons)
-            add(ReconcileKind::kMeasureVsTarget, plan.county_code, std::nullopt, m.number, "persons",
-                *m.target_persons, m.persons,
-                m.name + "受益" + N(m.persons) + "人,方案目标" + N(*m.target_persons) + "人",
-                m.name + ": " + N(m.persons) + " beneficiaries; the plan's target is " +
-                    N(*m.target_persons));
+    }
+    // Delivered against the targets, once the plan period is over.
+    const bool period_ended = r.as_of >= Date{plan.end_year, 12, 31};
+    if (period_ended) {
+        for (const ProgressMeasure& m : r.measures) {
+            if (!m.delivered) continue;
+            const MeasureDelivered& d = *m.delivered;
+            auto short_of = [&](std::string quantity, std::string part, int64_t target, int64_t actual,
+                                std::string zh, std::string en) {
+                add(ReconcileKind::kMeasureNotDelivered, plan.county_code, std::nullopt, m.number,
+                    std::move(quantity), target, actual, std::move(zh), std::move(en));
+                out.back().part = std::move(part);
+            };
+            const std::string period_zh = N(plan.start_year) + "—" + N(plan.end_year) + "年";
+            const std::string period_en = " in " + N(plan.start_year) + "-" + N(plan.end_year);
+            if (m.target_households && d.reached_households < *m.target_households)
+                short_of("households", "", *m.target_households, d.reached_households,
+                         m.name + period_zh + "实际帮扶到户" + N(d.reached_households) + "户,少于方案目标" +
+                             N(*m.target_households) + "户",
+                         m.name + ": " + N(d.reached_households) + " households reached" + period_en +
+                             ", below the plan's target of " + N(*m.target_households));
+            if (m.target_persons && d.beneficiaries < *m.target_persons)
+                short_of("persons", "", *m.target_persons, d.beneficiaries,
+                         m.name + period_zh + "实际受益" + N(d.beneficiaries) + "人,少于方案目标" +
+                             N(*m.target_persons) + "人",
+                         m.name + ": " + N(d.beneficiaries) + " beneficiaries" + period_en +
+                             ", below the plan's target of " + N(*m.target_persons));
+            for (const StageDelivered& st : d.stages)
+                if (st.persons < st.target_persons)
+                    short_of("persons", st.id, st.target_persons, st.persons,
+                             m.name + "(" + st.name + ")" + period_zh + "实际资助" + N(st.persons) + "人,少于方案目标" +
+                                 N(st.target_persons) + "人",
+                             m.name + " (" + st.id + "): " + N(st.persons) + " persons supported" + period_en +
+                                 ", below the plan's target of " + N(st.target_persons));
+            for (const OtherDelivered& o : d.others)
+                if (o.held < o.target)
+                    short_of("persons", o.id, o.target, o.held,
+                             m.name + "(" + o.name + ")" + "期末在岗" + N(o.held) + "人,少于方案目标" + N(o.target) + "人",
+                             m.name + " (" + o.id + "): " + N(o.held) + " posts held at the end of the plan, below the plan's target of " +
+                                 N(o.target));
+        }
     }
     return out;
 }

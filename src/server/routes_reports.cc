@@ -133,11 +133,11 @@ Response Summary(ApiState& s, RequestContext& c, const Principal& p, Store& stor
         if (unit != s.tree.root_code())
             return service::BuildBattleMap(store, s.plan, s.tree, *as_of, unit, ages_on);
         // The county's map and the county's progress report (for the reconciliation) in one scan.
-        ProgressBuilder whole(s.plan, s.tree, ages_on);
+        ProgressReport whole;
         auto built = service::BuildBattleMap(store, s.plan, s.tree, *as_of, unit, ages_on, &whole);
         if (built)
             (void)s.progress.Get(ages_on.ToString() + "|", generation,
-                                 [&]() -> Result<ProgressReport> { return whole.Finish(); });
+                                 [&]() -> Result<ProgressReport> { return std::move(whole); });
         return built;
     });
     if (!map) return StoreFault(c, map.error());

@@ -3,23 +3,50 @@
 #include <cmath>
 
 #include "core/access.h"
+#include "core/assistance.h"
+#include "service/reports.h"
 
 namespace jz::service {
 
 namespace json = boost::json;
 
 Result<BattleMap> BuildBattleMap(Store& store, const Plan& plan, const OrgTree& tree, const Date& as_of,
-                                 const std::string& unit_code, const Date& ages_on, ProgressBuilder* also) {
+                                 const std::string& unit_code, const Date& ages_on, ProgressReport* whole) {
     BattleMapBuilder builder(plan, tree, as_of, unit_code, ages_on);
+    DeliveredBuilder delivered(plan, tree, unit_code, PlanStart(plan), as_of);
+    // The county's progress report as BuildProgress makes it (dated ages_on), from the same scans.
+    std::optional<ProgressBuilder> county;
+    std::optional<DeliveredBuilder> county_delivered;
+    if (whole) {
+        county.emplace(plan, tree, ages_on);
+        county_delivered.emplace(plan, tree, plan.county_code, PlanStart(plan), ages_on);
+    }
     HouseholdFilter filter;
-    filter.division_prefix = also ? "" : unit_code;
+    filter.division_prefix = whole ? "" : unit_code;
+    filter.facts_only = true;
     auto scanned = store.ScanFacts(filter, [&](const HouseholdFacts& h) {
         builder.Add(h);
-        if (also) also->Add(h);
+        delivered.AddHousehold(h);
+        if (whole) {
+            county->Add(h);
+            county_delivered->AddHousehold(h);
+        }
         return true;
     });
     if (!scanned) return std::unexpected(scanned.error());
-    return builder.Finish();
+    auto items = store.ScanItemFacts(filter.division_prefix, [&](const ItemFacts& f) {
+        delivered.AddItem(f);
+        if (whole) county_delivered->AddItem(f);
+        return true;
+    });
+    if (!items) return std::unexpected(items.error());
+    BattleMap map = builder.Finish();
+    AttachDelivered(map, delivered.Finish());
+    if (whole) {
+        *whole = county->Finish();
+        AttachDelivered(*whole, county_delivered->Finish());
+    }
+    return map;
 }
 
 Result<void> RecordRegistryAsOf(Store& store, const Date& day) {
@@ -106,14 +133,16 @@ json::object BattleMapJson(const BattleMap& m, const SummaryExtras& extras) {
     json::array children, measures, causes, attributes;
     for (const BattleMapUnit& c : m.children) children.push_back(UnitJson(c));
     auto opt = [](const std::optional<int>& v) { return v ? json::value(*v) : json::value(nullptr); };
-    for (const BattleMapMeasure& x : m.measures)
-        measures.push_back({{"number", x.number},
-                            {"name", x.name},
-                            {"battle", x.battle},
-                            {"target_households", opt(x.target_households)},
-                            {"target_persons", opt(x.target_persons)},
-                            {"households", x.households},
-                            {"persons", x.persons}});
+    for (const BattleMapMeasure& x : m.measures) {
+        json::object o{{"number", x.number},
+                       {"name", x.name},
+                       {"battle", x.battle},
+                       {"target_households", opt(x.target_households)},
+                       {"target_persons", opt(x.target_persons)},
+                       {"households", x.households}};
+        PutDelivered(o, x.delivered, x.households);
+        measures.push_back(std::move(o));
+    }
     for (const BattleMapCount& c : m.causes) causes.push_back({{"code", c.code}, {"households", c.households}});
     for (const BattleMapCount& c : m.attributes)
         attributes.push_back({{"code", c.code}, {"households", c.households}});

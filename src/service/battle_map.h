@@ -24,13 +24,15 @@ inline constexpr const char* kRegistryAsOfSeqSetting = "registry_as_of_seq";
 // Records them (in its own transaction): `day` and the change log's current last sequence number.
 Result<void> RecordRegistryAsOf(Store& store, const Date& day);
 
-// The battle map of `unit_code` (the county, a township or a village) on `as_of`; measures count
-// ages on `ages_on`.
-// `also`, when given, is fed the same households (the county's map and the county's progress
-// report, which the reconciliation count needs, from one scan).
+// The battle map of `unit_code` (the county, a township or a village) on `as_of`, with the measures
+// delivered under the unit from the plan's start to `as_of` attached (core AttachDelivered): one
+// scan of the households' facts and one of the items' facts.
+// `whole`, when given, receives the county's progress report dated `ages_on` (as BuildProgress
+// makes it, delivered figures attached) from the same two scans, which then cover the whole
+// registry: the county's map and the report the reconciliation count needs at once.
 Result<BattleMap> BuildBattleMap(Store& store, const Plan& plan, const OrgTree& tree, const Date& as_of,
                                  const std::string& unit_code, const Date& ages_on,
-                                 ProgressBuilder* also = nullptr);
+                                 ProgressReport* whole = nullptr);
 
 // The registry's last change date: the Beijing day of the last household change in the change log
 // (the last 200 entries are looked at); with none there, the day a generated registry describes

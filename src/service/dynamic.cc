@@ -6,6 +6,7 @@
 
 #include "core/codes.h"
 #include "core/id_number.h"
+#include "service/assistance.h"
 #include "service/household_input.h"
 #include "store/procedure_json.h"
 
@@ -34,6 +35,23 @@ Result<void> NoMemberElsewhere(Store& store, const Household& h, const std::stri
     if (!clashes) return std::unexpected(clashes.error());
     if (!clashes->empty()) return AsError(clashes->front(), std::move(field));
     return {};
+}
+
+// One household's facts as the exit standard reads them for `year`: the registry's, with the
+// ledger's computed income per head of the year and the year's cover gaps (ages on `on`).
+Result<HouseholdFacts> ExitFacts(Store& store, const Household& h, int year, const Date& on) {
+    HouseholdFacts facts = FactsOf(h);
+    LedgerFacts ledger;
+    auto income = store.FindIncome(h.household_code, year);
+    if (!income) return std::unexpected(income.error());
+    if (*income)
+        if (auto per_head = NetIncomePerHead((*income)->record)) ledger.income_per_head[h.household_code] = *per_head;
+    auto cover = store.ListCoverage(h.household_code);
+    if (!cover) return std::unexpected(cover.error());
+    std::erase_if(*cover, [&](const PersonCoverage& c) { return c.year != year; });
+    ledger.gaps[h.household_code] = GapsOf(*cover, h, on);
+    ApplyLedgerFacts(ledger, facts);
+    return facts;
 }
 
 // A deregistered household's code is never registered again.
@@ -84,11 +102,13 @@ std::expected<JoiningMember, std::vector<Error>> AcceptJoiningMember(const json:
 }
 
 FailureKind KindOf(const Error& e) {
-    if (e.code == "not_found") return FailureKind::kNotFound;
+    if (e.code == "not_found" || e.code == "household.not_found" || e.code == "assistance.not_found")
+        return FailureKind::kNotFound;
     if (e.code == "procedure.permission") return FailureKind::kForbidden;
     if (e.code == "store.conflict") return FailureKind::kConflict;
     if (e.code.starts_with("procedure.") || e.code == "household.exists" ||
-        e.code == "household.deregistered" || e.code == "store.duplicate" || e.code == "store.deregistered")
+        e.code == "household.deregistered" || e.code == "store.duplicate" || e.code == "store.deregistered" ||
+        e.code == "assistance.exists" || e.code == "assistance.deleted" || e.code == "assistance.already_signed")
         return FailureKind::kRefused;
     if (e.code.starts_with("store.")) return FailureKind::kStore;
     return FailureKind::kInput;
@@ -114,8 +134,17 @@ Result<ExitCandidatesBuilder::Result> Dynamic::ExitCandidates(int year, const Da
     filter.division_prefix = division_prefix;
     filter.facts_only = true;
     filter.statuses = {codes::kStatusNotExited, codes::kStatusFallback};  // those that may exit (MayExit)
+    // The year's computed income and cover gaps from the ledger override the registry's figures.
+    auto ledger = LoadLedgerFacts(store_, division_prefix, year, on);
+    if (!ledger) return std::unexpected(ledger.error());
     auto r = store_.ScanFactsParallel(filter, parts, [&](int part, const HouseholdFacts& f) {
-        builders[part]->Add(f);
+        if (ledger->income_per_head.contains(f.household_code) || ledger->gaps.contains(f.household_code)) {
+            HouseholdFacts with_ledger = f;
+            ApplyLedgerFacts(*ledger, with_ledger);
+            builders[part]->Add(with_ledger);
+        } else {
+            builders[part]->Add(f);
+        }
         return true;
     });
     if (!r) return std::unexpected(r.error());
@@ -205,7 +234,9 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
     if (request.kind == ProcedureKind::kExit) {
         if (auto r = open_cases_of(h.household_code, ProcedureKind::kExit); !r)
             return std::unexpected(r.error());
-        auto c = OpenExit(FactsOf(h), request.year, request.date, request.notes, ctx);
+        auto facts = ExitFacts(store_, h, request.year, request.date);
+        if (!facts) return std::unexpected(facts.error());
+        auto c = OpenExit(*facts, request.year, request.date, request.notes, ctx);
         if (!c) return c;
         return store_case(std::move(*c));
     }
@@ -278,7 +309,9 @@ Result<ProcedureCase> Dynamic::Step(const Actor& actor, int64_t id, const StepRe
             return Fail("procedure.household_gone", "household_code", "该户已不在册",
                         "the household is no longer registered");
         household = std::move(**h);
-        facts = FactsOf(household->household);
+        auto with_ledger = ExitFacts(store_, household->household, before.year, request.date);
+        if (!with_ledger) return std::unexpected(with_ledger.error());
+        facts = std::move(*with_ledger);
         ctx.household = &facts;
     }
     if (before.kind == ProcedureKind::kNewIdentification && before.household && request.step == "approve")

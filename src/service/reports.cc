@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/access.h"
+#include "core/assistance.h"
 
 namespace jz::service {
 
@@ -11,17 +12,30 @@ bool Overlaps(const std::string& scope, const std::string& code) {
     return scope.empty() || code.starts_with(scope) || scope.starts_with(code);
 }
 
+Date PlanStart(const Plan& plan) { return Date{plan.start_year, 1, 1}; }
+
 Result<ProgressReport> BuildProgress(Store& store, const Plan& plan, const OrgTree& tree, const Date& as_of,
                                      const std::string& scope) {
     ProgressBuilder builder(plan, tree, as_of);
+    // The measures delivered in the plan's period so far, from the same households and one scan
+    // of the items' facts.
+    DeliveredBuilder delivered(plan, tree, scope.empty() ? plan.county_code : scope, PlanStart(plan), as_of);
     HouseholdFilter filter;
     filter.division_prefix = scope;
+    filter.facts_only = true;
     auto scanned = store.ScanFacts(filter, [&](const HouseholdFacts& h) {
         builder.Add(h);
+        delivered.AddHousehold(h);
         return true;
     });
     if (!scanned) return std::unexpected(scanned.error());
+    auto items = store.ScanItemFacts(scope, [&](const ItemFacts& f) {
+        delivered.AddItem(f);
+        return true;
+    });
+    if (!items) return std::unexpected(items.error());
     ProgressReport report = builder.Finish();
+    AttachDelivered(report, delivered.Finish());
     std::erase_if(report.townships, [&](const ProgressTownship& t) { return !Overlaps(scope, t.code); });
     return report;
 }
@@ -55,16 +69,37 @@ boost::json::object ProgressJson(const ProgressReport& r) {
     auto opt = [](const std::optional<int>& v) {
         return v ? boost::json::value(*v) : boost::json::value(nullptr);
     };
-    for (const ProgressMeasure& m : r.measures)
-        measures.push_back({{"number", m.number},
-                            {"name", m.name},
-                            {"battle", m.battle},
-                            {"target_households", opt(m.target_households)},
-                            {"target_persons", opt(m.target_persons)},
-                            {"households", m.households},
-                            {"persons", m.persons}});
+    for (const ProgressMeasure& m : r.measures) {
+        boost::json::object o{{"number", m.number},
+                              {"name", m.name},
+                              {"battle", m.battle},
+                              {"target_households", opt(m.target_households)},
+                              {"target_persons", opt(m.target_persons)},
+                              {"households", m.households}};
+        PutDelivered(o, m.delivered, m.households);
+        measures.push_back(std::move(o));
+    }
     o["measures"] = std::move(measures);
     return o;
+}
+
+void PutDelivered(boost::json::object& o, const std::optional<MeasureDelivered>& delivered,
+                  int64_t planned_households) {
+    const MeasureDelivered none;
+    const MeasureDelivered& d = delivered ? *delivered : none;
+    o["planned_households"] = delivered ? d.planned_households : planned_households;
+    o["reached_households"] = d.reached_households;
+    o["beneficiaries"] = d.beneficiaries;
+    o["items"] = d.items;
+    o["unsigned_items"] = d.unsigned_items;
+    o["amount"] = FormatCenti(d.amount);
+    boost::json::array stages, others;
+    for (const StageDelivered& s : d.stages)
+        stages.push_back({{"id", s.id}, {"name", s.name}, {"target_persons", s.target_persons}, {"persons", s.persons}});
+    for (const OtherDelivered& x : d.others)
+        others.push_back({{"id", x.id}, {"name", x.name}, {"target", x.target}, {"held", x.held}});
+    o["stages"] = std::move(stages);
+    o["others"] = std::move(others);
 }
 
 Result<std::vector<Finding>> RunChecks(Store& store, const Plan& plan, const CheckOptions& options,

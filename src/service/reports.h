@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,20 @@
 
 namespace jz::service {
 
-// Progress of the households under `scope` (townships outside it are left out of the report).
+// Progress of the households under `scope` (townships outside it are left out of the report), with
+// the measures delivered under the scope (the county when empty) from the plan's start
+// (PlanStart) to `as_of` attached (core AttachDelivered): one scan of the households' facts, one
+// of the items' facts.
 Result<ProgressReport> BuildProgress(Store& store, const Plan& plan, const OrgTree& tree, const Date& as_of,
                                      const std::string& scope = {});
+// The first day the delivered figures of a report count: the plan's start_year-01-01.
+Date PlanStart(const Plan& plan);
+// Measures carry planned_households, reached_households, beneficiaries, items, unsigned_items,
+// amount, stages and others (docs/api.md "Measures delivered"), beside households (planned).
 boost::json::object ProgressJson(const ProgressReport& report);
+// Those delivered keys of one measure into `o` (zeros, and `planned_households`, when not counted).
+void PutDelivered(boost::json::object& o, const std::optional<MeasureDelivered>& delivered,
+                  int64_t planned_households);
 
 // Every rule over the whole registry (duplicates need all of it); findings only for households
 // under `scope`. Scans in `parts` parallel parts.
