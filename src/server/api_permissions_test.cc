@@ -214,6 +214,18 @@ const std::map<std::string, std::array<int, kPrincipalCount>>& ExpectedStatuses(
         {"GET /api/evaluations/{id}",                     {401, 404,  404,  404,  404,   404,   404}},
         {"PATCH /api/evaluations/{id}",                   {401, 404,  403,  403,  403,   403,   403}},
         {"PUT /api/evaluations/{id}/items/{code}",        {401, 400,  400,  400,  400,   400,   400}},
+        // The assistance ledger: officers and admins write in scope ({code} of an item route names no
+        // item: 404), inspectors and viewers read.
+        {"GET /api/households/{code}/plan",               {401, 200,  200,  200,  200,   200,   200}},
+        {"PUT /api/households/{code}/income/{year}",      {401, 428,  428,  428,  403,   403,   428}},
+        {"PUT /api/households/{code}/coverage/{year}",    {401, 400,  400,  400,  403,   403,   400}},
+        {"GET /api/assistance",                           {401, 200,  200,  200,  200,   200,   200}},
+        {"POST /api/assistance",                          {401, 400,  400,  400,  403,   403,   400}},
+        {"PUT /api/assistance/{code}",                    {401, 404,  404,  404,  403,   403,   404}},
+        {"POST /api/assistance/{code}/sign",              {401, 404,  404,  404,  403,   403,   404}},
+        {"POST /api/assistance/{code}/delete",            {401, 404,  404,  404,  403,   403,   404}},
+        {"GET /api/reports/measures",                     {401, 200,  200,  200,  200,   200,   200}},
+        {"GET /api/reports/measures/{number}/not-reached", {401, 200, 200,  200,  200,   200,   200}},
     };
     // clang-format on
     return table;
@@ -270,6 +282,7 @@ TEST(ApiRoutes, EveryRouteForEveryPrincipal) {
         fill("{id}", target.starts_with("/api/imports/") ? import_id : "999999");
         fill("{year}", "2017");
         fill("{username}", "t_viewer");
+        fill("{number}", "8");
         if (target == "/api/households" || target.starts_with("/api/exports/") || target == "/api/check")
             target += "?division=" + village;
         if (target == "/api/exit-candidates" || target == "/api/incidence") target += "?year=2017";

@@ -133,9 +133,21 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
                        Body({{"verdict", "correct"}, {"notes", "户主 " + quoted}}), admin)
                   .status,
               200);
+    // An assistance item for a member, its note quoting an ID number (the ledger's routes below).
+    const json::object ledger_item{{"household_code", changed},
+                                   {"member_ids", json::array{head.at("id_number")}},
+                                   {"measure", 8},
+                                   {"category", CatalogCode(admin, "assistance_category", "生态")},
+                                   {"kind", CatalogCode(admin, "assistance_kind", "现金")},
+                                   {"start_date", "2017-03-01"},
+                                   {"amount", "800.00"},
+                                   {"notes", "发放 " + quoted}};
+    Reply ledger = S().Send("POST", "/api/assistance", Body(ledger_item), admin);
+    ASSERT_EQ(ledger.status, 201) << ledger.body;
     // (the full users see what the viewer must not, so the checks below can fail)
     EXPECT_NE(WholeIdNumberIn(S().Send("GET", "/api/procedures/" + std::to_string(case_id), "", admin).body),
               "");
+    EXPECT_NE(WholeIdNumberIn(S().Send("GET", "/api/households/" + changed + "/plan", "", admin).body), "");
 
     std::vector<std::string> case_ids;
     const Reply all_cases = S().Send("GET", "/api/procedures?limit=200", "", admin);
@@ -178,6 +190,10 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/adjustments/{year}", {"/api/adjustments/2017", "/api/adjustments/2018"}},
         {"/api/evaluations", {"/api/evaluations"}},
         {"/api/evaluations/{id}", {"/api/evaluations/" + eid}},
+        {"/api/households/{code}/plan", {"/api/households/" + changed + "/plan"}},
+        {"/api/assistance", {"/api/assistance?household=" + changed, "/api/assistance?deleted=true&limit=1000"}},
+        {"/api/reports/measures", {"/api/reports/measures", "/api/reports/measures?unit=" + A}},
+        {"/api/reports/measures/{number}/not-reached", {"/api/reports/measures/8/not-reached?limit=1000"}},
     };
     json::value doc = json::parse(OpenApiDocument());
     for (const auto& [path, ops] : doc.at("paths").as_object()) {

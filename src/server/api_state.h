@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/access.h"
+#include "core/assistance.h"
 #include "core/battle_map.h"
 #include "core/evaluation.h"
 #include "core/exit_standard.h"
@@ -75,6 +76,8 @@ struct ApiState {
     // Poverty incidence by year and population settings (the evaluation pages show the county's
     // figure beside every verdict they record).
     KeptReports<IncidenceReport> incidence{64, false};
+    // The measures delivered by (unit, from, to) (GET /api/reports/measures), built one at a time.
+    KeptReports<MeasuresDelivered> delivered{64, true};
     std::stop_source import_stop;  // requested when the server stops: running imports end
     std::atomic<uint64_t> temp_counter{0};
 

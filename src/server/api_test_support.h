@@ -210,6 +210,17 @@ inline std::string CandidateIn(const std::string& session, const std::string& to
     return std::string(items.at(index).at("household_code").as_string());
 }
 
+// A code of a catalog table (GET /api/codes) whose Chinese name contains `name_part` (-1: none).
+inline int CatalogCode(const std::string& session, const std::string& table, const std::string& name_part) {
+    Reply r = S().Send("GET", "/api/codes", "", session);
+    const json::value* t = r.Json().is_object() ? r.Json().as_object().if_contains(table) : nullptr;
+    if (!t || !t->is_object() || !t->as_object().contains("entries")) return -1;
+    for (const auto& e : t->at("entries").as_array())
+        if (std::string(e.at("name").as_string()).find(name_part) != std::string::npos)
+            return static_cast<int>(e.at("code").as_int64());
+    return -1;
+}
+
 inline Reply Step(const std::string& session, int64_t id, const std::string& step, const std::string& date,
                   json::object extra = {}) {
     extra["step"] = step;

@@ -81,6 +81,19 @@ JZ_SESSION_HANDLER(GetEvaluation);
 JZ_SESSION_HANDLER(PatchEvaluation);
 JZ_SESSION_HANDLER(JudgeItem);
 
+// routes_assistance.cc: the assistance ledger (一户一案): a household's plan page, items, income
+// and cover, the measures delivered and the households not reached.
+JZ_SESSION_HANDLER(HouseholdPlanRoute);
+JZ_SESSION_HANDLER(ListAssistanceRoute);
+JZ_SESSION_HANDLER(AddAssistanceRoute);
+JZ_SESSION_HANDLER(UpdateAssistanceRoute);
+JZ_SESSION_HANDLER(SignAssistanceRoute);
+JZ_SESSION_HANDLER(DeleteAssistanceRoute);
+JZ_SESSION_HANDLER(PutIncomeRoute);
+JZ_SESSION_HANDLER(PutCoverageRoute);
+JZ_SESSION_HANDLER(MeasuresReport);
+JZ_SESSION_HANDLER(NotReachedRoute);
+
 // routes_static.cc: the web workbench's files (the router's fallback for paths outside /api/).
 JZ_PUBLIC_HANDLER(Static);
 

@@ -8,6 +8,11 @@
 
 namespace jz::server {
 
+namespace {
+// The change log's entities of the assistance ledger (store.h): they move the kept figures.
+constexpr const char* kLedgerEntities[] = {"assistance_item", "income", "coverage"};
+}  // namespace
+
 Result<void> RegistryUpkeep::Rebuild(Store& store) {
     auto seq = store.LastChangeSeq();
     if (!seq) return std::unexpected(seq.error());
@@ -55,8 +60,20 @@ Result<void> RegistryUpkeep::Refresh(Store& store) {
         if (!h) return std::unexpected(h.error());
         changed.emplace_back(e.entity_key, *h ? std::optional((*h)->household) : std::nullopt);
     }
+    // The ledger (an import by the CLI, another server) moves the figures but not the indexes.
+    bool ledger_changed = false;
+    for (const char* entity : kLedgerEntities) {
+        if (ledger_changed || !changed.empty()) break;
+        ChangeLogFilter lf;
+        lf.entity = entity;
+        lf.after_seq = indexed_seq_;
+        lf.limit = 1;
+        auto ledger = store.ChangeLog(lf);
+        if (!ledger) return std::unexpected(ledger.error());
+        ledger_changed = !ledger->empty();
+    }
     std::unique_lock lock(mutex_);
-    if (!changed.empty()) ++generation_;
+    if (!changed.empty() || ledger_changed) ++generation_;
     for (auto& [code, household] : changed)
         if (household) {
             index_.Upsert(FactsOf(*household));

@@ -31,8 +31,12 @@ class RegistryUpkeep {
     Result<void> Refresh(Store& store);
     // A household written by this server (after its commit).
     void Indexed(const Household& h);
-    // Moves whenever a household changes (seen by Refresh, written through Indexed, or a rebuild):
-    // kept reports are valid while it stands still (logins move the change log but no figure).
+    // The assistance ledger (items, income, cover) written by this server (after its commit): the
+    // indexes stay, the kept reports go (the battle map and the measures count the ledger).
+    void LedgerChanged() { ++generation_; }
+    // Moves whenever a household or the ledger changes (seen by Refresh, written through Indexed or
+    // LedgerChanged, or a rebuild): kept reports are valid while it stands still (logins move the
+    // change log but no figure).
     uint64_t generation() const { return generation_; }
 
     // A page of the household list (the index's order: village, then code).

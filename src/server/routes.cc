@@ -63,6 +63,17 @@ const RouteEntry kRoutes[] = {
     {V::get,   "/api/evaluations/{id}",                  kBlocking, 0,                true,  GetEvaluation},
     {V::patch, "/api/evaluations/{id}",                  kBlocking, 0,                true,  PatchEvaluation},
     {V::put,   "/api/evaluations/{id}/items/{code}",     kBlocking, 0,                true,  JudgeItem},
+    // The assistance ledger (routes_assistance.cc).
+    {V::get,   "/api/households/{code}/plan",            kWork,     0,                true,  HouseholdPlanRoute},
+    {V::put,   "/api/households/{code}/income/{year}",   kWork,     0,                true,  PutIncomeRoute},
+    {V::put,   "/api/households/{code}/coverage/{year}", kWork,     0,                true,  PutCoverageRoute},
+    {V::get,   "/api/assistance",                        kBlocking, 0,                true,  ListAssistanceRoute},
+    {V::post,  "/api/assistance",                        kWork,     0,                true,  AddAssistanceRoute},
+    {V::put,   "/api/assistance/{code}",                 kWork,     0,                true,  UpdateAssistanceRoute},
+    {V::post,  "/api/assistance/{code}/sign",            kWork,     0,                true,  SignAssistanceRoute},
+    {V::post,  "/api/assistance/{code}/delete",          kWork,     0,                true,  DeleteAssistanceRoute},
+    {V::get,   "/api/reports/measures",                  kBlocking, 0,                true,  MeasuresReport},
+    {V::get,   "/api/reports/measures/{number}/not-reached", kBlocking, 0,            true,  NotReachedRoute},
 };
 // clang-format on
 

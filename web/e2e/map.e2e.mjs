@@ -62,7 +62,7 @@ try {
   const canvas = await admin.waitForSelector('[data-test=children-chart] canvas', { timeout: 20000 }).catch(() => null);
   check('the chart is drawn', canvas !== null);
   const countyHeads = await admin.locator('[data-test=measures] thead th').count();
-  check('the county\'s measures show the plan\'s targets beside the counts', countyHeads === 6, String(countyHeads));
+  check('the county\'s measures show the plan\'s targets beside planned, reached and beneficiaries', countyHeads === 7, String(countyHeads));
   await admin.screenshot({ path: path.join(shots, 'battle-map.png'), fullPage: true });
 
   await admin.locator('[data-test=child-link]').first().click();

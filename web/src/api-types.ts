@@ -2459,6 +2459,802 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/households/{code}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A household's plan page (一户一案): measures, planned exit year, the ledger, income by its parts, cover; scoped as GET household; masked for masked roles */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Household code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The plan page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdPlan"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{code}/income/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put a household's income for a year by its parts (officer, admin): version 0 creates (201), else the version read (412 when stale) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The item's ETag (its version), when the body has no version */
+                    "If-Match"?: string;
+                };
+                path: {
+                    /** @description Household code */
+                    code: string;
+                    /** @description Year */
+                    year: number;
+                };
+                cookie?: never;
+            };
+            /** @description The year's income */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IncomeInput"];
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncomeRecord"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncomeRecord"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{code}/coverage/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put members' cover for a year (officer, admin): each flag true, false or null (not recorded); answers the household's cover of the year */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Household code */
+                    code: string;
+                    /** @description Year */
+                    year: number;
+                };
+                cookie?: never;
+            };
+            /** @description One entry per person */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CoverageInput"];
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CoverageYear"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assistance items in scope, by item code, filtered; page with after=next_after */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Household code */
+                    household?: string;
+                    /** @description Org unit code within scope (default: the scope); outside: 404 */
+                    unit?: string;
+                    /** @description Measure number */
+                    measure?: number;
+                    /** @description Active on or after (YYYY-MM-DD) */
+                    from?: string;
+                    /** @description Active on or before */
+                    to?: string;
+                    /** @description true: signed off only; false: unconfirmed only */
+                    signed?: boolean;
+                    /** @description true: deleted items too */
+                    deleted?: boolean;
+                    /** @description Item code to continue after */
+                    after?: string;
+                    /** @description 1..1000, default 100 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Items */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssistanceList"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an item to a household's ledger (officer, admin, in scope); 201 with Location and ETag */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The item */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssistanceInput"];
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssistanceItem"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistance/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an item (officer, admin) at the version read (body version or If-Match; 428 without, 412 when stale); changing what was signed clears the sign-off unless signed again */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The item's ETag (its version), when the body has no version */
+                    "If-Match"?: string;
+                };
+                path: {
+                    /** @description Assistance item code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            /** @description The item */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssistanceInput"];
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssistanceItem"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistance/{code}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The household signs the item off (officer, admin): {version, signed_on, signed_by}; 409 when already signed or deleted */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The item's ETag (its version), when the body has no version */
+                    "If-Match"?: string;
+                };
+                path: {
+                    /** @description Assistance item code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version?: number;
+                        /** Format: date */
+                        signed_on: string;
+                        signed_by: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Signed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssistanceItem"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistance/{code}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete an item with a reason (officer, admin): kept on record, read-only, counted nowhere */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The item's ETag (its version), when the body has no version */
+                    "If-Match"?: string;
+                };
+                path: {
+                    /** @description Assistance item code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version?: number;
+                        /** @description 1..500 characters */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssistanceItem"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Measures delivered under an org unit in a period: target, planned, reached, beneficiaries, items, amount, education stages, rangers; per child unit. Kept while nothing changes */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Org unit code within scope (default: the scope); outside: 404; unknown: 400 */
+                    unit?: string;
+                    /** @description First day (default: 1 January of the plan's first year) */
+                    from?: string;
+                    /** @description Last day (default: the battle map's date) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MeasuresDelivered"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/measures/{number}/not-reached": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The households under the unit planned for the measure and not reached in the period, by code */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Org unit code within scope (default: the scope) */
+                    unit?: string;
+                    /** @description First day */
+                    from?: string;
+                    /** @description Last day */
+                    to?: string;
+                    /** @description 1..1000, default 200 */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Measure number */
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Households */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotReached"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2676,6 +3472,9 @@ export interface components {
             severities: components["schemas"]["NamedIdEn"][];
             /** @description the kinds of reconciliation findings (core/reconcile.h) */
             reconcile_kinds: components["schemas"]["NamedIdEn"][];
+            assistance_category: components["schemas"]["CodeTable"];
+            assistance_kind: components["schemas"]["CodeTable"];
+            assistance_period: components["schemas"]["CodeTable"];
         };
         Plan: {
             id: string;
@@ -2953,15 +3752,8 @@ export interface components {
                     exited_persons: number;
                 }[];
             }[];
-            measures: {
-                number: number;
-                name: string;
-                battle: string;
-                target_households: number | null;
-                target_persons: number | null;
-                households: number;
-                persons: number;
-            }[];
+            /** @description The plan's measures: planned households and the figures delivered from the plan's start to as_of */
+            measures: components["schemas"]["MeasureDelivered"][];
             chain_head?: components["schemas"]["ChainHead"];
         };
         CheckReport: {
@@ -3087,16 +3879,8 @@ export interface components {
             unit: components["schemas"]["BattleMapUnit"];
             /** @description Townships of a county, villages of a township (none for a village), by code */
             children: components["schemas"]["BattleMapUnit"][];
-            /** @description The plan's measures with the unit's counts; targets only when they are the unit's own (the county's map), else null. */
-            measures: {
-                number: number;
-                name: string;
-                battle: string;
-                target_households: number | null;
-                target_persons: number | null;
-                households: number;
-                persons: number;
-            }[];
+            /** @description The plan's measures delivered in the unit: planned and reached households, beneficiaries from the ledger; targets only when they are the unit's own (the county's map), else null. */
+            measures: components["schemas"]["MeasureDelivered"][];
             /** @description Households of the unit with the cause as main or other cause, by cause code */
             causes: {
                 code: number;
@@ -3126,6 +3910,363 @@ export interface components {
             severity: "error" | "warning";
             /** @enum {string} */
             level: "household" | "person";
+        };
+        /** @description An assistance item as sent (POST /api/assistance, PUT /api/assistance/{code}); amounts as decimal strings or numbers with at most 2 decimals. The answer's own keys (version, deleted, delete_reason, division_code, member_names) may be sent back and are ignored; on PUT `version` is the version read. */
+        AssistanceInput: {
+            /** @description Unique; [A-Za-z0-9-_]{1,40}; made as <household_code>-NNN when not given */
+            item_code?: string;
+            household_code: string;
+            /** @description ID numbers of the members who receive it (empty: the household as a whole); masked for masked roles */
+            member_ids?: string[];
+            /** @description The plan's measure number */
+            measure: number;
+            /** @description Code table assistance_category */
+            category: number;
+            /** @description Code table assistance_kind */
+            kind: number;
+            /**
+             * Format: date
+             * @description First day
+             */
+            start_date: string;
+            /**
+             * Format: date
+             * @description Last day of a continuing item (null: still running)
+             */
+            end_date?: string | null;
+            amount?: (string | number) | null;
+            periodic_amount?: (string | number) | null;
+            /** @description Code table assistance_period, exactly when periodic_amount is set */
+            period?: number | null;
+            /** @description Project or fund code (may be empty) */
+            fund_ref?: string;
+            notes?: string;
+            /**
+             * Format: date
+             * @description The household's sign-off (null: unconfirmed, 未签收)
+             */
+            signed_on?: string | null;
+            signed_by?: string;
+            /** @description PUT: the version read (or If-Match) */
+            version?: number;
+            /** @description The measure's name (on the plan page) */
+            measure_name?: string;
+            /** @description false: unconfirmed (未签收) */
+            signed_off?: boolean;
+        };
+        /** @description One item of a household's ledger (台账) as stored, with its version; a deleted one stays on record, read-only, with its reason. */
+        AssistanceItem: {
+            /** @description Unique; [A-Za-z0-9-_]{1,40}; made as <household_code>-NNN when not given */
+            item_code: string;
+            household_code: string;
+            /** @description ID numbers of the members who receive it (empty: the household as a whole); masked for masked roles */
+            member_ids: string[];
+            /** @description The plan's measure number */
+            measure: number;
+            /** @description Code table assistance_category */
+            category: number;
+            /** @description Code table assistance_kind */
+            kind: number;
+            /**
+             * Format: date
+             * @description First day
+             */
+            start_date: string;
+            /**
+             * Format: date
+             * @description Last day of a continuing item (null: still running)
+             */
+            end_date: string | null;
+            /** @description One-off amount or value (yuan as an exact decimal string, e.g. "3520.50") */
+            amount: string | null;
+            /** @description Continuing payment per period (yuan as an exact decimal string, e.g. "3520.50") */
+            periodic_amount: string | null;
+            /** @description Code table assistance_period, exactly when periodic_amount is set */
+            period: number | null;
+            /** @description Project or fund code (may be empty) */
+            fund_ref: string;
+            notes: string;
+            /**
+             * Format: date
+             * @description The household's sign-off (null: unconfirmed, 未签收)
+             */
+            signed_on: string | null;
+            signed_by: string;
+            version: number;
+            /** @description The household's village when the item was last written */
+            division_code?: string;
+            deleted: boolean;
+            delete_reason: string;
+            /** @description On the plan page: the names of member_ids, in their order ("" when not a member now) */
+            member_names?: string[];
+            /** @description The measure's name (on the plan page) */
+            measure_name?: string;
+            /** @description false: unconfirmed (未签收) */
+            signed_off: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        AssistanceList: {
+            items: components["schemas"]["AssistanceItem"][];
+            /** @description Items matching the filters (paging aside) */
+            total: number;
+            /** @description Pass as after= for the next page; null on the last */
+            next_after: string | null;
+        };
+        /** @description A household's income for one year by its parts (PUT /api/households/{code}/income/{year}); version: 0 to create, else the version read (or If-Match). */
+        IncomeInput: {
+            household_code?: string;
+            year?: number;
+            /** @description Members the per-head figure divides by (0 when sent: the household's members now) */
+            persons?: number;
+            /** @description 工资性收入 (yuan as an exact decimal string, e.g. "3520.50") */
+            wage?: string | null;
+            /** @description 生产经营性收入 (yuan as an exact decimal string, e.g. "3520.50") */
+            production?: string | null;
+            /** @description 财产性收入 (yuan as an exact decimal string, e.g. "3520.50") */
+            property?: string | null;
+            /** @description 转移性收入 (yuan as an exact decimal string, e.g. "3520.50") */
+            transfer?: string | null;
+            /** @description 生产经营费用 (yuan as an exact decimal string, e.g. "3520.50") */
+            production_costs?: string | null;
+            /** @description Typed 人均纯收入: only for a record without parts (ignored beside parts) (yuan, decimal string) */
+            net_income_per_head?: string | null;
+            notes?: string;
+            version?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        IncomeRecord: {
+            household_code: string;
+            year: number;
+            /** @description Members the per-head figure divides by (0 when sent: the household's members now) */
+            persons: number;
+            /** @description 工资性收入 (yuan as an exact decimal string, e.g. "3520.50") */
+            wage: string | null;
+            /** @description 生产经营性收入 (yuan as an exact decimal string, e.g. "3520.50") */
+            production: string | null;
+            /** @description 财产性收入 (yuan as an exact decimal string, e.g. "3520.50") */
+            property: string | null;
+            /** @description 转移性收入 (yuan as an exact decimal string, e.g. "3520.50") */
+            transfer: string | null;
+            /** @description 生产经营费用 (yuan as an exact decimal string, e.g. "3520.50") */
+            production_costs: string | null;
+            /** @description Computed from the parts to the fen (halves away from zero), or the typed total of a record without parts (yuan, decimal string) */
+            net_income_per_head: string | null;
+            notes: string;
+            version: number;
+            division_code: string;
+            /** @description Parts given: the figures are computed from them */
+            has_parts: boolean;
+            /** @description Computed: wage + production + property + transfer − production_costs (yuan, decimal string) */
+            net_income: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One person's cover in one year (三保障 and the floor) */
+        PersonCoverage: {
+            /** @description Masked for masked roles */
+            id_number: string;
+            /** @description The member's name ("" when not a member now) */
+            name?: string;
+            year?: number;
+            household_code?: string;
+            /** @description 基本医疗保险 (null: not recorded) */
+            basic_medical_insurance?: boolean | null;
+            /** @description 大病保险 */
+            serious_illness_insurance?: boolean | null;
+            /** @description 城乡居民养老保险 */
+            pension_insurance?: boolean | null;
+            /** @description 低保 */
+            dibao?: boolean | null;
+            /** @description 五保 (特困供养) */
+            wubao?: boolean | null;
+        } & {
+            [key: string]: unknown;
+        };
+        CoverageInput: {
+            coverage: {
+                id_number: string;
+                /** @description 基本医疗保险 (null: not recorded) */
+                basic_medical_insurance?: boolean | null;
+                /** @description 大病保险 */
+                serious_illness_insurance?: boolean | null;
+                /** @description 城乡居民养老保险 */
+                pension_insurance?: boolean | null;
+                /** @description 低保 */
+                dibao?: boolean | null;
+                /** @description 五保 (特困供养) */
+                wubao?: boolean | null;
+            }[];
+        };
+        CoverageYear: {
+            household_code: string;
+            year: number;
+            coverage: components["schemas"]["PersonCoverage"][];
+        };
+        /** @description A household's plan page (一户一案): who, the measures and planned exit year, the ledger as a timeline, income by its parts per year, the cover per person and year with gaps, and counts. Masked roles get every ID number masked (members, member_ids, cover). */
+        HouseholdPlan: {
+            household: {
+                household_code: string;
+                registered: boolean;
+                deregistered: boolean;
+                /** @description Not registered: its items are kept, read-only */
+                read_only: boolean;
+                /** @description Registered only */
+                version?: number;
+                division_code: string | null;
+                head_name: string | null;
+                status?: number;
+                attribute?: number;
+                main_cause?: number;
+                other_causes?: number[];
+                identified_year?: number;
+                exit_year?: number | null;
+                pairing_cadre?: string;
+                persons: number;
+                members: components["schemas"]["Person"][];
+            } & {
+                [key: string]: unknown;
+            };
+            measures: {
+                main: number | null;
+                auxiliary: number[];
+                planned_exit_year: number | null;
+            };
+            /** @description The ledger by start date, then item code; deleted items last */
+            items: components["schemas"]["AssistanceItem"][];
+            /** @description Years ascending */
+            income: components["schemas"]["IncomeYear"][];
+            /** @description Years ascending */
+            coverage: components["schemas"]["CoverageYearView"][];
+            counts: {
+                /** @description Not deleted */
+                items: number;
+                unconfirmed: number;
+                deleted: number;
+                /** @description Signed items' amounts (decimal string) */
+                amount_signed: string;
+            };
+        };
+        /** @description One year of a household's income: the record (null: none recorded), the computed figures and what signed items paid in it */
+        IncomeYear: {
+            year: number;
+            record: components["schemas"]["IncomeRecord"] | null;
+            /** @description Computed from the parts (yuan as an exact decimal string, e.g. "3520.50") */
+            net_income: string | null;
+            /** @description Computed (or typed without parts) (yuan as an exact decimal string, e.g. "3520.50") */
+            net_income_per_head: string | null;
+            from_assistance: {
+                transfer: string;
+                property: string;
+                total: string;
+            };
+            /** @description from_assistance ÷ gross income, per mille */
+            policy_share_permille: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        CoverageYearView: {
+            year: number;
+            persons: components["schemas"]["PersonCoverage"][];
+            gaps: {
+                medical_uninsured: number;
+                serious_uninsured: number;
+                pension_missing: number;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One measure: the plan's targets, the households planned for it (main or auxiliary), those reached (a signed item of the measure active in the period) and the persons who benefited (the items' members, or the whole household) */
+        MeasureDelivered: {
+            number: number;
+            name: string;
+            battle: string;
+            target_households: number | null;
+            target_persons: number | null;
+            planned_households: number;
+            planned_main?: number;
+            reached_households: number;
+            reached_planned?: number;
+            beneficiaries: number;
+            items: number;
+            unsigned_items: number;
+            /** @description Signed items' amounts, yuan (decimal string) */
+            amount: string;
+            /** @description Education by school stage */
+            stages: {
+                id: string;
+                name: string;
+                target_persons: number;
+                persons: number;
+            }[];
+            /** @description Other targets as posts held (ecological rangers) */
+            others: {
+                id: string;
+                name: string;
+                target: number;
+                held: number;
+            }[];
+            name_en?: string;
+            /** @description Battle map and progress: the planned households, as before */
+            households?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The measures delivered under an org unit in a period (GET /api/reports/measures) */
+        MeasuresDelivered: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            unit: {
+                code: string;
+                name: string;
+            };
+            measures: components["schemas"]["MeasureDelivered"][];
+            /** @description The unit's children (townships of a county, villages of a township), by code */
+            units: ({
+                code: string;
+                name: string;
+                measures: ({
+                    number: number;
+                    planned_households: number;
+                    reached_households: number;
+                    beneficiaries: number;
+                    planned_main?: number;
+                    reached_planned?: number;
+                    items?: number;
+                    unsigned_items?: number;
+                    amount?: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
+        NotReached: {
+            measure: number;
+            unit: {
+                code: string;
+                name: string;
+            };
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            items: ({
+                household_code: string;
+                division_code: string;
+                head_name: string | null;
+                persons: number;
+                /** @enum {string} */
+                planned_as: "main" | "auxiliary";
+            } & {
+                [key: string]: unknown;
+            })[];
         };
     };
     responses: {

@@ -49,6 +49,17 @@ export type BattleMapSummary = Schemas['BattleMapSummary'];
 export type BattleMapUnit = Schemas['BattleMapUnit'];
 export type CheckReport = Schemas['CheckReport'];
 export type ReconcileReport = Schemas['ReconcileReport'];
+// The assistance ledger (一户一案) and the measures delivered.
+export type AssistanceItem = Schemas['AssistanceItem'];
+export type AssistanceList = Schemas['AssistanceList'];
+export type IncomeRecord = Schemas['IncomeRecord'];
+export type IncomeYear = Schemas['IncomeYear'];
+export type PersonCoverage = Schemas['PersonCoverage'];
+export type CoverageYearView = Schemas['CoverageYearView'];
+export type HouseholdPlan = Schemas['HouseholdPlan'];
+export type MeasureDelivered = Schemas['MeasureDelivered'];
+export type MeasuresDelivered = Schemas['MeasuresDelivered'];
+export type NotReached = Schemas['NotReached'];
 
 // The code tables of the catalog (its other keys are the procedures' rules).
 export type CodeTableId = {

@@ -23,7 +23,10 @@ const summary: BattleMapSummary = {
   as_of: '2017-06-30', date_defaulted: true, last_change_date: '2017-06-30', year: 2017, days_left: 184, elapsed_share: 0.4959, amber_share: 0.8, start_year: 2016, end_year: 2018,
   unit: unit({}),
   children: [unit({ code: '540425100201', name: '知美村委会', level: 'village', target_source: 'planned_exit_year', goal_persons: 40, task_persons: 10, exited_this_year: 6, remaining_this_year: 4, status: 'green' })],
-  measures: [{ number: 1, name: '产业扶持', battle: 'industry', target_households: null, target_persons: null, households: 90, persons: 300 }],
+  measures: [{
+    number: 1, name: '产业扶持', battle: 'industry', target_households: null, target_persons: null, planned_households: 90, reached_households: 61,
+    beneficiaries: 250, items: 70, unsigned_items: 3, amount: '120500.5', stages: [], others: [],
+  }],
   causes: [{ code: code('cause', '缺技术'), households: 80 }], attributes: [{ code: code('attribute', '一般贫困户'), households: 150 }], reconcile_findings: 4,
 };
 
@@ -62,6 +65,10 @@ describe('battle map', () => {
     expect(wrapper.find('[data-test=quality-link]').text()).toContain('(4)');
     expect(wrapper.findAll('[data-test=rag]').map((r) => r.attributes('data-status'))).toEqual(['green']);
     expect(wrapper.find('[data-test=measures]').text()).not.toContain('目标');
+    // Delivered figures: planned, reached (with the unconfirmed items), beneficiaries.
+    expect(wrapper.find('[data-test=measures] [data-test=reached]').text()).toContain('61');
+    expect(wrapper.find('[data-test=measures] [data-test=reached]').text()).toContain('未签收 3');
+    expect(wrapper.find('[data-test=measures]').text()).toContain('250');
     expect(router.currentRoute.value.query).toMatchObject({ unit: '540425100', as_of: '2017-06-30' });
   }, 30000);
 });
