@@ -32,6 +32,11 @@ check "income for 2015 and 2016 of every household" \
   [ "$(q "SELECT count(*) FROM income WHERE year IN (2015, 2016)")" = 2862 ]
 check "cover for 2016 and 2017" [ "$(q "SELECT count(DISTINCT year) FROM coverage")" = 2 ]
 
+# The cover's few gaps are what the exit candidates then name.
+expect_status 0 "$JZ" exit-candidates --db "$DB" --year 2017 --as-of 2017-06-30 --json
+check "exit candidates name missing medical insurance" \
+  [ "$(jq '[.unmet_counts[] | select(.id == "medical_insurance") | .households] | add // 0' "$TMP/out")" -gt 0 ]
+
 # The same seed gives the same ledger.
 expect_status 0 "$JZ" demo --db "$TMP/again.db"
 check "same seed, same items" \
