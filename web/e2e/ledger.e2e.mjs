@@ -13,16 +13,25 @@ const township = '540425100';
 const measure = 8;  // 生态补偿 ecological compensation
 
 // An Element Plus select: open it, pick the option with this text.
+// (A closing dropdown stays visible a moment: wait until none shows before and after.)
+const noDropdown = (page) => page.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown')].some((e) => e.getClientRects().length > 0 && getComputedStyle(e.closest('.el-popper') ?? e).display !== 'none'));
 async function choose(page, test, text) {
+  await noDropdown(page);
   await page.locator(`[data-test=${test}]`).click();
   await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+  await noDropdown(page);
 }
 // An Element Plus date picker: type the date.
 async function typeDate(page, test, date) {
-  const el = page.locator(`[data-test=${test}]`);
-  const input = (await el.evaluate((e) => e.tagName)) === 'INPUT' ? el : el.locator('input');
+  const input = await field(page, test);
   await input.fill(date);
   await input.press('Enter');
+}
+// The text box of a form field, whether the data-test sits on it or around it.
+async function field(page, test) {
+  const el = page.locator(`[data-test=${test}]`).first();
+  await el.waitFor({ state: 'attached' });
+  return ['INPUT', 'TEXTAREA'].includes(await el.evaluate((e) => e.tagName)) ? el : el.locator('input, textarea').first();
 }
 // The measures page's figures of one measure, as the page shows them.
 async function figures(page, number) {
@@ -68,12 +77,12 @@ try {
   await choose(page, 'f-category', '生态补偿');
   await choose(page, 'f-kind', '现金');
   await typeDate(page, 'f-start', '2017-03-01');
-  await page.locator('[data-test=f-amount] input').fill('1520.50');
-  await page.locator('[data-test=f-notes] textarea').fill('生态补偿奖励（端到端）');
+  await (await field(page, 'f-amount')).fill('1520.50');
+  await (await field(page, 'f-notes')).fill('生态补偿奖励（端到端）');
   await page.locator('[data-test=add-save]').click();
   const item = page.locator('.item', { hasText: '生态补偿奖励（端到端）' });
   await item.waitFor();
-  check('the new item is on the timeline, marked 未签收', (await item.getAttribute('data-state')) === 'unsigned' && (await item.locator('[data-test=unsigned]').innerText()).includes('未签收'));
+  check('the new item is on the timeline, marked 未签收', (await item.getAttribute('data-state')) === 'unsigned' && (await item.locator('[data-test=state-unsigned]').innerText()).includes('未签收'));
   check('its amount is shown from the decimal string', (await item.locator('[data-test=amount]').innerText()).includes('1,520.50'));
   const itemCode = (await item.getAttribute('data-test')).replace(/^item-/, '');
 
@@ -84,9 +93,11 @@ try {
   await page.goto(`${base}/households/${code}/plan`);
   await page.locator(`[data-test=sign-${itemCode}]`).click();
   await page.locator('[data-test=sign-dialog]').waitFor();
+  check('the sign-off form proposes the head as signer', (await (await field(page, 'f-signed-by')).inputValue()) === (head ?? ''));
+  await typeDate(page, 'f-signed-on', '2017-03-05');  // within the period the measures page counts
   await page.locator('[data-test=sign-save]').click();
   await page.waitForFunction((c) => document.querySelector(`[data-test="item-${c}"]`)?.getAttribute('data-state') === 'signed', itemCode);
-  check('signed off, the item is no longer unconfirmed', (await page.locator(`[data-test="item-${itemCode}"] [data-test=unsigned]`).count()) === 0);
+  check('signed off, the item is no longer unconfirmed', (await page.locator(`[data-test="item-${itemCode}"] [data-test=state-signed]`).innerText()).includes('已签收'));
 
   const signedFigures = await figures(page, measure);
   check('the measures page counts the household as reached', signedFigures.reached === before.reached + 1 && signedFigures.unsigned === before.unsigned, JSON.stringify(signedFigures));
@@ -99,7 +110,7 @@ try {
   await page.locator(`[data-test=delete-${itemCode}]`).click();
   await page.locator('[data-test=delete-dialog]').waitFor();
   check('delete needs a reason', await page.locator('[data-test=delete-save]').isDisabled());
-  await page.locator('[data-test=f-reason] textarea').fill('重复录入');
+  await (await field(page, 'f-reason')).fill('重复录入');
   await page.locator('[data-test=delete-save]').click();
   await page.waitForFunction((c) => document.querySelector(`[data-test="item-${c}"]`)?.getAttribute('data-state') === 'deleted', itemCode);
   const deleted = page.locator(`[data-test="item-${itemCode}"]`);
@@ -113,14 +124,14 @@ try {
   await page.locator('[data-test=add-income]').click();
   await page.locator('[data-test=income-dialog]').waitFor();
   const year = 2019;
-  await page.locator('[data-test=f-year] input').fill(String(year));
-  await page.locator('[data-test=f-year] input').press('Tab');
-  await page.locator('[data-test=f-persons] input').fill('3');
-  await page.locator('[data-test=f-persons] input').press('Tab');
-  await page.locator('[data-test=f-wage] input').fill('10000');
-  await page.locator('[data-test=f-production] input').fill('5000.33');
-  await page.locator('[data-test=f-transfer] input').fill('2000');
-  await page.locator('[data-test=f-production_costs] input').fill('1000.01');
+  await (await field(page, 'f-year')).fill(String(year));
+  await (await field(page, 'f-year')).press('Tab');
+  await (await field(page, 'f-persons')).fill('3');
+  await (await field(page, 'f-persons')).press('Tab');
+  await (await field(page, 'f-wage')).fill('10000');
+  await (await field(page, 'f-production')).fill('5000.33');
+  await (await field(page, 'f-transfer')).fill('2000');
+  await (await field(page, 'f-production_costs')).fill('1000.01');
   await page.locator('[data-test=income-save]').click();
   await page.locator(`[data-test=income-${year}]`).waitFor();
   // (10000 + 5000.33 + 2000 − 1000.01) ÷ 3 = 5333.44 to the fen.

@@ -85,7 +85,7 @@ describe('the plan page', () => {
     const w = await mountPage();
     const items = w.findAll('.item');
     expect(items.map((i) => i.attributes('data-state'))).toEqual(['signed', 'unsigned', 'deleted']);  // by start date, deleted last
-    expect(w.find('[data-test=item-H-001] [data-test=unsigned]').text()).toBe('未签收');
+    expect(w.find('[data-test=item-H-001] [data-test=state-unsigned]').text()).toBe('未签收');
     expect(w.find('[data-test=item-H-002]').text()).toContain('12,345,678.90');
     expect(w.find('[data-test=item-H-003] [data-test=delete-reason]').text()).toContain('重复录入');
     expect(w.find('[data-test=item-H-001]').text()).toContain('扎西');
