@@ -38,11 +38,12 @@ constexpr const char* kItemNumbers =
 #define JZ_ITEM_FACTS                                                                                   \
     "SELECT household_code, division_code, measure, category, kind, start_date, end_date, signed_on," \
     " member_keys, amount FROM assistance_item WHERE deleted=0"
-// The whole ledger in primary-key order (household, item): no sort.
+// The live ledger in the covering index assistance_item_facts's order (household, item): no sort,
+// no row read ('+division_code': never the division index, which would need the rows and a sort).
 constexpr const char* kItemFactsAll = JZ_ITEM_FACTS " ORDER BY household_code, item_code";
 constexpr const char* kItemFactsPrefix =
-    JZ_ITEM_FACTS " AND division_code >= ?1 AND division_code < ?2 ORDER BY household_code, item_code";
-// A part of a parallel scan: a range of household codes on the primary key ('+': not the index).
+    JZ_ITEM_FACTS " AND +division_code >= ?1 AND +division_code < ?2 ORDER BY household_code, item_code";
+// A part of a parallel scan: a range of household codes on the facts index.
 constexpr const char* kItemFactsRange = JZ_ITEM_FACTS
     " AND +division_code >= ?1 AND +division_code < ?2 AND household_code >= ?3 AND household_code < ?4"
     " ORDER BY household_code, item_code";

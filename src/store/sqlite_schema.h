@@ -247,9 +247,13 @@ ALTER TABLE person ADD COLUMN ethnicity_name TEXT NOT NULL DEFAULT '';
 // a deregistered household's ledger stays (read-only).
 inline constexpr std::string_view kMigration005 = R"sql(
 -- One assistance item (core/assistance.h AssistanceItem); body_json is the whole record as the
--- change log writes it (store.h AssistanceRecordToJson). Clustered by household, so a scan visits a
--- household's items consecutively; item codes are unique across the registry. The other columns
--- repeat what lists filter on and what the measures-delivered count reads (ItemFacts):
+-- change log writes it (store.h AssistanceRecordToJson). A rowid table (rows appended in insert
+-- order, cheap to load); item codes are unique across the registry. The narrow facts the
+-- measures-delivered count reads (ItemFacts) are repeated in assistance_item_facts, a partial
+-- covering index of the live items ordered by (household, item): the facts scan visits a
+-- household's items consecutively and reads that index only, never a row or a body (deleted is
+-- in it so SQLite sees the index as covering). The other
+-- columns repeat what lists filter on:
 -- member_keys the members' packed ID numbers (8 bytes each, little-endian, sorted; NULL: the
 -- household as a whole), natural_hash a 64-bit FNV-1a of NaturalKeyOf(item).
 CREATE TABLE assistance_item (
@@ -268,11 +272,12 @@ CREATE TABLE assistance_item (
   member_keys    BLOB,
   natural_hash   INTEGER NOT NULL,
   updated_at     TEXT NOT NULL,
-  body_json      TEXT NOT NULL,
-  PRIMARY KEY (household_code, item_code)
-) STRICT, WITHOUT ROWID;
+  body_json      TEXT NOT NULL
+) STRICT;
 CREATE UNIQUE INDEX assistance_item_code ON assistance_item(item_code);
 CREATE INDEX assistance_item_division ON assistance_item(division_code, household_code);
+CREATE INDEX assistance_item_facts ON assistance_item(household_code, item_code, division_code, measure,
+  category, kind, start_date, end_date, signed_on, member_keys, amount, natural_hash, deleted) WHERE deleted = 0;
 
 -- A household's income in a year (core/assistance.h IncomeRecord); body_json as the log writes it.
 CREATE TABLE income (

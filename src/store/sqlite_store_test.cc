@@ -438,11 +438,11 @@ TEST(SqliteStore, Version4DatabaseGainsTheAssistanceLedger) {
     EXPECT_EQ(QueryRows(path, kLog), v4_log) << "the log is untouched";
     EXPECT_EQ(QueryRows(path,
                         "SELECT name FROM sqlite_master WHERE name IN ('assistance_item', 'income', 'coverage',"
-                        " 'assistance_item_code', 'assistance_item_division', 'income_year', 'coverage_household',"
-                        " 'coverage_year')"
+                        " 'assistance_item_code', 'assistance_item_division', 'assistance_item_facts', 'income_year',"
+                        " 'coverage_household', 'coverage_year')"
                         " ORDER BY name"),
               (std::vector<std::string>{"assistance_item", "assistance_item_code", "assistance_item_division",
-                                        "coverage", "coverage_household", "coverage_year", "income",
+                                        "assistance_item_facts", "coverage", "coverage_household", "coverage_year", "income",
                                         "income_year"}));
     auto store = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(store) << store.error().ToString();
