@@ -249,10 +249,10 @@ inline constexpr std::string_view kMigration005 = R"sql(
 -- One assistance item (core/assistance.h AssistanceItem); body_json is the whole record as the
 -- change log writes it (store.h AssistanceRecordToJson). A rowid table (rows appended in insert
 -- order, cheap to load); item codes are unique across the registry. The narrow facts the
--- measures-delivered count reads (ItemFacts) are repeated in assistance_item_facts, a partial
--- covering index of the live items ordered by (household, item): the facts scan visits a
--- household's items consecutively and reads that index only, never a row or a body (deleted is
--- in it so SQLite sees the index as covering). The other
+-- measures-delivered count reads (ItemFacts) are repeated in assistance_item_facts, a covering
+-- index ordered by (household, item): the facts scan visits a household's items consecutively and
+-- reads that index only, never a row or a body; it is also every lookup by household (lists,
+-- natural keys, item numbers). Not partial: a household's lookups include its tombstones. The other
 -- columns repeat what lists filter on:
 -- member_keys the members' packed ID numbers (8 bytes each, little-endian, sorted; NULL: the
 -- household as a whole), natural_hash a 64-bit FNV-1a of NaturalKeyOf(item).
@@ -277,7 +277,7 @@ CREATE TABLE assistance_item (
 CREATE UNIQUE INDEX assistance_item_code ON assistance_item(item_code);
 CREATE INDEX assistance_item_division ON assistance_item(division_code, household_code);
 CREATE INDEX assistance_item_facts ON assistance_item(household_code, item_code, division_code, measure,
-  category, kind, start_date, end_date, signed_on, member_keys, amount, natural_hash, deleted) WHERE deleted = 0;
+  category, kind, start_date, end_date, signed_on, member_keys, amount, natural_hash, deleted);
 
 -- A household's income in a year (core/assistance.h IncomeRecord); body_json as the log writes it.
 CREATE TABLE income (
