@@ -64,7 +64,7 @@ const RouteEntry kRoutes[] = {
     {V::patch, "/api/evaluations/{id}",                  kBlocking, 0,                true,  PatchEvaluation},
     {V::put,   "/api/evaluations/{id}/items/{code}",     kBlocking, 0,                true,  JudgeItem},
     // The assistance ledger (routes_assistance.cc).
-    {V::get,   "/api/households/{code}/plan",            kWork,     0,                true,  HouseholdPlanRoute},
+    {V::get,   "/api/households/{code}/plan",            kInline,   0,                true,  HouseholdPlanRoute},
     {V::put,   "/api/households/{code}/income/{year}",   kWork,     0,                true,  PutIncomeRoute},
     {V::put,   "/api/households/{code}/coverage/{year}", kWork,     0,                true,  PutCoverageRoute},
     {V::get,   "/api/assistance",                        kBlocking, 0,                true,  ListAssistanceRoute},

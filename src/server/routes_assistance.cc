@@ -310,7 +310,9 @@ std::optional<Period> PeriodParams(ApiState& s, const RequestContext& c, Store& 
 
 }  // namespace
 
-// GET /api/households/{code}/plan — the plan page (一户一案).
+// GET /api/households/{code}/plan — the plan page (一户一案). On the I/O thread (routes.cc): reads of one
+// household only (its row, items, income, cover), like GET /api/households/{code}; on the worker
+// pool the two thread hops cost more than the page itself on a busy machine.
 Response HouseholdPlanRoute(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
     std::optional<Response> error;
     if (!VisibleHouseholdDivision(c, p, store, error)) return std::move(*error);
