@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# The upgrade path: serve (and any other command) on a database from an older version (schema v3: the current schema
-# without migration 004's column) backs it up as it is, migrates it, says so, and serves its data;
-# a database newer than the program is refused (exit 2, nothing changed, no restart loop).
+# The upgrade path: serve (and any other command) on a database from an older version (schema v3: no
+# migration 004 column, no migration 005 ledger) backs it up as it is, migrates it, says so, and
+# serves its data; a database newer than the program is refused (exit 2, nothing changed, no restart
+# loop).
 source "$(dirname "$0")/lib.sh"
 DB="$TMP/state/jingzhun.db"
 mkdir -p "$TMP/state"
-expect_status 0 "$JZ" demo --db "$DB"
+# A registry and an account, as an older version had them (no ledger: v3 had none).
+expect_status 0 "$JZ" generate --households 300 --seed 5 --out "$TMP/reg.csv"
+expect_status 0 "$JZ" init --db "$DB" --plan "$PLAN"
+"$JZ" import --db "$DB" "$TMP/reg.csv" --errors "$TMP/reg.errors.csv" >/dev/null
+printf 'jingzhun-demo\n' >"$TMP/pw"
+expect_status 0 "$JZ" user add --db "$DB" --username admin --role admin --scope 540425 --password-file "$TMP/pw"
 latest=$(sqlite3 "$DB" "PRAGMA user_version")
-check "a current database (v4 or later)" [ "$latest" -ge 4 ]
+check "a current database (v5 or later)" [ "$latest" -ge 5 ]
 households=$(sqlite3 "$DB" "SELECT count(*) FROM household")
 persons=$(sqlite3 "$DB" "SELECT count(*) FROM person")
+check "registry loaded" [ "$households" -gt 200 ]
 "$JZ" audit head --db "$DB" >"$TMP/head-before"
 
-# Back to v3: migration 004 added person.ethnicity_name (every later migration would have to be
-# undone too; this test then needs a v3 fixture).
-if [ "$latest" = 4 ]; then
-  sqlite3 "$DB" "ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" || fail "downgrade to v3"
+# Back to v3: migration 005 added the ledger's tables (empty here), migration 004 the column
+# person.ethnicity_name (every later migration has to be undone too, or this test needs a v3
+# fixture).
+if [ "$latest" = 5 ]; then
+  sqlite3 "$DB" "DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
+                 ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" || fail "downgrade to v3"
 else
   fail "the schema is v$latest: update this test's downgrade"
 fi
