@@ -498,17 +498,9 @@ class LedgerImporter {
             return Fail("import.empty", "file", "文件中没有数据行", "the file has no data rows");
         if (auto r = table_options_.cancel.Check(FileName()); !r) return std::unexpected(r.error());
         // The error file takes its name just before the commit, and loses it if the commit fails.
-        if (errors_) {
-            auto closed = errors_->Close();
-            if (!closed) return std::unexpected(closed.error());
-            if (*closed) summary_.errors_file = errors_->path();
-        }
-        auto committed = store_.FinishImport(summary_.import_id, summary_.ToJson());
-        if (committed) committed = tx->Commit();
-        if (!committed) {
-            if (!summary_.errors_file.empty()) std::remove(summary_.errors_file.c_str());
-            return std::unexpected(committed.error());
-        }
+        if (auto r = CommitImport(store_, *tx, summary_.import_id, summary_.ToJson(), errors_, summary_.errors_file);
+            !r)
+            return std::unexpected(r.error());
         return std::move(summary_);
     }
 

@@ -1,6 +1,7 @@
 #include "io/error_file.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "io/table_internal.h"
 
@@ -58,6 +59,22 @@ Result<bool> ErrorFile::Close() {
     if (!writer_) return false;
     if (auto r = writer_->Close(); !r) return std::unexpected(ErrorsFileError(r.error()));
     return true;
+}
+
+Result<void> CommitImport(Store& store, Transaction& tx, int64_t import_id, const std::string& summary_json,
+                          std::optional<ErrorFile>& errors, std::string& errors_file) {
+    if (errors) {
+        auto closed = errors->Close();
+        if (!closed) return std::unexpected(closed.error());
+        if (*closed) errors_file = errors->path();
+    }
+    auto committed = store.FinishImport(import_id, summary_json);
+    if (committed) committed = tx.Commit();
+    if (!committed) {
+        if (!errors_file.empty()) std::remove(errors_file.c_str());
+        return std::unexpected(committed.error());
+    }
+    return {};
 }
 
 }  // namespace jz::io

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 
 #include "core/error.h"
 #include "io/table.h"
+#include "store/store.h"
 
 namespace jz::io {
 
@@ -57,5 +59,11 @@ class ErrorFile {
 
 // A failure of an error file, named without its path.
 Error ErrorsFileError(Error e);
+
+// An import's last step, shared by every import: the error file (when one was written) takes its
+// final name and `errors_file` gets it, then the import's summary is recorded and `tx` committed;
+// if the commit fails, the error file is removed again (a failed import leaves none behind).
+Result<void> CommitImport(Store& store, Transaction& tx, int64_t import_id, const std::string& summary_json,
+                          std::optional<ErrorFile>& errors, std::string& errors_file);
 
 }  // namespace jz::io
