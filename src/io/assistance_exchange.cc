@@ -426,12 +426,7 @@ class LedgerImporter {
     virtual ~LedgerImporter() = default;
 
     Result<LedgerImportSummary> Run() {
-        table_options_.sheet = options_.sheet;
-        table_options_.limits = options_.limits;
-        table_options_.name = options_.display_name;
-        table_options_.cancel.stop = options_.stop;
-        if (options_.limits.time_budget.count() > 0)
-            table_options_.cancel.deadline = std::chrono::steady_clock::now() + options_.limits.time_budget;
+        table_options_ = ImportTableOptions(options_.sheet, options_.limits, options_.display_name, options_.stop);
 
         // Pass 1: the header, and every row's key (the item or the household and year), so that the
         // same item twice in the file is found whatever rows lie between.

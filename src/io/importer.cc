@@ -195,12 +195,7 @@ class Importer {
         : store_(store), context_{plan, tree}, options_(options) {}
 
     Result<ImportSummary> Run() {
-        table_options_.sheet = options_.sheet;
-        table_options_.limits = options_.limits;
-        table_options_.name = options_.display_name;
-        table_options_.cancel.stop = options_.stop;
-        if (options_.limits.time_budget.count() > 0)
-            table_options_.cancel.deadline = std::chrono::steady_clock::now() + options_.limits.time_budget;
+        table_options_ = ImportTableOptions(options_.sheet, options_.limits, options_.display_name, options_.stop);
         auto first = OpenTable(options_.path, table_options_);
         if (!first) return std::unexpected(first.error());
         std::vector<Cell> cells;

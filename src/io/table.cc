@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 
@@ -322,6 +323,17 @@ Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, std::str
     options.limits.max_cell_bytes = int64_t{1} << 30;
     options.limits.max_record_bytes = int64_t{1} << 30;
     return OpenTable(path, options);
+}
+
+TableOptions ImportTableOptions(std::string sheet, const ImportLimits& limits, std::string name,
+                                std::stop_token stop) {
+    TableOptions o;
+    o.sheet = std::move(sheet);
+    o.limits = limits;
+    o.name = std::move(name);
+    o.cancel.stop = std::move(stop);
+    if (limits.time_budget.count() > 0) o.cancel.deadline = std::chrono::steady_clock::now() + limits.time_budget;
+    return o;
 }
 
 Result<std::unique_ptr<TableReader>> OpenTable(const std::string& path, const TableOptions& options) {

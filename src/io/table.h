@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,11 @@ struct TableOptions {
     Cancellation cancel;  // checked while reading: Next() fails with import.cancelled / import.timeout
     std::string name;     // shown in error fields instead of `path` (an upload's own name); empty: path
 };
+
+// An import's reading options: its sheet, limits and shown name, cancelled when `stop` is requested
+// and, when limits.time_budget is set, past that budget from now (shared by every importer).
+TableOptions ImportTableOptions(std::string sheet, const ImportLimits& limits, std::string name,
+                                std::stop_token stop);
 
 // The same, bounded by `options.limits`: Next() fails with import.too_many_rows,
 // import.too_many_columns, csv.record_too_long, xlsx.row_out_of_range, xlsx.too_large or
