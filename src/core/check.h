@@ -21,6 +21,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/household.h"
+#include "core/pairing.h"
 #include "core/plan.h"
 
 namespace jz {
@@ -100,6 +101,10 @@ struct ExternalList {
 struct CheckOptions {
     Date as_of;  // ages and overdue years are computed on this date
     std::vector<ExternalList> lists;
+    // The pairing facts (service::LoadPairingFacts); when given, pairing.missing reads the current
+    // pairings instead of the household's pairing_cadre text, and the pairing.* / team.* / visit.*
+    // rules run. Must outlive the checker.
+    const PairingFacts* pairing = nullptr;
 };
 
 class RegistryChecker {

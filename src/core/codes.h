@@ -53,6 +53,8 @@ const CodeTable& MemberChange();            // 成员变更: 死亡, 嫁出, ...
 const CodeTable& AssistanceCategory();      // 帮扶类别 (明白卡): 10..14, 20..27 education by stage, 30..34
 const CodeTable& AssistanceKind();          // 帮扶方式: 1..6
 const CodeTable& AssistancePeriod();        // 发放周期: 1 按月, 2 按年
+const CodeTable& CadreRank();               // 干部职级: 1 县级, 2 正科, 3 副科及以下, 9 职级不详 (core/pairing.h)
+const CodeTable& TeamRole();                // 驻村工作队职务: 1 第一书记, 2 队长, 3 队员
 
 // Every entry of every table by name (the tables in codes.cc are written with these names; GB 3304
 // ethnicities other than 汉族, 97 and 98 are used only through the table).

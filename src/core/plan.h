@@ -81,6 +81,17 @@ struct PlanPairingQuota {
     int households = 0;
 };
 
+// Settings of pairing (plan key [pairing]); each has a default when the plan is silent
+// (assistance-practice.md "Pairing"): at least 2 visits a quarter, team members on post at least
+// 20 days a month; a visit farther than visit_distance_m from the household's recorded place is
+// flagged; a visit's photo is at most photo_max_bytes.
+struct PlanPairing {
+    int visits_per_quarter = 2;
+    int visit_distance_m = 1000;
+    int on_post_min_days = 20;
+    int photo_max_bytes = 2 * 1024 * 1024;
+};
+
 // Settings of dynamic management (plan key [dynamic]); each has a default when the plan is silent.
 struct PlanDynamic {
     int notice_days = 7;  // objection period of a village notice (公示), days
@@ -113,6 +124,7 @@ struct Plan {
     std::vector<PlanCondition> exit_standard;
     std::vector<PlanStatedTotal> stated_totals;
     std::vector<PlanPairingQuota> pairing_quotas;
+    PlanPairing pairing;
     PlanDynamic dynamic;
     // The "1456" framework's named parts: the five precision requirements and the six
     // organisational guarantees, in the document's order.

@@ -32,6 +32,7 @@
 #include "core/household.h"
 #include "core/incidence.h"
 #include "core/org_unit.h"
+#include "core/pairing.h"
 #include "core/procedure.h"
 #include "core/progress.h"
 
@@ -45,6 +46,18 @@ std::string IncomeRecordToJson(const IncomeRecord& record);
 Result<IncomeRecord> IncomeRecordFromJson(std::string_view json);
 std::string CoverageToJson(const PersonCoverage& coverage);
 Result<PersonCoverage> CoverageFromJson(std::string_view json);
+
+// Pairing records as JSON (the change log's states and the API's shapes) and their strict inverses
+// ("json.invalid" naming the field). Field names are the C++ member names; dates YYYY-MM-DD;
+// GeoPoint as {"lat_e6","lon_e6","accuracy_m"}; Visit's photo as "photo": "jpeg"|"png"|null.
+std::string CadreToJson(const Cadre& cadre);
+Result<Cadre> CadreFromJson(std::string_view json);
+std::string PairingToJson(const Pairing& pairing);
+Result<Pairing> PairingFromJson(std::string_view json);
+std::string TeamMemberToJson(const TeamMember& member);
+Result<TeamMember> TeamMemberFromJson(std::string_view json);
+std::string VisitToJson(const Visit& visit);
+Result<Visit> VisitFromJson(std::string_view json);
 
 // The household as JSON, for the change log and the API.
 std::string HouseholdToJson(const Household& household);
@@ -210,6 +223,66 @@ struct IncomeFilter {
     std::string after_household;   // paging: (household_code, year) after (after_household, after_year)
     int after_year = 0;
     int64_t limit = 1000;
+};
+
+// Which cadres to list (ListCadres); every set field must match. Ordered by id.
+struct CadreFilter {
+    std::string division_prefix;        // Cadre::division_code starts with it (a county scope sees
+                                        // county-wide cadres and every township's)
+    std::optional<int> rank;
+    std::optional<Date> active_on;      // serving on that day
+    std::string name;                   // exact name
+    int64_t after_id = 0;               // paging: id > after_id
+    int64_t limit = 1000;
+};
+
+// Which pairings to list (ListPairings). Ordered by household code, then from, then id.
+struct PairingFilter {
+    std::optional<std::string> household_code;
+    std::optional<int64_t> cadre_id;
+    std::string division_prefix;        // households under this org unit
+    bool current_only = false;
+    std::string after_household;        // paging: household_code > after_household
+    int64_t limit = 1000;
+};
+
+// Which visits to list (ListVisits). Ordered by date descending, then id descending.
+struct VisitFilter {
+    std::optional<std::string> household_code;
+    std::optional<int64_t> cadre_id;
+    std::string division_prefix;
+    std::optional<Date> from;
+    std::optional<Date> to;
+    std::optional<bool> far;
+    int64_t before_id = 0;              // paging: id < before_id (0: from the newest)
+    int64_t limit = 100;
+};
+
+// A household's recorded place (for the visit distance), kept beside the registry.
+struct HouseholdPlace {
+    std::string household_code;
+    std::string division_code;
+    GeoPoint place;
+    Date recorded_on;
+    std::string source;  // "survey" | "visit" | "import" ...
+    bool operator==(const HouseholdPlace&) const = default;
+};
+
+// One household's last visit and count, kept by the store as visits are inserted (the overdue
+// list reads these, not the visits).
+struct VisitSummary {
+    std::string household_code;
+    std::string division_code;
+    Date last_visit;
+    int64_t visits = 0;
+};
+
+// What AdoptPairingNames did: cadres made from names (rank unknown), pairings begun or ended.
+struct AdoptionReport {
+    int64_t cadres_created = 0;
+    int64_t pairings_begun = 0;
+    int64_t pairings_ended = 0;
+    std::vector<std::string> names_created;  // "name (township_code)", sorted
 };
 
 // The county's approval of a year's dynamic adjustment as a whole.
@@ -448,6 +521,84 @@ class Store {
     // Visits every record of `year` under `division_prefix`, grouped by household.
     virtual Result<void> ScanCoverageYear(const std::string& division_prefix, int year,
                                           const std::function<bool(const PersonCoverage&)>& visit) = 0;
+
+    // --- Pairing (core/pairing.h) ----------------------------------------------------------------
+    // Cadres: entity "cadre", key the id. InsertCadre gives the id (cadre.id ignored) and returns
+    // it; "store.duplicate" when a non-empty id_number is taken. UpdateCadre replaces the record
+    // at before.version ("store.conflict" else); cadres are never deleted (active_to ends them).
+    virtual Result<int64_t> InsertCadre(const Cadre& cadre, const ChangeContext& change) = 0;
+    virtual Result<void> UpdateCadre(const CadreRecord& before, const Cadre& after, const ChangeContext& change) = 0;
+    virtual Result<std::optional<CadreRecord>> FindCadre(int64_t id) = 0;
+    virtual Result<std::optional<CadreRecord>> FindCadreByIdNumber(const std::string& id_number) = 0;
+    virtual Result<std::vector<CadreRecord>> ListCadres(const CadreFilter& filter) = 0;
+    // Each cadre's number of current pairings (cadre id → load), for those with any.
+    virtual Result<std::vector<std::pair<int64_t, int64_t>>> CadreLoads(const std::string& division_prefix) = 0;
+
+    // Pairings: entity "pairing", key the id. InsertPairing gives the id and returns it; it fails
+    // with "pairing.current_exists" when the household already has a current pairing (end it first,
+    // in the same transaction). EndPairing sets `to` and end_reason of a current pairing
+    // ("pairing.not_found", "pairing.ended" when it already ended, "pairing.invalid" when to < from).
+    virtual Result<int64_t> InsertPairing(const Pairing& pairing, const ChangeContext& change) = 0;
+    virtual Result<void> EndPairing(int64_t pairing_id, const Date& to, const std::string& end_reason,
+                                    const ChangeContext& change) = 0;
+    virtual Result<std::optional<Pairing>> CurrentPairing(const std::string& household_code) = 0;
+    virtual Result<std::vector<Pairing>> ListPairings(const PairingFilter& filter) = 0;
+    // Every current pairing of households under the prefix, by household code.
+    virtual Result<void> ScanCurrentPairings(const std::string& division_prefix,
+                                             const std::function<bool(const Pairing&)>& visit) = 0;
+    // Turns households' free-text pairing_cadre names into cadres and pairings, in the caller's
+    // transaction: for each household in `household_codes` (all households when empty), a non-empty
+    // name different from its current cadre's name ends the current pairing (if any) and pairs it
+    // with the cadre of that name in the household's township (else the only cadre of that name
+    // county-wide, else a new cadre: rank unknown, the household's township, no ID number);
+    // an empty name ends a not-exited household's current pairing only when `empty_ends` (an
+    // import said so). Pairings begin on `on` with `reason`. Migration 006 runs it for every
+    // household (reason "migrated from the free-text pairing cadre / 由原帮扶责任人文本迁移").
+    virtual Result<AdoptionReport> AdoptPairingNames(const std::vector<std::string>& household_codes,
+                                                     const Date& on, const std::string& reason, bool empty_ends,
+                                                     const ChangeContext& change) = 0;
+
+    // Work teams: entity "team_member", key the id; on-post days: entity "on_post", key
+    // "<member_id>/<YYYY-MM>" (Put replaces). Insert gives the id. "team.first_secretary_exists"
+    // when a second first secretary of the village would overlap in time.
+    virtual Result<int64_t> InsertTeamMember(const TeamMember& member, const ChangeContext& change) = 0;
+    virtual Result<void> UpdateTeamMember(const TeamMember& before, const TeamMember& after,
+                                          const ChangeContext& change) = 0;
+    virtual Result<std::optional<TeamMember>> FindTeamMember(int64_t id) = 0;
+    // Members of villages under the prefix (active on `active_on` when given), by village, role, id.
+    virtual Result<std::vector<TeamMember>> ListTeamMembers(const std::string& division_prefix,
+                                                            std::optional<Date> active_on) = 0;
+    virtual Result<void> PutOnPostDays(const OnPostDays& record, const ChangeContext& change) = 0;
+    // Records of members of villages under the prefix in [from_year*100+from_month, to...], by
+    // member, year, month.
+    virtual Result<std::vector<OnPostDays>> ListOnPostDays(const std::string& division_prefix, int from_year,
+                                                           int from_month, int to_year, int to_month) = 0;
+
+    // Visits: entity "visit", key the client_id. InsertVisit stores the visit and its photo bytes
+    // (empty: none) and updates the household's VisitSummary; when client_id is already stored it
+    // changes nothing and returns the stored visit with inserted=false (a retried upload).
+    struct VisitInsert {
+        Visit visit;
+        bool inserted = false;
+    };
+    virtual Result<VisitInsert> InsertVisit(const Visit& visit, std::string_view photo, const ChangeContext& change) = 0;
+    virtual Result<std::optional<Visit>> FindVisit(int64_t id) = 0;
+    virtual Result<std::optional<Visit>> FindVisitByClientId(const std::string& client_id) = 0;
+    virtual Result<std::vector<Visit>> ListVisits(const VisitFilter& filter) = 0;
+    virtual Result<std::optional<std::string>> VisitPhoto(int64_t visit_id) = 0;  // the bytes
+    // The kept last visit per household under the prefix, by household code.
+    virtual Result<void> ScanVisitSummaries(const std::string& division_prefix,
+                                            const std::function<bool(const VisitSummary&)>& visit) = 0;
+    // The latest visit on or before `on` and the visits in [quarter_start, on] per household under
+    // the prefix, computed from the visits (for a past day; today's list uses the summaries).
+    virtual Result<void> ScanVisitsAsOf(const std::string& division_prefix, const Date& quarter_start,
+                                        const Date& on,
+                                        const std::function<bool(const std::string& household_code, const Date& last,
+                                                                 int in_quarter)>& visit) = 0;
+
+    // Households' recorded places: entity "household_place", key the household code (Put replaces).
+    virtual Result<void> PutHouseholdPlace(const HouseholdPlace& place, const ChangeContext& change) = 0;
+    virtual Result<std::optional<HouseholdPlace>> FindHouseholdPlace(const std::string& household_code) = 0;
 
     // Walks the whole change log in sequence order, recomputing the hash chain; with options.rows,
     // replays it against the rows (see RowMismatch for what is compared; org units, settings,
