@@ -177,6 +177,60 @@ TEST(Import, UpdateRemovesMissingMemberAndLogsBeforeAndAfter) {
     EXPECT_TRUE(log[1].import_id.has_value());
 }
 
+// The pairing cadre's name in the registry becomes a cadre (rank unknown) and the household's
+// current pairing, in the import's transaction; a changed name moves the pairing, an emptied one
+// ends it, and importing the same file again changes nothing.
+TEST(Import, PairingNamesBecomeCadresAndPairings) {
+    const fs::path dir = fs::path(JZ_SOURCE_DIR) / "tests/fixtures/import/update_by_household_code";
+    TempDir tmp;
+    auto store = NewRegistry(tmp / "registry.db");
+    ASSERT_TRUE(Import(*store, (dir / "before.csv").string()));
+    const auto a001 = store->CurrentPairing("A001").value();
+    ASSERT_TRUE(a001);
+    EXPECT_EQ(a001->from, (Date{2026, 1, 2}));
+    EXPECT_EQ(a001->reason, "import / 导入");
+    const CadreRecord zhang = store->FindCadre(a001->cadre_id).value().value();
+    EXPECT_EQ(zhang.cadre.name, "张伟");
+    EXPECT_EQ(zhang.cadre.rank, kRankUnknown);
+    EXPECT_EQ(zhang.cadre.township_code, "540425100");
+    const int64_t pairings = static_cast<int64_t>(store->ListPairings({}).value().size());
+    EXPECT_GT(pairings, 0);
+    auto pairing_entries = [&] {
+        return store->ChangeLog({.entity = "pairing"}).value().size() + store->ChangeLog({.entity = "cadre"}).value().size();
+    };
+    const size_t entries = pairing_entries();
+    ASSERT_TRUE(Import(*store, (dir / "before.csv").string()));
+    EXPECT_EQ(pairing_entries(), entries) << "the same file again changes nothing";
+
+    // A001 gets another name, A002's (if any) is emptied.
+    std::string text = Slurp(dir / "before.csv");
+    std::istringstream lines(text);
+    std::string changed, line;
+    std::getline(lines, line);
+    changed += line + "\n";
+    while (std::getline(lines, line)) {
+        if (line.starts_with("A001,")) {
+            const size_t at = line.find(",张伟,");
+            if (at != std::string::npos) line.replace(at, std::string(",张伟,").size(), ",李娜,");
+        }
+        changed += line + "\n";
+    }
+    const std::string moved = tmp / "moved.csv";
+    std::ofstream(moved) << changed;
+    auto r = Import(*store, moved);
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(r->households.updated, 1);
+    const std::vector<Pairing> history = store->ListPairings({.household_code = "A001"}).value();
+    ASSERT_EQ(history.size(), 2u);
+    EXPECT_EQ(history[0].to, std::optional<Date>(Date{2026, 1, 2}));
+    EXPECT_EQ(store->FindCadre(history[1].cadre_id).value()->cadre.name, "李娜");
+    EXPECT_TRUE(history[1].current());
+    const size_t after_move = pairing_entries();
+    ASSERT_TRUE(Import(*store, moved));
+    EXPECT_EQ(pairing_entries(), after_move) << "the same file again changes nothing";
+    EXPECT_TRUE(store->VerifyChangeLog().value().intact());
+}
+
 TEST(Import, FailedImportLeavesRegistryAsItWas) {
     const fs::path dir = fs::path(JZ_SOURCE_DIR) / "tests/fixtures/import/reject_check_digit";
     TempDir tmp;

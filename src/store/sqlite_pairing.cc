@@ -905,7 +905,11 @@ Result<Store::VisitInsert> SqliteStore::InsertVisit(const Visit& visit, std::str
     if (!stored) return std::unexpected(stored.error());
     if (*stored) return VisitInsert{std::move(**stored), false};
     Visit v = visit;
-    // The stored photo says what the record says: none without bytes, and their true size.
+    // The stored record says what is stored: no photo without bytes, the bytes' true size; bytes
+    // without a type are refused (the caller sniffs the type, core/pairing.h SniffPhoto).
+    if (!photo.empty() && v.photo == PhotoType::kNone)
+        return Fail("visit.invalid", "photo", "照片类型未知(只收 JPEG 或 PNG)",
+                    "the photo's type is not given (JPEG or PNG only)");
     if (photo.empty()) v.photo = PhotoType::kNone;
     v.photo_bytes = static_cast<int64_t>(photo.size());
     auto county = CountyFor(v.division_code);

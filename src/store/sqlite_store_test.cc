@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "store/sqlite_schema.h"
@@ -115,8 +116,10 @@ TEST(SqliteStore, BulkLoadRebuildsIndexesAndRollsBackCleanly) {
     ASSERT_TRUE(store->LoadPlanText().value().has_value());
     const int64_t indexes = CountIndexes(path);
     // The six the bulk load drops, session_account, three on procedure_case and five more of the ledger
-    // (assistance_item_code, assistance_item_facts, income_year, coverage_household, coverage_year).
-    ASSERT_EQ(indexes, 15);
+    // (assistance_item_code, assistance_item_facts, income_year, coverage_household, coverage_year), and
+    // thirteen of pairing (three on cadre, four on pairing, two on team_member, three on visit, one on
+    // visit_summary).
+    ASSERT_EQ(indexes, 28);
     const std::vector<std::string> definitions = IndexDefinitions(path);
     // A failed bulk load: the dropped indexes come back with the rollback.
     ASSERT_TRUE(store->Begin());
@@ -227,6 +230,12 @@ std::string MakeVersion1Database(const std::string& name, ChainVerification& cha
     return MakeOldDatabase(name, 1, chain);
 }
 
+// Entries migration 006 appended (the free-text pairing names adopted as cadres and pairings): an
+// old database's own entries stay as they were, and the chain goes on from them.
+int64_t AdoptedEntries(const std::string& path) {
+    return std::stoll(QueryRows(path, "SELECT count(*) FROM change_log WHERE actor = 'system:migration-006'").at(0));
+}
+
 TEST(SqliteStore, Version1DatabaseIsMigratedWithItsChainIntact) {
     ChainVerification chain;
     const std::string path = MakeVersion1Database("migrate", chain);
@@ -236,20 +245,23 @@ TEST(SqliteStore, Version1DatabaseIsMigratedWithItsChainIntact) {
     const std::vector<std::string> v1_log =
         QueryRows(path,
                   "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json,"
-                  " import_id, hex(hash) FROM change_log ORDER BY seq");
+                  " import_id, hex(hash) FROM change_log WHERE actor <> 'system:migration-006' ORDER BY seq");
     ASSERT_EQ(v1_log.size(), 6u);
 
     auto store = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(store) << store.error().ToString();
+    // One cadre (张伟, rank unknown) and the three households' pairings.
+    const int64_t adopted = AdoptedEntries(path);
+    EXPECT_EQ(adopted, 4);
     EXPECT_EQ((*store)->schema_version(), SqliteSchemaVersion());
     EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{std::to_string(SqliteSchemaVersion())});
     auto v = (*store)->VerifyChangeLog().value();
-    EXPECT_EQ(v.entries, chain.entries);
+    EXPECT_EQ(v.entries, chain.entries + adopted);
     EXPECT_FALSE(v.first_bad.has_value());
-    EXPECT_EQ(v.last_hash, chain.last_hash);
     EXPECT_EQ(QueryRows(path,
                         "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json,"
-                        " after_json, import_id, hex(hash) FROM change_log ORDER BY seq"),
+                        " after_json, import_id, hex(hash) FROM change_log WHERE actor <> 'system:migration-006'"
+                        " ORDER BY seq"),
               v1_log)
         << "every row copied unchanged";
     EXPECT_EQ((*store)->ChangeLog({.entity_key = "V0"}).value().at(0).import_id, std::optional<int64_t>(1));
@@ -277,14 +289,14 @@ TEST(SqliteStore, Version1DatabaseIsMigratedWithItsChainIntact) {
     ASSERT_TRUE((*store)->InsertHousehold(MakeHousehold("V9", 9), kChange));
     ASSERT_TRUE((*store)->Commit());
     v = (*store)->VerifyChangeLog().value();
-    EXPECT_EQ(v.entries, chain.entries + 3);
+    EXPECT_EQ(v.entries, chain.entries + adopted + 3);
     EXPECT_FALSE(v.first_bad.has_value());
-    EXPECT_EQ((*store)->LastChangeSeq().value(), chain.entries + 3);
+    EXPECT_EQ((*store)->LastChangeSeq().value(), chain.entries + adopted + 3);
     store->reset();
     // Opening again applies nothing more.
     auto again = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(again);
-    EXPECT_EQ((*again)->VerifyChangeLog().value().entries, chain.entries + 3);
+    EXPECT_EQ((*again)->VerifyChangeLog().value().entries, chain.entries + adopted + 3);
 }
 
 // A migration that cannot complete leaves the database as it was (each runs in one transaction).
@@ -369,11 +381,13 @@ TEST(SqliteStore, Version2DatabaseIsMigratedWithOutOfSchoolDatesBackfilled) {
     const std::vector<std::string> written = QueryRows(source, kFacts);
     const char* kLog =
         "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id,"
-        " hex(hash) FROM change_log ORDER BY seq";
+        " hex(hash) FROM change_log WHERE actor <> 'system:migration-006' ORDER BY seq";
     const std::vector<std::string> v2_log = QueryRows(path, kLog);
 
     auto store = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(store) << store.error().ToString();
+    const int64_t adopted = AdoptedEntries(path);
+    EXPECT_EQ(adopted, 6);  // one cadre, five pairings
     EXPECT_EQ((*store)->schema_version(), SqliteSchemaVersion());
     EXPECT_EQ(QueryRows(path, "PRAGMA user_version"), std::vector<std::string>{std::to_string(SqliteSchemaVersion())});
     EXPECT_EQ(QueryRows(path, kFacts), written) << "backfilled as a write computes it";
@@ -383,9 +397,8 @@ TEST(SqliteStore, Version2DatabaseIsMigratedWithOutOfSchoolDatesBackfilled) {
               (std::vector<std::string>{"19700305,19720811,20160109", ""}));
     EXPECT_EQ(QueryRows(path, kLog), v2_log) << "the log is untouched";
     auto v = (*store)->VerifyChangeLog().value();
-    EXPECT_EQ(v.entries, chain.entries);
+    EXPECT_EQ(v.entries, chain.entries + adopted);
     EXPECT_FALSE(v.first_bad.has_value());
-    EXPECT_EQ(v.last_hash, chain.last_hash);
     EXPECT_EQ(QueryRows(path, "PRAGMA foreign_key_check"), std::vector<std::string>{});
     EXPECT_EQ(QueryRows(path, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
     // Every household's stored facts are those of the household.
@@ -409,13 +422,13 @@ TEST(SqliteStore, Version2DatabaseIsMigratedWithOutOfSchoolDatesBackfilled) {
     ASSERT_TRUE((*store)->Commit());
     EXPECT_EQ((*store)->FindCase(id).value().value().household_code, "M1");
     v = (*store)->VerifyChangeLog().value();
-    EXPECT_EQ(v.entries, chain.entries + 4);
+    EXPECT_EQ(v.entries, chain.entries + adopted + 4);
     EXPECT_FALSE(v.first_bad.has_value());
     store->reset();
     auto again = OpenSqliteStore(path, OpenMode::kExisting);
     ASSERT_TRUE(again);
     EXPECT_EQ((*again)->schema_version(), SqliteSchemaVersion());
-    EXPECT_EQ((*again)->VerifyChangeLog().value().entries, chain.entries + 4);
+    EXPECT_EQ((*again)->VerifyChangeLog().value().entries, chain.entries + adopted + 4);
 }
 
 // A version 4 database (before the assistance ledger) gets the ledger's tables, its log untouched;
@@ -428,11 +441,13 @@ TEST(SqliteStore, Version4DatabaseGainsTheAssistanceLedger) {
               std::vector<std::string>{"0"});
     const char* kLog =
         "SELECT seq, at, actor, county_code, entity, entity_key, action, before_json, after_json, import_id,"
-        " hex(hash) FROM change_log ORDER BY seq";
+        " hex(hash) FROM change_log WHERE actor <> 'system:migration-006' ORDER BY seq";
     const std::vector<std::string> v4_log = QueryRows(path, kLog);
     const std::string backups = TempPath("migrate4-backups");
     auto up = UpgradeSqlite(path, backups);
     ASSERT_TRUE(up) << up.error().ToString();
+    const int64_t adopted = AdoptedEntries(path);
+    EXPECT_EQ(adopted, 4);
     EXPECT_EQ(up->from, 4);
     EXPECT_EQ(up->to, SqliteSchemaVersion());
     EXPECT_FALSE(up->backup_path.empty());
@@ -462,9 +477,54 @@ TEST(SqliteStore, Version4DatabaseGainsTheAssistanceLedger) {
     ASSERT_TRUE((*store)->Commit());
     EXPECT_EQ((*store)->LastAssistanceNumber("V1").value(), 1);
     const ChainVerification v = (*store)->VerifyChangeLog().value();
-    EXPECT_EQ(v.entries, chain.entries + 2);
+    EXPECT_EQ(v.entries, chain.entries + adopted + 2);
     EXPECT_FALSE(v.first_bad.has_value());
     EXPECT_EQ(v.mismatch_count, 0);
+    EXPECT_EQ(QueryRows(path, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+}
+
+// A version 5 database (before pairing) gets the pairing tables, and migration 006 turns the
+// free-text pairing names into cadres of rank unknown with current pairings beginning on the day
+// of the upgrade, logged after the old entries; everything verifies.
+TEST(SqliteStore, Version5DatabaseGainsCadresAndPairingsFromTheNames) {
+    Household other = MakeHousehold("V7", 7);
+    other.division_code = "540425100200";
+    other.pairing_cadre = "李娜";
+    Household nobody = MakeHousehold("V8", 8);
+    nobody.pairing_cadre = "";
+    ChainVerification chain;
+    const std::string path = MakeOldDatabase("migrate5", 5, chain, {other, nobody});
+    ASSERT_EQ(QueryRows(path, "SELECT count(*) FROM sqlite_master WHERE name = 'cadre'"), std::vector<std::string>{"0"});
+    const std::string backups = TempPath("migrate5-backups");
+    auto up = UpgradeSqlite(path, backups);
+    ASSERT_TRUE(up) << up.error().ToString();
+    EXPECT_EQ(up->from, 5);
+    EXPECT_EQ(up->to, SqliteSchemaVersion());
+    EXPECT_EQ(QueryRows(up->backup_path, "PRAGMA user_version"), std::vector<std::string>{"5"});
+    EXPECT_EQ(QueryRows(path, "SELECT name, rank, township_code, division_code, id_number FROM cadre ORDER BY id"),
+              (std::vector<std::string>{"张伟|9|540425100|540425100|", "李娜|9|540425100|540425100|"}));
+    const Date today = Date::BeijingDayOf(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    const std::vector<std::string> pairings = QueryRows(
+        path, "SELECT p.household_code, c.name, p.from_date, p.to_date IS NULL, p.reason FROM pairing p"
+              " JOIN cadre c ON c.id = p.cadre_id ORDER BY p.household_code");
+    const std::string day = std::to_string(today.year * 10000 + today.month * 100 + today.day);
+    const std::string reason = "migrated from the free-text pairing cadre / 由原帮扶责任人文本迁移";
+    // (The upgrade may straddle midnight: the day is checked to be one of two.)
+    ASSERT_EQ(pairings.size(), 4u);
+    EXPECT_EQ(pairings[0].substr(0, pairings[0].find('|', 3)), "V0|张伟");
+    EXPECT_EQ(pairings[3].substr(0, pairings[3].find('|', 3)), "V7|李娜");
+    for (const std::string& row : pairings) EXPECT_NE(row.find("|1|" + reason), std::string::npos) << row;
+    EXPECT_TRUE(pairings[0].find("|" + day + "|") != std::string::npos ||
+                QueryRows(path, "SELECT count(DISTINCT from_date) FROM pairing") == std::vector<std::string>{"1"});
+    EXPECT_EQ(AdoptedEntries(path), 6);  // two cadres, four pairings
+    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
+    const ChainVerification v = store->VerifyChangeLog().value();
+    EXPECT_EQ(v.entries, chain.entries + 6);
+    EXPECT_FALSE(v.first_bad.has_value());
+    EXPECT_EQ(v.mismatch_count, 0);
+    EXPECT_EQ(store->ListCadres({.rank = kRankUnknown}).value().size(), 2u);
+    EXPECT_FALSE(store->CurrentPairing("V8").value().has_value());
+    EXPECT_EQ(QueryRows(path, "PRAGMA foreign_key_check"), std::vector<std::string>{});
     EXPECT_EQ(QueryRows(path, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
 }
 
@@ -508,10 +568,11 @@ TEST(SqliteStore, UpgradeBacksUpTheOldFileThenMigrates) {
     // The database is migrated, its data and chain intact.
     EXPECT_EQ(ReadSqliteSchemaVersion(path).value(), SqliteSchemaVersion());
     auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
+    const int64_t adopted = AdoptedEntries(path);
+    EXPECT_EQ(adopted, 4);
     EXPECT_EQ(store->CountHouseholds().value(), 3);
     auto v = store->VerifyChangeLog().value();
-    EXPECT_EQ(v.entries, chain.entries);
-    EXPECT_EQ(v.last_hash, chain.last_hash);
+    EXPECT_EQ(v.entries, chain.entries + adopted);
     store.reset();
     // Current now: nothing more, no second backup.
     auto again = UpgradeSqlite(path, dir);

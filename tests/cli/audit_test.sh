@@ -7,8 +7,13 @@ source "$(dirname "$0")/lib.sh"
 FIX="$SRC/tests/fixtures/import"
 DB="$TMP/a.db"
 expect_status 0 "$JZ" init --db "$DB" --plan "$PLAN"
-expect_status 0 "$JZ" import --db "$DB" "$FIX/update_by_household_code/before.csv"
-expect_status 0 "$JZ" import --db "$DB" "$FIX/update_by_household_code/input.csv"
+# The files without the pairing cadre's name (帮扶责任人, column 26): a name would add a cadre and
+# pairings to the log (tests/cli/pairing_*), and the entries' numbers below are the households'.
+for f in before input; do
+  awk -F, -v OFS=, 'NR > 1 { $26 = "" } 1' "$FIX/update_by_household_code/$f.csv" >"$TMP/$f.csv"
+done
+expect_status 0 "$JZ" import --db "$DB" "$TMP/before.csv"
+expect_status 0 "$JZ" import --db "$DB" "$TMP/input.csv"
 expect_status 0 "$JZ" audit verify --db "$DB" --json
 check "intact" [ "$(jq .intact "$TMP/out")" = true ]
 check "entries: org units, plan, 2 inserts, 1 update" [ "$(jq .entries "$TMP/out")" = 5 ]

@@ -117,16 +117,20 @@ check "/etc/jingzhun/jingzhun.toml root:jingzhun 640" [ "$(stat -c %U:%G:%a /etc
   { fail "demo as jingzhun"; cat "$TMP/demo.log" >&2; }
 check "database owned by jingzhun" [ "$(stat -c %U /var/lib/jingzhun/jingzhun.db)" = jingzhun ]
 
-# As if the database came from an older version (schema v3: without migration 004's column nor
-# migration 005's ledger tables), so that the start below takes the backup into
+# As if the database came from an older version (schema v3: without migration 004's column,
+# migration 005's ledger tables nor migration 006's pairing tables), so that the start below takes the backup into
 # /var/lib/jingzhun/backups and migrates, as the service's user in the packaged places. (Dropping the
-# demo's ledger tables leaves their change-log entries without rows: this test checks the upgrade on
+# demo's ledger and pairing tables leaves their change-log entries without rows: this test checks the upgrade on
 # start, not the audit; tests/install/upgrade_test.sh checks both on a database without a ledger.)
 latest=$(sqlite3 /var/lib/jingzhun/jingzhun.db "PRAGMA user_version")
 downgrade=""
 case "$latest" in
   4) downgrade="ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" ;;
   5) downgrade="DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
+                ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" ;;
+  6) downgrade="DROP TABLE visit_photo; DROP TABLE visit_summary; DROP TABLE visit; DROP TABLE on_post;
+                DROP TABLE team_member; DROP TABLE pairing; DROP TABLE cadre; DROP TABLE household_place;
+                DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
                 ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" ;;
   *) echo "deb-package: note: schema v$latest, the upgrade on start is left out (update this test's downgrade)" >&2 ;;
 esac
@@ -155,6 +159,13 @@ else
     check "backup before the upgrade, owned by jingzhun" [ "$(stat -c %U "/var/lib/jingzhun/backups/jingzhun-before-v$latest.db" 2>&1)" = jingzhun ]
     grep -q "migrated the database from v3 to v$latest" "$TMP/serve.log" || fail "no migration logged: $(cat "$TMP/serve.log")"
     check "migrated" [ "$(sqlite3 /var/lib/jingzhun/jingzhun.db "PRAGMA user_version")" = "$latest" ]
+    if [ "$latest" -ge 6 ]; then
+      # Migration 006 made the demo's pairing_cadre names cadres (rank unknown) with current pairings.
+      check "cadres from the names" [ "$(sqlite3 /var/lib/jingzhun/jingzhun.db "SELECT count(*) FROM cadre WHERE rank = 9")" -gt 0 ]
+      check "current pairings from the names" [ "$(sqlite3 /var/lib/jingzhun/jingzhun.db \
+        "SELECT count(*) FROM pairing WHERE to_date IS NULL")" = "$(sqlite3 /var/lib/jingzhun/jingzhun.db \
+        "SELECT count(*) FROM household WHERE trim(pairing_cadre) <> ''")" ]
+    fi
   fi
   code=$(curl -s -o /dev/null -w '%{http_code}' -c "$TMP/jar" -X POST "$base/api/login" \
     -H 'Content-Type: application/json' -d '{"username":"admin","password":"jingzhun-demo"}')

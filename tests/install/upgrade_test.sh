@@ -1,29 +1,39 @@
 #!/usr/bin/env bash
 # The upgrade path: serve (and any other command) on a database from an older version (schema v3: no
-# migration 004 column, no migration 005 ledger) backs it up as it is, migrates it, says so, and
+# migration 004 column, no migration 005 ledger, no migration 006 pairing tables) backs it up as it is, migrates it, says so, and
 # serves its data; a database newer than the program is refused (exit 2, nothing changed, no restart
 # loop).
 source "$(dirname "$0")/lib.sh"
 DB="$TMP/state/jingzhun.db"
 mkdir -p "$TMP/state"
-# A registry and an account, as an older version had them (no ledger: v3 had none).
+# A registry and an account, as an older version had them (no ledger: v3 had none; no cadres nor
+# pairings: only the free-text pairing_cadre names).
 expect_status 0 "$JZ" generate --households 300 --seed 5 --out "$TMP/reg.csv"
 expect_status 0 "$JZ" init --db "$DB" --plan "$PLAN"
-"$JZ" import --db "$DB" "$TMP/reg.csv" --errors "$TMP/reg.errors.csv" >/dev/null
 printf 'jingzhun-demo\n' >"$TMP/pw"
 expect_status 0 "$JZ" user add --db "$DB" --username admin --role admin --scope 540425 --password-file "$TMP/pw"
+"$JZ" import --db "$DB" "$TMP/reg.csv" --errors "$TMP/reg.errors.csv" >/dev/null
 latest=$(sqlite3 "$DB" "PRAGMA user_version")
-check "a current database (v5 or later)" [ "$latest" -ge 5 ]
+check "a current database (v6 or later)" [ "$latest" -ge 6 ]
 households=$(sqlite3 "$DB" "SELECT count(*) FROM household")
 persons=$(sqlite3 "$DB" "SELECT count(*) FROM person")
+named=$(sqlite3 "$DB" "SELECT count(*) FROM household WHERE trim(pairing_cadre) <> ''")
+names=$(sqlite3 "$DB" "SELECT count(*) FROM (SELECT DISTINCT trim(pairing_cadre), substr(division_code, 1, 9)
+                        FROM household WHERE trim(pairing_cadre) <> '')")
 check "registry loaded" [ "$households" -gt 200 ]
+check "households with a pairing cadre's name" [ "$named" -gt 100 ]
+# Today's import turned the names into cadres and pairings: its last entries, which v5 never wrote.
+# They go, and the chain's head is then the import's last household.
+sqlite3 "$DB" "DELETE FROM change_log WHERE entity IN ('cadre', 'pairing')" || fail "the pairing entries"
 "$JZ" audit head --db "$DB" >"$TMP/head-before"
 
-# Back to v3: migration 005 added the ledger's tables (empty here), migration 004 the column
-# person.ethnicity_name (every later migration has to be undone too, or this test needs a v3
-# fixture).
-if [ "$latest" = 5 ]; then
-  sqlite3 "$DB" "DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
+# Back to v3: migration 006 added the pairing tables, 005 the ledger's tables (empty here), 004 the
+# column person.ethnicity_name (every later migration has to be undone too, or this test needs a
+# v3 fixture).
+if [ "$latest" = 6 ]; then
+  sqlite3 "$DB" "DROP TABLE visit_photo; DROP TABLE visit_summary; DROP TABLE visit; DROP TABLE on_post;
+                 DROP TABLE team_member; DROP TABLE pairing; DROP TABLE cadre; DROP TABLE household_place;
+                 DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
                  ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" || fail "downgrade to v3"
 else
   fail "the schema is v$latest: update this test's downgrade"
@@ -44,6 +54,19 @@ if start_server "$TMP/serve.log" "$JZ" serve --config "$TMP/j.toml"; then
   check "households intact" [ "$(sqlite3 "$DB" "SELECT count(*) FROM household")" = "$households" ]
   check "persons intact" [ "$(sqlite3 "$DB" "SELECT count(*) FROM person")" = "$persons" ]
   check "the migrated column" [ "$(sqlite3 "$DB" "SELECT count(*) FROM person WHERE ethnicity_name = ''")" = "$persons" ]
+  # Migration 006: every name a cadre of rank unknown (one per name and township, or the county's
+  # only one of the name), every named household a current pairing from the day of the upgrade.
+  cadres=$(sqlite3 "$DB" "SELECT count(*) FROM cadre WHERE rank = 9 AND id_number = ''")
+  check "cadres of rank unknown from the names ($cadres of at most $names)" [ "$cadres" -gt 0 -a "$cadres" -le "$names" ]
+  check "no other cadres" [ "$(sqlite3 "$DB" "SELECT count(*) FROM cadre")" = "$cadres" ]
+  check "a current pairing per named household" \
+    [ "$(sqlite3 "$DB" "SELECT count(*) FROM pairing WHERE to_date IS NULL")" = "$named" ]
+  check "each with its name" [ "$(sqlite3 "$DB" "SELECT count(*) FROM pairing p JOIN cadre c ON c.id = p.cadre_id
+      JOIN household h ON h.household_code = p.household_code WHERE trim(h.pairing_cadre) <> c.name")" = 0 ]
+  check "the migration's reason" [ "$(sqlite3 "$DB" "SELECT DISTINCT reason FROM pairing")" = \
+    "migrated from the free-text pairing cadre / 由原帮扶责任人文本迁移" ]
+  check "logged by the migration" [ "$(sqlite3 "$DB" "SELECT count(*) FROM change_log WHERE actor = 'system:migration-006'")" = \
+    "$((cadres + named))" ]
   base="http://127.0.0.1:$server_port"
   check "login after the upgrade" [ "$(login "$base" admin jingzhun-demo "$TMP/jar")" = 200 ]
   check "households served" [ "$(curl -s -b "$TMP/jar" "$base/api/households?page_size=1" | jq .total)" = "$households" ]
