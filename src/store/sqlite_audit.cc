@@ -403,6 +403,25 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
         if (auto r = ReplayTable(table, logged, out); !r) return r;
     if (auto r = ReplayAccounts(logged, out); !r) return r;
     if (auto r = ReplayPlan(logged, out); !r) return r;
+    // The kept visit summaries (derived, not logged) must be what the visits say: a household's last
+    // visit and number of visits, and no visited household without one.
+    if (auto r = EachRow(
+            "SELECT s.household_code, v.n IS NULL OR v.last <> s.last_visit, v.n IS NULL OR v.n <> s.visits"
+            " FROM visit_summary s LEFT JOIN (SELECT household_code, max(visit_date) AS last, count(*) AS n"
+            " FROM visit GROUP BY household_code) v ON v.household_code = s.household_code"
+            " WHERE v.n IS NULL OR v.last <> s.last_visit OR v.n <> s.visits"
+            " UNION ALL SELECT household_code, 1, 1 FROM visit"
+            " WHERE household_code NOT IN (SELECT household_code FROM visit_summary) GROUP BY household_code"
+            " ORDER BY 1",
+            [&](sqlite3_stmt* st) -> Result<void> {
+                std::vector<std::string> fields;
+                if (sqlite3_column_int(st, 1)) fields.emplace_back("last_visit");
+                if (sqlite3_column_int(st, 2)) fields.emplace_back("visits");
+                AddMismatch(out, "audit.row_derived", "visit_summary", Text(st, 0), 0, std::move(fields));
+                return {};
+            });
+        !r)
+        return r;
     // Entities the log says exist and whose row is gone.
     const std::pair<const char*, std::unordered_map<std::string, Latest>*> all[] = {
         {"household", &logged.household},     {"procedure_case", &logged.procedure_case},

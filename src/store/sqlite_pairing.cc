@@ -549,8 +549,13 @@ Result<std::vector<Pairing>> SqliteStore::ListPairings(const PairingFilter& f) {
 
 Result<void> SqliteStore::ScanCurrentPairings(const std::string& division_prefix,
                                               const std::function<bool(const Pairing&)>& visit) {
+    // A county (or everything): household order straight from the household index, the division a
+    // filter on the row ('+': not the division index, which would need a sort of every row); a
+    // township or a village: its rows from the division index, then sorted (few).
     std::string sql = "SELECT " JZ_PAIRING_COLUMNS " FROM pairing WHERE to_date IS NULL";
-    if (!division_prefix.empty()) sql += " AND division_code >= ?1 AND division_code < ?2";
+    if (!division_prefix.empty())
+        sql += division_prefix.size() <= 6 ? " AND +division_code >= ?1 AND +division_code < ?2"
+                                           : " AND division_code >= ?1 AND division_code < ?2";
     sql += " ORDER BY household_code";
     auto st = PrepareOn(db_, sql, "ScanCurrentPairings");
     if (!st) return std::unexpected(st.error());
@@ -1024,8 +1029,12 @@ Result<std::optional<std::string>> SqliteStore::VisitPhoto(int64_t visit_id) {
 
 Result<void> SqliteStore::ScanVisitSummaries(const std::string& division_prefix,
                                              const std::function<bool(const VisitSummary&)>& visit) {
+    // As ScanCurrentPairings: a county reads the table in its own (household) order, a township or a
+    // village its rows of the covering division index, sorted.
     std::string sql = "SELECT household_code, division_code, last_visit, visits FROM visit_summary";
-    if (!division_prefix.empty()) sql += " WHERE division_code >= ?1 AND division_code < ?2";
+    if (!division_prefix.empty())
+        sql += division_prefix.size() <= 6 ? " WHERE +division_code >= ?1 AND +division_code < ?2"
+                                           : " WHERE division_code >= ?1 AND division_code < ?2";
     sql += " ORDER BY household_code";
     auto st = PrepareOn(db_, sql, "ScanVisitSummaries");
     if (!st) return std::unexpected(st.error());

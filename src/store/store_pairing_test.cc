@@ -788,6 +788,15 @@ TEST(SqlitePairingAudit, TamperedRowsAreNamed) {
     }
     {
         const std::string path = MakePairingDatabase(member, visit);
+        ExecOn(path, "UPDATE visit_summary SET visits = 2");
+        ExecOn(path, "INSERT INTO visit_summary VALUES ('H7', '540425100201', 20160101, 1)");
+        EXPECT_EQ(Mismatches(path), (V{"audit.row_derived visit_summary H1 visits",
+                                       "audit.row_derived visit_summary H7 last_visit visits"}));
+        ExecOn(path, "DELETE FROM visit_summary");
+        EXPECT_EQ(Mismatches(path), (V{"audit.row_derived visit_summary H1 last_visit visits"}));
+    }
+    {
+        const std::string path = MakePairingDatabase(member, visit);
         ExecOn(path, "UPDATE visit_photo SET bytes = x'00'");
         EXPECT_EQ(Mismatches(path), (V{"audit.row_derived visit c-0000001 photo"}));
     }
@@ -796,7 +805,9 @@ TEST(SqlitePairingAudit, TamperedRowsAreNamed) {
         ExecOn(path, "DELETE FROM visit_photo; DELETE FROM visit");
         ExecOn(path, "INSERT INTO household_place SELECT 'H2', division_code, lat_e6, lon_e6, accuracy_m,"
                      " recorded_on, source, updated_at FROM household_place");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_unlogged household_place H2", "audit.row_missing visit c-0000001"}));
+        EXPECT_EQ(Mismatches(path), (V{"audit.row_unlogged household_place H2",
+                                       "audit.row_derived visit_summary H1 last_visit visits",
+                                       "audit.row_missing visit c-0000001"}));
     }
 }
 
