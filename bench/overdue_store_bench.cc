@@ -179,13 +179,23 @@ void Order(std::vector<Overdue>& out) {
     });
 }
 
-// Today's list as the service makes it: the current pairings and the kept summaries, merged.
-std::vector<Overdue> FromSummaries(jz::Store& store) {
+// What the list keeps of a current pairing.
+std::vector<jz::Pairing> CurrentPairings(jz::Store& store) {
     std::vector<jz::Pairing> pairings;
+    pairings.reserve(1 << 20);
     (void)store.ScanCurrentPairings("540425", [&](const jz::Pairing& p) {
-        pairings.push_back(p);
+        jz::Pairing& kept = pairings.emplace_back();
+        kept.household_code = p.household_code;
+        kept.cadre_id = p.cadre_id;
+        kept.from = p.from;
         return true;
     });
+    return pairings;
+}
+
+// Today's list as the service makes it: the current pairings and the kept summaries, merged.
+std::vector<Overdue> FromSummaries(jz::Store& store) {
+    const std::vector<jz::Pairing> pairings = CurrentPairings(store);
     std::vector<Overdue> out;
     size_t i = 0;
     (void)store.ScanVisitSummaries("540425", [&](const jz::VisitSummary& s) {
@@ -233,11 +243,7 @@ std::vector<Overdue> FromPlainSql(const std::string& path) {
 
 // The store's past-day scan (aggregating the visits up to a day) merged like the summaries.
 std::vector<Overdue> FromAsOf(jz::Store& store) {
-    std::vector<jz::Pairing> pairings;
-    (void)store.ScanCurrentPairings("540425", [&](const jz::Pairing& p) {
-        pairings.push_back(p);
-        return true;
-    });
+    const std::vector<jz::Pairing> pairings = CurrentPairings(store);
     std::vector<Overdue> out;
     size_t i = 0;
     (void)store.ScanVisitsAsOf("540425", {2017, 10, 1}, kOn, [&](const std::string& h, const jz::Date& last, int) {

@@ -169,16 +169,23 @@ CadreRecord ReadCadre(sqlite3_stmt* st) {
     return r;
 }
 
-Pairing ReadPairing(sqlite3_stmt* st) {
-    Pairing p;
+namespace {
+// Into `p`, reusing its strings' buffers (a scan reads a million rows into one Pairing).
+void ReadPairingInto(sqlite3_stmt* st, Pairing& p) {
     p.id = sqlite3_column_int64(st, 0);
-    p.household_code = Text(st, 1);
-    p.division_code = Text(st, 2);
+    TextInto(st, 1, p.household_code);
+    TextInto(st, 2, p.division_code);
     p.cadre_id = sqlite3_column_int64(st, 3);
     p.from = IntDate(sqlite3_column_int64(st, 4));
     p.to = OptDate(st, 5);
-    p.reason = Text(st, 6);
-    p.end_reason = Text(st, 7);
+    TextInto(st, 6, p.reason);
+    TextInto(st, 7, p.end_reason);
+}
+}  // namespace
+
+Pairing ReadPairing(sqlite3_stmt* st) {
+    Pairing p;
+    ReadPairingInto(st, p);
     return p;
 }
 
@@ -565,9 +572,12 @@ Result<void> SqliteStore::ScanCurrentPairings(const std::string& division_prefix
         BindText(raw, 1, division_prefix);
         BindText(raw, 2, hi);
     }
+    Pairing p;
     int rc;
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW)
-        if (!visit(ReadPairing(raw))) return {};
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+        ReadPairingInto(raw, p);
+        if (!visit(p)) return {};
+    }
     if (rc != SQLITE_DONE) return std::unexpected(LastError("ScanCurrentPairings"));
     return {};
 }
