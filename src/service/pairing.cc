@@ -607,9 +607,15 @@ Result<AssignmentPlan> ProposeAssignment(Store& store, const Plan& plan, const s
         const Cadre& c = in->cadres[i].cadre;
         cadres[i].id = c.id;
         cadres[i].township_code = c.township_code;
-        // Pairings outside the households given still hold part of the quota.
-        cadres[i].quota = static_cast<int>(std::max<int64_t>(0, in->quotas[i] - in->loads_outside[i]));
+        cadres[i].quota = in->quotas[i];
         cadres[i].active = c.ActiveOn(on);
+        // Pairings outside the households given (other units, exited households) still hold part
+        // of the quota: they come in as households that need no cadre, after the real ones.
+        for (int64_t k = 0; k < in->loads_outside[i]; ++k) {
+            AssignHousehold held;
+            held.current_cadre = c.id;
+            households.push_back(held);
+        }
     }
     AssignmentPlan out;
     out.on = on;
@@ -1329,6 +1335,41 @@ Result<HouseholdPlace> PutHouseholdPlace(Store& store, const HouseholdPlace& giv
     if (auto r = store.PutHouseholdPlace(place, change); !r) return std::unexpected(r.error());
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
     return place;
+}
+
+Result<HouseholdPlace> PlaceFromJson(const json::value& body) {
+    if (!body.is_object()) return Fail("place.invalid", "", "请求体应为 JSON 对象", "the body must be a JSON object");
+    const json::object& o = body.as_object();
+    BodyReader r(o, "place.invalid");
+    r.OnlyKeys({"lat", "lon", "accuracy", "recorded_on", "source", "household_code", "division_code"});
+    HouseholdPlace out;
+    auto coordinate = [&](const char* key, int64_t limit) -> int32_t {
+        const json::value* v = r.Get(key);
+        if (!v) {
+            r.Problem(key, "必填", "is required");
+            return 0;
+        }
+        auto micro = Micro(*v);
+        if (!micro || std::abs(*micro) > limit) {
+            r.Problem(key, "应为十进制度数(最多6位小数)且在范围内", "must be decimal degrees (at most 6 decimals) within range");
+            return 0;
+        }
+        return static_cast<int32_t>(*micro);
+    };
+    out.place.lat_e6 = coordinate("lat", 90'000'000);
+    out.place.lon_e6 = coordinate("lon", 180'000'000);
+    if (const json::value* a = r.Get("accuracy")) {
+        const double m = a->is_number() ? a->to_number<double>() : -1;
+        if (!a->is_number() || !std::isfinite(m) || m < 0 || m > 1e7)
+            r.Problem("accuracy", "应为不小于0的米数", "must be metres, not negative");
+        else
+            out.place.accuracy_m = static_cast<int32_t>(std::llround(m));
+    }
+    out.recorded_on = r.DateOf("recorded_on", true).value_or(Date{});
+    out.source = Trimmed(r.String("source"));
+    out.household_code = Trimmed(r.String("household_code"));
+    if (!r.ok()) return std::unexpected(r.error());
+    return out;
 }
 
 // --- findings -----------------------------------------------------------------------------------

@@ -163,7 +163,13 @@ Result<boost::json::object> FieldKitJson(Store& store, const Plan& plan, const O
                                          const std::string& scope, bool mask_ids);
 
 // --- Places ----------------------------------------------------------------------------------------
+// Checks the place (lat/lon in range, accuracy ≥ 0, source a lowercase word, default "survey") and
+// stores it for the registered household ("place.invalid" naming lat, lon, accuracy or source).
 Result<HouseholdPlace> PutHouseholdPlace(Store& store, const HouseholdPlace& place, const ChangeContext& change);
+// A place from the API's JSON body {lat, lon (decimal degrees as strings or numbers, ≤ 6 decimals),
+// accuracy (metres, optional), recorded_on (YYYY-MM-DD), source (optional)}; household_code is the
+// caller's. "place.invalid" naming the field.
+Result<HouseholdPlace> PlaceFromJson(const boost::json::value& body);
 
 // --- Findings --------------------------------------------------------------------------------------
 // The facts the checker's pairing rules read (core PairingFacts), for households under `scope`, on
