@@ -124,7 +124,8 @@ std::map<std::string, Pairing> CurrentOf(Store& store) {
 }
 
 RC_GTEST_PROP(PairingProperty, AnySequenceKeepsOneCurrentCadreACompleteHistoryAndQuotas, ()) {
-    const auto ops = *rc::gen::container<std::vector<Op>>(rc::gen::inRange<size_t>(1, 25), GenOp());
+    const auto count = *rc::gen::inRange<size_t>(1, 25);
+    const auto ops = *rc::gen::container<std::vector<Op>>(count, GenOp());
     const Plan& plan = Chayu().plan;
     Db db;
     Store& store = *db.store;

@@ -147,7 +147,7 @@ TEST(PairingService, ACadreIsCheckedAndItsIdNumberIsUnique) {
     Cadre c;
     c.name = "  李四 ";
     c.rank = kRankSectionChief;
-    c.id_number = "540425198001010011";
+    c.id_number = "540425198001010018";
     const std::string township = TheTree().AtLevel(OrgLevel::kTownship).front()->code;
     c.township_code = township;
     auto added = AddCadre(*r.store, ThePlan(), c, kOfficer);
