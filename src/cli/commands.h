@@ -39,6 +39,12 @@ void RegisterAssistanceCommands(Registry& registry);
 // subcommands to it: assistance_commands.cc, ledger_exchange_commands.cc).
 CLI::App& AssistanceCommand(CLI::App& app);
 
+// cadre_exchange_commands.cc: cadre import|export (issue 15). Registered after the pairing commands.
+void RegisterCadreExchangeCommands(Registry& registry);
+// The `cadre` parent command, made on first use (each cadre command file attaches its subcommands to
+// it: pairing_commands.cc's cadre list|add, cadre_exchange_commands.cc's cadre import|export).
+CLI::App& CadreCommand(CLI::App& app);
+
 // The change log's head as reports carry it: "chain_head": {"seq", "hash"} in their JSON, a footer
 // line in their text (so an issued report anchors the chain outside the database).
 // audit_commands.cc; used by the reports of commands.cc and quality.cc.
