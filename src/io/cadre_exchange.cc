@@ -627,22 +627,44 @@ Result<LedgerImportSummary> ImportCadres(Store& store, const Plan& plan, const O
     return importer.Run();
 }
 
-Result<int64_t> ExportCadres(Store& store, const CadreExportOptions& options) {
-    std::vector<std::string> line;
+namespace {
+
+Result<std::unique_ptr<TableWriter>> OpenCadreWriter(const std::string& path, LedgerFormat format,
+                                                     std::vector<std::string>& header) {
+    header.clear();
     XlsxOptions xlsx{.autofilter = true};
     for (const LedgerColumn& c : kLayout) {
-        line.emplace_back(c.zh);
+        header.emplace_back(c.zh);
         xlsx.kinds.push_back(c.kind);
     }
-    Result<std::unique_ptr<TableWriter>> writer = [&]() {
-        switch (options.format) {
-            case LedgerFormat::kXlsx: return CreateXlsxWriter(options.path, "干部", xlsx);
-            case LedgerFormat::kGb18030: return CreateCsvWriter(options.path, CsvEncoding::kGb18030);
-            case LedgerFormat::kCsvNoBom: return CreateCsvWriter(options.path, CsvEncoding::kUtf8);
-            case LedgerFormat::kCsv: break;
-        }
-        return CreateCsvWriter(options.path, CsvEncoding::kUtf8Bom);
-    }();
+    switch (format) {
+        case LedgerFormat::kXlsx: return CreateXlsxWriter(path, "干部", xlsx);
+        case LedgerFormat::kGb18030: return CreateCsvWriter(path, CsvEncoding::kGb18030);
+        case LedgerFormat::kCsvNoBom: return CreateCsvWriter(path, CsvEncoding::kUtf8);
+        case LedgerFormat::kCsv: break;
+    }
+    return CreateCsvWriter(path, CsvEncoding::kUtf8Bom);
+}
+
+void FormatCadre(const Cadre& c, bool with_id, bool mask, std::vector<std::string>& line) {
+    line.assign(kColumns, std::string());
+    if (with_id) line[kCadreId] = std::to_string(c.id);
+    line[kName] = c.name;
+    line[kIdNumber] = mask && !c.id_number.empty() ? MaskIdNumber(c.id_number) : c.id_number;
+    line[kUnit] = c.unit;
+    const std::string_view rank = codes::CadreRank().NameOf(c.rank);
+    line[kRank] = rank.empty() ? std::to_string(c.rank) : std::string(rank);
+    line[kPhone] = mask && !c.phone.empty() ? MaskPhone(c.phone) : c.phone;
+    line[kTownship] = c.township_code;
+    line[kActiveFrom] = c.active_from ? c.active_from->ToString() : std::string();
+    line[kActiveTo] = c.active_to ? c.active_to->ToString() : std::string();
+}
+
+}  // namespace
+
+Result<int64_t> ExportCadres(Store& store, const CadreExportOptions& options) {
+    std::vector<std::string> line;
+    auto writer = OpenCadreWriter(options.path, options.format, line);
     if (!writer) return std::unexpected(writer.error());
     if (auto r = (*writer)->WriteRow(line); !r) return std::unexpected(r.error());
     CadreFilter filter;
@@ -654,18 +676,7 @@ Result<int64_t> ExportCadres(Store& store, const CadreExportOptions& options) {
         auto page = store.ListCadres(filter);
         if (!page) return std::unexpected(page.error());
         for (const CadreRecord& r : *page) {
-            const Cadre& c = r.cadre;
-            line.assign(kColumns, std::string());
-            line[kCadreId] = std::to_string(c.id);
-            line[kName] = c.name;
-            line[kIdNumber] = options.mask_personal && !c.id_number.empty() ? MaskIdNumber(c.id_number) : c.id_number;
-            line[kUnit] = c.unit;
-            const std::string_view rank = codes::CadreRank().NameOf(c.rank);
-            line[kRank] = rank.empty() ? std::to_string(c.rank) : std::string(rank);
-            line[kPhone] = options.mask_personal && !c.phone.empty() ? MaskPhone(c.phone) : c.phone;
-            line[kTownship] = c.township_code;
-            line[kActiveFrom] = c.active_from ? c.active_from->ToString() : std::string();
-            line[kActiveTo] = c.active_to ? c.active_to->ToString() : std::string();
+            FormatCadre(r.cadre, true, options.mask_personal, line);
             if (auto w = (*writer)->WriteRow(line); !w) return std::unexpected(w.error());
             ++written;
         }
@@ -674,6 +685,19 @@ Result<int64_t> ExportCadres(Store& store, const CadreExportOptions& options) {
     }
     if (auto r = (*writer)->Close(); !r) return std::unexpected(r.error());
     return written;
+}
+
+Result<int64_t> WriteCadres(std::span<const Cadre> cadres, const std::string& path, LedgerFormat format) {
+    std::vector<std::string> line;
+    auto writer = OpenCadreWriter(path, format, line);
+    if (!writer) return std::unexpected(writer.error());
+    if (auto r = (*writer)->WriteRow(line); !r) return std::unexpected(r.error());
+    for (const Cadre& c : cadres) {
+        FormatCadre(c, false, false, line);
+        if (auto w = (*writer)->WriteRow(line); !w) return std::unexpected(w.error());
+    }
+    if (auto r = (*writer)->Close(); !r) return std::unexpected(r.error());
+    return static_cast<int64_t>(cadres.size());
 }
 
 }  // namespace jz::io

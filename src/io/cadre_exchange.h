@@ -21,6 +21,7 @@
 #include <string>
 
 #include "core/org_unit.h"
+#include "core/pairing.h"
 #include "core/plan.h"
 #include "io/assistance_exchange.h"
 #include "io/importer.h"
@@ -60,5 +61,10 @@ struct CadreExportOptions {
 // township by its code); returns how many. Atomic: a failed export leaves no file behind.
 // Re-imported unmasked, the file changes nothing.
 Result<int64_t> ExportCadres(Store& store, const CadreExportOptions& options);
+
+// Writes `cadres` in the layout without their cadre_id (records made elsewhere, e.g. by the generator,
+// that a database has not numbered: imported, each is matched by ID number, else name and township);
+// returns how many. Atomic as ExportCadres.
+Result<int64_t> WriteCadres(std::span<const Cadre> cadres, const std::string& path, LedgerFormat format);
 
 }  // namespace jz::io
