@@ -82,6 +82,13 @@ std::optional<int> ParseRank(std::string_view text) {
         const std::string_view en = codes::CodeNameEn(table.id, e.code);
         if (!en.empty() && SameAsciiCaseless(en, text)) return e.code;
     }
+    // Shorter English forms people write.
+    constexpr std::pair<std::string_view, int> kEnglish[] = {
+        {"county", kRankCounty},          {"county-level", kRankCounty},
+        {"section-chief", kRankSectionChief}, {"deputy section and below", kRankDeputyAndBelow},
+        {"deputy", kRankDeputyAndBelow},  {"unknown", kRankUnknown}};
+    for (const auto& [name, code] : kEnglish)
+        if (SameAsciiCaseless(name, text)) return code;
     return std::nullopt;
 }
 
