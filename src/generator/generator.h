@@ -138,7 +138,7 @@ Ledger GenerateLedger(const Plan& plan, std::span<const Household> households, c
 // team per village (a first secretary for the whole period; a leader and one or two members each
 // year), their days on post per month (a few months under 20), each household's recorded place
 // (villages spread around their township's seat in Chayu county, households within ~300 m), and
-// visits from the pairing's start to the as-of date (every 30–44 days; exited households every
+// visits from the pairing's start to the as-of date (every 36–45 days; exited households every
 // 50–80; about 4% of the households not exited stopped being visited a few months before the
 // as-of date, so they are overdue; 85% with the phone's place, about 2 in 1,000 of those far from
 // the household; no photos). A few records make the data-quality findings show: two cadres of

@@ -76,12 +76,12 @@ constexpr std::string_view kTeamUnits[] = {"林芝市财政局", "林芝市农�
                                            "察隅县委组织部", "察隅县财政局", "察隅县农牧局"};
 
 constexpr std::string_view kDiscussed[] = {
-    "了解家庭收入和生产情况,宣讲精准扶贫政策",
+    "了解家庭收入和生产情况，宣讲精准扶贫政策",
     "核对家庭成员和帮扶手册信息",
-    "了解子女上学情况,宣讲教育资助政策",
+    "了解子女上学情况，宣讲教育资助政策",
     "了解家庭成员看病就医和医疗保险情况",
     "商量发展养殖、种植产业的打算",
-    "了解务工意愿,介绍技能培训和转移就业岗位",
+    "了解务工意愿，介绍技能培训和转移就业岗位",
     "了解住房安全和饮水情况",
     "宣讲生态补偿和生态岗位政策",
     "核实低保、五保待遇发放情况",
@@ -404,7 +404,7 @@ void Maker::AddVisits(const Household& h, const std::vector<size_t>& periods, co
             out.visits.push_back(std::move(v));
         }
         const bool after_exit = exited && day > exited_on;
-        day = AddDays(day, after_exit ? rng.Range(50, 80) : rng.Range(30, 44));
+        day = AddDays(day, after_exit ? rng.Range(50, 80) : rng.Range(36, 45));
     }
 }
 

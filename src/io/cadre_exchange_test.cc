@@ -145,7 +145,8 @@ TEST_P(CadreRoundTrip, ExportedCadresComeBackUnchanged) {
     ASSERT_TRUE(again) << again.error().ToString();
     EXPECT_EQ(Counts(*again), "rows: read=4 inserted=0 updated=0 unchanged=4 rejected=0");
     // Only the import record itself was logged, no cadre.
-    for (const ChangeLogEntry& e : store->ChangeLog({.after_seq = seq}).value()) EXPECT_NE(e.entity, "cadre");
+    const std::vector<ChangeLogEntry> logged = store->ChangeLog({.after_seq = seq}).value();
+    for (const ChangeLogEntry& e : logged) EXPECT_NE(e.entity, "cadre");
     // Into a new database the same cadres arrive, with the same ids.
     auto fresh = NewStore(tmp.File("fresh.sqlite"));
     const std::string without_ids = tmp.File("no-ids.csv");
