@@ -36,7 +36,7 @@ check "error file written" [ -s "$TMP/r.errors.csv" ]
 header=$(head -1 "$TMP/r.errors.csv" | sed 's/^\xEF\xBB\xBF//' | tr -d '\r')
 check "error file header" [ "$header" = "干部编号,姓名,身份证号,工作单位,职级,联系电话,工作乡镇,任职起,任职止,行号,错误字段,错误原因" ]
 check "error file rows" [ "$(wc -l <"$TMP/r.errors.csv")" = 8 ]
-grep -q ',3,职级,职级"处级"不在代码表' "$TMP/r.errors.csv" || fail "error file names the rank: $(sed -n 3p "$TMP/r.errors.csv")"
+grep -q ',3,职级,"职级""处级""不在代码表' "$TMP/r.errors.csv" || fail "error file names the rank: $(sed -n 3p "$TMP/r.errors.csv")"
 check "nothing of the rejected rows stored" [ "$(sqlite3 "$DB" "SELECT count(*) FROM cadre")" = 7 ]
 
 # Unusable: 2, one line, nothing changed.
