@@ -45,16 +45,17 @@ struct GeneratorOptions {
     // the same township, planned for a later year, that exited early.
     Date as_of{2017, 6, 30};
     // Keep the cadres the households' pairing_cadre names stand for (Generator::cadres), each name
-    // made distinct from every earlier cadre's (a repeated name is replaced by another chosen by a
-    // hash, so the random stream is untouched): what the pairing data (GeneratePairing) is made
-    // from. Off, names may repeat across cadres and nothing is kept (spread mode's fixed memory).
+    // made distinct from every earlier cadre's as far as the name pools allow (always for a county
+    // of the demo's size; a repeated name is replaced by another chosen by a hash, so the random
+    // stream is untouched): what the pairing data (GeneratePairing) is made from. Off, names may
+    // repeat across cadres and nothing is kept (spread mode's fixed memory).
     bool cadres = false;
 };
 
 // A pairing cadre as the generator split the households (one cadre takes up to its rank's quota of
 // consecutive households of one village: households.cc).
 struct GeneratedCadre {
-    std::string name;             // distinct among the generator's cadres
+    std::string name;             // distinct among the generator's cadres while the name pools last
     std::string village_code;     // the village of its households
     std::string first_household;  // the code of its first household
     std::string quota_id;         // the plan's pairing_quotas id drawn (county, section_chief, ...)

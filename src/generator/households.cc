@@ -307,7 +307,9 @@ void GeneratorImpl::Finish(Household& h, int year, uint32_t measures, const Need
         if (options_.cadres) {
             // Another cadre of the same name would be one person to anyone reading the names: a
             // repeated name is replaced by a four-character Tibetan name chosen by a hash.
-            for (uint64_t attempt = 0; cadre_names_.contains(cadre_); ++attempt) {
+            // Past 32 tries the pools are spent (a registry far larger than a county): names repeat,
+            // as they do among real cadres, and the ID numbers tell them apart.
+            for (uint64_t attempt = 0; attempt < 32 && cadre_names_.contains(cadre_); ++attempt) {
                 const uint64_t x = Fnv1a(cadre_ + "#" + std::to_string(attempt) + "#" + h.household_code);
                 const auto lead = names::TibetanLead();
                 const auto tail = (x >> 40) % 3 == 0 ? names::TibetanFemale() : names::TibetanMale();

@@ -118,7 +118,7 @@ class Maker {
         return u ? u->name() : code;
     }
 
-    // A name no cadre has yet, made from `key`.
+    // A name no cadre has yet, made from `key` (past 32 tries, when the pools are spent, a repeat).
     std::string NewName(const std::string& key) {
         for (uint64_t attempt = 0;; ++attempt) {
             const uint64_t x = Hash(key + "#" + std::to_string(attempt), 11);
@@ -133,7 +133,7 @@ class Maker {
                 const auto tail = (x >> 8) % 3 == 0 ? names::TibetanFemale() : names::TibetanMale();
                 name.assign(lead[(x >> 16) % lead.size()]).append(tail[(x >> 32) % tail.size()]);
             }
-            if (names_.insert(name).second) return name;
+            if (names_.insert(name).second || attempt >= 32) return name;
         }
     }
 
@@ -142,10 +142,11 @@ class Maker {
         const std::string_view address = kCadreAddresses[x % std::size(kCadreAddresses)];
         const int first = rank == kRankCounty ? 1961 : rank == kRankSectionChief ? 1966 : 1975;
         const int span = rank == kRankCounty ? 14 : rank == kRankSectionChief ? 19 : 19;
-        const Date birth = AddDays(Date{first, 1, 1}, static_cast<long>((x >> 8) % static_cast<uint64_t>(span * 365)));
-        for (int sequence = static_cast<int>((x >> 40) % 1000);; sequence = (sequence + 1) % 1000) {
+        Date birth = AddDays(Date{first, 1, 1}, static_cast<long>((x >> 8) % static_cast<uint64_t>(span * 365)));
+        for (int tries = 0, sequence = static_cast<int>((x >> 40) % 1000);; sequence = (sequence + 1) % 1000) {
             std::string id = MakeIdNumber(address, birth, sequence);
             if (ids_.insert(id).second) return id;
+            if (++tries % 1000 == 0) birth = AddDays(birth, 1);  // that day's numbers are all taken
         }
     }
 
@@ -243,7 +244,6 @@ PairingData Maker::Make(std::span<const Household> households, std::span<const G
     for (const OrgUnit* t : tree_.AtLevel(OrgLevel::kTownship)) townships.push_back(t->code);
 
     // The generator's cadres, with the few records the data-quality findings show.
-    std::unordered_map<std::string, size_t> index_of;  // name → position in out.cadres
     std::vector<Date> paired_from;                      // by cadre position
     std::vector<bool> changed;                          // its households had an earlier cadre
     const bool year_turned = as_of >= Date{2017, 2, 1};
@@ -295,21 +295,27 @@ PairingData Maker::Make(std::span<const Household> households, std::span<const G
                 break;
         }
         c.id = static_cast<int64_t>(out.cadres.size()) + 1;
-        index_of[g.name] = out.cadres.size();
         out.cadres.push_back(std::move(c));
         paired_from.push_back(Clamp(AddDays(Date{2016, 1, 4}, Below(g.name, 72, 80))));
         changed.push_back(year_turned && special[i] == 0 && Below(g.name, 73, 100) < 4);
     }
 
-    // Pairings, places and visits, household by household.
+    // Pairings, places and visits, household by household; the generator's cadres take consecutive
+    // households (names may repeat in a registry far larger than a county, positions do not).
     std::unordered_map<size_t, int64_t> predecessor;  // cadre position → its predecessor's id
     std::vector<std::string> villages;
+    size_t next_cadre = 0;  // the cadre whose first household comes next
+    size_t cadre = generated.size();
+    int left = 0;
     for (const Household& h : households) {
         if (villages.empty() || villages.back() != h.division_code) villages.push_back(h.division_code);
-        const auto found = index_of.find(h.pairing_cadre);
+        if (next_cadre < generated.size() && generated[next_cadre].first_household == h.household_code) {
+            cadre = next_cadre++;
+            left = generated[cadre].households;
+        }
         std::vector<size_t> periods;  // positions in out.pairings, oldest first
-        if (found != index_of.end()) {
-            const size_t k = found->second;
+        if (cadre < generated.size() && left-- > 0 && out.cadres[cadre].name == h.pairing_cadre) {
+            const size_t k = cadre;
             const Cadre& cadre = out.cadres[k];
             Date from = paired_from[k];
             if (changed[k]) {
