@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cli/demo_ledger.h"
+#include "cli/demo_pairing.h"
 #include "core/assembly.h"
 #include "generator/generator.h"
 #include "core/codes.h"
@@ -43,6 +44,7 @@ struct GenerateOptions {
     std::string format;  // csv | xlsx; empty: from the --out extension
     std::string out;
     bool ledger = false;  // also the ledger's items and income beside --out
+    bool pairing = false;  // also the pairing data (cadres, pairings, teams, places, visits) beside --out
 };
 
 struct DemoOptions {
@@ -285,6 +287,7 @@ int RunGenerate(const GlobalOptions& g, const GenerateOptions& o) {
     options.match_plan = o.households <= 0;
     options.households = o.households;
     options.as_of = *as_of;
+    options.cadres = o.pairing;  // distinct cadre names, kept for the pairing data
     auto written = WriteGenerated(loaded->plan, loaded->tree, options, o.out, *format);
     if (!written) return ReportError(written.error());
     boost::json::object answer{{"out", o.out}, {"households", *written}, {"seed", o.seed}};
@@ -305,6 +308,31 @@ int RunGenerate(const GlobalOptions& g, const GenerateOptions& o) {
             std::printf("已生成台账 Ledger: %lld items into %s, %lld income records into %s\n",
                         static_cast<long long>(ledger->items), items.c_str(), static_cast<long long>(ledger->income),
                         income.c_str());
+    }
+    if (o.pairing) {
+        // Beside --out: F-cadres.csv (or .xlsx) in the cadres' exchange layout, and the pairings,
+        // teams, days on post, places and visits as CSV (src/generator/README.md, "Pairing").
+        const std::filesystem::path out(o.out);
+        const std::string stem = (out.parent_path() / out.stem()).string();
+        std::vector<std::string> files;
+        auto pairing = WriteGeneratedPairing(*loaded, options, stem,
+                                             *format == io::ExportFormat::kXlsx ? io::LedgerFormat::kXlsx
+                                                                                : io::LedgerFormat::kCsv,
+                                             files);
+        if (!pairing) return ReportError(pairing.error());
+        boost::json::array paths;
+        for (const std::string& f : files) paths.emplace_back(f);
+        answer["pairing_files"] = std::move(paths);
+        answer["cadres"] = pairing->cadres;
+        answer["pairings"] = pairing->pairings;
+        answer["team_members"] = pairing->team_members;
+        answer["visits"] = pairing->visits;
+        if (!g.json)
+            std::printf("已生成结对帮扶 Pairing: %lld cadres, %lld pairings, %lld team members, %lld visits into "
+                        "%s-*.csv\n",
+                        static_cast<long long>(pairing->cadres), static_cast<long long>(pairing->pairings),
+                        static_cast<long long>(pairing->team_members), static_cast<long long>(pairing->visits),
+                        stem.c_str());
     }
     if (g.json)
         PrintJson(answer);
@@ -331,6 +359,7 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     options.seed = o.seed;
     options.match_plan = true;
     options.as_of = *as_of;
+    options.cadres = true;  // distinct cadre names, kept for the pairing data
     const std::string csv = g.db + ".demo-registry.csv";
     auto written = WriteGenerated(loaded->plan, loaded->tree, options, csv, io::ExportFormat::kCsv);
     if (!written) return ReportError(written.error());
@@ -340,6 +369,12 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     }
     auto session = OpenSession(g);
     if (!session) return ReportError(session.error());
+    // Pairing (issue 15): the cadres, pairings and teams before the registry, whose pairing_cadre
+    // names then are their current cadres'; places and visits after it (cli/demo_pairing.h).
+    auto pairing = MakeDemoPairing(*loaded, options);
+    if (!pairing) return ReportError(pairing.error());
+    std::vector<int64_t> cadre_ids;
+    if (auto r = WriteDemoCadres(*session->store, *pairing, Change(g), cadre_ids); !r) return ReportError(r.error());
     ImportOptions io_options{csv, g.db + ".demo-errors.csv", ""};
     auto summary = Import(*session, g, io_options);
     std::filesystem::remove(csv, ec);
@@ -352,6 +387,7 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     // The ledger (items, income by its parts, cover) of the imported households, in one transaction.
     auto ledger = WriteDemoLedger(*session, *as_of, o.seed, Change(g));
     if (!ledger) return ReportError(ledger.error());
+    if (auto r = WriteDemoVisits(*session->store, *pairing, cadre_ids, Change(g)); !r) return ReportError(r.error());
     // The day the synthetic registry describes: the battle map's default date outside the plan's years.
     if (auto r = service::RecordRegistryAsOf(*session->store, *as_of); !r) return ReportError(r.error());
     // Demo accounts, one per role: the only place a known password exists.
@@ -377,6 +413,12 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
                     g.db.c_str(), static_cast<long long>(summary->households.inserted),
                     static_cast<long long>(ledger->items), static_cast<long long>(ledger->unsigned_items),
                     static_cast<long long>(ledger->income), static_cast<long long>(ledger->coverage));
+        std::printf("结对帮扶 Pairing: %lld cadres, %lld pairings, %lld team members, %lld on-post months, %lld "
+                    "visits (%lld far from the household)\n\n",
+                    static_cast<long long>(pairing->counts.cadres), static_cast<long long>(pairing->counts.pairings),
+                    static_cast<long long>(pairing->counts.team_members),
+                    static_cast<long long>(pairing->counts.on_post), static_cast<long long>(pairing->counts.visits),
+                    static_cast<long long>(pairing->counts.far_visits));
         PrintProgress(*report, session->plan);
         std::printf(
             "\n演示账号 Demo logins (password %s): admin, inspector (county %s), officer (township %s), "
@@ -517,6 +559,9 @@ void RegisterSetupCommands(Registry& registry) {
     gen_cmd->add_flag("--ledger", gen->ledger,
                       "Also the ledger as of --as-of: OUT-assistance and OUT-income beside --out, in the "
                       "exchange layouts");
+    gen_cmd->add_flag("--pairing", gen->pairing,
+                      "Also the pairing data as of --as-of beside --out: OUT-cadres (the cadres' exchange layout), "
+                      "OUT-pairings, -teams, -on-post, -places and -visits (CSV)");
     registry.Runs(gen_cmd, [&g, gen, gen_plan] {
         gen->plan_given = gen_plan->count() > 0;
         return RunGenerate(g, *gen);

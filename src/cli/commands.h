@@ -42,6 +42,8 @@ CLI::App& AssistanceCommand(CLI::App& app);
 // Pairing (pairing_commands.cc): cadre list|add, pairing assign|set|end|list, team add|end|days|list,
 // visit add|list|overdue, place set (docs/pairing.md). Exit statuses as the assistance commands'.
 void RegisterPairingCommands(Registry& registry);
+// cadre_exchange_commands.cc: cadre import|export (issue 15). Registered after the pairing commands.
+void RegisterCadreExchangeCommands(Registry& registry);
 // The `cadre` parent command, made on first use (cadre list|add here; cadre import|export attach to
 // it from their own file).
 CLI::App& CadreCommand(CLI::App& app);

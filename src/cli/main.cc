@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     RegisterEvaluationCommands(registry);
     RegisterAssistanceCommands(registry);
     RegisterPairingCommands(registry);
+    RegisterCadreExchangeCommands(registry);
 
     try {
         app.parse(argc, argv);

@@ -49,8 +49,14 @@ GeneratorImpl::GeneratorImpl(const Plan& plan, const GeneratorOptions& options, 
                      1, 1};
     window_last_ = {std::max(plan.end_year + 1, options.as_of.year), 12, 31};
     for (const PlanPairingQuota& q : plan.pairing_quotas)
-        if (q.households > 0) pairing_quotas_.push_back(q.households);
-    if (pairing_quotas_.empty()) pairing_quotas_ = {1, 2, 3};
+        if (q.households > 0) {
+            pairing_quotas_.push_back(q.households);
+            pairing_quota_ids_.push_back(q.id);
+        }
+    if (pairing_quotas_.empty()) {
+        pairing_quotas_ = {1, 2, 3};
+        pairing_quota_ids_ = {"", "", ""};
+    }
 }
 
 Needs GeneratorImpl::NeedsOf(uint32_t measures) const {

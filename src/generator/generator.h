@@ -18,12 +18,14 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/assistance.h"
 #include "core/date.h"
 #include "core/household.h"
 #include "core/org_unit.h"
+#include "core/pairing.h"
 #include "core/plan.h"
 
 namespace jz {
@@ -42,6 +44,23 @@ struct GeneratorOptions {
     // With match_plan, each fallen-back household is made up by a household of the same size in
     // the same township, planned for a later year, that exited early.
     Date as_of{2017, 6, 30};
+    // Keep the cadres the households' pairing_cadre names stand for (Generator::cadres), each name
+    // made distinct from every earlier cadre's as far as the name pools allow (always for a county
+    // of the demo's size; a repeated name is replaced by another chosen by a hash, so the random
+    // stream is untouched): what the pairing data (GeneratePairing) is made from. Off, names may
+    // repeat across cadres and nothing is kept (spread mode's fixed memory).
+    bool cadres = false;
+};
+
+// A pairing cadre as the generator split the households (one cadre takes up to its rank's quota of
+// consecutive households of one village: households.cc).
+struct GeneratedCadre {
+    std::string name;             // distinct among the generator's cadres while the name pools last
+    std::string village_code;     // the village of its households
+    std::string first_household;  // the code of its first household
+    std::string quota_id;         // the plan's pairing_quotas id drawn (county, section_chief, ...)
+    int quota = 0;                // that quota's households
+    int households = 0;           // households it took (≤ quota: a village's last cadre may take fewer)
 };
 
 class Generator {
@@ -55,6 +74,9 @@ class Generator {
     // grouped by village, in household_code order.
     virtual bool Next(Household& out) = 0;
     virtual int64_t total_households() const = 0;
+    // With options.cadres: the cadres of the households produced so far, in order of their first
+    // household. Empty otherwise.
+    virtual std::span<const GeneratedCadre> cadres() const = 0;
 };
 
 // --- The ledger of a generated registry (ledger.cc) ---------------------------------------------
@@ -106,5 +128,50 @@ class LedgerMaker {
 
 // Prepare + Add of every household.
 Ledger GenerateLedger(const Plan& plan, std::span<const Household> households, const LedgerOptions& options);
+
+// --- Pairing of a generated registry (pairing.cc) ----------------------------------------------
+//
+// The pairing data of a registry made with GeneratorOptions::cadres, as of a date: a cadre record
+// for every cadre the generator split the households among (rank by the quota drawn: county 3,
+// section chief 2, deputy section and below 1; ID number, unit, phone, the township of its
+// households — county-level cadres county-wide), each household's pairing from early 2016 (a few
+// households changed cadre on 2017-01-01: their earlier cadre left on 2016-12-31), a village work
+// team per village (a first secretary for the whole period; a leader and one or two members each
+// year), their days on post per month (a few months under 20), each household's recorded place
+// (villages spread around their township's seat in Chayu county, households within ~300 m), and
+// visits from the pairing's start to the as-of date (every 36–45 days; exited households every
+// 50–80; about 4% of the households not exited stopped being visited a few months before the
+// as-of date, so they are overdue; 85% with the phone's place, about 2 in 1,000 of those far from
+// the household; no photos). A few records make the data-quality findings show: two cadres of
+// unknown rank, two cadres recorded in another township, one cadre who left but still holds
+// households. Nothing is over quota and every household has a current cadre.
+//
+// Contract: deterministic (same households, cadres, plan, tree, options: same data, byte for
+// byte); the registry's own stream is not touched (hashes of the seed and codes). Pure: no I/O.
+// Ids are positions + 1 (what a new database gives records inserted in order): cadre ids in
+// pairings, visits and team members, member ids in on-post days.
+struct PairingOptions {
+    uint64_t seed = 1;
+    Date as_of{2017, 6, 30};
+};
+
+struct GeneratedPlace {
+    std::string household_code;
+    std::string division_code;
+    GeoPoint place;
+    Date recorded_on;
+};
+
+struct PairingData {
+    std::vector<Cadre> cadres;             // id = position + 1
+    std::vector<Pairing> pairings;         // by household (registry order), then from; id = position + 1
+    std::vector<TeamMember> team_members;  // by village, then joining; id = position + 1
+    std::vector<OnPostDays> on_post;       // by member, year, month
+    std::vector<GeneratedPlace> places;    // by household
+    std::vector<Visit> visits;             // by household, then date (distance_m and far computed)
+};
+
+PairingData GeneratePairing(const Plan& plan, const OrgTree& tree, std::span<const Household> households,
+                            std::span<const GeneratedCadre> cadres, const PairingOptions& options);
 
 }  // namespace jz

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/date.h"
@@ -35,6 +36,7 @@ class GeneratorImpl final : public Generator {
 
     bool Next(Household& out) override;
     int64_t total_households() const override { return total_; }
+    std::span<const GeneratedCadre> cadres() const override { return cadres_; }
 
     // Setup, called by Create.
     Result<bool> SetUpMatch(const Plan& plan, const OrgTree& tree, std::vector<Village> villages);
@@ -96,6 +98,7 @@ class GeneratorImpl final : public Generator {
     Date window_first_;
     Date window_last_;
     std::vector<int> pairing_quotas_;
+    std::vector<std::string> pairing_quota_ids_;  // index-aligned with pairing_quotas_
 
     std::vector<Village> villages_;
     int64_t total_ = 0;
@@ -118,6 +121,9 @@ class GeneratorImpl final : public Generator {
     // Pairing cadre of the village, kept for as many households as the cadre's quota.
     std::string cadre_;
     int cadre_left_ = 0;
+    // With options_.cadres: every cadre so far, and their names (kept distinct).
+    std::vector<GeneratedCadre> cadres_;
+    std::unordered_set<std::string> cadre_names_;
 
     std::vector<Draft> drafts_;
 };

@@ -302,10 +302,30 @@ void GeneratorImpl::Finish(Household& h, int year, uint32_t measures, const Need
     // Pairing cadre: one cadre takes 1–3 households of a village, by rank (六(二)).
     if (cadre_left_ <= 0) {
         CadreName(cadre_);
-        cadre_left_ = pairing_quotas_[rng_.Below(pairing_quotas_.size())];
+        const size_t quota = rng_.Below(pairing_quotas_.size());
+        cadre_left_ = pairing_quotas_[quota];
+        if (options_.cadres) {
+            // Another cadre of the same name would be one person to anyone reading the names: a
+            // repeated name is replaced by a four-character Tibetan name chosen by a hash.
+            // Past 32 tries the pools are spent (a registry far larger than a county): names repeat,
+            // as they do among real cadres, and the ID numbers tell them apart.
+            for (uint64_t attempt = 0; attempt < 32 && cadre_names_.contains(cadre_); ++attempt) {
+                const uint64_t x = Fnv1a(cadre_ + "#" + std::to_string(attempt) + "#" + h.household_code);
+                const auto lead = names::TibetanLead();
+                const auto tail = (x >> 40) % 3 == 0 ? names::TibetanFemale() : names::TibetanMale();
+                cadre_.assign(lead[x % lead.size()]).append(tail[(x >> 20) % tail.size()]);
+            }
+            cadre_names_.insert(cadre_);
+            cadres_.push_back({.name = cadre_,
+                               .village_code = h.division_code,
+                               .first_household = h.household_code,
+                               .quota_id = pairing_quota_ids_[quota],
+                               .quota = pairing_quotas_[quota]});
+        }
     }
     --cadre_left_;
     h.pairing_cadre.assign(cadre_);
+    if (options_.cadres) ++cadres_.back().households;
 
     if (rng_.Chance(0.85)) {
         const std::string_view prefix = kPhonePrefixes[rng_.Below(std::size(kPhonePrefixes))];
