@@ -29,25 +29,6 @@ json::object VisitView(const Visit& visit, bool mask) {
     return o;
 }
 
-// The household as it stands now, for the answer to a visit recorded against an older version: what
-// the field page shows the user before they record the visit anyway or discard it.
-json::object HouseholdSummary(const HouseholdRecord& r, bool mask) {
-    const Household& h = r.household;
-    json::object o;
-    o["household_code"] = h.household_code;
-    o["version"] = r.version;
-    o["division_code"] = h.division_code;
-    const Person* head = h.head();
-    o["head_name"] = head ? head->name : std::string();
-    o["members"] = static_cast<int64_t>(h.members.size());
-    o["status"] = h.status;
-    o["attribute"] = h.attribute;
-    o["main_measure"] = h.main_measure ? json::value(*h.main_measure) : json::value(nullptr);
-    o["pairing_cadre"] = h.pairing_cadre;
-    o["phone"] = mask ? MaskPhone(h.phone) : h.phone;
-    return o;
-}
-
 Response Error400(const RequestContext& c, const Error& e) {
     return Fault(c, http::status::bad_request, "visit.invalid", "走访记录有误,请按字段修改",
                  "the visit has errors; see the fields", {e});
@@ -103,11 +84,12 @@ Response RecordVisitRoute(ApiState& s, RequestContext& c, const Principal& p, St
     if (!recorded) {
         const Error& e = recorded.error();
         if (e.code != "visit.household_changed") return VisitFault(c, e);
-        // The household as it stands now (read again: the service compared with this state).
-        auto now = store.FindHousehold(request->visit.household_code);
-        if (!now) return StoreFault(c, now.error());
+        // The household as it stands now, as the field kit shows it: the device shows what changed
+        // and replaces its copy; the user records the visit anyway (confirm_changed) or discards it.
+        auto now = service::HouseholdSummaryJson(store, s.plan, s.tree, request->visit.household_code, mask);
+        if (!now && now.error().code.starts_with("store.")) return StoreFault(c, now.error());
         json::object answer = ErrorJson(e.code, e.message_zh, e.message_en, FieldsJson({e}));
-        if (*now) answer["household"] = HouseholdSummary(**now, mask);
+        if (now) answer["household"] = std::move(*now);
         return Json(c, http::status::conflict, answer);
     }
     json::object o;

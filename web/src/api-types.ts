@@ -4559,6 +4559,14 @@ export interface components {
             far?: boolean;
             recorded_by?: string;
             recorded_at?: string;
+            /** @description Decimal degrees, 6 decimals */
+            lat?: string | null;
+            lon?: string | null;
+            /** @description Metres */
+            accuracy?: number | null;
+            has_photo?: boolean;
+            /** @description image/jpeg or image/png */
+            photo_type?: string | null;
         };
         VisitInput: {
             /** @description Made by the device: a UUID or [A-Za-z0-9-_]{8,64}; a retried upload sends the same */
@@ -4590,18 +4598,35 @@ export interface components {
             /** @description false: the client_id was recorded already (a retry); nothing changed */
             inserted: boolean;
         };
-        /** @description A household as it stands now */
+        /** @description A household as the field kit shows it (service::HouseholdSummaryJson) */
         HouseholdNow: {
             household_code: string;
             version: number;
             division_code?: string;
-            head_name?: string;
-            members?: number;
-            status?: number;
-            attribute?: number;
-            main_measure?: number | null;
-            pairing_cadre?: string;
+            village_name?: string;
+            township_name?: string;
+            head_name?: string | null;
+            /** @description Masked for masked roles */
+            head_id_number?: string;
             phone?: string;
+            persons?: number;
+            status?: number;
+            status_name?: string;
+            attribute?: number;
+            attribute_name?: string;
+            main_measure?: number | null;
+            main_measure_name?: string | null;
+            cadre_id?: number | null;
+            paired_from?: string | null;
+            next_visit_due?: string | null;
+            place?: {
+                lat_e6?: number;
+                lon_e6?: number;
+                accuracy_m?: number;
+                recorded_on?: string;
+                source?: string;
+            } | null;
+            last_visits?: components["schemas"]["Visit"][];
         };
         /** @description visit.household_changed: the error and the household's current summary */
         VisitConflict: {
@@ -4636,13 +4661,17 @@ export interface components {
             cadre: {
                 id: number;
                 name: string;
+                unit?: string;
+                rank?: number;
+                rank_name?: string;
+                township_code?: string;
+                phone?: string;
+                version?: number;
             };
-            households: {
-                household_code: string;
-                version: number;
-                division_code?: string;
-                head_name?: string;
-            }[];
+            interval_days?: number;
+            visit_distance_m?: number;
+            photo_max_bytes?: number;
+            households: components["schemas"]["HouseholdNow"][];
         };
     };
     responses: {

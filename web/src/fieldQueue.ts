@@ -19,9 +19,10 @@ export interface HouseholdNow {
   household_code: string;
   version: number;
   division_code?: string;
-  head_name?: string;
-  members?: number;
+  head_name?: string | null;
+  persons?: number;
   status?: number;
+  status_name?: string;
   attribute?: number;
   main_measure?: number | null;
   pairing_cadre?: string;
