@@ -29,6 +29,17 @@ json::object VisitView(const Visit& visit, bool mask) {
     return o;
 }
 
+// A household summary (the kit's, the 409's) as a masked reader sees it: the service masks the
+// head's ID number and the phone; the last visits' texts may quote an ID number.
+void MaskSummaryTexts(json::object& household) {
+    if (auto* visits = household.if_contains("last_visits"); visits && visits->is_array())
+        for (json::value& v : visits->get_array())
+            if (v.is_object())
+                for (std::string_view key : {"discussed", "done"})
+                    if (auto* text = v.get_object().if_contains(key); text && text->is_string())
+                        *text = MaskIdNumbersInText(text->get_string());
+}
+
 Response Error400(const RequestContext& c, const Error& e) {
     return Fault(c, http::status::bad_request, "visit.invalid", "走访记录有误,请按字段修改",
                  "the visit has errors; see the fields", {e});
@@ -89,7 +100,10 @@ Response RecordVisitRoute(ApiState& s, RequestContext& c, const Principal& p, St
         auto now = service::HouseholdSummaryJson(store, s.plan, s.tree, request->visit.household_code, mask);
         if (!now && now.error().code.starts_with("store.")) return StoreFault(c, now.error());
         json::object answer = ErrorJson(e.code, e.message_zh, e.message_en, FieldsJson({e}));
-        if (now) answer["household"] = std::move(*now);
+        if (now) {
+            if (mask) MaskSummaryTexts(*now);
+            answer["household"] = std::move(*now);
+        }
         return Json(c, http::status::conflict, answer);
     }
     json::object o;
@@ -182,6 +196,10 @@ Response FieldKitRoute(ApiState& s, RequestContext& c, const Principal& p, Store
         return FaultOf(c, http::status::bad_request, e);
     }
     json::object o = std::move(*kit);
+    if (MasksPersonalData(p.role))
+        if (auto* households = o.if_contains("households"); households && households->is_array())
+            for (json::value& h : households->get_array())
+                if (h.is_object()) MaskSummaryTexts(h.get_object());
     o["as_of"] = s.Today().ToString();
     return Json(c, http::status::ok, o);
 }
