@@ -48,11 +48,11 @@ try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const login = await context.request.post(`${base}/api/login`, { data: { username: 'admin', password: 'jingzhun-demo' } });
   if (!login.ok()) throw new Error('login: ' + login.status());
-  const list = await (await context.request.get(`${base}/api/households?division=${township}&page_size=20`)).json();
+  const list = await (await context.request.get(`${base}/api/households?division=${township}&status=0&page_size=20`)).json();
   const codes = list.items.slice(0, 10).map((h) => h.household_code);
   const added = JSON.parse(cli('cadre', 'add', '--name', '同步测量干部', '--unit', '县扶贫办', '--rank', '3', '--township', township, '--from', '2015-01-01'));
   const cadre = added.id ?? added.cadre?.id;
-  for (const code of codes) cli('pairing', 'set', code, '--cadre', String(cadre), '--from', '2016-01-01', '--reason', '同步测量', '--allow-over-quota');
+  for (const code of codes) cli('pairing', 'set', code, '--cadre', String(cadre), '--reason', '同步测量', '--allow-over-quota');
 
   const page = await context.newPage();
   await page.goto(`${base}/field?cadre=${cadre}`);

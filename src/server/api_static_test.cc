@@ -162,9 +162,6 @@ TEST_F(StaticFiles, HeadAndRange) {
     EXPECT_EQ(ranged.headers["accept-ranges"], "none");
 }
 
-}  // namespace
-}  // namespace jz::server::testing
-
 // The field page's service worker: a script from the root (scope /), revalidated on every visit so
 // a new build's worker is seen at once; never the app's index.html when it is missing.
 TEST_F(StaticFiles, ServiceWorkerIsAScriptRevalidatedEachTime) {
@@ -180,3 +177,6 @@ TEST_F(StaticFiles, ServiceWorkerIsAScriptRevalidatedEachTime) {
     EXPECT_EQ(missing.headers["cache-control"], "no-store");
     Write(file, "self.addEventListener('fetch', () => {});");
 }
+
+}  // namespace
+}  // namespace jz::server::testing

@@ -64,7 +64,10 @@ const Paired& PairedHousehold() {
     static const Paired paired = [] {
         Paired p;
         const std::string admin = S().Login("admin");
-        p.household = HouseholdIn(admin, kTownshipA, 3);
+        // A household not exited (an exited one keeps its last cadre: no new pairing).
+        Reply list = S().Send("GET", std::string("/api/households?division=") + kTownshipA + "&status=0&page_size=20", "", admin);
+        EXPECT_EQ(list.status, 200) << list.body;
+        p.household = std::string(list.Json().at("items").at(3).at("household_code").as_string());
         const std::string bin = std::string(JZ_BINARY) + " ";
         const std::string out = Run(bin + "cadre add --db " + S().db + " --name 走访测试干部 --unit 县农牧局 --rank 3 --township " +
                                     kTownshipA + " --from 2015-01-01 --json");
@@ -79,7 +82,7 @@ const Paired& PairedHousehold() {
         }
         EXPECT_GT(p.cadre, 0) << out;
         const std::string set = Run(bin + "pairing set " + p.household + " --db " + S().db + " --cadre " +
-                                    std::to_string(p.cadre) + " --from 2016-01-01 --reason 走访测试 --allow-over-quota --json 2>&1");
+                                    std::to_string(p.cadre) + " --reason 走访测试 --allow-over-quota --json 2>&1");
         EXPECT_NE(set.find(p.household), std::string::npos) << set;
         return p;
     }();
