@@ -3735,6 +3735,8 @@ export interface components {
             assistance_category: components["schemas"]["CodeTable"];
             assistance_kind: components["schemas"]["CodeTable"];
             assistance_period: components["schemas"]["CodeTable"];
+            cadre_rank: components["schemas"]["CodeTable"];
+            team_role: components["schemas"]["CodeTable"];
         };
         Plan: {
             id: string;
