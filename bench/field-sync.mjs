@@ -7,8 +7,8 @@
 // Serves the demo county (web/dist as the workbench), pairs a new cadre with 10 households of a
 // township (CLI), logs in in Debian's Chromium (390×844), opens /field and downloads the cadre's kit,
 // goes offline, and queues N visits in the page's IndexedDB, each with its own client id and a
-// JPEG made in the page with a canvas (photo-px × ¾ of it, random pixels so it does not compress
-// away: ~0.3–0.6 MB each, what the page's downsizing gives a phone photo). Then it comes back
+// JPEG made in the page with a canvas (photo-px × ¾ of it, random 8-px blocks so it does not
+// compress away: ~150 KB each at 1600 px, what the page's downsizing gives a phone photo). Then it comes back
 // online by reloading the page (the field page uploads on load) while the link misbehaves:
 //   - every k-th upload (--lose-every) reaches the server but its answer is lost (the request is
 //     sent, the server records it, the page sees a network error): the next try sends the same
