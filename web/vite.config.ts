@@ -5,6 +5,7 @@ import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 
 // The files worth compressing: text. Images, fonts (woff/woff2 are compressed already) and
 // archives are served as they are.
@@ -44,6 +45,34 @@ function precompress(): Plugin {
   };
 }
 
+// The service worker (dist/sw.js, from sw-template.js): the app shell it keeps for the field page
+// offline is every file of this build (index.html, scripts, styles, fonts; no source maps), and its
+// cache is named after them, so a new build replaces the old cache. Served from the root (scope /)
+// without long caching (static_files.cc), so the browser checks for a new worker on every visit.
+function fieldWorker(): Plugin {
+  let root = '.';
+  return {
+    name: 'jingzhun-field-worker',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      root = config.root;
+    },
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle)
+        .filter((f) => !f.endsWith('.map') && f !== 'index.html' && f !== 'sw.js')
+        .sort();
+      const precache = ['/index.html', ...files.map((f) => '/' + f)];
+      const version = createHash('sha256').update(precache.join('\n')).digest('hex').slice(0, 16);
+      const template = readFileSync(path.resolve(root, 'sw-template.js'), 'utf8');
+      const source = template
+        .replace('self.__PRECACHE__', JSON.stringify(precache))
+        .replace('self.__VERSION__', JSON.stringify(version));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
+
 // Vendor code in chunks of its own, so a new build of the workbench's pages leaves them cached
 // (their hashed names change only when the packages do): Vue and its companions, and ECharts
 // (loaded only by pages with charts). Element Plus is left to Rollup's own splitting: only the
@@ -72,6 +101,7 @@ export default defineConfig({
     ...(process.env.VITEST
       ? []
       : [Components({ resolvers: [ElementPlusResolver({ importStyle: 'css', directives: true })], dts: false })]),
+    fieldWorker(),
     precompress(),
   ],
   // vue-i18n compiles messages without eval (new Function), which the server's CSP forbids.

@@ -113,7 +113,9 @@ void Api::Register(Router& router) {
         route.pattern = std::string(e.pattern);
         route.blocking = e.lane == Lane::kBlocking;
         route.lane = e.lane;
-        route.body_limit = e.body_limit == kImportBodyLimit ? s.config.import_body_limit : e.body_limit;
+        route.body_limit = e.body_limit == kImportBodyLimit ? s.config.import_body_limit
+                           : e.body_limit == kVisitBodyLimit ? routes::VisitBodyLimit(s.plan.pairing.photo_max_bytes)
+                                                             : e.body_limit;
         route.upload = e.upload;
         if (e.scoped)
             route.handler = Authed(s, e.handler);

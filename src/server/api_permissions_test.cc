@@ -226,6 +226,12 @@ const std::map<std::string, std::array<int, kPrincipalCount>>& ExpectedStatuses(
         {"POST /api/assistance/{code}/delete",            {401, 404,  404,  404,  403,   403,   404}},
         {"GET /api/reports/measures",                     {401, 200,  200,  200,  200,   200,   200}},
         {"GET /api/reports/measures/{number}/not-reached", {401, 200, 200,  200,  200,   200,   200}},
+        // Visits (routes_visits.cc): officers and admins record in scope (an empty body: 400), everyone
+        // reads; {id} names no visit; the field kit needs ?cadre=.
+        {"POST /api/visits",                              {401, 400,  400,  400,  403,   403,   400}},
+        {"GET /api/visits",                               {401, 200,  200,  200,  200,   200,   200}},
+        {"GET /api/visits/{id}/photo",                    {401, 404,  404,  404,  404,   404,   404}},
+        {"GET /api/field/kit",                            {401, 400,  400,  400,  400,   400,   400}},
     };
     // clang-format on
     return table;

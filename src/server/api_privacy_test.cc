@@ -194,6 +194,9 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/assistance", {"/api/assistance?household=" + changed, "/api/assistance?deleted=true&limit=1000"}},
         {"/api/reports/measures", {"/api/reports/measures", "/api/reports/measures?unit=" + A}},
         {"/api/reports/measures/{number}/not-reached", {"/api/reports/measures/8/not-reached?limit=1000"}},
+        {"/api/visits", {"/api/visits?limit=500"}},
+        {"/api/visits/{id}/photo", {"/api/visits/999999/photo"}},  // (bytes of an image, no person)
+        {"/api/field/kit", {"/api/field/kit?cadre=1", "/api/field/kit?cadre=2"}},
     };
     json::value doc = json::parse(OpenApiDocument());
     for (const auto& [path, ops] : doc.at("paths").as_object()) {

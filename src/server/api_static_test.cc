@@ -28,6 +28,7 @@ class StaticFiles : public ::testing::Test {
         Write(web / "assets/index-AbC123.js.gz", "GZ script");
         Write(web / "assets/index-AbC123.js.br", "BR script");
         Write(web / "assets/logo-Xy9.png", "PNG");
+        Write(web / "sw.js", "self.addEventListener('fetch', () => {});");
     }
     // HEAD with a reader that expects no body (the shared client would wait for Content-Length).
     static Reply Head(const std::string& target, const std::string& accept_encoding) {
@@ -159,6 +160,22 @@ TEST_F(StaticFiles, HeadAndRange) {
     EXPECT_EQ(ranged.body, "console.log('identity script');");
     EXPECT_EQ(ranged.headers.count("content-encoding"), 0u);
     EXPECT_EQ(ranged.headers["accept-ranges"], "none");
+}
+
+// The field page's service worker: a script from the root (scope /), revalidated on every visit so
+// a new build's worker is seen at once; never the app's index.html when it is missing.
+TEST_F(StaticFiles, ServiceWorkerIsAScriptRevalidatedEachTime) {
+    Reply sw = Get("/sw.js");
+    EXPECT_EQ(sw.status, 200);
+    EXPECT_EQ(sw.headers["content-type"], "text/javascript; charset=utf-8");
+    EXPECT_EQ(sw.headers["cache-control"], "no-cache");
+    EXPECT_EQ(sw.body, "self.addEventListener('fetch', () => {});");
+    const fs::path file = fs::path(S().dir) / "web/sw.js";
+    fs::remove(file);
+    Reply missing = Get("/sw.js");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(missing.headers["cache-control"], "no-store");
+    Write(file, "self.addEventListener('fetch', () => {});");
 }
 
 }  // namespace

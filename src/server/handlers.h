@@ -94,6 +94,13 @@ JZ_SESSION_HANDLER(PutCoverageRoute);
 JZ_SESSION_HANDLER(MeasuresReport);
 JZ_SESSION_HANDLER(NotReachedRoute);
 
+// routes_visits.cc: visits (recorded once per client id, listed, their photos) and the field kit.
+JZ_SESSION_HANDLER(RecordVisitRoute);
+JZ_SESSION_HANDLER(ListVisitsRoute);
+JZ_SESSION_HANDLER(VisitPhotoRoute);
+JZ_SESSION_HANDLER(FieldKitRoute);
+size_t VisitBodyLimit(int photo_max_bytes);  // POST /api/visits: the plan's photo as base64 and the texts
+
 // routes_static.cc: the web workbench's files (the router's fallback for paths outside /api/).
 JZ_PUBLIC_HANDLER(Static);
 

@@ -74,6 +74,12 @@ const RouteEntry kRoutes[] = {
     {V::post,  "/api/assistance/{code}/delete",          kWork,     0,                true,  DeleteAssistanceRoute},
     {V::get,   "/api/reports/measures",                  kBlocking, 0,                true,  MeasuresReport},
     {V::get,   "/api/reports/measures/{number}/not-reached", kBlocking, 0,            true,  NotReachedRoute},
+    // Visits and the field kit (routes_visits.cc). A visit may carry a photo (decoded and sniffed),
+    // a kit reads a cadre's households with their last visits: both on the worker pool.
+    {V::post,  "/api/visits",                            kBlocking, kVisitBodyLimit,  true,  RecordVisitRoute},
+    {V::get,   "/api/visits",                            kBlocking, 0,                true,  ListVisitsRoute},
+    {V::get,   "/api/visits/{id}/photo",                 kWork,     0,                true,  VisitPhotoRoute},
+    {V::get,   "/api/field/kit",                         kBlocking, 0,                true,  FieldKitRoute},
 };
 // clang-format on
 

@@ -34,6 +34,8 @@ using AdmitHandler = std::optional<Response> (*)(ApiState& s, RequestContext& c)
 inline constexpr size_t kImportBodyLimit = std::numeric_limits<size_t>::max();
 inline constexpr size_t kLoginBodyLimit = 4096;  // a username of 64 and a password of 1024 bytes fit
 inline constexpr size_t kUserBodyLimit = 8192;
+// RouteEntry::body_limit: sized from the plan's photo_max_bytes (routes::VisitBodyLimit).
+inline constexpr size_t kVisitBodyLimit = std::numeric_limits<size_t>::max() - 1;
 
 struct RouteEntry {
     http::verb method;

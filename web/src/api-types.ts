@@ -3255,6 +3255,266 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Visits in scope, newest first, filtered; page with before=next_before */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Household code */
+                    household?: string;
+                    /** @description Cadre id */
+                    cadre?: number;
+                    /** @description Org unit code within scope (default: the scope); outside: 404 */
+                    unit?: string;
+                    /** @description On or after (YYYY-MM-DD) */
+                    from?: string;
+                    /** @description On or before */
+                    to?: string;
+                    /** @description true: only visits far from the household's place */
+                    far?: boolean;
+                    /** @description Visit id to continue before */
+                    before?: number;
+                    /** @description 1..500, default 100 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Visits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VisitList"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a visit once per client_id (officer, admin, in scope): 201 new; 200 with inserted false for a client_id already recorded; 409 visit.household_changed with the household now unless confirm_changed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The visit (a photo as base64) */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VisitInput"];
+                };
+            };
+            responses: {
+                /** @description Recorded before (a retried upload) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VisitRecorded"];
+                    };
+                };
+                /** @description Recorded */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VisitRecorded"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description visit.household_changed (with the household now), visit.client_id_reused, household.deregistered */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VisitConflict"];
+                    };
+                };
+                /** @description The body exceeds the limit (the plan's photo_max_bytes as base64 and 64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description visit.photo: not a JPEG or PNG by content, or too large */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/{id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A visit's photo, typed by content (image/jpeg or image/png), nosniff, private caching */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Visit id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The photo */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/png": string;
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/field/kit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cadre's field kit: the cadre and their current households in scope, each with version, village, head, members, status, attribute, main measure, place and last 3 visits */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Cadre id */
+                    cadre: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The kit */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FieldKit"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4269,6 +4529,151 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+        };
+        /** @description A place as a phone reports it: microdegrees (WGS-84) and the accuracy in metres */
+        GeoPlace: {
+            lat_e6?: number;
+            lon_e6?: number;
+            accuracy_m?: number;
+        };
+        /** @description A visit (入户走访), identified by the client-made client_id */
+        Visit: {
+            id: number;
+            client_id: string;
+            household_code: string;
+            division_code?: string;
+            cadre_id: number;
+            cadre_name?: string;
+            /** Format: date */
+            date: string;
+            discussed?: string;
+            done?: string;
+            place?: components["schemas"]["GeoPlace"] | null;
+            /**
+             * @description The photo's type by content; GET /api/visits/{id}/photo for the bytes
+             * @enum {string|null}
+             */
+            photo?: "jpeg" | "png" | null;
+            photo_bytes?: number;
+            /** @description Metres from the household's recorded place, when both are known */
+            distance_m?: number | null;
+            /** @description Farther than the plan's visit_distance_m (flagged, not refused) */
+            far?: boolean;
+            recorded_by?: string;
+            recorded_at?: string;
+            /** @description Decimal degrees, 6 decimals */
+            lat?: string | null;
+            lon?: string | null;
+            /** @description Metres */
+            accuracy?: number | null;
+            has_photo?: boolean;
+            /** @description image/jpeg or image/png */
+            photo_type?: string | null;
+        };
+        VisitInput: {
+            /** @description Made by the device: a UUID or [A-Za-z0-9-_]{8,64}; a retried upload sends the same */
+            client_id: string;
+            household_code: string;
+            cadre_id: number;
+            /** Format: date */
+            date: string;
+            /** @description 1..2000 characters */
+            discussed: string;
+            /** @description 0..2000 characters */
+            done?: string;
+            place?: {
+                /** @description Decimal degrees, ≤ 6 decimals (number or string) */
+                lat: number;
+                lon: number;
+                /** @description Metres */
+                accuracy?: number;
+            };
+            /** @description Base64 of a JPEG or PNG (type by content), at most the plan's photo_max_bytes decoded */
+            photo?: string;
+            /** @description The household's version the visit was recorded against */
+            household_version?: number;
+            /** @description Record even though the household changed since household_version */
+            confirm_changed?: boolean;
+        };
+        VisitRecorded: {
+            visit: components["schemas"]["Visit"];
+            /** @description false: the client_id was recorded already (a retry); nothing changed */
+            inserted: boolean;
+        };
+        /** @description A household as the field kit shows it (service::HouseholdSummaryJson) */
+        HouseholdNow: {
+            household_code: string;
+            version: number;
+            division_code?: string;
+            village_name?: string;
+            township_name?: string;
+            head_name?: string | null;
+            /** @description Masked for masked roles */
+            head_id_number?: string;
+            phone?: string;
+            persons?: number;
+            status?: number;
+            status_name?: string;
+            attribute?: number;
+            attribute_name?: string;
+            main_measure?: number | null;
+            main_measure_name?: string | null;
+            cadre_id?: number | null;
+            paired_from?: string | null;
+            next_visit_due?: string | null;
+            place?: {
+                lat_e6?: number;
+                lon_e6?: number;
+                accuracy_m?: number;
+                recorded_on?: string;
+                source?: string;
+            } | null;
+            last_visits?: components["schemas"]["Visit"][];
+        };
+        /** @description visit.household_changed: the error and the household's current summary */
+        VisitConflict: {
+            error: {
+                code: string;
+                /** @description Both languages joined: "zh / en" */
+                message: string;
+                fields: {
+                    field?: string;
+                    code?: string;
+                    /** @description Both languages joined: "zh / en" */
+                    reason?: string;
+                    reason_zh?: string;
+                    reason_en?: string;
+                }[];
+                /** @description The message in Chinese */
+                message_zh: string;
+                /** @description The message in English */
+                message_en: string;
+            };
+            household?: components["schemas"]["HouseholdNow"];
+        };
+        VisitList: {
+            visits: components["schemas"]["Visit"][];
+            /** @description Pass as before= for the next page; null on the last */
+            next_before: number | null;
+        };
+        /** @description What a cadre's phone keeps to record visits offline (docs/api.md "The field kit") */
+        FieldKit: {
+            /** Format: date */
+            as_of?: string;
+            cadre: {
+                id: number;
+                name: string;
+                unit?: string;
+                rank?: number;
+                rank_name?: string;
+                township_code?: string;
+                phone?: string;
+                version?: number;
+            };
+            interval_days?: number;
+            visit_distance_m?: number;
+            photo_max_bytes?: number;
+            households: components["schemas"]["HouseholdNow"][];
         };
     };
     responses: {

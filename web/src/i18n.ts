@@ -149,6 +149,21 @@ const zh = {
     main: '主导', aux: '辅助', noneLeft: '计划户均已落实', shown: '显示前 {n} 户', period: '统计期：{from} 至 {to}',
     rule: '已落实：期内该措施至少有一项已签收的帮扶项目；受益人按项目的受益成员（未指定则全户）去重计数',
   },
+  // The offline field page (/field, r-field).
+  fieldPage: {
+    title: '入户走访', online: '在线', offline: '离线', shellReady: '离线可用', needLogin: '登录已过期，请重新登录（待上传的走访已保存在本机）：',
+    cadre: '帮扶责任人', cadrePlaceholder: '选择或输入干部编号', download: '下载走访包', kitInfo: '{name}：{n} 户，更新于 {time}',
+    noKit: '本机还没有此干部的走访包，请在有网络时下载', waiting: '待上传', upload: '立即上传',
+    synced: '已上传 {sent} 条，冲突 {conflicts} 条，被拒 {failed} 条（{time}）', hasPhoto: '有照片',
+    state: { waiting: '待上传', conflict: '需确认', failed: '被拒绝' },
+    conflict: '记录走访后，此户信息已被修改。请核对当前情况后选择：', hhCode: '户编号', head: '户主', members: '人数', status: '脱贫状态',
+    pairingCadre: '帮扶责任人', version: '版本', recordAnyway: '仍然记录', discard: '放弃', retry: '重新上传',
+    newVisit: '记录走访', close: '关闭', date: '走访日期', discussed: '走访内容', done: '帮扶举措 / 办实事', photo: '照片',
+    photoWorking: '正在处理照片…', photoUnreadable: '无法读取此照片，请选择 JPEG 或 PNG 图片', place: '获取位置', locating: '正在定位…',
+    noPlace: '未取得位置（可不填）', save: '保存（离线时先存本机）', badDate: '请填写不晚于今天的走访日期', needDiscussed: '请填写走访内容',
+    households: '结对户（{n} 户）', filter: '按户编号、户主或村筛选', record: '记录走访', membersN: '{n} 人', measure: '措施',
+    lastVisits: '最近走访', never: '尚无', noStorage: '此浏览器无法在本机保存数据（IndexedDB 不可用）',
+  },
   common: { loading: '加载中…', error: '出错了', retry: '重试', all: '全部', page: '页' },
 };
 
@@ -300,6 +315,21 @@ const en: typeof zh = {
     others: 'Other targets', held: 'Posts held', notReachedOf: '{measure}: planned households not reached', code: 'Household code', head: 'Head', mainOrAux: 'As',
     main: 'main', aux: 'auxiliary', noneLeft: 'Every planned household has been reached', shown: 'First {n} households shown', period: 'Period: {from} to {to}',
     rule: 'Reached: at least one signed-off item of the measure in the period; beneficiaries: the items\' members (or the whole household), each counted once',
+  },
+  // The offline field page (/field, r-field).
+  fieldPage: {
+    title: 'Household visits', online: 'Online', offline: 'Offline', shellReady: 'Works offline', needLogin: 'Your session has ended: please log in again (the visits waiting to upload are kept on this device): ',
+    cadre: 'Pairing cadre', cadrePlaceholder: 'Choose or type a cadre id', download: 'Download the field kit', kitInfo: '{name}: {n} households, updated {time}',
+    noKit: 'No field kit of this cadre on this device yet: download it while online', waiting: 'Waiting to upload', upload: 'Upload now',
+    synced: 'Uploaded {sent}, conflicts {conflicts}, refused {failed} ({time})', hasPhoto: 'photo',
+    state: { waiting: 'waiting', conflict: 'to confirm', failed: 'refused' },
+    conflict: 'The household was changed after this visit was recorded. Check how it stands now, then choose:', hhCode: 'Household', head: 'Head', members: 'Members', status: 'Status',
+    pairingCadre: 'Pairing cadre', version: 'Version', recordAnyway: 'Record anyway', discard: 'Discard', retry: 'Upload again',
+    newVisit: 'Record a visit', close: 'Close', date: 'Date of the visit', discussed: 'What was discussed', done: 'What was done', photo: 'Photo',
+    photoWorking: 'Preparing the photo…', photoUnreadable: 'This photo cannot be read: choose a JPEG or PNG image', place: 'Get the place', locating: 'Locating…',
+    noPlace: 'No place (optional)', save: 'Save (kept on this device while offline)', badDate: 'Enter a date not after today', needDiscussed: 'Enter what was discussed',
+    households: 'Paired households ({n})', filter: 'Filter by code, head or village', record: 'Record a visit', membersN: '{n} members', measure: 'measure',
+    lastVisits: 'Last visits', never: 'none yet', noStorage: 'This browser cannot keep data on the device (no IndexedDB)',
   },
   common: { loading: 'Loading…', error: 'Error', retry: 'Retry', all: 'All', page: 'page' },
 };

@@ -22,6 +22,9 @@ export const router = createRouter({
     { path: '/incidence', name: 'incidence', component: () => import('./pages/IncidencePage.vue') },
     { path: '/evaluations', name: 'evaluations', component: () => import('./pages/EvaluationsPage.vue') },
     { path: '/evaluations/:id(\\d+)', name: 'evaluation', component: () => import('./pages/EvaluationPage.vue') },
+    // The field page works offline (service worker, IndexedDB): meta.offline lets it open when
+    // the server cannot be reached.
+    { path: '/field', name: 'field', component: () => import('./pages/FieldPage.vue'), meta: { offline: true } },
     { path: '/:rest(.*)', redirect: '/' },
   ],
 });
@@ -33,7 +36,8 @@ router.beforeEach(async (to) => {
     for (const component of Object.values(record.components ?? {}))
       if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => undefined);
   const session = useSession();
-  if (!session.checked) await session.load();
+  if (!session.checked || (!session.me && session.offline)) await session.load();
+  if (!session.me && session.offline && to.meta.offline) return true;
   if (!session.me && to.name !== 'login') return { name: 'login', query: { next: to.fullPath } };
   if (session.me && to.name === 'login') return { name: 'map' };
   // The code tables and the rules every page reads, once after login. Not awaited here: the page's

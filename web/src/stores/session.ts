@@ -6,13 +6,17 @@ import { useReference } from './reference';
 export type { Me } from '../schemas';
 
 export const useSession = defineStore('session', {
-  state: () => ({ me: null as Me | null, checked: false }),
+  // offline: the last check could not reach the server (no network), which is not "logged out":
+  // pages that work offline (the field page) open anyway.
+  state: () => ({ me: null as Me | null, checked: false, offline: false }),
   actions: {
     async load() {
       try {
         this.me = await api.get<Me>('/api/me');
-      } catch {
+        this.offline = false;
+      } catch (e) {
         this.me = null;
+        this.offline = (e as { code?: string })?.code === 'network';
       }
       this.checked = true;
     },
