@@ -74,6 +74,22 @@ const RouteEntry kRoutes[] = {
     {V::post,  "/api/assistance/{code}/delete",          kWork,     0,                true,  DeleteAssistanceRoute},
     {V::get,   "/api/reports/measures",                  kBlocking, 0,                true,  MeasuresReport},
     {V::get,   "/api/reports/measures/{number}/not-reached", kBlocking, 0,            true,  NotReachedRoute},
+    // Pairing (routes_pairing.cc): cadres, pairings, the assignment, work teams, overdue visits.
+    {V::get,   "/api/cadres",                            kBlocking, 0,                true,  ListCadresRoute},
+    {V::post,  "/api/cadres",                            kWork,     0,                true,  AddCadreRoute},
+    {V::get,   "/api/cadres/{id}",                       kWork,     0,                true,  GetCadreRoute},
+    {V::put,   "/api/cadres/{id}",                       kWork,     0,                true,  UpdateCadreRoute},
+    {V::get,   "/api/households/{code}/pairings",        kInline,   0,                true,  HouseholdPairingsRoute},
+    {V::put,   "/api/households/{code}/pairing",         kWork,     0,                true,  SetPairingRoute},
+    {V::post,  "/api/households/{code}/pairing/end",     kWork,     0,                true,  EndPairingRoute},
+    {V::put,   "/api/households/{code}/place",           kWork,     0,                true,  PutPlaceRoute},
+    {V::get,   "/api/pairing/proposal",                  kBlocking, 0,                true,  PairingProposalRoute},
+    {V::post,  "/api/pairing/apply",                     kBlocking, 0,                true,  ApplyPairingRoute},
+    {V::get,   "/api/teams",                             kBlocking, 0,                true,  TeamsRoute},
+    {V::post,  "/api/teams/members",                     kWork,     0,                true,  AddTeamMemberRoute},
+    {V::post,  "/api/teams/members/{id}/end",            kWork,     0,                true,  EndTeamMemberRoute},
+    {V::put,   "/api/teams/members/{id}/on-post/{month}", kWork,    0,                true,  PutOnPostRoute},
+    {V::get,   "/api/visits/overdue",                    kBlocking, 0,                true,  OverdueVisitsRoute},
 };
 // clang-format on
 
