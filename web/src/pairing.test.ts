@@ -88,3 +88,12 @@ describe('visits', () => {
     expect(recordVisitLink('5404251002010001')).toBe('/field?household=5404251002010001');
   });
 });
+
+describe('monthKey', () => {
+  it('reads both forms', async () => {
+    const { monthKey } = await import('./pairing');
+    expect(monthKey({ month: '2017-03' })).toBe('2017-03');
+    expect(monthKey({ year: 2017, month: 3 })).toBe('2017-03');
+    expect(monthKey({})).toBe('');
+  });
+});

@@ -117,3 +117,10 @@ export function distanceText(metres: number | null | undefined): string {
 export function recordVisitLink(householdCode: string): string {
   return '/field?household=' + encodeURIComponent(householdCode);
 }
+
+// A days-on-post record's month as YYYY-MM, whether it says "month": "2017-03" or year and month.
+export function monthKey(x: { month?: string | number; year?: number }): string {
+  if (typeof x.month === 'string') return x.month.slice(0, 7);
+  if (typeof x.year === 'number' && typeof x.month === 'number') return `${x.year}-${String(x.month).padStart(2, '0')}`;
+  return '';
+}

@@ -22,6 +22,10 @@ export const router = createRouter({
     { path: '/incidence', name: 'incidence', component: () => import('./pages/IncidencePage.vue') },
     { path: '/evaluations', name: 'evaluations', component: () => import('./pages/EvaluationsPage.vue') },
     { path: '/evaluations/:id(\\d+)', name: 'evaluation', component: () => import('./pages/EvaluationPage.vue') },
+    { path: '/cadres', name: 'cadres', component: () => import('./pages/CadresPage.vue') },
+    { path: '/pairing/assign', name: 'pairing-assign', component: () => import('./pages/PairingAssignPage.vue') },
+    { path: '/visits/overdue', name: 'visits-overdue', component: () => import('./pages/OverdueVisitsPage.vue') },
+    { path: '/teams', name: 'teams', component: () => import('./pages/TeamsPage.vue') },
     { path: '/:rest(.*)', redirect: '/' },
   ],
 });
