@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/codes.h"
+#include "core/pairing.h"
 
 namespace jz::codes {
 namespace {
@@ -164,6 +165,14 @@ constexpr Name kAssistanceKind[] = {
 
 constexpr Name kAssistancePeriod[] = {{kPeriodMonthly, "Monthly"}, {kPeriodYearly, "Yearly"}};
 
+constexpr Name kCadreRank[] = {{kRankCounty, "County level"},
+                               {kRankSectionChief, "Section chief"},
+                               {kRankDeputyAndBelow, "Deputy section chief and below"},
+                               {kRankUnknown, "Rank unknown"}};
+
+constexpr Name kTeamRole[] = {
+    {kRoleFirstSecretary, "First secretary"}, {kRoleTeamLeader, "Team leader"}, {kRoleTeamMember, "Team member"}};
+
 struct Table {
     std::string_view id;
     std::string_view label;
@@ -188,6 +197,8 @@ constexpr Table kTables[] = {
     {"assistance_category", "Assistance category", kAssistanceCategory},
     {"assistance_kind", "Assistance kind", kAssistanceKind},
     {"assistance_period", "Payment period", kAssistancePeriod},
+    {"cadre_rank", "Cadre rank", kCadreRank},
+    {"team_role", "Work-team role", kTeamRole},
 };
 
 const Table* FindTable(std::string_view id) {

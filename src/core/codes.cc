@@ -1,5 +1,7 @@
 #include "core/codes.h"
 
+#include "core/pairing.h"
+
 #include <array>
 #include <string>
 #include <utility>
@@ -298,6 +300,27 @@ constexpr CodeEntry kAssistancePeriod[] = {
     {kPeriodYearly, "按年", kYearlyAliases},
 };
 
+// 干部职级 (core/pairing.h): 9 is for cadres made from a free-text pairing_cadre name.
+constexpr Aliases<3> kRankCountyAliases{"县级干部", "县处级", "县级党员干部"};
+constexpr Aliases<2> kRankSectionChiefAliases{"正科级", "正科级干部"};
+constexpr Aliases<4> kRankDeputyAliases{"副科", "副科级", "副科及以下党员干部", "科员"};
+constexpr Aliases<2> kRankUnknownAliases{"不详", "未知"};
+constexpr CodeEntry kCadreRank[] = {
+    {kRankCounty, "县级", kRankCountyAliases},
+    {kRankSectionChief, "正科", kRankSectionChiefAliases},
+    {kRankDeputyAndBelow, "副科及以下", kRankDeputyAliases},
+    {kRankUnknown, "职级不详", kRankUnknownAliases},
+};
+
+// 驻村工作队职务.
+constexpr Aliases<1> kTeamLeaderAliases{"工作队队长"};
+constexpr Aliases<2> kTeamMemberAliases{"工作队员", "驻村队员"};
+constexpr CodeEntry kTeamRole[] = {
+    {kRoleFirstSecretary, "第一书记", kNone},
+    {kRoleTeamLeader, "队长", kTeamLeaderAliases},
+    {kRoleTeamMember, "队员", kTeamMemberAliases},
+};
+
 constexpr CodeTable kTables[] = {
     {"relation", "与户主关系", kRelation},
     {"ethnicity", "民族", kEthnicity},
@@ -316,12 +339,15 @@ constexpr CodeTable kTables[] = {
     {"assistance_category", "帮扶类别", kAssistanceCategory},
     {"assistance_kind", "帮扶方式", kAssistanceKind},
     {"assistance_period", "发放周期", kAssistancePeriod},
+    {"cadre_rank", "干部职级", kCadreRank},
+    {"team_role", "驻村工作队职务", kTeamRole},
 };
 
 constexpr const CodeTable* kTablePtrs[] = {&kTables[0],  &kTables[1],  &kTables[2],  &kTables[3], &kTables[4],
                                            &kTables[5],  &kTables[6],  &kTables[7],  &kTables[8], &kTables[9],
                                            &kTables[10], &kTables[11], &kTables[12], &kTables[13],
-                                           &kTables[14], &kTables[15], &kTables[16]};
+                                           &kTables[14], &kTables[15], &kTables[16], &kTables[17],
+                                           &kTables[18]};
 
 }  // namespace
 
@@ -393,6 +419,8 @@ const CodeTable& MemberChange() { return kTables[13]; }
 const CodeTable& AssistanceCategory() { return kTables[14]; }
 const CodeTable& AssistanceKind() { return kTables[15]; }
 const CodeTable& AssistancePeriod() { return kTables[16]; }
+const CodeTable& CadreRank() { return kTables[17]; }
+const CodeTable& TeamRole() { return kTables[18]; }
 std::span<const CodeTable* const> All() { return kTablePtrs; }
 
 std::optional<std::string_view> EducationStageOf(int category) {

@@ -1,4 +1,5 @@
 #include "core/codes.h"
+#include "core/pairing.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +10,7 @@ namespace jz {
 namespace {
 
 TEST(CodesTest, EveryTableParsesEachCodeAndEachName) {
-    ASSERT_EQ(codes::All().size(), 17u);
+    ASSERT_EQ(codes::All().size(), 19u);
     std::set<std::string_view> ids;
     for (const CodeTable* table : codes::All()) {
         SCOPED_TRACE(std::string(table->id));
@@ -51,6 +52,11 @@ TEST(CodesTest, TableSizes) {
     EXPECT_EQ(codes::AssistanceCategory().entries.size(), 18u);  // 10 categories, education in 8 stages
     EXPECT_EQ(codes::AssistanceKind().entries.size(), 6u);
     EXPECT_EQ(codes::AssistancePeriod().entries.size(), 2u);
+    EXPECT_EQ(codes::CadreRank().entries.size(), 4u);
+    EXPECT_EQ(codes::TeamRole().entries.size(), 3u);
+    EXPECT_EQ(codes::CadreRank().Parse("副科"), kRankDeputyAndBelow);
+    EXPECT_EQ(codes::CadreRank().NameOf(kRankUnknown), "职级不详");
+    EXPECT_EQ(codes::TeamRole().Parse("第一书记"), kRoleFirstSecretary);
 }
 
 TEST(CodesTest, Aliases) {

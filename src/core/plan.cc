@@ -225,6 +225,7 @@ void ReadHeader(Reader& r, const toml::table& root, Plan& plan) {
                  "exit_standard",
                  "stated_totals",
                  "pairing_quotas",
+                 "pairing",
                  "dynamic"},
                 "");
     plan.id = r.String(root, "id", "");
@@ -557,6 +558,28 @@ void ReadPairingQuotas(Reader& r, const toml::table& root, Plan& plan) {
     }
 }
 
+// [pairing]: every key optional, each range-checked (defaults in PlanPairing).
+void ReadPairing(Reader& r, const toml::table& root, Plan& plan) {
+    const toml::table* t = r.Table(root, "pairing", "", false);
+    if (!t) return;
+    r.CheckKeys(*t, {"visits_per_quarter", "visit_distance_m", "on_post_min_days", "photo_max_bytes"}, "pairing");
+    auto whole = [&](std::string_view key, int lo, int hi, int& out) {
+        if (!r.ok()) return;
+        const std::optional<int> v = r.Int(*t, key, "pairing", false);
+        if (!v) return;
+        if (*v < lo || *v > hi)
+            r.Fail(Reader::LineOf(*t->get(key)), "plan.pairing", Join("pairing", key),
+                   "应在" + std::to_string(lo) + "到" + std::to_string(hi) + "之间",
+                   "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        else
+            out = *v;
+    };
+    whole("visits_per_quarter", 1, 13, plan.pairing.visits_per_quarter);
+    whole("visit_distance_m", 10, 100000, plan.pairing.visit_distance_m);
+    whole("on_post_min_days", 0, 31, plan.pairing.on_post_min_days);
+    whole("photo_max_bytes", 1024, 10 * 1024 * 1024, plan.pairing.photo_max_bytes);
+}
+
 // [dynamic]: every key optional, each range-checked.
 void ReadDynamic(Reader& r, const toml::table& root, Plan& plan) {
     const toml::table* t = r.Table(root, "dynamic", "", false);
@@ -687,6 +710,7 @@ Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source) {
     if (r.ok()) ReadExitStandard(r, root, plan);
     if (r.ok()) ReadStatedTotals(r, root, plan);
     if (r.ok()) ReadPairingQuotas(r, root, plan);
+    if (r.ok()) ReadPairing(r, root, plan);
     if (r.ok()) ReadDynamic(r, root, plan);
     if (!r.ok()) return std::unexpected(r.error());
     return plan;

@@ -260,6 +260,30 @@ TEST_F(ChayuPlanTest, PairingQuotas) {
     EXPECT_EQ(plan().pairing_quotas[2].households, 1);
 }
 
+TEST_F(ChayuPlanTest, PairingSettings) {
+    EXPECT_EQ(plan().pairing.visits_per_quarter, 2);
+    EXPECT_EQ(plan().pairing.visit_distance_m, 1000);
+    EXPECT_EQ(plan().pairing.on_post_min_days, 20);
+    EXPECT_EQ(plan().pairing.photo_max_bytes, 2 * 1024 * 1024);
+}
+
+TEST(PlanTest, PairingSettingsDefaultWhenSilentAndAreReadWhenGiven) {
+    const std::string base = ReadFile(kRoot / "tests/fixtures/plans/bad/dynamic_notice_days_zero.toml");
+    const std::string head = base.substr(0, base.find("[dynamic]"));
+    const auto silent = ParsePlan(head, "silent.toml");
+    ASSERT_TRUE(silent.has_value()) << silent.error().ToString();
+    EXPECT_EQ(silent->pairing.visits_per_quarter, 2);
+    EXPECT_EQ(silent->pairing.photo_max_bytes, 2 * 1024 * 1024);
+    const auto given = ParsePlan(head + "[pairing]\nvisits_per_quarter = 3\nvisit_distance_m = 250\n"
+                                        "on_post_min_days = 0\nphoto_max_bytes = 1024\n",
+                                 "given.toml");
+    ASSERT_TRUE(given.has_value()) << given.error().ToString();
+    EXPECT_EQ(given->pairing.visits_per_quarter, 3);
+    EXPECT_EQ(given->pairing.visit_distance_m, 250);
+    EXPECT_EQ(given->pairing.on_post_min_days, 0);
+    EXPECT_EQ(given->pairing.photo_max_bytes, 1024);
+}
+
 TEST(PlanTest, PovertyLineWithoutEarlierYearIsNone) {
     Plan plan;
     plan.poverty_line_fen = {{2016, 295200}, {2018, 299500}};

@@ -1,6 +1,7 @@
 #include "io/importer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <cstdio>
@@ -19,6 +20,20 @@
 
 namespace jz::io {
 namespace {
+
+// The import's day for the pairings it begins: the Beijing day of its time (ISO 8601 UTC,
+// "2026-11-29T04:05:06Z"), or the date the time starts with when it has no clock time.
+Date ImportDay(const std::string& at) {
+    auto day = Date::Parse(std::string_view(at).substr(0, 10));
+    if (!day) return Date{};
+    int hh = 0, mm = 0, ss = 0;
+    if (at.size() >= 19 && std::sscanf(at.c_str() + 11, "%2d:%2d:%2d", &hh, &mm, &ss) == 3) {
+        const auto seconds = std::chrono::sys_days(std::chrono::days(day->DaysSinceEpoch())) +
+                             std::chrono::hours(hh) + std::chrono::minutes(mm) + std::chrono::seconds(ss);
+        return Date::BeijingDayOf(std::chrono::time_point_cast<std::chrono::seconds>(seconds));
+    }
+    return *day;
+}
 
 struct HeaderMap {
     std::vector<int> column_of_cell;  // cell index → Column index, or -1
@@ -245,6 +260,12 @@ class Importer {
         if (registry_was_empty_)
             if (auto r = store_.EndBulkLoad(); !r) return std::unexpected(r.error());
         if (auto r = table_options_.cancel.Check(FileName()); !r) return std::unexpected(r.error());
+        // Households whose pairing cadre's name changed: the name becomes (or finds) a cadre and
+        // the household's current pairing, in this transaction (an empty name ends the pairing).
+        if (!pairing_changed_.empty())
+            if (auto r = store_.AdoptPairingNames(pairing_changed_, ImportDay(change_.at), "import / 导入", true, change_);
+                !r)
+                return std::unexpected(r.error());
         // The error file takes its name just before the commit, and loses it if the commit fails.
         if (auto r = CommitImport(store_, *tx, summary_.import_id, summary_.ToJson(), errors_, summary_.errors_file);
             !r)
@@ -505,6 +526,7 @@ class Importer {
                     ++summary_.households.unchanged;
                     return {};
                 }
+                if ((*existing)->household.pairing_cadre != h.pairing_cadre) pairing_changed_.push_back(h.household_code);
                 if (auto r = store_.UpdateHousehold(**existing, h, change_); !r) return r;
                 ++summary_.households.updated;
                 return {};
@@ -512,6 +534,7 @@ class Importer {
         }
         auto id = store_.InsertHouseholdLogged(h, change_, p.json);
         if (!id) return std::unexpected(id.error());
+        if (!h.pairing_cadre.empty()) pairing_changed_.push_back(h.household_code);
         ++summary_.households.inserted;
         return {};
     }
@@ -634,6 +657,7 @@ class Importer {
     HeaderMap header_;
     FileIndex index_;
     bool registry_was_empty_ = false;
+    std::vector<std::string> pairing_changed_;  // households whose pairing_cadre text changed
     TableOptions table_options_;
     std::optional<ErrorFile> errors_;  // made at the first rejected household
     ImportSummary summary_;

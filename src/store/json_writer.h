@@ -60,6 +60,10 @@ class JsonWriter {
         Comma();
         out_ += b ? "true" : "false";
     }
+    void Null() {
+        Comma();
+        out_ += "null";
+    }
     // A field whose value is absent is left out altogether: the change log holds a million of
     // these, and absent reads as null to any JSON consumer.
     template <class T>

@@ -139,6 +139,37 @@ ReplayedRow CoverageRow(sqlite3_stmt* st) {
     return row;
 }
 
+// The pairing family: rows are columns only, their state is written from them (as the store's
+// writes log it), so any column differing from the logged state is a mismatch of the state.
+ReplayedRow CadreRow(sqlite3_stmt* st) {
+    const CadreRecord r = ReadCadre(st);
+    return {std::to_string(r.cadre.id), CadreToJson(r.cadre), {}};
+}
+ReplayedRow PairingRow(sqlite3_stmt* st) {
+    const Pairing p = ReadPairing(st);
+    return {std::to_string(p.id), PairingToJson(p), {}};
+}
+ReplayedRow TeamMemberRow(sqlite3_stmt* st) {
+    const TeamMember m = ReadTeamMember(st);
+    return {std::to_string(m.id), TeamMemberToJson(m), {}};
+}
+ReplayedRow OnPostRow(sqlite3_stmt* st) {
+    const OnPostDays d = ReadOnPost(st);
+    return {OnPostKey(d.member_id, d.year, d.month), OnPostJson(d), {}};
+}
+// A visit; the photo's stored size must be what the record says ("photo").
+ReplayedRow VisitRow(sqlite3_stmt* st) {
+    const Visit v = ReadVisit(st);
+    ReplayedRow row{v.client_id, VisitToJson(v), {}};
+    const int64_t stored = sqlite3_column_type(st, 17) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 17);
+    if (stored != v.photo_bytes || (v.photo == PhotoType::kNone) != (stored == 0)) row.derived.emplace_back("photo");
+    return row;
+}
+ReplayedRow PlaceRow(sqlite3_stmt* st) {
+    const HouseholdPlace p = ReadHouseholdPlace(st);
+    return {p.household_code, HouseholdPlaceJson(p), {}};
+}
+
 }  // namespace
 
 // --- audit verify's replay: the last logged state of every entity against its row ----------
@@ -151,6 +182,7 @@ struct SqliteStore::Latest {
 struct SqliteStore::LoggedStates {
     std::unordered_map<std::string, Latest> household, procedure_case, evaluation, population, adjustment;
     std::unordered_map<std::string, Latest> assistance_item, income, coverage;
+    std::unordered_map<std::string, Latest> cadre, pairing, team_member, on_post, visit, household_place;
     std::unordered_map<std::string, Latest> account;  // digest unused: accounts compare by field
     std::string plan_key;                             // the last plan loaded
     Latest plan;
@@ -166,6 +198,12 @@ struct SqliteStore::LoggedStates {
         else if (e.entity == "assistance_item") map = &assistance_item;
         else if (e.entity == "income") map = &income;
         else if (e.entity == "coverage") map = &coverage;
+        else if (e.entity == "cadre") map = &cadre;
+        else if (e.entity == "pairing") map = &pairing;
+        else if (e.entity == "team_member") map = &team_member;
+        else if (e.entity == "on_post") map = &on_post;
+        else if (e.entity == "visit") map = &visit;
+        else if (e.entity == "household_place") map = &household_place;
         else if (e.entity == "plan") {
             plan_key = std::string(e.entity_key);
             plan = Latest{e.seq, false, DigestOf(e.after_json.value_or("")), false};
@@ -347,6 +385,18 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
          &LoggedStates::income, IncomeRow},
         {"coverage", "SELECT id_number, year, household_code, body_json, flags FROM coverage ORDER BY id_number, year",
          &LoggedStates::coverage, CoverageRow},
+        {"cadre", "SELECT " JZ_CADRE_COLUMNS " FROM cadre ORDER BY id", &LoggedStates::cadre, CadreRow},
+        {"pairing", "SELECT " JZ_PAIRING_COLUMNS " FROM pairing ORDER BY id", &LoggedStates::pairing, PairingRow},
+        {"team_member", "SELECT " JZ_TEAM_MEMBER_COLUMNS " FROM team_member ORDER BY id", &LoggedStates::team_member,
+         TeamMemberRow},
+        {"on_post", "SELECT " JZ_ON_POST_COLUMNS " FROM on_post ORDER BY member_id, year, month",
+         &LoggedStates::on_post, OnPostRow},
+        {"visit",
+         "SELECT " JZ_VISIT_COLUMNS ", (SELECT length(bytes) FROM visit_photo WHERE visit_id = visit.id)"
+         " FROM visit ORDER BY id",
+         &LoggedStates::visit, VisitRow},
+        {"household_place", "SELECT " JZ_PLACE_COLUMNS " FROM household_place ORDER BY household_code",
+         &LoggedStates::household_place, PlaceRow},
     };
     if (auto r = ReplayHouseholds(logged, out); !r) return r;
     for (const ReplayedTable& table : kTables)
@@ -359,7 +409,10 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
         {"evaluation", &logged.evaluation},   {"population", &logged.population},
         {"adjustment", &logged.adjustment},   {"account", &logged.account},
         {"assistance_item", &logged.assistance_item}, {"income", &logged.income},
-        {"coverage", &logged.coverage}};
+        {"coverage", &logged.coverage},       {"cadre", &logged.cadre},
+        {"pairing", &logged.pairing},         {"team_member", &logged.team_member},
+        {"on_post", &logged.on_post},         {"visit", &logged.visit},
+        {"household_place", &logged.household_place}};
     for (const auto& [entity, map] : all) {
         std::vector<std::pair<int64_t, std::string>> missing;
         for (const auto& [key, l] : *map)

@@ -71,8 +71,9 @@ Result<std::vector<ChangeLogEntry>> SqliteStore::ChangeLog(const ChangeLogFilter
     if (f.entity) sql += " AND entity=?6";
     if (f.after_seq) sql += " AND seq>?7";
     // A scope below the root: only the entries of households now under it (their code range
-    // on the division index), of procedure cases and of the assistance ledger (items, income,
-    // cover) under it; plans, org units, accounts,
+    // on the division index), of procedure cases, of the assistance ledger (items, income,
+    // cover) and of the pairing family (cadres, pairings, team members, on-post days, visits,
+    // places) under it; plans, org units, accounts,
     // events, populations, evaluations and approvals belong to the root.
     const bool scoped = f.division_prefix && !f.division_prefix->empty();
     if (scoped)
@@ -94,7 +95,26 @@ Result<std::vector<ChangeLogEntry>> SqliteStore::ChangeLog(const ChangeLogFilter
             " OR (entity='coverage' AND EXISTS (SELECT 1 FROM coverage c"
             " WHERE c.id_number = substr(change_log.entity_key, 1, instr(change_log.entity_key, '/') - 1)"
             " AND c.year = CAST(substr(change_log.entity_key, instr(change_log.entity_key, '/') + 1) AS INTEGER)"
-            " AND c.division_code >= ?5 AND c.division_code < ?5 || char(127))))";
+            " AND c.division_code >= ?5 AND c.division_code < ?5 || char(127)))"
+            // Pairing (issue 15): cadres by the unit their record belongs to (a township's, or the
+            // county's: county-wide cadres are seen by a county scope only); pairings, visits and
+            // places by the household's village they were written under; work team members and
+            // their on-post days by the team's village.
+            " OR (entity='cadre' AND EXISTS (SELECT 1 FROM cadre k WHERE k.id = CAST(change_log.entity_key AS INTEGER)"
+            " AND k.division_code >= ?5 AND k.division_code < ?5 || char(127)))"
+            " OR (entity='pairing' AND EXISTS (SELECT 1 FROM pairing p WHERE p.id = CAST(change_log.entity_key AS INTEGER)"
+            " AND p.division_code >= ?5 AND p.division_code < ?5 || char(127)))"
+            " OR (entity='team_member' AND EXISTS (SELECT 1 FROM team_member m"
+            " WHERE m.id = CAST(change_log.entity_key AS INTEGER)"
+            " AND m.village_code >= ?5 AND m.village_code < ?5 || char(127)))"
+            " OR (entity='on_post' AND EXISTS (SELECT 1 FROM team_member m"
+            " WHERE m.id = CAST(substr(change_log.entity_key, 1, instr(change_log.entity_key, '/') - 1) AS INTEGER)"
+            " AND m.village_code >= ?5 AND m.village_code < ?5 || char(127)))"
+            " OR (entity='visit' AND EXISTS (SELECT 1 FROM visit v WHERE v.client_id = change_log.entity_key"
+            " AND v.division_code >= ?5 AND v.division_code < ?5 || char(127)))"
+            " OR (entity='household_place' AND EXISTS (SELECT 1 FROM household_place hp"
+            " WHERE hp.household_code = change_log.entity_key"
+            " AND hp.division_code >= ?5 AND hp.division_code < ?5 || char(127))))";
     sql += " ORDER BY seq LIMIT ?4";
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)

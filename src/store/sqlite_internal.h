@@ -131,6 +131,29 @@ int64_t NaturalHash(std::string_view natural_key);
 int CoverageFlags(const PersonCoverage& c);
 void SetCoverageFlags(int flags, PersonCoverage& c);
 
+// The pairing family's columns (sqlite_pairing.cc), also read by the audit's replay, and how a row
+// is written as its change-log state (the rows have no JSON body).
+#define JZ_CADRE_COLUMNS \
+    "id, version, name, id_number, unit, rank, phone, township_code, division_code, active_from, active_to"
+#define JZ_PAIRING_COLUMNS "id, household_code, division_code, cadre_id, from_date, to_date, reason, end_reason"
+#define JZ_TEAM_MEMBER_COLUMNS "id, village_code, cadre_id, role, from_date, to_date"
+#define JZ_VISIT_COLUMNS                                                                                   \
+    "id, client_id, household_code, division_code, cadre_id, visit_date, discussed, done, lat_e6, lon_e6," \
+    " accuracy_m, photo, photo_bytes, distance_m, far, recorded_by, recorded_at"
+#define JZ_ON_POST_COLUMNS "member_id, year, month, days"
+#define JZ_PLACE_COLUMNS "household_code, division_code, lat_e6, lon_e6, accuracy_m, recorded_on, source"
+CadreRecord ReadCadre(sqlite3_stmt* st);
+Pairing ReadPairing(sqlite3_stmt* st);
+TeamMember ReadTeamMember(sqlite3_stmt* st);
+Visit ReadVisit(sqlite3_stmt* st);
+OnPostDays ReadOnPost(sqlite3_stmt* st);
+HouseholdPlace ReadHouseholdPlace(sqlite3_stmt* st);
+// {"member_id","year","month","days"}; its key "<member_id>/<YYYY-MM>".
+std::string OnPostJson(const OnPostDays& d);
+std::string OnPostKey(int64_t member_id, int year, int month);
+// {"household_code","division_code","place":{"lat_e6","lon_e6","accuracy_m"},"recorded_on","source"}
+std::string HouseholdPlaceJson(const HouseholdPlace& p);
+
 // A table whose rows are a whole object kept as a JSON body, with an id and a version (procedure
 // cases, evaluations); the columns beside the body only serve filters. InsertBody and UpdateBody
 // (sqlite_cases.cc) are the steps they share: body, version check, change-log entry.
@@ -162,6 +185,7 @@ struct BodyTable {
 //   sqlite_accounts.cc    accounts and sessions
 //   sqlite_cases.cc       procedure cases, evaluations, population, adjustment approvals
 //   sqlite_assistance.cc  the assistance ledger: items, income, cover
+//   sqlite_pairing.cc     pairing: cadres, pairings, work teams, on-post days, visits, places
 class SqliteStore final : public Store {
   public:
     // Takes ownership of `db`.
@@ -291,6 +315,45 @@ class SqliteStore final : public Store {
     Result<void> ScanCoverageYear(const std::string& division_prefix, int year,
                                   const std::function<bool(const PersonCoverage&)>& visit) override;
 
+    // sqlite_pairing.cc
+    Result<int64_t> InsertCadre(const Cadre& cadre, const ChangeContext& change) override;
+    Result<void> UpdateCadre(const CadreRecord& before, const Cadre& after, const ChangeContext& change) override;
+    Result<std::optional<CadreRecord>> FindCadre(int64_t id) override;
+    Result<std::optional<CadreRecord>> FindCadreByIdNumber(const std::string& id_number) override;
+    Result<std::vector<CadreRecord>> ListCadres(const CadreFilter& filter) override;
+    Result<std::vector<std::pair<int64_t, int64_t>>> CadreLoads(const std::string& division_prefix) override;
+    Result<int64_t> InsertPairing(const Pairing& pairing, const ChangeContext& change) override;
+    Result<void> EndPairing(int64_t pairing_id, const Date& to, const std::string& end_reason,
+                            const ChangeContext& change) override;
+    Result<std::optional<Pairing>> CurrentPairing(const std::string& household_code) override;
+    Result<std::vector<Pairing>> ListPairings(const PairingFilter& filter) override;
+    Result<void> ScanCurrentPairings(const std::string& division_prefix,
+                                     const std::function<bool(const Pairing&)>& visit) override;
+    Result<AdoptionReport> AdoptPairingNames(const std::vector<std::string>& household_codes, const Date& on,
+                                             const std::string& reason, bool empty_ends,
+                                             const ChangeContext& change) override;
+    Result<int64_t> InsertTeamMember(const TeamMember& member, const ChangeContext& change) override;
+    Result<void> UpdateTeamMember(const TeamMember& before, const TeamMember& after,
+                                  const ChangeContext& change) override;
+    Result<std::optional<TeamMember>> FindTeamMember(int64_t id) override;
+    Result<std::vector<TeamMember>> ListTeamMembers(const std::string& division_prefix,
+                                                    std::optional<Date> active_on) override;
+    Result<void> PutOnPostDays(const OnPostDays& record, const ChangeContext& change) override;
+    Result<std::vector<OnPostDays>> ListOnPostDays(const std::string& division_prefix, int from_year, int from_month,
+                                                   int to_year, int to_month) override;
+    Result<VisitInsert> InsertVisit(const Visit& visit, std::string_view photo, const ChangeContext& change) override;
+    Result<std::optional<Visit>> FindVisit(int64_t id) override;
+    Result<std::optional<Visit>> FindVisitByClientId(const std::string& client_id) override;
+    Result<std::vector<Visit>> ListVisits(const VisitFilter& filter) override;
+    Result<std::optional<std::string>> VisitPhoto(int64_t visit_id) override;
+    Result<void> ScanVisitSummaries(const std::string& division_prefix,
+                                    const std::function<bool(const VisitSummary&)>& visit) override;
+    Result<void> ScanVisitsAsOf(const std::string& division_prefix, const Date& quarter_start, const Date& on,
+                                const std::function<bool(const std::string& household_code, const Date& last,
+                                                         int in_quarter)>& visit) override;
+    Result<void> PutHouseholdPlace(const HouseholdPlace& place, const ChangeContext& change) override;
+    Result<std::optional<HouseholdPlace>> FindHouseholdPlace(const std::string& household_code) override;
+
   private:
     // --- shared by every family (sqlite_store.cc) ---
     // "store.no_transaction" unless a transaction is open: every write calls it first.
@@ -341,6 +404,18 @@ class SqliteStore final : public Store {
     Result<void> ReplayHouseholds(LoggedStates& logged, ChainVerification& out);
     Result<void> ReplayAccounts(LoggedStates& logged, ChainVerification& out);
     Result<void> ReplayPlan(LoggedStates& logged, ChainVerification& out);
+
+    // --- sqlite_pairing.cc ---
+    // The county a pairing-family entry is logged under: the code's first 6 digits, or the
+    // database's own county when the code is empty.
+    Result<std::string> CountyFor(const std::string& division_code);
+    Result<bool> CadreExists(int64_t id);
+    // "team.first_secretary_exists" when `m` (a first secretary) would overlap another one of its village.
+    Result<void> CheckFirstSecretary(const TeamMember& m);
+    // The chain tail into chain_seq_/chain_hash_ (Begin, and the migration's own transaction).
+    Result<void> LoadChainTail();
+    // Migration 006's step after its SQL (Init): every household's pairing name adopted.
+    Result<void> AdoptNamesOnUpgrade();
 
     // --- sqlite_accounts.cc ---
     Result<std::optional<Account>> OneAccount(sqlite3_stmt* st);

@@ -309,8 +309,132 @@ CREATE INDEX coverage_household ON coverage(household_code, year);
 CREATE INDEX coverage_year ON coverage(year, household_code, id_number, division_code, flags);
 )sql";
 
+// Pairing (issue 15): cadres, pairings with history, village work teams and their on-post days,
+// visits (their photos apart, so lists never read them), the kept per-household visit summary and
+// households' recorded places. Rows are columns only (no JSON body): the change log's state of a
+// row is written from its columns (sqlite_pairing.cc), which the audit's replay does too. Dates are
+// YYYYMMDD integers. After this SQL, the store turns every household's free-text pairing_cadre into
+// cadres (rank 9, unknown) and current pairings (SqliteStore::Init, AdoptPairingNames).
+inline constexpr std::string_view kMigration006 = R"sql(
+-- A cadre (core/pairing.h Cadre). id_number '' when unknown, else unique; division_code is the
+-- township (9 digits) or the county (6) the record belongs to, for scope.
+CREATE TABLE cadre (
+  id            INTEGER PRIMARY KEY,
+  version       INTEGER NOT NULL,
+  name          TEXT NOT NULL,
+  id_number     TEXT NOT NULL DEFAULT '',
+  unit          TEXT NOT NULL DEFAULT '',
+  rank          INTEGER NOT NULL,
+  phone         TEXT NOT NULL DEFAULT '',
+  township_code TEXT NOT NULL DEFAULT '',
+  division_code TEXT NOT NULL,
+  active_from   INTEGER,
+  active_to     INTEGER,
+  updated_at    TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX cadre_id_number ON cadre(id_number) WHERE id_number <> '';
+CREATE INDEX cadre_name ON cadre(name, township_code);
+CREATE INDEX cadre_division ON cadre(division_code, id);
+
+-- A household's pairing with a cadre; to_date NULL: current (at most one per household, the
+-- partial unique index). division_code is the household's village when the pairing began.
+CREATE TABLE pairing (
+  id             INTEGER PRIMARY KEY,
+  household_code TEXT NOT NULL,
+  division_code  TEXT NOT NULL,
+  cadre_id       INTEGER NOT NULL REFERENCES cadre(id),
+  from_date      INTEGER NOT NULL,
+  to_date        INTEGER,
+  reason         TEXT NOT NULL,
+  end_reason     TEXT NOT NULL DEFAULT '',
+  updated_at     TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX pairing_current ON pairing(household_code) WHERE to_date IS NULL;
+CREATE INDEX pairing_household ON pairing(household_code, from_date, id);
+-- A cadre's pairings and the loads (current pairings per cadre under a division).
+CREATE INDEX pairing_cadre ON pairing(cadre_id, to_date, division_code);
+-- The current pairings of a division in household order (ScanCurrentPairings, the overdue list).
+CREATE INDEX pairing_division_current ON pairing(division_code, household_code) WHERE to_date IS NULL;
+
+-- A cadre's place on a village work team (core/pairing.h TeamMember).
+CREATE TABLE team_member (
+  id           INTEGER PRIMARY KEY,
+  village_code TEXT NOT NULL,
+  cadre_id     INTEGER NOT NULL REFERENCES cadre(id),
+  role         INTEGER NOT NULL,
+  from_date    INTEGER NOT NULL,
+  to_date      INTEGER,
+  updated_at   TEXT NOT NULL
+) STRICT;
+CREATE INDEX team_member_village ON team_member(village_code, role, id);
+CREATE INDEX team_member_cadre ON team_member(cadre_id);
+
+-- Days a team member was on post in a month.
+CREATE TABLE on_post (
+  member_id  INTEGER NOT NULL REFERENCES team_member(id),
+  year       INTEGER NOT NULL,
+  month      INTEGER NOT NULL,
+  days       INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (member_id, year, month)
+) STRICT, WITHOUT ROWID;
+
+-- A visit (core/pairing.h Visit); client_id is the device's id (a retried upload finds it).
+-- photo: 0 none, 1 JPEG, 2 PNG; the bytes are in visit_photo. place: all three or none.
+CREATE TABLE visit (
+  id             INTEGER PRIMARY KEY,
+  client_id      TEXT NOT NULL UNIQUE,
+  household_code TEXT NOT NULL,
+  division_code  TEXT NOT NULL,
+  cadre_id       INTEGER NOT NULL,
+  visit_date     INTEGER NOT NULL,
+  discussed      TEXT NOT NULL,
+  done           TEXT NOT NULL DEFAULT '',
+  lat_e6         INTEGER,
+  lon_e6         INTEGER,
+  accuracy_m     INTEGER,
+  photo          INTEGER NOT NULL DEFAULT 0,
+  photo_bytes    INTEGER NOT NULL DEFAULT 0,
+  distance_m     INTEGER,
+  far            INTEGER NOT NULL DEFAULT 0,
+  recorded_by    TEXT NOT NULL DEFAULT '',
+  recorded_at    TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX visit_household ON visit(household_code, visit_date, division_code);
+CREATE INDEX visit_cadre ON visit(cadre_id, visit_date);
+CREATE INDEX visit_division ON visit(division_code, visit_date);
+CREATE TABLE visit_photo (
+  visit_id INTEGER PRIMARY KEY REFERENCES visit(id),
+  bytes    BLOB NOT NULL
+) STRICT;
+
+-- Each visited household's last visit date and number of visits, kept by InsertVisit (the
+-- overdue list of today reads these, not the visits). Derived: not in the change log.
+CREATE TABLE visit_summary (
+  household_code TEXT PRIMARY KEY,
+  division_code  TEXT NOT NULL,
+  last_visit     INTEGER NOT NULL,
+  visits         INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX visit_summary_division ON visit_summary(division_code, household_code, last_visit, visits);
+
+-- A household's recorded place (for a visit's distance).
+CREATE TABLE household_place (
+  household_code TEXT PRIMARY KEY,
+  division_code  TEXT NOT NULL,
+  lat_e6         INTEGER NOT NULL,
+  lon_e6         INTEGER NOT NULL,
+  accuracy_m     INTEGER NOT NULL,
+  recorded_on    INTEGER NOT NULL,
+  source         TEXT NOT NULL DEFAULT '',
+  updated_at     TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
 inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004,
-                                                   kMigration005};
+                                                   kMigration005, kMigration006};
+// The migration after whose SQL the free-text pairing names become cadres and pairings (1-based).
+inline constexpr int kPairingAdoptionVersion = 6;
 
 // Secondary indexes a bulk load drops and recreates (SqliteStore::BeginBulkLoad); they must stay
 // identical to the migrations' definitions.

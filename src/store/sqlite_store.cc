@@ -47,6 +47,9 @@ Result<void> SqliteStore::Init(OpenMode mode) {
     for (int v = static_cast<int>(*version); v < latest; ++v) {
         if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
         auto r = Exec(std::string(sqlite_schema::kMigrations[v]));
+        // Migration 006 goes on in C++: the free-text pairing names become cadres and pairings,
+        // logged in the same transaction (a database created new has no households: nothing).
+        if (r && v + 1 == sqlite_schema::kPairingAdoptionVersion && *version > 0) r = AdoptNamesOnUpgrade();
         if (r) r = Exec("PRAGMA user_version=" + std::to_string(v + 1));
         if (!r) {
             Exec("ROLLBACK");
@@ -63,11 +66,15 @@ Result<void> SqliteStore::Begin() {
     if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
     in_tx_ = true;
     // The write lock is ours now: the chain's tail cannot move under us until Commit.
-    auto st = Prepare(kChainTail);
-    if (!st) {
+    if (auto r = LoadChainTail(); !r) {
         Rollback();
-        return std::unexpected(st.error());
+        return r;
     }
+    return {};
+}
+Result<void> SqliteStore::LoadChainTail() {
+    auto st = Prepare(kChainTail);
+    if (!st) return std::unexpected(st.error());
     chain_seq_ = 0;
     chain_hash_.fill(0);
     if (sqlite3_step(*st) == SQLITE_ROW) {
