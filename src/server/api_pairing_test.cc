@@ -289,15 +289,21 @@ TEST(ApiPairing, OverdueVisitsAndPlaces) {
 
     const std::string code = HouseholdIn(admin, kTownshipA, 2);
     Reply place = S().Send("PUT", "/api/households/" + code + "/place",
-                           Body({{"lat", "28.659"}, {"lon", 97.465123}, {"accuracy_m", 15}, {"recorded_on", "2017-05-01"}}), admin);
+                           Body({{"lat", "28.659"}, {"lon", 97.465123}, {"accuracy", 15}, {"recorded_on", "2017-05-01"}}), admin);
     ASSERT_EQ(place.status, 200) << place.body;
     EXPECT_EQ(Obj(place).at("lat").as_string(), "28.659000");
     EXPECT_EQ(Obj(place).at("lon").as_string(), "97.465123");
     EXPECT_EQ(Obj(place).at("source").as_string(), "survey");
-    Reply bad = S().Send("PUT", "/api/households/" + code + "/place", Body({{"lat", "91"}, {"lon", "97.4651234"}}), admin);
-    EXPECT_EQ(bad.status, 400) << bad.body;
-    EXPECT_NE(bad.body.find("\"lat\""), std::string::npos);
-    EXPECT_NE(bad.body.find("\"lon\""), std::string::npos);
+    Reply bad_lat = S().Send("PUT", "/api/households/" + code + "/place", Body({{"lat", "91"}, {"lon", "97.4"}}), admin);
+    EXPECT_EQ(bad_lat.status, 400) << bad_lat.body;
+    EXPECT_NE(bad_lat.body.find("\"field\":\"lat\""), std::string::npos) << bad_lat.body;
+    Reply bad_lon = S().Send("PUT", "/api/households/" + code + "/place", Body({{"lat", "28.6"}, {"lon", "97.4651234"}}), admin);
+    EXPECT_EQ(bad_lon.status, 400) << bad_lon.body;
+    EXPECT_NE(bad_lon.body.find("\"field\":\"lon\""), std::string::npos) << bad_lon.body;
+    EXPECT_EQ(S().Send("PUT", "/api/households/" + code + "/place", Body({{"lat", "28.6"}, {"lon", "97.4"}}),
+                       S().Login("viewer"))
+                  .status,
+              403);
 }
 
 }  // namespace

@@ -79,6 +79,7 @@ Response PairingFault(const RequestContext& c, const Error& e) {
     if (e.code == "store.conflict")
         return Fault(c, http::status::precondition_failed, "cadre.stale", "自您打开以来,此记录已被他人修改,请重新载入",
                      "someone changed this record since you opened it; reload it");
+    if (e.code == "pairing.not_found") return FaultOf(c, http::status::conflict, e);  // (no current pairing)
     if (e.code.ends_with(".not_found") || e.code == "not_found") return FaultOf(c, http::status::not_found, e);
     if (e.code == "household.deregistered" || e.code == "household.exited" || e.code == "pairing.same_cadre" ||
         e.code == "pairing.over_quota" || e.code == "pairing.proposal_stale" || e.code == "pairing.current_exists" ||
@@ -241,61 +242,6 @@ void Reindex(ApiState& s, Store& store, const std::string& code) {
 }
 
 // --- places ------------------------------------------------------------------------------------
-
-// A decimal degree (number, or string with at most 6 decimals) as microdegrees in [-limit, limit].
-std::optional<int32_t> MicroDegrees(const json::object& o, std::string_view key, int64_t limit,
-                                    std::vector<Error>& errors) {
-    const std::string field(key);
-    const json::value* v = o.if_contains(key);
-    auto bad = [&] {
-        errors.push_back(FieldError("place.invalid", field,
-                                    field + "应为十进制度数(最多6位小数),范围 ±" + std::to_string(limit / 1000000),
-                                    field + " must be decimal degrees (at most 6 decimals) within ±" +
-                                        std::to_string(limit / 1000000)));
-        return std::nullopt;
-    };
-    if (!v || v->is_null()) {
-        errors.push_back(FieldError("json.required", field, field + "为必填项", field + " is required"));
-        return std::nullopt;
-    }
-    std::string text;
-    if (v->is_string()) {
-        text = std::string(v->get_string());
-    } else if (v->is_int64()) {
-        text = std::to_string(v->get_int64());
-    } else if (v->is_double()) {
-        char buf[64];
-        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v->get_double(), std::chars_format::fixed, 6);
-        if (ec != std::errc()) return bad();
-        text.assign(buf, end);
-    } else {
-        return bad();
-    }
-    bool negative = false;
-    size_t i = 0;
-    if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-    int64_t whole = 0, frac = 0;
-    int digits = 0, frac_digits = 0;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) {
-        whole = whole * 10 + (text[i] - '0');
-        if (whole > 1000) return bad();
-    }
-    if (i < text.size() && text[i] == '.') {
-        for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++frac_digits) {
-            if (frac_digits >= 6) {
-                if (text[i] != '0') return bad();
-                continue;
-            }
-            frac = frac * 10 + (text[i] - '0');
-        }
-    }
-    if (i != text.size() || digits == 0) return bad();
-    for (int k = std::min(frac_digits, 6); k < 6; ++k) frac *= 10;
-    int64_t e6 = whole * 1000000 + frac;
-    if (negative) e6 = -e6;
-    if (e6 < -limit || e6 > limit) return bad();
-    return static_cast<int32_t>(e6);
-}
 
 json::object PlaceView(const HouseholdPlace& place) {
     auto degrees = [](int32_t e6) {
@@ -634,32 +580,30 @@ Response OverdueVisitsRoute(ApiState& s, RequestContext& c, const Principal& p, 
     return Answer(c, p, http::status::ok, std::move(*out));
 }
 
-// PUT /api/households/{code}/place {lat, lon, accuracy_m, recorded_on, source} — the household's
-// recorded place (what a visit's distance is measured from).
+// PUT /api/households/{code}/place {lat, lon, accuracy, recorded_on, source} — the household's
+// recorded place (what a visit's distance is measured from). The body is read as the CLI's `place
+// set` reads it (service::PlaceFromJson); recorded_on defaults to today.
 Response PutPlaceRoute(ApiState& s, RequestContext& c, const Principal& p, Store& store) {
     if (!CanWriteHouseholds(p.role)) return Forbidden(c);
     std::optional<Response> error;
     auto h = s.Visible(c, p, store, error);
     if (!h) return std::move(*error);
-    BodyReader body(c.request.body(), {"lat", "lon", "accuracy_m", "recorded_on", "source"});
-    if (!body.ok()) return Invalid(c, body.errors, false);
-    HouseholdPlace place;
-    auto lat = MicroDegrees(body.object(), "lat", 90'000'000, body.errors);
-    auto lon = MicroDegrees(body.object(), "lon", 180'000'000, body.errors);
-    auto accuracy = body.Int("accuracy_m", false, 0, 100'000);
-    auto on = body.DateField("recorded_on", false);
-    auto source = body.Text("source", false);
-    if (source && (source->empty() || source->size() > 20))
-        body.errors.push_back(FieldError("place.invalid", "source", "来源应为1到20个字符", "source must be 1 to 20 characters"));
-    if (on && *on > s.Today())
-        body.errors.push_back(FieldError("place.invalid", "recorded_on", "记录日期不能晚于今天", "recorded_on must not be after today"));
-    if (!body.errors.empty()) return BadFields(c, body.errors);
-    place.household_code = h->household.household_code;
-    place.division_code = h->household.division_code;
-    place.place = GeoPoint{.lat_e6 = *lat, .lon_e6 = *lon, .accuracy_m = static_cast<int32_t>(accuracy.value_or(0))};
-    place.recorded_on = on.value_or(s.Today());
-    place.source = source.value_or("survey");
-    auto put = service::PutHouseholdPlace(store, place, s.Change(p));
+    std::vector<Error> errors;
+    json::value body = ParseJsonObject(c.request.body(), errors);
+    if (!errors.empty()) return Invalid(c, errors, false);
+    json::object& o = body.get_object();
+    for (std::string_view key : {"household_code", "division_code"})
+        if (o.contains(key))
+            return BadFields(c, {FieldError("json.unknown_field", std::string(key), "未知字段: " + std::string(key),
+                                            "unknown field: " + std::string(key))});
+    if (!o.contains("recorded_on") || o.at("recorded_on").is_null()) o["recorded_on"] = s.Today().ToString();
+    auto place = service::PlaceFromJson(body);
+    if (!place) return BadFields(c, {place.error()});
+    if (place->recorded_on > s.Today())
+        return BadFields(c, {FieldError("place.invalid", "recorded_on", "记录日期不能晚于今天", "recorded_on must not be after today")});
+    place->household_code = h->household.household_code;
+    place->division_code = h->household.division_code;
+    auto put = service::PutHouseholdPlace(store, *place, s.Change(p));
     if (!put) return PairingFault(c, put.error());
     return Json(c, http::status::ok, PlaceView(*put));
 }

@@ -5341,6 +5341,7 @@ export interface components {
             cadre_id: number;
             cadre_name?: string;
             cadre_rank?: number;
+            /** @description Masked for masked roles */
             cadre_phone?: string;
             /** Format: date */
             from: string;
@@ -5349,12 +5350,16 @@ export interface components {
             reason?: string;
             end_reason?: string;
             current?: boolean;
+            cadre_rank_name?: string;
+            cadre_unit?: string;
+            cadre_township_code?: string;
+            quota?: number;
         };
         /** @description A household's pairings, current first then newest first (service::PairingHistoryJson). */
         PairingHistory: {
             household_code: string;
-            current?: components["schemas"]["PairingEntry"] | null;
-            pairings?: components["schemas"]["PairingEntry"][];
+            current: components["schemas"]["PairingEntry"] | null;
+            pairings: components["schemas"]["PairingEntry"][];
         };
         SetPairingInput: {
             cadre_id: number;
@@ -5391,7 +5396,7 @@ export interface components {
                 /** @description no_cadre | no_capacity */
                 reason: string;
             }[];
-            counts?: {
+            counts: {
                 [key: string]: number;
             };
         };
@@ -5422,18 +5427,25 @@ export interface components {
             /** Format: date */
             to?: string | null;
         };
-        /** @description Villages' work teams on the day: per village its first secretary, members (cadre name, role, from, to) and days on post per month, short months flagged (service::TeamsJson; docs/api.md "Work teams"). */
+        /** @description Every village under the unit on the day: its first secretary and members (cadre, role, from, to) with days on post per month from January of the day's year to its month, months below on_post_min_days flagged short (service::TeamsJson). */
         Teams: {
             /** Format: date */
-            on?: string;
-            min_days?: number;
-            villages?: {
-                village_code?: string;
-                village_name?: string;
-                members?: {
-                    [key: string]: unknown;
-                }[];
+            on: string;
+            scope: string;
+            on_post_min_days: number;
+            from_month?: string;
+            to_month?: string;
+            villages: {
+                village_code: string;
+                village_name: string;
+                township_code?: string;
+                township_name?: string;
+                first_secretary: components["schemas"]["TeamMemberView"] | null;
+                members: components["schemas"]["TeamMemberView"][];
             }[];
+            counts: {
+                [key: string]: number;
+            };
         };
         OnPostDays: {
             member_id: number;
@@ -5455,6 +5467,9 @@ export interface components {
             due: string;
             days_overdue: number;
             visits_this_quarter?: number;
+            village_name?: string;
+            /** Format: date */
+            paired_from?: string;
         };
         /** @description Households whose next visit is overdue (more than interval_days since the last visit, or since the current pairing began), most overdue first, with counts per cadre, village and township. */
         OverdueVisits: {
@@ -5463,26 +5478,44 @@ export interface components {
             interval_days: number;
             total?: number;
             households: components["schemas"]["OverdueHousehold"][];
-            by_cadre?: {
-                [key: string]: unknown;
-            }[];
-            by_village?: {
-                [key: string]: unknown;
-            }[];
-            by_township?: {
-                [key: string]: unknown;
-            }[];
+            by_cadre?: ({
+                households: number;
+                overdue: number;
+            } & {
+                cadre_id?: number;
+                cadre_name?: string;
+            })[];
+            by_village?: ({
+                households: number;
+                overdue: number;
+            } & {
+                code?: string;
+                name?: string;
+            })[];
+            by_township?: ({
+                households: number;
+                overdue: number;
+            } & {
+                code?: string;
+                name?: string;
+            })[];
+            paired?: number;
+            shown?: number;
         };
         HouseholdPlaceInput: {
             /** @description Decimal degrees, at most 6 decimals (number or string) */
             lat: string | number;
             /** @description Decimal degrees, at most 6 decimals (number or string) */
             lon: string | number;
-            accuracy_m?: number;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description Default today
+             */
             recorded_on?: string;
             /** @description survey (default), visit, import … */
             source?: string;
+            /** @description Metres (≥ 0) */
+            accuracy?: number;
         };
         HouseholdPlace: {
             household_code: string;
@@ -5494,6 +5527,27 @@ export interface components {
             /** Format: date */
             recorded_on: string;
             source: string;
+        };
+        TeamMemberView: {
+            id: number;
+            cadre_id: number;
+            cadre_name: string;
+            cadre_unit?: string;
+            /** @description Masked for masked roles */
+            cadre_phone?: string;
+            role: number;
+            role_name?: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string | null;
+            on_post: {
+                /** @description YYYY-MM */
+                month: string;
+                days: number;
+                short: boolean;
+            }[];
+            short_months?: number;
         };
     };
     responses: {
