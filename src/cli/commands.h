@@ -39,6 +39,13 @@ void RegisterAssistanceCommands(Registry& registry);
 // subcommands to it: assistance_commands.cc, ledger_exchange_commands.cc).
 CLI::App& AssistanceCommand(CLI::App& app);
 
+// Pairing (pairing_commands.cc): cadre list|add, pairing assign|set|end|list, team add|end|days|list,
+// visit add|list|overdue, place set (docs/pairing.md). Exit statuses as the assistance commands'.
+void RegisterPairingCommands(Registry& registry);
+// The `cadre` parent command, made on first use (cadre list|add here; cadre import|export attach to
+// it from their own file).
+CLI::App& CadreCommand(CLI::App& app);
+
 // The change log's head as reports carry it: "chain_head": {"seq", "hash"} in their JSON, a footer
 // line in their text (so an issued report anchors the chain outside the database).
 // audit_commands.cc; used by the reports of commands.cc and quality.cc.

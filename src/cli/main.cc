@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     RegisterProcedureCommands(registry);
     RegisterEvaluationCommands(registry);
     RegisterAssistanceCommands(registry);
+    RegisterPairingCommands(registry);
 
     try {
         app.parse(argc, argv);

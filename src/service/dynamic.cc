@@ -104,6 +104,15 @@ std::expected<JoiningMember, std::vector<Error>> AcceptJoiningMember(const json:
 FailureKind KindOf(const Error& e) {
     if (e.code == "not_found" || e.code == "household.not_found" || e.code == "assistance.not_found")
         return FailureKind::kNotFound;
+    // Pairing (service/pairing.h): not found, and refusals of the current state.
+    if (e.code == "cadre.not_found" || e.code == "pairing.not_found" || e.code == "team.not_found" ||
+        e.code == "visit.not_found")
+        return FailureKind::kNotFound;
+    if (e.code == "household.exited" || e.code == "cadre.inactive" || e.code == "pairing.same_cadre" ||
+        e.code == "pairing.over_quota" || e.code == "pairing.current_exists" || e.code == "pairing.ended" ||
+        e.code == "pairing.proposal_stale" || e.code == "team.first_secretary_exists" ||
+        e.code == "visit.household_changed" || e.code == "visit.client_id_reused")
+        return FailureKind::kRefused;
     if (e.code == "procedure.permission") return FailureKind::kForbidden;
     if (e.code == "store.conflict") return FailureKind::kConflict;
     if (e.code.starts_with("procedure.") || e.code == "household.exists" ||

@@ -136,6 +136,9 @@ struct OverdueList {
     std::vector<VisitState> states;         // string_views point into `codes`
     std::vector<std::string> codes;         // household and division codes owned here
     std::vector<OverdueVisit> overdue;
+    // Read from the kept per-household summaries (today's list): they hold the last visit only, so
+    // states' visits_this_quarter are 0 and OverdueJson counts the quarter of the households it lists.
+    bool from_summaries = false;
 };
 Result<OverdueList> BuildOverdue(Store& store, const Plan& plan, const std::string& scope, const Date& on,
                                  const Date& today);
@@ -146,11 +149,27 @@ Result<boost::json::object> OverdueJson(Store& store, const OrgTree& tree, const
 // What a cadre needs in the field, offline: the cadre and their current households, each with the
 // household's version, village, head's name, members count, status, attribute, main measure,
 // place, and last 3 visits. ID numbers masked by mask_ids. docs/api.md "The field kit".
+// One household as the field kit keeps it on the device: {household_code, version, division_code,
+// village_name, township_name, head_name, head_id_number, phone (both masked by mask_ids), persons,
+// status, status_name, attribute, attribute_name, main_measure, main_measure_name, cadre_id,
+// paired_from, next_visit_due, place: {lat_e6, lon_e6, accuracy_m, recorded_on, source} | null,
+// last_visits: [VisitJson] (newest first, at most 3)}.
+// The answer to visit.household_changed carries it: RecordVisit fails with that code (field
+// household_version) and the route answers 409 {"error": {...}, "household": HouseholdSummaryJson}
+// so the device shows what changed and replaces its copy; the user re-sends with confirm_changed.
+Result<boost::json::object> HouseholdSummaryJson(Store& store, const Plan& plan, const OrgTree& tree,
+                                                 const std::string& household_code, bool mask_ids);
 Result<boost::json::object> FieldKitJson(Store& store, const Plan& plan, const OrgTree& tree, int64_t cadre_id,
                                          const std::string& scope, bool mask_ids);
 
 // --- Places ----------------------------------------------------------------------------------------
+// Checks the place (lat/lon in range, accuracy ≥ 0, source a lowercase word, default "survey") and
+// stores it for the registered household ("place.invalid" naming lat, lon, accuracy or source).
 Result<HouseholdPlace> PutHouseholdPlace(Store& store, const HouseholdPlace& place, const ChangeContext& change);
+// A place from the API's JSON body {lat, lon (decimal degrees as strings or numbers, ≤ 6 decimals),
+// accuracy (metres, optional), recorded_on (YYYY-MM-DD), source (optional)}; household_code is the
+// caller's. "place.invalid" naming the field.
+Result<HouseholdPlace> PlaceFromJson(const boost::json::value& body);
 
 // --- Findings --------------------------------------------------------------------------------------
 // The facts the checker's pairing rules read (core PairingFacts), for households under `scope`, on

@@ -5,6 +5,7 @@
 
 #include "core/access.h"
 #include "core/assistance.h"
+#include "service/pairing.h"
 
 namespace jz::service {
 
@@ -105,8 +106,18 @@ void PutDelivered(boost::json::object& o, const std::optional<MeasureDelivered>&
 Result<std::vector<Finding>> RunChecks(Store& store, const Plan& plan, const CheckOptions& options,
                                        const std::string& scope, int parts) {
     parts = std::clamp(parts, 1, 8);
+    // The pairing rules read the pairing table (every household: the checker sees them all and
+    // the cross-household rules need the whole county), unless the caller brought the facts.
+    CheckOptions with_pairing = options;
+    std::optional<PairingFacts> pairing;
+    if (!with_pairing.pairing) {
+        auto facts = LoadPairingFacts(store, plan, "", options.as_of);
+        if (!facts) return std::unexpected(facts.error());
+        pairing = std::move(*facts);
+        with_pairing.pairing = &*pairing;
+    }
     std::vector<RegistryChecker> checkers;
-    for (int i = 0; i < parts; ++i) checkers.emplace_back(plan, options);
+    for (int i = 0; i < parts; ++i) checkers.emplace_back(plan, with_pairing);
     auto scanned = store.ScanHouseholdsParallel({}, parts, [&](int part, const Household& h) {
         checkers[static_cast<size_t>(part)].Add(h, OrgTree::Within(h.division_code, scope));
         return true;
