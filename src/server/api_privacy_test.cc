@@ -157,18 +157,19 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
                            admin);
     ASSERT_EQ(cadre.status, 201) << cadre.body;
     const std::string cadre_id = std::to_string(Obj(cadre).at("id").as_int64());
-    // (the first household of A not exited: an exited household keeps its cadre)
+    // (the first household of A that takes it: an exited household keeps its cadre)
     std::string paired_code;
     for (int i = 0; i < 20 && paired_code.empty(); ++i) {
         const std::string code = HouseholdIn(admin, A, i);
         Reply paired = S().Send("PUT", "/api/households/" + code + "/pairing",
                                 Body({{"cadre_id", Obj(cadre).at("id")},
-                                      {"from", "2017-03-01"},
+                                      {"from", "2035-03-01"},
                                       {"reason", "核对 " + quoted + " 后结对"},
                                       {"allow_over_quota", true}}),
                                 admin);
         if (paired.status == 200) paired_code = code;
-        else ASSERT_EQ(paired.status, 409) << paired.body;
+        else ASSERT_TRUE(paired.status == 409 || paired.status == 400) << paired.body;  // (exited; or
+        // paired by another test from a later day)
     }
     ASSERT_FALSE(paired_code.empty());
     Reply joined = S().Send("POST", "/api/teams/members",

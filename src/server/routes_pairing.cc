@@ -331,6 +331,7 @@ Response AddCadreRoute(ApiState& s, RequestContext& c, const Principal& p, Store
     if (!InScope(p.scope, CadreDivision(s, *cadre)))
         return BadFields(c, {FieldError("cadre.scope", "township_code", "只能添加您管辖范围内乡镇的干部",
                                         "you may add cadres of townships in your scope only")});
+    if (auto problems = ValidateCadre(*cadre, s.plan); !problems.empty()) return BadFields(c, problems);
     auto added = service::AddCadre(store, s.plan, std::move(*cadre), s.Change(p));
     if (!added) return PairingFault(c, added.error());
     const CadreRecord& r = *added;
@@ -380,6 +381,7 @@ Response UpdateCadreRoute(ApiState& s, RequestContext& c, const Principal& p, St
     if (cadre->id_number.find('*') != std::string::npos) cadre->id_number = before->cadre.id_number;
     if (cadre->phone.find('*') != std::string::npos) cadre->phone = before->cadre.phone;
     cadre->id = before->cadre.id;
+    if (auto problems = ValidateCadre(*cadre, s.plan); !problems.empty()) return BadFields(c, problems);
     auto updated = service::UpdateCadre(store, s.plan, std::move(*cadre), *version, s.Change(p));
     if (!updated) return PairingFault(c, updated.error());
     auto current = CurrentOf(store, updated->cadre.id);
