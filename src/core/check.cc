@@ -1,8 +1,11 @@
 #include "core/check.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <numeric>
 
+#include "core/code_names_en.h"
 #include "core/codes.h"
 #include "core/exit_standard.h"
 #include "core/id_number.h"
@@ -42,6 +45,18 @@ constexpr RuleInfo kRules[] = {
      "务工状况与务工时间或劳动能力矛盾", "migrant work contradicts months worked or labour ability"},
     {Rule::kPairingMissing, "pairing.missing", S::kWarning, L::kHousehold, "未脱贫户没有帮扶责任人",
      "household not exited has no pairing cadre"},
+    {Rule::kPairingOverQuota, "pairing.over_quota", S::kWarning, L::kHousehold, "帮扶干部结对户数超过职级限额",
+     "pairing cadre pairs with more households than the rank's quota"},
+    {Rule::kPairingOutsideTownship, "pairing.outside_township", S::kWarning, L::kHousehold,
+     "帮扶干部在本乡镇以外结对", "pairing cadre works in another township"},
+    {Rule::kPairingRankUnknown, "pairing.rank_unknown", S::kWarning, L::kHousehold, "帮扶干部职级不详",
+     "pairing cadre's rank is unknown"},
+    {Rule::kPairingCadreInactive, "pairing.cadre_inactive", S::kWarning, L::kHousehold,
+     "未脱贫户的帮扶干部已不在任", "household not exited is paired with a cadre no longer serving"},
+    {Rule::kTeamOnPostShort, "team.on_post_short", S::kWarning, L::kHousehold, "驻村工作队员月在岗天数不足",
+     "work-team member on post fewer days in a month than required"},
+    {Rule::kVisitFar, "visit.far", S::kWarning, L::kHousehold, "走访位置距农户登记位置过远",
+     "visit recorded far from the household's recorded place"},
     {Rule::kPlanExitOverdue, "plan.exit_overdue", S::kWarning, L::kHousehold, "计划脱贫年度已过仍未脱贫",
      "planned exit year is past and the household has not exited"},
     {Rule::kPersonDuplicate, "person.duplicate", S::kError, L::kPerson, "同一证件号码出现在多户(一人多户)",
@@ -134,9 +149,44 @@ void ExternalList::Normalize() {
 }
 bool ExternalList::Contains(uint64_t packed) const { return std::ranges::binary_search(ids, packed); }
 
+namespace {
+std::string CadreZh(const PairingFacts::CadreFacts& c) {
+    return c.name + "(" + std::string(codes::CadreRank().NameOf(c.rank)) + ")";
+}
+std::string CadreEn(const PairingFacts::CadreFacts& c) {
+    return c.name + " (" + std::string(codes::CodeNameEn("cadre_rank", c.rank)) + ")";
+}
+std::string_view TownshipOf(std::string_view division) { return division.substr(0, std::min<size_t>(9, division.size())); }
+}  // namespace
+
 RegistryChecker::RegistryChecker(const Plan& plan, CheckOptions options)
     : plan_(plan), options_(std::move(options)) {
     for (ExternalList& l : options_.lists) l.Normalize();
+    if (const PairingFacts* facts = options_.pairing) {
+        // Each cadre's current households, the earliest paired first: those beyond the quota are
+        // the latest. When the facts hold fewer of a cadre's households than its load (a scope
+        // sees part of them), the excess is load - quota, taken from the latest of those seen.
+        std::vector<const PairingFacts::HouseholdPairing*> current;
+        current.reserve(facts->current.size());
+        for (const auto& p : facts->current) current.push_back(&p);
+        std::ranges::sort(current, [](const auto* a, const auto* b) {
+            if (a->cadre_id != b->cadre_id) return a->cadre_id < b->cadre_id;
+            if (a->from != b->from) return a->from < b->from;
+            return a->household_code < b->household_code;
+        });
+        for (size_t i = 0; i < current.size();) {
+            size_t j = i;
+            while (j < current.size() && current[j]->cadre_id == current[i]->cadre_id) ++j;
+            if (const auto* cadre = facts->FindCadre(current[i]->cadre_id)) {
+                const int64_t seen = static_cast<int64_t>(j - i);
+                const int64_t load = std::max<int64_t>(cadre->load, seen);
+                const int64_t excess = std::min<int64_t>(seen, load - std::max(cadre->quota, 0));
+                for (int64_t k = 0; k < excess; ++k) over_quota_.push_back(current[j - 1 - k]->household_code);
+            }
+            i = j;
+        }
+        std::ranges::sort(over_quota_);
+    }
 }
 
 void RegistryChecker::Emit(Rule rule, const Household& h, const Person* p, std::string zh, std::string en) {
@@ -257,14 +307,57 @@ void RegistryChecker::Add(const Household& h, bool in_scope) {
         Emit(Rule::kIncomeOutOfRange, h, nullptr,
              "人均纯收入" + Yuan(*h.net_income_per_head) + "元不在合理范围",
              "income per head " + Yuan(*h.net_income_per_head) + " yuan is out of range");
-    if (!h.exited() && h.pairing_cadre.empty())
+    if (const PairingFacts* facts = options_.pairing) {
+        AddPairing(h, *facts);
+    } else if (!h.exited() && h.pairing_cadre.empty()) {
         Emit(Rule::kPairingMissing, h, nullptr, "未脱贫户没有帮扶责任人",
              "household not exited has no pairing cadre");
+    }
     if (!h.exited() && h.planned_exit_year && *h.planned_exit_year < on.year)
         Emit(Rule::kPlanExitOverdue, h, nullptr,
              "计划" + std::to_string(*h.planned_exit_year) + "年脱贫,截至" + on.ToString() + "仍未脱贫",
              "planned to exit in " + std::to_string(*h.planned_exit_year) + ", not exited as of " +
                  on.ToString());
+}
+
+void RegistryChecker::AddPairing(const Household& h, const PairingFacts& facts) {
+    const PairingFacts::HouseholdPairing* pairing = facts.FindCurrent(h.household_code);
+    if (!pairing) {
+        if (!h.exited())
+            Emit(Rule::kPairingMissing, h, nullptr, "未脱贫户没有帮扶责任人",
+                 "household not exited has no pairing cadre");
+    } else if (const PairingFacts::CadreFacts* cadre = facts.FindCadre(pairing->cadre_id)) {
+        const std::string zh = CadreZh(*cadre), en = CadreEn(*cadre);
+        if (std::ranges::binary_search(over_quota_, h.household_code))
+            Emit(Rule::kPairingOverQuota, h, nullptr,
+                 "帮扶责任人" + zh + "结对" + std::to_string(cadre->load) + "户,超过限额" +
+                     std::to_string(cadre->quota) + "户;本户自" + pairing->from.ToString() + "结对,在限额之外",
+                 "pairing cadre " + en + " pairs with " + std::to_string(cadre->load) +
+                     " households, above the quota of " + std::to_string(cadre->quota) + "; this one, paired since " +
+                     pairing->from.ToString() + ", is beyond it");
+        const std::string_view town = TownshipOf(h.division_code);
+        if (!cadre->township_code.empty() && cadre->township_code != town)
+            Emit(Rule::kPairingOutsideTownship, h, nullptr,
+                 "帮扶责任人" + zh + "在乡镇" + cadre->township_code + "工作,本户在乡镇" + std::string(town),
+                 "pairing cadre " + en + " works in township " + cadre->township_code +
+                     ", the household is in township " + std::string(town));
+        if (cadre->rank == kRankUnknown || !codes::CadreRank().Contains(cadre->rank))
+            Emit(Rule::kPairingRankUnknown, h, nullptr, "帮扶责任人" + cadre->name + "职级不详,请补录职级",
+                 "pairing cadre " + cadre->name + " has no known rank; record it");
+        if (!cadre->active && !h.exited())
+            Emit(Rule::kPairingCadreInactive, h, nullptr,
+                 "帮扶责任人" + zh + "截至" + options_.as_of.ToString() + "已不在任",
+                 "pairing cadre " + en + " is not serving on " + options_.as_of.ToString());
+    }
+    auto far = std::ranges::lower_bound(facts.far_visits, std::string_view(h.household_code), {},
+                                        [](const PairingFacts::FarVisit& v) { return std::string_view(v.household_code); });
+    for (; far != facts.far_visits.end() && far->household_code == h.household_code; ++far)
+        Emit(Rule::kVisitFar, h, nullptr,
+             far->date.ToString() + "的走访位置距农户登记位置" + std::to_string(far->distance_m) + "米(超过" +
+                 std::to_string(plan_.pairing.visit_distance_m) + "米)",
+             "the visit of " + far->date.ToString() + " was recorded " + std::to_string(far->distance_m) +
+                 " m from the household's place (more than " + std::to_string(plan_.pairing.visit_distance_m) +
+                 " m)");
 }
 
 void RegistryChecker::Merge(RegistryChecker&& other) {
@@ -323,6 +416,24 @@ std::vector<Finding> RegistryChecker::Finish() {
             }
         }
         i = j;
+    }
+    // Villages' findings: team members short of days on post (the facts are the scope's).
+    if (const PairingFacts* facts = options_.pairing) {
+        const RuleInfo& info = RuleOf(Rule::kTeamOnPostShort);
+        const int min_days = facts->on_post_min_days;
+        for (const PairingFacts::ShortOnPost& s : facts->short_on_post) {
+            if (s.days >= min_days) continue;
+            char month[8];
+            std::snprintf(month, sizeof month, "%04d-%02d", s.year % 10000, std::clamp(s.month, 0, 99));
+            ordered.emplace_back(
+                UINT32_MAX,
+                Finding{info.id, info.severity, "", std::nullopt, s.village_code,
+                        "驻村工作队员" + s.cadre_name + std::string(month) + "在岗" + std::to_string(s.days) +
+                            "天,少于" + std::to_string(min_days) + "天",
+                        "work-team member " + s.cadre_name + " was on post " + std::to_string(s.days) + " days in " +
+                            std::string(month) + ", fewer than " + std::to_string(min_days),
+                        info.rule});
+        }
     }
     // Report order is independent of the order households were seen in: by org unit, household,
     // rule, person.

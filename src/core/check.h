@@ -49,6 +49,12 @@ enum class Rule : uint8_t {
     kIncomeOutOfRange,                // income.out_of_range
     kMigrantInconsistent,             // migrant.inconsistent
     kPairingMissing,                  // pairing.missing
+    kPairingOverQuota,                // pairing.over_quota (needs CheckOptions::pairing)
+    kPairingOutsideTownship,          // pairing.outside_township (needs CheckOptions::pairing)
+    kPairingRankUnknown,              // pairing.rank_unknown (needs CheckOptions::pairing)
+    kPairingCadreInactive,            // pairing.cadre_inactive (needs CheckOptions::pairing)
+    kTeamOnPostShort,                 // team.on_post_short (a village's finding: no household)
+    kVisitFar,                        // visit.far (needs CheckOptions::pairing)
     kPlanExitOverdue,                 // plan.exit_overdue
     kPersonDuplicate,                 // person.duplicate
     kPersonDeceasedOrExcluded,        // person.deceased_or_excluded
@@ -74,9 +80,9 @@ Result<const RuleInfo*> FindRule(std::string_view id);
 struct Finding {
     std::string_view rule;  // RuleInfo::id
     Severity severity = Severity::kError;
-    std::string household_code;
+    std::string household_code;  // empty for a village's finding (team.on_post_short)
     std::optional<std::string> id_number;  // person rules only
-    std::string division_code;
+    std::string division_code;  // the household's village; a village's finding: that village
     std::string message_zh;
     std::string message_en;
 
@@ -103,7 +109,9 @@ struct CheckOptions {
     std::vector<ExternalList> lists;
     // The pairing facts (service::LoadPairingFacts); when given, pairing.missing reads the current
     // pairings instead of the household's pairing_cadre text, and the pairing.* / team.* / visit.*
-    // rules run. Must outlive the checker.
+    // rules run. Must outlive the checker. Household rules look the household up in it; the
+    // villages' team.on_post_short findings are all of `short_on_post` (the facts are loaded for
+    // the scope checked), emitted once by Finish.
     const PairingFacts* pairing = nullptr;
 };
 
@@ -122,6 +130,7 @@ class RegistryChecker {
 
   private:
     void Emit(Rule rule, const Household& h, const Person* p, std::string zh, std::string en);
+    void AddPairing(const Household& h, const PairingFacts& facts);
 
     const Plan& plan_;
     CheckOptions options_;
@@ -132,6 +141,8 @@ class RegistryChecker {
     std::vector<std::string> household_codes_;
     std::vector<std::string> household_divisions_;
     std::vector<bool> household_in_scope_;
+    // pairing.over_quota: the households beyond their cadre's quota (the latest paired), sorted.
+    std::vector<std::string> over_quota_;
 };
 
 // Counts of findings per rule id (rules without findings included, as 0).

@@ -293,9 +293,16 @@ AssignProposal ProposeAssignment(std::span<const AssignHousehold> households, st
     };
 
     proposal.pairs.reserve(todo.size());
+    std::string_view last_town;
+    const std::array<uint32_t, kLevels>* last_heaps = nullptr;
     for (uint32_t h : todo) {
         const std::string_view town = TownshipOf(households[h].division_code);
-        const auto& mine = heaps_of(town);
+        // Households in code order come township by township: look the township up once per run.
+        if (!last_heaps || town != last_town) {
+            last_heaps = &heaps_of(town);
+            last_town = town;
+        }
+        const auto& mine = *last_heaps;
         const Entry* best = nullptr;
         Heap* from = nullptr;
         for (int level = kLevels - 1; level >= 0 && !best; --level) {

@@ -144,9 +144,11 @@ Result<void> WritePairingName(Store& store, const HouseholdRecord& before, const
     return store.UpdateHousehold(before, after, change);
 }
 
-// SetPairing's work inside the caller's transaction.
+// SetPairing's work inside the caller's transaction. `assigning`: the assignment's pairs, within
+// quota by construction.
 Result<Pairing> SetPairingIn(Store& store, const Plan& plan, const SetPairingRequest& request, const std::string& reason,
-                             bool check_quota, const ChangeContext& change) {
+                             bool assigning, const ChangeContext& change) {
+    const bool check_quota = !assigning;
     auto household = RegisteredHousehold(store, request.household_code, "pairing.invalid");
     if (!household) return std::unexpected(household.error());
     if (Exited(household->household.status))
@@ -156,15 +158,29 @@ Result<Pairing> SetPairingIn(Store& store, const Plan& plan, const SetPairingReq
     if (request.cadre_id <= 0) return Fail("pairing.invalid", "cadre_id", "须选择干部", "a cadre is required");
     auto cadre = CadreOf(store, request.cadre_id);
     if (!cadre) return std::unexpected(cadre.error());
-    if (!cadre->cadre.ActiveOn(request.from))
-        return Fail("cadre.inactive", "cadre_id",
-                    "干部 " + cadre->cadre.name + " 在 " + request.from.ToString() + " 不在任",
-                    "cadre " + cadre->cadre.name + " is not serving on " + request.from.ToString());
     auto current = store.CurrentPairing(request.household_code);
     if (!current) return std::unexpected(current.error());
     if (*current && (*current)->cadre_id == request.cadre_id)
         return Fail("pairing.same_cadre", "cadre_id", "该户已与干部 " + cadre->cadre.name + " 结对",
                     "the household is already paired with cadre " + cadre->cadre.name);
+    if (!*current) {
+        // The last pairing ended (on purpose): the new one begins after it.
+        PairingFilter f;
+        f.household_code = request.household_code;
+        f.limit = 100000;
+        auto history = store.ListPairings(f);
+        if (!history) return std::unexpected(history.error());
+        std::optional<Pairing> last;
+        for (const Pairing& p : *history)
+            if (p.to && (!last || *last->to < *p.to)) last = p;
+        if (last && !(*last->to < request.from) && !(last->from == *last->to && request.from == *last->to))
+            return Fail("pairing.invalid", "from", "新结对须晚于上一结对的结束日期 " + last->to->ToString(),
+                        "the new pairing must begin after the last one ended (" + last->to->ToString() + ")");
+    }
+    if (!cadre->cadre.ActiveOn(request.from))
+        return Fail("cadre.inactive", "cadre_id",
+                    "干部 " + cadre->cadre.name + " 在 " + request.from.ToString() + " 不在任",
+                    "cadre " + cadre->cadre.name + " is not serving on " + request.from.ToString());
     if (*current && request.from < (*current)->from)
         return Fail("pairing.invalid", "from",
                     "新结对不能早于现结对的开始日期 " + (*current)->from.ToString(),
@@ -433,7 +449,7 @@ Result<Pairing> SetPairing(Store& store, const Plan& plan, const SetPairingReque
     if (!reason) return std::unexpected(reason.error());
     auto tx = Transaction::Begin(store);
     if (!tx) return std::unexpected(tx.error());
-    auto p = SetPairingIn(store, plan, request, *reason, true, change);
+    auto p = SetPairingIn(store, plan, request, *reason, false, change);
     if (!p) return p;
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
     return p;
@@ -536,6 +552,36 @@ struct AssignInputs {
     std::vector<int64_t> loads_outside;         // of those, not among the households above
 };
 
+// The last day of each household's latest ended pairing, for households under the prefix.
+Result<std::unordered_map<std::string, Date>> LastEnds(Store& store, const std::string& scope) {
+    std::unordered_map<std::string, Date> out;
+    auto take = [&](const std::vector<Pairing>& page) {
+        for (const Pairing& p : page)
+            if (p.to) {
+                auto [it, fresh] = out.try_emplace(p.household_code, *p.to);
+                if (!fresh && it->second < *p.to) it->second = *p.to;
+            }
+    };
+    PairingFilter f;
+    f.division_prefix = scope;
+    f.limit = 100000;
+    for (;;) {
+        auto page = store.ListPairings(f);
+        if (!page) return std::unexpected(page.error());
+        take(*page);
+        if (static_cast<int64_t>(page->size()) < f.limit) break;
+        // A page may stop inside a household: read the rest of that one on its own.
+        PairingFilter one;
+        one.household_code = page->back().household_code;
+        one.limit = 100000;
+        auto rest = store.ListPairings(one);
+        if (!rest) return std::unexpected(rest.error());
+        take(*rest);
+        f.after_household = page->back().household_code;
+    }
+    return out;
+}
+
 Result<AssignInputs> ReadAssignInputs(Store& store, const Plan& plan, const std::string& scope, const Date& on) {
     AssignInputs in;
     struct Row {
@@ -559,6 +605,15 @@ Result<AssignInputs> ReadAssignInputs(Store& store, const Plan& plan, const std:
         return true;
     });
     if (!pairs) return std::unexpected(pairs.error());
+    // A household whose last pairing ended on the day or later waits for the day after it (a new
+    // pairing never overlaps the last one): not proposed today.
+    auto ends = LastEnds(store, scope);
+    if (!ends) return std::unexpected(ends.error());
+    std::erase_if(rows, [&](const Row& r) {
+        if (current.contains(r.code)) return false;
+        auto it = ends->find(r.code);
+        return it != ends->end() && !(it->second < on);
+    });
     in.codes.reserve(rows.size());
     in.divisions.reserve(rows.size());
     in.current.reserve(rows.size());
@@ -584,7 +639,6 @@ Result<AssignInputs> ReadAssignInputs(Store& store, const Plan& plan, const std:
         in.loads.push_back(load);
         in.loads_outside.push_back(load - (i == inside.end() ? 0 : i->second));
     }
-    (void)on;
     return in;
 }
 
@@ -721,7 +775,7 @@ Result<int64_t> ApplyAssignment(Store& store, const Plan& plan, const std::strin
         r.cadre_id = fresh->proposal.pairs[i].cadre_id;
         r.from = on;
         r.reason = reason;
-        if (auto p = SetPairingIn(store, plan, r, reason, false, change); !p) return std::unexpected(p.error());
+        if (auto p = SetPairingIn(store, plan, r, reason, true, change); !p) return std::unexpected(p.error());
     }
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
     return static_cast<int64_t>(fresh->proposal.pairs.size());
