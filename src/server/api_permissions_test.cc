@@ -232,6 +232,25 @@ const std::map<std::string, std::array<int, kPrincipalCount>>& ExpectedStatuses(
         {"GET /api/visits",                               {401, 200,  200,  200,  200,   200,   200}},
         {"GET /api/visits/{id}/photo",                    {401, 404,  404,  404,  404,   404,   404}},
         {"GET /api/field/kit",                            {401, 400,  400,  400,  400,   400,   400}},
+
+        // Pairing: cadres are read county-wide; officers and admins write in scope (a write body of
+        // {} lacks its required fields: 400; {id} names no cadre or team member: 404); only a
+        // county-wide writer applies an assignment.
+        {"GET /api/cadres",                               {401, 200,  200,  200,  200,   200,   200}},
+        {"POST /api/cadres",                              {401, 400,  400,  400,  403,   403,   400}},
+        {"GET /api/cadres/{id}",                          {401, 404,  404,  404,  404,   404,   404}},
+        {"PUT /api/cadres/{id}",                          {401, 404,  404,  404,  403,   403,   404}},
+        {"GET /api/households/{code}/pairings",           {401, 200,  200,  200,  200,   200,   200}},
+        {"PUT /api/households/{code}/pairing",            {401, 400,  400,  400,  403,   403,   400}},
+        {"POST /api/households/{code}/pairing/end",       {401, 400,  400,  400,  403,   403,   400}},
+        {"PUT /api/households/{code}/place",              {401, 400,  400,  400,  403,   403,   400}},
+        {"GET /api/pairing/proposal",                     {401, 200,  200,  200,  200,   200,   200}},
+        {"POST /api/pairing/apply",                       {401, 400,  403,  403,  403,   403,   403}},
+        {"GET /api/teams",                                {401, 200,  200,  200,  200,   200,   200}},
+        {"POST /api/teams/members",                       {401, 400,  400,  400,  403,   403,   400}},
+        {"POST /api/teams/members/{id}/end",              {401, 404,  404,  404,  403,   403,   404}},
+        {"PUT /api/teams/members/{id}/on-post/{month}",   {401, 404,  404,  404,  403,   403,   404}},
+        {"GET /api/visits/overdue",                       {401, 200,  200,  200,  200,   200,   200}},
     };
     // clang-format on
     return table;
@@ -289,6 +308,7 @@ TEST(ApiRoutes, EveryRouteForEveryPrincipal) {
         fill("{year}", "2017");
         fill("{username}", "t_viewer");
         fill("{number}", "8");
+        fill("{month}", "2017-06");
         if (target == "/api/households" || target.starts_with("/api/exports/") || target == "/api/check")
             target += "?division=" + village;
         if (target == "/api/exit-candidates" || target == "/api/incidence") target += "?year=2017";

@@ -144,6 +144,43 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
                                    {"notes", "发放 " + quoted}};
     Reply ledger = S().Send("POST", "/api/assistance", Body(ledger_item), admin);
     ASSERT_EQ(ledger.status, 201) << ledger.body;
+    // A cadre with an ID number and a phone, paired with the household (its reason quoting an ID
+    // number) and on its village's work team (the pairing routes below).
+    const std::string cadre_phone = "13908940123";
+    Reply cadre = S().Send("POST", "/api/cadres",
+                           Body({{"name", "结对干部"},
+                                 {"id_number", MakeIdNumber("540425", {1975, 5, 6}, 31)},
+                                 {"unit", "县扶贫办"},
+                                 {"rank", 2},
+                                 {"phone", cadre_phone},
+                                 {"township_code", A}}),
+                           admin);
+    ASSERT_EQ(cadre.status, 201) << cadre.body;
+    const std::string cadre_id = std::to_string(Obj(cadre).at("id").as_int64());
+    // (the first household of A that takes it: an exited household keeps its cadre)
+    std::string paired_code;
+    for (int i = 0; i < 20 && paired_code.empty(); ++i) {
+        const std::string code = HouseholdIn(admin, A, i);
+        Reply paired = S().Send("PUT", "/api/households/" + code + "/pairing",
+                                Body({{"cadre_id", Obj(cadre).at("id")},
+                                      {"from", "2035-03-01"},
+                                      {"reason", "核对 " + quoted + " 后结对"},
+                                      {"allow_over_quota", true}}),
+                                admin);
+        if (paired.status == 200) paired_code = code;
+        else ASSERT_TRUE(paired.status == 409 || paired.status == 400) << paired.body;  // (exited; or
+        // paired by another test from a later day)
+    }
+    ASSERT_FALSE(paired_code.empty());
+    Reply joined = S().Send("POST", "/api/teams/members",
+                            Body({{"village_code", h.at("division_code")},
+                                  {"cadre_id", Obj(cadre).at("id")},
+                                  {"role", 3},
+                                  {"from", "2017-01-01"}}),
+                            admin);
+    ASSERT_EQ(joined.status, 201) << joined.body;
+    EXPECT_NE(WholeIdNumberIn(S().Send("GET", "/api/cadres/" + cadre_id, "", admin).body), "");
+    EXPECT_NE(S().Send("GET", "/api/households/" + paired_code + "/pairings", "", admin).body.find(quoted), std::string::npos);
     // (the full users see what the viewer must not, so the checks below can fail)
     EXPECT_NE(WholeIdNumberIn(S().Send("GET", "/api/procedures/" + std::to_string(case_id), "", admin).body),
               "");
@@ -197,6 +234,13 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/visits", {"/api/visits?limit=500"}},
         {"/api/visits/{id}/photo", {"/api/visits/999999/photo"}},  // (bytes of an image, no person)
         {"/api/field/kit", {"/api/field/kit?cadre=1", "/api/field/kit?cadre=2"}},
+
+        {"/api/cadres", {"/api/cadres", "/api/cadres?unit=" + A}},
+        {"/api/cadres/{id}", {"/api/cadres/" + cadre_id}},
+        {"/api/households/{code}/pairings", {"/api/households/" + paired_code + "/pairings"}},
+        {"/api/pairing/proposal", {"/api/pairing/proposal", "/api/pairing/proposal?unit=" + A}},
+        {"/api/teams", {"/api/teams?on=2017-06-30"}},
+        {"/api/visits/overdue", {"/api/visits/overdue?limit=100000"}},
     };
     json::value doc = json::parse(OpenApiDocument());
     for (const auto& [path, ops] : doc.at("paths").as_object()) {
@@ -224,6 +268,7 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
                       "")
                 << target;
             EXPECT_EQ(text.find(quoted.substr(6)), std::string::npos) << target;
+            EXPECT_EQ(text.find(cadre_phone), std::string::npos) << target;  // (a cadre's phone)
             if (target.find(".csv") != std::string::npos || target.find(".xlsx") != std::string::npos) {
                 EXPECT_FALSE(std::regex_search(text, std::regex("(19|20)[0-9][0-9]-[01][0-9]-[0-3][0-9]")))
                     << target;

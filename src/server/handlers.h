@@ -93,6 +93,23 @@ JZ_SESSION_HANDLER(PutIncomeRoute);
 JZ_SESSION_HANDLER(PutCoverageRoute);
 JZ_SESSION_HANDLER(MeasuresReport);
 JZ_SESSION_HANDLER(NotReachedRoute);
+// routes_pairing.cc: pairing (结对帮扶): cadres with load and quota, a household's pairings, the
+// assignment proposal and apply, work teams and days on post, overdue visits, households' places.
+JZ_SESSION_HANDLER(ListCadresRoute);
+JZ_SESSION_HANDLER(AddCadreRoute);
+JZ_SESSION_HANDLER(GetCadreRoute);
+JZ_SESSION_HANDLER(UpdateCadreRoute);
+JZ_SESSION_HANDLER(HouseholdPairingsRoute);
+JZ_SESSION_HANDLER(SetPairingRoute);
+JZ_SESSION_HANDLER(EndPairingRoute);
+JZ_SESSION_HANDLER(PutPlaceRoute);
+JZ_SESSION_HANDLER(PairingProposalRoute);
+JZ_SESSION_HANDLER(ApplyPairingRoute);
+JZ_SESSION_HANDLER(TeamsRoute);
+JZ_SESSION_HANDLER(AddTeamMemberRoute);
+JZ_SESSION_HANDLER(EndTeamMemberRoute);
+JZ_SESSION_HANDLER(PutOnPostRoute);
+JZ_SESSION_HANDLER(OverdueVisitsRoute);
 
 // routes_visits.cc: visits (recorded once per client id, listed, their photos) and the field kit.
 JZ_SESSION_HANDLER(RecordVisitRoute);

@@ -80,6 +80,23 @@ const RouteEntry kRoutes[] = {
     {V::get,   "/api/visits",                            kBlocking, 0,                true,  ListVisitsRoute},
     {V::get,   "/api/visits/{id}/photo",                 kWork,     0,                true,  VisitPhotoRoute},
     {V::get,   "/api/field/kit",                         kBlocking, 0,                true,  FieldKitRoute},
+
+    // Pairing (routes_pairing.cc): cadres, pairings, the assignment, work teams, overdue visits.
+    {V::get,   "/api/cadres",                            kBlocking, 0,                true,  ListCadresRoute},
+    {V::post,  "/api/cadres",                            kWork,     0,                true,  AddCadreRoute},
+    {V::get,   "/api/cadres/{id}",                       kWork,     0,                true,  GetCadreRoute},
+    {V::put,   "/api/cadres/{id}",                       kWork,     0,                true,  UpdateCadreRoute},
+    {V::get,   "/api/households/{code}/pairings",        kInline,   0,                true,  HouseholdPairingsRoute},
+    {V::put,   "/api/households/{code}/pairing",         kWork,     0,                true,  SetPairingRoute},
+    {V::post,  "/api/households/{code}/pairing/end",     kWork,     0,                true,  EndPairingRoute},
+    {V::put,   "/api/households/{code}/place",           kWork,     0,                true,  PutPlaceRoute},
+    {V::get,   "/api/pairing/proposal",                  kBlocking, 0,                true,  PairingProposalRoute},
+    {V::post,  "/api/pairing/apply",                     kBlocking, 0,                true,  ApplyPairingRoute},
+    {V::get,   "/api/teams",                             kBlocking, 0,                true,  TeamsRoute},
+    {V::post,  "/api/teams/members",                     kWork,     0,                true,  AddTeamMemberRoute},
+    {V::post,  "/api/teams/members/{id}/end",            kWork,     0,                true,  EndTeamMemberRoute},
+    {V::put,   "/api/teams/members/{id}/on-post/{month}", kWork,    0,                true,  PutOnPostRoute},
+    {V::get,   "/api/visits/overdue",                    kBlocking, 0,                true,  OverdueVisitsRoute},
 };
 // clang-format on
 

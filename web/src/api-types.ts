@@ -3515,6 +3515,1021 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cadres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cadres with their load against quota (read county-wide: unit may name any org unit; a village lists its township's), by id; page with after=next_after */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Org unit: cadres of its township (or all, for the county) */
+                    unit?: string;
+                    /** @description cadre_rank code */
+                    rank?: number;
+                    /** @description Serving on that day */
+                    active_on?: string;
+                    /** @description Exact name */
+                    name?: string;
+                    /** @description Id to continue after */
+                    after?: number;
+                    /** @description 1..1000, default 500 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Cadres */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CadreList"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        /** Add a cadre (officer, admin; a township's user for its own township); 201 with Location and ETag */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CadreInput"];
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cadre"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cadres/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cadre with its load, quota and current households (those in the caller's scope); ETag its version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Cadre id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The cadre */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CadreDetail"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Replace a cadre at the version read (officer, admin, in scope); 412 when stale, 428 without a version */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The cadre's ETag (its version), when the body has no version */
+                    "If-Match"?: string;
+                };
+                path: {
+                    /** @description Cadre id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CadreInput"];
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cadre"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{code}/pairings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The household's pairings with history, current first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Household code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description History */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PairingHistory"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{code}/pairing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the household's pairing cadre (officer, admin, in scope): the current pairing ends the day before (kept on record); 409 pairing.over_quota unless allow_over_quota, pairing.same_cadre, household.exited. Answers the history */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Household code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetPairingInput"];
+                };
+            };
+            responses: {
+                /** @description History */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PairingHistory"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{code}/pairing/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the household's current pairing without a successor (officer, admin, in scope). Answers the history */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Household code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EndPairingInput"];
+                };
+            };
+            responses: {
+                /** @description History */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PairingHistory"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{code}/place": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record the household's place (what visit distances are measured from; officer, admin, in scope) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Household code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HouseholdPlaceInput"];
+                };
+            };
+            responses: {
+                /** @description Recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdPlace"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pairing/proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The assignment proposal for the unit's households that need a cadre (nothing changes): quotas respected, same township first, then the nearest, existing pairs kept; deterministic */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Org unit code within scope (default: the scope); outside: 404 */
+                    unit?: string;
+                    /** @description The day (YYYY-MM-DD), default today (Beijing) */
+                    on?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Proposal */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssignmentProposal"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pairing/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a proposal (county-wide officers and admins only) when its digest still matches; 409 pairing.proposal_stale otherwise */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        unit?: string;
+                        /** Format: date */
+                        on?: string;
+                        digest: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Applied */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssignmentApplied"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Village work teams and first secretaries on the day, with days on post (months below the plan's minimum flagged) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Org unit code within scope (default: the scope); outside: 404 */
+                    unit?: string;
+                    /** @description The day (YYYY-MM-DD), default today (Beijing) */
+                    on?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Teams */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Teams"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A cadre joins a village's work team (officer, admin, village in scope); 409 team.first_secretary_exists */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TeamMemberInput"];
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TeamMember"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/members/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A member leaves the team on `to` (default today) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Team member id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Ended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TeamMember"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/members/{id}/on-post/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The member's days on post in a month (0..days of the month) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Team member id */
+                    id: string;
+                    /** @description YYYY-MM */
+                    month: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        days: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OnPostDays"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overdue visits under the unit on the day (default today): per household, with counts per cadre, village and township */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Org unit code within scope (default: the scope); outside: 404 */
+                    unit?: string;
+                    /** @description The day (YYYY-MM-DD), default today (Beijing) */
+                    on?: string;
+                    /** @description Households listed, 1..100000, default 1000 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Overdue */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OverdueVisits"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4674,6 +5689,270 @@ export interface components {
             visit_distance_m?: number;
             photo_max_bytes?: number;
             households: components["schemas"]["HouseholdNow"][];
+        };
+        /** @description A cadre as sent: name and rank required; the meta keys read (id, version, quota, load, township_name, division_code) may be sent back and are ignored. A masked id_number or phone sent back keeps the stored one. */
+        CadreInput: {
+            name: string;
+            id_number?: string;
+            unit?: string;
+            /** @description cadre_rank: 1 县级, 2 正科, 3 副科及以下, 9 职级不详 */
+            rank: number;
+            phone?: string;
+            /** @description 9-digit township; empty: county-wide */
+            township_code?: string;
+            /** Format: date */
+            active_from?: string | null;
+            /** Format: date */
+            active_to?: string | null;
+            version?: number;
+        };
+        /** @description A cadre with its load (current pairings) against its quota (the plan's pairing_quotas by rank). id_number and phone masked for masked roles. */
+        Cadre: {
+            id: number;
+            name: string;
+            id_number?: string;
+            unit?: string;
+            rank: number;
+            phone?: string;
+            township_code?: string;
+            township_name?: string;
+            /** Format: date */
+            active_from?: string | null;
+            /** Format: date */
+            active_to?: string | null;
+            division_code?: string;
+            version: number;
+            quota: number;
+            load: number;
+        };
+        CadreDetail: components["schemas"]["Cadre"] & {
+            households: {
+                household_code: string;
+                division_code: string;
+                /** Format: date */
+                from: string;
+            }[];
+        };
+        CadreList: {
+            items: components["schemas"]["Cadre"][];
+            /** @description The last id when the page was full: send as after= */
+            next_after: number | null;
+        };
+        /** @description One pairing of a household, current (to null) or ended, with the cadre's name and rank. */
+        PairingEntry: {
+            id?: number;
+            household_code?: string;
+            division_code?: string;
+            cadre_id: number;
+            cadre_name?: string;
+            cadre_rank?: number;
+            /** @description Masked for masked roles */
+            cadre_phone?: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to?: string | null;
+            reason?: string;
+            end_reason?: string;
+            current?: boolean;
+            cadre_rank_name?: string;
+            cadre_unit?: string;
+            cadre_township_code?: string;
+            quota?: number;
+        };
+        /** @description A household's pairings, current first then newest first (service::PairingHistoryJson). */
+        PairingHistory: {
+            household_code: string;
+            current: components["schemas"]["PairingEntry"] | null;
+            pairings: components["schemas"]["PairingEntry"][];
+        };
+        SetPairingInput: {
+            cadre_id: number;
+            /** Format: date */
+            from?: string;
+            /** @description 1..200 characters */
+            reason: string;
+            allow_over_quota?: boolean;
+        };
+        EndPairingInput: {
+            /** Format: date */
+            to?: string;
+            reason: string;
+        };
+        /** @description What assignment would do for the households under the unit that need a cadre; apply with the digest. */
+        AssignmentProposal: {
+            /** Format: date */
+            on: string;
+            scope: string;
+            digest: string;
+            kept: number;
+            /** @description The caller may apply it (a county-wide writer) */
+            can_apply?: boolean;
+            pairs: {
+                household_code: string;
+                division_code?: string;
+                cadre_id: number;
+                cadre_name?: string;
+                same_township?: boolean;
+            }[];
+            uncovered: {
+                household_code: string;
+                division_code?: string;
+                /** @description no_cadre | no_capacity */
+                reason: string;
+            }[];
+            counts: {
+                [key: string]: number;
+            };
+        };
+        AssignmentApplied: {
+            unit: string;
+            /** Format: date */
+            on: string;
+            /** @description Pairs made */
+            applied: number;
+        };
+        TeamMember: {
+            id: number;
+            village_code: string;
+            cadre_id: number;
+            /** @description team_role: 1 第一书记, 2 队长, 3 队员 */
+            role: number;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to?: string | null;
+        };
+        TeamMemberInput: {
+            village_code: string;
+            cadre_id: number;
+            role: number;
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string | null;
+        };
+        /** @description Every village under the unit on the day: its first secretary and members (cadre, role, from, to) with days on post per month from January of the day's year to its month, months below on_post_min_days flagged short (service::TeamsJson). */
+        Teams: {
+            /** Format: date */
+            on: string;
+            scope: string;
+            on_post_min_days: number;
+            from_month?: string;
+            to_month?: string;
+            villages: {
+                village_code: string;
+                village_name: string;
+                township_code?: string;
+                township_name?: string;
+                first_secretary: components["schemas"]["TeamMemberView"] | null;
+                members: components["schemas"]["TeamMemberView"][];
+            }[];
+            counts: {
+                [key: string]: number;
+            };
+        };
+        OnPostDays: {
+            member_id: number;
+            /** @description YYYY-MM */
+            month: string;
+            days: number;
+            /** @description Below the plan's on_post_min_days */
+            short: boolean;
+            min_days: number;
+        };
+        OverdueHousehold: {
+            household_code: string;
+            division_code?: string;
+            cadre_id: number;
+            cadre_name?: string;
+            /** Format: date */
+            last_visit?: string | null;
+            /** Format: date */
+            due: string;
+            days_overdue: number;
+            visits_this_quarter?: number;
+            village_name?: string;
+            /** Format: date */
+            paired_from?: string;
+        };
+        /** @description Households whose next visit is overdue (more than interval_days since the last visit, or since the current pairing began), most overdue first, with counts per cadre, village and township. */
+        OverdueVisits: {
+            /** Format: date */
+            on: string;
+            interval_days: number;
+            total?: number;
+            households: components["schemas"]["OverdueHousehold"][];
+            by_cadre?: ({
+                households: number;
+                overdue: number;
+            } & {
+                cadre_id?: number;
+                cadre_name?: string;
+            })[];
+            by_village?: ({
+                households: number;
+                overdue: number;
+            } & {
+                code?: string;
+                name?: string;
+            })[];
+            by_township?: ({
+                households: number;
+                overdue: number;
+            } & {
+                code?: string;
+                name?: string;
+            })[];
+            paired?: number;
+            shown?: number;
+        };
+        HouseholdPlaceInput: {
+            /** @description Decimal degrees, at most 6 decimals (number or string) */
+            lat: string | number;
+            /** @description Decimal degrees, at most 6 decimals (number or string) */
+            lon: string | number;
+            /**
+             * Format: date
+             * @description Default today
+             */
+            recorded_on?: string;
+            /** @description survey (default), visit, import … */
+            source?: string;
+            /** @description Metres (≥ 0) */
+            accuracy?: number;
+        };
+        HouseholdPlace: {
+            household_code: string;
+            division_code?: string;
+            /** @description Decimal degrees, 6 decimals */
+            lat: string;
+            lon: string;
+            accuracy_m: number;
+            /** Format: date */
+            recorded_on: string;
+            source: string;
+        };
+        TeamMemberView: {
+            id: number;
+            cadre_id: number;
+            cadre_name: string;
+            cadre_unit?: string;
+            /** @description Masked for masked roles */
+            cadre_phone?: string;
+            role: number;
+            role_name?: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string | null;
+            on_post: {
+                /** @description YYYY-MM */
+                month: string;
+                days: number;
+                short: boolean;
+            }[];
+            short_months?: number;
         };
     };
     responses: {

@@ -164,6 +164,47 @@ const zh = {
     households: '结对户（{n} 户）', filter: '按户编号、户主或村筛选', record: '记录走访', membersN: '{n} 人', measure: '措施',
     lastVisits: '最近走访', never: '尚无', noStorage: '此浏览器无法在本机保存数据（IndexedDB 不可用）',
   },
+  // Pairing (结对帮扶, r-web): cadres, the assignment, overdue visits, work teams, the household's section.
+  pairing: {
+    nav: { group: '结对帮扶', cadres: '帮扶干部', assign: '结对分配', overdue: '走访逾期', teams: '驻村工作队' },
+    unit: '单位', on: '日期', show: '查询', print: '打印', save: '保存', cancel: '取消', saved: '已保存', edit: '编辑', more: '加载更多',
+    since: '自 {date} 起', pickCadre: '选择干部（可输入姓名查找）', ownTownship: '{name}的干部', otherCadres: '其他干部',
+    cadres: {
+      title: '帮扶干部', add: '添加干部', edit: '编辑干部', name: '姓名', idNumber: '身份证号', unit: '工作单位', rank: '职级', phone: '联系电话',
+      township: '所在乡镇', countyWide: '县直单位', activeFrom: '任职起', activeTo: '任职止', active: '任职期间', serving: '至今', load: '帮扶户数 / 限额',
+      loadFilter: { over: '超过限额', full: '已满', free: '未满', none: '未结对' },
+      count: '{n} 名干部，其中 {over} 名超过限额，共帮扶 {households} 户', empty: '没有符合条件的干部', noHouseholds: '目前没有结对户（在您的范围内）',
+      quotaRule: '每名干部结对户数限额（按职级）：{quotas}',
+    },
+    assign: {
+      title: '结对分配方案', propose: '生成方案', apply: '执行方案（{n} 户）', viewOnly: '仅县级账户可执行方案',
+      newPairs: '新结对户', sameTownship: '本乡镇干部', otherTownship: '外乡镇干部', uncovered: '无法结对', kept: '保持原结对', cadres: '涉及干部',
+      rule: '规则：保持现有结对；只分给在职且未满限额的干部；先本乡镇，再按区划代码就近，再按负担最轻；结果对相同数据固定不变。',
+      changes: '将新建的结对（按干部）', nothing: '没有需要新结对的户', legend: '虚线框：干部不在本户所在乡镇',
+      uncoveredTitle: '无法结对的户及原因', reason: { no_cadre: '没有在职干部', no_capacity: '所有在职干部都已满限额' },
+      confirmTitle: '执行结对分配', confirm: '将为 {unit} 的 {n} 户结对（涉及 {cadres} 名干部）。每户都会记录结对日期和原因“自动分配”。确定执行？',
+      confirmButton: '执行', applied: '已结对 {n} 户', stale: '数据在您查看方案后已有变化，已重新生成方案，请核对后再执行',
+    },
+    overdue: {
+      title: '走访逾期', byCadre: '按干部', byVillage: '按村', byTownship: '按乡镇',
+      summary: '共 {n} 户走访逾期（每 {interval} 天至少走访一次）', shown: '只列出前 {n} 户', none: '没有走访逾期的户',
+      households: '{n} 户', most: '最长逾期 {n} 天', household: '户编号', village: '行政村', cadre: '帮扶干部', lastVisit: '上次走访', never: '未走访',
+      due: '应走访日期', daysOverdue: '逾期天数', quarter: '本季度走访',
+    },
+    teams: {
+      title: '驻村工作队', addMember: '添加队员', firstSecretary: '第一书记', noSecretary: '无第一书记', serving: '至今', recordDays: '记录在岗天数', end: '离队',
+      village: '行政村', cadre: '干部', role: '职务', from: '起始日期', to: '离队日期', month: '月份', days: '在岗天数',
+      none: '范围内没有工作队记录', noMembers: '没有在队人员',
+      rule: '每月在岗不少于 {min} 天', summary: '{villages} 个村，{without} 个村无第一书记，{short} 个月份在岗不足',
+      legend: '红色：当月在岗少于 {min} 天；“–”：未记录',
+    },
+    hh: {
+      title: '结对帮扶', recordVisit: '记录走访', change: '更换帮扶干部', set: '指定帮扶干部', end: '结束结对', none: '未结对帮扶干部',
+      history: '结对记录', now: '至今', reason: '原因', endReason: '结束原因', noHistory: '没有结对记录',
+      visits: '最近走访', noVisits: '还没有走访记录', photo: '走访照片', done: '帮扶举措', far: '距户 {d}',
+      cadre: '帮扶干部', from: '起始日期', to: '结束日期', allowOver: '超过限额仍然结对',
+    },
+  },
   common: { loading: '加载中…', error: '出错了', retry: '重试', all: '全部', page: '页' },
 };
 
@@ -330,6 +371,47 @@ const en: typeof zh = {
     noPlace: 'No place (optional)', save: 'Save (kept on this device while offline)', badDate: 'Enter a date not after today', needDiscussed: 'Enter what was discussed',
     households: 'Paired households ({n})', filter: 'Filter by code, head or village', record: 'Record a visit', membersN: '{n} members', measure: 'measure',
     lastVisits: 'Last visits', never: 'none yet', noStorage: 'This browser cannot keep data on the device (no IndexedDB)',
+  },
+  // Pairing (r-web): cadres, the assignment, overdue visits, work teams, the household's section.
+  pairing: {
+    nav: { group: 'Pairing', cadres: 'Cadres', assign: 'Assignment', overdue: 'Overdue visits', teams: 'Work teams' },
+    unit: 'Unit', on: 'Day', show: 'Show', print: 'Print', save: 'Save', cancel: 'Cancel', saved: 'Saved', edit: 'Edit', more: 'Load more',
+    since: 'since {date}', pickCadre: 'Choose a cadre (type a name)', ownTownship: 'Cadres of {name}', otherCadres: 'Other cadres',
+    cadres: {
+      title: 'Cadres', add: 'Add a cadre', edit: 'Edit the cadre', name: 'Name', idNumber: 'ID number', unit: 'Work unit', rank: 'Rank', phone: 'Phone',
+      township: 'Township', countyWide: 'County organ', activeFrom: 'Serving from', activeTo: 'Serving to', active: 'Serving', serving: 'now', load: 'Households / quota',
+      loadFilter: { over: 'Over quota', full: 'Full', free: 'Below quota', none: 'No households' },
+      count: '{n} cadres, {over} over quota, {households} households in all', empty: 'No cadres match', noHouseholds: 'No households paired now (in your scope)',
+      quotaRule: 'Households per cadre at most (by rank): {quotas}',
+    },
+    assign: {
+      title: 'Assignment proposal', propose: 'Propose', apply: 'Apply ({n} households)', viewOnly: 'Only county accounts apply a proposal',
+      newPairs: 'New pairs', sameTownship: 'Own township', otherTownship: 'Other township', uncovered: 'Cannot be covered', kept: 'Keep their cadre', cadres: 'Cadres taking households',
+      rule: 'Rules: existing pairs kept; only serving cadres below quota take households; own township first, then the nearest by division code, then the least loaded; the same data always gives the same proposal.',
+      changes: 'New pairs (per cadre)', nothing: 'No household needs a cadre', legend: 'Dashed: the cadre works in another township',
+      uncoveredTitle: 'Households that cannot be covered, and why', reason: { no_cadre: 'no serving cadre', no_capacity: 'every serving cadre is at quota' },
+      confirmTitle: 'Apply the assignment', confirm: 'Pair {n} households of {unit} (with {cadres} cadres)? Each pairing is recorded with its date and the reason "assigned".',
+      confirmButton: 'Apply', applied: '{n} households paired', stale: 'The data changed since you read the proposal; here is a fresh one — check it and apply again',
+    },
+    overdue: {
+      title: 'Overdue visits', byCadre: 'By cadre', byVillage: 'By village', byTownship: 'By township',
+      summary: '{n} households overdue (a visit at least every {interval} days)', shown: 'First {n} households shown', none: 'No visit is overdue',
+      households: '{n} households', most: 'up to {n} days overdue', household: 'Household', village: 'Village', cadre: 'Cadre', lastVisit: 'Last visit', never: 'never',
+      due: 'Due', daysOverdue: 'Days overdue', quarter: 'Visits this quarter',
+    },
+    teams: {
+      title: 'Village work teams', addMember: 'Add a member', firstSecretary: 'First secretary', noSecretary: 'No first secretary', serving: 'now', recordDays: 'Record days on post', end: 'Leave the team',
+      village: 'Village', cadre: 'Cadre', role: 'Role', from: 'From', to: 'Last day', month: 'Month', days: 'Days on post',
+      none: 'No work teams recorded in this unit', noMembers: 'No members on the team',
+      rule: 'At least {min} days on post a month', summary: '{villages} villages, {without} without a first secretary, {short} short months',
+      legend: 'Red: fewer than {min} days on post that month; "–": not recorded',
+    },
+    hh: {
+      title: 'Pairing', recordVisit: 'Record a visit', change: 'Change the cadre', set: 'Set the cadre', end: 'End the pairing', none: 'No pairing cadre',
+      history: 'Pairings', now: 'now', reason: 'Reason', endReason: 'Ended because', noHistory: 'No pairings recorded',
+      visits: 'Last visits', noVisits: 'No visits recorded yet', photo: 'Visit photo', done: 'Done', far: '{d} from the household',
+      cadre: 'Cadre', from: 'From', to: 'Last day', allowOver: 'Pair even though over quota',
+    },
   },
   common: { loading: 'Loading…', error: 'Error', retry: 'Retry', all: 'All', page: 'page' },
 };

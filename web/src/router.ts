@@ -25,6 +25,11 @@ export const router = createRouter({
     // The field page works offline (service worker, IndexedDB): meta.offline lets it open when
     // the server cannot be reached.
     { path: '/field', name: 'field', component: () => import('./pages/FieldPage.vue'), meta: { offline: true } },
+
+    { path: '/cadres', name: 'cadres', component: () => import('./pages/CadresPage.vue') },
+    { path: '/pairing/assign', name: 'pairing-assign', component: () => import('./pages/PairingAssignPage.vue') },
+    { path: '/visits/overdue', name: 'visits-overdue', component: () => import('./pages/OverdueVisitsPage.vue') },
+    { path: '/teams', name: 'teams', component: () => import('./pages/TeamsPage.vue') },
     { path: '/:rest(.*)', redirect: '/' },
   ],
 });

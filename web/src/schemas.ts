@@ -65,3 +65,18 @@ export type NotReached = Schemas['NotReached'];
 export type CodeTableId = {
   [K in keyof CodeCatalog]: CodeCatalog[K] extends CodeTable ? K : never;
 }[keyof CodeCatalog];
+// Pairing (结对帮扶, r-web): cadres, pairings, the assignment, work teams, overdue visits.
+export type Cadre = Schemas['Cadre'];
+export type CadreDetail = Schemas['CadreDetail'];
+export type CadreList = Schemas['CadreList'];
+export type CadreInput = Schemas['CadreInput'];
+export type PairingEntry = Schemas['PairingEntry'];
+export type PairingHistory = Schemas['PairingHistory'];
+export type AssignmentProposal = Schemas['AssignmentProposal'];
+export type AssignmentApplied = Schemas['AssignmentApplied'];
+export type Teams = Schemas['Teams'];
+export type TeamMember = Schemas['TeamMember'];
+export type OnPostDays = Schemas['OnPostDays'];
+export type OverdueVisits = Schemas['OverdueVisits'];
+export type OverdueHousehold = Schemas['OverdueHousehold'];
+export type HouseholdPlace = Schemas['HouseholdPlace'];
