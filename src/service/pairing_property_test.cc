@@ -110,7 +110,9 @@ struct Db {
 
 std::map<int64_t, int64_t> LoadsOf(Store& store) {
     std::map<int64_t, int64_t> out;
-    for (const auto& [id, n] : store.CadreLoads("").value()) out[id] = n;
+    // (the result kept first: a range-for over a temporary's value() would read a destroyed vector)
+    const auto loads = store.CadreLoads("").value();
+    for (const auto& [id, n] : loads) out[id] = n;
     return out;
 }
 

@@ -388,7 +388,8 @@ TEST_P(StoreContract, IncomePutFindListScanWithVersions) {
 
     auto years = [&](IncomeFilter f) {
         std::vector<std::string> out;
-        for (const auto& v : store_->ListIncome(f).value())
+        const auto listed = store_->ListIncome(f).value();  // kept: a range-for over a temporary's value() dangles
+        for (const auto& v : listed)
             out.push_back(v.record.household_code + "/" + std::to_string(v.record.year));
         return out;
     };
@@ -534,7 +535,8 @@ TEST_P(StoreContract, ChangeLogScopeCoversTheLedgerByItsDivision) {
     ASSERT_TRUE(store_->Commit());
     auto keys = [&](const std::string& prefix) {
         std::vector<std::string> out;
-        for (const auto& e : store_->ChangeLog({.division_prefix = prefix}).value())
+        const auto entries = store_->ChangeLog({.division_prefix = prefix}).value();  // kept (see above)
+        for (const auto& e : entries)
             out.push_back(e.entity + ":" + e.entity_key);
         return out;
     };
