@@ -198,7 +198,8 @@ try {
   check('at 390 px the field page does not scroll sideways', overflow <= 1, String(overflow));
   await page.emulateMedia({ media: 'print' });
   check('print hides the buttons', !(await page.locator('[data-test=download-kit]').isVisible()));
-  await page.pdf({ path: path.join(shots, 'field-print.pdf'), format: 'A4', printBackground: true });
+  // (no page.pdf here: printing a page its service worker controls hung Chromium's printToPDF in a
+  // CI run; the print styles are checked above with the print media)
   await page.emulateMedia({ media: 'screen' });
 } catch (e) {
   fail(e);
