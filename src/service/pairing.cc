@@ -14,6 +14,7 @@
 
 #include "core/access.h"
 #include "core/codes.h"
+#include "service/body_reader.h"
 #include "core/id_number.h"
 #include "core/text.h"
 
@@ -220,75 +221,7 @@ Result<Pairing> SetPairingIn(Store& store, const Plan& plan, const SetPairingReq
 
 // --- JSON body reading --------------------------------------------------------------------------
 
-class BodyReader {
-  public:
-    BodyReader(const json::object& o, std::string code) : o_(o), code_(std::move(code)) {}
-    bool ok() const { return !error_; }
-    const Error& error() const { return *error_; }
-
-    const json::value* Get(std::string_view key) const {
-        auto it = o_.find(key);
-        if (it == o_.end() || it->value().is_null()) return nullptr;
-        return &it->value();
-    }
-    void Problem(std::string_view field, const std::string& zh, const std::string& en) {
-        if (!error_) error_ = Error{.code = code_, .field = std::string(field), .message_zh = zh, .message_en = en};
-    }
-    std::string String(std::string_view key, bool required = false) {
-        const json::value* v = Get(key);
-        if (!v) {
-            if (required) Problem(key, "必填", "is required");
-            return {};
-        }
-        if (!v->is_string()) {
-            Problem(key, "应为文本", "must be a string");
-            return {};
-        }
-        return std::string(v->as_string());
-    }
-    std::optional<int64_t> Int(std::string_view key, bool required = false) {
-        const json::value* v = Get(key);
-        if (!v) {
-            if (required) Problem(key, "必填", "is required");
-            return std::nullopt;
-        }
-        if (v->is_int64()) return v->as_int64();
-        if (v->is_uint64() && v->as_uint64() <= INT64_MAX) return static_cast<int64_t>(v->as_uint64());
-        if (v->is_double() && std::trunc(v->as_double()) == v->as_double() && std::abs(v->as_double()) < 1e15)
-            return static_cast<int64_t>(v->as_double());
-        Problem(key, "应为整数", "must be a whole number");
-        return std::nullopt;
-    }
-    bool Bool(std::string_view key) {
-        const json::value* v = Get(key);
-        if (!v) return false;
-        if (!v->is_bool()) {
-            Problem(key, "应为 true 或 false", "must be true or false");
-            return false;
-        }
-        return v->as_bool();
-    }
-    std::optional<Date> DateOf(std::string_view key, bool required = false) {
-        const std::string text = String(key, required);
-        if (text.empty()) return std::nullopt;
-        auto d = Date::Parse(text);
-        if (!d || text.size() != 10) {
-            Problem(key, "日期格式应为 YYYY-MM-DD: " + text, "must be a date YYYY-MM-DD: " + text);
-            return std::nullopt;
-        }
-        return d;
-    }
-    void OnlyKeys(std::initializer_list<std::string_view> known) {
-        for (const auto& kv : o_)
-            if (std::ranges::find(known, std::string_view(kv.key())) == known.end())
-                Problem(kv.key(), "未知字段", "unknown field");
-    }
-
-  private:
-    const json::object& o_;
-    std::string code_;
-    std::optional<Error> error_;
-};
+using detail::BodyReader;
 
 // Decimal degrees ("29.123456" or a number) with at most 6 decimals, as microdegrees.
 std::optional<int64_t> Micro(const json::value& v) {
