@@ -158,6 +158,9 @@ try {
   const before = posted.length;
   await page.reload();
   await page.locator('[data-test=field-page]').waitFor();
+  // The count reads 0 before the page has read its queue: wait for the uploads themselves, then
+  // for the queue to be empty.
+  for (let waited = 0; posted.length - before < 2 && waited < 30000; waited += 200) await page.waitForTimeout(200);
   await page.waitForFunction(() => document.querySelector('[data-test=waiting-count]')?.textContent?.trim() === '0', null, { timeout: 30000 });
   check('the re-queued visits were uploaded again', posted.length - before === 2, String(posted.length - before));
   visits = (await getJson(context, `/api/visits?cadre=${cadre}&limit=500`)).visits;

@@ -24,7 +24,7 @@ export function addDays(iso, days) {
 export async function serveDemo(jingzhun, tmpPrefix, web = path.join(root, 'web/dist')) {
   const tmp = mkdtempSync(path.join(tmpdir(), tmpPrefix));
   const db = path.join(tmp, 'demo.db');
-  execFileSync(jingzhun, ['demo', '--db', db, '--force'], { cwd: root, stdio: 'ignore' });
+  execFileSync(jingzhun, ['demo', '--db', db, '--force'], { cwd: root, stdio: 'ignore', timeout: 600000 });
   const server = spawn(jingzhun, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', web], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -56,6 +56,13 @@ export async function startDemo(jingzhunArg, tmpPrefix) {
   const jingzhun = path.resolve(jingzhunArg ?? path.join(root, 'build/jingzhun'));
   mkdirSync(shots, { recursive: true });
   const { base, server, db, tmp } = await serveDemo(jingzhun, tmpPrefix);
+  // A run that hangs fails after JZ_E2E_SECONDS (default 900) instead of holding up the others.
+  const limit = Number(process.env.JZ_E2E_SECONDS ?? 900);
+  setTimeout(() => {
+    console.log(`FAIL the run did not end within ${limit} s`);
+    server.kill('SIGKILL');
+    process.exit(1);
+  }, limit * 1000).unref();
   const browser = await launchChromium();
 
   // Every context's API answers are checked against the OpenAPI document.
@@ -114,7 +121,11 @@ export async function startDemo(jingzhunArg, tmpPrefix) {
         failures += answers.problems.length;
         for (const p of answers.problems) console.log('FAIL answer differs from openapi.json: ' + p);
       } else console.log(`ok   ${answers.checked} API answers match openapi.json`);
-      await browser.close();
+      // Chromium is given a while to close (a page its service worker controls has kept it from
+      // answering); whatever is left of it is killed when this process exits.
+      let timer;
+      await Promise.race([browser.close(), new Promise((resolve) => { timer = setTimeout(resolve, 15000); })]);
+      clearTimeout(timer);
       server.kill('SIGTERM');
       rmSync(tmp, { recursive: true, force: true });
       console.log(failures ? `${failures} e2e check(s) failed` : `${name}: all checks passed`);
