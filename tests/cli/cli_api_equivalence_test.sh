@@ -36,7 +36,7 @@ KNOWN_DIFFERENCES=()
 #   session, setting, plan, org_unit, org_unit_name: not compared (sessions are the server's;
 #                         the rest is not changed by any operation here)
 # Keys dropped from JSON bodies at any depth: when and who.
-JSON_WHEN_WHO='["at", "updated_at", "recorded_at", "drawn_at", "drawn_by", "actor", "approved_at", "approved_by", "created_at", "password_hash", "failed_logins", "locked_until", "started_at", "password_digest"]'
+JSON_WHEN_WHO='["at", "updated_at", "recorded_at", "drawn_at", "drawn_by", "actor", "approved_at", "approved_by", "created_at", "password_hash", "failed_logins", "locked_until", "started_at", "password_digest", "recorded_by"]'
 
 A="$TMP/a.db"
 B="$TMP/b.db"
@@ -126,7 +126,17 @@ dump() {
     SELECT 'person', h.household_code, p.* FROM person p JOIN household h ON h.id = p.household_id
       ORDER BY p.household_id, p.ordinal;
     SELECT 'population', * FROM population ORDER BY code, year;
-    SELECT 'account', username, role, scope, disabled FROM account ORDER BY username;"
+    SELECT 'account', username, role, scope, disabled FROM account ORDER BY username;
+    SELECT 'cadre', id, version, name, id_number, unit, rank, phone, township_code, division_code, active_from,
+           active_to FROM cadre ORDER BY id;
+    SELECT 'pairing', id, household_code, division_code, cadre_id, from_date, to_date, reason, end_reason
+      FROM pairing ORDER BY id;
+    SELECT 'team_member', id, village_code, cadre_id, role, from_date, to_date FROM team_member ORDER BY id;
+    SELECT 'on_post', member_id, year, month, days FROM on_post ORDER BY member_id, year, month;
+    SELECT 'visit', id, client_id, household_code, division_code, cadre_id, visit_date, discussed, done, lat_e6,
+           lon_e6, accuracy_m, photo, photo_bytes, distance_m, far FROM visit ORDER BY id;
+    SELECT 'place', household_code, division_code, lat_e6, lon_e6, accuracy_m, recorded_on, source
+      FROM household_place ORDER BY household_code;"
   # Rows with JSON bodies: a JSON array per row, its JSON columns parsed, then the when and who
   # dropped by jq.
   sqlite3 "$db" "
@@ -190,7 +200,9 @@ READY=$(head -1 "$TMP/ready.txt")
 D=$(jq -r --arg r "$READY" '[.not_ready[] | select(.household_code != $r)][0].household_code' "$TMP/ec.json")
 VILLAGE=${D:0:12}
 N=${VILLAGE}9901
-check "the demo has candidates and households to make ready" test -n "$C" -a -n "$C2" -a -n "$READY" -a -n "$D"
+# A household to pair (not exited, in no other operation).
+P=$(jq -r --arg r "$READY" --arg d "$D" '[.not_ready[] | select(.household_code != $r and .household_code != $d)][5].household_code' "$TMP/ec.json")
+check "the demo has candidates and households to make ready" test -n "$C" -a -n "$C2" -a -n "$READY" -a -n "$D" -a -n "$P"
 
 op_household_edit() {  # households made ready for exit by a re-imported file
   awk -F, -v OFS=, '{ sub(/\r$/, "") }
@@ -389,9 +401,45 @@ op_accounts() {  # an account added, then disabled
   api_ok "user disable"
 }
 
+op_pairing() {  # a household's place, a new cadre paired with it, on its village's team, a visit, the pairing ended
+  cli place set "$P" --lat 28.661 --lon 97.46 --accuracy 10 --on 2018-03-01 --source survey
+  both_ok "place set"
+  api PUT "/api/households/$P/place" '{"lat":"28.661","lon":"97.46","accuracy":10,"recorded_on":"2018-03-01","source":"survey"}'
+  api_ok "place set"
+  cli cadre add --name 对比测试干部 --unit 县农牧局 --rank 3 --phone 13900000001 --township "${P:0:9}" --from 2015-01-01
+  both_ok "cadre add"
+  local cadre
+  cadre=$(jq '.id // .cadre.id' "$TMP/out")
+  api POST /api/cadres "{\"name\":\"对比测试干部\",\"unit\":\"县农牧局\",\"rank\":3,\"phone\":\"13900000001\",\"township_code\":\"${P:0:9}\",\"active_from\":\"2015-01-01\"}"
+  api_ok "cadre add"
+  cli pairing set "$P" --cadre "$cadre" --from 2018-03-01 --reason 干部调整 --allow-over-quota
+  both_ok "pairing set"
+  api PUT "/api/households/$P/pairing" "{\"cadre_id\":$cadre,\"from\":\"2018-03-01\",\"reason\":\"干部调整\",\"allow_over_quota\":true}"
+  api_ok "pairing set"
+  cli team add --village "${P:0:12}" --cadre "$cadre" --role 3 --from 2018-03-01
+  both_ok "team add"
+  local member
+  member=$(jq '.id // .member.id' "$TMP/out")
+  api POST /api/teams/members "{\"village_code\":\"${P:0:12}\",\"cadre_id\":$cadre,\"role\":3,\"from\":\"2018-03-01\"}"
+  api_ok "team add"
+  cli team days "$member" --month 2018-03 --days 22
+  both_ok "team days"
+  api PUT "/api/teams/members/$member/on-post/2018-03" '{"days":22}'
+  api_ok "team days"
+  cli visit add --household "$P" --cadre "$cadre" --date 2018-04-02 --discussed 了解种植收入 --done 协调技术员 \
+    --lat 28.6615 --lon 97.4605 --accuracy 15 --client-id equivalence-visit-1
+  both_ok "visit add"
+  api POST /api/visits "{\"client_id\":\"equivalence-visit-1\",\"household_code\":\"$P\",\"cadre_id\":$cadre,\"date\":\"2018-04-02\",\"discussed\":\"了解种植收入\",\"done\":\"协调技术员\",\"place\":{\"lat\":\"28.6615\",\"lon\":\"97.4605\",\"accuracy\":15}}"
+  api_ok "visit add"
+  cli pairing end "$P" --on 2018-06-30 --reason 干部调离
+  both_ok "pairing end"
+  api POST "/api/households/$P/pairing/end" '{"to":"2018-06-30","reason":"干部调离"}'
+  api_ok "pairing end"
+}
+
 OPERATIONS=(household_edit exit_procedure fallback deregistration new_identification member_joins
   member_joins_without_relation member_leaves population rejected_exit adjustment_approval evaluation
-  buffer_end accounts)
+  buffer_end accounts pairing)
 for op in "${OPERATIONS[@]}"; do
   "op_$op"
   compare "$op"
@@ -404,6 +452,7 @@ dump "$B" >"$TMP/b.txt"
 diff -q "$TMP/a.txt" "$TMP/b.txt" >/dev/null && fail "the comparison does not see a changed phone number"
 check "the comparison covers cases" test "$(grep -c '^\["case"' "$TMP/b.txt")" -ge 4
 check "the comparison covers evaluations" test "$(grep -c '^\["evaluation"' "$TMP/b.txt")" = 1
+check "the comparison covers pairings and visits" test "$(grep -c '^visit|' "$TMP/b.txt")" -ge 1
 check "the comparison covers the change log" test "$(grep -c '^\["change"' "$TMP/b.txt")" -ge 20
 
 stop_server

@@ -166,7 +166,7 @@ const zh = {
   },
   // Pairing (结对帮扶, r-web): cadres, the assignment, overdue visits, work teams, the household's section.
   pairing: {
-    nav: { group: '结对帮扶', cadres: '帮扶干部', assign: '结对分配', overdue: '走访逾期', teams: '驻村工作队' },
+    nav: { group: '结对帮扶', cadres: '帮扶干部', assign: '结对分配', overdue: '走访逾期', teams: '驻村工作队', field: '入户走访（可离线）' },
     unit: '单位', on: '日期', show: '查询', print: '打印', save: '保存', cancel: '取消', saved: '已保存', edit: '编辑', more: '加载更多',
     since: '自 {date} 起', pickCadre: '选择干部（可输入姓名查找）', ownTownship: '{name}的干部', otherCadres: '其他干部',
     cadres: {
@@ -374,7 +374,7 @@ const en: typeof zh = {
   },
   // Pairing (r-web): cadres, the assignment, overdue visits, work teams, the household's section.
   pairing: {
-    nav: { group: 'Pairing', cadres: 'Cadres', assign: 'Assignment', overdue: 'Overdue visits', teams: 'Work teams' },
+    nav: { group: 'Pairing', cadres: 'Cadres', assign: 'Assignment', overdue: 'Overdue visits', teams: 'Work teams', field: 'Field visits (offline)' },
     unit: 'Unit', on: 'Day', show: 'Show', print: 'Print', save: 'Save', cancel: 'Cancel', saved: 'Saved', edit: 'Edit', more: 'Load more',
     since: 'since {date}', pickCadre: 'Choose a cadre (type a name)', ownTownship: 'Cadres of {name}', otherCadres: 'Other cadres',
     cadres: {
