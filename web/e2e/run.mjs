@@ -61,13 +61,15 @@ try {
   const bad = original.slice(0, 17) + (original[17] === '0' ? '1' : '0');
   await input.fill(bad);
   await page.click('[data-test=save]');
-  const reason = await page.locator('[data-test=id-error-0]').innerText({ timeout: 10000 });
+  // The error's element is there (empty) before the answer comes: wait for its words.
+  await page.waitForFunction(() => document.querySelector('[data-test=id-error-0]')?.textContent?.trim(), null, { timeout: 30000 });
+  const reason = await page.locator('[data-test=id-error-0]').innerText();
   check('an invalid ID number shows the field error, in Chinese only', /[\u4e00-\u9fff]/.test(reason) && !/ \/ [A-Za-z]/.test(reason), reason);
   await page.screenshot({ path: path.join(shots, 'household-field-error.png'), fullPage: true });
   await input.fill(original);
   await page.locator('[data-test=members] input').first().fill('改名测试');
   await page.click('[data-test=save]');
-  await page.waitForSelector('[data-test=edit]', { timeout: 10000 });
+  await page.waitForSelector('[data-test=edit]', { timeout: 30000 });
   check('the fixed household saves', (await page.locator('[data-test=id-error-0]').innerText()) === '');
   check('the change is in the history', (await page.innerText('[data-test=history]')).includes('admin'));
   await page.screenshot({ path: path.join(shots, 'household.png'), fullPage: true });
