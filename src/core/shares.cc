@@ -163,10 +163,19 @@ ShareHousehold ShareHouseholdOf(const Household& household, int year) {
 
 ShareFacts::ShareFacts(std::vector<ShareHousehold> households) : households_(std::move(households)) {
     by_code_.reserve(households_.size());
-    for (size_t i = 0; i < households_.size(); ++i) by_code_[households_[i].household_code] = i;
-    for (const auto& [code, i] : by_code_) {
+    bool repeated = false;
+    for (size_t i = 0; i < households_.size(); ++i) {
+        auto [it, inserted] = by_code_.try_emplace(households_[i].household_code, i);
+        if (!inserted) {
+            it->second = i;
+            repeated = true;
+        }
+    }
+    // In file order (memory order, not the hash table's); a repeated code counts only at its last.
+    for (size_t i = 0; i < households_.size(); ++i) {
         const ShareHousehold& h = households_[i];
         if (h.status != ShareStatus::kPoor) continue;
+        if (repeated && by_code_.find(h.household_code)->second != i) continue;
         Village& v = villages_[h.division_code];
         v.poor.push_back(&h);
         if (h.newly_identified) v.new_poor.push_back(&h);

@@ -150,6 +150,12 @@ TEST(SharesFacts, PoorInPriorityOrderWithoutLabourFirst) {
     EXPECT_EQ(facts.NewPoor(kOtherVillage).size(), 1u);
     EXPECT_TRUE(facts.Poor("999999999999").empty());
     ASSERT_NE(facts.Find("H0"), nullptr);
+    // A code given twice keeps its last fact.
+    const ShareFacts twice({Poor("H1"), With(Poor("H1"), ShareStatus::kExited), Poor("H2"),
+                            With(Poor("H2"), ShareStatus::kExited), Poor("H2", 3)});
+    EXPECT_EQ(twice.Find("H1")->status, ShareStatus::kExited);
+    ASSERT_EQ(twice.Poor(kVillage).size(), 1u);
+    EXPECT_EQ(twice.Poor(kVillage)[0]->persons, 3);
     EXPECT_EQ(facts.Find("H0")->status, ShareStatus::kExited);
     EXPECT_EQ(facts.Find("nobody"), nullptr);
 }
