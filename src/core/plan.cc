@@ -226,7 +226,8 @@ void ReadHeader(Reader& r, const toml::table& root, Plan& plan) {
                  "stated_totals",
                  "pairing_quotas",
                  "pairing",
-                 "dynamic"},
+                 "dynamic",
+                 "shares"},
                 "");
     plan.id = r.String(root, "id", "");
     plan.title = r.String(root, "title", "");
@@ -619,6 +620,55 @@ void ReadDynamic(Reader& r, const toml::table& root, Plan& plan) {
     ratio("approval_veto", plan.dynamic.approval_veto);
 }
 
+// [shares]: every key optional, each range-checked (defaults in PlanShares); the split's three
+// parts must add up to 1000 permille.
+void ReadShares(Reader& r, const toml::table& root, Plan& plan) {
+    const toml::table* t = r.Table(root, "shares", "", false);
+    if (!t) return;
+    r.CheckKeys(*t,
+                {"quantify", "reallocation", "floor_rate_bp", "split_poor_permille", "split_village_permille",
+                 "split_cooperative_permille"},
+                "shares");
+    auto whole = [&](std::string_view key, int lo, int hi, int& out) {
+        if (!r.ok()) return;
+        const std::optional<int> v = r.Int(*t, key, "shares", false);
+        if (!v) return;
+        if (*v < lo || *v > hi)
+            r.Fail(Reader::LineOf(*t->get(key)), "plan.shares", Join("shares", key),
+                   "应在" + std::to_string(lo) + "到" + std::to_string(hi) + "之间",
+                   "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        else
+            out = *v;
+    };
+    auto choice = [&](std::string_view key, std::string_view a, std::string_view b, bool& is_b) {
+        if (!r.ok() || !t->get(key)) return;
+        const std::string v = r.String(*t, key, "shares", false);
+        if (!r.ok()) return;
+        if (v == a || v == b)
+            is_b = v == b;
+        else
+            r.Fail(Reader::LineOf(*t->get(key)), "plan.shares", Join("shares", key),
+                   "应为 " + std::string(a) + " 或 " + std::string(b) + ": " + v,
+                   "must be " + std::string(a) + " or " + std::string(b) + ": " + v);
+    };
+    bool per_person = plan.shares.quantify == ShareBasis::kPerson;
+    choice("quantify", "per_household", "per_person", per_person);
+    plan.shares.quantify = per_person ? ShareBasis::kPerson : ShareBasis::kHousehold;
+    bool even = plan.shares.reallocation == ReallocationMode::kEven;
+    choice("reallocation", "new_first", "even", even);
+    plan.shares.reallocation = even ? ReallocationMode::kEven : ReallocationMode::kNewFirst;
+    whole("floor_rate_bp", 0, 10000, plan.shares.floor_rate_bp);
+    whole("split_poor_permille", 0, 1000, plan.shares.split_poor_permille);
+    whole("split_village_permille", 0, 1000, plan.shares.split_village_permille);
+    whole("split_cooperative_permille", 0, 1000, plan.shares.split_cooperative_permille);
+    if (r.ok() && plan.shares.split_poor_permille + plan.shares.split_village_permille +
+                          plan.shares.split_cooperative_permille !=
+                      1000)
+        r.Fail(Reader::LineOf(*t), "plan.shares", "shares",
+               "收益分配比例(贫困户/村集体/合作社)之和应为1000‰",
+               "the income split (poor households / village / cooperative) must add up to 1000 permille");
+}
+
 }  // namespace
 
 int PlanTownship::total_persons() const {
@@ -712,6 +762,7 @@ Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source) {
     if (r.ok()) ReadPairingQuotas(r, root, plan);
     if (r.ok()) ReadPairing(r, root, plan);
     if (r.ok()) ReadDynamic(r, root, plan);
+    if (r.ok()) ReadShares(r, root, plan);
     if (!r.ok()) return std::unexpected(r.error());
     return plan;
 }

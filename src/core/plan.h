@@ -105,6 +105,28 @@ struct PlanDynamic {
     double approval_veto = 0.90;           // ... below this 群众认可度
 };
 
+// Settings of asset-income shares (plan key [shares], docs/shares.md); each has a default when
+// the plan is silent (assistance-practice.md "Asset-income shares"): shares quantified per
+// household, shares of households that leave go first to newly identified poor households of the
+// village, a guaranteed floor of 6% of the quantified value a year, income split 55/30/15.
+enum class ShareBasis {
+    kHousehold,  // "per_household": one equal part per poor household of the village
+    kPerson,     // "per_person": parts by the households' persons
+};
+enum class ReallocationMode {
+    kNewFirst,  // "new_first": to newly identified poor households of the village (else as kEven)
+    kEven,      // "even": evenly among the remaining poor households of the village
+};
+struct PlanShares {
+    ShareBasis quantify = ShareBasis::kHousehold;
+    ReallocationMode reallocation = ReallocationMode::kNewFirst;
+    int floor_rate_bp = 600;  // basis points of the quantified value a year (600 = 6%)
+    // Default split of an asset's income in permille: poor households / village / cooperative.
+    int split_poor_permille = 550;
+    int split_village_permille = 300;
+    int split_cooperative_permille = 150;
+};
+
 struct Plan {
     std::string id;
     std::string title;
@@ -126,6 +148,7 @@ struct Plan {
     std::vector<PlanPairingQuota> pairing_quotas;
     PlanPairing pairing;
     PlanDynamic dynamic;
+    PlanShares shares;
     // The "1456" framework's named parts: the five precision requirements and the six
     // organisational guarantees, in the document's order.
     std::vector<std::string> precision_requirements;
@@ -153,7 +176,7 @@ struct Plan {
 // Error codes: plan.syntax, plan.missing_key, plan.unknown_key, plan.type, plan.year,
 // plan.county_code, plan.township_code, plan.duplicate_township, plan.measure_number,
 // plan.duplicate_measure, plan.unknown_battle, plan.duplicate_battle, plan.duplicate_id,
-// plan.negative, plan.stage_sum, plan.poverty_line, plan.stated_total, plan.date.
+// plan.negative, plan.stage_sum, plan.poverty_line, plan.stated_total, plan.date, plan.shares.
 // Stated totals are kept as written, not checked against the sums (reconcile reports those).
 Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source);
 

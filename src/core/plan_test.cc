@@ -284,6 +284,30 @@ TEST(PlanTest, PairingSettingsDefaultWhenSilentAndAreReadWhenGiven) {
     EXPECT_EQ(given->pairing.photo_max_bytes, 1024);
 }
 
+TEST(PlanTest, SharesSettingsDefaultWhenSilentAndAreReadWhenGiven) {
+    const std::string base = ReadFile(kRoot / "tests/fixtures/plans/bad/dynamic_notice_days_zero.toml");
+    const std::string head = base.substr(0, base.find("[dynamic]"));
+    const auto silent = ParsePlan(head, "silent.toml");
+    ASSERT_TRUE(silent.has_value()) << silent.error().ToString();
+    EXPECT_EQ(silent->shares.quantify, ShareBasis::kHousehold);
+    EXPECT_EQ(silent->shares.reallocation, ReallocationMode::kNewFirst);
+    EXPECT_EQ(silent->shares.floor_rate_bp, 600);
+    EXPECT_EQ(silent->shares.split_poor_permille, 550);
+    EXPECT_EQ(silent->shares.split_village_permille, 300);
+    EXPECT_EQ(silent->shares.split_cooperative_permille, 150);
+    const auto given = ParsePlan(head + "[shares]\nquantify = \"per_person\"\nreallocation = \"even\"\n"
+                                        "floor_rate_bp = 670\nsplit_poor_permille = 600\n"
+                                        "split_village_permille = 400\nsplit_cooperative_permille = 0\n",
+                                 "given.toml");
+    ASSERT_TRUE(given.has_value()) << given.error().ToString();
+    EXPECT_EQ(given->shares.quantify, ShareBasis::kPerson);
+    EXPECT_EQ(given->shares.reallocation, ReallocationMode::kEven);
+    EXPECT_EQ(given->shares.floor_rate_bp, 670);
+    EXPECT_EQ(given->shares.split_poor_permille, 600);
+    EXPECT_EQ(given->shares.split_village_permille, 400);
+    EXPECT_EQ(given->shares.split_cooperative_permille, 0);
+}
+
 TEST(PlanTest, PovertyLineWithoutEarlierYearIsNone) {
     Plan plan;
     plan.poverty_line_fen = {{2016, 295200}, {2018, 299500}};
