@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,10 +41,10 @@ rc::Gen<Op> GenOp() {
             op.state = state;
             return op;
         },
-        rc::gen::inRange(0, 10), rc::gen::inRange(0, 5), rc::gen::inRange(9, 14), rc::gen::inRange(99, 102),
+        rc::gen::inRange(0, 10), rc::gen::inRange(0, 4), rc::gen::inRange(9, 14), rc::gen::inRange(100, 103),
         rc::gen::inRange(0, 5), rc::gen::inRange(-1, 60),
-        rc::gen::oneOf(rc::gen::inRange<Fen>(-10, 10), rc::gen::inRange<Fen>(1, 5'000'000),
-                       rc::gen::inRange<Fen>(1, 200'000'000)),
+        rc::gen::weightedOneOf<Fen>({{1, rc::gen::inRange<Fen>(-10, 10)}, {6, rc::gen::inRange<Fen>(1, 2'000'000)},
+                                     {1, rc::gen::inRange<Fen>(1, 200'000'000)}}),
         rc::gen::arbitrary<bool>(), rc::gen::inRange(0, 5));
 }
 
@@ -61,9 +62,17 @@ RC_GTEST_PROP(FundsProperty, BalancedNeverNegativeAndEqualToRecount, ()) {
     RC_ASSERT(ledger.AddPayee({100, PayeeKind::kContractor, "c"}).has_value());
     RC_ASSERT(ledger.AddPayee({101, PayeeKind::kBeneficiary, "b"}).has_value());
 
+    // A valid start (received in full, budgeted to every project), then the generated operations.
+    std::vector<Op> all;
+    for (int64_t a = 1; a <= 3; ++a) all.push_back(Op{0, a, 0, 0, 0, 0, a == 1 ? 100'000'000 : a == 2 ? 50'000'000 : 20'000'000});
+    all.push_back(Op{1, 1, 10, 0, 0, 0, 5'000'000});
+    all.push_back(Op{1, 2, 11, 0, 0, 0, 10'000'000});
+    all.push_back(Op{1, 2, 12, 0, 0, 0, 10'000'000});
+    all.push_back(Op{1, 3, 13, 0, 0, 0, 5'000'000, true});
+    all.insert(all.end(), ops.begin(), ops.end());
     std::vector<FundEntry> accepted;
     int64_t id = 0;
-    for (const Op& op : ops) {
+    for (const Op& op : all) {
         if (op.kind == 8 || op.kind == 9) {
             const FundProject* p = ledger.FindProject(op.project);
             if (!p) continue;
@@ -103,6 +112,13 @@ RC_GTEST_PROP(FundsProperty, BalancedNeverNegativeAndEqualToRecount, ()) {
         }
         RC_ASSERT(sum == 0);
     }
+    RC_CLASSIFY(accepted.size() >= 10, "10+ entries accepted");
+    RC_CLASSIFY(std::any_of(accepted.begin(), accepted.end(),
+                            [](const FundEntry& e) { return e.kind == FundEntryKind::kReversal; }),
+                "a reversal accepted");
+    RC_CLASSIFY(std::any_of(accepted.begin(), accepted.end(),
+                            [](const FundEntry& e) { return e.to_account.starts_with("payee:"); }),
+                "a payment accepted");
     const std::map<std::string, Fen> recount = RecountFundBalances(accepted);
     for (const auto& [account, balance] : ledger.balances()) {
         auto it = recount.find(account);
