@@ -227,7 +227,8 @@ void ReadHeader(Reader& r, const toml::table& root, Plan& plan) {
                  "pairing_quotas",
                  "pairing",
                  "dynamic",
-                 "shares"},
+                 "shares",
+                 "funds"},
                 "");
     plan.id = r.String(root, "id", "");
     plan.title = r.String(root, "title", "");
@@ -669,6 +670,76 @@ void ReadShares(Reader& r, const toml::table& root, Plan& plan) {
                "the income split (poor households / village / cooperative) must add up to 1000 permille");
 }
 
+
+// [funds]: every key optional, each range-checked (defaults in PlanFunds, core/funds.h).
+void ReadFunds(Reader& r, const toml::table& root, Plan& plan) {
+    const toml::table* t = r.Table(root, "funds", "", false);
+    if (!t) return;
+    r.CheckKeys(*t,
+                {"stage_approved_percent", "stage_started_percent", "stage_near_completion_percent",
+                 "stage_accepted_percent", "overrun_permille", "deposit_max_permille", "idle_days", "negative_list",
+                 "sources"},
+                "funds");
+    PlanFunds& f = plan.funds;
+    auto whole = [&](std::string_view key, int lo, int hi, int& out) {
+        if (!r.ok()) return;
+        const std::optional<int> v = r.Int(*t, key, "funds", false);
+        if (!v) return;
+        if (*v < lo || *v > hi)
+            r.Fail(Reader::LineOf(*t->get(key)), "plan.funds", Join("funds", key),
+                   "应在" + std::to_string(lo) + "到" + std::to_string(hi) + "之间",
+                   "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        else
+            out = *v;
+    };
+    whole("stage_approved_percent", 0, 100, f.stage_approved_percent);
+    whole("stage_started_percent", 0, 100, f.stage_started_percent);
+    whole("stage_near_completion_percent", 0, 100, f.stage_near_completion_percent);
+    whole("stage_accepted_percent", 0, 100, f.stage_accepted_percent);
+    whole("overrun_permille", 0, 1000, f.overrun_permille);
+    whole("deposit_max_permille", 0, 1000, f.deposit_max_permille);
+    whole("idle_days", 1, 3650, f.idle_days);
+    if (!r.ok()) return;
+    if (!(f.stage_approved_percent <= f.stage_started_percent && f.stage_started_percent <= f.stage_near_completion_percent &&
+          f.stage_near_completion_percent <= f.stage_accepted_percent))
+        return r.Fail(Reader::LineOf(*t), "plan.funds", "funds",
+                      "各阶段累计支付比例须逐级不减(立项≤开工≤接近完工≤验收)",
+                      "stage percents must not decrease (approved ≤ started ≤ near completion ≤ accepted)");
+    auto code_ok = [](const std::string& c) {
+        return !c.empty() && c.size() <= 40 &&
+               std::all_of(c.begin(), c.end(), [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'; });
+    };
+    if (t->get("negative_list")) {
+        std::vector<std::string> list = r.Strings(*t, "negative_list", "funds", false);
+        if (!r.ok()) return;
+        for (const std::string& c : list)
+            if (!code_ok(c))
+                return r.Fail(LineAt(*t, "negative_list"), "plan.funds", "funds.negative_list",
+                              "用途代码须为小写字母、数字或下划线: " + c, "a use code is lower-case letters, digits or _: " + c);
+        f.negative_list = std::move(list);
+    }
+    std::set<std::string> seen;
+    for (const FundSource& s : BuiltinFundSources()) seen.insert(s.code);
+    const auto tables = r.Tables(*t, "sources", "funds", false);
+    for (size_t i = 0; i < tables.size() && r.ok(); ++i) {
+        const toml::table& s = *tables[i];
+        const std::string path = Index("funds.sources", i);
+        r.CheckKeys(s, {"code", "name", "special_poverty"}, path);
+        FundSource src;
+        src.code = r.String(s, "code", path);
+        if (!r.ok()) return;
+        if (!code_ok(src.code))
+            return r.Fail(LineAt(s, "code"), "plan.funds", Join(path, "code"),
+                          "资金来源代码须为小写字母、数字或下划线", "a source code is lower-case letters, digits or _");
+        if (!CheckUnique(r, seen, src.code, LineAt(s, "code"), Join(path, "code"))) return;
+        src.name = r.String(s, "name", path);
+        if (const toml::node* n = s.get("special_poverty")) {
+            if (!n->is_boolean()) return r.WrongType(*n, Join(path, "special_poverty"), "布尔值", "a boolean");
+            src.special_poverty = n->as_boolean()->get();
+        }
+        f.sources.push_back(std::move(src));
+    }
+}
 }  // namespace
 
 int PlanTownship::total_persons() const {
@@ -763,6 +834,7 @@ Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source) {
     if (r.ok()) ReadPairing(r, root, plan);
     if (r.ok()) ReadDynamic(r, root, plan);
     if (r.ok()) ReadShares(r, root, plan);
+    if (r.ok()) ReadFunds(r, root, plan);
     if (!r.ok()) return std::unexpected(r.error());
     return plan;
 }

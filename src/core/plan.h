@@ -10,6 +10,7 @@
 
 #include "core/date.h"
 #include "core/error.h"
+#include "core/funds.h"
 
 namespace jz {
 
@@ -149,6 +150,7 @@ struct Plan {
     PlanPairing pairing;
     PlanDynamic dynamic;
     PlanShares shares;
+    PlanFunds funds;  // [funds] (core/funds.h)
     // The "1456" framework's named parts: the five precision requirements and the six
     // organisational guarantees, in the document's order.
     std::vector<std::string> precision_requirements;
@@ -176,7 +178,8 @@ struct Plan {
 // Error codes: plan.syntax, plan.missing_key, plan.unknown_key, plan.type, plan.year,
 // plan.county_code, plan.township_code, plan.duplicate_township, plan.measure_number,
 // plan.duplicate_measure, plan.unknown_battle, plan.duplicate_battle, plan.duplicate_id,
-// plan.negative, plan.stage_sum, plan.poverty_line, plan.stated_total, plan.date, plan.shares.
+// plan.negative, plan.stage_sum, plan.poverty_line, plan.stated_total, plan.date, plan.shares,
+// plan.funds.
 // Stated totals are kept as written, not checked against the sums (reconcile reports those).
 Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source);
 

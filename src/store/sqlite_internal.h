@@ -186,6 +186,7 @@ struct BodyTable {
 //   sqlite_cases.cc       procedure cases, evaluations, population, adjustment approvals
 //   sqlite_assistance.cc  the assistance ledger: items, income, cover
 //   sqlite_pairing.cc     pairing: cadres, pairings, work teams, on-post days, visits, places
+//   sqlite_funds.cc       funds: sources, allocations, projects, payees, the entries and balances
 class SqliteStore final : public Store {
   public:
     // Takes ownership of `db`.
@@ -353,6 +354,19 @@ class SqliteStore final : public Store {
                                                          int in_quarter)>& visit) override;
     Result<void> PutHouseholdPlace(const HouseholdPlace& place, const ChangeContext& change) override;
     Result<std::optional<HouseholdPlace>> FindHouseholdPlace(const std::string& household_code) override;
+
+    // sqlite_funds.cc
+    Result<void> PutFundSource(const FundSource& source, const ChangeContext& change) override;
+    Result<void> PutAllocation(const Allocation& allocation, const ChangeContext& change) override;
+    Result<void> PutFundProject(const FundProject& project, const ChangeContext& change) override;
+    Result<void> PutPayee(const Payee& payee, const ChangeContext& change) override;
+    Result<std::vector<Allocation>> ListAllocations() override;
+    Result<std::optional<FundProject>> FindFundProject(int64_t id) override;
+    Result<std::vector<FundEntry>> PostFundEntries(const std::vector<FundEntry>& batch, const PlanFunds& settings,
+                                                   const ChangeContext& change) override;
+    Result<std::vector<StoredFundEntry>> ListFundEntries(const FundEntryFilter& filter) override;
+    Result<std::map<std::string, Fen>> FundBalances() override;
+    Result<std::map<std::string, Fen>> RecountFundBalances() override;
 
   private:
     // --- shared by every family (sqlite_store.cc) ---

@@ -431,8 +431,75 @@ CREATE TABLE household_place (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+inline constexpr std::string_view kMigration007 = R"sql(
+-- Funds (core/funds.h, docs/funds.md): a double-entry ledger. Sources beyond the plan's built-in
+-- five; allocations with their earmark (comma-separated use codes, '' = any use); projects as the
+-- ledger sees them (the project library proper comes later); payees. received_fen, budgeted_fen,
+-- paid_fen, deposit_fen and fund_balance are derived from fund_entry, kept in the same transaction.
+CREATE TABLE fund_source (
+  code            TEXT PRIMARY KEY,
+  name            TEXT NOT NULL,
+  special_poverty INTEGER NOT NULL DEFAULT 0,
+  updated_at      TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE allocation (
+  id              INTEGER PRIMARY KEY,
+  source          TEXT NOT NULL,
+  document_number TEXT NOT NULL,
+  year            INTEGER NOT NULL,
+  amount_fen      INTEGER NOT NULL,
+  earmark         TEXT NOT NULL DEFAULT '',
+  received_fen    INTEGER NOT NULL DEFAULT 0,
+  updated_at      TEXT NOT NULL
+) STRICT;
+CREATE TABLE fund_project (
+  id             INTEGER PRIMARY KEY,
+  name           TEXT NOT NULL,
+  division_code  TEXT NOT NULL,
+  use_code       TEXT NOT NULL,
+  approved_fen   INTEGER NOT NULL,
+  reapproved_fen INTEGER,
+  state          TEXT NOT NULL,
+  budgeted_fen   INTEGER NOT NULL DEFAULT 0,
+  paid_fen       INTEGER NOT NULL DEFAULT 0,
+  deposit_fen    INTEGER NOT NULL DEFAULT 0,
+  updated_at     TEXT NOT NULL
+) STRICT;
+CREATE INDEX fund_project_division ON fund_project(division_code, id);
+CREATE TABLE payee (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+-- Append-only: never updated or deleted (a correction is a reversal, at most one per entry).
+CREATE TABLE fund_entry (
+  id            INTEGER PRIMARY KEY,
+  entry_date    INTEGER NOT NULL,
+  kind          TEXT NOT NULL,
+  from_account  TEXT NOT NULL,
+  to_account    TEXT NOT NULL,
+  amount_fen    INTEGER NOT NULL CHECK (amount_fen > 0),
+  allocation_id INTEGER NOT NULL,
+  project_id    INTEGER NOT NULL DEFAULT 0,
+  payee_id      INTEGER NOT NULL DEFAULT 0,
+  to_allocation INTEGER NOT NULL DEFAULT 0,
+  stage         TEXT NOT NULL DEFAULT '',
+  refs          TEXT NOT NULL DEFAULT '',
+  decision_id   TEXT NOT NULL DEFAULT '',
+  reverses      INTEGER,
+  actor         TEXT NOT NULL,
+  at            TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX fund_entry_reverses ON fund_entry(reverses) WHERE reverses IS NOT NULL;
+CREATE TABLE fund_balance (
+  account     TEXT PRIMARY KEY,
+  balance_fen INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
 inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004,
-                                                   kMigration005, kMigration006};
+                                                   kMigration005, kMigration006, kMigration007};
 // The migration after whose SQL the free-text pairing names become cadres and pairings (1-based).
 inline constexpr int kPairingAdoptionVersion = 6;
 

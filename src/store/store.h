@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@
 #include "core/assistance.h"
 #include "core/error.h"
 #include "core/evaluation.h"
+#include "core/funds.h"
 #include "core/household.h"
 #include "core/incidence.h"
 #include "core/org_unit.h"
@@ -303,6 +305,21 @@ struct ImportRecord {
     std::string actor;
     std::string file_name;
     std::string summary_json;  // set by FinishImport
+};
+
+// Which fund entries to list (ListFundEntries), by id. Empty/none: no filter on that field.
+struct FundEntryFilter {
+    std::string account;                // entries from or to this account
+    std::optional<FundEntryKind> kind;
+    std::optional<Date> from, to;       // entry date range, inclusive
+    int64_t after_id = 0;               // paging: entries with a greater id
+    int64_t limit = 1000;
+};
+struct StoredFundEntry {
+    FundEntry entry;  // from/to accounts filled
+    std::string actor;
+    std::string at;
+    bool operator==(const StoredFundEntry&) const = default;
 };
 
 class Store {
@@ -599,6 +616,33 @@ class Store {
     // Households' recorded places: entity "household_place", key the household code (Put replaces).
     virtual Result<void> PutHouseholdPlace(const HouseholdPlace& place, const ChangeContext& change) = 0;
     virtual Result<std::optional<HouseholdPlace>> FindHouseholdPlace(const std::string& household_code) = 0;
+
+    // --- Funds (core/funds.h, docs/funds.md) ------------------------------------------------------
+    // Reference data, each logged (entities "fund_source" key the code, "allocation", "fund_project",
+    // "payee" key the id; Put inserts or replaces by id/code). An allocation's id, a project's and a
+    // payee's are the caller's (> 0).
+    virtual Result<void> PutFundSource(const FundSource& source, const ChangeContext& change) = 0;
+    virtual Result<void> PutAllocation(const Allocation& allocation, const ChangeContext& change) = 0;
+    virtual Result<void> PutFundProject(const FundProject& project, const ChangeContext& change) = 0;
+    virtual Result<void> PutPayee(const Payee& payee, const ChangeContext& change) = 0;
+    virtual Result<std::vector<Allocation>> ListAllocations() = 0;
+    virtual Result<std::optional<FundProject>> FindFundProject(int64_t id) = 0;
+    // Checks the batch through core FundLedger (loading the state it touches: its allocations,
+    // projects, payees, balances, reversed entries) with `settings` (the plan's [funds]; the stored
+    // fund_source rows are added to its sources), gives each entry the next id (the caller's id is
+    // ignored; a reversal inside the batch names an earlier entry of the batch by its position as
+    // -1, -2, ... (1-based, negated) or a stored id), and writes the entries, the balance deltas and
+    // the derived amounts in the caller's transaction. Each entry is logged (entity "fund_entry",
+    // key the id, action "insert"). The first refused entry refuses the batch with its rule (the
+    // Error's row is the entry's 1-based position); nothing is written then.
+    virtual Result<std::vector<FundEntry>> PostFundEntries(const std::vector<FundEntry>& batch,
+                                                           const PlanFunds& settings,
+                                                           const ChangeContext& change) = 0;
+    virtual Result<std::vector<StoredFundEntry>> ListFundEntries(const FundEntryFilter& filter) = 0;
+    // Every account's balance from fund_balance (kept with the entries).
+    virtual Result<std::map<std::string, Fen>> FundBalances() = 0;
+    // Every account's balance summed from fund_entry (SUM ... GROUP BY), for checks.
+    virtual Result<std::map<std::string, Fen>> RecountFundBalances() = 0;
 
     // Walks the whole change log in sequence order, recomputing the hash chain; with options.rows,
     // replays it against the rows (see RowMismatch for what is compared; org units, settings,

@@ -17,12 +17,21 @@ const candidates = [[8, '生态补偿'], [1, '产业扶持']];
 
 // An Element Plus select: open it, pick the option with this text.
 // (A closing dropdown stays visible a moment: wait until none shows before and after.)
-const noDropdown = (page) => page.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown')].some((e) => e.getClientRects().length > 0 && getComputedStyle(e.closest('.el-popper') ?? e).display !== 'none'));
+const noDropdown = (page, timeout = 30000) => page.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown')].some((e) => e.getClientRects().length > 0 && getComputedStyle(e.closest('.el-popper') ?? e).display !== 'none'), null, { timeout });
+// (A click on an option while the list is still being drawn can leave it open on a loaded
+// machine: when it has not closed after a few seconds the option is clicked again, then Escape.)
 async function choose(page, test, text) {
   await noDropdown(page);
   await page.locator(`[data-test=${test}]`).click();
   await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-  await noDropdown(page);
+  try {
+    await noDropdown(page, 5000);
+  } catch {
+    const option = page.locator('.el-select-dropdown__item:visible', { hasText: text });
+    if (await option.count()) await option.first().click();
+    await noDropdown(page, 5000).catch(() => page.keyboard.press('Escape'));
+    await noDropdown(page);
+  }
 }
 // An Element Plus date picker: type the date.
 async function typeDate(page, test, date) {
