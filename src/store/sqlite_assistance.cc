@@ -72,14 +72,6 @@ constexpr const char* kListCoverage =
 // --- Helpers -------------------------------------------------------------------------------------
 std::string CountyOf(const std::string& code) { return code.substr(0, std::min<size_t>(6, code.size())); }
 
-int64_t DateInt(const Date& d) { return int64_t{d.year} * 10000 + d.month * 100 + d.day; }
-Date IntDate(int64_t v) {
-    return Date{static_cast<int>(v / 10000), static_cast<int>(v / 100 % 100), static_cast<int>(v % 100)};
-}
-std::optional<Date> OptDateColumn(sqlite3_stmt* st, int i) {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL) return std::nullopt;
-    return IntDate(sqlite3_column_int64(st, i));
-}
 
 // The "upper bound" of a code prefix for range scans (codes are ASCII).
 std::string PrefixEnd(const std::string& prefix) { return prefix + "\x7f"; }
@@ -232,8 +224,8 @@ Result<void> ScanItemFactsOn(sqlite3* db, const std::string& prefix, bool ranged
         f.category = sqlite3_column_int(raw, 3);
         f.kind = sqlite3_column_int(raw, 4);
         f.start_date = IntDate(sqlite3_column_int64(raw, 5));
-        f.end_date = OptDateColumn(raw, 6);
-        f.signed_on = OptDateColumn(raw, 7);
+        f.end_date = OptDate(raw, 6);
+        f.signed_on = OptDate(raw, 7);
         MemberKeysFrom(raw, 8, f.member_keys);
         f.amount = sqlite3_column_int64(raw, 9);  // NULL reads 0
         if (!visit(f)) return {};

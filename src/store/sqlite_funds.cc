@@ -53,10 +53,6 @@ constexpr const char* kRecount =
     "SELECT account, sum(v) FROM (SELECT to_account AS account, amount_fen AS v FROM fund_entry"
     " UNION ALL SELECT from_account, -amount_fen FROM fund_entry) GROUP BY account ORDER BY account";
 
-int64_t FundDateInt(const Date& d) { return int64_t{d.year} * 10000 + d.month * 100 + d.day; }
-Date FundIntDate(int64_t v) {
-    return Date{static_cast<int>(v / 10000), static_cast<int>(v / 100 % 100), static_cast<int>(v % 100)};
-}
 
 std::string JoinCodes(const std::vector<std::string>& v) {
     std::string out;
@@ -131,7 +127,7 @@ void EntryJsonInto(const FundEntry& e, std::string& out) {
     json_writer::JsonWriter w(out);
     w.Open('{');
     w.Key("id"), w.Int(e.id);
-    w.Key("date"), w.Int(FundDateInt(e.date));
+    w.Key("date"), w.Int(DateInt(e.date));
     w.Key("kind"), w.String(FundEntryKindName(e.kind));
     w.Key("from"), w.String(e.from_account);
     w.Key("to"), w.String(e.to_account);
@@ -174,7 +170,7 @@ StoredFundEntry ReadEntry(sqlite3_stmt* st) {
     StoredFundEntry s;
     FundEntry& e = s.entry;
     e.id = sqlite3_column_int64(st, 0);
-    e.date = FundIntDate(sqlite3_column_int64(st, 1));
+    e.date = IntDate(sqlite3_column_int64(st, 1));
     e.kind = ParseFundEntryKind(Text(st, 2)).value_or(FundEntryKind::kReceive);
     e.from_account = Text(st, 3);
     e.to_account = Text(st, 4);
@@ -434,7 +430,7 @@ Result<std::vector<FundEntry>> SqliteStore::PostFundEntries(const std::vector<Fu
         if (!st) return std::unexpected(st.error());
         const std::string_view kind = FundEntryKindName(e.kind);
         sqlite3_bind_int64(*st, 1, e.id);
-        sqlite3_bind_int64(*st, 2, FundDateInt(e.date));
+        sqlite3_bind_int64(*st, 2, DateInt(e.date));
         sqlite3_bind_text(*st, 3, kind.data(), static_cast<int>(kind.size()), SQLITE_STATIC);
         BindText(*st, 4, e.from_account);
         BindText(*st, 5, e.to_account);
@@ -509,8 +505,8 @@ Result<std::vector<StoredFundEntry>> SqliteStore::ListFundEntries(const FundEntr
     sqlite3_bind_int64(raw, 1, f.after_id);
     if (!f.account.empty()) BindText(raw, 2, f.account);
     if (f.kind) BindText(raw, 3, kind);
-    if (f.from) sqlite3_bind_int64(raw, 4, FundDateInt(*f.from));
-    if (f.to) sqlite3_bind_int64(raw, 5, FundDateInt(*f.to));
+    if (f.from) sqlite3_bind_int64(raw, 4, DateInt(*f.from));
+    if (f.to) sqlite3_bind_int64(raw, 5, DateInt(*f.to));
     sqlite3_bind_int64(raw, 6, f.limit > 0 ? f.limit : -1);
     std::vector<StoredFundEntry> out;
     int rc;

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/date.h"
 #include "store/change_chain.h"
 #include "store/json_writer.h"
 #include "store/sqlite_store.h"
@@ -83,6 +84,16 @@ void BindOpt(sqlite3_stmt* st, int i, const std::optional<T>& v) {
 inline std::string Text(sqlite3_stmt* st, int i) {
     const unsigned char* t = sqlite3_column_text(st, i);
     return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(st, i)) : std::string();
+}
+// A date as the tables keep it: the integer YYYYMMDD (sorts and compares like the date).
+inline int64_t DateInt(const Date& d) { return int64_t{d.year} * 10000 + d.month * 100 + d.day; }
+inline Date IntDate(int64_t v) {
+    return Date{static_cast<int>(v / 10000), static_cast<int>(v / 100 % 100), static_cast<int>(v % 100)};
+}
+// A nullable YYYYMMDD column.
+inline std::optional<Date> OptDate(sqlite3_stmt* st, int i) {
+    if (sqlite3_column_type(st, i) == SQLITE_NULL) return std::nullopt;
+    return IntDate(sqlite3_column_int64(st, i));
 }
 inline void TextInto(sqlite3_stmt* st, int i, std::string& out) {
     const unsigned char* t = sqlite3_column_text(st, i);

@@ -83,14 +83,6 @@ constexpr const char* kHouseholdName =
     "SELECT household_code, division_code, status, pairing_cadre FROM household WHERE household_code=?1";
 
 // --- Helpers -------------------------------------------------------------------------------------
-int64_t DateInt(const Date& d) { return int64_t{d.year} * 10000 + d.month * 100 + d.day; }
-Date IntDate(int64_t v) {
-    return Date{static_cast<int>(v / 10000), static_cast<int>(v / 100 % 100), static_cast<int>(v % 100)};
-}
-std::optional<Date> OptDate(sqlite3_stmt* st, int i) {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL) return std::nullopt;
-    return IntDate(sqlite3_column_int64(st, i));
-}
 void BindDate(sqlite3_stmt* st, int i, const std::optional<Date>& d) {
     if (d)
         sqlite3_bind_int64(st, i, DateInt(*d));
