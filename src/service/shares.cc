@@ -3,6 +3,7 @@
 #include "service/shares.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -262,7 +263,16 @@ Result<Asset> DisposeAsset(Store& store, const AssetDisposal& d, const ChangeCon
 // --- JSON ----------------------------------------------------------------------------------------
 
 namespace {
-json::value MoneyOf(const std::optional<Fen>& v) { return v ? json::value(FormatCenti(*v)) : json::value(nullptr); }
+// Yuan with two decimals ("1234.50"), as the contract's amounts.
+std::string Yuan(Fen fen) {
+    const bool negative = fen < 0;
+    const uint64_t v = negative ? uint64_t(0) - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%s%llu.%02llu", negative ? "-" : "", static_cast<unsigned long long>(v / 100),
+                  static_cast<unsigned long long>(v % 100));
+    return buf;
+}
+json::value MoneyOf(const std::optional<Fen>& v) { return v ? json::value(Yuan(*v)) : json::value(nullptr); }
 std::string_view OwnerText(AssetOwner o) { return o == AssetOwner::kCooperative ? "cooperative" : "village_collective"; }
 std::string UnitName(const OrgTree& tree, const std::string& code) {
     const OrgUnit* u = tree.Find(code);
@@ -322,7 +332,7 @@ json::object AssetJson(const Asset& a, const OrgTree& tree, int64_t holders) {
             {"kind", static_cast<int>(a.kind)},
             {"kind_name", AssetKindName(a.kind)},
             {"kind_name_zh", AssetKindNameZh(a.kind)},
-            {"value", FormatCenti(a.value)},
+            {"value", Yuan(a.value)},
             {"owner", OwnerText(a.owner)},
             {"owner_name", a.owner_name},
             {"division_code", a.division_code},
@@ -348,20 +358,20 @@ json::object DividendJson(const StoredDividend& s) {
     for (size_t i = 0; i < d.lines.size(); ++i)
         lines.push_back({{"holder", d.lines[i].holder},
                          {"shares", d.lines[i].shares},
-                         {"amount", FormatCenti(d.lines[i].fen)},
+                         {"amount", Yuan(d.lines[i].fen)},
                          {"item_code", i < s.item_codes.size() && !s.item_codes[i].empty()
                                            ? json::value(s.item_codes[i])
                                            : json::value(nullptr)}});
     return {{"asset_id", d.asset_id},
             {"year", d.year},
-            {"income", FormatCenti(d.income)},
-            {"poor_part", FormatCenti(d.poor_part)},
-            {"village_part", FormatCenti(d.village_part)},
-            {"cooperative_part", FormatCenti(d.cooperative_part)},
-            {"floor", FormatCenti(d.floor)},
-            {"operator_shortfall", FormatCenti(d.operator_shortfall)},
-            {"over_cap", FormatCenti(d.over_cap)},
-            {"distributed", FormatCenti(d.distributed)},
+            {"income", Yuan(d.income)},
+            {"poor_part", Yuan(d.poor_part)},
+            {"village_part", Yuan(d.village_part)},
+            {"cooperative_part", Yuan(d.cooperative_part)},
+            {"floor", Yuan(d.floor)},
+            {"operator_shortfall", Yuan(d.operator_shortfall)},
+            {"over_cap", Yuan(d.over_cap)},
+            {"distributed", Yuan(d.distributed)},
             {"declared_on", s.declared_on.ToString()},
             {"lines", std::move(lines)}};
 }
@@ -446,7 +456,7 @@ Result<json::object> HouseholdSharesJson(Store& store, const std::string& househ
                             {"kind_name_zh", AssetKindNameZh(asset.kind)},
                             {"shares", n},
                             {"total_shares", asset.total_shares},
-                            {"value_share", FormatCenti(value_share)},
+                            {"value_share", Yuan(value_share)},
                             {"certificate", std::move(certificate)}});
     }
     auto dividends = store.DividendsOf(household_code);
@@ -456,7 +466,7 @@ Result<json::object> HouseholdSharesJson(Store& store, const std::string& househ
         rows.push_back({{"asset_id", d.asset_id},
                         {"year", d.year},
                         {"shares", d.shares},
-                        {"amount", FormatCenti(d.fen)},
+                        {"amount", Yuan(d.fen)},
                         {"item_code", d.item_code.empty() ? json::value(nullptr) : json::value(d.item_code)}});
     return json::object{{"holdings", std::move(holdings)}, {"dividends", std::move(rows)}};
 }

@@ -235,8 +235,9 @@ TEST(SharesService, DividendsPostAssistanceItemsInOneTransaction) {
     ASSERT_EQ(shares.at("holdings").as_array().size(), 1u);
     EXPECT_EQ(shares.at("holdings").as_array()[0].at("asset_id").as_string(), "A-001");
     ASSERT_EQ(shares.at("dividends").as_array().size(), 1u);
-    EXPECT_EQ(shares.at("dividends").as_array()[0].at("amount").as_string(),
-              FormatCenti(d->declaration.lines.front().fen));
+    const std::string amount(shares.at("dividends").as_array()[0].at("amount").as_string());
+    EXPECT_EQ(ParseCenti(amount), std::optional<int64_t>(d->declaration.lines.front().fen));
+    EXPECT_EQ(amount.size() - amount.find('.'), 3u) << amount;  // two decimals
 }
 
 TEST(SharesService, DisposalNeedsTheVoteAndTheApprovalsInOrder) {
