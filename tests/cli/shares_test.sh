@@ -84,6 +84,18 @@ expect_one_line_error "shares.disposed"
 expect_status 0 jz asset show A-002 --json
 check "disposal recorded" [ "$(jq .disposal.votes_for "$TMP/out")" = 6 ]
 
+# A deregistration moves the household's shares at once; the adjustment's approval runs the year's
+# reallocation in its transaction.
+H1=$(jq -r '.holdings[] | select(.holder | startswith("village:") | not) | .holder' <(jz asset show A-001 --json) | tail -1)
+expect_status 0 jz procedure deregister --household "$H1" --year 2017 --date 2017-12-01 --reason wrongly_registered --json
+expect_status 0 jz shares household "$H1" --json
+# (A disposed asset's holdings stay as they were: A-002 is left out of every reallocation.)
+check "the deregistered household holds nothing of A-001" [ "$(jq '[.holdings[] | select(.asset_id == "A-001")] | length' "$TMP/out")" = 0 ]
+expect_status 0 jz asset show A-001 --json
+check "its shares moved as deregistered" [ "$(jq -r --arg h "$H1" '[.moves[] | select(.from == $h) | .reason] | unique | join(",")' "$TMP/out")" = deregistered ]
+check "the total is kept" [ "$(jq '[.holdings[].shares] | add' "$TMP/out")" = 1000 ]
+expect_status 0 jz adjustment --year 2017 --approve --date 2017-12-28 --json
+
 # Export and import, csv and xlsx: the exported assets are refused as taken, new ones go in.
 for ext in csv xlsx; do
   expect_status 0 jz asset export "$TMP/assets.$ext"
