@@ -94,7 +94,8 @@ check "the deregistered household holds nothing of A-001" [ "$(jq '[.holdings[] 
 expect_status 0 jz asset show A-001 --json
 check "its shares moved as deregistered" [ "$(jq -r --arg h "$H1" '[.moves[] | select(.from == $h) | .reason] | unique | join(",")' "$TMP/out")" = deregistered ]
 check "the total is kept" [ "$(jq '[.holdings[].shares] | add' "$TMP/out")" = 1000 ]
-expect_status 0 jz adjustment --year 2017 --approve --date 2017-12-28 --json
+expect_status 0 jz adjustment --year 2017 --approve --date 2017-12-28
+grep -q "Asset-income shares reallocated: 0 moves over 2 assets" "$TMP/out" || fail "approval: $(head -3 "$TMP/out")"
 
 # Export and import, csv and xlsx: the exported assets are refused as taken, new ones go in.
 for ext in csv xlsx; do
