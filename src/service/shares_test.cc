@@ -195,6 +195,32 @@ TEST(SharesService, DeregistrationMovesSharesAtOnce) {
     EXPECT_EQ(moves.front().date, (Date{2017, 8, 1}));
 }
 
+TEST(SharesService, ADeathMovesTheSharesAsDied) {
+    Registry r;
+    ASSERT_TRUE(AddAsset(*r.store, ThePlan(), r.MakeAsset("A-001"), 2017, Date{2017, 5, 1}, kOfficer));
+    const std::string died = r.poor[2].household_code;
+    const int64_t had = r.Holding("A-001").at(died);
+    ASSERT_TRUE(r.store->Begin());
+    auto out = ReallocateOnDepartureInTransaction(*r.store, ThePlan(), died, ShareStatus::kDied, 2017,
+                                                  Date{2017, 9, 1}, kOfficer);
+    ASSERT_TRUE(out) << out.error().ToString();
+    ASSERT_TRUE(r.store->Commit());
+    int64_t moved = 0;
+    for (const StoredShareMove& m : out->moves) {
+        EXPECT_EQ(m.move.reason, "died");
+        moved += m.move.shares;
+    }
+    EXPECT_EQ(moved, had);
+    EXPECT_FALSE(r.Holding("A-001").contains(died));
+    // A household holding nothing: nothing to do.
+    ASSERT_TRUE(r.store->Begin());
+    auto none = ReallocateOnDepartureInTransaction(*r.store, ThePlan(), died, ShareStatus::kDied, 2017,
+                                                   Date{2017, 9, 2}, kOfficer);
+    ASSERT_TRUE(r.store->Commit());
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->moves.empty());
+}
+
 TEST(SharesService, DividendsPostAssistanceItemsInOneTransaction) {
     Registry r;
     Asset a = r.MakeAsset("A-001");
