@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cli/demo_ledger.h"
+#include "cli/demo_shares.h"
 #include "cli/demo_pairing.h"
 #include "core/assembly.h"
 #include "generator/generator.h"
@@ -388,6 +389,9 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     auto ledger = WriteDemoLedger(*session, *as_of, o.seed, Change(g));
     if (!ledger) return ReportError(ledger.error());
     if (auto r = WriteDemoVisits(*session->store, *pairing, cadre_ids, Change(g)); !r) return ReportError(r.error());
+    // Asset-income shares (issue 16): a few assets quantified among their villages' poor households.
+    auto assets = WriteDemoShares(*session, *as_of, Change(g));
+    if (!assets) return ReportError(assets.error());
     // The day the synthetic registry describes: the battle map's default date outside the plan's years.
     if (auto r = service::RecordRegistryAsOf(*session->store, *as_of); !r) return ReportError(r.error());
     // Demo accounts, one per role: the only place a known password exists.
@@ -419,6 +423,7 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
                     static_cast<long long>(pairing->counts.team_members),
                     static_cast<long long>(pairing->counts.on_post), static_cast<long long>(pairing->counts.visits),
                     static_cast<long long>(pairing->counts.far_visits));
+        std::printf("资产收益 Asset-income shares: %lld assets quantified\n\n", static_cast<long long>(*assets));
         PrintProgress(*report, session->plan);
         std::printf(
             "\n演示账号 Demo logins (password %s): admin, inspector (county %s), officer (township %s), "

@@ -48,6 +48,10 @@ void RegisterCadreExchangeCommands(Registry& registry);
 // it from their own file).
 CLI::App& CadreCommand(CLI::App& app);
 
+// Asset-income shares (shares_commands.cc): asset add|list|show|dividend|dispose|import|export,
+// shares reallocate|household (docs/shares.md). Exit statuses as the assistance commands'.
+void RegisterSharesCommands(Registry& registry);
+
 // The change log's head as reports carry it: "chain_head": {"seq", "hash"} in their JSON, a footer
 // line in their text (so an issued report anchors the chain outside the database).
 // audit_commands.cc; used by the reports of commands.cc and quality.cc.

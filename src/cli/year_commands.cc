@@ -259,6 +259,19 @@ int RunAdjustment(const GlobalOptions& g, const AdjustmentOptions& o) {
         return kExitOk;
     }
     std::printf("%d年动态调整 Dynamic adjustment of %d\n", o.year, o.year);
+    if (o.approve) {
+        // The year's reallocation of the asset-income shares ran with the approval (docs/shares.md).
+        int64_t moves = 0;
+        auto assets = s.store->ListAssets("");
+        if (!assets) return ReportFailure(assets.error());
+        for (const Asset& a : *assets) {
+            auto listed = s.store->ListShareMoves(a.id);
+            if (!listed) return ReportFailure(listed.error());
+            for (const StoredShareMove& m : *listed) moves += m.move.year == o.year && m.date == *date ? 1 : 0;
+        }
+        std::printf("资产收益股权调整 Asset-income shares reallocated: %lld moves over %zu assets\n",
+                    static_cast<long long>(moves), assets->size());
+    }
     std::printf("%-22s %14s %14s %12s %14s %10s %10s %6s %6s\n", "乡镇 township", "退出 exits", "新识别 new",
                 "返贫 fallback", "销户 deregist.", "增员 in", "减员 out", "缓冲 buf", "未结 open");
     auto row = [](const std::string& label, const AdjustmentCounts& n) {

@@ -251,6 +251,16 @@ const std::map<std::string, std::array<int, kPrincipalCount>>& ExpectedStatuses(
         {"POST /api/teams/members/{id}/end",              {401, 404,  404,  404,  403,   403,   404}},
         {"PUT /api/teams/members/{id}/on-post/{month}",   {401, 404,  404,  404,  403,   403,   404}},
         {"GET /api/visits/overdue",                       {401, 200,  200,  200,  200,   200,   200}},
+
+        // Asset-income shares: every reader sees the assets in scope; only county-level writers add,
+        // declare, dispose and reallocate ({id} names no asset: 404; an empty body: 400).
+        {"GET /api/assets",                               {401, 200,  200,  200,  200,   200,   200}},
+        {"POST /api/assets",                              {401, 400,  403,  403,  403,   403,   403}},
+        {"GET /api/assets/{id}",                          {401, 404,  404,  404,  404,   404,   404}},
+        {"POST /api/assets/{id}/dividends",               {401, 404,  403,  403,  403,   403,   403}},
+        {"POST /api/assets/{id}/disposal",                {401, 404,  403,  403,  403,   403,   403}},
+        {"POST /api/shares/reallocation",                 {401, 400,  403,  403,  403,   403,   403}},
+        {"GET /api/households/{code}/shares",             {401, 200,  200,  200,  200,   200,   200}},
     };
     // clang-format on
     return table;

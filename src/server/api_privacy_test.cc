@@ -241,6 +241,9 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/pairing/proposal", {"/api/pairing/proposal", "/api/pairing/proposal?unit=" + A}},
         {"/api/teams", {"/api/teams?on=2017-06-30"}},
         {"/api/visits/overdue", {"/api/visits/overdue?limit=100000"}},
+        {"/api/assets", {"/api/assets", "/api/assets?division=" + A}},
+        {"/api/assets/{id}", {"/api/assets/A-2017-1", "/api/assets/A-2017-2"}},
+        {"/api/households/{code}/shares", {"/api/households/" + changed + "/shares"}},
     };
     json::value doc = json::parse(OpenApiDocument());
     for (const auto& [path, ops] : doc.at("paths").as_object()) {

@@ -111,6 +111,16 @@ JZ_SESSION_HANDLER(EndTeamMemberRoute);
 JZ_SESSION_HANDLER(PutOnPostRoute);
 JZ_SESSION_HANDLER(OverdueVisitsRoute);
 
+// routes_shares.cc: asset-income shares (资产收益扶贫): assets, dividends, disposal, the year's
+// reallocation, a household's shares.
+JZ_SESSION_HANDLER(ListAssetsRoute);
+JZ_SESSION_HANDLER(AddAssetRoute);
+JZ_SESSION_HANDLER(GetAssetRoute);
+JZ_SESSION_HANDLER(DeclareDividendsRoute);
+JZ_SESSION_HANDLER(DisposeAssetRoute);
+JZ_SESSION_HANDLER(ReallocateSharesRoute);
+JZ_SESSION_HANDLER(HouseholdSharesRoute);
+
 // routes_visits.cc: visits (recorded once per client id, listed, their photos) and the field kit.
 JZ_SESSION_HANDLER(RecordVisitRoute);
 JZ_SESSION_HANDLER(ListVisitsRoute);

@@ -97,6 +97,15 @@ const RouteEntry kRoutes[] = {
     {V::post,  "/api/teams/members/{id}/end",            kWork,     0,                true,  EndTeamMemberRoute},
     {V::put,   "/api/teams/members/{id}/on-post/{month}", kWork,    0,                true,  PutOnPostRoute},
     {V::get,   "/api/visits/overdue",                    kBlocking, 0,                true,  OverdueVisitsRoute},
+
+    // Asset-income shares (routes_shares.cc): assets, dividends, disposal, the reallocation.
+    {V::get,   "/api/assets",                            kWork,     0,                true,  ListAssetsRoute},
+    {V::post,  "/api/assets",                            kBlocking, 0,                true,  AddAssetRoute},
+    {V::get,   "/api/assets/{id}",                       kWork,     0,                true,  GetAssetRoute},
+    {V::post,  "/api/assets/{id}/dividends",             kBlocking, 0,                true,  DeclareDividendsRoute},
+    {V::post,  "/api/assets/{id}/disposal",              kWork,     0,                true,  DisposeAssetRoute},
+    {V::post,  "/api/shares/reallocation",               kBlocking, 0,                true,  ReallocateSharesRoute},
+    {V::get,   "/api/households/{code}/shares",          kWork,     0,                true,  HouseholdSharesRoute},
 };
 // clang-format on
 

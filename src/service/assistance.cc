@@ -1,4 +1,5 @@
 #include "service/assistance.h"
+#include "service/shares.h"
 
 #include <algorithm>
 #include <cctype>
@@ -143,6 +144,14 @@ Result<AssistanceRecord> AddAssistance(Store& store, const Plan& plan, Assistanc
                                        const ChangeContext& change) {
     auto tx = Transaction::Begin(store);
     if (!tx) return std::unexpected(tx.error());
+    auto record = AddAssistanceInTransaction(store, plan, std::move(item), change);
+    if (!record) return record;
+    if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
+    return record;
+}
+
+Result<AssistanceRecord> AddAssistanceInTransaction(Store& store, const Plan& plan, AssistanceItem item,
+                                                    const ChangeContext& change) {
     auto household = WritableHousehold(store, item.household_code);
     if (!household) return std::unexpected(household.error());
     if (item.item_code.empty()) {
@@ -159,7 +168,6 @@ Result<AssistanceRecord> AddAssistance(Store& store, const Plan& plan, Assistanc
                         "the assistance item code is taken: " + item.item_code);
         return std::unexpected(r.error());
     }
-    if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
     return record;
 }
 
@@ -487,6 +495,8 @@ Result<std::optional<json::object>> HouseholdPlan(Store& store, const Plan& plan
         coverage.push_back({{"year", year}, {"persons", std::move(persons)}, {"gaps", GapsJson(gaps)}});
     }
 
+    auto shares = HouseholdSharesJson(store, household_code);
+    if (!shares) return std::unexpected(shares.error());
     json::object out{{"household", std::move(h)},
                      {"measures", std::move(measures)},
                      {"items", std::move(timeline)},
@@ -496,7 +506,8 @@ Result<std::optional<json::object>> HouseholdPlan(Store& store, const Plan& plan
                       {{"items", counted},
                        {"unconfirmed", unconfirmed},
                        {"deleted", deleted},
-                       {"amount_signed", FormatCenti(signed_amount)}}}};
+                       {"amount_signed", FormatCenti(signed_amount)}}},
+                     {"shares", std::move(*shares)}};
     return std::optional<json::object>(std::move(out));
 }
 

@@ -33,6 +33,10 @@ namespace jz::service {
 // record as stored (version 1).
 Result<AssistanceRecord> AddAssistance(Store& store, const Plan& plan, AssistanceItem item,
                                        const ChangeContext& change);
+// The same in the caller's open transaction (the dividends of service/shares.h post their items
+// with the declaration).
+Result<AssistanceRecord> AddAssistanceInTransaction(Store& store, const Plan& plan, AssistanceItem item,
+                                                    const ChangeContext& change);
 // Replaces the item with `item.item_code`, which must still be at `version`; its sign-off is
 // kept as given (changing what was signed clears the sign-off unless `item` signs it again).
 Result<AssistanceRecord> UpdateAssistance(Store& store, const Plan& plan, const AssistanceItem& item,

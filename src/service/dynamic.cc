@@ -8,6 +8,7 @@
 #include "core/id_number.h"
 #include "service/assistance.h"
 #include "service/household_input.h"
+#include "service/shares.h"
 #include "store/procedure_json.h"
 
 namespace jz::service {
@@ -112,6 +113,10 @@ FailureKind KindOf(const Error& e) {
         e.code == "pairing.over_quota" || e.code == "pairing.current_exists" || e.code == "pairing.ended" ||
         e.code == "pairing.proposal_stale" || e.code == "team.first_secretary_exists" ||
         e.code == "visit.household_changed" || e.code == "visit.client_id_reused")
+        return FailureKind::kRefused;
+    // Asset-income shares (service/shares.h).
+    if (e.code == "shares.not_found") return FailureKind::kNotFound;
+    if (e.code == "shares.exists" || e.code == "shares.disposed" || e.code == "shares.dividend_declared")
         return FailureKind::kRefused;
     if (e.code == "procedure.permission") return FailureKind::kForbidden;
     if (e.code == "store.conflict") return FailureKind::kConflict;
@@ -293,6 +298,15 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
     } else if (auto r = store_.DeleteHousehold(**record, cc); !r) {
         return std::unexpected(r.error());
     }
+    if (request.kind == ProcedureKind::kDeregistration) {
+        // 谁贫困谁享受: its asset-income shares go to other poor households of the village at once.
+        const bool died = ParseDeregistrationReason(request.reason) == DeregistrationReason::kDeath;
+        if (auto r = ReallocateOnDepartureInTransaction(store_, plan_, h.household_code,
+                                                        died ? ShareStatus::kDied : ShareStatus::kDeregistered,
+                                                        request.year, request.date, cc);
+            !r)
+            return std::unexpected(r.error());
+    }
     return stored;
 }
 
@@ -460,6 +474,9 @@ Result<AdjustmentApproval> Dynamic::Approve(const Actor& actor, int year, const 
                         "the dynamic adjustment of " + std::to_string(year) + " is already approved");
         return std::unexpected(r.error());
     }
+    // The year's reallocation of the asset-income shares (docs/shares.md) with the approval.
+    if (auto r = ReallocateYearInTransaction(store_, plan_, year, date, Change(actor, now)); !r)
+        return std::unexpected(r.error());
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
     return a;
 }

@@ -198,6 +198,7 @@ struct BodyTable {
 //   sqlite_assistance.cc  the assistance ledger: items, income, cover
 //   sqlite_pairing.cc     pairing: cadres, pairings, work teams, on-post days, visits, places
 //   sqlite_funds.cc       funds: sources, allocations, projects, payees, the entries and balances
+//   sqlite_shares.cc      asset-income shares: assets, holdings, moves, certificates, dividends
 class SqliteStore final : public Store {
   public:
     // Takes ownership of `db`.
@@ -378,6 +379,23 @@ class SqliteStore final : public Store {
     Result<std::vector<StoredFundEntry>> ListFundEntries(const FundEntryFilter& filter) override;
     Result<std::map<std::string, Fen>> FundBalances() override;
     Result<std::map<std::string, Fen>> RecountFundBalances() override;
+
+    // sqlite_shares.cc
+    Result<void> InsertAsset(const Asset& asset, const ChangeContext& change) override;
+    Result<void> UpdateAsset(const Asset& asset, const ChangeContext& change) override;
+    Result<std::optional<Asset>> FindAsset(const std::string& id) override;
+    Result<std::vector<Asset>> ListAssets(const std::string& division_prefix) override;
+    Result<Holdings> AssetHoldings(const std::string& asset_id) override;
+    Result<std::map<std::string, int64_t>> HoldingsOf(const std::string& holder) override;
+    Result<void> SetHoldings(const std::string& asset_id, const Holdings& after, const std::vector<ShareMove>& moves,
+                             const Date& date, const ChangeContext& change) override;
+    Result<std::vector<StoredShareMove>> ListShareMoves(const std::string& asset_id) override;
+    Result<std::vector<ShareCertificate>> ListCertificates(const std::string& asset_id, bool all) override;
+    Result<void> InsertDividend(const StoredDividend& dividend, const ChangeContext& change) override;
+    Result<std::vector<StoredDividend>> ListDividends(const std::string& asset_id) override;
+    Result<std::vector<HolderDividend>> DividendsOf(const std::string& holder) override;
+    Result<void> InsertAssetDisposal(const AssetDisposal& disposal, const ChangeContext& change) override;
+    Result<std::optional<AssetDisposal>> FindAssetDisposal(const std::string& asset_id) override;
 
   private:
     // --- shared by every family (sqlite_store.cc) ---

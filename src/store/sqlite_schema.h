@@ -498,8 +498,111 @@ CREATE TABLE fund_balance (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Migration 008 belongs to the project library (funds helper, src/store/sqlite_projects.cc). Until
+// that branch is merged this placeholder keeps the numbering: the merge takes its SQL in place of
+// this one.
+inline constexpr std::string_view kMigration008 = R"sql(
+-- reserved: the project library (migration 008)
+CREATE TABLE IF NOT EXISTS migration_008_reserved (x INTEGER) STRICT;
+DROP TABLE migration_008_reserved;
+)sql";
+
+inline constexpr std::string_view kMigration009 = R"sql(
+-- Asset-income shares (core/shares.h, docs/shares.md). Money in fen, dates YYYYMMDD integers.
+-- owner: 'village_collective' | 'cooperative'; cap_per_share_fen NULL: no cap.
+CREATE TABLE asset (
+  id                   TEXT PRIMARY KEY,
+  project_code         TEXT NOT NULL DEFAULT '',
+  kind                 INTEGER NOT NULL,
+  value_fen            INTEGER NOT NULL,
+  owner                TEXT NOT NULL,
+  owner_name           TEXT NOT NULL,
+  division_code        TEXT NOT NULL,
+  poor_permille        INTEGER NOT NULL,
+  village_permille     INTEGER NOT NULL,
+  cooperative_permille INTEGER NOT NULL,
+  total_shares         INTEGER NOT NULL,
+  floor_rate_bp        INTEGER NOT NULL,
+  cap_per_share_fen    INTEGER,
+  disposed             INTEGER NOT NULL DEFAULT 0,
+  updated_at           TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX asset_division ON asset(division_code, id);
+-- Who holds how many shares now (holder: a household code or 'village:<division code>').
+CREATE TABLE share_holding (
+  asset_id TEXT NOT NULL,
+  holder   TEXT NOT NULL,
+  shares   INTEGER NOT NULL CHECK (shares > 0),
+  PRIMARY KEY (asset_id, holder)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX share_holding_holder ON share_holding(holder, asset_id);
+-- The asset's ledger of moves (append-only).
+CREATE TABLE share_move (
+  id        INTEGER PRIMARY KEY,
+  asset_id  TEXT NOT NULL,
+  from_holder TEXT NOT NULL,
+  to_holder   TEXT NOT NULL,
+  shares    INTEGER NOT NULL CHECK (shares > 0),
+  reason    TEXT NOT NULL,
+  year      INTEGER NOT NULL,
+  move_date INTEGER NOT NULL
+) STRICT;
+CREATE INDEX share_move_asset ON share_move(asset_id, id);
+-- Equity certificates (股权证): revoked and reissued when a holder's count changes.
+CREATE TABLE share_certificate (
+  number     TEXT PRIMARY KEY,
+  asset_id   TEXT NOT NULL,
+  serial     INTEGER NOT NULL,
+  holder     TEXT NOT NULL,
+  shares     INTEGER NOT NULL,
+  issued_on  INTEGER NOT NULL,
+  revoked_on INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE INDEX share_certificate_asset ON share_certificate(asset_id, serial);
+CREATE INDEX share_certificate_holder ON share_certificate(holder, asset_id) WHERE revoked_on IS NULL;
+CREATE TABLE dividend (
+  asset_id             TEXT NOT NULL,
+  year                 INTEGER NOT NULL,
+  income_fen           INTEGER NOT NULL,
+  poor_fen             INTEGER NOT NULL,
+  village_fen          INTEGER NOT NULL,
+  cooperative_fen      INTEGER NOT NULL,
+  floor_fen            INTEGER NOT NULL,
+  operator_shortfall_fen INTEGER NOT NULL,
+  over_cap_fen         INTEGER NOT NULL,
+  distributed_fen      INTEGER NOT NULL,
+  declared_on          INTEGER NOT NULL,
+  PRIMARY KEY (asset_id, year)
+) STRICT, WITHOUT ROWID;
+-- One line per holder; item_code: the assistance item posted for a household's line ('' for the
+-- village collective's).
+CREATE TABLE dividend_line (
+  asset_id  TEXT NOT NULL,
+  year      INTEGER NOT NULL,
+  holder    TEXT NOT NULL,
+  shares    INTEGER NOT NULL,
+  fen       INTEGER NOT NULL,
+  household INTEGER NOT NULL,
+  item_code TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (asset_id, year, holder)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX dividend_line_holder ON dividend_line(holder, asset_id, year);
+CREATE TABLE asset_disposal (
+  asset_id             TEXT PRIMARY KEY,
+  vote_date            INTEGER NOT NULL,
+  votes_for            INTEGER NOT NULL,
+  votes_against        INTEGER NOT NULL,
+  township_approved_on INTEGER NOT NULL,
+  county_agreed_on     INTEGER NOT NULL,
+  finance_agreed_on    INTEGER NOT NULL,
+  reason               TEXT NOT NULL,
+  updated_at           TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
 inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004,
-                                                   kMigration005, kMigration006, kMigration007};
+                                                   kMigration005, kMigration006, kMigration007, kMigration008,
+                                                   kMigration009};
 // The migration after whose SQL the free-text pairing names become cadres and pairings (1-based).
 inline constexpr int kPairingAdoptionVersion = 6;
 

@@ -37,6 +37,7 @@
 #include "core/pairing.h"
 #include "core/procedure.h"
 #include "core/progress.h"
+#include "core/shares.h"
 
 namespace jz {
 
@@ -320,6 +321,52 @@ struct StoredFundEntry {
     std::string actor;
     std::string at;
     bool operator==(const StoredFundEntry&) const = default;
+};
+
+// --- Asset-income shares (core/shares.h, docs/shares.md; migration 009) ----------------------------
+// An equity certificate (股权证): one per holder and asset while it holds; a move of its shares
+// revokes it and issues a new one with the new count. number: "<asset id>-<n>", n counting per asset.
+struct ShareCertificate {
+    std::string asset_id;
+    std::string holder;
+    std::string number;
+    int64_t shares = 0;
+    Date issued_on;
+    std::optional<Date> revoked_on;
+    bool operator==(const ShareCertificate&) const = default;
+};
+struct StoredShareMove {
+    std::string asset_id;
+    ShareMove move;
+    Date date;
+};
+// A dividend declaration as stored: the core's declaration, the day it was declared and, per line
+// (same order), the assistance item posted for it ("" for the village collective's line).
+struct StoredDividend {
+    DividendDeclaration declaration;
+    Date declared_on;
+    std::vector<std::string> item_codes;
+};
+// A holder's dividend line (the household's shares page).
+struct HolderDividend {
+    std::string asset_id;
+    int year = 0;
+    int64_t shares = 0;
+    Fen fen = 0;
+    std::string item_code;
+};
+// The asset's disposal (处置): the villagers' vote, the township's approval, the county poverty
+// office's and the finance bureau's agreement.
+struct AssetDisposal {
+    std::string asset_id;
+    Date vote_date;
+    int votes_for = 0;
+    int votes_against = 0;
+    Date township_approved_on;
+    Date county_agreed_on;
+    Date finance_agreed_on;
+    std::string reason;
+    bool operator==(const AssetDisposal&) const = default;
 };
 
 class Store {
@@ -643,6 +690,36 @@ class Store {
     virtual Result<std::map<std::string, Fen>> FundBalances() = 0;
     // Every account's balance summed from fund_entry (SUM ... GROUP BY), for checks.
     virtual Result<std::map<std::string, Fen>> RecountFundBalances() = 0;
+
+    // --- Asset-income shares (core/shares.h, docs/shares.md; sqlite_shares.cc) ------------------
+    // Each write is logged (entities "asset" key the id, "share_holding" key "<asset>/<holder>",
+    // "share_move", "share_certificate" key the number, "dividend" key "<asset>/<year>",
+    // "asset_disposal" key the asset id).
+    // A new asset (store.duplicate when the id is taken).
+    virtual Result<void> InsertAsset(const Asset& asset, const ChangeContext& change) = 0;
+    // Replaces the asset's row (its id must exist: store.not_found).
+    virtual Result<void> UpdateAsset(const Asset& asset, const ChangeContext& change) = 0;
+    virtual Result<std::optional<Asset>> FindAsset(const std::string& id) = 0;
+    // Assets whose village starts with the prefix ("" all), by id.
+    virtual Result<std::vector<Asset>> ListAssets(const std::string& division_prefix) = 0;
+    virtual Result<Holdings> AssetHoldings(const std::string& asset_id) = 0;
+    // asset id → shares held by `holder`.
+    virtual Result<std::map<std::string, int64_t>> HoldingsOf(const std::string& holder) = 0;
+    // Sets the asset's holdings to `after` (rows of holders not in it removed), records the moves
+    // dated `date`, and for every holder whose count changed revokes its current certificate and
+    // issues a new one (when it still holds). The first quantification: empty `moves`.
+    virtual Result<void> SetHoldings(const std::string& asset_id, const Holdings& after,
+                                     const std::vector<ShareMove>& moves, const Date& date,
+                                     const ChangeContext& change) = 0;
+    virtual Result<std::vector<StoredShareMove>> ListShareMoves(const std::string& asset_id) = 0;
+    // Certificates of the asset (revoked ones too with `all`), by number.
+    virtual Result<std::vector<ShareCertificate>> ListCertificates(const std::string& asset_id, bool all) = 0;
+    // store.duplicate when the asset already has a declaration for the year.
+    virtual Result<void> InsertDividend(const StoredDividend& dividend, const ChangeContext& change) = 0;
+    virtual Result<std::vector<StoredDividend>> ListDividends(const std::string& asset_id) = 0;
+    virtual Result<std::vector<HolderDividend>> DividendsOf(const std::string& holder) = 0;
+    virtual Result<void> InsertAssetDisposal(const AssetDisposal& disposal, const ChangeContext& change) = 0;
+    virtual Result<std::optional<AssetDisposal>> FindAssetDisposal(const std::string& asset_id) = 0;
 
     // Walks the whole change log in sequence order, recomputing the hash chain; with options.rows,
     // replays it against the rows (see RowMismatch for what is compared; org units, settings,

@@ -4530,6 +4530,442 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assets (资产收益扶贫) of villages under the division (default the caller's scope), each with its holders' count */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Org unit code in scope */
+                    division?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The assets of villages under the division */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetList"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an asset and quantify its shares at once among its village's poor households (county-level writers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssetInput"];
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetAdded"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An asset with its holdings (certificates), moves, dividends and disposal */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset code */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The asset */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetDetail"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/dividends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declare a year's dividends; each household's line is posted as an assistance item (category 11, cash) in the same transaction (county-level writers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset code */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DividendInput"];
+                };
+            };
+            responses: {
+                /** @description Declared */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dividend"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/disposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispose of an asset after the villagers' vote (more than half for), the township's approval and the county poverty office's and finance bureau's agreement (county-level writers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Asset code */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DisposalInput"];
+                };
+            };
+            responses: {
+                /** @description Disposed of */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Asset"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shares/reallocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The year's reallocation of every asset's shares (or one asset's): shares of households no longer poor go to poor households of the village (county-level writers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReallocationInput"];
+                };
+            };
+            responses: {
+                /** @description The moves */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Reallocation"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{code}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A household's asset-income shares and dividends (also the plan page's "shares") */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Household code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The household's shares */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdShares"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5424,6 +5860,7 @@ export interface components {
                 /** @description Signed items' amounts (decimal string) */
                 amount_signed: string;
             };
+            shares?: components["schemas"]["HouseholdShares"];
         };
         /** @description One year of a household's income: the record (null: none recorded), the computed figures and what signed items paid in it */
         IncomeYear: {
@@ -5953,6 +6390,191 @@ export interface components {
                 short: boolean;
             }[];
             short_months?: number;
+        };
+        Asset: {
+            id: string;
+            project_code?: string;
+            /** @description 1 facility 设施, 2 greenhouse 大棚, 3 breeding_station 养殖场, 4 photovoltaic 光伏电站, 5 tourism 乡村旅游, 6 rental_shop 商铺, 7 hotel 宾馆, 99 other 其他 */
+            kind: number;
+            kind_name?: string;
+            kind_name_zh?: string;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            value: string;
+            /** @enum {string} */
+            owner: "village_collective" | "cooperative";
+            owner_name: string;
+            division_code: string;
+            division_name?: string;
+            poor_permille?: number;
+            village_permille?: number;
+            cooperative_permille?: number;
+            total_shares: number;
+            floor_rate_bp?: number;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            cap_per_share?: string | null;
+            disposed: boolean;
+            holders: number;
+        };
+        AssetList: {
+            assets: components["schemas"]["Asset"][];
+        };
+        AssetInput: {
+            id: string;
+            project_code?: string;
+            /** @description code, English or Chinese name */
+            kind: string | number;
+            value: string | number;
+            /** @enum {string} */
+            owner?: "village_collective" | "cooperative";
+            owner_name: string;
+            /** @description 12-digit village */
+            division_code: string;
+            total_shares: number;
+            poor_permille?: number;
+            village_permille?: number;
+            cooperative_permille?: number;
+            floor_rate_bp?: number;
+            cap_per_share?: (string | number) | null;
+            /**
+             * Format: date
+             * @description quantification day (default today)
+             */
+            date?: string;
+            /** @description the registry's year (default the date's) */
+            year?: number;
+        };
+        ShareHoldingShort: {
+            holder: string;
+            shares: number;
+        };
+        AssetAdded: {
+            asset: components["schemas"]["Asset"];
+            holdings: components["schemas"]["ShareHoldingShort"][];
+        };
+        ShareHolding: {
+            /** @description household code or village:<division code> */
+            holder: string;
+            household_code?: string | null;
+            head_name?: string | null;
+            shares: number;
+            certificate?: string | null;
+        };
+        ShareMove: {
+            asset_id?: string;
+            from: string;
+            to: string;
+            shares: number;
+            /** @enum {string} */
+            reason: "exited" | "died" | "deregistered" | "moved_away" | "collective_to_poor";
+            year: number;
+            /** Format: date */
+            date: string;
+        };
+        DividendLine: {
+            holder: string;
+            shares: number;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            amount: string;
+            item_code?: string | null;
+        };
+        Dividend: {
+            asset_id: string;
+            year: number;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            income: string;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            poor_part?: string;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            village_part?: string;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            cooperative_part?: string;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            floor?: string;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            operator_shortfall?: string;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            over_cap?: string;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            distributed: string;
+            /** Format: date */
+            declared_on?: string;
+            lines: components["schemas"]["DividendLine"][];
+        };
+        AssetDisposal: {
+            /** Format: date */
+            vote_date?: string;
+            votes_for?: number;
+            votes_against?: number;
+            /** Format: date */
+            township_approved_on?: string;
+            /** Format: date */
+            county_agreed_on?: string;
+            /** Format: date */
+            finance_agreed_on?: string;
+            reason?: string;
+        };
+        DisposalInput: {
+            /** Format: date */
+            vote_date: string;
+            votes_for: number;
+            votes_against: number;
+            /** Format: date */
+            township_approved_on: string;
+            /** Format: date */
+            county_agreed_on: string;
+            /** Format: date */
+            finance_agreed_on: string;
+            reason: string;
+        };
+        AssetDetail: {
+            asset: components["schemas"]["Asset"];
+            holdings: components["schemas"]["ShareHolding"][];
+            moves: components["schemas"]["ShareMove"][];
+            dividends: components["schemas"]["Dividend"][];
+            disposal: components["schemas"]["AssetDisposal"] | null;
+        };
+        DividendInput: {
+            year: number;
+            /** @description yuan */
+            income: string;
+            /** Format: date */
+            date?: string;
+            /** @description the plan's measure of the items (default 1) */
+            measure?: number;
+        };
+        ReallocationInput: {
+            year: number;
+            /** Format: date */
+            date?: string;
+            /** @description only this asset */
+            asset_id?: string;
+        };
+        Reallocation: {
+            year: number;
+            moves: components["schemas"]["ShareMove"][];
+            assets: number;
+        };
+        HouseholdShareHolding: {
+            asset_id: string;
+            kind: number;
+            kind_name_zh?: string;
+            shares: number;
+            total_shares: number;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            value_share: string;
+            certificate?: string | null;
+        };
+        HouseholdDividend: {
+            asset_id: string;
+            year: number;
+            shares: number;
+            /** @description yuan, two decimals, e.g. "1234.50" */
+            amount: string;
+            item_code?: string | null;
+        };
+        HouseholdShares: {
+            holdings: components["schemas"]["HouseholdShareHolding"][];
+            dividends: components["schemas"]["HouseholdDividend"][];
         };
     };
     responses: {
