@@ -15,14 +15,17 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "core/date.h"
+#include "core/funds.h"
 #include "store/change_chain.h"
 #include "store/json_writer.h"
 #include "store/sqlite_store.h"
@@ -455,6 +458,23 @@ class SqliteStore final : public Store {
     Result<std::optional<T>> FindBody(const BodyTable<T>& table, int64_t id, const char* op);
     Result<std::string> StoredBody(const char* sql, int64_t id, int64_t version, const std::string& what);
     Result<Stmt> CaseQuery(const char* select, const CaseFilter& f, bool paged);
+
+    // --- sqlite_funds.cc ---
+    // The funds ledger's state kept from the last PostFundEntries of this connection, so a run of
+    // batches (an import) loads each account, allocation, project and payee once. Valid only while
+    // nothing else wrote: the same `PRAGMA data_version` (other connections' commits), the same
+    // sqlite3_total_changes (this connection's other writes) and the same settings; dropped on
+    // Rollback and on a failed Commit.
+    struct FundCache {
+        PlanFunds settings;  // as the caller gave them (the ledger's carry the stored sources too)
+        FundLedger ledger;
+        std::unordered_set<std::string> accounts;
+        std::unordered_set<int64_t> allocations, projects, payees;
+        int64_t data_version = 0;
+        int64_t total_changes = 0;
+    };
+    std::unique_ptr<FundCache> fund_cache_;
+    Result<int64_t> DataVersion();
 
     sqlite3* db_;
     std::string path_;

@@ -117,17 +117,67 @@ TEST_F(FundStoreTest, ARefusedEntryRefusesTheBatchAndWritesNothing) {
 
 TEST_F(FundStoreTest, EveryEntryIsInTheChangeLog) {
     const int64_t seq = store_->LastChangeSeq().value();
-    ASSERT_TRUE(Post({E(FundEntryKind::kReceive, 2, 1'000), E(FundEntryKind::kInterest, 2, 7)}));
-    EXPECT_EQ(store_->LastChangeSeq().value(), seq + 2);
+    const auto posted = Post({E(FundEntryKind::kReceive, 2, 1'000), E(FundEntryKind::kInterest, 2, 7)});
+    ASSERT_TRUE(posted);
+    // One hash-chained row for the batch, naming its entries' ids and carrying each entry.
+    EXPECT_EQ(store_->LastChangeSeq().value(), seq + 1);
     ChangeLogFilter f;
-    f.entity = "fund_entry";
+    f.entity = "fund_entries";
     const auto log = store_->ChangeLog(f);
     ASSERT_TRUE(log) << log.error().ToString();
-    ASSERT_EQ(log->size(), 2u);
+    ASSERT_EQ(log->size(), 1u);
+    EXPECT_EQ(log->back().entity_key,
+              std::to_string((*posted)[0].id) + "-" + std::to_string((*posted)[1].id));
+    EXPECT_NE(log->back().after_json.find("\"kind\":\"receive\""), std::string::npos);
     EXPECT_NE(log->back().after_json.find("\"kind\":\"interest\""), std::string::npos);
+    EXPECT_NE(log->back().after_json.find("\"amount_fen\":7"), std::string::npos);
     const auto audit = store_->VerifyChangeLog();
     ASSERT_TRUE(audit);
     EXPECT_TRUE(audit->intact());
+}
+
+// The state kept between batches (sqlite_funds.cc FundCache) must never let a batch pass on stale
+// figures: after a rolled-back batch, after this connection changed a project, and after another
+// connection posted, the rules see what is stored.
+TEST_F(FundStoreTest, KeptStateFollowsRollbackOwnWritesAndOtherConnections) {
+    auto put_state = [&](ProjectState state) {
+        ASSERT_TRUE(store_->Begin());
+        ASSERT_TRUE(store_->PutFundProject({10, "村道硬化", "540425100201", "roads", 10'000'000, std::nullopt, state},
+                                           kChange));
+        ASSERT_TRUE(store_->Commit());
+    };
+    // Started: 40% of the 10,000,000 fen budgeted may be paid.
+    ASSERT_TRUE(Post({E(FundEntryKind::kReceive, 1, 20'000'000), E(FundEntryKind::kBudget, 1, 10'000'000, 10)}));
+    ASSERT_TRUE(Post({E(FundEntryKind::kDisburse, 1, 1'000'000, 10, 100)}));
+    // A batch posted then rolled back leaves nothing behind: were its 2,000,000 still counted, the
+    // next 2,000,000 would pass the 4,000,000 cap.
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->PostFundEntries({E(FundEntryKind::kDisburse, 1, 2'000'000, 10, 100)}, kSettings, kChange));
+    store_->Rollback();
+    ASSERT_TRUE(Post({E(FundEntryKind::kDisburse, 1, 2'000'000, 10, 100)}));
+    // This connection sets the project back to approved (no payment yet allowed): kept as started,
+    // the next fen would pass.
+    put_state(ProjectState::kApproved);
+    auto refused = Post({E(FundEntryKind::kDisburse, 1, 1, 10, 100)});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "fund.stage_beyond_acceptance");
+    put_state(ProjectState::kAccepted);
+    ASSERT_TRUE(Post({E(FundEntryKind::kDisburse, 1, 1'000'000, 10, 100)}));  // 4,000,000 paid
+    // Another connection pays 5,000,000 of the 6,000,000 budgeted and unpaid; kept without it, the
+    // next 1,000,001 would pass.
+    {
+        auto other = OpenSqliteStore(path_, OpenMode::kExisting);
+        ASSERT_TRUE(other) << other.error().ToString();
+        ASSERT_TRUE((*other)->Begin());
+        ASSERT_TRUE((*other)->PostFundEntries({E(FundEntryKind::kDisburse, 1, 5'000'000, 10, 100)}, kSettings, kChange));
+        ASSERT_TRUE((*other)->Commit());
+    }
+    refused = Post({E(FundEntryKind::kDisburse, 1, 1'000'000 + 1, 10, 100)});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "fund.over_project_amount");
+    ASSERT_TRUE(Post({E(FundEntryKind::kDisburse, 1, 1'000'000, 10, 100)}));
+    EXPECT_EQ(store_->FundBalances().value().at("payee:100"), 10'000'000);
+    ExpectBalancesEqualRecount();
 }
 
 TEST_F(FundStoreTest, ReversalAcrossBatchesRestoresBalancesOnlyOnce) {
