@@ -74,7 +74,9 @@ std::vector<std::string> SplitCodes(const std::string& s) {
     return out;
 }
 
-std::string SourceJson(const FundSource& s) {
+}  // namespace
+
+std::string FundSourceJson(const FundSource& s) {
     std::string out;
     json_writer::JsonWriter w(out);
     w.Open('{');
@@ -84,7 +86,7 @@ std::string SourceJson(const FundSource& s) {
     w.Close('}');
     return out;
 }
-std::string AllocationJson(const Allocation& a) {
+std::string FundAllocationJson(const Allocation& a) {
     std::string out;
     json_writer::JsonWriter w(out);
     w.Open('{');
@@ -97,7 +99,7 @@ std::string AllocationJson(const Allocation& a) {
     w.Close('}');
     return out;
 }
-std::string ProjectJson(const FundProject& p) {
+std::string FundProjectJson(const FundProject& p) {
     std::string out;
     json_writer::JsonWriter w(out);
     w.Open('{');
@@ -111,8 +113,10 @@ std::string ProjectJson(const FundProject& p) {
     w.Close('}');
     return out;
 }
+namespace {
 std::string_view PayeeKindName(PayeeKind k) { return k == PayeeKind::kContractor ? "contractor" : "beneficiary"; }
-std::string PayeeJson(const Payee& y) {
+}  // namespace
+std::string FundPayeeJson(const Payee& y) {
     std::string out;
     json_writer::JsonWriter w(out);
     w.Open('{');
@@ -122,7 +126,7 @@ std::string PayeeJson(const Payee& y) {
     w.Close('}');
     return out;
 }
-void EntryJsonInto(const FundEntry& e, std::string& out) {
+void FundEntryJsonInto(const FundEntry& e, std::string& out) {
     out.clear();
     json_writer::JsonWriter w(out);
     w.Open('{');
@@ -141,7 +145,7 @@ void EntryJsonInto(const FundEntry& e, std::string& out) {
 
 std::string FundBatchKey(int64_t first, int64_t last) { return std::to_string(first) + "-" + std::to_string(last); }
 
-Allocation ReadAllocation(sqlite3_stmt* st, Fen* received) {
+Allocation ReadFundAllocation(sqlite3_stmt* st, Fen* received) {
     Allocation a;
     a.id = sqlite3_column_int64(st, 0);
     a.source = Text(st, 1);
@@ -152,7 +156,7 @@ Allocation ReadAllocation(sqlite3_stmt* st, Fen* received) {
     if (received) *received = sqlite3_column_int64(st, 6);
     return a;
 }
-FundProject ReadProject(sqlite3_stmt* st, ProjectMoney* money) {
+FundProject ReadFundProject(sqlite3_stmt* st, ProjectMoney* money) {
     FundProject p;
     p.id = sqlite3_column_int64(st, 0);
     p.name = Text(st, 1);
@@ -168,7 +172,7 @@ FundProject ReadProject(sqlite3_stmt* st, ProjectMoney* money) {
     }
     return p;
 }
-StoredFundEntry ReadEntry(sqlite3_stmt* st) {
+StoredFundEntry ReadFundEntry(sqlite3_stmt* st) {
     StoredFundEntry s;
     FundEntry& e = s.entry;
     e.id = sqlite3_column_int64(st, 0);
@@ -190,8 +194,6 @@ StoredFundEntry ReadEntry(sqlite3_stmt* st) {
     return s;
 }
 
-}  // namespace
-
 Result<void> SqliteStore::PutFundSource(const FundSource& source, const ChangeContext& change) {
     if (auto r = RequireTx(); !r) return r;
     auto st = Prepare(kPutFundSource);
@@ -203,7 +205,7 @@ Result<void> SqliteStore::PutFundSource(const FundSource& source, const ChangeCo
     if (auto r = StepDone(*st, "PutFundSource"); !r) return r;
     auto county = SettingCounty();
     if (!county) return std::unexpected(county.error());
-    return LogChange(change, *county, "fund_source", source.code, "update", "", SourceJson(source));
+    return LogChange(change, *county, "fund_source", source.code, "update", "", FundSourceJson(source));
 }
 
 Result<void> SqliteStore::PutAllocation(const Allocation& a, const ChangeContext& change) {
@@ -223,7 +225,7 @@ Result<void> SqliteStore::PutAllocation(const Allocation& a, const ChangeContext
     if (auto r = StepDone(*st, "PutAllocation"); !r) return r;
     auto county = SettingCounty();
     if (!county) return std::unexpected(county.error());
-    return LogChange(change, *county, "allocation", std::to_string(a.id), "update", "", AllocationJson(a));
+    return LogChange(change, *county, "allocation", std::to_string(a.id), "update", "", FundAllocationJson(a));
 }
 
 Result<void> SqliteStore::PutFundProject(const FundProject& p, const ChangeContext& change) {
@@ -245,7 +247,7 @@ Result<void> SqliteStore::PutFundProject(const FundProject& p, const ChangeConte
     if (auto r = StepDone(*st, "PutFundProject"); !r) return r;
     auto county = CountyFor(p.division_code);
     if (!county) return std::unexpected(county.error());
-    return LogChange(change, *county, "fund_project", std::to_string(p.id), "update", "", ProjectJson(p));
+    return LogChange(change, *county, "fund_project", std::to_string(p.id), "update", "", FundProjectJson(p));
 }
 
 Result<void> SqliteStore::PutPayee(const Payee& y, const ChangeContext& change) {
@@ -261,7 +263,7 @@ Result<void> SqliteStore::PutPayee(const Payee& y, const ChangeContext& change) 
     if (auto r = StepDone(*st, "PutPayee"); !r) return r;
     auto county = SettingCounty();
     if (!county) return std::unexpected(county.error());
-    return LogChange(change, *county, "payee", std::to_string(y.id), "update", "", PayeeJson(y));
+    return LogChange(change, *county, "payee", std::to_string(y.id), "update", "", FundPayeeJson(y));
 }
 
 Result<std::vector<Allocation>> SqliteStore::ListAllocations() {
@@ -270,7 +272,7 @@ Result<std::vector<Allocation>> SqliteStore::ListAllocations() {
     ResetOnExit reset{*st};
     std::vector<Allocation> out;
     int rc;
-    while ((rc = sqlite3_step(*st)) == SQLITE_ROW) out.push_back(ReadAllocation(*st, nullptr));
+    while ((rc = sqlite3_step(*st)) == SQLITE_ROW) out.push_back(ReadFundAllocation(*st, nullptr));
     if (rc != SQLITE_DONE) return std::unexpected(LastError("ListAllocations"));
     return out;
 }
@@ -281,7 +283,7 @@ Result<std::optional<FundProject>> SqliteStore::FindFundProject(int64_t id) {
     ResetOnExit reset{*st};
     sqlite3_bind_int64(*st, 1, id);
     const int rc = sqlite3_step(*st);
-    if (rc == SQLITE_ROW) return ReadProject(*st, nullptr);
+    if (rc == SQLITE_ROW) return ReadFundProject(*st, nullptr);
     if (rc != SQLITE_DONE) return std::unexpected(LastError("FindFundProject"));
     return std::nullopt;
 }
@@ -352,7 +354,7 @@ Result<std::vector<FundEntry>> SqliteStore::PostFundEntries(const std::vector<Fu
         sqlite3_bind_int64(*st, 1, id);
         const int rc = sqlite3_step(*st);
         if (rc == SQLITE_ROW) {
-            StoredFundEntry s = ReadEntry(*st);
+            StoredFundEntry s = ReadFundEntry(*st);
             const bool was_reversed = sqlite3_column_int(*st, 16) != 0;
             want(allocations, cache->allocations, s.entry.allocation);
             want(allocations, cache->allocations, s.entry.to_allocation);
@@ -373,7 +375,7 @@ Result<std::vector<FundEntry>> SqliteStore::PostFundEntries(const std::vector<Fu
         const int rc = sqlite3_step(*st);
         if (rc == SQLITE_ROW) {
             Fen received = 0;
-            const Allocation a = ReadAllocation(*st, &received);
+            const Allocation a = ReadFundAllocation(*st, &received);
             if (ledger.AddAllocation(a)) {
                 ledger.RestoreReceived(id, received);
                 cache->allocations.insert(id);
@@ -391,7 +393,7 @@ Result<std::vector<FundEntry>> SqliteStore::PostFundEntries(const std::vector<Fu
         const int rc = sqlite3_step(*st);
         if (rc == SQLITE_ROW) {
             ProjectMoney money;
-            const FundProject p = ReadProject(*st, &money);
+            const FundProject p = ReadFundProject(*st, &money);
             if (ledger.AddProject(p)) {
                 ledger.RestoreProjectMoney(id, money);
                 cache->projects.insert(id);
@@ -485,7 +487,7 @@ Result<std::vector<FundEntry>> SqliteStore::PostFundEntries(const std::vector<Fu
         BindText(*st, 15, change.actor);
         BindText(*st, 16, change.at);
         if (auto r = StepDone(*st, "PostFundEntries"); !r) return std::unexpected(r.error());
-        EntryJsonInto(e, one);
+        FundEntryJsonInto(e, one);
         if (json.size() > 1) json += ',';
         json += one;
     }
@@ -559,7 +561,7 @@ Result<std::vector<StoredFundEntry>> SqliteStore::ListFundEntries(const FundEntr
     sqlite3_bind_int64(raw, 6, f.limit > 0 ? f.limit : -1);
     std::vector<StoredFundEntry> out;
     int rc;
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) out.push_back(ReadEntry(raw));
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) out.push_back(ReadFundEntry(raw));
     if (rc != SQLITE_DONE) return std::unexpected(LastError("ListFundEntries"));
     return out;
 }

@@ -168,6 +168,23 @@ std::string OnPostKey(int64_t member_id, int year, int month);
 // {"household_code","division_code","place":{"lat_e6","lon_e6","accuracy_m"},"recorded_on","source"}
 std::string HouseholdPlaceJson(const HouseholdPlace& p);
 
+// --- sqlite_funds.cc: the funds tables' rows and their logged forms (also audit verify's replay) ---
+#define JZ_ALLOCATION_COLUMNS "id, source, document_number, year, amount_fen, earmark, received_fen"
+#define JZ_FUND_PROJECT_COLUMNS \
+    "id, name, division_code, use_code, approved_fen, reapproved_fen, state, budgeted_fen, paid_fen, deposit_fen"
+#define JZ_FUND_ENTRY_COLUMNS                                                                              \
+    "id, entry_date, kind, from_account, to_account, amount_fen, allocation_id, project_id, payee_id,"   \
+    " to_allocation, stage, refs, decision_id, reverses, actor, at"
+Allocation ReadFundAllocation(sqlite3_stmt* st, Fen* received);  // JZ_ALLOCATION_COLUMNS
+FundProject ReadFundProject(sqlite3_stmt* st, ProjectMoney* money);  // JZ_FUND_PROJECT_COLUMNS
+StoredFundEntry ReadFundEntry(sqlite3_stmt* st);  // JZ_FUND_ENTRY_COLUMNS
+std::string FundSourceJson(const FundSource& s);
+std::string FundAllocationJson(const Allocation& a);
+std::string FundProjectJson(const FundProject& p);
+std::string FundPayeeJson(const Payee& y);
+void FundEntryJsonInto(const FundEntry& e, std::string& out);  // one element of a "fund_entries" row
+std::string FundBatchKey(int64_t first, int64_t last);            // "<first>-<last>"
+
 // A table whose rows are a whole object kept as a JSON body, with an id and a version (procedure
 // cases, evaluations); the columns beside the body only serve filters. InsertBody and UpdateBody
 // (sqlite_cases.cc) are the steps they share: body, version check, change-log entry.

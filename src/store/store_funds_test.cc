@@ -247,4 +247,87 @@ TEST_F(FundStoreTest, PostNeedsATransaction) {
 }
 
 }  // namespace
+// audit verify's replay of the fund tables: each entry against its batch's logged element, the
+// reference rows against their last logged state, the kept balances against the entries.
+std::string MakeFundsDatabase() {
+    const std::string path = TempPath("funds-audit.db");
+    auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
+    EXPECT_TRUE(store->Begin());
+    EXPECT_TRUE(store->SaveOrgUnits(SmallTree(), kChange));
+    EXPECT_TRUE(store->PutFundSource({"county_fund", "县级配套 {统筹}", false}, kChange));
+    EXPECT_TRUE(store->PutAllocation({1, "poverty_development", "藏财农〔2018〕1号", 2018, 100'000'000, {"roads"}}, kChange));
+    EXPECT_TRUE(store->PutFundProject({10, "村道硬化", "540425100201", "roads", 10'000'000, std::nullopt, ProjectState::kStarted}, kChange));
+    EXPECT_TRUE(store->PutPayee({100, PayeeKind::kContractor, "察隅建筑公司"}, kChange));
+    FundEntry receive{.date = Date{2018, 3, 1}, .kind = FundEntryKind::kReceive, .allocation = 1, .amount = 50'000'000,
+                      .refs = "文号 {\"a\"}"};
+    FundEntry budget{.date = Date{2018, 3, 2}, .kind = FundEntryKind::kBudget, .allocation = 1, .project = 10,
+                     .amount = 10'000'000};
+    FundEntry pay{.date = Date{2018, 3, 3}, .kind = FundEntryKind::kDisburse, .allocation = 1, .project = 10, .payee = 100,
+                  .amount = 4'000'000, .stage = "start"};
+    EXPECT_TRUE(store->PostFundEntries({receive, budget}, kSettings, kChange));
+    EXPECT_TRUE(store->PostFundEntries({pay}, kSettings, kChange));
+    EXPECT_TRUE(store->Commit());
+    return path;
+}
+
+std::vector<std::string> FundMismatches(const std::string& path, int64_t* rows = nullptr) {
+    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
+    const ChainVerification v = store->VerifyChangeLog().value();
+    EXPECT_FALSE(v.first_bad.has_value());
+    if (rows) *rows = v.rows;
+    std::vector<std::string> out;
+    for (const RowMismatch& m : v.mismatches) {
+        std::string line = m.code + " " + m.entity + " " + m.entity_key;
+        for (const std::string& f : m.fields) line += " " + f;
+        out.push_back(line);
+    }
+    return out;
+}
+
+TEST(SqliteFundsAudit, CleanFundsVerify) {
+    const std::string path = MakeFundsDatabase();
+    int64_t rows = 0;
+    EXPECT_EQ(FundMismatches(path, &rows), std::vector<std::string>{});
+    EXPECT_EQ(rows, 7);  // a source, an allocation, a project, a payee, three entries
+    std::filesystem::remove(path);
+}
+
+TEST(SqliteFundsAudit, TamperedFundRowsAreNamed) {
+    using V = std::vector<std::string>;
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "UPDATE fund_entry SET amount_fen = 400000 WHERE id = 3");
+        EXPECT_EQ(FundMismatches(path), (V{"audit.row_mismatch fund_entry 3 amount_fen",
+                                           "audit.row_derived fund_balance payee:100 balance_fen",
+                                           "audit.row_derived fund_balance project:10:1 balance_fen"}));
+    }
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "DELETE FROM fund_entry WHERE id = 1");
+        const V got = FundMismatches(path);
+        EXPECT_NE(std::ranges::find(got, "audit.row_missing fund_entry 1"), got.end()) << ::testing::PrintToString(got);
+    }
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "UPDATE fund_balance SET balance_fen = balance_fen + 1 WHERE account = 'allocation:1'");
+        EXPECT_EQ(FundMismatches(path), (V{"audit.row_derived fund_balance allocation:1 balance_fen"}));
+    }
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "UPDATE allocation SET amount_fen = 900000000 WHERE id = 1");
+        ExecOn(path, "UPDATE payee SET name = '别人' WHERE id = 100");
+        EXPECT_EQ(FundMismatches(path), (V{"audit.row_mismatch allocation 1 amount_fen",
+                                           "audit.row_mismatch payee 100 name"}));
+    }
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "INSERT INTO fund_entry (id, entry_date, kind, from_account, to_account, amount_fen, allocation_id,"
+                     " project_id, payee_id, to_allocation, stage, refs, decision_id, reverses, actor, at)"
+                     " VALUES (4, 20180304, 'disburse', 'project:10:1', 'payee:100', 1, 1, 10, 100, 0, '', '', '',"
+                     " NULL, 'x', 'x')");
+        const V got = FundMismatches(path);
+        EXPECT_NE(std::ranges::find(got, "audit.row_unlogged fund_entry 4"), got.end()) << ::testing::PrintToString(got);
+    }
+}
+
 }  // namespace jz::store_test
