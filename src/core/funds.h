@@ -213,6 +213,13 @@ public:
     void RestoreReceived(int64_t allocation, Fen received) { received_[allocation] = received; }
     void RestoreEntry(const FundEntry& applied, bool reversed);
     void RestoreUsedId(int64_t id) { used_ids_.insert(id); }
+    // Drops the entries applied or restored so far (reversals and ids): a ledger kept across batches
+    // by the store stays as large as its accounts, not its history. The store loads the entries a
+    // later batch reverses again, and gives ids above every stored one.
+    void ForgetEntries() {
+        entries_.clear();
+        used_ids_.clear();
+    }
 
     Fen Balance(std::string_view account) const;
     ProjectMoney Project(int64_t project) const;

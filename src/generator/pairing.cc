@@ -253,6 +253,11 @@ PairingData Maker::Make(std::span<const Household> households, std::span<const G
     for (size_t i = 0; i < generated.size(); ++i) by_hash.push_back({Hash(generated[i].name, 61), i});
     std::ranges::sort(by_hash);
     std::vector<int> special(generated.size(), 0);  // 1 unknown rank, 2 another township, 3 left
+    // The cadre who left must still hold a household not exited, or the finding it stands for
+    // (pairing.cadre_inactive) shows nothing.
+    std::unordered_set<std::string_view> holds_poor;
+    for (const Household& h : households)
+        if (!h.exited()) holds_poor.insert(h.pairing_cadre);
     for (const auto& [hash, i] : by_hash) {
         const GeneratedCadre& g = generated[i];
         const int rank = RankOf(g);
@@ -262,7 +267,7 @@ PairingData Maker::Make(std::span<const Household> households, std::span<const G
         } else if (elsewhere_left > 0 && rank != kRankCounty && townships.size() > 1) {
             special[i] = 2;
             --elsewhere_left;
-        } else if (left_left > 0 && rank != kRankCounty) {
+        } else if (left_left > 0 && rank != kRankCounty && holds_poor.contains(g.name)) {
             special[i] = 3;
             --left_left;
         }

@@ -170,6 +170,63 @@ ReplayedRow PlaceRow(sqlite3_stmt* st) {
     return {p.household_code, HouseholdPlaceJson(p), {}};
 }
 
+ReplayedRow FundSourceRow(sqlite3_stmt* st) {
+    const FundSource f{Text(st, 0), Text(st, 1), sqlite3_column_int(st, 2) != 0};
+    return {f.code, FundSourceJson(f), {}};
+}
+ReplayedRow AllocationRow(sqlite3_stmt* st) {
+    const Allocation a = ReadFundAllocation(st, nullptr);
+    return {std::to_string(a.id), FundAllocationJson(a), {}};
+}
+ReplayedRow FundProjectRow(sqlite3_stmt* st) {
+    const FundProject p = ReadFundProject(st, nullptr);
+    return {std::to_string(p.id), FundProjectJson(p), {}};
+}
+ReplayedRow PayeeRow(sqlite3_stmt* st) {
+    const std::string kind = Text(st, 1);
+    const Payee y{sqlite3_column_int64(st, 0), kind == "beneficiary" ? PayeeKind::kBeneficiary : PayeeKind::kContractor,
+                  Text(st, 2)};
+    ReplayedRow row{std::to_string(y.id), FundPayeeJson(y), {}};
+    if (kind != "beneficiary" && kind != "contractor") row.derived.emplace_back("kind");
+    return row;
+}
+ReplayedRow FundEntryRow(sqlite3_stmt* st) {
+    const StoredFundEntry e = ReadFundEntry(st);
+    ReplayedRow row{std::to_string(e.entry.id), {}, {}};
+    FundEntryJsonInto(e.entry, row.state);
+    return row;
+}
+
+// The elements of a "fund_entries" row's array (each written by FundEntryJsonInto, so its first
+// member is "id"), each passed to `each(id, element)`. Strings are skipped whole (a brace inside a
+// document reference does not split).
+template <class F>
+void EachLoggedFundEntry(std::string_view array, F&& each) {
+    int depth = 0;
+    bool in_string = false, escaped = false;
+    size_t start = 0;
+    for (size_t i = 0; i < array.size(); ++i) {
+        const char c = array[i];
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '{') {
+            if (depth++ == 0) start = i;
+        } else if (c == '}' && --depth == 0) {
+            const std::string_view element = array.substr(start, i - start + 1);
+            constexpr std::string_view kPrefix = "{\"id\":";
+            if (element.starts_with(kPrefix)) {
+                const std::string_view rest = element.substr(kPrefix.size());
+                each(std::string(rest.substr(0, rest.find_first_not_of("0123456789"))), element);
+            }
+        }
+    }
+}
+
 }  // namespace
 
 // --- audit verify's replay: the last logged state of every entity against its row ----------
@@ -183,6 +240,7 @@ struct SqliteStore::LoggedStates {
     std::unordered_map<std::string, Latest> household, procedure_case, evaluation, population, adjustment;
     std::unordered_map<std::string, Latest> assistance_item, income, coverage;
     std::unordered_map<std::string, Latest> cadre, pairing, team_member, on_post, visit, household_place;
+    std::unordered_map<std::string, Latest> fund_source, allocation, fund_project, payee, fund_entry;
     std::unordered_map<std::string, Latest> account;  // digest unused: accounts compare by field
     std::string plan_key;                             // the last plan loaded
     Latest plan;
@@ -204,6 +262,17 @@ struct SqliteStore::LoggedStates {
         else if (e.entity == "on_post") map = &on_post;
         else if (e.entity == "visit") map = &visit;
         else if (e.entity == "household_place") map = &household_place;
+        else if (e.entity == "fund_source") map = &fund_source;
+        else if (e.entity == "allocation") map = &allocation;
+        else if (e.entity == "fund_project") map = &fund_project;
+        else if (e.entity == "payee") map = &payee;
+        else if (e.entity == "fund_entries") {  // a batch: one state per entry
+            if (e.action != "insert") return;
+            EachLoggedFundEntry(e.after_json.value_or(""), [&](std::string id, std::string_view element) {
+                fund_entry[std::move(id)] = Latest{e.seq, false, DigestOf(element), false};
+            });
+            return;
+        }
         else if (e.entity == "plan") {
             plan_key = std::string(e.entity_key);
             plan = Latest{e.seq, false, DigestOf(e.after_json.value_or("")), false};
@@ -334,6 +403,13 @@ Result<void> SqliteStore::CompareState(ChainVerification& out, std::unordered_ma
     if (DigestOf(current) == l.digest) return {};
     auto after = LoggedAfter(l.seq);
     if (!after) return std::unexpected(after.error());
+    if (entity == "fund_entry") {  // logged in its batch's array: its own element
+        std::string element;
+        EachLoggedFundEntry(*after, [&](const std::string& id, std::string_view e) {
+            if (id == key) element = std::string(e);
+        });
+        *after = std::move(element);
+    }
     auto fields = DiffJsonFields(*after, current);
     if (fields.empty()) fields.emplace_back("(text)");  // same content, written differently
     AddMismatch(out, "audit.row_mismatch", entity, key, l.seq, std::move(fields));
@@ -397,12 +473,32 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
          &LoggedStates::visit, VisitRow},
         {"household_place", "SELECT " JZ_PLACE_COLUMNS " FROM household_place ORDER BY household_code",
          &LoggedStates::household_place, PlaceRow},
+        {"fund_source", "SELECT code, name, special_poverty FROM fund_source ORDER BY code", &LoggedStates::fund_source,
+         FundSourceRow},
+        {"allocation", "SELECT " JZ_ALLOCATION_COLUMNS " FROM allocation ORDER BY id", &LoggedStates::allocation,
+         AllocationRow},
+        {"fund_project", "SELECT " JZ_FUND_PROJECT_COLUMNS " FROM fund_project ORDER BY id",
+         &LoggedStates::fund_project, FundProjectRow},
+        {"payee", "SELECT id, kind, name FROM payee ORDER BY id", &LoggedStates::payee, PayeeRow},
+        {"fund_entry", "SELECT " JZ_FUND_ENTRY_COLUMNS " FROM fund_entry ORDER BY id", &LoggedStates::fund_entry,
+         FundEntryRow},
     };
     if (auto r = ReplayHouseholds(logged, out); !r) return r;
     for (const ReplayedTable& table : kTables)
         if (auto r = ReplayTable(table, logged, out); !r) return r;
     if (auto r = ReplayAccounts(logged, out); !r) return r;
     if (auto r = ReplayPlan(logged, out); !r) return r;
+    // The kept balances (derived, not logged) must be what the entries add up to.
+    if (auto r = EachRow(
+            "SELECT account FROM (SELECT account, sum(v) AS s FROM (SELECT to_account AS account, amount_fen AS v"
+            " FROM fund_entry UNION ALL SELECT from_account, -amount_fen FROM fund_entry"
+            " UNION ALL SELECT account, -balance_fen FROM fund_balance) GROUP BY account) WHERE s <> 0 ORDER BY account",
+            [&](sqlite3_stmt* st) -> Result<void> {
+                AddMismatch(out, "audit.row_derived", "fund_balance", Text(st, 0), 0, {"balance_fen"});
+                return {};
+            });
+        !r)
+        return r;
     // The kept visit summaries (derived, not logged) must be what the visits say: a household's last
     // visit and number of visits, and no visited household without one.
     if (auto r = EachRow(
@@ -431,7 +527,9 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
         {"coverage", &logged.coverage},       {"cadre", &logged.cadre},
         {"pairing", &logged.pairing},         {"team_member", &logged.team_member},
         {"on_post", &logged.on_post},         {"visit", &logged.visit},
-        {"household_place", &logged.household_place}};
+        {"household_place", &logged.household_place}, {"fund_source", &logged.fund_source},
+        {"allocation", &logged.allocation},   {"fund_project", &logged.fund_project},
+        {"payee", &logged.payee},             {"fund_entry", &logged.fund_entry}};
     for (const auto& [entity, map] : all) {
         std::vector<std::pair<int64_t, std::string>> missing;
         for (const auto& [key, l] : *map)

@@ -15,14 +15,17 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "core/date.h"
+#include "core/funds.h"
 #include "store/change_chain.h"
 #include "store/json_writer.h"
 #include "store/sqlite_store.h"
@@ -164,6 +167,23 @@ std::string OnPostJson(const OnPostDays& d);
 std::string OnPostKey(int64_t member_id, int year, int month);
 // {"household_code","division_code","place":{"lat_e6","lon_e6","accuracy_m"},"recorded_on","source"}
 std::string HouseholdPlaceJson(const HouseholdPlace& p);
+
+// --- sqlite_funds.cc: the funds tables' rows and their logged forms (also audit verify's replay) ---
+#define JZ_ALLOCATION_COLUMNS "id, source, document_number, year, amount_fen, earmark, received_fen"
+#define JZ_FUND_PROJECT_COLUMNS \
+    "id, name, division_code, use_code, approved_fen, reapproved_fen, state, budgeted_fen, paid_fen, deposit_fen"
+#define JZ_FUND_ENTRY_COLUMNS                                                                              \
+    "id, entry_date, kind, from_account, to_account, amount_fen, allocation_id, project_id, payee_id,"   \
+    " to_allocation, stage, refs, decision_id, reverses, actor, at"
+Allocation ReadFundAllocation(sqlite3_stmt* st, Fen* received);  // JZ_ALLOCATION_COLUMNS
+FundProject ReadFundProject(sqlite3_stmt* st, ProjectMoney* money);  // JZ_FUND_PROJECT_COLUMNS
+StoredFundEntry ReadFundEntry(sqlite3_stmt* st);  // JZ_FUND_ENTRY_COLUMNS
+std::string FundSourceJson(const FundSource& s);
+std::string FundAllocationJson(const Allocation& a);
+std::string FundProjectJson(const FundProject& p);
+std::string FundPayeeJson(const Payee& y);
+void FundEntryJsonInto(const FundEntry& e, std::string& out);  // one element of a "fund_entries" row
+std::string FundBatchKey(int64_t first, int64_t last);            // "<first>-<last>"
 
 // A table whose rows are a whole object kept as a JSON body, with an id and a version (procedure
 // cases, evaluations); the columns beside the body only serve filters. InsertBody and UpdateBody
@@ -473,6 +493,23 @@ class SqliteStore final : public Store {
     Result<std::optional<T>> FindBody(const BodyTable<T>& table, int64_t id, const char* op);
     Result<std::string> StoredBody(const char* sql, int64_t id, int64_t version, const std::string& what);
     Result<Stmt> CaseQuery(const char* select, const CaseFilter& f, bool paged);
+
+    // --- sqlite_funds.cc ---
+    // The funds ledger's state kept from the last PostFundEntries of this connection, so a run of
+    // batches (an import) loads each account, allocation, project and payee once. Valid only while
+    // nothing else wrote: the same `PRAGMA data_version` (other connections' commits), the same
+    // sqlite3_total_changes (this connection's other writes) and the same settings; dropped on
+    // Rollback and on a failed Commit.
+    struct FundCache {
+        PlanFunds settings;  // as the caller gave them (the ledger's carry the stored sources too)
+        FundLedger ledger;
+        std::unordered_set<std::string> accounts;
+        std::unordered_set<int64_t> allocations, projects, payees;
+        int64_t data_version = 0;
+        int64_t total_changes = 0;
+    };
+    std::unique_ptr<FundCache> fund_cache_;
+    Result<int64_t> DataVersion();
 
     sqlite3* db_;
     std::string path_;

@@ -91,11 +91,13 @@ Result<void> SqliteStore::Commit() {
     auto r = Exec("COMMIT");
     if (!r) {
         Exec("ROLLBACK");
+        fund_cache_.reset();
     }
     in_tx_ = false;
     return r;
 }
 void SqliteStore::Rollback() {
+    fund_cache_.reset();
     if (!in_tx_) return;
     Exec("ROLLBACK");
     in_tx_ = false;

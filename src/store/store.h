@@ -674,14 +674,16 @@ class Store {
     virtual Result<void> PutPayee(const Payee& payee, const ChangeContext& change) = 0;
     virtual Result<std::vector<Allocation>> ListAllocations() = 0;
     virtual Result<std::optional<FundProject>> FindFundProject(int64_t id) = 0;
-    // Checks the batch through core FundLedger (loading the state it touches: its allocations,
-    // projects, payees, balances, reversed entries) with `settings` (the plan's [funds]; the stored
-    // fund_source rows are added to its sources), gives each entry the next id (the caller's id is
-    // ignored; a reversal inside the batch names an earlier entry of the batch by its position as
-    // -1, -2, ... (1-based, negated) or a stored id), and writes the entries, the balance deltas and
-    // the derived amounts in the caller's transaction. Each entry is logged (entity "fund_entry",
-    // key the id, action "insert"). The first refused entry refuses the batch with its rule (the
-    // Error's row is the entry's 1-based position); nothing is written then.
+    // Checks the batch through core FundLedger with `settings` (the plan's [funds]; the stored
+    // fund_source rows are added to its sources), loading the state it touches (allocations,
+    // projects, payees, balances, reversed entries) unless the connection kept it from its last
+    // batch with nothing written since; gives each entry the next id (the caller's id is ignored; a
+    // reversal inside the batch names an earlier entry of the batch by its position as -1, -2, ...
+    // (1-based, negated) or a stored id), and writes the entries, the balance deltas and the derived
+    // amounts in the caller's transaction. The batch is logged as one change-log row (entity
+    // "fund_entries", key "<first id>-<last id>", action "insert", after: the array of the entries).
+    // The first refused entry refuses the batch with its rule (the Error's row is the entry's
+    // 1-based position); nothing is written then.
     virtual Result<std::vector<FundEntry>> PostFundEntries(const std::vector<FundEntry>& batch,
                                                            const PlanFunds& settings,
                                                            const ChangeContext& change) = 0;

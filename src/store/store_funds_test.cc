@@ -117,17 +117,67 @@ TEST_F(FundStoreTest, ARefusedEntryRefusesTheBatchAndWritesNothing) {
 
 TEST_F(FundStoreTest, EveryEntryIsInTheChangeLog) {
     const int64_t seq = store_->LastChangeSeq().value();
-    ASSERT_TRUE(Post({E(FundEntryKind::kReceive, 2, 1'000), E(FundEntryKind::kInterest, 2, 7)}));
-    EXPECT_EQ(store_->LastChangeSeq().value(), seq + 2);
+    const auto posted = Post({E(FundEntryKind::kReceive, 2, 1'000), E(FundEntryKind::kInterest, 2, 7)});
+    ASSERT_TRUE(posted);
+    // One hash-chained row for the batch, naming its entries' ids and carrying each entry.
+    EXPECT_EQ(store_->LastChangeSeq().value(), seq + 1);
     ChangeLogFilter f;
-    f.entity = "fund_entry";
+    f.entity = "fund_entries";
     const auto log = store_->ChangeLog(f);
     ASSERT_TRUE(log) << log.error().ToString();
-    ASSERT_EQ(log->size(), 2u);
+    ASSERT_EQ(log->size(), 1u);
+    EXPECT_EQ(log->back().entity_key,
+              std::to_string((*posted)[0].id) + "-" + std::to_string((*posted)[1].id));
+    EXPECT_NE(log->back().after_json.find("\"kind\":\"receive\""), std::string::npos);
     EXPECT_NE(log->back().after_json.find("\"kind\":\"interest\""), std::string::npos);
+    EXPECT_NE(log->back().after_json.find("\"amount_fen\":7"), std::string::npos);
     const auto audit = store_->VerifyChangeLog();
     ASSERT_TRUE(audit);
     EXPECT_TRUE(audit->intact());
+}
+
+// The state kept between batches (sqlite_funds.cc FundCache) must never let a batch pass on stale
+// figures: after a rolled-back batch, after this connection changed a project, and after another
+// connection posted, the rules see what is stored.
+TEST_F(FundStoreTest, KeptStateFollowsRollbackOwnWritesAndOtherConnections) {
+    auto put_state = [&](ProjectState state) {
+        ASSERT_TRUE(store_->Begin());
+        ASSERT_TRUE(store_->PutFundProject({10, "村道硬化", "540425100201", "roads", 10'000'000, std::nullopt, state},
+                                           kChange));
+        ASSERT_TRUE(store_->Commit());
+    };
+    // Started: 40% of the 10,000,000 fen budgeted may be paid.
+    ASSERT_TRUE(Post({E(FundEntryKind::kReceive, 1, 20'000'000), E(FundEntryKind::kBudget, 1, 10'000'000, 10)}));
+    ASSERT_TRUE(Post({E(FundEntryKind::kDisburse, 1, 1'000'000, 10, 100)}));
+    // A batch posted then rolled back leaves nothing behind: were its 2,000,000 still counted, the
+    // next 2,000,000 would pass the 4,000,000 cap.
+    ASSERT_TRUE(store_->Begin());
+    ASSERT_TRUE(store_->PostFundEntries({E(FundEntryKind::kDisburse, 1, 2'000'000, 10, 100)}, kSettings, kChange));
+    store_->Rollback();
+    ASSERT_TRUE(Post({E(FundEntryKind::kDisburse, 1, 2'000'000, 10, 100)}));
+    // This connection sets the project back to approved (no payment yet allowed): kept as started,
+    // the next fen would pass.
+    put_state(ProjectState::kApproved);
+    auto refused = Post({E(FundEntryKind::kDisburse, 1, 1, 10, 100)});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "fund.stage_beyond_acceptance");
+    put_state(ProjectState::kAccepted);
+    ASSERT_TRUE(Post({E(FundEntryKind::kDisburse, 1, 1'000'000, 10, 100)}));  // 4,000,000 paid
+    // Another connection pays 5,000,000 of the 6,000,000 budgeted and unpaid; kept without it, the
+    // next 1,000,001 would pass.
+    {
+        auto other = OpenSqliteStore(path_, OpenMode::kExisting);
+        ASSERT_TRUE(other) << other.error().ToString();
+        ASSERT_TRUE((*other)->Begin());
+        ASSERT_TRUE((*other)->PostFundEntries({E(FundEntryKind::kDisburse, 1, 5'000'000, 10, 100)}, kSettings, kChange));
+        ASSERT_TRUE((*other)->Commit());
+    }
+    refused = Post({E(FundEntryKind::kDisburse, 1, 1'000'000 + 1, 10, 100)});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "fund.over_project_amount");
+    ASSERT_TRUE(Post({E(FundEntryKind::kDisburse, 1, 1'000'000, 10, 100)}));
+    EXPECT_EQ(store_->FundBalances().value().at("payee:100"), 10'000'000);
+    ExpectBalancesEqualRecount();
 }
 
 TEST_F(FundStoreTest, ReversalAcrossBatchesRestoresBalancesOnlyOnce) {
@@ -197,4 +247,87 @@ TEST_F(FundStoreTest, PostNeedsATransaction) {
 }
 
 }  // namespace
+// audit verify's replay of the fund tables: each entry against its batch's logged element, the
+// reference rows against their last logged state, the kept balances against the entries.
+std::string MakeFundsDatabase() {
+    const std::string path = TempPath("funds-audit.db");
+    auto store = OpenSqliteStore(path, OpenMode::kCreate).value();
+    EXPECT_TRUE(store->Begin());
+    EXPECT_TRUE(store->SaveOrgUnits(SmallTree(), kChange));
+    EXPECT_TRUE(store->PutFundSource({"county_fund", "县级配套 {统筹}", false}, kChange));
+    EXPECT_TRUE(store->PutAllocation({1, "poverty_development", "藏财农〔2018〕1号", 2018, 100'000'000, {"roads"}}, kChange));
+    EXPECT_TRUE(store->PutFundProject({10, "村道硬化", "540425100201", "roads", 10'000'000, std::nullopt, ProjectState::kStarted}, kChange));
+    EXPECT_TRUE(store->PutPayee({100, PayeeKind::kContractor, "察隅建筑公司"}, kChange));
+    FundEntry receive{.date = Date{2018, 3, 1}, .kind = FundEntryKind::kReceive, .allocation = 1, .amount = 50'000'000,
+                      .refs = "文号 {\"a\"}"};
+    FundEntry budget{.date = Date{2018, 3, 2}, .kind = FundEntryKind::kBudget, .allocation = 1, .project = 10,
+                     .amount = 10'000'000};
+    FundEntry pay{.date = Date{2018, 3, 3}, .kind = FundEntryKind::kDisburse, .allocation = 1, .project = 10, .payee = 100,
+                  .amount = 4'000'000, .stage = "start"};
+    EXPECT_TRUE(store->PostFundEntries({receive, budget}, kSettings, kChange));
+    EXPECT_TRUE(store->PostFundEntries({pay}, kSettings, kChange));
+    EXPECT_TRUE(store->Commit());
+    return path;
+}
+
+std::vector<std::string> FundMismatches(const std::string& path, int64_t* rows = nullptr) {
+    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
+    const ChainVerification v = store->VerifyChangeLog().value();
+    EXPECT_FALSE(v.first_bad.has_value());
+    if (rows) *rows = v.rows;
+    std::vector<std::string> out;
+    for (const RowMismatch& m : v.mismatches) {
+        std::string line = m.code + " " + m.entity + " " + m.entity_key;
+        for (const std::string& f : m.fields) line += " " + f;
+        out.push_back(line);
+    }
+    return out;
+}
+
+TEST(SqliteFundsAudit, CleanFundsVerify) {
+    const std::string path = MakeFundsDatabase();
+    int64_t rows = 0;
+    EXPECT_EQ(FundMismatches(path, &rows), std::vector<std::string>{});
+    EXPECT_EQ(rows, 7);  // a source, an allocation, a project, a payee, three entries
+    std::filesystem::remove(path);
+}
+
+TEST(SqliteFundsAudit, TamperedFundRowsAreNamed) {
+    using V = std::vector<std::string>;
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "UPDATE fund_entry SET amount_fen = 400000 WHERE id = 3");
+        EXPECT_EQ(FundMismatches(path), (V{"audit.row_mismatch fund_entry 3 amount_fen",
+                                           "audit.row_derived fund_balance payee:100 balance_fen",
+                                           "audit.row_derived fund_balance project:10:1 balance_fen"}));
+    }
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "DELETE FROM fund_entry WHERE id = 1");
+        const V got = FundMismatches(path);
+        EXPECT_NE(std::ranges::find(got, "audit.row_missing fund_entry 1"), got.end()) << ::testing::PrintToString(got);
+    }
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "UPDATE fund_balance SET balance_fen = balance_fen + 1 WHERE account = 'allocation:1'");
+        EXPECT_EQ(FundMismatches(path), (V{"audit.row_derived fund_balance allocation:1 balance_fen"}));
+    }
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "UPDATE allocation SET amount_fen = 900000000 WHERE id = 1");
+        ExecOn(path, "UPDATE payee SET name = '别人' WHERE id = 100");
+        EXPECT_EQ(FundMismatches(path), (V{"audit.row_mismatch allocation 1 amount_fen",
+                                           "audit.row_mismatch payee 100 name"}));
+    }
+    {
+        const std::string path = MakeFundsDatabase();
+        ExecOn(path, "INSERT INTO fund_entry (id, entry_date, kind, from_account, to_account, amount_fen, allocation_id,"
+                     " project_id, payee_id, to_allocation, stage, refs, decision_id, reverses, actor, at)"
+                     " VALUES (4, 20180304, 'disburse', 'project:10:1', 'payee:100', 1, 1, 10, 100, 0, '', '', '',"
+                     " NULL, 'x', 'x')");
+        const V got = FundMismatches(path);
+        EXPECT_NE(std::ranges::find(got, "audit.row_unlogged fund_entry 4"), got.end()) << ::testing::PrintToString(got);
+    }
+}
+
 }  // namespace jz::store_test
