@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     RegisterAssistanceCommands(registry);
     RegisterPairingCommands(registry);
     RegisterCadreExchangeCommands(registry);
+    RegisterFundsCommands(registry);
 
     try {
         app.parse(argc, argv);
