@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cli/demo_ledger.h"
+#include "cli/demo_funds.h"
 #include "cli/demo_pairing.h"
 #include "core/assembly.h"
 #include "generator/generator.h"
@@ -388,6 +389,9 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     auto ledger = WriteDemoLedger(*session, *as_of, o.seed, Change(g));
     if (!ledger) return ReportError(ledger.error());
     if (auto r = WriteDemoVisits(*session->store, *pairing, cadre_ids, Change(g)); !r) return ReportError(r.error());
+    // Funds (issue 16): a project per fund reference of the items, allocations, entries (cli/demo_funds.h).
+    auto funds = WriteDemoFunds(*session, *as_of, Change(g));
+    if (!funds) return ReportError(funds.error());
     // The day the synthetic registry describes: the battle map's default date outside the plan's years.
     if (auto r = service::RecordRegistryAsOf(*session->store, *as_of); !r) return ReportError(r.error());
     // Demo accounts, one per role: the only place a known password exists.
@@ -419,6 +423,9 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
                     static_cast<long long>(pairing->counts.team_members),
                     static_cast<long long>(pairing->counts.on_post), static_cast<long long>(pairing->counts.visits),
                     static_cast<long long>(pairing->counts.far_visits));
+        std::printf("资金 Funds: %lld projects, %lld allocations, %lld entries\n\n",
+                    static_cast<long long>(funds->projects), static_cast<long long>(funds->allocations),
+                    static_cast<long long>(funds->entries));
         PrintProgress(*report, session->plan);
         std::printf(
             "\n演示账号 Demo logins (password %s): admin, inspector (county %s), officer (township %s), "
