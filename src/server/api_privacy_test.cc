@@ -241,6 +241,17 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/pairing/proposal", {"/api/pairing/proposal", "/api/pairing/proposal?unit=" + A}},
         {"/api/teams", {"/api/teams?on=2017-06-30"}},
         {"/api/visits/overdue", {"/api/visits/overdue?limit=100000"}},
+
+        {"/api/fund-sources", {"/api/fund-sources"}},
+        {"/api/allocations", {"/api/allocations"}},
+        {"/api/payees", {"/api/payees"}},
+        {"/api/fund-balances", {"/api/fund-balances"}},
+        {"/api/fund-entries", {"/api/fund-entries?limit=1000"}},
+        {"/api/fund-reports/monthly", {"/api/fund-reports/monthly?month=2017-06"}},
+        {"/api/fund-findings", {"/api/fund-findings"}},
+        {"/api/projects", {"/api/projects?limit=1000"}},
+        {"/api/projects/{id}", {"/api/projects/1", "/api/projects/2"}},
+        {"/api/projects/{id}/notice", {"/api/projects/1/notice"}},
     };
     json::value doc = json::parse(OpenApiDocument());
     for (const auto& [path, ops] : doc.at("paths").as_object()) {
