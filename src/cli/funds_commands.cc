@@ -629,6 +629,73 @@ int RunLedgerExport(const GlobalOptions& g, const LedgerExportOptions& o) {
     return kExitOk;
 }
 
+struct FileOptions {
+    std::string file, format, errors;
+    int year = 0;
+};
+
+int RunAllocationImport(const GlobalOptions& g, const FileOptions& o) {
+    auto rows = io::ReadAllocations(o.file);
+    if (!rows) return ReportError(rows.error());
+    const std::string errors_path = o.errors.empty() ? o.file + ".errors.csv" : o.errors;
+    auto reject = [&](const std::vector<Error>& errors, int status) {
+        if (auto w = io::WriteFundRowErrors(errors, errors_path); !w) return ReportError(w.error());
+        std::cerr << "jingzhun: " << errors.size() << " 行被拒绝,未导入 / rows rejected, nothing imported: " << errors_path
+                  << " [" << errors.front().code << "]\n";
+        return status;
+    };
+    if (!rows->errors.empty()) return reject(rows->errors, kExitUsage);
+    auto s = OpenSession(g);
+    if (!s) return ReportError(s.error());
+    auto added = service::AddAllocations(*s->store, s->plan, rows->allocations, Change(g));
+    if (!added) {
+        Error e = added.error();
+        if (e.row >= 1 && e.row <= static_cast<int64_t>(rows->rows.size())) e.row = rows->rows[static_cast<size_t>(e.row - 1)];
+        if (e.code.starts_with("store.") && e.code != "store.duplicate") return Fails(e);
+        return reject({e}, e.code == "store.duplicate" ? kExitRefused : kExitUsage);
+    }
+    if (g.json)
+        PrintJson(json::object{{"imported", static_cast<int64_t>(added->size())}});
+    else
+        std::printf("已导入 Imported %zu allocations from %s\n", added->size(), o.file.c_str());
+    return kExitOk;
+}
+
+int RunAllocationExport(const GlobalOptions& g, const FileOptions& o) {
+    auto format = io::LedgerFormatOf(o.format, o.file);
+    if (!format) return ReportError(format.error());
+    auto s = OpenSession(g);
+    if (!s) return ReportError(s.error());
+    auto all = s->store->ListAllocations();
+    if (!all) return Fails(all.error());
+    std::vector<Allocation> chosen;
+    for (const Allocation& a : *all)
+        if (!o.year || a.year == o.year) chosen.push_back(a);
+    auto n = io::WriteAllocations(chosen, o.file, *format);
+    if (!n) return Fails(n.error());
+    if (g.json)
+        PrintJson(json::object{{"file", o.file}, {"allocations", *n}});
+    else
+        std::printf("已导出 Exported %lld allocations to %s\n", static_cast<long long>(*n), o.file.c_str());
+    return kExitOk;
+}
+
+int RunProjectExport(const GlobalOptions& g, const FileOptions& o) {
+    auto format = io::LedgerFormatOf(o.format, o.file);
+    if (!format) return ReportError(format.error());
+    auto s = OpenSession(g);
+    if (!s) return ReportError(s.error());
+    auto all = s->store->ListLibraryProjects({});
+    if (!all) return Fails(all.error());
+    auto n = io::WriteProjects(*all, o.file, *format);
+    if (!n) return Fails(n.error());
+    if (g.json)
+        PrintJson(json::object{{"file", o.file}, {"projects", *n}});
+    else
+        std::printf("已导出 Exported %lld projects to %s\n", static_cast<long long>(*n), o.file.c_str());
+    return kExitOk;
+}
+
 CLI::App& Parent(CLI::App& app, const std::string& name, const std::string& description) {
     for (CLI::App* sub : app.get_subcommands([&](CLI::App* a) { return a->get_name() == name; })) return *sub;
     CLI::App* cmd = app.add_subcommand(name, description);
@@ -678,6 +745,17 @@ void RegisterFundsCommands(Registry& registry) {
     auto* alist_cmd = allocation->add_subcommand("list", "List allocations with received, budgeted, spent, unspent");
     alist_cmd->add_option("--year", alist->year, "Only this year's");
     registry.Runs(alist_cmd, [&g, alist] { return RunAllocationList(g, *alist); });
+    auto aimp = std::make_shared<FileOptions>();
+    auto* aimp_cmd = allocation->add_subcommand("import", "Add the allocations of a spreadsheet (csv or xlsx): all or nothing");
+    aimp_cmd->add_option("file", aimp->file, "The file")->required();
+    aimp_cmd->add_option("--errors", aimp->errors, "Where rejected rows go (default FILE.errors.csv)");
+    registry.Runs(aimp_cmd, [&g, aimp] { return RunAllocationImport(g, *aimp); });
+    auto aexp = std::make_shared<FileOptions>();
+    auto* aexp_cmd = allocation->add_subcommand("export", "Write the allocations (csv or xlsx)");
+    aexp_cmd->add_option("file", aexp->file, "The file (.xlsx: xlsx, else csv)")->required();
+    aexp_cmd->add_option("--format", aexp->format, "csv, csv-nobom, gb18030 or xlsx (default from the extension)");
+    aexp_cmd->add_option("--year", aexp->year, "Only this year's");
+    registry.Runs(aexp_cmd, [&g, aexp] { return RunAllocationExport(g, *aexp); });
 
     CLI::App* payee = fund.add_subcommand("payee", "Payees (收款人): contractors and beneficiaries");
     payee->require_subcommand(1);
@@ -742,6 +820,11 @@ void RegisterFundsCommands(Registry& registry) {
     auto* notice_cmd = project.add_subcommand("notice", "The publicity notice (公示) of a project");
     notice_cmd->add_option("project", notice->project, "Id or code")->required();
     registry.Runs(notice_cmd, [&g, notice] { return RunProjectNotice(g, *notice); });
+    auto pexp = std::make_shared<FileOptions>();
+    auto* pexp_cmd = project.add_subcommand("export", "Write the project library (csv or xlsx)");
+    pexp_cmd->add_option("file", pexp->file, "The file (.xlsx: xlsx, else csv)")->required();
+    pexp_cmd->add_option("--format", pexp->format, "csv, csv-nobom, gb18030 or xlsx (default from the extension)");
+    registry.Runs(pexp_cmd, [&g, pexp] { return RunProjectExport(g, *pexp); });
 
     CLI::App& ledger = FundLedgerCommand(registry.app());
     auto post = std::make_shared<PostOptions>();

@@ -205,6 +205,158 @@ Result<int64_t> WriteFundEntries(const std::vector<FundEntry>& entries, const st
     return static_cast<int64_t>(entries.size());
 }
 
+namespace {
+
+Result<std::unique_ptr<TableWriter>> Writer(const std::string& path, LedgerFormat format, const std::string& sheet,
+                                            std::vector<CellKind> kinds) {
+    if (format == LedgerFormat::kXlsx) {
+        XlsxOptions o;
+        o.kinds = std::move(kinds);
+        o.autofilter = true;
+        return CreateXlsxWriter(path, sheet, o);
+    }
+    return CreateCsvWriter(path, format == LedgerFormat::kGb18030   ? CsvEncoding::kGb18030
+                                 : format == LedgerFormat::kCsvNoBom ? CsvEncoding::kUtf8
+                                                                     : CsvEncoding::kUtf8Bom);
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+    std::vector<std::string> out;
+    std::string cur;
+    auto flush = [&] {
+        std::string t = Trim(cur);
+        if (!t.empty()) out.push_back(t);
+        cur.clear();
+    };
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == ',' || text[i] == ';') {
+            flush();
+        } else if (text.compare(i, 3, "、") == 0 || text.compare(i, 3, "，") == 0 || text.compare(i, 3, "；") == 0) {
+            flush();
+            i += 2;
+        } else {
+            cur += text[i];
+        }
+    }
+    flush();
+    return out;
+}
+
+}  // namespace
+
+Result<AllocationRows> ReadAllocations(const std::string& path) {
+    auto reader = OpenTable(path);
+    if (!reader) return std::unexpected(reader.error());
+    std::vector<Cell> row;
+    auto first = (*reader)->Next(row);
+    if (!first) return std::unexpected(first.error());
+    if (!*first) return Fail("import.empty", path, "文件为空", "the file is empty");
+    const std::array<std::pair<std::string_view, std::string_view>, 6> names = {{{"拨付编号", "id"},
+                                                                                  {"资金来源", "source"},
+                                                                                  {"文号", "document_number"},
+                                                                                  {"年度", "year"},
+                                                                                  {"金额(元)", "amount"},
+                                                                                  {"用途", "earmark"}}};
+    std::map<std::string, size_t> at;
+    for (size_t i = 0; i < row.size(); ++i) {
+        const std::string h = Trim(row[i].text);
+        for (const auto& [zh, en] : names)
+            if (h == zh || h == en) at[std::string(en)] = i;
+    }
+    for (const char* required : {"source", "document_number", "year", "amount"})
+        if (!at.contains(required))
+            return Fail("import.missing_columns", required, "缺少必需的列: 资金来源、文号、年度、金额(元)",
+                        "missing required columns: 资金来源 (source), 文号 (document_number), 年度 (year), 金额(元) (amount)");
+    auto cell = [&](const char* name) -> Cell {
+        auto it = at.find(name);
+        if (it == at.end() || it->second >= row.size()) return Cell{};
+        return row[it->second];
+    };
+    AllocationRows out;
+    for (;;) {
+        auto more = (*reader)->Next(row);
+        if (!more) return std::unexpected(more.error());
+        if (!*more) break;
+        bool blank = true;
+        for (const Cell& c : row) blank = blank && Trim(c.text).empty();
+        if (blank) continue;
+        const int64_t n = (*reader)->row_number();
+        const size_t before = out.errors.size();
+        Allocation a;
+        if (auto id = Id(cell("id")))
+            a.id = *id;
+        else
+            out.errors.push_back(RowError(n, "id", "拨付编号应为整数", "id must be a whole number"));
+        a.source = Trim(cell("source").text);
+        if (a.source.empty()) out.errors.push_back(RowError(n, "source", "缺少资金来源", "source is required"));
+        a.document_number = Trim(cell("document_number").text);
+        if (a.document_number.empty())
+            out.errors.push_back(RowError(n, "document_number", "缺少文号", "document_number is required"));
+        auto year = Id(cell("year"));
+        if (year && *year >= 2000 && *year <= 2100)
+            a.year = static_cast<int>(*year);
+        else
+            out.errors.push_back(RowError(n, "year", "年度应在2000到2100之间", "year must be 2000 to 2100"));
+        if (auto f = Yuan(cell("amount")))
+            a.amount = *f;
+        else
+            out.errors.push_back(RowError(n, "amount", "金额应为元,最多两位小数", "amount must be yuan with at most 2 decimals"));
+        a.earmark = SplitList(cell("earmark").text);
+        if (out.errors.size() == before) {
+            out.allocations.push_back(std::move(a));
+            out.rows.push_back(n);
+        }
+    }
+    if (out.allocations.empty() && out.errors.empty()) return Fail("import.empty", path, "文件没有数据行", "the file has no data rows");
+    return out;
+}
+
+Result<int64_t> WriteAllocations(const std::vector<Allocation>& allocations, const std::string& path, LedgerFormat format) {
+    auto writer = Writer(path, format, "资金拨付",
+                         {CellKind::kInteger, CellKind::kText, CellKind::kText, CellKind::kInteger, CellKind::kDecimal,
+                          CellKind::kText});
+    if (!writer) return std::unexpected(writer.error());
+    if (auto r = (*writer)->WriteRow({"拨付编号", "资金来源", "文号", "年度", "金额(元)", "用途"}); !r) return std::unexpected(r.error());
+    for (const Allocation& a : allocations) {
+        std::string earmark;
+        for (const std::string& e : a.earmark) earmark += (earmark.empty() ? "" : ",") + e;
+        if (auto r = (*writer)->WriteRow({std::to_string(a.id), a.source, a.document_number, std::to_string(a.year),
+                                          FundYuan(a.amount), earmark});
+            !r)
+            return std::unexpected(r.error());
+    }
+    if (auto r = (*writer)->Close(); !r) return std::unexpected(r.error());
+    return static_cast<int64_t>(allocations.size());
+}
+
+Result<int64_t> WriteProjects(const std::vector<LibraryProject>& projects, const std::string& path, LedgerFormat format) {
+    std::vector<CellKind> kinds(17, CellKind::kText);
+    kinds[0] = CellKind::kInteger;
+    kinds[9] = kinds[10] = CellKind::kDecimal;
+    kinds[11] = kinds[12] = CellKind::kDate;
+    auto writer = Writer(path, format, "项目库", kinds);
+    if (!writer) return std::unexpected(writer.error());
+    if (auto r = (*writer)->WriteRow({"项目编号", "项目代码", "项目名称", "实施地点", "状态", "建设任务", "补助标准", "资金用途",
+                                      "资金来源", "批复金额(元)", "重新批复金额(元)", "开始日期", "结束日期", "实施单位", "责任人",
+                                      "绩效目标", "受益户"});
+        !r)
+        return std::unexpected(r.error());
+    for (const LibraryProject& p : projects) {
+        std::string sources, households;
+        for (const ProjectSourceShare& x : p.sources) sources += (sources.empty() ? "" : "; ") + x.source + ":" + FundYuan(x.amount);
+        for (const ProjectBeneficiary& b : p.beneficiaries)
+            households += (households.empty() ? "" : "; ") + b.household_code + (b.how.empty() ? "" : ":" + b.how);
+        if (auto r = (*writer)->WriteRow({std::to_string(p.id), p.code, p.name, p.division_code, p.state, p.task,
+                                          p.subsidy_standard, p.use, sources, FundYuan(p.approved),
+                                          p.reapproved ? FundYuan(*p.reapproved) : std::string(), p.period_start.ToString(),
+                                          p.period_end.ToString(), p.unit, p.responsible, p.performance_target, households});
+            !r)
+            return std::unexpected(r.error());
+    }
+    if (auto r = (*writer)->Close(); !r) return std::unexpected(r.error());
+    return static_cast<int64_t>(projects.size());
+}
+
 Result<void> WriteFundRowErrors(const std::vector<Error>& errors, const std::string& path) {
     auto writer = CreateCsvWriter(path);
     if (!writer) return std::unexpected(writer.error());

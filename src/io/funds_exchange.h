@@ -17,6 +17,7 @@
 
 #include "core/error.h"
 #include "core/funds.h"
+#include "core/project_library.h"
 #include "io/assistance_exchange.h"
 
 namespace jz::io {
@@ -36,6 +37,21 @@ Result<int64_t> WriteFundEntries(const std::vector<FundEntry>& entries, const st
 
 // The rejected rows as CSV (行号, 字段, 原因) at `path`.
 Result<void> WriteFundRowErrors(const std::vector<Error>& errors, const std::string& path);
+
+// Allocations (资金拨付): 拨付编号 (optional: the next one), 资金来源 (code or name), 文号, 年度, 金额(元),
+// 用途 (use codes separated by , 、 or ;; empty: any use). Required: 资金来源, 文号, 年度, 金额(元).
+struct AllocationRows {
+    std::vector<Allocation> allocations;  // source as written (code or name: the caller resolves it)
+    std::vector<int64_t> rows;
+    std::vector<Error> errors;
+};
+Result<AllocationRows> ReadAllocations(const std::string& path);
+Result<int64_t> WriteAllocations(const std::vector<Allocation>& allocations, const std::string& path, LedgerFormat format);
+
+// Projects (项目库), written for reading and filing: 项目编号, 项目代码, 项目名称, 实施地点, 状态,
+// 建设任务, 补助标准, 资金用途, 资金来源 ("code:amount; ..."), 批复金额(元), 重新批复金额(元), 开始日期,
+// 结束日期, 实施单位, 责任人, 绩效目标, 受益户 ("household:how; ...").
+Result<int64_t> WriteProjects(const std::vector<LibraryProject>& projects, const std::string& path, LedgerFormat format);
 
 // The Chinese name of an entry kind (收款, 安排预算, 支付, 预留质保金, 退还质保金, 利息, 调剂, 冲销).
 std::string_view FundEntryKindZh(FundEntryKind kind);

@@ -246,10 +246,13 @@ Result<json::object> FundSourcesJson(Store& store, const Plan& plan) {
     return json::object{{"sources", std::move(a)}};
 }
 
-Result<Allocation> AddAllocation(Store& store, const Plan& plan, Allocation a, const ChangeContext& change) {
-    auto all = AllFundSources(store, plan);
-    if (!all) return std::unexpected(all.error());
-    if (std::none_of(all->begin(), all->end(), [&](const FundSource& s) { return s.code == a.source; }))
+namespace {
+// Checks `a` against the sources and the stored allocations (giving the next id when 0).
+Result<void> CheckAllocation(const std::vector<FundSource>& sources, const std::vector<Allocation>& existing,
+                             Allocation& a) {
+    for (const FundSource& s : sources)
+        if (s.name == a.source) a.source = s.code;
+    if (std::none_of(sources.begin(), sources.end(), [&](const FundSource& s) { return s.code == a.source; }))
         return Fail("fund.unknown", "source", "未知的资金来源: " + a.source, "unknown fund source: " + a.source);
     if (a.document_number.empty() || a.document_number.size() > 200)
         return Invalid("document_number", "须填写拨付文号", "document_number must be given");
@@ -259,21 +262,48 @@ Result<Allocation> AddAllocation(Store& store, const Plan& plan, Allocation a, c
         if (!IsCode(a.earmark[i]))
             return Invalid("earmark[" + std::to_string(i) + "]", "用途代码须为小写字母、数字或_",
                            "earmark codes are lower-case letters, digits or _");
-    auto existing = store.ListAllocations();
-    if (!existing) return std::unexpected(existing.error());
     if (a.id == 0) {
         int64_t next = 1;
-        for (const Allocation& x : *existing) next = std::max(next, x.id + 1);
+        for (const Allocation& x : existing) next = std::max(next, x.id + 1);
         a.id = next;
-    } else if (std::any_of(existing->begin(), existing->end(), [&](const Allocation& x) { return x.id == a.id; })) {
+    } else if (std::any_of(existing.begin(), existing.end(), [&](const Allocation& x) { return x.id == a.id; })) {
         return Fail("store.duplicate", "id", "拨付编号 " + std::to_string(a.id) + " 已存在",
                     "allocation " + std::to_string(a.id) + " exists");
     }
+    return {};
+}
+}  // namespace
+
+Result<std::vector<Allocation>> AddAllocations(Store& store, const Plan& plan, std::vector<Allocation> allocations,
+                                               const ChangeContext& change) {
+    auto sources = AllFundSources(store, plan);
+    if (!sources) return std::unexpected(sources.error());
+    auto existing = store.ListAllocations();
+    if (!existing) return std::unexpected(existing.error());
     auto tx = Transaction::Begin(store);
     if (!tx) return std::unexpected(tx.error());
-    if (auto r = store.PutAllocation(a, change); !r) return std::unexpected(r.error());
+    for (size_t i = 0; i < allocations.size(); ++i) {
+        Allocation& a = allocations[i];
+        if (auto r = CheckAllocation(*sources, *existing, a); !r) {
+            Error e = r.error();
+            e.row = static_cast<int64_t>(i) + 1;
+            return std::unexpected(e);
+        }
+        if (auto r = store.PutAllocation(a, change); !r) return std::unexpected(r.error());
+        existing->push_back(a);
+    }
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());
-    return a;
+    return allocations;
+}
+
+Result<Allocation> AddAllocation(Store& store, const Plan& plan, Allocation a, const ChangeContext& change) {
+    auto added = AddAllocations(store, plan, {std::move(a)}, change);
+    if (!added) {
+        Error e = added.error();
+        e.row = 0;
+        return std::unexpected(e);
+    }
+    return added->front();
 }
 
 json::object AllocationJson(const Allocation& a, const std::string& source_name) {

@@ -43,6 +43,10 @@ Result<boost::json::object> FundSourcesJson(Store& store, const Plan& plan);
 Result<Allocation> AddAllocation(Store& store, const Plan& plan, Allocation allocation, const ChangeContext& change);
 // {"allocations":[{id,source,source_name,document_number,year,amount,earmark,received,budgeted,
 // spent,deposit_held,unspent}]}; year: only that year's.
+// Adds every allocation in one transaction, all or nothing (a source may be given by its name;
+// id 0: the next one). The first problem refuses the batch, its Error's row the 1-based position.
+Result<std::vector<Allocation>> AddAllocations(Store& store, const Plan& plan, std::vector<Allocation> allocations,
+                                               const ChangeContext& change);
 Result<boost::json::object> AllocationsJson(Store& store, const Plan& plan, std::optional<int> year);
 boost::json::object AllocationJson(const Allocation& a, const std::string& source_name);
 

@@ -8,7 +8,7 @@ DB="$TMP/funds.db"
 jz() { "$JZ" "$@" --db "$DB"; }
 
 for cmd in fund "fund source" "fund source add" "fund source list" "fund allocation" "fund allocation add" \
-  "fund allocation list" "fund payee add" "fund payee list" "fund balances" "fund report" "fund findings" \
+  "fund allocation list" "fund allocation import" "fund allocation export" "project export" "fund payee add" "fund payee list" "fund balances" "fund report" "fund findings" \
   project "project apply" "project list" "project show" "project step" "project notice" \
   ledger "ledger post" "ledger reverse" "ledger list" "ledger import" "ledger export"; do
   # shellcheck disable=SC2086
@@ -142,6 +142,26 @@ grep -q '^3,' "$TMP/over.csv.errors.csv" || fail "the refused row is row 3: $(ca
 expect_status 0 jz ledger list --json
 check "nothing of the refused files posted" [ "$(jq .total "$TMP/out")" = 6 ]
 expect_status 2 jz ledger import "$TMP/missing.csv"
+
+# --- allocations and projects as spreadsheets
+printf '资金来源,文号,年度,金额(元),用途\n社会资金,社捐〔2017〕1号,2017,5000.5,roads、water\nagriculture_related,农〔2017〕2号,2017,8000,\n' >"$TMP/alloc.csv"
+expect_status 0 jz fund allocation import "$TMP/alloc.csv" --json
+check "two allocations imported" [ "$(jq .imported "$TMP/out")" = 2 ]
+expect_status 0 jz fund allocation list --json
+check "the source named by its name" [ "$(jq -r '.allocations[1].source' "$TMP/out")" = social ]
+check "earmark split" [ "$(jq -c '.allocations[1].earmark' "$TMP/out")" = '["roads","water"]' ]
+printf '资金来源,文号,年度,金额(元)\nsocial,d,2017,1\nnowhere,d,2017,1\n' >"$TMP/alloc-bad.csv"
+expect_status 2 jz fund allocation import "$TMP/alloc-bad.csv"
+grep -q '^3,source' "$TMP/alloc-bad.csv.errors.csv" || fail "row 3's source refused: $(cat "$TMP/alloc-bad.csv.errors.csv")"
+expect_status 0 jz fund allocation list --json
+check "nothing of the refused file imported" [ "$(jq '.allocations | length' "$TMP/out")" = 3 ]
+expect_status 0 jz fund allocation export "$TMP/alloc-out.xlsx" --json
+check "three exported" [ "$(jq .allocations "$TMP/out")" = 3 ]
+expect_status 0 jz fund allocation export "$TMP/alloc-out.csv"
+grep -q "社捐〔2017〕1号" "$TMP/alloc-out.csv" || fail "the export has the document number"
+expect_status 0 jz project export "$TMP/projects.csv" --json
+check "one project exported" [ "$(jq .projects "$TMP/out")" = 1 ]
+grep -q "FP2017-03" "$TMP/projects.csv" || fail "the project export has the code"
 
 expect_status 0 "$JZ" audit verify --db "$DB"
 
