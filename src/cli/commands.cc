@@ -13,6 +13,7 @@
 
 #include "cli/demo_ledger.h"
 #include "cli/demo_shares.h"
+#include "cli/demo_funds.h"
 #include "cli/demo_pairing.h"
 #include "core/assembly.h"
 #include "generator/generator.h"
@@ -392,6 +393,9 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
     // Asset-income shares (issue 16): a few assets quantified among their villages' poor households.
     auto assets = WriteDemoShares(*session, *as_of, Change(g));
     if (!assets) return ReportError(assets.error());
+    // Funds (issue 16): a project per fund reference of the items, allocations, entries (cli/demo_funds.h).
+    auto funds = WriteDemoFunds(*session, *as_of, Change(g));
+    if (!funds) return ReportError(funds.error());
     // The day the synthetic registry describes: the battle map's default date outside the plan's years.
     if (auto r = service::RecordRegistryAsOf(*session->store, *as_of); !r) return ReportError(r.error());
     // Demo accounts, one per role: the only place a known password exists.
@@ -424,6 +428,9 @@ int RunDemo(const GlobalOptions& g, const DemoOptions& o) {
                     static_cast<long long>(pairing->counts.on_post), static_cast<long long>(pairing->counts.visits),
                     static_cast<long long>(pairing->counts.far_visits));
         std::printf("资产收益 Asset-income shares: %lld assets quantified\n\n", static_cast<long long>(*assets));
+        std::printf("资金 Funds: %lld projects, %lld allocations, %lld entries\n\n",
+                    static_cast<long long>(funds->projects), static_cast<long long>(funds->allocations),
+                    static_cast<long long>(funds->entries));
         PrintProgress(*report, session->plan);
         std::printf(
             "\n演示账号 Demo logins (password %s): admin, inspector (county %s), officer (township %s), "

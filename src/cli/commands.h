@@ -52,6 +52,14 @@ CLI::App& CadreCommand(CLI::App& app);
 // shares reallocate|household (docs/shares.md). Exit statuses as the assistance commands'.
 void RegisterSharesCommands(Registry& registry);
 
+// Funds (funds_commands.cc, docs/funds.md): fund source|allocation|payee add|list, fund balances,
+// fund report, fund findings; project apply|list|show|step|notice; ledger post|reverse|list.
+// Exit statuses: 0 done, 2 usage or unusable input (or not found), 4 refused by a rule, 1 the database.
+void RegisterFundsCommands(Registry& registry);
+// The `fund`, `project` and `ledger` parents, made on first use (the exchange commands attach to them).
+CLI::App& FundCommand(CLI::App& app);
+CLI::App& ProjectCommand(CLI::App& app);
+CLI::App& FundLedgerCommand(CLI::App& app);
 // The change log's head as reports carry it: "chain_head": {"seq", "hash"} in their JSON, a footer
 // line in their text (so an issued report anchors the chain outside the database).
 // audit_commands.cc; used by the reports of commands.cc and quality.cc.

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     RegisterPairingCommands(registry);
     RegisterCadreExchangeCommands(registry);
     RegisterSharesCommands(registry);
+    RegisterFundsCommands(registry);
 
     try {
         app.parse(argc, argv);

@@ -71,6 +71,7 @@ struct PlanFunds {
     int overrun_permille = 100;               // budget may exceed approved by 10% without re-approval
     int deposit_max_permille = 100;           // quality deposit held at most 10% of the base amount
     int idle_days = 180;                      // allocated money not spent after this many days: a finding
+    int notice_days = 10;                     // a project's publicity notice (公示) runs at least this many days
     std::vector<std::string> negative_list = DefaultNegativeList();
     std::vector<FundSource> sources;          // extra sources beyond the built-in five
     bool operator==(const PlanFunds&) const = default;

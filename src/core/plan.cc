@@ -678,7 +678,7 @@ void ReadFunds(Reader& r, const toml::table& root, Plan& plan) {
     r.CheckKeys(*t,
                 {"stage_approved_percent", "stage_started_percent", "stage_near_completion_percent",
                  "stage_accepted_percent", "overrun_permille", "deposit_max_permille", "idle_days", "negative_list",
-                 "sources"},
+                 "sources", "notice_days"},
                 "funds");
     PlanFunds& f = plan.funds;
     auto whole = [&](std::string_view key, int lo, int hi, int& out) {
@@ -699,6 +699,7 @@ void ReadFunds(Reader& r, const toml::table& root, Plan& plan) {
     whole("overrun_permille", 0, 1000, f.overrun_permille);
     whole("deposit_max_permille", 0, 1000, f.deposit_max_permille);
     whole("idle_days", 1, 3650, f.idle_days);
+    whole("notice_days", 10, 365, f.notice_days);
     if (!r.ok()) return;
     if (!(f.stage_approved_percent <= f.stage_started_percent && f.stage_started_percent <= f.stage_near_completion_percent &&
           f.stage_near_completion_percent <= f.stage_accepted_percent))

@@ -261,6 +261,27 @@ const std::map<std::string, std::array<int, kPrincipalCount>>& ExpectedStatuses(
         {"POST /api/assets/{id}/disposal",                {401, 404,  403,  403,  403,   403,   403}},
         {"POST /api/shares/reallocation",                 {401, 400,  403,  403,  403,   403,   403}},
         {"GET /api/households/{code}/shares",             {401, 200,  200,  200,  200,   200,   200}},
+        // Funds: sources, allocations, payees, balances and reversals are the county's to write
+        // (balances its to read); a village reads no allocations or payees; writers post entries
+        // ({} lacks "entries": 400); the report needs ?month=; {id} names no project or entry.
+        {"GET /api/fund-sources",                         {401, 200,  200,  200,  200,   200,   200}},
+        {"POST /api/fund-sources",                        {401, 400,  403,  403,  403,   403,   403}},
+        {"GET /api/allocations",                          {401, 200,  200,  200,  200,   200,   403}},
+        {"POST /api/allocations",                         {401, 400,  403,  403,  403,   403,   403}},
+        {"GET /api/payees",                               {401, 200,  200,  200,  200,   200,   403}},
+        {"POST /api/payees",                              {401, 400,  403,  403,  403,   403,   403}},
+        {"GET /api/fund-balances",                        {401, 200,  403,  403,  403,   403,   403}},
+        {"GET /api/fund-entries",                         {401, 200,  200,  200,  200,   200,   200}},
+        {"POST /api/fund-entries",                        {401, 400,  400,  400,  403,   403,   403}},
+        {"POST /api/fund-entries/{id}/reversal",          {401, 400,  403,  403,  403,   403,   403}},
+        {"GET /api/fund-reports/monthly",                 {401, 400,  400,  400,  400,   400,   400}},
+        {"GET /api/fund-findings",                        {401, 200,  200,  200,  200,   200,   200}},
+        // The project library: every writer applies (its level checked with the record), everyone reads.
+        {"GET /api/projects",                             {401, 200,  200,  200,  200,   200,   200}},
+        {"POST /api/projects",                            {401, 400,  400,  400,  403,   403,   400}},
+        {"GET /api/projects/{id}",                        {401, 404,  404,  404,  404,   404,   404}},
+        {"POST /api/projects/{id}/steps",                 {401, 404,  404,  404,  403,   403,   404}},
+        {"GET /api/projects/{id}/notice",                 {401, 404,  404,  404,  404,   404,   404}},
     };
     // clang-format on
     return table;

@@ -244,6 +244,17 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/assets", {"/api/assets", "/api/assets?division=" + A}},
         {"/api/assets/{id}", {"/api/assets/A-2017-1", "/api/assets/A-2017-2"}},
         {"/api/households/{code}/shares", {"/api/households/" + changed + "/shares"}},
+
+        {"/api/fund-sources", {"/api/fund-sources"}},
+        {"/api/allocations", {"/api/allocations"}},
+        {"/api/payees", {"/api/payees"}},
+        {"/api/fund-balances", {"/api/fund-balances"}},
+        {"/api/fund-entries", {"/api/fund-entries?limit=1000"}},
+        {"/api/fund-reports/monthly", {"/api/fund-reports/monthly?month=2017-06"}},
+        {"/api/fund-findings", {"/api/fund-findings"}},
+        {"/api/projects", {"/api/projects?limit=1000"}},
+        {"/api/projects/{id}", {"/api/projects/1", "/api/projects/2"}},
+        {"/api/projects/{id}/notice", {"/api/projects/1/notice"}},
     };
     json::value doc = json::parse(OpenApiDocument());
     for (const auto& [path, ops] : doc.at("paths").as_object()) {

@@ -131,5 +131,25 @@ size_t VisitBodyLimit(int photo_max_bytes);  // POST /api/visits: the plan's pho
 // routes_static.cc: the web workbench's files (the router's fallback for paths outside /api/).
 JZ_PUBLIC_HANDLER(Static);
 
+// routes_funds.cc: fund sources, allocations, payees, balances, entries, the monthly report, findings.
+JZ_SESSION_HANDLER(FundSourcesRoute);
+JZ_SESSION_HANDLER(AddFundSourceRoute);
+JZ_SESSION_HANDLER(AllocationsRoute);
+JZ_SESSION_HANDLER(AddAllocationRoute);
+JZ_SESSION_HANDLER(PayeesRoute);
+JZ_SESSION_HANDLER(AddPayeeRoute);
+JZ_SESSION_HANDLER(FundBalancesRoute);
+JZ_SESSION_HANDLER(FundEntriesRoute);
+JZ_SESSION_HANDLER(PostFundEntriesRoute);
+JZ_SESSION_HANDLER(ReverseFundEntryRoute);
+JZ_SESSION_HANDLER(MonthlyFundReportRoute);
+JZ_SESSION_HANDLER(FundFindingsRoute);
+// routes_projects.cc: the project library.
+JZ_SESSION_HANDLER(ListProjectsRoute);
+JZ_SESSION_HANDLER(ApplyProjectRoute);
+JZ_SESSION_HANDLER(GetProjectRoute);
+JZ_SESSION_HANDLER(ProjectStepRoute);
+JZ_SESSION_HANDLER(ProjectNoticeRoute);
+
 }  // namespace routes
 }  // namespace jz::server

@@ -106,6 +106,25 @@ const RouteEntry kRoutes[] = {
     {V::post,  "/api/assets/{id}/disposal",              kWork,     0,                true,  DisposeAssetRoute},
     {V::post,  "/api/shares/reallocation",               kBlocking, 0,                true,  ReallocateSharesRoute},
     {V::get,   "/api/households/{code}/shares",          kWork,     0,                true,  HouseholdSharesRoute},
+    // Funds and the project library (routes_funds.cc, routes_projects.cc): reports and lists that
+    // sum the ledger run on the worker pool.
+    {V::get,   "/api/fund-sources",                      kWork,     0,                true,  FundSourcesRoute},
+    {V::post,  "/api/fund-sources",                      kWork,     0,                true,  AddFundSourceRoute},
+    {V::get,   "/api/allocations",                       kBlocking, 0,                true,  AllocationsRoute},
+    {V::post,  "/api/allocations",                       kWork,     0,                true,  AddAllocationRoute},
+    {V::get,   "/api/payees",                            kWork,     0,                true,  PayeesRoute},
+    {V::post,  "/api/payees",                            kWork,     0,                true,  AddPayeeRoute},
+    {V::get,   "/api/fund-balances",                     kBlocking, 0,                true,  FundBalancesRoute},
+    {V::get,   "/api/fund-entries",                      kBlocking, 0,                true,  FundEntriesRoute},
+    {V::post,  "/api/fund-entries",                      kBlocking, 0,                true,  PostFundEntriesRoute},
+    {V::post,  "/api/fund-entries/{id}/reversal",        kWork,     0,                true,  ReverseFundEntryRoute},
+    {V::get,   "/api/fund-reports/monthly",              kBlocking, 0,                true,  MonthlyFundReportRoute},
+    {V::get,   "/api/fund-findings",                     kBlocking, 0,                true,  FundFindingsRoute},
+    {V::get,   "/api/projects",                          kBlocking, 0,                true,  ListProjectsRoute},
+    {V::post,  "/api/projects",                          kWork,     0,                true,  ApplyProjectRoute},
+    {V::get,   "/api/projects/{id}",                     kBlocking, 0,                true,  GetProjectRoute},
+    {V::post,  "/api/projects/{id}/steps",               kWork,     0,                true,  ProjectStepRoute},
+    {V::get,   "/api/projects/{id}/notice",              kWork,     0,                true,  ProjectNoticeRoute},
 };
 // clang-format on
 

@@ -416,6 +416,21 @@ class SqliteStore final : public Store {
     Result<std::vector<HolderDividend>> DividendsOf(const std::string& holder) override;
     Result<void> InsertAssetDisposal(const AssetDisposal& disposal, const ChangeContext& change) override;
     Result<std::optional<AssetDisposal>> FindAssetDisposal(const std::string& asset_id) override;
+    // sqlite_projects.cc
+    Result<LibraryProject> InsertLibraryProject(const LibraryProject& project, const ChangeContext& change) override;
+    Result<LibraryProject> UpdateLibraryProject(const LibraryProject& before, const LibraryProject& after,
+                                                const ChangeContext& change) override;
+    Result<std::optional<LibraryProject>> FindLibraryProject(int64_t id) override;
+    Result<std::optional<LibraryProject>> FindLibraryProjectByCode(const std::string& code) override;
+    Result<std::vector<LibraryProject>> ListLibraryProjects(const LibraryProjectFilter& filter) override;
+    Result<int64_t> CountLibraryProjects(const LibraryProjectFilter& filter) override;
+    Result<std::vector<FundSource>> ListFundSources() override;
+    Result<std::vector<Payee>> ListPayees() override;
+    Result<std::vector<std::pair<FundProject, ProjectMoney>>> ListFundProjects() override;
+    Result<std::vector<ListedFundEntry>> ListFundEntriesBy(const FundEntryQuery& query) override;
+    Result<int64_t> CountFundEntriesBy(const FundEntryQuery& query) override;
+    Result<int64_t> InsertFundRefusal(const FundRefusal& refusal, const ChangeContext& change) override;
+    Result<std::vector<FundRefusal>> ListFundRefusals() override;
 
   private:
     // --- shared by every family (sqlite_store.cc) ---
@@ -438,6 +453,10 @@ class SqliteStore final : public Store {
     Result<void> LogChange(const ChangeContext& c, const std::string& county, const std::string& entity,
                            const std::string& key, const std::string& action, const std::string& before,
                            const std::string& after);
+
+    // --- sqlite_projects.cc ---
+    Result<void> WriteProjectChildren(const LibraryProject& p);
+    Result<void> ReadProjectChildren(LibraryProject& p);
 
     // --- sqlite_households.cc ---
     void BindHousehold(sqlite3_stmt* st, const Household& h, const std::string& at);

@@ -498,13 +498,73 @@ CREATE TABLE fund_balance (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-// Migration 008 belongs to the project library (funds helper, src/store/sqlite_projects.cc). Until
-// that branch is merged this placeholder keeps the numbering: the merge takes its SQL in place of
-// this one.
 inline constexpr std::string_view kMigration008 = R"sql(
--- reserved: the project library (migration 008)
-CREATE TABLE IF NOT EXISTS migration_008_reserved (x INTEGER) STRICT;
-DROP TABLE migration_008_reserved;
+-- The project library (core/project_library.h, docs/funds.md "Project library"): a project's record
+-- with its sources, beneficiaries and steps. Its id is the money view's (fund_project) id, written
+-- when the project is approved. fund_refusal: every refused posting (a finding), kept when the
+-- posting itself was rolled back.
+CREATE TABLE project (
+  id                 INTEGER PRIMARY KEY,
+  code               TEXT NOT NULL UNIQUE,
+  name               TEXT NOT NULL,
+  division_code      TEXT NOT NULL,
+  task               TEXT NOT NULL DEFAULT '',
+  subsidy_standard   TEXT NOT NULL DEFAULT '',
+  use_code           TEXT NOT NULL,
+  approved_fen       INTEGER NOT NULL,
+  reapproved_fen     INTEGER,
+  period_start       INTEGER NOT NULL,
+  period_end         INTEGER NOT NULL,
+  unit               TEXT NOT NULL DEFAULT '',
+  responsible        TEXT NOT NULL DEFAULT '',
+  performance_target TEXT NOT NULL DEFAULT '',
+  state              TEXT NOT NULL,
+  version            INTEGER NOT NULL,
+  notice_posted_on   INTEGER,
+  notice_until       INTEGER,
+  updated_at         TEXT NOT NULL
+) STRICT;
+CREATE INDEX project_division ON project(division_code, id);
+CREATE TABLE project_source (
+  project_id INTEGER NOT NULL,
+  seq        INTEGER NOT NULL,
+  source     TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL,
+  PRIMARY KEY (project_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE project_beneficiary (
+  project_id     INTEGER NOT NULL,
+  seq            INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  how            TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (project_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX project_beneficiary_household ON project_beneficiary(household_code, project_id);
+CREATE TABLE project_step (
+  project_id INTEGER NOT NULL,
+  seq        INTEGER NOT NULL,
+  step       TEXT NOT NULL,
+  step_date  INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  outcome    TEXT NOT NULL,
+  notes      TEXT NOT NULL DEFAULT '',
+  refs       TEXT NOT NULL DEFAULT '',
+  from_state TEXT NOT NULL,
+  to_state   TEXT NOT NULL,
+  PRIMARY KEY (project_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE fund_refusal (
+  id         INTEGER PRIMARY KEY,
+  refused_on INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  rule       TEXT NOT NULL,
+  field      TEXT NOT NULL DEFAULT '',
+  message_zh TEXT NOT NULL DEFAULT '',
+  message_en TEXT NOT NULL DEFAULT '',
+  entry_json TEXT NOT NULL
+) STRICT;
 )sql";
 
 inline constexpr std::string_view kMigration009 = R"sql(

@@ -118,10 +118,10 @@ TEST(SqliteStore, BulkLoadRebuildsIndexesAndRollsBackCleanly) {
     // The six the bulk load drops, session_account, three on procedure_case and five more of the ledger
     // (assistance_item_code, assistance_item_facts, income_year, coverage_household, coverage_year), and
     // thirteen of pairing (three on cadre, four on pairing, two on team_member, three on visit, one on
-    // visit_summary), and two of funds (fund_project_division, fund_entry_reverses), and six of shares
-    // (asset_division, share_holding_holder, share_move_asset, two on share_certificate,
-    // dividend_line_holder).
-    ASSERT_EQ(indexes, 36);
+    // visit_summary), two of funds (fund_project_division, fund_entry_reverses), two of the project
+    // library (project_division, project_beneficiary_household), and six of shares (asset_division,
+    // share_holding_holder, share_move_asset, two on share_certificate, dividend_line_holder).
+    ASSERT_EQ(indexes, 38);
     const std::vector<std::string> definitions = IndexDefinitions(path);
     // A failed bulk load: the dropped indexes come back with the rollback.
     ASSERT_TRUE(store->Begin());

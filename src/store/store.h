@@ -31,6 +31,7 @@
 #include "core/error.h"
 #include "core/evaluation.h"
 #include "core/funds.h"
+#include "core/project_library.h"
 #include "core/household.h"
 #include "core/incidence.h"
 #include "core/org_unit.h"
@@ -367,6 +368,40 @@ struct AssetDisposal {
     Date finance_agreed_on;
     std::string reason;
     bool operator==(const AssetDisposal&) const = default;
+// Which library projects to list (ListLibraryProjects), by id. Empty: no filter on that field.
+struct LibraryProjectFilter {
+    std::string state;
+    std::string division_prefix;  // the project's division starts with it
+    std::string q;                // in the code or the name
+    int64_t limit = 0;            // 0: all
+    int64_t offset = 0;
+};
+// Which fund entries to list by their references (ListFundEntriesBy), by id; 0/none: no filter.
+struct FundEntryQuery {
+    int64_t allocation = 0;
+    int64_t project = 0;
+    std::optional<FundEntryKind> kind;
+    std::optional<Date> from, to;
+    int64_t limit = 0;  // 0: all
+    int64_t offset = 0;
+};
+// A listed entry with the entry that reversed it (0: none).
+struct ListedFundEntry {
+    StoredFundEntry stored;
+    int64_t reversed_by = 0;
+};
+// A refused posting (a finding): who, when, the rule and the entry as JSON.
+struct FundRefusal {
+    int64_t id = 0;
+    Date refused_on;
+    std::string actor;
+    std::string at;
+    std::string rule;
+    std::string field;
+    std::string message_zh;
+    std::string message_en;
+    std::string entry_json;
+    bool operator==(const FundRefusal&) const = default;
 };
 
 class Store {
@@ -722,6 +757,28 @@ class Store {
     virtual Result<std::vector<HolderDividend>> DividendsOf(const std::string& holder) = 0;
     virtual Result<void> InsertAssetDisposal(const AssetDisposal& disposal, const ChangeContext& change) = 0;
     virtual Result<std::optional<AssetDisposal>> FindAssetDisposal(const std::string& asset_id) = 0;
+    // --- The project library (core/project_library.h; sqlite_projects.cc, migration 008) --------
+    // Entity "project", key the id. InsertLibraryProject gives the id (one above every project's
+    // and money view's id) and version 1; a code already used: store.duplicate (field "code").
+    // UpdateLibraryProject replaces the record at `before.version` (store.conflict otherwise),
+    // bumping it; steps, sources and beneficiaries are rewritten.
+    virtual Result<LibraryProject> InsertLibraryProject(const LibraryProject& project, const ChangeContext& change) = 0;
+    virtual Result<LibraryProject> UpdateLibraryProject(const LibraryProject& before, const LibraryProject& after,
+                                                        const ChangeContext& change) = 0;
+    virtual Result<std::optional<LibraryProject>> FindLibraryProject(int64_t id) = 0;
+    virtual Result<std::optional<LibraryProject>> FindLibraryProjectByCode(const std::string& code) = 0;
+    virtual Result<std::vector<LibraryProject>> ListLibraryProjects(const LibraryProjectFilter& filter) = 0;
+    virtual Result<int64_t> CountLibraryProjects(const LibraryProjectFilter& filter) = 0;  // paging ignored
+    // Funds' reference lists (the tables of migration 007), read here.
+    virtual Result<std::vector<FundSource>> ListFundSources() = 0;  // stored ones, by code
+    virtual Result<std::vector<Payee>> ListPayees() = 0;            // by id
+    // Money views with their derived amounts, by id.
+    virtual Result<std::vector<std::pair<FundProject, ProjectMoney>>> ListFundProjects() = 0;
+    virtual Result<std::vector<ListedFundEntry>> ListFundEntriesBy(const FundEntryQuery& query) = 0;
+    virtual Result<int64_t> CountFundEntriesBy(const FundEntryQuery& query) = 0;  // paging ignored
+    // Refused postings: entity "fund_refusal", key the id (given here).
+    virtual Result<int64_t> InsertFundRefusal(const FundRefusal& refusal, const ChangeContext& change) = 0;
+    virtual Result<std::vector<FundRefusal>> ListFundRefusals() = 0;  // by id
 
     // Walks the whole change log in sequence order, recomputing the hash chain; with options.rows,
     // replays it against the rows (see RowMismatch for what is compared; org units, settings,

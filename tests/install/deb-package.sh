@@ -135,10 +135,13 @@ case "$latest" in
   *) echo "deb-package: note: schema v$latest, the upgrade on start is left out (update this test's downgrade)" >&2 ;;
 esac
 # Migration 007: the funds ledger's tables (empty in the demo).
-[ "$latest" -ge 7 ] && downgrade="DROP TABLE fund_balance; DROP TABLE fund_entry; DROP TABLE payee; DROP TABLE fund_project;
+[ -n "$downgrade" ] && [ "$latest" -ge 7 ] && downgrade="DROP TABLE fund_balance; DROP TABLE fund_entry; DROP TABLE payee; DROP TABLE fund_project;
                                 DROP TABLE allocation; DROP TABLE fund_source; $downgrade"
+# Migration 008: the project library's tables and the refused postings.
+[ -n "$downgrade" ] && [ "$latest" -ge 8 ] && downgrade="DROP TABLE project_step; DROP TABLE project_beneficiary; DROP TABLE project_source;
+                                DROP TABLE project; DROP TABLE fund_refusal; $downgrade"
 # Migration 009: the asset-income shares' tables (a few demo assets).
-[ "$latest" -ge 9 ] && downgrade="DROP TABLE asset_disposal; DROP TABLE dividend_line; DROP TABLE dividend;
+[ -n "$downgrade" ] && [ "$latest" -ge 9 ] && downgrade="DROP TABLE asset_disposal; DROP TABLE dividend_line; DROP TABLE dividend;
                                 DROP TABLE share_certificate; DROP TABLE share_move; DROP TABLE share_holding;
                                 DROP TABLE asset; $downgrade"
 if [ -n "$downgrade" ]; then

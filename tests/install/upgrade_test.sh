@@ -27,12 +27,15 @@ check "households with a pairing cadre's name" [ "$named" -gt 100 ]
 sqlite3 "$DB" "DELETE FROM change_log WHERE entity IN ('cadre', 'pairing')" || fail "the pairing entries"
 "$JZ" audit head --db "$DB" >"$TMP/head-before"
 
-# Back to v3: migration 007 added the funds ledger's tables, 006 the pairing tables, 005 the
+# Back to v3: migration 009 added the shares' tables, 008 the project library's tables, 007 the funds ledger's tables, 006 the pairing tables, 005 the
 # ledger's tables (all empty here), 004 the column person.ethnicity_name (every later migration has
 # to be undone too, or this test needs a v3 fixture).
 funds=""
 [ "$latest" -ge 7 ] && funds="DROP TABLE fund_balance; DROP TABLE fund_entry; DROP TABLE payee; DROP TABLE fund_project;
                             DROP TABLE allocation; DROP TABLE fund_source;"
+# Migration 008: the project library's tables and the refused postings.
+[ "$latest" -ge 8 ] && funds="DROP TABLE project_step; DROP TABLE project_beneficiary; DROP TABLE project_source;
+                            DROP TABLE project; DROP TABLE fund_refusal; $funds"
 # Migration 009: the asset-income shares' tables.
 [ "$latest" -ge 9 ] && funds="DROP TABLE asset_disposal; DROP TABLE dividend_line; DROP TABLE dividend;
                             DROP TABLE share_certificate; DROP TABLE share_move; DROP TABLE share_holding;

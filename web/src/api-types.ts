@@ -4966,6 +4966,963 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fund-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fund sources: the five built in, the plan's and the stored ones */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Sources */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FundSourceList"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        /** Add a fund source (county writer); 201 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FundSourceInput"];
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FundSource"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Allocations with received, budgeted, spent, deposit held and unspent (county and township readers) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only that year's */
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Allocations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AllocationList"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an allocation (county writer); 201 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AllocationInput"];
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Allocation"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payees: contractors and beneficiaries (county and township readers) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Payees */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PayeeList"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a payee (county writer); 201 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PayeeInput"];
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payee"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fund-balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Balances by source with totals and every account's balance (county) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Balances */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FundBalances"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fund-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Entries by id (a township's reader: its projects' entries) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Allocation id */
+                    allocation?: number;
+                    /** @description Project id */
+                    project?: number;
+                    /** @description Entry kind */
+                    kind?: string;
+                    /** @description From this day */
+                    from?: string;
+                    /** @description To this day */
+                    to?: string;
+                    /** @description 1..1000, default 200 */
+                    limit?: number;
+                    /** @description Skip this many */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FundEntryList"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Post a batch, all or nothing (county writer; a township's writer: disbursements and releases of its projects). A refusal: 422, error.code the rule, fields[0].field entries[i].<field>; it is kept as a finding */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FundEntriesInput"];
+                };
+            };
+            responses: {
+                /** @description Posted */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FundEntriesPosted"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fund-entries/{id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reverse an entry (county writer); 201 the reversing entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Entry id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FundReversalInput"];
+                };
+            };
+            responses: {
+                /** @description Reversed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FundEntry"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fund-reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monthly expenditure report (due the 5th of the next month); a township's reader gets its rows only */
+        get: {
+            parameters: {
+                query: {
+                    /** @description YYYY-MM */
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FundMonthlyReport"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fund-findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Findings: idle funds, deposits overdue, notices missing, refused postings (breaches) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The day (default today) */
+                    as_of?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Findings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FundFindings"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project library in scope */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description applied ... closed, rejected */
+                    state?: string;
+                    /** @description Org unit in scope */
+                    division?: string;
+                    /** @description In the code or the name */
+                    q?: string;
+                    /** @description 1..1000, default 200 */
+                    limit?: number;
+                    /** @description Skip this many */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Projects */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectList"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Apply for a project (a writer at village level or above whose scope holds the division); 201 the record */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProjectInput"];
+                };
+            };
+            responses: {
+                /** @description Applied */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project: record, money, entries, households with their items (fund_ref = the code), the steps the caller may take */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project id or code */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Project */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectDetail"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a step; 403 at the wrong level, 409 project.step_invalid when the state does not take it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project id or code */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProjectStepInput"];
+                };
+            };
+            responses: {
+                /** @description The project after the step */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectStepResult"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The publicity notice (公示): posted on the latest notice's day, until notice_days later (≥ 10), hotline 12317 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Project id or code */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Notice */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectNotice"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6575,6 +7532,545 @@ export interface components {
         HouseholdShares: {
             holdings: components["schemas"]["HouseholdShareHolding"][];
             dividends: components["schemas"]["HouseholdDividend"][];
+        };
+        FundSource: {
+            code: string;
+            name: string;
+            special_poverty: boolean;
+        };
+        FundSourceInput: {
+            code: string;
+            name: string;
+            special_poverty?: boolean;
+        };
+        FundSourceList: {
+            sources: components["schemas"]["FundSource"][];
+        };
+        Allocation: {
+            id: number;
+            source: string;
+            source_name: string;
+            document_number: string;
+            year: number;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            amount: string;
+            earmark: string[];
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            received: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            budgeted: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            spent: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            deposit_held: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            unspent: string;
+        };
+        AllocationInput: {
+            source: string;
+            document_number: string;
+            year: number;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            amount: string;
+            earmark?: string[];
+        };
+        AllocationList: {
+            allocations: components["schemas"]["Allocation"][];
+        };
+        Payee: {
+            id: number;
+            /** @enum {string} */
+            kind: "contractor" | "beneficiary";
+            name: string;
+        };
+        PayeeInput: {
+            /** @enum {string} */
+            kind: "contractor" | "beneficiary";
+            name: string;
+        };
+        PayeeList: {
+            payees: components["schemas"]["Payee"][];
+        };
+        FundMoney: {
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            allocated: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            received: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            budgeted: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            spent: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            deposit_held: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            unspent: string;
+        };
+        FundSourceBalance: {
+            code: string;
+            name: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            allocated: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            received: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            budgeted: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            spent: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            deposit_held: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            unspent: string;
+        };
+        FundBalances: {
+            sources: components["schemas"]["FundSourceBalance"][];
+            totals: components["schemas"]["FundMoney"];
+            accounts: {
+                account: string;
+                /**
+                 * @description Yuan with two decimals, e.g. "1234.50"
+                 * @example 1234.50
+                 */
+                balance: string;
+            }[];
+        };
+        ProjectSourceShare: {
+            source: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            amount: string;
+        };
+        ProjectBeneficiary: {
+            household_code: string;
+            how: string;
+        };
+        ProjectStep: {
+            step: string;
+            /** Format: date */
+            date: string;
+            actor: string;
+            at: string;
+            outcome: string;
+            notes: string;
+            refs: string;
+            from_state: string;
+            to_state: string;
+        };
+        Project: {
+            id: number;
+            code: string;
+            name: string;
+            division_code: string;
+            task: string;
+            subsidy_standard: string;
+            use: string;
+            sources: components["schemas"]["ProjectSourceShare"][];
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            reapproved: string | null;
+            /** Format: date */
+            period_start: string;
+            /** Format: date */
+            period_end: string;
+            unit: string;
+            responsible: string;
+            performance_target: string;
+            beneficiaries: components["schemas"]["ProjectBeneficiary"][];
+            state: string;
+            state_zh: string;
+            version: number;
+            steps: components["schemas"]["ProjectStep"][];
+            /** Format: date */
+            notice_posted_on: string | null;
+            /** Format: date */
+            notice_until: string | null;
+        };
+        ProjectInput: {
+            code: string;
+            name: string;
+            division_code: string;
+            task?: string;
+            subsidy_standard?: string;
+            use: string;
+            sources: components["schemas"]["ProjectSourceShare"][];
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            reapproved?: string | null;
+            /** Format: date */
+            period_start: string;
+            /** Format: date */
+            period_end: string;
+            unit?: string;
+            responsible?: string;
+            performance_target?: string;
+            beneficiaries?: components["schemas"]["ProjectBeneficiary"][];
+            /** Format: date */
+            date?: string;
+            notes?: string;
+        };
+        ProjectListItem: {
+            id: number;
+            code: string;
+            name: string;
+            division_code: string;
+            division_name: string;
+            state: string;
+            state_zh: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            budgeted: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            paid: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            deposit_held: string;
+            beneficiaries: number;
+        };
+        ProjectList: {
+            projects: components["schemas"]["ProjectListItem"][];
+            total: number;
+        };
+        FundEntry: {
+            id: number;
+            /** Format: date */
+            date: string;
+            kind: string;
+            allocation: number;
+            project: number | null;
+            payee: number | null;
+            to_allocation: number | null;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            amount: string;
+            stage: string;
+            refs: string;
+            decision_id: string;
+            reverses: number | null;
+            from_account: string;
+            to_account: string;
+            reversed_by: number | null;
+        };
+        FundEntryInput: {
+            /** Format: date */
+            date: string;
+            /** @enum {string} */
+            kind: "receive" | "budget" | "disburse" | "retain_deposit" | "release_deposit" | "interest" | "transfer" | "reversal";
+            allocation?: number;
+            project?: number;
+            payee?: number;
+            to_allocation?: number;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            amount?: string;
+            stage?: string;
+            refs?: string;
+            decision_id?: string;
+            reverses?: number;
+        };
+        FundEntriesInput: {
+            entries: components["schemas"]["FundEntryInput"][];
+        };
+        FundEntriesPosted: {
+            entries: components["schemas"]["FundEntry"][];
+        };
+        FundEntryList: {
+            entries: components["schemas"]["FundEntry"][];
+            total: number;
+        };
+        FundReversalInput: {
+            /** Format: date */
+            date: string;
+            refs?: string;
+        };
+        ProjectMoney: {
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            budgeted: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            paid: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            deposit_held: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            base: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            stage_cap: string;
+        };
+        ProjectHouseholdItem: {
+            item_code: string;
+            measure: number;
+            category: number;
+            kind: number;
+            /** Format: date */
+            start_date: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            amount: string | null;
+            signed_off: boolean;
+        };
+        ProjectHousehold: {
+            household_code: string;
+            head_name: string | null;
+            division_code: string | null;
+            how: string;
+            items: components["schemas"]["ProjectHouseholdItem"][];
+        };
+        ProjectDetail: {
+            project: components["schemas"]["Project"];
+            money: components["schemas"]["ProjectMoney"];
+            entries: components["schemas"]["FundEntry"][];
+            households: components["schemas"]["ProjectHousehold"][];
+            allowed_steps: string[];
+        };
+        ProjectStepInput: {
+            /** @enum {string} */
+            step: "notice" | "object" | "review" | "appraise" | "approve" | "reapprove" | "start" | "near_completion" | "accept" | "close";
+            /** Format: date */
+            date: string;
+            outcome?: string;
+            notes?: string;
+            refs?: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            reapproved?: string;
+            version?: number;
+        };
+        ProjectStepResult: {
+            project: components["schemas"]["Project"];
+        };
+        ProjectNotice: {
+            code: string;
+            name: string;
+            place: string;
+            task: string;
+            subsidy_standard: string;
+            sources: {
+                source: string;
+                source_name: string;
+                /**
+                 * @description Yuan with two decimals, e.g. "1234.50"
+                 * @example 1234.50
+                 */
+                amount: string;
+            }[];
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            amount: string;
+            /** Format: date */
+            period_start: string;
+            /** Format: date */
+            period_end: string;
+            unit: string;
+            responsible: string;
+            performance_target: string;
+            households: {
+                household_code: string;
+                head_name: string | null;
+                how: string;
+            }[];
+            /** Format: date */
+            posted_on: string | null;
+            /** Format: date */
+            until: string | null;
+            days: number;
+            hotline: string;
+        };
+        FundReportTotals: {
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            spent_month: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            spent_year: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            budgeted: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            allocated: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            unspent: string;
+        };
+        FundReportRow: {
+            key: string;
+            name: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            spent_month: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            spent_year: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            budgeted: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            allocated: string;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            unspent: string;
+        };
+        FundMonthlyReport: {
+            month: string;
+            /** Format: date */
+            due: string;
+            totals: components["schemas"]["FundReportTotals"];
+            by_source: components["schemas"]["FundReportRow"][];
+            by_earmark: components["schemas"]["FundReportRow"][];
+            by_project: components["schemas"]["FundReportRow"][];
+            by_township: components["schemas"]["FundReportRow"][];
+        };
+        FundFinding: {
+            rule: string;
+            /** @enum {string} */
+            severity: "warning" | "breach";
+            allocation?: number;
+            project?: number;
+            /**
+             * @description Yuan with two decimals, e.g. "1234.50"
+             * @example 1234.50
+             */
+            amount?: string;
+            /** Format: date */
+            since?: string;
+            days?: number;
+            refusal?: number;
+            actor?: string;
+            message_zh: string;
+            message_en: string;
+        };
+        FundFindings: {
+            /** Format: date */
+            as_of: string;
+            findings: components["schemas"]["FundFinding"][];
         };
     };
     responses: {
