@@ -368,6 +368,7 @@ struct AssetDisposal {
     Date finance_agreed_on;
     std::string reason;
     bool operator==(const AssetDisposal&) const = default;
+};
 // Which library projects to list (ListLibraryProjects), by id. Empty: no filter on that field.
 struct LibraryProjectFilter {
     std::string state;
