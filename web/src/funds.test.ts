@@ -3,6 +3,7 @@ import {
   addDays, allocationBody, allocationProblems, basisPointsText, compareYuan, daysBetween, disposalBody, disposalProblems,
   dividendBody, emptyDisposal, emptyStep, findingMessage, formatYuan, holderKind, isCountyAccount, isMonth, noticePeriod,
   previousMonth, reportDue, shareOf, sortFindings, splitText, stateIndex, stateKey, stepBody, stepKey, sumYuan,
+  emptyProject, parseBeneficiaries, projectBody, projectProblems,
 } from './funds';
 
 describe('money', () => {
@@ -120,5 +121,32 @@ describe('findings, holders and accounts', () => {
     expect(isCountyAccount({ scope: '540425100', permissions: { write_households: true } })).toBe(false);
     expect(isCountyAccount({ scope: '540425', permissions: { write_households: false } })).toBe(false);
     expect(isCountyAccount(null)).toBe(false);
+  });
+});
+
+describe('a project application', () => {
+  const draft = () => ({
+    ...emptyProject(), code: 'FP2017-01', name: ' 某村蔬菜大棚 ', division_code: '540425100101', use: 'industry', task: '新建大棚 20 座',
+    sources: [{ source: 'poverty_development', amount: '200000' }, { source: 'social', amount: '100000.50' }],
+    period_start: '2017-04-01', period_end: '2017-10-31', beneficiaries: '5404251001010001 分红\n\n5404251001010002，务工\n5404251001010001 again\n5404251001010003',
+  });
+  it('reads the households a line each', () => {
+    expect(parseBeneficiaries(draft().beneficiaries)).toEqual([
+      { household_code: '5404251001010001', how: '分红' }, { household_code: '5404251001010002', how: '务工' }, { household_code: '5404251001010003', how: '' },
+    ]);
+  });
+  it('builds the body with approved defaulting to the sources\' exact sum', () => {
+    const b = projectBody(draft());
+    expect(b.name).toBe('某村蔬菜大棚');
+    expect(b.approved).toBe('300000.50');
+    expect(b.sources).toEqual([{ source: 'poverty_development', amount: '200000' }, { source: 'social', amount: '100000.50' }]);
+    expect((b.beneficiaries as unknown[]).length).toBe(3);
+    expect(projectBody({ ...draft(), approved: ' 280000 ' }).approved).toBe('280000');
+  });
+  it('names what is missing or wrong', () => {
+    expect(projectProblems(draft())).toEqual([]);
+    expect(projectProblems({ ...draft(), code: 'FP 2017', division_code: '5404', period_end: '2017-03-01', sources: [{ source: '', amount: 'x' }] }))
+      .toEqual(['code', 'division_code', 'sources[0].source', 'sources[0].amount', 'period_end']);
+    expect(projectProblems(emptyProject())).toEqual(['code', 'name', 'division_code', 'use', 'sources[0].source', 'sources[0].amount', 'period_start', 'period_end']);
   });
 });

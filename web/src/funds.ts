@@ -293,3 +293,54 @@ export function sortFindings<T extends Pick<Finding, 'severity' | 'rule' | 'sinc
 export function isCountyAccount(me: { scope: string; permissions: { write_households?: boolean } } | null | undefined): boolean {
   return !!me && me.scope.length <= 6 && !!me.permissions.write_households;
 }
+
+// ---- A project's application (POST /api/projects) --------------------------------------------
+
+export interface ProjectDraft {
+  code: string; name: string; division_code: string; task: string; subsidy_standard: string; use: string;
+  sources: { source: string; amount: string }[]; approved: string; period_start: string; period_end: string;
+  unit: string; responsible: string; performance_target: string; beneficiaries: string;  // one household a line: code, then how
+}
+export function emptyProject(): ProjectDraft {
+  return {
+    code: '', name: '', division_code: '', task: '', subsidy_standard: '', use: '', sources: [{ source: '', amount: '' }], approved: '',
+    period_start: '', period_end: '', unit: '', responsible: '', performance_target: '', beneficiaries: '',
+  };
+}
+// "5404251001010001 分红" / "5404251001010001,务工" / a bare code, one a line; blank lines skipped,
+// a household named twice kept once (its first line).
+export function parseBeneficiaries(text: string): { household_code: string; how: string }[] {
+  const out: { household_code: string; how: string }[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([0-9A-Za-z]+)\s*(?:[,，\t ]\s*(.*))?$/.exec(line);
+    if (!m || out.some((b) => b.household_code === m[1])) continue;
+    out.push({ household_code: m[1], how: (m[2] ?? '').trim() });
+  }
+  return out;
+}
+export function projectProblems(d: ProjectDraft): string[] {
+  const out: string[] = [];
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(d.code.trim())) out.push('code');
+  if (!d.name.trim()) out.push('name');
+  if (!/^(\d{9}|\d{12})$/.test(d.division_code)) out.push('division_code');
+  if (!d.use.trim()) out.push('use');
+  d.sources.forEach((s, i) => {
+    if (!s.source && !s.amount.trim() && d.sources.length > 1) return;
+    if (!s.source) out.push(`sources[${i}].source`);
+    if (!isYuan(s.amount)) out.push(`sources[${i}].amount`);
+  });
+  if (d.approved.trim() && !isYuan(d.approved)) out.push('approved');
+  for (const k of ['period_start', 'period_end'] as const) if (!dayNumber(d[k])) out.push(k);
+  if (dayNumber(d.period_start) !== null && dayNumber(d.period_end) !== null && d.period_end < d.period_start) out.push('period_end');
+  return out;
+}
+// The body: trimmed texts, the sources' rows that are filled, approved as typed or the sources' sum.
+export function projectBody(d: ProjectDraft): Record<string, unknown> {
+  const sources = d.sources.filter((s) => s.source || s.amount.trim()).map((s) => ({ source: s.source, amount: s.amount.trim() }));
+  return {
+    code: d.code.trim(), name: d.name.trim(), division_code: d.division_code, task: d.task.trim(), subsidy_standard: d.subsidy_standard.trim(),
+    use: d.use.trim(), sources, approved: d.approved.trim() || sumYuan(sources.map((s) => s.amount)),
+    period_start: d.period_start, period_end: d.period_end, unit: d.unit.trim(), responsible: d.responsible.trim(),
+    performance_target: d.performance_target.trim(), beneficiaries: parseBeneficiaries(d.beneficiaries),
+  };
+}

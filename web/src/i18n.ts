@@ -218,6 +218,7 @@ const zh = {
     outcome: { passed: '通过', rejected: '未通过' },
     projects: {
       title: '扶贫项目库', code: '项目编号', name: '项目名称', place: '实施地点', state: '状态', q: '项目编号或名称', households: '受益户', all: '全部状态', empty: '没有符合条件的项目',
+      apply: '申报项目', applied: '已申报', start: '计划开工', end: '计划完工', approvedHint: '不填则为各来源之和', beneficiaries: '受益户（每行一户：户编号 受益方式）', beneficiariesHint: '5404251001010001 分红',
     },
     project: {
       title: '项目', record: '项目信息', task: '建设任务', subsidy: '补助标准', use: '资金用途', sources: '资金来源', approved: '批复金额', reapproved: '调整批复金额',
@@ -477,6 +478,7 @@ const en: typeof zh = {
     outcome: { passed: 'Passed', rejected: 'Rejected' },
     projects: {
       title: 'Project library', code: 'Code', name: 'Name', place: 'Place', state: 'State', q: 'Code or name', households: 'Households', all: 'Every state', empty: 'No project matches',
+      apply: 'Apply for a project', applied: 'Applied', start: 'Planned start', end: 'Planned end', approvedHint: 'empty: the sources\' sum', beneficiaries: 'Households (one a line: code, then how)', beneficiariesHint: '5404251001010001 dividend',
     },
     project: {
       title: 'Project', record: 'Project', task: 'Task', subsidy: 'Subsidy standard', use: 'Use', sources: 'Fund sources', approved: 'Approved', reapproved: 'Re-approved',
