@@ -215,7 +215,7 @@ const zh = {
     alloc: { title: '资金下达（指标文件）', add: '添加下达资金', source: '资金来源', document: '文号', earmark: '规定用途', earmarkHint: '用途代码，可多选或输入；不填为不限用途（负面清单除外）', any: '不限', added: '已添加下达资金' },
     state: { applied: '已申报', reviewed: '乡镇已审核', appraised: '县已论证', approved: '已批复', started: '已开工', near_completion: '主体完工', accepted: '已验收', closed: '已结项', rejected: '未通过' },
     step: { apply: '申报', notice: '公示', object: '异议', review: '乡镇审核', appraise: '县级论证', approve: '县级审批', reapprove: '调整批复', start: '开工', near_completion: '主体完工', accept: '竣工验收', close: '结项' },
-    outcome: { passed: '通过', rejected: '未通过' },
+    outcome: { passed: '通过', rejected: '未通过', posted: '已公示', objection: '有异议', recorded: '已登记' },
     projects: {
       title: '扶贫项目库', code: '项目编号', name: '项目名称', place: '实施地点', state: '状态', q: '项目编号或名称', households: '受益户', all: '全部状态', empty: '没有符合条件的项目',
       apply: '申报项目', applied: '已申报', start: '计划开工', end: '计划完工', approvedHint: '不填则为各来源之和', beneficiaries: '受益户（每行一户：户编号 受益方式）', beneficiariesHint: '5404251001010001 分红',
@@ -475,7 +475,7 @@ const en: typeof zh = {
     alloc: { title: 'Allocations (documents)', add: 'Add an allocation', source: 'Source', document: 'Document number', earmark: 'Earmark', earmarkHint: 'Use codes (choose or type); none: any use outside the negative list', any: 'any', added: 'Allocation added' },
     state: { applied: 'Applied', reviewed: 'Reviewed (township)', appraised: 'Appraised (county)', approved: 'Approved', started: 'Started', near_completion: 'Near completion', accepted: 'Accepted', closed: 'Closed', rejected: 'Rejected' },
     step: { apply: 'Apply', notice: 'Notice', object: 'Objection', review: 'Township review', appraise: 'County appraisal', approve: 'County approval', reapprove: 'Re-approve', start: 'Start', near_completion: 'Near completion', accept: 'Acceptance', close: 'Close' },
-    outcome: { passed: 'Passed', rejected: 'Rejected' },
+    outcome: { passed: 'Passed', rejected: 'Rejected', posted: 'Posted', objection: 'Objection', recorded: 'Recorded' },
     projects: {
       title: 'Project library', code: 'Code', name: 'Name', place: 'Place', state: 'State', q: 'Code or name', households: 'Households', all: 'Every state', empty: 'No project matches',
       apply: 'Apply for a project', applied: 'Applied', start: 'Planned start', end: 'Planned end', approvedHint: 'empty: the sources\' sum', beneficiaries: 'Households (one a line: code, then how)', beneficiariesHint: '5404251001010001 dividend',
