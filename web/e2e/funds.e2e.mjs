@@ -7,9 +7,10 @@
 // payment beyond the stage's cap is refused; the project page shows the money, the entries with the
 // payee and the household with its items; the notice prints on A4 with the posting period and
 // 12317; the monthly report and the findings (the refused payment as a breach) show the API's
-// figures; an asset's holdings and a declared dividend show on its page and on a holder's plan
-// page; a township officer reads without the county's buttons; 390 px shows every page without
-// sideways scrolling; English words on the notice.
+// figures; an asset quantified in the project's village shows its holdings, a dividend declared
+// through its page shows there and on a holder's plan page, and a disposal is held back without a
+// majority for and then recorded; a township officer reads without the county's buttons; 390 px
+// shows every page without sideways scrolling; English words on the notice.
 import path from 'node:path';
 import { startDemo, shots, addDays } from './harness.mjs';
 
@@ -177,38 +178,65 @@ try {
   check('the findings page shows the refused payment as a breach', breaches >= 1 && (await page.locator('[data-test=findings] tbody tr[data-severity=breach]').count()) === breaches, String(breaches));
   await page.screenshot({ path: path.join(shots, 'fund-findings.png'), fullPage: true });
 
-  // ---- Assets: holdings, a dividend declared through the page, the holder's plan page -------
-  const assets = (await getJson(context, '/api/assets')).assets;
-  check('the demo county has quantified assets', assets.length > 0, String(assets.length));
-  const asset = assets.find((a) => !a.disposed && a.holders > 0) ?? assets[0];
-  if (asset) {
-    await page.goto(base + '/assets');
-    await page.locator(`[data-test=asset-${asset.id}]`).waitFor();
-    await page.locator(`[data-test=asset-${asset.id}] [data-test=asset-link]`).click();
-    await page.locator('[data-test=holdings]').waitFor();
-    const detail = await getJson(context, '/api/assets/' + encodeURIComponent(asset.id));
-    check('the asset page lists every holding', (await page.locator('[data-test=holdings] tbody tr').count()) === detail.holdings.length);
-    const year = 2099 - (Number(stamp) % 50);  // a year no run declared before
-    await page.locator('[data-test=declare]').click();
-    await page.locator('[data-test=dividend-form]').waitFor();
-    await (await field(page, 'div-year')).fill(String(year));
-    await (await field(page, 'div-income')).fill('50000.00');
-    await fillDate(page, 'div-date', `${year}-12-20`);
-    await page.locator('[data-test=div-save]').click();
-    const declared = await Promise.race([
-      page.locator(`[data-test=dividend-${year}]`).waitFor({ timeout: 20000 }).then(() => true),
-      page.locator('[data-test=dividend-form] [data-test=form-error]').waitFor({ timeout: 20000 }).then(() => false),
-    ]);
-    check('a dividend declared through the page shows with its lines', declared, declared ? '' : await page.innerText('[data-test=dividend-form] [data-test=form-error]'));
-    await page.screenshot({ path: path.join(shots, 'asset.png'), fullPage: true });
-    const holder = detail.holdings.find((h) => h.household_code);
-    if (holder) {
-      await page.goto(`${base}/households/${holder.household_code}/plan`);
-      await page.locator('[data-test=household-shares]').waitFor();
-      check('the holder\'s plan page shows its shares', (await page.innerText(`[data-test=share-${asset.id}]`)).includes(String(holder.shares)));
-      if (declared) check('the holder\'s plan page shows the dividend', (await page.locator(`[data-test=share-dividend-${asset.id}-${year}]`).count()) === 1);
-    }
+  // ---- Assets: one quantified in the project's village; holdings, a dividend declared and a
+  // disposal through the page, the shares on a holder's plan page --------------------------
+  const assetId = `E2E-A${stamp}`;
+  const made = await postJson(context, '/api/assets', {
+    id: assetId, project_code: code, kind: 2, value: '200000.00', owner: 'village_collective', owner_name: '某村集体', division_code: village, total_shares: 100,
+  });
+  check('a new asset is quantified at once among the village\'s poor households', (made.holdings ?? []).length > 0, JSON.stringify(made).slice(0, 300));
+  await page.goto(base + '/assets');
+  await page.locator(`[data-test=asset-${assetId}]`).waitFor();
+  check('the assets list shows the asset with its shares', (await page.innerText(`[data-test=asset-${assetId}]`)).includes('100'));
+  await page.locator(`[data-test=asset-${assetId}] [data-test=asset-link]`).click();
+  await page.locator('[data-test=holdings]').waitFor();
+  const detail = await getJson(context, '/api/assets/' + encodeURIComponent(assetId));
+  check('the asset page lists every holding', (await page.locator('[data-test=holdings] tbody tr').count()) === detail.holdings.length && detail.holdings.length > 0, String(detail.holdings.length));
+  await page.locator('[data-test=declare]').click();
+  await page.locator('[data-test=dividend-form]').waitFor();
+  await (await field(page, 'div-year')).fill('2017');
+  await (await field(page, 'div-year')).press('Tab');
+  await (await field(page, 'div-income')).fill('50000.00');
+  await fillDate(page, 'div-date', '2017-12-20');
+  await page.locator('[data-test=div-save]').click();
+  const declared = await Promise.race([
+    page.locator('[data-test=dividend-2017]').waitFor({ timeout: 20000 }).then(() => true),
+    page.locator('[data-test=dividend-form] [data-test=form-error]').waitFor({ timeout: 20000 }).then(() => false),
+  ]).catch(() => false);
+  const dividends = (await getJson(context, '/api/assets/' + encodeURIComponent(assetId))).dividends;
+  check('a dividend declared through the page shows with its lines', declared && dividends.length === 1 && (await page.locator('[data-test=dividend-2017] tbody tr').count()) === dividends[0].lines.length,
+    declared ? JSON.stringify(dividends).slice(0, 200) : await page.locator('[data-test=dividend-form] [data-test=form-error]').innerText().catch(() => ''));
+  await page.screenshot({ path: path.join(shots, 'asset.png'), fullPage: true });
+  const holder = detail.holdings.find((h) => h.household_code);
+  if (holder) {
+    await page.goto(`${base}/households/${holder.household_code}/plan`);
+    await page.locator('[data-test=household-shares]').waitFor();
+    check('the holder\'s plan page shows its shares', (await page.innerText(`[data-test=share-${assetId}]`)).includes(String(holder.shares)));
+    check('the holder\'s plan page shows the dividend', (await page.locator(`[data-test=share-dividend-${assetId}-2017]`).count()) === 1);
+    await page.screenshot({ path: path.join(shots, 'household-shares.png'), fullPage: true });
   }
+  // Disposal: the form wants more than half the votes for; then the asset is disposed.
+  await page.goto(base + '/assets/' + encodeURIComponent(assetId));
+  await page.locator('[data-test=dispose]').click();
+  await page.locator('[data-test=disposal-form]').waitFor();
+  await fillDate(page, 'disp-vote-date', '2018-01-05');
+  await (await field(page, 'disp-for')).fill('10');
+  await (await field(page, 'disp-for')).press('Tab');
+  await (await field(page, 'disp-against')).fill('10');
+  await (await field(page, 'disp-against')).press('Tab');
+  await fillDate(page, 'disp-township', '2018-01-10');
+  await fillDate(page, 'disp-county', '2018-01-20');
+  await fillDate(page, 'disp-finance', '2018-01-21');
+  await (await field(page, 'disp-reason')).fill('大棚损毁，无法修复');
+  await page.locator('[data-test=disp-save]').click();
+  await page.locator('[data-test=disposal-form] [data-test=form-error]').waitFor();
+  check('a disposal without a majority for is held back by the form', !(await getJson(context, '/api/assets/' + encodeURIComponent(assetId))).asset.disposed);
+  await (await field(page, 'disp-for')).fill('30');
+  await (await field(page, 'disp-for')).press('Tab');
+  await page.locator('[data-test=disp-save]').click();
+  await page.locator('[data-test=disposal]').waitFor();
+  check('the disposal shows on the asset page', (await page.innerText('[data-test=asset-state]')).includes('已处置') && (await page.innerText('[data-test=disposal]')).includes('2018-01-21'));
+  check('a disposed asset offers no dividend', (await page.locator('[data-test=declare]').count()) === 0);
 
   // ---- A township officer reads without the county's buttons ------------------------------
   const officerContext = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
@@ -226,7 +254,7 @@ try {
   const p = await login(phone, 'admin');
   const pagesAt390 = [['/funds', 'balances', 'the funds page'], ['/projects', 'projects', 'the project library'], [`/projects/${id}`, 'money', 'the project page'],
     [`/projects/${id}/notice`, 'notice', 'the notice'], ['/funds/report?month=2017-04', 'report-totals', 'the monthly report'], ['/funds/findings', 'findings', 'the findings'],
-    ['/assets', 'assets', 'the assets list'], ...(asset ? [['/assets/' + encodeURIComponent(asset.id), 'holdings', 'the asset page']] : [])];
+    ['/assets', 'assets', 'the assets list'], ['/assets/' + encodeURIComponent(assetId), 'holdings', 'the asset page']];
   for (const [route, test, what] of pagesAt390) {
     await p.goto(base + route);
     await p.locator(`[data-test=${test}]`).waitFor();
