@@ -64,6 +64,7 @@ export interface MonthlyReport {
 export interface Finding {
   rule: string; severity: 'warning' | 'breach'; allocation?: number | null; project?: number | null; amount?: string | null;
   since?: string | null; days?: number | null; message_zh: string; message_en: string;
+  refusal?: number | null; actor?: string | null;  // a refused posting: its record and who tried it
 }
 export interface Findings { as_of: string; findings: Finding[] }
 
