@@ -182,11 +182,14 @@ describe('funds page', () => {
     expect(posts).toHaveLength(1);
     expect(posts[0].body).toMatchObject({ source: 'poverty_development', document_number: '藏财农〔2017〕30号', amount: '500000.00', earmark: [] });
   });
-  it('offers a township account no add buttons', async () => {
-    serve(routes);
+  it('offers a township account no add buttons, and the allocations without the county\'s balances', async () => {
+    serve(routes, (url) => (url === '/api/fund-balances' ? [403, { error: { code: 'auth.forbidden', message: '无权 / forbidden', fields: [] } }] : undefined));
     const w = await mountAt(FundsPage, '/funds', '/funds', 'funds', '540425100');
     expect(w.find('[data-test=add-allocation]').exists()).toBe(false);
     expect(w.find('[data-test=add-source]').exists()).toBe(false);
+    expect(w.find('[data-test=balances]').exists()).toBe(false);
+    expect(w.find('[data-test=page-error]').exists()).toBe(false);
+    expect(w.find('[data-test=allocation-2]').exists()).toBe(true);
   });
 });
 
