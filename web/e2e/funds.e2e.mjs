@@ -185,7 +185,7 @@ try {
     id: assetId, project_code: code, kind: 2, value: '200000.00', owner: 'village_collective', owner_name: '某村集体', division_code: village, total_shares: 100,
   });
   check('a new asset is quantified at once among the village\'s poor households', (made.holdings ?? []).length > 0, JSON.stringify(made).slice(0, 300));
-  await page.goto(base + '/assets');
+  await page.goto(base + '/shares');
   await page.locator(`[data-test=asset-${assetId}]`).waitFor();
   check('the assets list shows the asset with its shares', (await page.innerText(`[data-test=asset-${assetId}]`)).includes('100'));
   await page.locator(`[data-test=asset-${assetId}] [data-test=asset-link]`).click();
@@ -216,7 +216,7 @@ try {
     await page.screenshot({ path: path.join(shots, 'household-shares.png'), fullPage: true });
   }
   // Disposal: the form wants more than half the votes for; then the asset is disposed.
-  await page.goto(base + '/assets/' + encodeURIComponent(assetId));
+  await page.goto(base + '/shares/' + encodeURIComponent(assetId));
   await page.locator('[data-test=dispose]').click();
   await page.locator('[data-test=disposal-form]').waitFor();
   await fillDate(page, 'disp-vote-date', '2018-01-05');
@@ -254,7 +254,7 @@ try {
   const p = await login(phone, 'admin');
   const pagesAt390 = [['/funds', 'balances', 'the funds page'], ['/projects', 'projects', 'the project library'], [`/projects/${id}`, 'money', 'the project page'],
     [`/projects/${id}/notice`, 'notice', 'the notice'], ['/funds/report?month=2017-04', 'report-totals', 'the monthly report'], ['/funds/findings', 'findings', 'the findings'],
-    ['/assets', 'assets', 'the assets list'], ['/assets/' + encodeURIComponent(assetId), 'holdings', 'the asset page']];
+    ['/shares', 'assets', 'the assets list'], ['/shares/' + encodeURIComponent(assetId), 'holdings', 'the asset page']];
   for (const [route, test, what] of pagesAt390) {
     await p.goto(base + route);
     await p.locator(`[data-test=${test}]`).waitFor();
