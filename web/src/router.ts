@@ -30,6 +30,16 @@ export const router = createRouter({
     { path: '/pairing/assign', name: 'pairing-assign', component: () => import('./pages/PairingAssignPage.vue') },
     { path: '/visits/overdue', name: 'visits-overdue', component: () => import('./pages/OverdueVisitsPage.vue') },
     { path: '/teams', name: 'teams', component: () => import('./pages/TeamsPage.vue') },
+    // Funds, the project library and asset-income shares (issue 16). The assets live under /shares:
+    // /assets is the build's own folder of scripts and styles, which the server serves as files.
+    { path: '/funds', name: 'funds', component: () => import('./pages/FundsPage.vue') },
+    { path: '/funds/report', name: 'fund-report', component: () => import('./pages/FundReportPage.vue') },
+    { path: '/funds/findings', name: 'fund-findings', component: () => import('./pages/FundFindingsPage.vue') },
+    { path: '/projects', name: 'projects', component: () => import('./pages/ProjectsPage.vue') },
+    { path: '/projects/:id', name: 'project', component: () => import('./pages/ProjectPage.vue') },
+    { path: '/projects/:id/notice', name: 'project-notice', component: () => import('./pages/ProjectNoticePage.vue') },
+    { path: '/shares', name: 'assets', component: () => import('./pages/AssetsPage.vue') },
+    { path: '/shares/:id', name: 'asset', component: () => import('./pages/AssetPage.vue') },
     { path: '/:rest(.*)', redirect: '/' },
   ],
 });
