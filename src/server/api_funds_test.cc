@@ -147,6 +147,34 @@ TEST(ApiFunds, ProjectStepsLevelsAndNotice) {
     EXPECT_EQ(S().Send("POST", "/api/projects", Body(elsewhere), officer).status, 403);
 }
 
+// An ID number typed into any free-text field of a project (its task, subsidy standard, unit,
+// responsible person, target, a beneficiary's "how", a step's notes) reaches a masked viewer starred,
+// on the project's page, in the list and on the notice — no field leaves it whole.
+TEST(ApiFunds, AViewerSeesNoIdNumberTypedIntoAProject) {
+    const Fixture& f = F();
+    const std::string id = "540425198001011234";
+    json::object body = ProjectBody("FPAPI-MASK", f.household.substr(0, 12), f.household);
+    for (const char* key : {"task", "subsidy_standard", "unit", "responsible", "performance_target"})
+        body[key] = std::string("联系") + id;
+    body["beneficiaries"] = json::array{json::object{{"household_code", f.household}, {"how", "身份证" + id}}};
+    Reply p = S().Send("POST", "/api/projects", Body(body), f.admin);
+    ASSERT_EQ(p.status, 201) << p.body;
+    const std::string pid = std::to_string(Obj(p).at("id").as_int64());
+    Reply noted = S().Send("POST", "/api/projects/" + pid + "/steps",
+                           Body({{"step", "notice"}, {"date", "2017-03-02"}, {"notes", "见" + id}}), f.admin);
+    ASSERT_EQ(noted.status, 200) << noted.body;
+    const std::string& viewer = ScopedSessions()["viewer"];
+    for (const std::string& path : {"/api/projects/" + pid, "/api/projects/" + pid + "/notice",
+                                    std::string("/api/projects?q=FPAPI-MASK")}) {
+        Reply r = S().Send("GET", path, "", viewer);
+        ASSERT_EQ(r.status, 200) << path << ": " << r.body;
+        EXPECT_EQ(r.body.find(id), std::string::npos) << path << ": " << r.body;
+        EXPECT_NE(r.body.find("540425"), std::string::npos) << path;  // the address code stays
+    }
+    // The county's admin sees what was typed.
+    EXPECT_NE(S().Send("GET", "/api/projects/" + pid, "", f.admin).body.find(id), std::string::npos);
+}
+
 TEST(ApiFunds, EntriesRefusalsReportAndFindings) {
     const Fixture& f = F();
     const std::string a = std::to_string(f.allocation), p = std::to_string(f.project), y = std::to_string(f.payee);

@@ -6,6 +6,7 @@
 // Sources, allocations, payees and reversals are written by county writers only. Refused postings
 // answer 422 with the rule as error.code and the entry's field ("entries[i].amount"), and are kept
 // as findings. The project library's routes are routes_projects.cc.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -42,25 +43,30 @@ Response FundsFault(const RequestContext& c, const Error& e) {
     return FaultOf(c, http::status::unprocessable_entity, e);  // a ledger rule (fund.*)
 }
 
-namespace {
-
-// Free text may quote an ID number: masked roles see it starred.
-void MaskText(json::value& v) {
+// Free text of funds and projects may quote an ID number or a phone: masked roles see ID numbers
+// starred in every such field, wherever it sits in the answer (also routes_projects.cc).
+void MaskFundsText(json::value& v) {
+    static constexpr std::string_view kFreeText[] = {"notes", "refs", "how", "task", "subsidy_standard",
+                                                     "performance_target", "responsible", "unit", "reason",
+                                                     "decision_id", "message", "message_zh", "message_en",
+                                                     "entry_json", "name", "document_number"};
     if (v.is_array()) {
-        for (json::value& x : v.get_array()) MaskText(x);
+        for (json::value& x : v.get_array()) MaskFundsText(x);
         return;
     }
     if (!v.is_object()) return;
     for (auto& [key, x] : v.get_object()) {
-        if (x.is_string() && (key == "notes" || key == "refs" || key == "message_zh" || key == "message_en"))
+        if (x.is_string() && std::ranges::find(kFreeText, std::string_view(key)) != std::end(kFreeText))
             x = MaskIdNumbersInText(x.get_string());
         else if (x.is_structured())
-            MaskText(x);
+            MaskFundsText(x);
     }
 }
 
+namespace {
+
 Response Answer(const RequestContext& c, const Principal& p, http::status status, json::value v) {
-    if (MasksPersonalData(p.role)) MaskText(v);
+    if (MasksPersonalData(p.role)) MaskFundsText(v);
     return Json(c, status, v);
 }
 

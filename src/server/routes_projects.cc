@@ -16,6 +16,7 @@
 namespace jz::server::routes {
 
 Response FundsFault(const RequestContext& c, const Error& e);  // routes_funds.cc
+void MaskFundsText(boost::json::value& v);                      // routes_funds.cc
 
 namespace {
 
@@ -23,22 +24,8 @@ namespace json = boost::json;
 
 ProjectActor ActorOf(const ApiState& s, const Principal& p) { return ProjectActor{p.role, p.scope, p.username, s.Now()}; }
 
-void MaskText(json::value& v) {
-    if (v.is_array()) {
-        for (json::value& x : v.get_array()) MaskText(x);
-        return;
-    }
-    if (!v.is_object()) return;
-    for (auto& [key, x] : v.get_object()) {
-        if (x.is_string() && (key == "notes" || key == "refs" || key == "how" || key == "task"))
-            x = MaskIdNumbersInText(x.get_string());
-        else if (x.is_structured())
-            MaskText(x);
-    }
-}
-
 Response Answer(const RequestContext& c, const Principal& p, http::status status, json::value v) {
-    if (MasksPersonalData(p.role)) MaskText(v);
+    if (MasksPersonalData(p.role)) MaskFundsText(v);
     return Json(c, status, v);
 }
 
