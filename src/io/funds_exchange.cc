@@ -48,7 +48,10 @@ std::string Trim(std::string_view s) {
 }
 
 Error RowError(int64_t row, std::string_view field, std::string zh, std::string en) {
-    Error e{.code = "fund.invalid", .field = std::string(field), .message_zh = std::move(zh), .message_en = std::move(en)};
+    Error e{.code = "fund.invalid",
+            .field = std::string(field),
+            .message_zh = std::move(zh),
+            .message_en = std::move(en)};
     e.row = row;
     return e;
 }
@@ -69,7 +72,8 @@ std::optional<Fen> Yuan(const Cell& c) {
     }
     const size_t dot = t.find('.');
     const std::string whole = t.substr(0, dot), frac = dot == std::string::npos ? "" : t.substr(dot + 1);
-    if (whole.empty() || whole.size() > 14 || frac.size() > 2 || (dot != std::string::npos && frac.empty())) return std::nullopt;
+    if (whole.empty() || whole.size() > 14 || frac.size() > 2 || (dot != std::string::npos && frac.empty()))
+        return std::nullopt;
     for (char ch : whole + frac)
         if (ch < '0' || ch > '9') return std::nullopt;
     Fen f = std::stoll(whole) * 100;
@@ -99,15 +103,14 @@ std::optional<int64_t> Id(const Cell& c) {
     return v;
 }
 
-}  // namespace
-
-std::string_view FundEntryKindZh(FundEntryKind kind) {
-    for (const auto& [k, zh] : kKindZh)
-        if (k == kind) return zh;
-    return {};
-}
-
-Result<FundRows> ReadFundEntries(const std::string& path) {
+// A sheet read by its header: each column named in Chinese or English (`names`: {zh, en}) is found
+// by its header cell; the `required` English names must all be there (else import.missing_columns
+// with `missing_zh`/`missing_en`). Each data row that is not blank is passed to
+// each(cell, row_number), where cell(en) is the row's cell in that column (empty when absent).
+template <class Names, class Each>
+Result<void> EachNamedRow(const std::string& path, const Names& names,
+                          std::initializer_list<const char*> required, const char* missing_zh,
+                          const char* missing_en, Each&& each) {
     auto reader = OpenTable(path);
     if (!reader) return std::unexpected(reader.error());
     std::vector<Cell> row;
@@ -117,14 +120,11 @@ Result<FundRows> ReadFundEntries(const std::string& path) {
     std::map<std::string, size_t> at;  // English name → column index
     for (size_t i = 0; i < row.size(); ++i) {
         const std::string h = Trim(row[i].text);
-        for (const Column& c : kColumns)
+        for (const auto& c : names)
             if (h == c.zh || h == c.en) at[std::string(c.en)] = i;
     }
-    for (const char* required : {"date", "kind", "amount"})
-        if (!at.contains(required))
-            return Fail("import.missing_columns", required, "缺少必需的列: 日期、类型、金额(元)",
-                        "missing required columns: 日期 (date), 类型 (kind), 金额(元) (amount)");
-    FundRows out;
+    for (const char* name : required)
+        if (!at.contains(name)) return Fail("import.missing_columns", name, missing_zh, missing_en);
     auto cell = [&](const char* name) -> Cell {
         auto it = at.find(name);
         if (it == at.end() || it->second >= row.size()) return Cell{};
@@ -137,47 +137,73 @@ Result<FundRows> ReadFundEntries(const std::string& path) {
         bool blank = true;
         for (const Cell& c : row) blank = blank && Trim(c.text).empty();
         if (blank) continue;
-        const int64_t n = (*reader)->row_number();
-        const size_t before = out.errors.size();
-        FundEntry e;
-        if (auto d = DateOf(cell("date")))
-            e.date = *d;
-        else
-            out.errors.push_back(RowError(n, "date", "日期应为 YYYY-MM-DD", "date must be YYYY-MM-DD"));
-        const std::string kind = Trim(cell("kind").text);
-        std::optional<FundEntryKind> k = ParseFundEntryKind(kind);
-        for (const auto& [kk, zh] : kKindZh)
-            if (kind == zh) k = kk;
-        if (k)
-            e.kind = *k;
-        else
-            out.errors.push_back(RowError(n, "kind", "未知的分录类型: " + kind, "unknown entry kind: " + kind));
-        const Cell amount = cell("amount");
-        if (auto f = Yuan(amount))
-            e.amount = *f;
-        else if (!(k == FundEntryKind::kReversal && Trim(amount.text).empty()))
-            out.errors.push_back(RowError(n, "amount", "金额应为元,最多两位小数: " + amount.text,
-                                          "amount must be yuan with at most 2 decimals: " + amount.text));
-        for (auto [name, target] : {std::pair{"allocation", &e.allocation}, {"project", &e.project},
-                                    {"payee", &e.payee}, {"to_allocation", &e.to_allocation}, {"reverses", &e.reverses}}) {
-            if (auto v = Id(cell(name)))
-                *target = *v;
-            else
-                out.errors.push_back(RowError(n, name, std::string(name) + "应为编号(整数)", std::string(name) + " must be a whole number"));
-        }
-        e.stage = Trim(cell("stage").text);
-        e.refs = Trim(cell("refs").text);
-        e.decision_id = Trim(cell("decision_id").text);
-        if (out.errors.size() == before) {
-            out.entries.push_back(std::move(e));
-            out.rows.push_back(n);
-        }
+        each(cell, (*reader)->row_number());
     }
-    if (out.entries.empty() && out.errors.empty()) return Fail("import.empty", path, "文件没有数据行", "the file has no data rows");
+    return {};
+}
+
+}  // namespace
+
+std::string_view FundEntryKindZh(FundEntryKind kind) {
+    for (const auto& [k, zh] : kKindZh)
+        if (k == kind) return zh;
+    return {};
+}
+
+Result<FundRows> ReadFundEntries(const std::string& path) {
+    FundRows out;
+    auto read = EachNamedRow(
+        path, kColumns, {"date", "kind", "amount"}, "缺少必需的列: 日期、类型、金额(元)",
+        "missing required columns: 日期 (date), 类型 (kind), 金额(元) (amount)",
+        [&](const auto& cell, int64_t n) {
+            const size_t before = out.errors.size();
+            FundEntry e;
+            if (auto d = DateOf(cell("date")))
+                e.date = *d;
+            else
+                out.errors.push_back(RowError(n, "date", "日期应为 YYYY-MM-DD", "date must be YYYY-MM-DD"));
+            const std::string kind = Trim(cell("kind").text);
+            std::optional<FundEntryKind> k = ParseFundEntryKind(kind);
+            for (const auto& [kk, zh] : kKindZh)
+                if (kind == zh) k = kk;
+            if (k)
+                e.kind = *k;
+            else
+                out.errors.push_back(
+                    RowError(n, "kind", "未知的分录类型: " + kind, "unknown entry kind: " + kind));
+            const Cell amount = cell("amount");
+            if (auto f = Yuan(amount))
+                e.amount = *f;
+            else if (!(k == FundEntryKind::kReversal && Trim(amount.text).empty()))
+                out.errors.push_back(RowError(n, "amount", "金额应为元,最多两位小数: " + amount.text,
+                                              "amount must be yuan with at most 2 decimals: " + amount.text));
+            for (auto [name, target] : {std::pair{"allocation", &e.allocation},
+                                        {"project", &e.project},
+                                        {"payee", &e.payee},
+                                        {"to_allocation", &e.to_allocation},
+                                        {"reverses", &e.reverses}}) {
+                if (auto v = Id(cell(name)))
+                    *target = *v;
+                else
+                    out.errors.push_back(RowError(n, name, std::string(name) + "应为编号(整数)",
+                                                  std::string(name) + " must be a whole number"));
+            }
+            e.stage = Trim(cell("stage").text);
+            e.refs = Trim(cell("refs").text);
+            e.decision_id = Trim(cell("decision_id").text);
+            if (out.errors.size() == before) {
+                out.entries.push_back(std::move(e));
+                out.rows.push_back(n);
+            }
+        });
+    if (!read) return std::unexpected(read.error());
+    if (out.entries.empty() && out.errors.empty())
+        return Fail("import.empty", path, "文件没有数据行", "the file has no data rows");
     return out;
 }
 
-Result<int64_t> WriteFundEntries(const std::vector<FundEntry>& entries, const std::string& path, LedgerFormat format) {
+Result<int64_t> WriteFundEntries(const std::vector<FundEntry>& entries, const std::string& path,
+                                 LedgerFormat format) {
     Result<std::unique_ptr<TableWriter>> writer = std::unexpected(Error{});
     if (format == LedgerFormat::kXlsx) {
         XlsxOptions o;
@@ -185,7 +211,7 @@ Result<int64_t> WriteFundEntries(const std::vector<FundEntry>& entries, const st
         o.autofilter = true;
         writer = CreateXlsxWriter(path, "资金台账", o);
     } else {
-        writer = CreateCsvWriter(path, format == LedgerFormat::kGb18030 ? CsvEncoding::kGb18030
+        writer = CreateCsvWriter(path, format == LedgerFormat::kGb18030    ? CsvEncoding::kGb18030
                                        : format == LedgerFormat::kCsvNoBom ? CsvEncoding::kUtf8
                                                                            : CsvEncoding::kUtf8Bom);
     }
@@ -195,10 +221,18 @@ Result<int64_t> WriteFundEntries(const std::vector<FundEntry>& entries, const st
     if (auto r = (*writer)->WriteRow(line); !r) return std::unexpected(r.error());
     auto id = [](int64_t v) { return v ? std::to_string(v) : std::string(); };
     for (const FundEntry& e : entries) {
-        line = {std::to_string(e.id), e.date.ToString(),  std::string(FundEntryKindName(e.kind)),
-                id(e.allocation),     id(e.project),       id(e.payee),
-                id(e.to_allocation),  FundYuan(e.amount),  e.stage,
-                e.refs,               e.decision_id,       id(e.reverses)};
+        line = {std::to_string(e.id),
+                e.date.ToString(),
+                std::string(FundEntryKindName(e.kind)),
+                id(e.allocation),
+                id(e.project),
+                id(e.payee),
+                id(e.to_allocation),
+                FundYuan(e.amount),
+                e.stage,
+                e.refs,
+                e.decision_id,
+                id(e.reverses)};
         if (auto r = (*writer)->WriteRow(line); !r) return std::unexpected(r.error());
     }
     if (auto r = (*writer)->Close(); !r) return std::unexpected(r.error());
@@ -207,15 +241,15 @@ Result<int64_t> WriteFundEntries(const std::vector<FundEntry>& entries, const st
 
 namespace {
 
-Result<std::unique_ptr<TableWriter>> Writer(const std::string& path, LedgerFormat format, const std::string& sheet,
-                                            std::vector<CellKind> kinds) {
+Result<std::unique_ptr<TableWriter>> Writer(const std::string& path, LedgerFormat format,
+                                            const std::string& sheet, std::vector<CellKind> kinds) {
     if (format == LedgerFormat::kXlsx) {
         XlsxOptions o;
         o.kinds = std::move(kinds);
         o.autofilter = true;
         return CreateXlsxWriter(path, sheet, o);
     }
-    return CreateCsvWriter(path, format == LedgerFormat::kGb18030   ? CsvEncoding::kGb18030
+    return CreateCsvWriter(path, format == LedgerFormat::kGb18030    ? CsvEncoding::kGb18030
                                  : format == LedgerFormat::kCsvNoBom ? CsvEncoding::kUtf8
                                                                      : CsvEncoding::kUtf8Bom);
 }
@@ -231,7 +265,8 @@ std::vector<std::string> SplitList(const std::string& text) {
     for (size_t i = 0; i < text.size(); ++i) {
         if (text[i] == ',' || text[i] == ';') {
             flush();
-        } else if (text.compare(i, 3, "、") == 0 || text.compare(i, 3, "，") == 0 || text.compare(i, 3, "；") == 0) {
+        } else if (text.compare(i, 3, "、") == 0 || text.compare(i, 3, "，") == 0 ||
+                   text.compare(i, 3, "；") == 0) {
             flush();
             i += 2;
         } else {
@@ -245,83 +280,66 @@ std::vector<std::string> SplitList(const std::string& text) {
 }  // namespace
 
 Result<AllocationRows> ReadAllocations(const std::string& path) {
-    auto reader = OpenTable(path);
-    if (!reader) return std::unexpected(reader.error());
-    std::vector<Cell> row;
-    auto first = (*reader)->Next(row);
-    if (!first) return std::unexpected(first.error());
-    if (!*first) return Fail("import.empty", path, "文件为空", "the file is empty");
-    const std::array<std::pair<std::string_view, std::string_view>, 6> names = {{{"拨付编号", "id"},
-                                                                                  {"资金来源", "source"},
-                                                                                  {"文号", "document_number"},
-                                                                                  {"年度", "year"},
-                                                                                  {"金额(元)", "amount"},
-                                                                                  {"用途", "earmark"}}};
-    std::map<std::string, size_t> at;
-    for (size_t i = 0; i < row.size(); ++i) {
-        const std::string h = Trim(row[i].text);
-        for (const auto& [zh, en] : names)
-            if (h == zh || h == en) at[std::string(en)] = i;
-    }
-    for (const char* required : {"source", "document_number", "year", "amount"})
-        if (!at.contains(required))
-            return Fail("import.missing_columns", required, "缺少必需的列: 资金来源、文号、年度、金额(元)",
-                        "missing required columns: 资金来源 (source), 文号 (document_number), 年度 (year), 金额(元) (amount)");
-    auto cell = [&](const char* name) -> Cell {
-        auto it = at.find(name);
-        if (it == at.end() || it->second >= row.size()) return Cell{};
-        return row[it->second];
+    struct Name {
+        std::string_view zh, en;
     };
+    static constexpr Name kNames[] = {{"拨付编号", "id"}, {"资金来源", "source"}, {"文号", "document_number"},
+                                      {"年度", "year"},   {"金额(元)", "amount"}, {"用途", "earmark"}};
     AllocationRows out;
-    for (;;) {
-        auto more = (*reader)->Next(row);
-        if (!more) return std::unexpected(more.error());
-        if (!*more) break;
-        bool blank = true;
-        for (const Cell& c : row) blank = blank && Trim(c.text).empty();
-        if (blank) continue;
-        const int64_t n = (*reader)->row_number();
-        const size_t before = out.errors.size();
-        Allocation a;
-        if (auto id = Id(cell("id")))
-            a.id = *id;
-        else
-            out.errors.push_back(RowError(n, "id", "拨付编号应为整数", "id must be a whole number"));
-        a.source = Trim(cell("source").text);
-        if (a.source.empty()) out.errors.push_back(RowError(n, "source", "缺少资金来源", "source is required"));
-        a.document_number = Trim(cell("document_number").text);
-        if (a.document_number.empty())
-            out.errors.push_back(RowError(n, "document_number", "缺少文号", "document_number is required"));
-        auto year = Id(cell("year"));
-        if (year && *year >= 2000 && *year <= 2100)
-            a.year = static_cast<int>(*year);
-        else
-            out.errors.push_back(RowError(n, "year", "年度应在2000到2100之间", "year must be 2000 to 2100"));
-        if (auto f = Yuan(cell("amount")))
-            a.amount = *f;
-        else
-            out.errors.push_back(RowError(n, "amount", "金额应为元,最多两位小数", "amount must be yuan with at most 2 decimals"));
-        a.earmark = SplitList(cell("earmark").text);
-        if (out.errors.size() == before) {
-            out.allocations.push_back(std::move(a));
-            out.rows.push_back(n);
-        }
-    }
-    if (out.allocations.empty() && out.errors.empty()) return Fail("import.empty", path, "文件没有数据行", "the file has no data rows");
+    auto read = EachNamedRow(
+        path, kNames, {"source", "document_number", "year", "amount"},
+        "缺少必需的列: 资金来源、文号、年度、金额(元)",
+        "missing required columns: 资金来源 (source), 文号 (document_number), 年度 (year), 金额(元) (amount)",
+        [&](const auto& cell, int64_t n) {
+            const size_t before = out.errors.size();
+            Allocation a;
+            if (auto id = Id(cell("id")))
+                a.id = *id;
+            else
+                out.errors.push_back(RowError(n, "id", "拨付编号应为整数", "id must be a whole number"));
+            a.source = Trim(cell("source").text);
+            if (a.source.empty())
+                out.errors.push_back(RowError(n, "source", "缺少资金来源", "source is required"));
+            a.document_number = Trim(cell("document_number").text);
+            if (a.document_number.empty())
+                out.errors.push_back(
+                    RowError(n, "document_number", "缺少文号", "document_number is required"));
+            auto year = Id(cell("year"));
+            if (year && *year >= 2000 && *year <= 2100)
+                a.year = static_cast<int>(*year);
+            else
+                out.errors.push_back(
+                    RowError(n, "year", "年度应在2000到2100之间", "year must be 2000 to 2100"));
+            if (auto f = Yuan(cell("amount")))
+                a.amount = *f;
+            else
+                out.errors.push_back(RowError(n, "amount", "金额应为元,最多两位小数",
+                                              "amount must be yuan with at most 2 decimals"));
+            a.earmark = SplitList(cell("earmark").text);
+            if (out.errors.size() == before) {
+                out.allocations.push_back(std::move(a));
+                out.rows.push_back(n);
+            }
+        });
+    if (!read) return std::unexpected(read.error());
+    if (out.allocations.empty() && out.errors.empty())
+        return Fail("import.empty", path, "文件没有数据行", "the file has no data rows");
     return out;
 }
 
-Result<int64_t> WriteAllocations(const std::vector<Allocation>& allocations, const std::string& path, LedgerFormat format) {
+Result<int64_t> WriteAllocations(const std::vector<Allocation>& allocations, const std::string& path,
+                                 LedgerFormat format) {
     auto writer = Writer(path, format, "资金拨付",
-                         {CellKind::kInteger, CellKind::kText, CellKind::kText, CellKind::kInteger, CellKind::kDecimal,
-                          CellKind::kText});
+                         {CellKind::kInteger, CellKind::kText, CellKind::kText, CellKind::kInteger,
+                          CellKind::kDecimal, CellKind::kText});
     if (!writer) return std::unexpected(writer.error());
-    if (auto r = (*writer)->WriteRow({"拨付编号", "资金来源", "文号", "年度", "金额(元)", "用途"}); !r) return std::unexpected(r.error());
+    if (auto r = (*writer)->WriteRow({"拨付编号", "资金来源", "文号", "年度", "金额(元)", "用途"}); !r)
+        return std::unexpected(r.error());
     for (const Allocation& a : allocations) {
         std::string earmark;
         for (const std::string& e : a.earmark) earmark += (earmark.empty() ? "" : ",") + e;
-        if (auto r = (*writer)->WriteRow({std::to_string(a.id), a.source, a.document_number, std::to_string(a.year),
-                                          FundYuan(a.amount), earmark});
+        if (auto r = (*writer)->WriteRow({std::to_string(a.id), a.source, a.document_number,
+                                          std::to_string(a.year), FundYuan(a.amount), earmark});
             !r)
             return std::unexpected(r.error());
     }
@@ -329,27 +347,31 @@ Result<int64_t> WriteAllocations(const std::vector<Allocation>& allocations, con
     return static_cast<int64_t>(allocations.size());
 }
 
-Result<int64_t> WriteProjects(const std::vector<LibraryProject>& projects, const std::string& path, LedgerFormat format) {
+Result<int64_t> WriteProjects(const std::vector<LibraryProject>& projects, const std::string& path,
+                              LedgerFormat format) {
     std::vector<CellKind> kinds(17, CellKind::kText);
     kinds[0] = CellKind::kInteger;
     kinds[9] = kinds[10] = CellKind::kDecimal;
     kinds[11] = kinds[12] = CellKind::kDate;
     auto writer = Writer(path, format, "项目库", kinds);
     if (!writer) return std::unexpected(writer.error());
-    if (auto r = (*writer)->WriteRow({"项目编号", "项目代码", "项目名称", "实施地点", "状态", "建设任务", "补助标准", "资金用途",
-                                      "资金来源", "批复金额(元)", "重新批复金额(元)", "开始日期", "结束日期", "实施单位", "责任人",
-                                      "绩效目标", "受益户"});
+    if (auto r = (*writer)->WriteRow({"项目编号", "项目代码", "项目名称", "实施地点", "状态", "建设任务",
+                                      "补助标准", "资金用途", "资金来源", "批复金额(元)", "重新批复金额(元)",
+                                      "开始日期", "结束日期", "实施单位", "责任人", "绩效目标", "受益户"});
         !r)
         return std::unexpected(r.error());
     for (const LibraryProject& p : projects) {
         std::string sources, households;
-        for (const ProjectSourceShare& x : p.sources) sources += (sources.empty() ? "" : "; ") + x.source + ":" + FundYuan(x.amount);
+        for (const ProjectSourceShare& x : p.sources)
+            sources += (sources.empty() ? "" : "; ") + x.source + ":" + FundYuan(x.amount);
         for (const ProjectBeneficiary& b : p.beneficiaries)
-            households += (households.empty() ? "" : "; ") + b.household_code + (b.how.empty() ? "" : ":" + b.how);
-        if (auto r = (*writer)->WriteRow({std::to_string(p.id), p.code, p.name, p.division_code, p.state, p.task,
-                                          p.subsidy_standard, p.use, sources, FundYuan(p.approved),
-                                          p.reapproved ? FundYuan(*p.reapproved) : std::string(), p.period_start.ToString(),
-                                          p.period_end.ToString(), p.unit, p.responsible, p.performance_target, households});
+            households +=
+                (households.empty() ? "" : "; ") + b.household_code + (b.how.empty() ? "" : ":" + b.how);
+        if (auto r = (*writer)->WriteRow({std::to_string(p.id), p.code, p.name, p.division_code, p.state,
+                                          p.task, p.subsidy_standard, p.use, sources, FundYuan(p.approved),
+                                          p.reapproved ? FundYuan(*p.reapproved) : std::string(),
+                                          p.period_start.ToString(), p.period_end.ToString(), p.unit,
+                                          p.responsible, p.performance_target, households});
             !r)
             return std::unexpected(r.error());
     }
