@@ -12,6 +12,7 @@
 #include "core/test_support.h"
 #include "generator/generator.h"
 #include "service/dynamic.h"
+#include "service/test_registry.h"
 #include "store/sqlite_store.h"
 
 namespace jz::service {
@@ -27,24 +28,7 @@ const Actor kCounty{Role::kAdmin, "county", "540425"};
 
 // A registry of generated households (as of 2017-06-30), built once and copied for each case.
 const std::string& Template() {
-    static const std::string path = [] {
-        setenv("JINGZHUN_SYNCHRONOUS", "normal", 1);  // tests need no power-loss durability
-        const std::string p =
-            (fs::temp_directory_path() / ("jz-assistance-template-" + std::to_string(getpid()) + ".db")).string();
-        fs::remove(p);
-        auto store = OpenSqliteStore(p, OpenMode::kCreate).value();
-        (void)store->Begin();
-        (void)store->SaveOrgUnits(Chayu().tree, kSetup);
-        (void)store->SavePlan(Chayu().plan.id, Chayu().toml, kSetup);
-        GeneratorOptions o;
-        o.households = 120;
-        o.seed = 14;
-        auto g = Generator::Create(Chayu().plan, Chayu().tree, o).value();
-        Household h;
-        while (g->Next(h)) (void)store->InsertHousehold(h, kSetup);
-        (void)store->Commit();
-        return p;
-    }();
+    static const std::string path = testing_registry::GeneratedRegistry("assistance", 120, 14, kSetup);
     return path;
 }
 

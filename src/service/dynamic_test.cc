@@ -11,6 +11,7 @@
 #include "generator/generator.h"
 #include "core/id_number.h"
 #include "core/test_support.h"
+#include "service/test_registry.h"
 #include "store/sqlite_store.h"
 
 namespace jz::service {
@@ -25,24 +26,7 @@ constexpr const char* kNow = "2026-11-29T01:00:00Z";
 
 // A registry of generated households (as of 2017-06-30), built once and copied for each case.
 const std::string& Template() {
-    static const std::string path = [] {
-        const std::string p =
-            (fs::temp_directory_path() / ("jz-dynamic-template-" + std::to_string(getpid()) + ".db"))
-                .string();
-        fs::remove(p);
-        auto store = OpenSqliteStore(p, OpenMode::kCreate).value();
-        (void)store->Begin();
-        (void)store->SaveOrgUnits(Chayu().tree, kSetup);
-        (void)store->SavePlan(Chayu().plan.id, Chayu().toml, kSetup);
-        GeneratorOptions o;
-        o.households = 300;
-        o.seed = 5;
-        auto g = Generator::Create(Chayu().plan, Chayu().tree, o).value();
-        Household h;
-        while (g->Next(h)) (void)store->InsertHousehold(h, kSetup);
-        (void)store->Commit();
-        return p;
-    }();
+    static const std::string path = testing_registry::GeneratedRegistry("dynamic", 300, 5, kSetup);
     return path;
 }
 

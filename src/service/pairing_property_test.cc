@@ -16,6 +16,7 @@
 #include "generator/generator.h"
 #include "service/households.h"
 #include "service/pairing.h"
+#include "service/test_registry.h"
 #include "store/sqlite_store.h"
 
 namespace jz::service {
@@ -32,27 +33,13 @@ const std::string kEndReason = "结束 ended on purpose";
 // 14 generated households (names cleared) and five cadres of different ranks and townships.
 const std::string& Template() {
     static const std::string path = [] {
-        setenv("JINGZHUN_SYNCHRONOUS", "normal", 1);
-        const std::string p =
-            (fs::temp_directory_path() / ("jz-pairing-prop-template-" + std::to_string(getpid()) + ".db")).string();
-        fs::remove(p);
-        auto store = OpenSqliteStore(p, OpenMode::kCreate).value();
-        (void)store->Begin();
-        (void)store->SaveOrgUnits(Chayu().tree, kSetup);
-        (void)store->SavePlan(Chayu().plan.id, Chayu().toml, kSetup);
-        GeneratorOptions o;
-        o.households = 14;
-        o.seed = 1515;
-        auto g = Generator::Create(Chayu().plan, Chayu().tree, o).value();
-        Household h;
         std::vector<std::string> townships;
-        while (g->Next(h)) {
+        const std::string p = testing_registry::GeneratedRegistry("pairing-prop", 14, 1515, kSetup, [&](Household& h) {
             h.pairing_cadre.clear();
             if (h.exited()) h.status = codes::kStatusNotExited, h.exit_year.reset();  // exits come from the test
             townships.push_back(h.township_code());
-            (void)store->InsertHousehold(h, kSetup);
-        }
-        (void)store->Commit();
+        });
+        auto store = OpenSqliteStore(p, OpenMode::kExisting).value();
         const int ranks[] = {kRankCounty, kRankSectionChief, kRankDeputyAndBelow, kRankDeputyAndBelow, kRankUnknown};
         for (int i = 0; i < 5; ++i) {
             Cadre c;

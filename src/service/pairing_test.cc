@@ -12,6 +12,7 @@
 #include "generator/generator.h"
 #include "service/dynamic.h"
 #include "service/reports.h"
+#include "service/test_registry.h"
 #include "store/sqlite_store.h"
 
 namespace jz::service {
@@ -31,27 +32,8 @@ const OrgTree& TheTree() { return Chayu().tree; }
 // A registry of generated households without pairings (their free-text names cleared), built
 // once and copied for each case.
 const std::string& Template() {
-    static const std::string path = [] {
-        setenv("JINGZHUN_SYNCHRONOUS", "normal", 1);
-        const std::string p =
-            (fs::temp_directory_path() / ("jz-pairing-template-" + std::to_string(getpid()) + ".db")).string();
-        fs::remove(p);
-        auto store = OpenSqliteStore(p, OpenMode::kCreate).value();
-        (void)store->Begin();
-        (void)store->SaveOrgUnits(Chayu().tree, kSetup);
-        (void)store->SavePlan(Chayu().plan.id, Chayu().toml, kSetup);
-        GeneratorOptions o;
-        o.households = 60;
-        o.seed = 15;
-        auto g = Generator::Create(Chayu().plan, Chayu().tree, o).value();
-        Household h;
-        while (g->Next(h)) {
-            h.pairing_cadre.clear();
-            (void)store->InsertHousehold(h, kSetup);
-        }
-        (void)store->Commit();
-        return p;
-    }();
+    static const std::string path = testing_registry::GeneratedRegistry(
+        "pairing", 60, 15, kSetup, [](Household& h) { h.pairing_cadre.clear(); });
     return path;
 }
 

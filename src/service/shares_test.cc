@@ -17,6 +17,7 @@
 #include "generator/generator.h"
 #include "service/assistance.h"
 #include "service/dynamic.h"
+#include "service/test_registry.h"
 #include "store/sqlite_store.h"
 
 namespace jz::service {
@@ -35,28 +36,10 @@ const Plan& ThePlan() { return Chayu().plan; }
 
 // Generated households, every one of them poor (status 0), built once and copied for each case.
 const std::string& Template() {
-    static const std::string path = [] {
-        setenv("JINGZHUN_SYNCHRONOUS", "normal", 1);
-        const std::string p =
-            (fs::temp_directory_path() / ("jz-shares-template-" + std::to_string(getpid()) + ".db")).string();
-        fs::remove(p);
-        auto store = OpenSqliteStore(p, OpenMode::kCreate).value();
-        (void)store->Begin();
-        (void)store->SaveOrgUnits(Chayu().tree, kSetup);
-        (void)store->SavePlan(Chayu().plan.id, Chayu().toml, kSetup);
-        GeneratorOptions o;
-        o.households = 80;
-        o.seed = 16;
-        auto g = Generator::Create(Chayu().plan, Chayu().tree, o).value();
-        Household h;
-        while (g->Next(h)) {
-            h.status = codes::kStatusNotExited;
-            h.exit_year.reset();
-            (void)store->InsertHousehold(h, kSetup);
-        }
-        (void)store->Commit();
-        return p;
-    }();
+    static const std::string path = testing_registry::GeneratedRegistry("shares", 80, 16, kSetup, [](Household& h) {
+        h.status = codes::kStatusNotExited;
+        h.exit_year.reset();
+    });
     return path;
 }
 
