@@ -801,22 +801,9 @@ std::string MakeLedgerDatabase() {
     return path;
 }
 
-std::vector<std::string> Mismatches(const std::string& path) {
-    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
-    const ChainVerification v = store->VerifyChangeLog().value();
-    EXPECT_FALSE(v.first_bad.has_value());
-    std::vector<std::string> out;
-    for (const RowMismatch& m : v.mismatches) {
-        std::string line = m.code + " " + m.entity + " " + m.entity_key;
-        for (const std::string& f : m.fields) line += " " + f;
-        out.push_back(line);
-    }
-    return out;
-}
-
 TEST(SqliteAssistanceAudit, CleanLedgerVerifies) {
     const std::string path = MakeLedgerDatabase();
-    EXPECT_EQ(Mismatches(path), std::vector<std::string>{});
+    EXPECT_EQ(AuditMismatches(path), std::vector<std::string>{});
     auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
     EXPECT_EQ(store->VerifyChangeLog().value().rows, 5);  // one household, two items, income, cover
 }
@@ -827,25 +814,25 @@ TEST(SqliteAssistanceAudit, TamperedRowsAreNamed) {
         const std::string path = MakeLedgerDatabase();
         ExecOn(path, "UPDATE assistance_item SET body_json = replace(body_json, '\"1200.5\"', '\"9200.5\"'),"
                      " amount = 920050 WHERE item_code = 'H1-001'");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_mismatch assistance_item H1-001 amount"}));
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_mismatch assistance_item H1-001 amount"}));
     }
     {
         const std::string path = MakeLedgerDatabase();
         ExecOn(path, "UPDATE assistance_item SET signed_on = NULL WHERE item_code = 'H1-001'");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_derived assistance_item H1-001 signed_on"}));
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_derived assistance_item H1-001 signed_on"}));
     }
     {
         const std::string path = MakeLedgerDatabase();
         ExecOn(path, "UPDATE assistance_item SET deleted = 0, body_json = replace(body_json, '\"deleted\":true',"
                      " '\"deleted\":false') WHERE item_code = 'H1-002'");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_mismatch assistance_item H1-002 deleted"}));
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_mismatch assistance_item H1-002 deleted"}));
     }
     {
         const std::string path = MakeLedgerDatabase();
         ExecOn(path, "DELETE FROM assistance_item WHERE item_code = 'H1-002'");
         ExecOn(path, "UPDATE income SET body_json = replace(body_json, '5000', '6000')");
         ExecOn(path, "UPDATE coverage SET household_code = 'H9', flags = 0");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_mismatch income H1/2017 wage",
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_mismatch income H1/2017 wage",
                                        "audit.row_derived coverage " + MakeIdNumber("540425", {1970, 3, 5}, 3) +
                                            "/2017 household_code flags",
                                        "audit.row_missing assistance_item H1-002"}));
@@ -854,7 +841,7 @@ TEST(SqliteAssistanceAudit, TamperedRowsAreNamed) {
         const std::string path = MakeLedgerDatabase();
         ExecOn(path, "INSERT INTO income SELECT household_code, 2018, division_code, version, updated_at,"
                      " replace(body_json, '2017', '2018') FROM income");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_unlogged income H1/2018"}));
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_unlogged income H1/2018"}));
     }
 }
 
@@ -878,7 +865,7 @@ TEST(SqliteAssistance, BulkLoadOfItemsKeepsTheDuplicateCheck) {
     ASSERT_TRUE(store->Commit());
     EXPECT_EQ(store->CountAssistance({.division_prefix = "540425100200"}).value(), 25);
     EXPECT_EQ(store->ListAssistance({.household_code = "B3"}).value().size(), 5u);
-    EXPECT_EQ(Mismatches(path), std::vector<std::string>{});
+    EXPECT_EQ(AuditMismatches(path), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -270,25 +270,12 @@ std::string MakeFundsDatabase() {
     return path;
 }
 
-std::vector<std::string> FundMismatches(const std::string& path, int64_t* rows = nullptr) {
-    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
-    const ChainVerification v = store->VerifyChangeLog().value();
-    EXPECT_FALSE(v.first_bad.has_value());
-    if (rows) *rows = v.rows;
-    std::vector<std::string> out;
-    for (const RowMismatch& m : v.mismatches) {
-        std::string line = m.code + " " + m.entity + " " + m.entity_key;
-        for (const std::string& f : m.fields) line += " " + f;
-        out.push_back(line);
-    }
-    return out;
-}
-
 TEST(SqliteFundsAudit, CleanFundsVerify) {
     const std::string path = MakeFundsDatabase();
-    int64_t rows = 0;
-    EXPECT_EQ(FundMismatches(path, &rows), std::vector<std::string>{});
-    EXPECT_EQ(rows, 7);  // a source, an allocation, a project, a payee, three entries
+    EXPECT_EQ(AuditMismatches(path), std::vector<std::string>{});
+    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
+    EXPECT_EQ(store->VerifyChangeLog().value().rows, 7);  // a source, an allocation, a project, a payee, three entries
+    store.reset();
     std::filesystem::remove(path);
 }
 
@@ -297,26 +284,26 @@ TEST(SqliteFundsAudit, TamperedFundRowsAreNamed) {
     {
         const std::string path = MakeFundsDatabase();
         ExecOn(path, "UPDATE fund_entry SET amount_fen = 400000 WHERE id = 3");
-        EXPECT_EQ(FundMismatches(path), (V{"audit.row_mismatch fund_entry 3 amount_fen",
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_mismatch fund_entry 3 amount_fen",
                                            "audit.row_derived fund_balance payee:100 balance_fen",
                                            "audit.row_derived fund_balance project:10:1 balance_fen"}));
     }
     {
         const std::string path = MakeFundsDatabase();
         ExecOn(path, "DELETE FROM fund_entry WHERE id = 1");
-        const V got = FundMismatches(path);
+        const V got = AuditMismatches(path);
         EXPECT_NE(std::ranges::find(got, "audit.row_missing fund_entry 1"), got.end()) << ::testing::PrintToString(got);
     }
     {
         const std::string path = MakeFundsDatabase();
         ExecOn(path, "UPDATE fund_balance SET balance_fen = balance_fen + 1 WHERE account = 'allocation:1'");
-        EXPECT_EQ(FundMismatches(path), (V{"audit.row_derived fund_balance allocation:1 balance_fen"}));
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_derived fund_balance allocation:1 balance_fen"}));
     }
     {
         const std::string path = MakeFundsDatabase();
         ExecOn(path, "UPDATE allocation SET amount_fen = 900000000 WHERE id = 1");
         ExecOn(path, "UPDATE payee SET name = '别人' WHERE id = 100");
-        EXPECT_EQ(FundMismatches(path), (V{"audit.row_mismatch allocation 1 amount_fen",
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_mismatch allocation 1 amount_fen",
                                            "audit.row_mismatch payee 100 name"}));
     }
     {
@@ -325,7 +312,7 @@ TEST(SqliteFundsAudit, TamperedFundRowsAreNamed) {
                      " project_id, payee_id, to_allocation, stage, refs, decision_id, reverses, actor, at)"
                      " VALUES (4, 20180304, 'disburse', 'project:10:1', 'payee:100', 1, 1, 10, 100, 0, '', '', '',"
                      " NULL, 'x', 'x')");
-        const V got = FundMismatches(path);
+        const V got = AuditMismatches(path);
         EXPECT_NE(std::ranges::find(got, "audit.row_unlogged fund_entry 4"), got.end()) << ::testing::PrintToString(got);
     }
 }

@@ -749,63 +749,50 @@ std::string MakePairingDatabase(int64_t& member, int64_t& visit_id) {
     return path;
 }
 
-std::vector<std::string> Mismatches(const std::string& path) {
-    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
-    const ChainVerification v = store->VerifyChangeLog().value();
-    EXPECT_FALSE(v.first_bad.has_value());
-    std::vector<std::string> out;
-    for (const RowMismatch& m : v.mismatches) {
-        std::string line = m.code + " " + m.entity + " " + m.entity_key;
-        for (const std::string& f : m.fields) line += " " + f;
-        out.push_back(line);
-    }
-    return out;
-}
-
 TEST(SqlitePairingAudit, TamperedRowsAreNamed) {
     using V = std::vector<std::string>;
     int64_t member = 0, visit = 0;
-    EXPECT_EQ(Mismatches(MakePairingDatabase(member, visit)), V{});
+    EXPECT_EQ(AuditMismatches(MakePairingDatabase(member, visit)), V{});
     {
         const std::string path = MakePairingDatabase(member, visit);
         ExecOn(path, "UPDATE cadre SET rank = 1");
         ExecOn(path, "UPDATE pairing SET to_date = 20170101");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_mismatch cadre 1 rank", "audit.row_mismatch pairing 1 to"}));
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_mismatch cadre 1 rank", "audit.row_mismatch pairing 1 to"}));
     }
     {
         const std::string path = MakePairingDatabase(member, visit);
         ExecOn(path, "UPDATE on_post SET days = 30");
         ExecOn(path, "UPDATE team_member SET role = 1");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_mismatch team_member " + std::to_string(member) + " role",
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_mismatch team_member " + std::to_string(member) + " role",
                                        "audit.row_mismatch on_post " + std::to_string(member) + "/2016-03 days"}));
     }
     {
         const std::string path = MakePairingDatabase(member, visit);
         ExecOn(path, "UPDATE visit SET far = 1");
         ExecOn(path, "UPDATE household_place SET lat_e6 = 9");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_mismatch visit c-0000001 far",
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_mismatch visit c-0000001 far",
                                        "audit.row_mismatch household_place H1 place"}));
     }
     {
         const std::string path = MakePairingDatabase(member, visit);
         ExecOn(path, "UPDATE visit_summary SET visits = 2");
         ExecOn(path, "INSERT INTO visit_summary VALUES ('H7', '540425100201', 20160101, 1)");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_derived visit_summary H1 visits",
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_derived visit_summary H1 visits",
                                        "audit.row_derived visit_summary H7 last_visit visits"}));
         ExecOn(path, "DELETE FROM visit_summary");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_derived visit_summary H1 last_visit visits"}));
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_derived visit_summary H1 last_visit visits"}));
     }
     {
         const std::string path = MakePairingDatabase(member, visit);
         ExecOn(path, "UPDATE visit_photo SET bytes = x'00'");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_derived visit c-0000001 photo"}));
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_derived visit c-0000001 photo"}));
     }
     {
         const std::string path = MakePairingDatabase(member, visit);
         ExecOn(path, "DELETE FROM visit_photo; DELETE FROM visit");
         ExecOn(path, "INSERT INTO household_place SELECT 'H2', division_code, lat_e6, lon_e6, accuracy_m,"
                      " recorded_on, source, updated_at FROM household_place");
-        EXPECT_EQ(Mismatches(path), (V{"audit.row_unlogged household_place H2",
+        EXPECT_EQ(AuditMismatches(path), (V{"audit.row_unlogged household_place H2",
                                        "audit.row_derived visit_summary H1 last_visit visits",
                                        "audit.row_missing visit c-0000001"}));
     }

@@ -184,4 +184,19 @@ inline void ExecOn(const std::string& path, const std::string& sql) {
     sqlite3_close(db);
 }
 
+// audit verify's row replay of the database at `path` (its chain intact), one line per mismatch:
+// "<code> <entity> <key> <field>...".
+inline std::vector<std::string> AuditMismatches(const std::string& path) {
+    auto store = OpenSqliteStore(path, OpenMode::kExisting).value();
+    const ChainVerification v = store->VerifyChangeLog().value();
+    EXPECT_FALSE(v.first_bad.has_value());
+    std::vector<std::string> out;
+    for (const RowMismatch& m : v.mismatches) {
+        std::string line = m.code + " " + m.entity + " " + m.entity_key;
+        for (const std::string& f : m.fields) line += " " + f;
+        out.push_back(line);
+    }
+    return out;
+}
+
 }  // namespace jz::store_test
