@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/codes.h"
+#include "service/as_of.h"
 #include "service/body_reader.h"
 #include "core/id_number.h"
 #include "core/text.h"
@@ -523,7 +524,9 @@ Result<MeasuresDelivered> BuildDelivered(Store& store, const Plan& plan, const O
     HouseholdFilter filter;
     filter.division_prefix = unit_code;
     filter.facts_only = true;
-    auto households = store.ScanFactsParallel(filter, parts, [&](int part, const HouseholdFacts& f) {
+    auto registry = RegistryAsOf::Load(store, to, unit_code);
+    if (!registry) return std::unexpected(registry.error());
+    auto households = registry->ScanFactsParallel(store, filter, parts, [&](int part, const HouseholdFacts& f) {
         builders[static_cast<size_t>(part)]->AddHousehold(f);
         return true;
     });

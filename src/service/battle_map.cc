@@ -4,6 +4,7 @@
 
 #include "core/access.h"
 #include "core/assistance.h"
+#include "service/as_of.h"
 #include "service/reports.h"
 
 namespace jz::service {
@@ -24,7 +25,9 @@ Result<BattleMap> BuildBattleMap(Store& store, const Plan& plan, const OrgTree& 
     HouseholdFilter filter;
     filter.division_prefix = whole ? "" : unit_code;
     filter.facts_only = true;
-    auto scanned = store.ScanFacts(filter, [&](const HouseholdFacts& h) {
+    auto registry = RegistryAsOf::Load(store, as_of, filter.division_prefix);
+    if (!registry) return std::unexpected(registry.error());
+    auto scanned = registry->ScanFacts(store, filter, [&](const HouseholdFacts& h) {
         builder.Add(h);
         delivered.AddHousehold(h);
         if (whole) {

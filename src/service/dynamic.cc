@@ -6,6 +6,7 @@
 
 #include "core/codes.h"
 #include "core/id_number.h"
+#include "service/as_of.h"
 #include "service/assistance.h"
 #include "service/household_input.h"
 #include "service/shares.h"
@@ -14,6 +15,17 @@
 namespace jz::service {
 namespace json = boost::json;
 namespace {
+
+// The dated change a case made to its household (core/as_of.h), recorded right after the
+// household's own change so that figures as of an earlier day can undo it.
+Result<int64_t> RecordEvent(Store& store, const std::optional<Household>& before, const std::optional<Household>& after,
+                            ProcedureKind kind, const Date& date, int64_t case_id, const ChangeContext& cc) {
+    HouseholdEvent event = EventOf(before, after);
+    event.effective_on = date;
+    event.kind = std::string(ProcedureKindName(kind));
+    event.case_id = case_id;
+    return store.RecordHouseholdEvent(event, cc);
+}
 
 std::unexpected<Error> NotFound(std::string what_zh, std::string what_en) {
     return Fail("not_found", "", "找不到" + what_zh, what_en + " not found");
@@ -151,7 +163,9 @@ Result<ExitCandidatesBuilder::Result> Dynamic::ExitCandidates(int year, const Da
     // The year's computed income and cover gaps from the ledger override the registry's figures.
     auto ledger = LoadLedgerFacts(store_, division_prefix, year, on);
     if (!ledger) return std::unexpected(ledger.error());
-    auto r = store_.ScanFactsParallel(filter, parts, [&](int part, const HouseholdFacts& f) {
+    auto registry = RegistryAsOf::Load(store_, on, division_prefix);
+    if (!registry) return std::unexpected(registry.error());
+    auto r = registry->ScanFactsParallel(store_, filter, parts, [&](int part, const HouseholdFacts& f) {
         if (ledger->income_per_head.contains(f.household_code) || ledger->gaps.contains(f.household_code)) {
             HouseholdFacts with_ledger = f;
             ApplyLedgerFacts(*ledger, with_ledger);
@@ -178,7 +192,10 @@ Result<IncidenceReport> Dynamic::Incidence(int year) {
     IncidenceBuilder b(plan_, tree_, year, *settings);
     HouseholdFilter filter;
     filter.facts_only = true;
-    auto r = store_.ScanFacts(filter, [&](const HouseholdFacts& f) {
+    // The registry at the end of the year (today's, for the year under way: nothing is dated later).
+    auto registry = RegistryAsOf::Load(store_, Date{year, 12, 31}, "");
+    if (!registry) return std::unexpected(registry.error());
+    auto r = registry->ScanFacts(store_, filter, [&](const HouseholdFacts& f) {
         b.Add(f);
         return true;
     });
@@ -298,6 +315,8 @@ Result<ProcedureCase> Dynamic::OpenInTransaction(const Actor& actor, const OpenR
     } else if (auto r = store_.DeleteHousehold(**record, cc); !r) {
         return std::unexpected(r.error());
     }
+    if (auto r = RecordEvent(store_, h, change->after, request.kind, request.date, stored->id, cc); !r)
+        return std::unexpected(r.error());
     if (request.kind == ProcedureKind::kDeregistration) {
         // 谁贫困谁享受: its asset-income shares go to other poor households of the village at once.
         const bool died = ParseDeregistrationReason(request.reason) == DeregistrationReason::kDeath;
@@ -361,10 +380,12 @@ Result<ProcedureCase> Dynamic::Step(const Actor& actor, int64_t id, const StepRe
                             "a registered household has this code: " + after->household_code);
             return std::unexpected(r.error());
         }
+        if (auto r = RecordEvent(store_, std::nullopt, *after->household, after->kind, request.date, after->id, cc); !r)
+            return std::unexpected(r.error());
     } else if (after->state == "exited") {
-        if (auto r =
-                store_.UpdateHousehold(*household, ExitedHousehold(household->household, after->year), cc);
-            !r)
+        const Household exited = ExitedHousehold(household->household, after->year);
+        if (auto r = store_.UpdateHousehold(*household, exited, cc); !r) return std::unexpected(r.error());
+        if (auto r = RecordEvent(store_, household->household, exited, after->kind, request.date, after->id, cc); !r)
             return std::unexpected(r.error());
     }
     if (auto r = tx->Commit(); !r) return std::unexpected(r.error());

@@ -14,6 +14,7 @@
 
 #include "core/access.h"
 #include "core/codes.h"
+#include "service/as_of.h"
 #include "service/body_reader.h"
 #include "core/id_number.h"
 #include "core/text.h"
@@ -1041,7 +1042,9 @@ Result<OverdueList> BuildOverdue(Store& store, const Plan& plan, const std::stri
     filter.facts_only = true;
     filter.any_order = true;
     filter.statuses = {codes::kStatusNotExited, codes::kStatusFallback};
-    auto scan = store.ScanFacts(filter, [&](const HouseholdFacts& f) {
+    auto registry = RegistryAsOf::Load(store, on, scope);
+    if (!registry) return std::unexpected(registry.error());
+    auto scan = registry->ScanFacts(store, filter, [&](const HouseholdFacts& f) {
         if (!f.exited()) not_exited.emplace(f.household_code, true);
         return true;
     });

@@ -5,6 +5,7 @@
 
 #include "core/access.h"
 #include "core/assistance.h"
+#include "service/as_of.h"
 #include "service/pairing.h"
 
 namespace jz::service {
@@ -24,7 +25,10 @@ Result<ProgressReport> BuildProgress(Store& store, const Plan& plan, const OrgTr
     HouseholdFilter filter;
     filter.division_prefix = scope;
     filter.facts_only = true;
-    auto scanned = store.ScanFacts(filter, [&](const HouseholdFacts& h) {
+    // The households as they stood at the end of as_of (events dated after it undone).
+    auto registry = RegistryAsOf::Load(store, as_of, scope);
+    if (!registry) return std::unexpected(registry.error());
+    auto scanned = registry->ScanFacts(store, filter, [&](const HouseholdFacts& h) {
         builder.Add(h);
         delivered.AddHousehold(h);
         return true;
@@ -118,7 +122,9 @@ Result<std::vector<Finding>> RunChecks(Store& store, const Plan& plan, const Che
     }
     std::vector<RegistryChecker> checkers;
     for (int i = 0; i < parts; ++i) checkers.emplace_back(plan, with_pairing);
-    auto scanned = store.ScanHouseholdsParallel({}, parts, [&](int part, const Household& h) {
+    auto registry = RegistryAsOf::Load(store, options.as_of, "");
+    if (!registry) return std::unexpected(registry.error());
+    auto scanned = registry->ScanHouseholdsParallel(store, {}, parts, [&](int part, const Household& h) {
         checkers[static_cast<size_t>(part)].Add(h, OrgTree::Within(h.division_code, scope));
         return true;
     });

@@ -190,6 +190,9 @@ ReplayedRow PayeeRow(sqlite3_stmt* st) {
     if (kind != "beneficiary" && kind != "contractor") row.derived.emplace_back("kind");
     return row;
 }
+ReplayedRow HouseholdEventRow(sqlite3_stmt* st) {
+    return ReplayedRow{std::to_string(sqlite3_column_int64(st, 0)), HouseholdEventLogJson(st), {}};
+}
 ReplayedRow FundEntryRow(sqlite3_stmt* st) {
     const StoredFundEntry e = ReadFundEntry(st);
     ReplayedRow row{std::to_string(e.entry.id), {}, {}};
@@ -241,6 +244,7 @@ struct SqliteStore::LoggedStates {
     std::unordered_map<std::string, Latest> assistance_item, income, coverage;
     std::unordered_map<std::string, Latest> cadre, pairing, team_member, on_post, visit, household_place;
     std::unordered_map<std::string, Latest> fund_source, allocation, fund_project, payee, fund_entry;
+    std::unordered_map<std::string, Latest> household_event;
     std::unordered_map<std::string, Latest> account;  // digest unused: accounts compare by field
     std::string plan_key;                             // the last plan loaded
     Latest plan;
@@ -266,6 +270,7 @@ struct SqliteStore::LoggedStates {
         else if (e.entity == "allocation") map = &allocation;
         else if (e.entity == "fund_project") map = &fund_project;
         else if (e.entity == "payee") map = &payee;
+        else if (e.entity == "household_event") map = &household_event;
         else if (e.entity == "fund_entries") {  // a batch: one state per entry
             if (e.action != "insert") return;
             EachLoggedFundEntry(e.after_json.value_or(""), [&](std::string id, std::string_view element) {
@@ -482,6 +487,8 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
         {"payee", "SELECT id, kind, name FROM payee ORDER BY id", &LoggedStates::payee, PayeeRow},
         {"fund_entry", "SELECT " JZ_FUND_ENTRY_COLUMNS " FROM fund_entry ORDER BY id", &LoggedStates::fund_entry,
          FundEntryRow},
+        {"household_event", "SELECT " JZ_HOUSEHOLD_EVENT_COLUMNS " FROM household_event ORDER BY seq",
+         &LoggedStates::household_event, HouseholdEventRow},
     };
     if (auto r = ReplayHouseholds(logged, out); !r) return r;
     for (const ReplayedTable& table : kTables)

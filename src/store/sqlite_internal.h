@@ -182,6 +182,13 @@ std::string FundSourceJson(const FundSource& s);
 std::string FundAllocationJson(const Allocation& a);
 std::string FundProjectJson(const FundProject& p);
 std::string FundPayeeJson(const Payee& y);
+
+// The household events' columns (sqlite_events.cc), also read by the audit's replay, and a row as
+// its change-log state (the households as their stored JSON text).
+#define JZ_HOUSEHOLD_EVENT_COLUMNS                                                                        \
+    "seq, household_code, division_code, effective_on, kind, case_id, before_status, after_status,"      \
+    " before_exit_year, after_exit_year, before_json, after_json, log_seq"
+std::string HouseholdEventLogJson(sqlite3_stmt* st);
 void FundEntryJsonInto(const FundEntry& e, std::string& out);  // one element of a "fund_entries" row
 std::string FundBatchKey(int64_t first, int64_t last);            // "<first>-<last>"
 
@@ -219,6 +226,7 @@ struct BodyTable {
 //   sqlite_pairing.cc     pairing: cadres, pairings, work teams, on-post days, visits, places
 //   sqlite_funds.cc       funds: sources, allocations, projects, payees, the entries and balances
 //   sqlite_shares.cc      asset-income shares: assets, holdings, moves, certificates, dividends
+//   sqlite_events.cc      household events (the dated changes figures as of a past day undo)
 class SqliteStore final : public Store {
   public:
     // Takes ownership of `db`.
@@ -400,6 +408,12 @@ class SqliteStore final : public Store {
     Result<std::map<std::string, Fen>> FundBalances() override;
     Result<std::map<std::string, Fen>> RecountFundBalances() override;
 
+    // sqlite_events.cc
+    Result<int64_t> RecordHouseholdEvent(const HouseholdEvent& event, const ChangeContext& change) override;
+    Result<std::vector<HouseholdEvent>> ListHouseholdEvents(const HouseholdEventFilter& filter) override;
+    Result<std::vector<std::string>> HouseholdsCorrectedSince(const std::string& at,
+                                                              const std::string& division_prefix) override;
+
     // sqlite_shares.cc
     Result<void> InsertAsset(const Asset& asset, const ChangeContext& change) override;
     Result<void> UpdateAsset(const Asset& asset, const ChangeContext& change) override;
@@ -498,6 +512,11 @@ class SqliteStore final : public Store {
     Result<void> LoadChainTail();
     // Migration 006's step after its SQL (Init): every household's pairing name adopted.
     Result<void> AdoptNamesOnUpgrade();
+    // --- sqlite_events.cc ---
+    // Migration 010's step after its SQL (Init): the events of the cases closed before it, from
+    // the cases and the change log.
+    Result<void> RebuildHouseholdEvents();
+    Result<void> RebuildEventsFromCases(const ChangeContext& change);
 
     // --- sqlite_accounts.cc ---
     Result<std::optional<Account>> OneAccount(sqlite3_stmt* st);

@@ -660,11 +660,37 @@ CREATE TABLE asset_disposal (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Household events (core/as_of.h): the dated changes of households, so that figures as of a past
+// day undo what happened after it. Whole households only for changes of more than status and exit
+// year (before_json/after_json, HouseholdToJson). Logged as entity "household_event".
+inline constexpr std::string_view kMigration010 = R"sql(
+CREATE TABLE household_event (
+  seq              INTEGER PRIMARY KEY,
+  household_code   TEXT NOT NULL,
+  division_code    TEXT NOT NULL,
+  effective_on     INTEGER NOT NULL,
+  kind             TEXT NOT NULL,
+  case_id          INTEGER NOT NULL,
+  before_status    INTEGER,
+  after_status     INTEGER,
+  before_exit_year INTEGER,
+  after_exit_year  INTEGER,
+  before_json      TEXT,
+  after_json       TEXT,
+  log_seq          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX household_event_effective ON household_event(effective_on, seq);
+CREATE INDEX household_event_household ON household_event(household_code, seq);
+)sql";
+
 inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004,
                                                    kMigration005, kMigration006, kMigration007, kMigration008,
-                                                   kMigration009};
+                                                   kMigration009, kMigration010};
 // The migration after whose SQL the free-text pairing names become cadres and pairings (1-based).
 inline constexpr int kPairingAdoptionVersion = 6;
+// The migration after whose SQL the household events are rebuilt from the closed cases and the
+// change log (a database upgraded from before them).
+inline constexpr int kHouseholdEventsVersion = 10;
 
 // Secondary indexes a bulk load drops and recreates (SqliteStore::BeginBulkLoad); they must stay
 // identical to the migrations' definitions.

@@ -50,6 +50,8 @@ Result<void> SqliteStore::Init(OpenMode mode) {
         // Migration 006 goes on in C++: the free-text pairing names become cadres and pairings,
         // logged in the same transaction (a database created new has no households: nothing).
         if (r && v + 1 == sqlite_schema::kPairingAdoptionVersion && *version > 0) r = AdoptNamesOnUpgrade();
+        // Migration 010 goes on in C++: the events of the cases already closed.
+        if (r && v + 1 == sqlite_schema::kHouseholdEventsVersion && *version > 0) r = RebuildHouseholdEvents();
         if (r) r = Exec("PRAGMA user_version=" + std::to_string(v + 1));
         if (!r) {
             Exec("ROLLBACK");

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/as_of.h"
 #include "core/assistance.h"
 #include "core/error.h"
 #include "core/evaluation.h"
@@ -189,6 +190,13 @@ struct HouseholdFilter {
     // ScanFacts / ScanFactsParallel only: households with one of these statuses (empty: all). The
     // store skips the others before reading their columns.
     std::vector<int> statuses;
+};
+
+// Which household events to list (ListHouseholdEvents).
+struct HouseholdEventFilter {
+    std::optional<Date> after;  // effective_on > after
+    std::string division_prefix;
+    std::optional<std::string> household_code;
 };
 
 // Which procedure cases to list (ListCases); every set field must match.
@@ -477,6 +485,21 @@ class Store {
     }
     virtual Result<int64_t> CountHouseholds() = 0;
     virtual Result<int64_t> CountPersons() = 0;
+
+    // Household events (core/as_of.h), the dated changes that figures as of a past day undo.
+    // Recorded right after the household's own change, in the same transaction (its log_seq is
+    // set to that change's entry, the change log's last); logged as entity "household_event".
+    // Returns the event's seq.
+    virtual Result<int64_t> RecordHouseholdEvent(const HouseholdEvent& event, const ChangeContext& change) = 0;
+    // In recording order; every set field must match.
+    virtual Result<std::vector<HouseholdEvent>> ListHouseholdEvents(const HouseholdEventFilter& filter) = 0;
+    // Registered households under `division_prefix` whose record changed at or after `at` (an ISO
+    // 8601 UTC time or its prefix, compared as text) by an update that is not an event: a
+    // correction, a re-import's update (a household first recorded later is not corrected). Sorted,
+    // distinct. Reads the change log from its first entry at or after `at` (the
+    // log's times grow with its sequence).
+    virtual Result<std::vector<std::string>> HouseholdsCorrectedSince(const std::string& at,
+                                                                      const std::string& division_prefix) = 0;
 
     // A bulk load into an empty registry, inside the current transaction: secondary indexes are
     // set aside and rebuilt once at EndBulkLoad, which is much cheaper than maintaining them row by

@@ -144,6 +144,8 @@ esac
 [ -n "$downgrade" ] && [ "$latest" -ge 9 ] && downgrade="DROP TABLE asset_disposal; DROP TABLE dividend_line; DROP TABLE dividend;
                                 DROP TABLE share_certificate; DROP TABLE share_move; DROP TABLE share_holding;
                                 DROP TABLE asset; $downgrade"
+# Migration 010: the household events.
+[ -n "$downgrade" ] && [ "$latest" -ge 10 ] && downgrade="DROP TABLE household_event; $downgrade"
 if [ -n "$downgrade" ]; then
   (cd / && exec "${as_jingzhun[@]}" sqlite3 /var/lib/jingzhun/jingzhun.db "$downgrade") || fail "downgrade to v3"
 fi

@@ -27,7 +27,7 @@ check "households with a pairing cadre's name" [ "$named" -gt 100 ]
 sqlite3 "$DB" "DELETE FROM change_log WHERE entity IN ('cadre', 'pairing')" || fail "the pairing entries"
 "$JZ" audit head --db "$DB" >"$TMP/head-before"
 
-# Back to v3: migration 009 added the shares' tables, 008 the project library's tables, 007 the funds ledger's tables, 006 the pairing tables, 005 the
+# Back to v3: migration 010 added the household events, 009 the shares' tables, 008 the project library's tables, 007 the funds ledger's tables, 006 the pairing tables, 005 the
 # ledger's tables (all empty here), 004 the column person.ethnicity_name (every later migration has
 # to be undone too, or this test needs a v3 fixture).
 funds=""
@@ -40,7 +40,9 @@ funds=""
 [ "$latest" -ge 9 ] && funds="DROP TABLE asset_disposal; DROP TABLE dividend_line; DROP TABLE dividend;
                             DROP TABLE share_certificate; DROP TABLE share_move; DROP TABLE share_holding;
                             DROP TABLE asset; $funds"
-if [ "$latest" -ge 6 ] && [ "$latest" -le 9 ]; then
+# Migration 010: the household events.
+[ "$latest" -ge 10 ] && funds="DROP TABLE household_event; $funds"
+if [ "$latest" -ge 6 ] && [ "$latest" -le 10 ]; then
   sqlite3 "$DB" "$funds DROP TABLE visit_photo; DROP TABLE visit_summary; DROP TABLE visit; DROP TABLE on_post;
                  DROP TABLE team_member; DROP TABLE pairing; DROP TABLE cadre; DROP TABLE household_place;
                  DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;

@@ -1,0 +1,181 @@
+#include "service/as_of.h"
+
+#include <algorithm>
+
+namespace jz::service {
+
+Result<RegistryAsOf> RegistryAsOf::Load(Store& store, const Date& as_of, const std::string& division_prefix) {
+    RegistryAsOf out;
+    out.as_of_ = as_of;
+    out.prefix_ = division_prefix;
+    HouseholdEventFilter filter;
+    filter.after = as_of;
+    filter.division_prefix = division_prefix;
+    auto events = store.ListHouseholdEvents(filter);
+    if (!events) return std::unexpected(events.error());
+    out.events_after_ = static_cast<int64_t>(events->size());
+    if (events->empty()) return out;
+    // Each household's events in recording order.
+    std::unordered_map<std::string, std::vector<const HouseholdEvent*>> by_household;
+    for (const HouseholdEvent& e : *events) by_household[e.household_code].push_back(&e);
+    for (auto& [code, list] : by_household) {
+        Changed c;
+        const HouseholdEvent& first = *list.front();
+        if (first.registers()) {
+            c.registered = false;
+            out.changed_.emplace(code, std::move(c));
+            continue;
+        }
+        c.status = first.before_status.value_or(0);
+        c.exit_year = first.before_exit_year;
+        const bool whole = std::ranges::any_of(list, [](const HouseholdEvent* e) { return e->whole(); });
+        if (whole) {
+            c.gone_now = list.back()->removes();
+            std::optional<Household> now;
+            if (!c.gone_now) {
+                auto found = store.FindHousehold(code);
+                if (!found) return std::unexpected(found.error());
+                if (*found) now = std::move((*found)->household);
+            }
+            std::vector<HouseholdEvent> own;
+            own.reserve(list.size());
+            for (const HouseholdEvent* e : list) own.push_back(*e);
+            c.whole = HouseholdBefore(std::move(now), own);
+            if (!c.whole) c.registered = false;
+        }
+        out.changed_.emplace(code, std::move(c));
+    }
+    return out;
+}
+
+bool RegistryAsOf::Passes(const HouseholdFilter& filter, int status, const std::string& division_code) const {
+    if (!division_code.starts_with(filter.division_prefix)) return false;
+    return filter.statuses.empty() || std::ranges::find(filter.statuses, status) != filter.statuses.end();
+}
+
+std::optional<HouseholdFacts> RegistryAsOf::FactsThen(const HouseholdFacts& now) const {
+    auto it = changed_.find(now.household_code);
+    if (it == changed_.end()) return now;
+    const Changed& c = it->second;
+    if (!c.registered) return std::nullopt;
+    if (c.whole) return FactsOf(*c.whole);
+    HouseholdFacts f = now;
+    f.status = c.status;
+    f.exit_year = c.exit_year;
+    return f;
+}
+
+std::optional<Household> RegistryAsOf::HouseholdThen(const Household& now) const {
+    auto it = changed_.find(now.household_code);
+    if (it == changed_.end()) return now;
+    const Changed& c = it->second;
+    if (!c.registered) return std::nullopt;
+    if (c.whole) return *c.whole;
+    Household h = now;
+    h.status = c.status;
+    h.exit_year = c.exit_year;
+    return h;
+}
+
+namespace {
+// The store's filter for a past scan: every status (the filter applies to the status then).
+HouseholdFilter AnyStatus(const HouseholdFilter& filter) {
+    HouseholdFilter f = filter;
+    f.statuses.clear();
+    return f;
+}
+}  // namespace
+
+Result<void> RegistryAsOf::ScanFacts(Store& store, const HouseholdFilter& filter,
+                                     const std::function<bool(const HouseholdFacts&)>& visit) const {
+    if (!past()) return store.ScanFacts(filter, visit);
+    bool go_on = true;
+    auto scanned = store.ScanFacts(AnyStatus(filter), [&](const HouseholdFacts& now) {
+        auto then = FactsThen(now);
+        if (!then || !Passes(filter, then->status, then->division_code)) return true;
+        return go_on = visit(*then);
+    });
+    if (!scanned) return scanned;
+    for (const auto& [code, c] : changed_) {
+        if (!go_on) break;
+        if (!c.gone_now || !c.registered || !c.whole) continue;
+        const HouseholdFacts f = FactsOf(*c.whole);
+        if (Passes(filter, f.status, f.division_code)) go_on = visit(f);
+    }
+    return {};
+}
+
+Result<void> RegistryAsOf::ScanFactsParallel(Store& store, const HouseholdFilter& filter, int parts,
+                                             const std::function<bool(int, const HouseholdFacts&)>& visit) const {
+    if (!past()) return store.ScanFactsParallel(filter, parts, visit);
+    auto scanned = store.ScanFactsParallel(AnyStatus(filter), parts, [&](int part, const HouseholdFacts& now) {
+        auto then = FactsThen(now);
+        if (!then || !Passes(filter, then->status, then->division_code)) return true;
+        return visit(part, *then);
+    });
+    if (!scanned) return scanned;
+    for (const auto& [code, c] : changed_) {
+        if (!c.gone_now || !c.registered || !c.whole) continue;
+        const HouseholdFacts f = FactsOf(*c.whole);
+        if (Passes(filter, f.status, f.division_code) && !visit(0, f)) break;
+    }
+    return {};
+}
+
+Result<void> RegistryAsOf::ScanHouseholds(Store& store, const HouseholdFilter& filter,
+                                          const std::function<bool(const Household&)>& visit) const {
+    if (!past()) return store.ScanHouseholds(filter, visit);
+    bool go_on = true;
+    auto scanned = store.ScanHouseholds(AnyStatus(filter), [&](const Household& now) {
+        auto then = HouseholdThen(now);
+        if (!then || !Passes(filter, then->status, then->division_code)) return true;
+        return go_on = visit(*then);
+    });
+    if (!scanned) return scanned;
+    for (const auto& [code, c] : changed_) {
+        if (!go_on) break;
+        if (!c.gone_now || !c.registered || !c.whole) continue;
+        if (Passes(filter, c.whole->status, c.whole->division_code)) go_on = visit(*c.whole);
+    }
+    return {};
+}
+
+Result<void> RegistryAsOf::ScanHouseholdsParallel(Store& store, const HouseholdFilter& filter, int parts,
+                                                  const std::function<bool(int, const Household&)>& visit) const {
+    if (!past()) return store.ScanHouseholdsParallel(filter, parts, visit);
+    auto scanned = store.ScanHouseholdsParallel(AnyStatus(filter), parts, [&](int part, const Household& now) {
+        auto then = HouseholdThen(now);
+        if (!then || !Passes(filter, then->status, then->division_code)) return true;
+        return visit(part, *then);
+    });
+    if (!scanned) return scanned;
+    for (const auto& [code, c] : changed_) {
+        if (!c.gone_now || !c.registered || !c.whole) continue;
+        if (Passes(filter, c.whole->status, c.whole->division_code) && !visit(0, *c.whole)) break;
+    }
+    return {};
+}
+
+Result<std::optional<Household>> RegistryAsOf::FindHousehold(Store& store, const std::string& household_code) const {
+    auto it = changed_.find(household_code);
+    if (it != changed_.end() && (!it->second.registered || it->second.whole)) {
+        if (!it->second.registered) return std::optional<Household>();
+        return std::optional<Household>(*it->second.whole);
+    }
+    auto found = store.FindHousehold(household_code);
+    if (!found) return std::unexpected(found.error());
+    if (!*found) return std::optional<Household>();
+    Household h = std::move((*found)->household);
+    if (it != changed_.end()) {
+        h.status = it->second.status;
+        h.exit_year = it->second.exit_year;
+    }
+    return std::optional<Household>(std::move(h));
+}
+
+Result<std::vector<std::string>> CorrectedSince(Store& store, const Date& as_of, const std::string& division_prefix) {
+    // The end of the day in Beijing (UTC+8) is 16:00 UTC of the same date.
+    return store.HouseholdsCorrectedSince(as_of.ToString() + "T16:00:00", division_prefix);
+}
+
+}  // namespace jz::service
