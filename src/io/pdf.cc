@@ -377,7 +377,8 @@ void PdfDocument::Table(const std::vector<PdfColumn>& columns, const std::vector
             if (t.empty()) continue;
             double w = d.NaturalWidth(t, fs, r.bold);
             natural[c] = std::max(natural[c], w);
-            if (columns[c].right || columns[c].nowrap) minimum[c] = std::max(minimum[c], w);  // kept whole
+            // Numbers, codes and short texts (six characters or so) are kept whole.
+            if (columns[c].right || columns[c].nowrap || w <= fs * 6.2) minimum[c] = std::max(minimum[c], w);
         }
     }
     double avail = d.cw();

@@ -12,6 +12,7 @@
 
 #include "core/access.h"
 #include "core/codes.h"
+#include "core/procedure.h"
 #include "core/test_support.h"
 #include "service/household_card.h"
 #include "service/registers.h"
@@ -216,6 +217,44 @@ TEST(Registers, VillageRegisterHasEverySectionWithTotals) {
     ASSERT_TRUE(masked.has_value());
     EXPECT_EQ(std::get<std::string>(masked->section("members")->rows[0].cells[4]),
               std::to_string(r.households[0].members[0].birth_date.year));
+}
+
+TEST(Registers, TheYearsEffectiveChangesWithTheirDates) {
+    Registry r;
+    auto tx = Transaction::Begin(*r.store);
+    ASSERT_TRUE(tx.has_value());
+    auto add = [&](const Household& h, const std::string& state, bool open, Date last) {
+        ProcedureCase c;
+        c.kind = ProcedureKind::kExit;
+        c.household_code = h.household_code;
+        c.division_code = h.division_code;
+        c.year = 2019;
+        c.state = state;
+        c.open = open;
+        c.persons = static_cast<int>(h.members.size());
+        c.steps.push_back({.step = "propose", .date = {2019, 3, 1}, .actor = "t", .at = "2019-03-01T00:00:00Z",
+                           .outcome = "passed", .from_state = "", .to_state = "proposed"});
+        c.steps.push_back({.step = "announce", .date = last, .actor = "t", .at = "2019-11-01T00:00:00Z",
+                           .outcome = "passed", .from_state = "notice", .to_state = state});
+        auto id = r.store->InsertCase(c, kSetup);
+        ASSERT_TRUE(id.has_value()) << id.error().ToString();
+    };
+    add(r.households[0], "exited", false, {2019, 11, 1});
+    add(r.households[1], "exited", false, {2021, 1, 5});  // after as_of
+    add(r.households[2], "notice", true, {2019, 10, 1});  // not effective
+    ASSERT_TRUE(tx->Commit().has_value());
+    auto doc = BuildRegister(*r.store, Chayu().plan, Chayu().tree, r.village, {.as_of = {2020, 12, 31}, .year = 2019});
+    ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
+    const DocSection* changes = doc->section("changes");
+    ASSERT_NE(changes, nullptr);
+    ASSERT_EQ(changes->rows.size(), 1u);
+    EXPECT_EQ(std::get<std::string>(changes->rows[0].cells[0]), "2019-11-01");
+    EXPECT_EQ(std::get<std::string>(changes->rows[0].cells[1]), ProcedureKindNameZh(ProcedureKind::kExit));
+    EXPECT_EQ(std::get<std::string>(changes->rows[0].cells[2]), r.households[0].household_code);
+    EXPECT_EQ(std::get<std::string>(changes->rows[0].cells[3]), r.households[0].head()->name);
+    auto later = BuildRegister(*r.store, Chayu().plan, Chayu().tree, r.village, {.as_of = {2021, 12, 31}, .year = 2019});
+    ASSERT_TRUE(later.has_value());
+    EXPECT_EQ(later->section("changes")->rows.size(), 2u);
 }
 
 TEST(Registers, TownshipBookSubtotalsEachVillageAndRefusesOtherUnits) {
