@@ -96,6 +96,13 @@ grep -q 贫困户乡有簿 "$TMP/book.txt" || fail "township book title"
 grep -q 小计 "$TMP/book.txt" || fail "township book has no village subtotals"
 check "book pages > register pages" [ "$(jq .pages "$TMP/out")" -ge 1 ]
 
+# --- the book as .xlsx (format from the extension): one sheet per section
+expect_status 0 jz register --township "$T" --out "$TMP/book.xlsx" --year 2019 --json
+check "xlsx summary pages 0" [ "$(jq .pages "$TMP/out")" = 0 ]
+check "xlsx is a zip" [ "$(head -c 2 "$TMP/book.xlsx")" = PK ]
+check "xlsx has 4 sheets" [ "$(unzip -l "$TMP/book.xlsx" | grep -c 'xl/worksheets/sheet[0-9]*.xml')" = 4 ]
+unzip -p "$TMP/book.xlsx" xl/workbook.xml xl/sharedStrings.xml 2>/dev/null | grep -q 贫困户花名册 || fail "xlsx lacks the roster sheet"
+
 # --- usage errors: exit 2, one line, nothing written
 expect_status 2 jz card --out "$TMP/x.pdf"
 expect_one_line_error "household"
