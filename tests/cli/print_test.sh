@@ -73,6 +73,16 @@ pdftotext -layout "$TMP/masked.pdf" "$TMP/masked.txt"
 if grep -Eq '[0-9]{17}[0-9Xx]' "$TMP/masked.txt"; then fail "the masked card shows a whole ID number"; fi
 grep -q '\*\*\*\*' "$TMP/masked.txt" || fail "the masked card shows no masked number"
 
+# the QR code decodes to the household's page under --url (a trailing slash dropped)
+expect_status 0 jz card --household "$H" --out "$TMP/qr.pdf" --url https://fp.example.gov.cn/
+if command -v zbarimg >/dev/null; then
+  pdftoppm -r 150 -f 1 -l 1 -png "$TMP/qr.pdf" "$TMP/qr"
+  QR=$(zbarimg -q --raw "$TMP"/qr*.png 2>/dev/null | head -1)
+  check "QR payload ($QR)" [ "$QR" = "https://fp.example.gov.cn/households/$H" ]
+else
+  echo "zbarimg not installed: QR payload not decoded" >&2
+fi
+
 # --- a village's cards in one file: each household from a new page
 N=$(sqlite3 "$DB" "SELECT count(*) FROM household WHERE division_code = '$V'")
 expect_status 0 jz card --village "$V" --out "$TMP/village.pdf" --json
