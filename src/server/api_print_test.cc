@@ -35,6 +35,27 @@ TEST(ApiPrint, CardIsAnAttachedPdfOfTheHousehold) {
     EXPECT_EQ(S().Send("GET", "/api/households/999999999999999999/card", "", admin).status, 404);
 }
 
+// The QR code's base: the request's own host when it is the host the server listens on
+// (127.0.0.1 here), never a Host header naming somewhere else.
+TEST(ApiPrint, QrCodePointsAtTheServerNotAtAnyHostHeader) {
+    if (testing::Run("command -v zbarimg").empty()) GTEST_SKIP() << "zbarimg not installed";
+    const std::string admin = S().Login("admin");
+    const std::string code = HouseholdIn(admin, kTownshipA, 3);
+    auto decode = [&](const std::string& host) {
+        Reply r = S().Send("GET", "/api/households/" + code + "/card", "", admin, {{"Host", host}});
+        EXPECT_EQ(r.status, 200);
+        const std::string file = S().dir + "/qr.pdf";
+        std::ofstream(file, std::ios::binary) << r.body;
+        testing::Run("rm -f " + S().dir + "/qr-*.png; pdftoppm -r 150 -f 1 -l 1 -png " + file + " " + S().dir + "/qr");
+        std::string text = testing::Run("zbarimg -q --raw " + S().dir + "/qr-*.png 2>/dev/null");
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+        return text;
+    };
+    EXPECT_EQ(decode("127.0.0.1:8088"), "http://127.0.0.1:8088/households/" + code);
+    EXPECT_EQ(decode("evil.example"), "http://localhost:8080/households/" + code);
+    EXPECT_EQ(decode("127.0.0.1\"><x"), "http://localhost:8080/households/" + code);
+}
+
 TEST(ApiPrint, VillageCardsAndRegistersByLevelAndFormat) {
     const std::string admin = S().Login("admin");
     const std::string village = Village(admin);
