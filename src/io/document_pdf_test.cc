@@ -122,6 +122,17 @@ TEST(Pdf, EveryGlyphOfASmallSubsetDraws) {
     EXPECT_EQ(warnings.find("cannot render glyph"), std::string::npos) << warnings;
 }
 
+TEST(Pdf, InvalidUtf8IsPrintedNotDropped) {
+    PdfDocument pdf;
+    pdf.Paragraph(std::string("坏字节 \xff\xfe 之后仍然打印"));
+    pdf.Paragraph("下一段");
+    auto out = pdf.Finish();
+    ASSERT_TRUE(out.has_value());
+    const std::string text = Shell("pdftotext " + WriteTemp(*out, "invalid.pdf") + " -");
+    EXPECT_NE(text.find("之后仍然打印"), std::string::npos) << text;
+    EXPECT_NE(text.find("下一段"), std::string::npos) << text;
+}
+
 TEST(Pdf, CutsLongCellsOnACharacterBoundary) {
     std::string s = "脱贫攻坚";  // 12 bytes
     EXPECT_EQ(CutUtf8(s, 7), "脱贫…");

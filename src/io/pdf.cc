@@ -232,7 +232,13 @@ struct PdfDocument::Impl {
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
         pango_layout_set_width(layout, w > 0 ? static_cast<int>(w * PANGO_SCALE) : -1);
         pango_layout_set_alignment(layout, align);
-        pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
+        if (g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr)) {
+            pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
+        } else {  // invalid bytes printed as U+FFFD (cairo would refuse the whole string)
+            gchar* valid = g_utf8_make_valid(text.data(), static_cast<gssize>(text.size()));
+            pango_layout_set_text(layout, valid, -1);
+            g_free(valid);
+        }
     }
     std::pair<double, double> Size() {
         int w = 0, h = 0;
