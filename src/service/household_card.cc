@@ -184,14 +184,32 @@ Result<HouseholdCard> Build(Store& store, const Plan& plan, const OrgTree& tree,
     }
     std::ranges::sort(c.incomes, {}, &CardIncome::year);
 
-    // Asset-income shares (current holdings) and the dividends declared up to the year.
-    auto held = store.HoldingsOf(h.household_code);
-    if (!held) return std::unexpected(held.error());
-    for (const auto& [asset_id, n] : *held) {
-        auto a = store.FindAsset(asset_id);
-        if (!a) return std::unexpected(a.error());
-        if (!*a) continue;
-        const Asset& asset = **a;
+    // Asset-income shares as they stood at the end of as_of: the household's share certificates
+    // issued on or before it and not revoked by then (every change of holdings revokes the holder's
+    // certificate and issues a new one), over the assets of its village and those it holds now.
+    std::map<std::string, Asset> assets;
+    {
+        auto village_assets = store.ListAssets(h.division_code);
+        if (!village_assets) return std::unexpected(village_assets.error());
+        for (Asset& a : *village_assets) assets.emplace(a.id, std::move(a));
+        auto held = store.HoldingsOf(h.household_code);
+        if (!held) return std::unexpected(held.error());
+        for (const auto& [asset_id, n] : *held) {
+            if (assets.contains(asset_id)) continue;
+            auto a = store.FindAsset(asset_id);
+            if (!a) return std::unexpected(a.error());
+            if (*a) assets.emplace(asset_id, **a);
+        }
+    }
+    for (const auto& [asset_id, asset] : assets) {
+        auto certificates = store.ListCertificates(asset_id, true);
+        if (!certificates) return std::unexpected(certificates.error());
+        int64_t n = 0;
+        for (const ShareCertificate& cert : *certificates)
+            if (cert.holder == h.household_code && !(o.as_of < cert.issued_on) &&
+                (!cert.revoked_on || o.as_of < *cert.revoked_on))
+                n += cert.shares;
+        if (n <= 0) continue;
         const Fen value_share =
             asset.total_shares > 0 ? static_cast<Fen>(static_cast<__int128>(asset.value) * n / asset.total_shares) : 0;
         c.shares.push_back(CardShare{asset_id, std::string(AssetKindNameZh(asset.kind)), n, asset.total_shares,

@@ -4,8 +4,8 @@
 //
 // Time: every list keeps what is dated on or before `as_of` (assistance items by their start date,
 // income by year, dividends by year, pairings by their first day, procedure cases by their steps'
-// dates); the household itself is read through LoadHouseholdsForCards (the registry as it stands
-// now until service/as_of.h lands). Share holdings are the current ones.
+// dates, share holdings by their certificates' issue and revocation days); the household itself is
+// read through LoadHouseholdsForCards (the registry as it stands now until service/as_of.h lands).
 //
 // Masking (`mask`, for roles that MasksPersonalData): ID numbers as MaskIdNumber, birth dates as
 // the year only, phones as MaskPhone, ID numbers typed into free text (reasons, notes) as

@@ -16,6 +16,7 @@
 #include "core/test_support.h"
 #include "service/household_card.h"
 #include "service/registers.h"
+#include "service/shares.h"
 #include "service/test_registry.h"
 #include "store/sqlite_store.h"
 
@@ -171,6 +172,31 @@ TEST(HouseholdCard, KeepsWhatIsDatedOnOrBeforeAsOf) {
     EXPECT_EQ(later->assistance.size(), 2u);
     ASSERT_EQ(later->incomes.size(), 1u);
     EXPECT_EQ(later->incomes[0].per_head, 250000);
+}
+
+TEST(HouseholdCard, ShareHoldingsAsTheyStoodOnAsOf) {
+    Registry r;
+    Asset a;
+    a.id = "A-CARD-1";
+    a.kind = AssetKind::kPhotovoltaic;
+    a.value = 50'000'000;
+    a.owner_name = "村集体";
+    a.division_code = r.village;
+    a.total_shares = 1000;
+    auto held = AddAsset(*r.store, Chayu().plan, a, 2018, {2018, 5, 1}, kSetup);
+    ASSERT_TRUE(held.has_value()) << held.error().ToString();
+    if (held->empty()) GTEST_SKIP() << "no poor household in the village";
+    const auto& [holder, shares] = *held->begin();
+    auto before = BuildHouseholdCard(*r.store, Chayu().plan, Chayu().tree, holder, {.as_of = {2018, 4, 30}});
+    ASSERT_TRUE(before.has_value()) << before.error().ToString();
+    EXPECT_TRUE(before->shares.empty());
+    auto after = BuildHouseholdCard(*r.store, Chayu().plan, Chayu().tree, holder, {.as_of = {2018, 5, 1}});
+    ASSERT_TRUE(after.has_value());
+    ASSERT_EQ(after->shares.size(), 1u);
+    EXPECT_EQ(after->shares[0].asset_id, "A-CARD-1");
+    EXPECT_EQ(after->shares[0].shares, shares);
+    EXPECT_EQ(after->shares[0].total_shares, 1000);
+    EXPECT_EQ(after->shares[0].value_share, 50'000'000 * shares / 1000);
 }
 
 TEST(HouseholdCard, AVillagesCardsInCodeOrderAndUnknownCodesRefused) {
