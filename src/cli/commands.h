@@ -60,6 +60,9 @@ void RegisterFundsCommands(Registry& registry);
 CLI::App& FundCommand(CLI::App& app);
 CLI::App& ProjectCommand(CLI::App& app);
 CLI::App& FundLedgerCommand(CLI::App& app);
+// Printing (print_commands.cc, docs/printing.md): card (扶贫手册/明白卡), register (村有册/乡有簿).
+// Exit statuses: 0 written, 2 usage or unusable input (or an unknown household or unit), 1 the database.
+void RegisterPrintCommands(Registry& registry);
 // The change log's head as reports carry it: "chain_head": {"seq", "hash"} in their JSON, a footer
 // line in their text (so an issued report anchors the chain outside the database).
 // audit_commands.cc; used by the reports of commands.cc and quality.cc.

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
     RegisterCadreExchangeCommands(registry);
     RegisterSharesCommands(registry);
     RegisterFundsCommands(registry);
+    RegisterPrintCommands(registry);
 
     try {
         app.parse(argc, argv);

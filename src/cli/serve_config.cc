@@ -147,6 +147,20 @@ std::map<std::string, Key> Keys(const fs::path& folder) {
                 o.allowed_origins = std::move(origins);
                 return {};
             }});
+    keys.emplace("public_url",
+                 Key{"--public-url",
+                     [](const toml::node& n, const std::string& field, ServeOptions& o, std::string&) -> Result<void> {
+                         auto s = StringOf(n, field);
+                         if (!s) return std::unexpected(s.error());
+                         const bool scheme = s->starts_with("http://") || s->starts_with("https://");
+                         const auto rest = s->substr(s->find("//") == std::string::npos ? 0 : s->find("//") + 2);
+                         if (!scheme || rest.empty() || rest.front() == '/' ||
+                             rest.find_first_of("?# \"\\<>'") != std::string::npos)
+                             return std::unexpected(BadValue(field, " http(s)://主机[:端口][/路径] 形式的网址",
+                                                             "a URL http(s)://host[:port][/path]"));
+                         o.public_url = *s;
+                         return {};
+                     }});
     return keys;
 }
 

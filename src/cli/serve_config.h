@@ -23,6 +23,9 @@ struct ServeOptions {
     int max_connections = 0;  // 0: from the file-descriptor limit
     bool trust_proxy = false;
     std::vector<std::string> allowed_origins;
+    // The server's address as users reach it ("https://fupin.example.gov.cn"): the QR codes of the
+    // printed household cards point at <public_url>/households/<code>. Empty: see docs/printing.md.
+    std::string public_url;
 };
 
 // "host:port", "port" or ":port"; errors name `field`.
@@ -45,6 +48,7 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text,
 //   trust_proxy      --trust-proxy       boolean
 //   secure_cookie    --secure-cookie     boolean
 //   allow_origin     --allow-origin      array of strings
+//   public_url       --public-url        string "http(s)://host[:port][/path]" (no query)
 Result<void> ApplyServeConfig(const std::string& path, const std::set<std::string>& given,
                               ServeOptions& options, std::string& db);
 

@@ -71,6 +71,8 @@ int RunServe(const GlobalOptions& g, ServeOptions o, const std::set<std::string>
     config.db_path = db;
     config.web_dir = web_dir;
     config.secure_cookie = o.secure_cookie;
+    config.public_url = o.public_url;
+    config.listen_host = listen->first;
     server::HttpOptions options;
     options.threads = o.threads;
     const int io_threads =
@@ -211,6 +213,9 @@ void RegisterServerCommands(Registry& registry) {
                         "X-Forwarded-Proto");
     serve_cmd->add_option("--allow-origin", serve->allowed_origins,
                           "Another origin allowed to send changes, e.g. http://localhost:5173 (repeatable)");
+    serve_cmd->add_option("--public-url", serve->public_url,
+                          "The server's address as users reach it (QR codes of printed cards), e.g. "
+                          "https://fupin.example.gov.cn");
     registry.Runs(serve_cmd, [&g, serve, serve_cmd] {
         std::set<std::string> given;
         for (const CLI::Option* opt : serve_cmd->get_options())

@@ -24,6 +24,10 @@ struct ApiConfig {
     std::string data_dir;  // import error files; default: "<db>.files"
     LoginPolicy policy;
     bool secure_cookie = false;  // add Secure to the session cookie (behind HTTPS)
+    // Printing (routes_print.cc): the base of the household cards' QR codes; when empty, the
+    // request's own http://host[:port] if its host is listen_host, else http://localhost:8080.
+    std::string public_url;
+    std::string listen_host;
     int connections = 4;         // database connections
     int check_parts = 2;         // parallel scan parts for /api/check
     size_t import_body_limit = 64 << 20;

@@ -282,6 +282,11 @@ const std::map<std::string, std::array<int, kPrincipalCount>>& ExpectedStatuses(
         {"GET /api/projects/{id}",                        {401, 404,  404,  404,  404,   404,   404}},
         {"POST /api/projects/{id}/steps",                 {401, 404,  404,  404,  403,   403,   404}},
         {"GET /api/projects/{id}/notice",                 {401, 404,  404,  404,  404,   404,   404}},
+        // Printing: every reader prints what they may see (a card masked for the viewer); {code}
+        // of an org unit is a village of township A, in every scoped principal's scope.
+        {"GET /api/households/{code}/card",               {401, 200,  200,  200,  200,   200,   200}},
+        {"GET /api/org-units/{code}/cards",               {401, 200,  200,  200,  200,   200,   200}},
+        {"GET /api/org-units/{code}/register",            {401, 200,  200,  200,  200,   200,   200}},
     };
     // clang-format on
     return table;

@@ -255,7 +255,27 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/projects", {"/api/projects?limit=1000"}},
         {"/api/projects/{id}", {"/api/projects/1", "/api/projects/2"}},
         {"/api/projects/{id}/notice", {"/api/projects/1/notice"}},
+
+        // Printing: PDFs read back with pdftotext (below); the paired card as of a day after its
+        // pairing began (its reason quotes an ID number).
+        {"/api/households/{code}/card",
+         {"/api/households/" + changed + "/card", "/api/households/" + paired_code + "/card?as_of=2036-01-01"}},
+        {"/api/org-units/{code}/cards", {"/api/org-units/" + division + "/cards"}},
+        {"/api/org-units/{code}/register",
+         {"/api/org-units/" + division + "/register", "/api/org-units/" + A + "/register?year=2018",
+          "/api/org-units/" + A + "/register?format=xlsx"}},
     };
+    // (the full users' card shows the ID numbers the viewer's must not, so the check can fail)
+    const auto pdf_text = [&](const std::string& body, const std::string& name) {
+        const std::string file = S().dir + "/" + name + ".pdf";
+        std::ofstream(file, std::ios::binary) << body;
+        return testing::Run("pdftotext -layout " + file + " -");
+    };
+    {
+        Reply card = S().Send("GET", "/api/households/" + changed + "/card", "", admin);
+        ASSERT_EQ(card.status, 200) << card.body.substr(0, 200);
+        EXPECT_NE(WholeIdNumberIn(pdf_text(card.body, "admin-card")), "");
+    }
     json::value doc = json::parse(OpenApiDocument());
     for (const auto& [path, ops] : doc.at("paths").as_object()) {
         if (ops.as_object().contains("get")) {
@@ -271,7 +291,12 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
             if (r.status != 200) continue;  // 403/404 carry no record
             ++answered;
             std::string text = r.body;
-            if (target.find(".xlsx") != std::string::npos) {
+            const bool pdf = r.body.starts_with("%PDF-");
+            if (pdf) {
+                text = pdf_text(r.body, "viewer");
+                EXPECT_NE(text.find("页"), std::string::npos) << target;
+            }
+            if (target.find(".xlsx") != std::string::npos || target.find("format=xlsx") != std::string::npos) {
                 const std::string file = S().dir + "/viewer.xlsx";
                 std::ofstream(file, std::ios::binary) << r.body;
                 text = testing::Run("unzip -p " + file + " 'xl/*'");  // (docProps hold the file's own dates)
@@ -288,6 +313,7 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
                     << target;
                 continue;
             }
+            if (pdf || target.find("format=xlsx") != std::string::npos) continue;
             if (path != "/api/openapi.json")
                 ExpectMasked(r.Json(), target, persons);  // (its schemas name fields)
         }

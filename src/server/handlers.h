@@ -150,6 +150,10 @@ JZ_SESSION_HANDLER(ApplyProjectRoute);
 JZ_SESSION_HANDLER(GetProjectRoute);
 JZ_SESSION_HANDLER(ProjectStepRoute);
 JZ_SESSION_HANDLER(ProjectNoticeRoute);
+// routes_print.cc: the household card, a village's cards, the village register / township book.
+JZ_SESSION_HANDLER(HouseholdCardRoute);
+JZ_SESSION_HANDLER(VillageCardsRoute);
+JZ_SESSION_HANDLER(RegisterRoute);
 
 }  // namespace routes
 }  // namespace jz::server

@@ -125,6 +125,10 @@ const RouteEntry kRoutes[] = {
     {V::get,   "/api/projects/{id}",                     kBlocking, 0,                true,  GetProjectRoute},
     {V::post,  "/api/projects/{id}/steps",               kWork,     0,                true,  ProjectStepRoute},
     {V::get,   "/api/projects/{id}/notice",              kWork,     0,                true,  ProjectNoticeRoute},
+    // Printing (routes_print.cc): cards and registers render PDFs or .xlsx, on the worker pool.
+    {V::get,   "/api/households/{code}/card",            kBlocking, 0,                true,  HouseholdCardRoute},
+    {V::get,   "/api/org-units/{code}/cards",            kBlocking, 0,                true,  VillageCardsRoute},
+    {V::get,   "/api/org-units/{code}/register",         kBlocking, 0,                true,  RegisterRoute},
 };
 // clang-format on
 

@@ -75,7 +75,7 @@ echo "deb-package: $(basename "$deb"), $(stat -c %s "$deb") bytes"
 # Its control data and files.
 dpkg-deb -f "$deb" Package Version Architecture Depends Maintainer >"$TMP/control"
 check "Package: jingzhun" grep -q '^Package: jingzhun$' "$TMP/control"
-for lib in libsqlite3 libsodium libzip libpugixml libxlsxwriter libboost-json1.81 libboost-url1.81 passwd; do
+for lib in libsqlite3 libsodium libzip libpugixml libxlsxwriter libboost-json1.81 libboost-url1.81 passwd fonts-noto-cjk libcairo2 libpango-1.0 libqrencode; do
   grep -q "^Depends:.*$lib" "$TMP/control" || fail "Depends lacks $lib: $(grep Depends "$TMP/control")"
 done
 dpkg-deb -e "$deb" "$TMP/control.d"
