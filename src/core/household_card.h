@@ -117,6 +117,8 @@ struct HouseholdCard {
     std::string qr_payload;  // <base_url>/households/<code>
     Date as_of;
     bool masked = false;
+    // The record was corrected after as_of: the card shows the corrected values (printed as a note).
+    bool corrected_after = false;
 };
 
 }  // namespace jz

@@ -22,7 +22,8 @@ void DrawHouseholdCard(PdfDocument& pdf, const HouseholdCard& c) {
     const double text_w = pdf.content_width() - qr - 10;
     pdf.TextAt(c.county + " " + c.township + " " + c.village + "    户编号：" + c.household_code, pdf.margin(),
                pdf.y(), text_w, 10);
-    pdf.TextAt("截至 " + c.as_of.ToString() + (c.masked ? "（个人信息已脱敏）" : ""), pdf.margin(), pdf.y() + 15,
+    pdf.TextAt("截至 " + c.as_of.ToString() + (c.masked ? "（个人信息已脱敏）" : "") +
+                   (c.corrected_after ? "（此后有更正，按更正后显示）" : ""), pdf.margin(), pdf.y() + 15,
                text_w, 9);
     pdf.Space(std::max(0.0, top + qr + 6 - pdf.y()));
 

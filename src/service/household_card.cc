@@ -1,5 +1,7 @@
 #include "service/household_card.h"
 
+#include "service/as_of.h"
+
 #include <algorithm>
 #include <map>
 
@@ -15,17 +17,20 @@ namespace {
 
 // The one place households are loaded for cards (switched to the as-of registry at merge).
 Result<std::vector<Household>> LoadHouseholdsForCards(Store& store, const std::string& household_code,
-                                                      const std::string& village_code, const Date& /*as_of*/) {
+                                                      const std::string& village_code, const Date& as_of) {
+    // The households as they stood at the end of as_of (service/as_of.h).
+    auto registry = RegistryAsOf::Load(store, as_of, household_code.empty() ? village_code : std::string());
+    if (!registry) return std::unexpected(registry.error());
     std::vector<Household> out;
     if (!household_code.empty()) {
-        auto h = store.FindHousehold(household_code);
+        auto h = registry->FindHousehold(store, household_code);
         if (!h) return std::unexpected(h.error());
-        if (*h) out.push_back((*h)->household);
+        if (*h) out.push_back(std::move(**h));
         return out;
     }
     HouseholdFilter f;
     f.division_prefix = village_code;
-    auto r = store.ScanHouseholds(f, [&](const Household& h) {
+    auto r = registry->ScanHouseholds(store, f, [&](const Household& h) {
         out.push_back(h);
         return true;
     });
@@ -256,7 +261,12 @@ Result<HouseholdCard> BuildHouseholdCard(Store& store, const Plan& plan, const O
     if (list->empty() || household_code.empty())
         return Fail("card.unknown_household", "household_code", "户编号 " + household_code + " 未登记",
                     "household " + household_code + " is not registered");
-    return Build(store, plan, tree, list->front(), options);
+    auto card = Build(store, plan, tree, list->front(), options);
+    if (!card) return card;
+    auto corrected = CorrectedSince(store, options.as_of, list->front().division_code);
+    if (!corrected) return std::unexpected(corrected.error());
+    card->corrected_after = std::ranges::binary_search(*corrected, household_code);
+    return card;
 }
 
 Result<std::vector<HouseholdCard>> BuildVillageCards(Store& store, const Plan& plan, const OrgTree& tree,
@@ -267,11 +277,14 @@ Result<std::vector<HouseholdCard>> BuildVillageCards(Store& store, const Plan& p
                     village_code + " is not a village of the county (12 digits)");
     auto list = LoadHouseholdsForCards(store, "", village_code, options.as_of);
     if (!list) return std::unexpected(list.error());
+    auto corrected = CorrectedSince(store, options.as_of, village_code);
+    if (!corrected) return std::unexpected(corrected.error());
     std::vector<HouseholdCard> out;
     out.reserve(list->size());
     for (const Household& h : *list) {
         auto c = Build(store, plan, tree, h, options);
         if (!c) return std::unexpected(c.error());
+        c->corrected_after = std::ranges::binary_search(*corrected, h.household_code);
         out.push_back(std::move(*c));
     }
     return out;

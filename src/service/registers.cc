@@ -1,5 +1,7 @@
 #include "service/registers.h"
 
+#include "service/as_of.h"
+
 #include <algorithm>
 #include <map>
 
@@ -13,11 +15,14 @@ namespace {
 
 // The one place households are loaded for registers (switched to the as-of registry at merge).
 Result<std::vector<Household>> LoadHouseholdsForRegister(Store& store, const std::string& division_prefix,
-                                                         const Date& /*as_of*/) {
+                                                         const Date& as_of) {
+    // The households as they stood at the end of as_of (service/as_of.h).
+    auto registry = RegistryAsOf::Load(store, as_of, division_prefix);
+    if (!registry) return std::unexpected(registry.error());
     std::vector<Household> out;
     HouseholdFilter f;
     f.division_prefix = division_prefix;
-    auto r = store.ScanHouseholds(f, [&](const Household& h) {
+    auto r = registry->ScanHouseholds(store, f, [&](const Household& h) {
         out.push_back(h);
         return true;
     });
@@ -281,6 +286,15 @@ Result<Document> BuildRegister(Store& store, const Plan& plan, const OrgTree& tr
                {"贫困人口", "Persons", std::to_string(persons)},
                {"已脱贫户数", "Exited households", std::to_string(exited)}};
     if (o.mask) d.facts.push_back({"说明", "Note", "出生日期仅显示年份"});
+    // Records corrected after the day show their corrected values: say which.
+    auto corrected = CorrectedSince(store, o.as_of, unit_code);
+    if (!corrected) return std::unexpected(corrected.error());
+    if (!corrected->empty()) {
+        std::string list = std::to_string(corrected->size()) + " 户";
+        for (size_t i = 0; i < corrected->size() && i < 20; ++i) list += (i ? "、" : "：") + (*corrected)[i];
+        if (corrected->size() > 20) list += " 等";
+        d.facts.push_back({"截至日期后更正的记录(按更正后显示)", "Records corrected after the day (shown corrected)", list});
+    }
     d.sections.push_back(Roster(plan, tree, *hs, township));
     d.sections.push_back(Members(*hs, o.mask));
     d.sections.push_back(Summary(tree, *hs));
