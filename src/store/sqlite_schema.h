@@ -660,9 +660,29 @@ CREATE TABLE asset_disposal (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+inline constexpr std::string_view kMigration010 = R"sql(
+-- Periodic reports as issued (frozen): the document JSON as stored and its hex BLAKE2b-256; one per
+-- kind, unit and period. as_of a YYYY-MM-DD text.
+CREATE TABLE issued_reports (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL,
+  unit_code     TEXT NOT NULL,
+  unit_name     TEXT NOT NULL,
+  period        TEXT NOT NULL,
+  as_of         TEXT NOT NULL,
+  issued_at     TEXT NOT NULL,
+  issued_by     TEXT NOT NULL,
+  document_json TEXT NOT NULL,
+  hash          TEXT NOT NULL,
+  seq           INTEGER NOT NULL,
+  UNIQUE (kind, unit_code, period)
+) STRICT;
+CREATE INDEX issued_reports_unit ON issued_reports(unit_code, kind, id);
+)sql";
+
 inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004,
                                                    kMigration005, kMigration006, kMigration007, kMigration008,
-                                                   kMigration009};
+                                                   kMigration009, kMigration010};
 // The migration after whose SQL the free-text pairing names become cadres and pairings (1-based).
 inline constexpr int kPairingAdoptionVersion = 6;
 
