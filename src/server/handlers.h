@@ -150,6 +150,13 @@ JZ_SESSION_HANDLER(ApplyProjectRoute);
 JZ_SESSION_HANDLER(GetProjectRoute);
 JZ_SESSION_HANDLER(ProjectStepRoute);
 JZ_SESSION_HANDLER(ProjectNoticeRoute);
+// routes_periodic.cc: the periodic reports (build, issue, list, show, compare) and the schedule.
+JZ_SESSION_HANDLER(PeriodicReportRoute);
+JZ_SESSION_HANDLER(IssueReportRoute);
+JZ_SESSION_HANDLER(ListIssuedRoute);
+JZ_SESSION_HANDLER(GetIssuedRoute);
+JZ_SESSION_HANDLER(CompareIssuedRoute);
+JZ_SESSION_HANDLER(ReportsDueRoute);
 
 }  // namespace routes
 }  // namespace jz::server

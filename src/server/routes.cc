@@ -125,6 +125,13 @@ const RouteEntry kRoutes[] = {
     {V::get,   "/api/projects/{id}",                     kBlocking, 0,                true,  GetProjectRoute},
     {V::post,  "/api/projects/{id}/steps",               kWork,     0,                true,  ProjectStepRoute},
     {V::get,   "/api/projects/{id}/notice",              kWork,     0,                true,  ProjectNoticeRoute},
+    // Periodic reports (routes_periodic.cc): building and rendering scan the registry.
+    {V::get,   "/api/reports/periodic",                  kBlocking, 0,                true,  PeriodicReportRoute},
+    {V::post,  "/api/reports/issued",                    kBlocking, 0,                true,  IssueReportRoute},
+    {V::get,   "/api/reports/issued",                    kWork,     0,                true,  ListIssuedRoute},
+    {V::get,   "/api/reports/issued/{id}",               kBlocking, 0,                true,  GetIssuedRoute},
+    {V::get,   "/api/reports/issued/{id}/compare",       kBlocking, 0,                true,  CompareIssuedRoute},
+    {V::get,   "/api/reports/due",                       kWork,     0,                true,  ReportsDueRoute},
 };
 // clang-format on
 
