@@ -79,7 +79,7 @@ Response Send(ApiState& s, RequestContext& c, const Document& doc, const std::st
         FILE* f = std::fopen(path.c_str(), "wb");
         const bool ok = f != nullptr && std::fwrite(bytes->data(), 1, bytes->size(), f) == bytes->size();
         if (f != nullptr) std::fclose(f);
-        auto res = ok ? FileResponse(c.request, path, ContentTypeOf(path), name + ".pdf", true) : std::nullopt;
+        auto res = ok ? FileResponse(c.request, path, "application/pdf", name + ".pdf", true) : std::nullopt;
         if (!res) return Fault(c, http::status::internal_server_error, "report.io", "无法写出 PDF", "cannot write the PDF");
         return std::move(*res);
 #else

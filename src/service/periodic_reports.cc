@@ -104,6 +104,7 @@ struct Context {
     Date today;
     BattleMap now;     // the unit on as_of
     BattleMap before;  // the unit on the day before the period
+    std::map<Date, BattleMap> at_end = {};  // the unit at the end of each sub-period before as_of
 };
 
 // --- Sections ------------------------------------------------------------------------------------
@@ -467,9 +468,10 @@ Result<Trend> BuildTrend(const Context& c) {
         if (end == c.as_of) {
             t.maps.push_back(c.now);
         } else {
-            auto m = ReportUnitMap(c.store, c.plan, c.tree, c.unit, end);
-            if (!m) return std::unexpected(m.error());
-            t.maps.push_back(std::move(*m));
+            const auto it = c.at_end.find(end);
+            if (it == c.at_end.end())
+                return Fail("report.internal", "period", "缺少期末数据", "the sub-period's figures are missing");
+            t.maps.push_back(it->second);
         }
     }
     return t;
@@ -611,27 +613,49 @@ Result<ReportUnit> ResolveReportUnit(const Plan& plan, const OrgTree& tree, cons
     return ReportUnit{.code = unit, .name = u->name(), .scope = unit, .level = u->level};
 }
 
-Result<BattleMap> ReportUnitMap(Store& store, const Plan& plan, const OrgTree& tree, const ReportUnit& unit,
-                                const Date& on) {
-    if (unit.battle.empty()) return BuildBattleMap(store, plan, tree, on, unit.code, on);
-    BattleMapBuilder builder(plan, tree, on, unit.scope, on);
-    DeliveredBuilder delivered(plan, tree, unit.scope, PlanStart(plan), on);
-    auto loaded = LoadHouseholds(store, plan, unit, on, [&](const HouseholdFacts& h) {
-        builder.Add(h);
-        delivered.AddHousehold(h);
-    });
+Result<std::vector<BattleMap>> ReportUnitMaps(Store& store, const Plan& plan, const OrgTree& tree,
+                                              const ReportUnit& unit, const std::vector<Date>& dates) {
+    // One builder per date, fed from one scan of the households' facts and one of the items' facts
+    // (as service::BuildBattleMap does for one date).
+    const std::string code = unit.battle.empty() ? unit.code : unit.scope;
+    std::vector<BattleMapBuilder> builders;
+    std::vector<DeliveredBuilder> delivered;
+    builders.reserve(dates.size());
+    delivered.reserve(dates.size());
+    for (const Date& on : dates) {
+        builders.emplace_back(plan, tree, on, code, on);
+        delivered.emplace_back(plan, tree, code, PlanStart(plan), on);
+    }
+    auto loaded = LoadHouseholds(store, plan, unit, dates.empty() ? Date{} : dates.front(),
+                                 [&](const HouseholdFacts& h) {
+                                     for (size_t i = 0; i < builders.size(); ++i) {
+                                         builders[i].Add(h);
+                                         delivered[i].AddHousehold(h);
+                                     }
+                                 });
     if (!loaded) return std::unexpected(loaded.error());
     auto items = store.ScanItemFacts(unit.scope, [&](const ItemFacts& f) {
-        delivered.AddItem(f);
+        for (DeliveredBuilder& d : delivered) d.AddItem(f);
         return true;
     });
     if (!items) return std::unexpected(items.error());
-    BattleMap map = builder.Finish();
-    AttachDelivered(map, delivered.Finish());
-    KeepBattleMeasures(map, unit.battle);
-    map.unit.code = unit.code;
-    map.unit.name = unit.name;
-    return map;
+    std::vector<BattleMap> maps;
+    for (size_t i = 0; i < builders.size(); ++i) {
+        BattleMap map = builders[i].Finish();
+        AttachDelivered(map, delivered[i].Finish());
+        KeepBattleMeasures(map, unit.battle);
+        map.unit.code = unit.code;
+        map.unit.name = unit.name;
+        maps.push_back(std::move(map));
+    }
+    return maps;
+}
+
+Result<BattleMap> ReportUnitMap(Store& store, const Plan& plan, const OrgTree& tree, const ReportUnit& unit,
+                                const Date& on) {
+    auto maps = ReportUnitMaps(store, plan, tree, unit, {on});
+    if (!maps) return std::unexpected(maps.error());
+    return std::move(maps->front());
 }
 
 Result<Document> BuildPeriodicReport(Store& store, const Plan& plan, const OrgTree& tree, PeriodKind kind,
@@ -645,11 +669,15 @@ Result<Document> BuildPeriodicReport(Store& store, const Plan& plan, const OrgTr
                     "期间 " + period->text + " 尚未开始（今天 " + today.ToString() + "）",
                     "period " + period->text + " has not started yet (today is " + today.ToString() + ")");
     const Date as_of = PeriodAsOf(*period, today);
-    auto now = ReportUnitMap(store, plan, tree, *unit, as_of);
-    if (!now) return std::unexpected(now.error());
-    auto before = ReportUnitMap(store, plan, tree, *unit, DayBefore(period->from));
-    if (!before) return std::unexpected(before.error());
-    Context c{store, plan, tree, *unit, *period, as_of, today, std::move(*now), std::move(*before)};
+    // The unit on as_of, the day before the period and at the end of each sub-period (a quarter's
+    // months, a year's quarters) that ended before as_of: all from one pass.
+    std::vector<Date> dates{as_of, DayBefore(period->from)};
+    for (const Period& p : SubPeriods(*period))
+        if (p.from <= as_of && p.to < as_of) dates.push_back(p.to);
+    auto maps = ReportUnitMaps(store, plan, tree, *unit, dates);
+    if (!maps) return std::unexpected(maps.error());
+    Context c{store, plan, tree, *unit, *period, as_of, today, std::move((*maps)[0]), std::move((*maps)[1])};
+    for (size_t i = 2; i < dates.size(); ++i) c.at_end.emplace(dates[i], std::move((*maps)[i]));
 
     Document doc;
     doc.kind = std::string(PeriodKindName(kind));

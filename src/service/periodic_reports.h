@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/battle_map.h"
 #include "core/date.h"
@@ -40,6 +41,11 @@ Result<Document> BuildPeriodicReport(Store& store, const Plan& plan, const OrgTr
 // county's households with one of the battle's measures, and only its measures).
 Result<BattleMap> ReportUnitMap(Store& store, const Plan& plan, const OrgTree& tree, const ReportUnit& unit,
                                 const Date& on);
+
+// The same on several dates from one scan of the households' facts and one of the items' facts
+// (one map per date, in order).
+Result<std::vector<BattleMap>> ReportUnitMaps(Store& store, const Plan& plan, const OrgTree& tree,
+                                              const ReportUnit& unit, const std::vector<Date>& dates);
 
 // Chinese names of the kinds (周专报 / 月报告 / 季小结 / 年总结).
 std::string_view ReportKindNameZh(PeriodKind kind);

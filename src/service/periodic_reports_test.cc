@@ -96,7 +96,9 @@ TEST_F(PeriodicReports, WeeklyCountyTotalsAreTheBattleMapsAndProgress) {
         const DocSection* s = doc->section(id);
         ASSERT_NE(s, nullptr) << id;
         // No data says so in words.
-        if (s->rows.empty()) EXPECT_FALSE(s->note_zh.empty()) << id;
+        if (s->rows.empty()) {
+            EXPECT_FALSE(s->note_zh.empty()) << id;
+        }
     }
     // The generated registry has no visits and no ledger.
     EXPECT_TRUE(doc->section("visits")->rows.empty());
@@ -178,7 +180,9 @@ TEST_F(PeriodicReports, QuarterlyTownshipVillageAndBattleUnits) {
     ASSERT_TRUE(battle) << battle.error().message_en;
     EXPECT_EQ(battle->unit_code, "industry");
     for (const DocRow& row : battle->section("measures")->rows)
-        if (!row.total) EXPECT_EQ(std::get<std::string>(row.cells[1]), plan.FindBattle("industry")->name);
+        if (!row.total) {
+            EXPECT_EQ(std::get<std::string>(row.cells[1]), plan.FindBattle("industry")->name);
+        }
 }
 
 TEST_F(PeriodicReports, RefusesUnknownUnitsBadAndFuturePeriods) {
