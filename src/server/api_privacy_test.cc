@@ -255,6 +255,15 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/projects", {"/api/projects?limit=1000"}},
         {"/api/projects/{id}", {"/api/projects/1", "/api/projects/2"}},
         {"/api/projects/{id}/notice", {"/api/projects/1/notice"}},
+
+        // The periodic reports: counts, no person (the data-quality findings counted by rule).
+        {"/api/reports/periodic",
+         {"/api/reports/periodic?kind=weekly&period=2017-W26&unit=" + A,
+          "/api/reports/periodic?kind=monthly&period=2017-06&unit=" + A}},
+        {"/api/reports/issued", {"/api/reports/issued"}},
+        {"/api/reports/issued/{id}", {"/api/reports/issued/1"}},
+        {"/api/reports/issued/{id}/compare", {"/api/reports/issued/2/compare"}},
+        {"/api/reports/due", {"/api/reports/due?as_of=2017-06-30"}},
     };
     json::value doc = json::parse(OpenApiDocument());
     for (const auto& [path, ops] : doc.at("paths").as_object()) {
