@@ -21,6 +21,8 @@ void RegisterLedgerExchangeCommands(Registry& registry);
 // The `assistance` subcommand of `app`: the existing one, or a new one (with require_subcommand).
 CLI::App& AssistanceCommand(CLI::App& app);
 void RegisterReportCommands(Registry& registry);    // report progress
+// report_commands.cc: report weekly|monthly|quarterly|annual|issue|issued|show|compare|due (issue 17)
+void RegisterPeriodicReportCommands(Registry& registry);
 // audit_commands.cc
 void RegisterAuditCommands(Registry& registry);  // audit verify|head, backup, restore
 // quality.cc

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
     RegisterExchangeCommands(registry);
     RegisterLedgerExchangeCommands(registry);
     RegisterReportCommands(registry);
+    RegisterPeriodicReportCommands(registry);
     RegisterQualityCommands(registry);
     RegisterAuditCommands(registry);
     RegisterServerCommands(registry);

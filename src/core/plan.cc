@@ -228,7 +228,8 @@ void ReadHeader(Reader& r, const toml::table& root, Plan& plan) {
                  "pairing",
                  "dynamic",
                  "shares",
-                 "funds"},
+                 "funds",
+                 "reports"},
                 "");
     plan.id = r.String(root, "id", "");
     plan.title = r.String(root, "title", "");
@@ -582,6 +583,44 @@ void ReadPairing(Reader& r, const toml::table& root, Plan& plan) {
     whole("photo_max_bytes", 1024, 10 * 1024 * 1024, plan.pairing.photo_max_bytes);
 }
 
+// [reports]: the submission schedule; every key optional, each range-checked.
+void ReadReports(Reader& r, const toml::table& root, Plan& plan) {
+    const toml::table* t = r.Table(root, "reports", "", false);
+    if (!t) return;
+    r.CheckKeys(*t, {"weekly_due_weekday", "monthly_due_day", "quarterly_due_day", "annual_due"}, "reports");
+    auto whole = [&](std::string_view key, int lo, int hi, int& out) {
+        if (!r.ok()) return;
+        const std::optional<int> v = r.Int(*t, key, "reports", false);
+        if (!v) return;
+        if (*v < lo || *v > hi)
+            r.Fail(Reader::LineOf(*t->get(key)), "plan.reports", Join("reports", key),
+                   "应在" + std::to_string(lo) + "到" + std::to_string(hi) + "之间",
+                   "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        else
+            out = *v;
+    };
+    whole("weekly_due_weekday", 1, 7, plan.reports.weekly_due_weekday);
+    whole("monthly_due_day", 1, 28, plan.reports.monthly_due_day);
+    whole("quarterly_due_day", 1, 28, plan.reports.quarterly_due_day);
+    if (!r.ok() || !t->get("annual_due")) return;
+    const std::string due = r.String(*t, "annual_due", "reports", false);
+    if (!r.ok()) return;
+    // "MM-DD", a day every year has (not 02-29).
+    const bool shaped = due.size() == 5 && due[2] == '-' && std::isdigit(static_cast<unsigned char>(due[0])) &&
+                        std::isdigit(static_cast<unsigned char>(due[1])) &&
+                        std::isdigit(static_cast<unsigned char>(due[3])) &&
+                        std::isdigit(static_cast<unsigned char>(due[4]));
+    const int month = shaped ? (due[0] - '0') * 10 + (due[1] - '0') : 0;
+    const int day = shaped ? (due[3] - '0') * 10 + (due[4] - '0') : 0;
+    if (!shaped || !Date::IsValid(2019, month, day)) {
+        r.Fail(Reader::LineOf(*t->get("annual_due")), "plan.reports", "reports.annual_due",
+               "应为“MM-DD”（如 01-20），且每年都有该日", "must be \"MM-DD\" (e.g. 01-20), a day every year has");
+        return;
+    }
+    plan.reports.annual_due_month = month;
+    plan.reports.annual_due_day = day;
+}
+
 // [dynamic]: every key optional, each range-checked.
 void ReadDynamic(Reader& r, const toml::table& root, Plan& plan) {
     const toml::table* t = r.Table(root, "dynamic", "", false);
@@ -833,6 +872,7 @@ Result<Plan> ParsePlan(std::string_view toml_text, std::string_view source) {
     if (r.ok()) ReadStatedTotals(r, root, plan);
     if (r.ok()) ReadPairingQuotas(r, root, plan);
     if (r.ok()) ReadPairing(r, root, plan);
+    if (r.ok()) ReadReports(r, root, plan);
     if (r.ok()) ReadDynamic(r, root, plan);
     if (r.ok()) ReadShares(r, root, plan);
     if (r.ok()) ReadFunds(r, root, plan);

@@ -128,6 +128,18 @@ struct PlanShares {
     int split_cooperative_permille = 150;
 };
 
+// The submission schedule of the periodic reports (plan key [reports], docs/reports.md); each has a
+// default when the plan is silent: the week's report is due on its Friday, the month's on the 5th of
+// the next month, the quarter's on the 10th of the month after it, the year's on 20 January of the
+// next year.
+struct PlanReports {
+    int weekly_due_weekday = 5;  // 1 = Monday ... 7 = Sunday, of the week reported on
+    int monthly_due_day = 5;     // of the next month
+    int quarterly_due_day = 10;  // of the month after the quarter
+    int annual_due_month = 1;    // annual_due = "MM-DD" of the next year
+    int annual_due_day = 20;
+};
+
 struct Plan {
     std::string id;
     std::string title;
@@ -151,6 +163,7 @@ struct Plan {
     PlanDynamic dynamic;
     PlanShares shares;
     PlanFunds funds;  // [funds] (core/funds.h)
+    PlanReports reports;  // [reports]
     // The "1456" framework's named parts: the five precision requirements and the six
     // organisational guarantees, in the document's order.
     std::vector<std::string> precision_requirements;

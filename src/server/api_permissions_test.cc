@@ -287,6 +287,14 @@ const std::map<std::string, std::array<int, kPrincipalCount>>& ExpectedStatuses(
         {"GET /api/households/{code}/card",               {401, 200,  200,  200,  200,   200,   200}},
         {"GET /api/org-units/{code}/cards",               {401, 200,  200,  200,  200,   200,   200}},
         {"GET /api/org-units/{code}/register",            {401, 200,  200,  200,  200,   200,   200}},
+        // Periodic reports: kind and period are required; officers and administrators issue;
+        // everyone lists their own unit's issued reports and schedule.
+        {"GET /api/reports/periodic",                     {401, 400,  400,  400,  400,   400,   400}},
+        {"POST /api/reports/issued",                      {401, 400,  400,  400,  403,   403,   400}},
+        {"GET /api/reports/issued",                       {401, 200,  200,  200,  200,   200,   200}},
+        {"GET /api/reports/issued/{id}",                  {401, 404,  404,  404,  404,   404,   404}},
+        {"GET /api/reports/issued/{id}/compare",          {401, 404,  404,  404,  404,   404,   404}},
+        {"GET /api/reports/due",                          {401, 200,  200,  200,  200,   200,   200}},
     };
     // clang-format on
     return table;

@@ -264,6 +264,14 @@ TEST(ApiPrivacy, NothingAViewerReceivesRebuildsAnIdNumber) {
         {"/api/org-units/{code}/register",
          {"/api/org-units/" + division + "/register", "/api/org-units/" + A + "/register?year=2018",
           "/api/org-units/" + A + "/register?format=xlsx"}},
+        // The periodic reports: counts, no person (the data-quality findings counted by rule).
+        {"/api/reports/periodic",
+         {"/api/reports/periodic?kind=weekly&period=2017-W26&unit=" + A,
+          "/api/reports/periodic?kind=monthly&period=2017-06&unit=" + A}},
+        {"/api/reports/issued", {"/api/reports/issued"}},
+        {"/api/reports/issued/{id}", {"/api/reports/issued/1"}},
+        {"/api/reports/issued/{id}/compare", {"/api/reports/issued/2/compare"}},
+        {"/api/reports/due", {"/api/reports/due?as_of=2017-06-30"}},
     };
     // (the full users' card shows the ID numbers the viewer's must not, so the check can fail)
     const auto pdf_text = [&](const std::string& body, const std::string& name) {

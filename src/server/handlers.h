@@ -154,6 +154,13 @@ JZ_SESSION_HANDLER(ProjectNoticeRoute);
 JZ_SESSION_HANDLER(HouseholdCardRoute);
 JZ_SESSION_HANDLER(VillageCardsRoute);
 JZ_SESSION_HANDLER(RegisterRoute);
+// routes_periodic.cc: the periodic reports (build, issue, list, show, compare) and the schedule.
+JZ_SESSION_HANDLER(PeriodicReportRoute);
+JZ_SESSION_HANDLER(IssueReportRoute);
+JZ_SESSION_HANDLER(ListIssuedRoute);
+JZ_SESSION_HANDLER(GetIssuedRoute);
+JZ_SESSION_HANDLER(CompareIssuedRoute);
+JZ_SESSION_HANDLER(ReportsDueRoute);
 
 }  // namespace routes
 }  // namespace jz::server

@@ -129,6 +129,13 @@ const RouteEntry kRoutes[] = {
     {V::get,   "/api/households/{code}/card",            kBlocking, 0,                true,  HouseholdCardRoute},
     {V::get,   "/api/org-units/{code}/cards",            kBlocking, 0,                true,  VillageCardsRoute},
     {V::get,   "/api/org-units/{code}/register",         kBlocking, 0,                true,  RegisterRoute},
+    // Periodic reports (routes_periodic.cc): building and rendering scan the registry.
+    {V::get,   "/api/reports/periodic",                  kBlocking, 0,                true,  PeriodicReportRoute},
+    {V::post,  "/api/reports/issued",                    kBlocking, 0,                true,  IssueReportRoute},
+    {V::get,   "/api/reports/issued",                    kWork,     0,                true,  ListIssuedRoute},
+    {V::get,   "/api/reports/issued/{id}",               kBlocking, 0,                true,  GetIssuedRoute},
+    {V::get,   "/api/reports/issued/{id}/compare",       kBlocking, 0,                true,  CompareIssuedRoute},
+    {V::get,   "/api/reports/due",                       kWork,     0,                true,  ReportsDueRoute},
 };
 // clang-format on
 

@@ -193,6 +193,13 @@ ReplayedRow PayeeRow(sqlite3_stmt* st) {
 ReplayedRow HouseholdEventRow(sqlite3_stmt* st) {
     return ReplayedRow{std::to_string(sqlite3_column_int64(st, 0)), HouseholdEventLogJson(st), {}};
 }
+// An issued report: its logged state, and the stored document must still hash to its hash.
+ReplayedRow IssuedReportRow(sqlite3_stmt* st) {
+    const IssuedReport r = ReadIssuedReport(st);
+    ReplayedRow row{std::to_string(r.id), IssuedReportJson(r), {}};
+    if (HexBlake2b(r.document_json) != r.hash) row.derived.emplace_back("document_json");
+    return row;
+}
 ReplayedRow FundEntryRow(sqlite3_stmt* st) {
     const StoredFundEntry e = ReadFundEntry(st);
     ReplayedRow row{std::to_string(e.entry.id), {}, {}};
@@ -245,6 +252,7 @@ struct SqliteStore::LoggedStates {
     std::unordered_map<std::string, Latest> cadre, pairing, team_member, on_post, visit, household_place;
     std::unordered_map<std::string, Latest> fund_source, allocation, fund_project, payee, fund_entry;
     std::unordered_map<std::string, Latest> household_event;
+    std::unordered_map<std::string, Latest> issued_report;
     std::unordered_map<std::string, Latest> account;  // digest unused: accounts compare by field
     std::string plan_key;                             // the last plan loaded
     Latest plan;
@@ -271,6 +279,7 @@ struct SqliteStore::LoggedStates {
         else if (e.entity == "fund_project") map = &fund_project;
         else if (e.entity == "payee") map = &payee;
         else if (e.entity == "household_event") map = &household_event;
+        else if (e.entity == "issued_report") map = &issued_report;
         else if (e.entity == "fund_entries") {  // a batch: one state per entry
             if (e.action != "insert") return;
             EachLoggedFundEntry(e.after_json.value_or(""), [&](std::string id, std::string_view element) {
@@ -489,6 +498,8 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
          FundEntryRow},
         {"household_event", "SELECT " JZ_HOUSEHOLD_EVENT_COLUMNS " FROM household_event ORDER BY seq",
          &LoggedStates::household_event, HouseholdEventRow},
+        {"issued_report", "SELECT " JZ_ISSUED_REPORT_COLUMNS " FROM issued_reports ORDER BY id",
+         &LoggedStates::issued_report, IssuedReportRow},
     };
     if (auto r = ReplayHouseholds(logged, out); !r) return r;
     for (const ReplayedTable& table : kTables)
@@ -536,7 +547,8 @@ Result<void> SqliteStore::ReplayRows(LoggedStates& logged, ChainVerification& ou
         {"on_post", &logged.on_post},         {"visit", &logged.visit},
         {"household_place", &logged.household_place}, {"fund_source", &logged.fund_source},
         {"allocation", &logged.allocation},   {"fund_project", &logged.fund_project},
-        {"payee", &logged.payee},             {"fund_entry", &logged.fund_entry}};
+        {"payee", &logged.payee},             {"fund_entry", &logged.fund_entry},
+        {"issued_report", &logged.issued_report}};
     for (const auto& [entity, map] : all) {
         std::vector<std::pair<int64_t, std::string>> missing;
         for (const auto& [key, l] : *map)

@@ -212,6 +212,11 @@ struct BodyTable {
     void (*bind)(sqlite3_stmt*, const T&, const std::string& at, const std::string& json);
 };
 
+// --- sqlite_reports.cc: an issued report's row (also audit verify's replay) ------------------------
+#define JZ_ISSUED_REPORT_COLUMNS \
+    "id, kind, unit_code, unit_name, period, as_of, issued_at, issued_by, document_json, hash, seq"
+IssuedReport ReadIssuedReport(sqlite3_stmt* st);
+
 // --- The adapter ---------------------------------------------------------------------------------
 // Member functions are defined in the file of their table family:
 //   sqlite_store.cc       open, migrations, transactions, settings, statement and error helpers
@@ -227,6 +232,7 @@ struct BodyTable {
 //   sqlite_funds.cc       funds: sources, allocations, projects, payees, the entries and balances
 //   sqlite_shares.cc      asset-income shares: assets, holdings, moves, certificates, dividends
 //   sqlite_events.cc      household events (the dated changes figures as of a past day undo)
+//   sqlite_reports.cc     issued (frozen) periodic reports
 class SqliteStore final : public Store {
   public:
     // Takes ownership of `db`.
@@ -445,6 +451,11 @@ class SqliteStore final : public Store {
     Result<int64_t> CountFundEntriesBy(const FundEntryQuery& query) override;
     Result<int64_t> InsertFundRefusal(const FundRefusal& refusal, const ChangeContext& change) override;
     Result<std::vector<FundRefusal>> ListFundRefusals() override;
+    // sqlite_reports.cc
+    Result<IssuedReport> InsertIssuedReport(const IssuedReport& report, const ChangeContext& change) override;
+    Result<std::optional<IssuedReport>> FindIssuedReport(int64_t id) override;
+    Result<std::vector<IssuedReport>> ListIssuedReports(const IssuedReportFilter& filter) override;
+    Result<int64_t> CountIssuedReports(const IssuedReportFilter& filter) override;
 
   private:
     // --- shared by every family (sqlite_store.cc) ---

@@ -683,9 +683,29 @@ CREATE INDEX household_event_effective ON household_event(effective_on, seq);
 CREATE INDEX household_event_household ON household_event(household_code, seq);
 )sql";
 
+inline constexpr std::string_view kMigration011 = R"sql(
+-- Periodic reports as issued (frozen): the document JSON as stored and its hex BLAKE2b-256; one per
+-- kind, unit and period. as_of a YYYY-MM-DD text.
+CREATE TABLE issued_reports (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL,
+  unit_code     TEXT NOT NULL,
+  unit_name     TEXT NOT NULL,
+  period        TEXT NOT NULL,
+  as_of         TEXT NOT NULL,
+  issued_at     TEXT NOT NULL,
+  issued_by     TEXT NOT NULL,
+  document_json TEXT NOT NULL,
+  hash          TEXT NOT NULL,
+  seq           INTEGER NOT NULL,
+  UNIQUE (kind, unit_code, period)
+) STRICT;
+CREATE INDEX issued_reports_unit ON issued_reports(unit_code, kind, id);
+)sql";
+
 inline constexpr std::string_view kMigrations[] = {kMigration001, kMigration002, kMigration003, kMigration004,
                                                    kMigration005, kMigration006, kMigration007, kMigration008,
-                                                   kMigration009, kMigration010};
+                                                   kMigration009, kMigration010, kMigration011};
 // The migration after whose SQL the free-text pairing names become cadres and pairings (1-based).
 inline constexpr int kPairingAdoptionVersion = 6;
 // The migration after whose SQL the household events are rebuilt from the closed cases and the

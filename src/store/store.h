@@ -413,6 +413,36 @@ struct FundRefusal {
     bool operator==(const FundRefusal&) const = default;
 };
 
+// --- Issued reports (periodic reports frozen when issued; migration 011, docs/reports.md) ----------
+// A report as issued: its document JSON exactly as stored, and hash = hex BLAKE2b-256 of it.
+struct IssuedReport {
+    int64_t id = 0;  // given by the store
+    std::string kind;       // weekly / monthly / quarterly / annual
+    std::string unit_code;  // org-unit code or battle id
+    std::string unit_name;
+    std::string period;     // 2017-W27 / 2017-07 / 2017-Q3 / 2017
+    Date as_of;
+    std::string issued_at;  // ISO 8601 UTC (the change's `at`)
+    std::string issued_by;  // the change's actor
+    std::string document_json;
+    std::string hash;
+    int64_t seq = 0;  // its change-log entry
+    bool operator==(const IssuedReport&) const = default;
+};
+// Which issued reports to list: empty / 0 fields do not filter. Newest first (id descending).
+struct IssuedReportFilter {
+    std::string unit_code;
+    std::string kind;
+    std::string period;
+    int64_t offset = 0;
+    int64_t limit = 100;
+};
+// hex BLAKE2b-256 (crypto_generichash, 32 bytes) of `text`.
+std::string HexBlake2b(std::string_view text);
+// An issued report's logged state (the change log's after_json; audit verify compares the row to it):
+// {"id","kind","unit_code","unit_name","period","as_of","issued_at","issued_by","hash"}.
+std::string IssuedReportJson(const IssuedReport& r);
+
 class Store {
   public:
     virtual ~Store() = default;
@@ -803,6 +833,15 @@ class Store {
     // Refused postings: entity "fund_refusal", key the id (given here).
     virtual Result<int64_t> InsertFundRefusal(const FundRefusal& refusal, const ChangeContext& change) = 0;
     virtual Result<std::vector<FundRefusal>> ListFundRefusals() = 0;  // by id
+
+    // --- Issued reports --------------------------------------------------------------------------
+    // Stores a report as issued (entity "issued_report", key the id; hash computed here from
+    // document_json; issued_at/issued_by from `change`) and returns it with id, hash and seq.
+    // "store.duplicate" (field "period") when one of the same kind, unit and period exists.
+    virtual Result<IssuedReport> InsertIssuedReport(const IssuedReport& report, const ChangeContext& change) = 0;
+    virtual Result<std::optional<IssuedReport>> FindIssuedReport(int64_t id) = 0;
+    virtual Result<std::vector<IssuedReport>> ListIssuedReports(const IssuedReportFilter& filter) = 0;
+    virtual Result<int64_t> CountIssuedReports(const IssuedReportFilter& filter) = 0;  // paging ignored
 
     // Walks the whole change log in sequence order, recomputing the hash chain; with options.rows,
     // replays it against the rows (see RowMismatch for what is compared; org units, settings,

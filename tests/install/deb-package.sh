@@ -128,7 +128,7 @@ case "$latest" in
   4) downgrade="ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" ;;
   5) downgrade="DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
                 ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" ;;
-  6|7|8|9) downgrade="DROP TABLE visit_photo; DROP TABLE visit_summary; DROP TABLE visit; DROP TABLE on_post;
+  6|7|8|9|10) downgrade="DROP TABLE visit_photo; DROP TABLE visit_summary; DROP TABLE visit; DROP TABLE on_post;
                 DROP TABLE team_member; DROP TABLE pairing; DROP TABLE cadre; DROP TABLE household_place;
                 DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
                 ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" ;;
@@ -144,8 +144,9 @@ esac
 [ -n "$downgrade" ] && [ "$latest" -ge 9 ] && downgrade="DROP TABLE asset_disposal; DROP TABLE dividend_line; DROP TABLE dividend;
                                 DROP TABLE share_certificate; DROP TABLE share_move; DROP TABLE share_holding;
                                 DROP TABLE asset; $downgrade"
-# Migration 010: the household events.
+# Migration 010: the household events; 011: the issued (frozen) periodic reports (none in the demo).
 [ -n "$downgrade" ] && [ "$latest" -ge 10 ] && downgrade="DROP TABLE household_event; $downgrade"
+[ -n "$downgrade" ] && [ "$latest" -ge 11 ] && downgrade="DROP TABLE issued_reports; $downgrade"
 if [ -n "$downgrade" ]; then
   (cd / && exec "${as_jingzhun[@]}" sqlite3 /var/lib/jingzhun/jingzhun.db "$downgrade") || fail "downgrade to v3"
 fi

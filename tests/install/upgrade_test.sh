@@ -40,9 +40,10 @@ funds=""
 [ "$latest" -ge 9 ] && funds="DROP TABLE asset_disposal; DROP TABLE dividend_line; DROP TABLE dividend;
                             DROP TABLE share_certificate; DROP TABLE share_move; DROP TABLE share_holding;
                             DROP TABLE asset; $funds"
-# Migration 010: the household events.
+# Migration 010: the household events; 011: the issued (frozen) periodic reports.
 [ "$latest" -ge 10 ] && funds="DROP TABLE household_event; $funds"
-if [ "$latest" -ge 6 ] && [ "$latest" -le 10 ]; then
+[ "$latest" -ge 11 ] && funds="DROP TABLE issued_reports; $funds"
+if [ "$latest" -ge 6 ] && [ "$latest" -le 11 ]; then
   sqlite3 "$DB" "$funds DROP TABLE visit_photo; DROP TABLE visit_summary; DROP TABLE visit; DROP TABLE on_post;
                  DROP TABLE team_member; DROP TABLE pairing; DROP TABLE cadre; DROP TABLE household_place;
                  DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
