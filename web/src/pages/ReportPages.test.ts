@@ -77,7 +77,7 @@ afterEach(() => {
   i18n.global.locale.value = 'zh-CN';
 });
 
-describe('period picker', () => {
+describe('period picker', { timeout: 30000 }, () => {
   it('writes each kind\'s period in its format', async () => {
     const week = mount(PeriodPicker, { props: { kind: 'weekly', modelValue: '2017-W27' }, global: { plugins: [i18n, ElementPlus] } });
     expect(week.find('[data-test=period-text]').text()).toContain('2017-07-03 至 2017-07-09');
@@ -101,7 +101,7 @@ describe('period picker', () => {
   });
 });
 
-describe('periodic reports page', () => {
+describe('periodic reports page', { timeout: 30000 }, () => {
   it('shows the document of the kind, unit and period in the URL, its downloads and the issued ones', async () => {
     const seen = serve({ '/api/reports/periodic': { document: annualDocument }, '/api/reports/issued': { issued: [meta(5, '2016')], total: 1 } });
     const { wrapper: w } = await mountAt(PeriodicReportPage, '/reports/periodic?kind=annual&unit=540425&period=2017', '/reports/periodic', 'periodic-reports');
@@ -185,7 +185,7 @@ describe('periodic reports page', () => {
   });
 });
 
-describe('issued report page', () => {
+describe('issued report page', { timeout: 30000 }, () => {
   const compare = {
     report: meta(7, '2017'), previous: meta(5, '2016'),
     rows: [
@@ -230,7 +230,7 @@ describe('issued report page', () => {
   });
 });
 
-describe('submission schedule', () => {
+describe('submission schedule', { timeout: 30000 }, () => {
   const due = {
     as_of: '2017-07-20',
     items: [
@@ -270,7 +270,7 @@ describe('submission schedule', () => {
   });
 });
 
-describe('unit page', () => {
+describe('unit page', { timeout: 30000 }, () => {
   it('a township: its villages and its book as .xlsx and PDF as of the day chosen', async () => {
     serve({});
     const { wrapper: w } = await mountAt(UnitPage, '/units/540425100?as_of=2017-12-31', '/units/:code', 'unit');
