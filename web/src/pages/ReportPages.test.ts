@@ -66,6 +66,7 @@ async function mountAt(component: Component, path: string, pattern: string, name
   for (let i = 0; i < 8; i++) await flushPromises();
   return { wrapper, router };
 }
+const last = <T>(xs: T[] | undefined) => xs?.[xs.length - 1];
 const settle = async () => {
   for (let i = 0; i < 8; i++) await flushPromises();
 };
@@ -82,15 +83,15 @@ describe('period picker', { timeout: 30000 }, () => {
     const week = mount(PeriodPicker, { props: { kind: 'weekly', modelValue: '2017-W27' }, global: { plugins: [i18n, ElementPlus] } });
     expect(week.find('[data-test=period-text]').text()).toContain('2017-07-03 至 2017-07-09');
     week.findComponent(ElDatePicker).vm.$emit('update:modelValue', '2017-07-12');
-    expect(week.emitted('update:modelValue')?.at(-1)).toEqual(['2017-W28']);
+    expect(last(week.emitted('update:modelValue'))).toEqual(['2017-W28']);
     week.findComponent(ElDatePicker).vm.$emit('update:modelValue', '2016-01-01');
-    expect(week.emitted('update:modelValue')?.at(-1)).toEqual(['2015-W53']);
+    expect(last(week.emitted('update:modelValue'))).toEqual(['2015-W53']);
 
     const quarter = mount(PeriodPicker, { props: { kind: 'quarterly', modelValue: '2017-Q3' }, global: { plugins: [i18n, ElementPlus] } });
     quarter.findComponent(ElDatePicker).vm.$emit('update:modelValue', '2016');
-    expect(quarter.emitted('update:modelValue')?.at(-1)).toEqual(['2016-Q3']);
+    expect(last(quarter.emitted('update:modelValue'))).toEqual(['2016-Q3']);
     quarter.findComponent(ElSelect).vm.$emit('update:modelValue', 1);
-    expect(quarter.emitted('update:modelValue')?.at(-1)).toEqual(['2017-Q1']);
+    expect(last(quarter.emitted('update:modelValue'))).toEqual(['2017-Q1']);
 
     const month = mount(PeriodPicker, { props: { kind: 'monthly', modelValue: '2017-07' }, global: { plugins: [i18n, ElementPlus] } });
     expect(month.findComponent(ElDatePicker).props('valueFormat')).toBe('YYYY-MM');
