@@ -200,7 +200,7 @@ export function chartOption(section: DocSection, lang: Lang): ChartOption | null
     tooltip: { trigger: 'axis' },
     legend: { top: 0, type: 'scroll', data: series.map((s) => s.name) },
     grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 } },
+    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, rotate: categories.length > 4 ? 30 : 0 } },
     yAxis: split || percents.length
       ? [...(split ? [{ type: 'value' as const }] : []), { type: 'value' as const, axisLabel: { formatter: '{value}%' } }]
       : [{ type: 'value' }],
