@@ -172,7 +172,7 @@ export interface ChartOption {
   tooltip: { trigger: 'axis' };
   legend: { top: number; type: 'scroll'; data: string[] };
   grid: { left: number; right: number; top: number; bottom: number; containLabel: boolean };
-  xAxis: { type: 'category'; data: string[]; axisLabel: { interval: number; rotate: number } };
+  xAxis: { type: 'category'; data: string[]; axisLabel: { interval: number | 'auto'; rotate: number } };
   yAxis: { type: 'value'; name?: string; axisLabel?: { formatter: string } }[];
   series: { name: string; type: 'bar' | 'line'; data: (number | null)[]; yAxisIndex: number }[];
 }
@@ -200,7 +200,8 @@ export function chartOption(section: DocSection, lang: Lang): ChartOption | null
     tooltip: { trigger: 'axis' },
     legend: { top: 0, type: 'scroll', data: series.map((s) => s.name) },
     grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, rotate: categories.length > 4 ? 30 : 0 } },
+    // Every label while few; beyond eight ECharts leaves out what would overlap.
+    xAxis: { type: 'category', data: categories, axisLabel: { interval: categories.length <= 8 ? 0 : 'auto', rotate: categories.length > 4 ? 30 : 0 } },
     yAxis: split || percents.length
       ? [...(split ? [{ type: 'value' as const }] : []), { type: 'value' as const, axisLabel: { formatter: '{value}%' } }]
       : [{ type: 'value' }],
