@@ -95,7 +95,7 @@ try {
   check('a second issue of 2017 is refused in words', (await page.innerText('[data-test=already-issued]')).includes('已发布'), await page.innerText('[data-test=already-issued]'));
   check('the refusal links to the one issued', (await page.locator('[data-test=already-link]').getAttribute('href')) === issuedHref);
   const listed = await getJson(context, `/api/reports/issued?unit=${county}&kind=annual`);
-  check('the API lists the two issued summaries', listed.total === 2 && listed.issued.some((m) => m.id === id), JSON.stringify(listed).slice(0, 300));
+  check('the API lists the two issued summaries', listed.total >= 2 && listed.issued.some((m) => m.id === id) && listed.issued.some((m) => m.id === first.issued.id), JSON.stringify(listed).slice(0, 300));
 
   // ---- The issued report: frozen document, hash, time, downloads, the comparison -----------------
   await page.locator('[data-test=issued-link]').click();

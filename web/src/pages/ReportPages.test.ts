@@ -263,6 +263,17 @@ describe('submission schedule', { timeout: 30000 }, () => {
     expect(rows[0].attributes('data-state')).toBe('overdue');
   });
 
+  it('shows a long schedule two hundred rows at a time', async () => {
+    const many = Array.from({ length: 250 }, (_, i) => ({ ...due.items[2], period: `2017-W${String((i % 52) + 1).padStart(2, '0')}`, unit_code: '540425100' + String(i).padStart(3, '0') }));
+    serve({ '/api/reports/due': { as_of: '2017-07-20', items: many } });
+    const { wrapper: w } = await mountAt(DueReportsPage, '/reports/due?unit=540425&as_of=2017-07-20', '/reports/due', 'due-reports');
+    expect(w.findAll('[data-test=due-row]')).toHaveLength(200);
+    expect(w.find('[data-test=more]').text()).toContain('50');
+    await w.find('[data-test=more]').trigger('click');
+    expect(w.findAll('[data-test=due-row]')).toHaveLength(250);
+    expect(w.find('[data-test=more]').exists()).toBe(false);
+  });
+
   it('asks for the account\'s unit as of today by default', async () => {
     const seen = serve({ '/api/reports/due': { as_of: beijingToday(), items: [] } });
     const { wrapper: w } = await mountAt(DueReportsPage, '/reports/due', '/reports/due', 'due-reports', 'viewer', '540425100');
