@@ -98,7 +98,7 @@ try {
   check('the API lists the two issued summaries', listed.total >= 2 && listed.issued.some((m) => m.id === id) && listed.issued.some((m) => m.id === first.issued.id), JSON.stringify(listed).slice(0, 300));
 
   // ---- The issued report: frozen document, hash, time, downloads, the comparison -----------------
-  await page.locator('[data-test=issued-link]').click();
+  await page.locator('[data-test=already-link]').click();
   await page.waitForURL(new RegExp(`/reports/issued/${id}$`));
   await page.locator('[data-test=issued-meta]').waitFor();
   const issued = await getJson(context, `/api/reports/issued/${id}?format=json`);
