@@ -545,7 +545,7 @@ const en: typeof zh = {
   // Periodic reports, issued reports, the submission schedule and printed documents (issue 17, r-web).
   rpt: {
     nav: { group: 'Reports', periodic: 'Periodic reports', due: 'Submission schedule', unit: 'My unit\'s documents' },
-    kinds: { weekly: 'Weekly report', monthly: 'Monthly report', quarterly: 'Quarterly summary', annual: 'Annual summary' },
+    kinds: { weekly: 'Weekly report', monthly: 'Monthly report', quarterly: 'Quarterly report', annual: 'Annual report' },
     kindsShort: { weekly: 'Weekly', monthly: 'Monthly', quarterly: 'Quarterly', annual: 'Annual' },
     periodic: { title: 'Periodic reports (weekly, monthly, quarterly, annual)', kind: 'Kind', unit: 'Unit', period: 'Period', query: 'Show', print: 'Print',
       xlsx: 'Download .xlsx', pdf: 'Download PDF', issue: 'Issue', issuing: 'Issuing…', issued: 'Issued: {title} (no. {id})', viewIssued: 'View the issued report',
