@@ -221,6 +221,20 @@ describe('issued report page', { timeout: 30000 }, () => {
     expect(w.find('[data-test=previous-link]').attributes('href')).toBe('/reports/issued/5');
   });
 
+  it('compares with another issued report of the unit and kind when one is chosen', async () => {
+    const seen = serve({ '/api/reports/issued/7': { issued: meta(7, '2017'), document: annualDocument }, '/api/reports/issued/7/compare': compare,
+      '/api/reports/issued': { issued: [meta(3, '2015'), meta(5, '2016'), meta(7, '2017')], total: 3 } });
+    const { wrapper: w } = await mountAt(IssuedReportPage, '/reports/issued/7', '/reports/issued/:id', 'issued-report');
+    expect(seen).toContain('/api/reports/issued?unit=540425&kind=annual&limit=100&offset=0');
+    const options = [...document.querySelectorAll('.el-select-dropdown__item')].map((e) => e.textContent);
+    expect(options).toEqual(['2015 · 编号 3', '2016 · 编号 5']);
+    w.findComponent(ElSelect).vm.$emit('update:modelValue', 3);
+    await settle();
+    await w.find('[data-test=compare]').trigger('click');
+    await settle();
+    expect(seen).toContain('/api/reports/issued/7/compare?with=3');
+  });
+
   it('says when there is no previous report to compare with', async () => {
     serve({ '/api/reports/issued/5': { issued: meta(5, '2016'), document: annualDocument } }, (url) =>
       url.startsWith('/api/reports/issued/5/compare') ? [404, { error: { code: 'report.no_previous', message_zh: '没有上期', message_en: 'no previous', fields: [] } }] : undefined);
