@@ -40,6 +40,11 @@ export const router = createRouter({
     { path: '/projects/:id/notice', name: 'project-notice', component: () => import('./pages/ProjectNoticePage.vue') },
     { path: '/shares', name: 'assets', component: () => import('./pages/AssetsPage.vue') },
     { path: '/shares/:id', name: 'asset', component: () => import('./pages/AssetPage.vue') },
+    // Periodic reports, issued reports, the submission schedule and a unit's printed documents (issue 17).
+    { path: '/reports/periodic', name: 'periodic-reports', component: () => import('./pages/PeriodicReportPage.vue') },
+    { path: '/reports/issued/:id(\\d+)', name: 'issued-report', component: () => import('./pages/IssuedReportPage.vue') },
+    { path: '/reports/due', name: 'due-reports', component: () => import('./pages/DueReportsPage.vue') },
+    { path: '/units/:code(\\d+)', name: 'unit', component: () => import('./pages/UnitPage.vue') },
     { path: '/:rest(.*)', redirect: '/' },
   ],
 });

@@ -70,5 +70,7 @@ describe('battle map', () => {
     expect(wrapper.find('[data-test=measures] [data-test=reached]').text()).toContain('未签收 3');
     expect(wrapper.find('[data-test=measures]').text()).toContain('250');
     expect(router.currentRoute.value.query).toMatchObject({ unit: '540425100', as_of: '2017-06-30' });
+    // Each child unit links to its printed documents (/units/:code).
+    expect(wrapper.find('[data-test=child-unit]').attributes('href')).toBe('/units/540425100201');
   }, 30000);
 });

@@ -75,6 +75,16 @@ describe('household page', { timeout: 30000 }, () => {
     expect(wrapper.find('[data-test=members]').text()).toContain('本人或户主');
   });
 
+  it('links the clarity card (PDF) and the village\'s and township\'s documents', async () => {
+    serve();
+    const wrapper = await mountPage();
+    expect(wrapper.find('[data-test=card-link]').attributes('href')).toBe('/api/households/5404251001010001/card');
+    expect(wrapper.find('[data-test=card-link]').text()).toBe('打印明白卡 (PDF)');
+    expect(wrapper.find('[data-test=village-link]').attributes('href')).toBe('/units/540425100101');
+    expect(wrapper.find('[data-test=village-link]').text()).toBe('某村');
+    expect(wrapper.find('[data-test=township-link]').attributes('href')).toBe('/units/540425100');
+  });
+
   it('drops a cancelled edit: it is neither shown nor saved with a later edit', async () => {
     serve();
     const wrapper = await mountPage();
