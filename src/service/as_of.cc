@@ -77,6 +77,13 @@ std::optional<Household> RegistryAsOf::HouseholdThen(const Household& now) const
     return h;
 }
 
+void RegistryAsOf::EachGone(const std::string& division_prefix,
+                            const std::function<void(const HouseholdFacts&)>& visit) const {
+    for (const auto& [code, c] : changed_)
+        if (c.gone_now && c.registered && c.whole && c.whole->division_code.starts_with(division_prefix))
+            visit(FactsOf(*c.whole));
+}
+
 namespace {
 // The store's filter for a past scan: every status (the filter applies to the status then).
 HouseholdFilter AnyStatus(const HouseholdFilter& filter) {

@@ -50,6 +50,12 @@ class RegistryAsOf {
     // One household as of the day (nullopt: not registered then).
     Result<std::optional<Household>> FindHousehold(Store& store, const std::string& household_code) const;
 
+    // For one scan that serves several days (a report's trend): a household's facts then from its
+    // facts now (nullopt: not registered then), and the households deregistered after the day,
+    // which no scan of the store visits.
+    std::optional<HouseholdFacts> FactsThen(const HouseholdFacts& now) const;
+    void EachGone(const std::string& division_prefix, const std::function<void(const HouseholdFacts&)>& visit) const;
+
   private:
     struct Changed {
         // Registered then (false: registered after the day).
@@ -66,8 +72,6 @@ class RegistryAsOf {
     int64_t events_after_ = 0;
     std::unordered_map<std::string, Changed> changed_;
 
-    // The household's facts then, or nullopt when it was not registered then.
-    std::optional<HouseholdFacts> FactsThen(const HouseholdFacts& now) const;
     std::optional<Household> HouseholdThen(const Household& now) const;
     bool Passes(const HouseholdFilter& filter, int status, const std::string& division_code) const;
 };

@@ -252,13 +252,14 @@ TEST(AsOf, AnUpgradedDatabaseGetsTheEventsOfItsClosedCases) {
         OpenRequest q{ProcedureKind::kFallback, 2017, {2017, 8, 1}, "", code, {}, "因灾返贫", {}};
         ASSERT_TRUE(d.Open(kCounty, q, kNow).has_value());
     }
-    // The database as version 9 left it: no events table, no events in the log (they were its tail).
+    // The database as version 9 left it: no events table (nor later ones), no events in the log (they
+    // were its tail).
     {
         sqlite3* db = nullptr;
         ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
         ASSERT_EQ(sqlite3_exec(db,
                                "DELETE FROM change_log WHERE entity = 'household_event'; DROP TABLE household_event;"
-                               " PRAGMA user_version = 9;",
+                               " DROP TABLE issued_reports; PRAGMA user_version = 9;",
                                nullptr, nullptr, nullptr),
                   SQLITE_OK);
         sqlite3_close(db);

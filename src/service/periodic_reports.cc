@@ -1,5 +1,7 @@
 #include "service/periodic_reports.h"
 
+#include "service/as_of.h"
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -46,18 +48,44 @@ bool HasBattleMeasure(const Plan& plan, const std::string& battle, const Househo
     return std::any_of(h.aux_measures.begin(), h.aux_measures.end(), in);
 }
 
-// Every household load of this file (the lead switches it to the registry as of a day): the facts
-// of the unit's households (a battle office's: the county's with one of its measures).
-Result<void> LoadHouseholds(Store& store, const Plan& plan, const ReportUnit& unit, const Date& /*as_of*/,
-                            const std::function<void(const HouseholdFacts&)>& visit) {
+// Every household load of this file: the facts of the unit's households (a battle office's: the
+// county's with one of its measures) as they stood at the end of each of `dates` (service/as_of.h),
+// from one scan: visit(i, facts) for the i-th date.
+Result<void> LoadHouseholdsAt(Store& store, const Plan& plan, const ReportUnit& unit, const std::vector<Date>& dates,
+                              const std::function<void(size_t, const HouseholdFacts&)>& visit) {
+    std::vector<RegistryAsOf> registries;
+    for (const Date& on : dates) {
+        auto r = RegistryAsOf::Load(store, on, unit.scope);
+        if (!r) return std::unexpected(r.error());
+        registries.push_back(std::move(*r));
+    }
+    const auto keep = [&](const HouseholdFacts& h) { return unit.battle.empty() || HasBattleMeasure(plan, unit.battle, h); };
     HouseholdFilter filter;
     filter.division_prefix = unit.scope;
     filter.facts_only = true;
     filter.any_order = true;
-    return store.ScanFacts(filter, [&](const HouseholdFacts& h) {
-        if (unit.battle.empty() || HasBattleMeasure(plan, unit.battle, h)) visit(h);
+    auto scanned = store.ScanFacts(filter, [&](const HouseholdFacts& now) {
+        for (size_t i = 0; i < registries.size(); ++i) {
+            if (!registries[i].past()) {
+                if (keep(now)) visit(i, now);
+                continue;
+            }
+            auto then = registries[i].FactsThen(now);
+            if (then && keep(*then)) visit(i, *then);
+        }
         return true;
     });
+    if (!scanned) return scanned;
+    for (size_t i = 0; i < registries.size(); ++i)
+        registries[i].EachGone(unit.scope, [&](const HouseholdFacts& h) {
+            if (keep(h)) visit(i, h);
+        });
+    return {};
+}
+
+Result<void> LoadHouseholds(Store& store, const Plan& plan, const ReportUnit& unit, const Date& as_of,
+                            const std::function<void(const HouseholdFacts&)>& visit) {
+    return LoadHouseholdsAt(store, plan, unit, {as_of}, [&](size_t, const HouseholdFacts& h) { visit(h); });
 }
 
 // The battle's measures only (a battle office's report).
@@ -626,13 +654,10 @@ Result<std::vector<BattleMap>> ReportUnitMaps(Store& store, const Plan& plan, co
         builders.emplace_back(plan, tree, on, code, on);
         delivered.emplace_back(plan, tree, code, PlanStart(plan), on);
     }
-    auto loaded = LoadHouseholds(store, plan, unit, dates.empty() ? Date{} : dates.front(),
-                                 [&](const HouseholdFacts& h) {
-                                     for (size_t i = 0; i < builders.size(); ++i) {
-                                         builders[i].Add(h);
-                                         delivered[i].AddHousehold(h);
-                                     }
-                                 });
+    auto loaded = LoadHouseholdsAt(store, plan, unit, dates, [&](size_t i, const HouseholdFacts& h) {
+        builders[i].Add(h);
+        delivered[i].AddHousehold(h);
+    });
     if (!loaded) return std::unexpected(loaded.error());
     auto items = store.ScanItemFacts(unit.scope, [&](const ItemFacts& f) {
         for (DeliveredBuilder& d : delivered) d.AddItem(f);
