@@ -5923,6 +5923,638 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/households/{code}/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The household card (扶贫手册/明白卡) as PDF: basic facts, members, pairing cadres and changes, assistance received, income, asset-income shares, procedure cases, signature lines and a QR code; masked for masked roles (docs/printing.md) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Figures as they stood at the end of this day (YYYY-MM-DD, default today) */
+                    as_of?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Household code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description card-<code>.pdf */
+                200: {
+                    headers: {
+                        /** @description attachment; filename=... */
+                        "Content-Disposition"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org-units/{code}/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every household card of a village (12-digit code) in one PDF, one card from a new page */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Figures as they stood at the end of this day (YYYY-MM-DD, default today) */
+                    as_of?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Village code (12 digits) within your scope */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description cards-<code>.pdf */
+                200: {
+                    headers: {
+                        /** @description attachment; filename=... */
+                        "Content-Disposition"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org-units/{code}/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The village register (村有册, 12-digit code) or township book (乡有簿, 9-digit code): roster, members, summary by village, the year's changes; PDF (landscape) or .xlsx */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description pdf (default) or xlsx */
+                    format?: "pdf" | "xlsx";
+                    /** @description Figures as they stood at the end of this day (YYYY-MM-DD, default today) */
+                    as_of?: string;
+                    /** @description Year of the changes section (default the as_of year) */
+                    year?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Village (12 digits) or township (9 digits) code within your scope */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description register-<code>.pdf|.xlsx or book-<code>.pdf|.xlsx */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/periodic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A periodic report (weekly, monthly, quarterly, annual) of a unit and period, as JSON or as an .xlsx / PDF download */
+        get: {
+            parameters: {
+                query: {
+                    /** @description weekly, monthly, quarterly or annual */
+                    kind: string;
+                    /** @description org-unit code or battle id (default: the caller's scope) */
+                    unit?: string;
+                    /** @description 2017-W27, 2017-07, 2017-Q3 or 2017 */
+                    period: string;
+                    /** @description json (default), xlsx or pdf: the file as a download */
+                    format?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report ({"document"}) or its file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedReport"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issued reports, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only this unit */
+                    unit?: string;
+                    /** @description only this kind */
+                    kind?: string;
+                    /** @description 1..200 */
+                    limit?: number;
+                    /** @description skip this many */
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Issued reports */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedList"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Issue a report: its figures frozen, its hash in the change log (officers and administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: string;
+                        unit: string;
+                        period: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Issued */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedReport"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/issued/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An issued report as stored (never recomputed), as JSON or as a file */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description json (default), xlsx or pdf: the file as a download */
+                    format?: string;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The issued report or its file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedReport"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/issued/{id}/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The numeric cells that changed since the previous issued report of the same kind and unit */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description compare with this issued report (default: the previous one) */
+                    with?: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Comparison */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportComparison"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The submission schedule: reports owed by the county, battle offices and townships, issued, due or overdue */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only this unit (default: all, or the caller's own) */
+                    unit?: string;
+                    /** @description YYYY-MM-DD (default: today) */
+                    as_of?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Schedule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportsDue"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8071,6 +8703,114 @@ export interface components {
             /** Format: date */
             as_of: string;
             findings: components["schemas"]["FundFinding"][];
+        };
+        DocColumn: {
+            id: string;
+            title_zh: string;
+            title_en: string;
+            /** @enum {string} */
+            type: "text" | "integer" | "fen" | "percent" | "date";
+        };
+        DocSection: {
+            id: string;
+            title_zh: string;
+            title_en: string;
+            /** @description says so when the section has no data for the period */
+            note_zh: string;
+            note_en: string;
+            columns: components["schemas"]["DocColumn"][];
+            rows: {
+                /** @description text/date: string; integer: integer; fen: yuan decimal string "1234.50"; percent: decimal string "91.50"; empty: null */
+                cells: ((string | number) | null)[];
+                total: boolean;
+            }[];
+            chart?: {
+                /** @enum {string} */
+                kind: "bar" | "line";
+                label_column: number;
+                value_columns: number[];
+            };
+        };
+        /** @description A printed document (core/document.h): a periodic report */
+        Document: {
+            kind: string;
+            title_zh: string;
+            title_en: string;
+            unit: {
+                code: string;
+                name: string;
+            };
+            period: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: date */
+            as_of: string;
+            facts: {
+                label_zh: string;
+                label_en: string;
+                value: string;
+            }[];
+            sections: components["schemas"]["DocSection"][];
+            signatures: string[];
+        };
+        IssuedMeta: {
+            id: number;
+            /** @enum {string} */
+            kind: "weekly" | "monthly" | "quarterly" | "annual";
+            unit_code: string;
+            unit_name: string;
+            period: string;
+            /** Format: date */
+            as_of: string;
+            issued_at: string;
+            issued_by: string;
+            /** @description hex BLAKE2b-256 of the document JSON as stored */
+            hash: string;
+            /** @description its change-log entry */
+            seq: number;
+        };
+        IssuedReport: {
+            issued: components["schemas"]["IssuedMeta"];
+            document: components["schemas"]["Document"];
+        };
+        IssuedList: {
+            issued: components["schemas"]["IssuedMeta"][];
+            total: number;
+        };
+        ReportComparison: {
+            report: components["schemas"]["IssuedMeta"];
+            previous: components["schemas"]["IssuedMeta"];
+            rows: {
+                section_id?: string;
+                section_title_zh?: string;
+                section_title_en?: string;
+                label?: string;
+                column_id?: string;
+                column_title_zh?: string;
+                column_title_en?: string;
+                type?: string;
+                previous?: (string | number) | null;
+                current?: (string | number) | null;
+                change?: (string | number) | null;
+            }[];
+        };
+        ReportsDue: {
+            /** Format: date */
+            as_of: string;
+            items: {
+                unit_code: string;
+                unit_name: string;
+                kind: string;
+                period: string;
+                /** Format: date */
+                due_on: string;
+                /** @enum {string} */
+                state: "issued" | "due" | "overdue";
+                issued_id: number | null;
+                issued_at: string | null;
+            }[];
         };
     };
     responses: {
