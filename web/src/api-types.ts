@@ -6165,7 +6165,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["IssuedReport"];
+                        "application/json": components["schemas"]["PeriodicReport"];
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                         "application/pdf": string;
                     };
@@ -8811,6 +8811,10 @@ export interface components {
                 issued_id: number | null;
                 issued_at: string | null;
             }[];
+        };
+        /** @description A periodic report computed for its period (not issued). */
+        PeriodicReport: {
+            document: components["schemas"]["Document"];
         };
     };
     responses: {
