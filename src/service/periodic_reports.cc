@@ -440,12 +440,33 @@ Result<DocSection> PairingSection(const Context& c) {
         poor_codes.insert(h.household_code);
     });
     if (!loaded) return std::unexpected(loaded.error());
+    // Households with a pairing held on as_of (begun by then, not ended before it): every pairing
+    // with its history, paged by household.
     std::map<std::string, int64_t> paired;
-    auto scanned = c.store.ScanCurrentPairings(c.unit.scope, [&](const Pairing& p) {
-        if (poor_codes.count(p.household_code) && (p.from <= c.as_of)) ++paired[ChildCode(c.unit, p.division_code)];
-        return true;
-    });
-    if (!scanned) return std::unexpected(scanned.error());
+    std::set<std::string> held;
+    const auto take = [&](const std::vector<Pairing>& page) {
+        for (const Pairing& p : page)
+            if (p.from <= c.as_of && (!p.to || *p.to >= c.as_of) && poor_codes.count(p.household_code) &&
+                held.insert(p.household_code).second)
+                ++paired[ChildCode(c.unit, p.division_code)];
+    };
+    PairingFilter pf;
+    pf.division_prefix = c.unit.scope;
+    pf.limit = 100000;
+    for (;;) {
+        auto page = c.store.ListPairings(pf);
+        if (!page) return std::unexpected(page.error());
+        take(*page);
+        if (static_cast<int64_t>(page->size()) < pf.limit) break;
+        // A page may stop inside a household: read the rest of that one on its own.
+        PairingFilter one;
+        one.household_code = page->back().household_code;
+        one.limit = 100000;
+        auto rest = c.store.ListPairings(one);
+        if (!rest) return std::unexpected(rest.error());
+        take(*rest);
+        pf.after_household = page->back().household_code;
+    }
     auto overdue = BuildOverdue(c.store, c.plan, c.unit.scope, c.as_of, c.today);
     if (!overdue) return std::unexpected(overdue.error());
     std::map<std::string, int64_t> late;
@@ -467,8 +488,8 @@ Result<DocSection> PairingSection(const Context& c) {
         s.rows.push_back(DocRow{.cells = {T(c.unit.name + "合计"), I(tp), I(tc), I(PercentOf(tc, tp)), I(tl)},
                                 .total = true});
     NoData(s, "无未脱贫户", "no household still to exit");
-    AddNote(s, "覆盖率：有当前帮扶责任人的未脱贫户占未脱贫户的比例；走访逾期按计划的走访间隔",
-            "coverage: poor households with a current cadre among poor households; overdue by the plan's visit "
+    AddNote(s, "覆盖率：截至日期有帮扶责任人的未脱贫户占未脱贫户的比例；走访逾期按计划的走访间隔",
+            "coverage: poor households with a cadre on the day among poor households; overdue by the plan's visit "
             "interval");
     return s;
 }
