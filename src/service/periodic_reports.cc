@@ -182,14 +182,21 @@ Result<DocSection> ProceduresSection(const Context& c) {
     s.columns = {Col("level", "层级", "Level", DocCellType::kText), Col("cases", "未结案件", "Open cases"),
                  Col("persons", "涉及人数", "Persons")};
     std::map<int, std::pair<int64_t, int64_t>> by_level;
+    // Every case as it stood at the end of as_of: its steps dated by then; open unless the last of
+    // them closed it.
     CaseFilter filter;
-    filter.open = true;
     filter.division_prefix = c.unit.scope;
     filter.limit = 1000;
     for (;;) {
         auto cases = c.store.ListCases(filter);
         if (!cases) return std::unexpected(cases.error());
-        for (const ProcedureCase& pc : *cases) {
+        for (const ProcedureCase& now : *cases) {
+            ProcedureCase pc = now;
+            std::erase_if(pc.steps, [&](const ProcedureStep& st) { return c.as_of < st.date; });
+            if (pc.steps.empty()) continue;
+            pc.state = pc.steps.back().to_state;
+            pc.open = pc.state != "registered" && pc.state != "exited" && pc.state != "rejected" && pc.state != "done";
+            if (!pc.open) continue;
             const auto next = NextStepOf(pc, c.plan);
             if (!next) continue;
             auto& [n, persons] = by_level[static_cast<int>(next->level)];
@@ -209,7 +216,7 @@ Result<DocSection> ProceduresSection(const Context& c) {
     }
     if (!s.rows.empty()) s.rows.push_back(DocRow{.cells = {T("合计"), I(total), I(total_persons)}, .total = true});
     NoData(s, "无未结的识别、退出或调整程序", "no open identification, exit or adjustment procedure");
-    AddNote(s, "按生成报告时的案件状态统计", "cases as they stand when the report is built");
+    AddNote(s, "按截至日期的案件状态统计（此后办理的步骤不计）", "cases as they stood on the day (steps taken after it left out)");
     if (!c.unit.battle.empty()) AddNote(s, "为全县数，不分攻坚战", "county-wide, not split by battle");
     return s;
 }
