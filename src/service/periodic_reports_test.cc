@@ -8,6 +8,7 @@
 
 #include "core/test_support.h"
 #include "service/battle_map.h"
+#include "service/dynamic.h"
 #include "service/document_json.h"
 #include "service/reports.h"
 #include "service/test_registry.h"
@@ -200,6 +201,52 @@ TEST_F(PeriodicReports, RefusesUnknownUnitsBadAndFuturePeriods) {
                                        D("2018-06-15"));
     ASSERT_TRUE(current);
     EXPECT_EQ(current->as_of, D("2018-06-15"));
+}
+
+}  // namespace
+}  // namespace jz::service
+
+namespace jz::service {
+namespace {
+
+// What happened after a report's day does not change it: a fallback, a deregistration and an exit
+// procedure begun and carried through later leave the 2017-W27 report as it was; the open
+// procedures are those that stood open on its day.
+TEST_F(PeriodicReports, ALaterHistoryLeavesAWeeksReportAsItWas) {
+    const auto json = [&] {
+        auto doc = BuildPeriodicReport(*r.store, plan, tree, PeriodKind::kWeekly, plan.county_code, "2017-W27", kToday);
+        EXPECT_TRUE(doc) << doc.error().message_en;
+        auto d = *doc;
+        std::erase_if(d.sections, [](const DocSection& s) { return s.id == "findings"; });  // as of the run
+        return boost::json::serialize(DocumentJson(d));
+    };
+    const std::string before = json();
+    std::vector<Household> all;
+    ASSERT_TRUE(r.store->ScanHouseholds({}, [&](const Household& h) {
+        all.push_back(h);
+        return true;
+    }));
+    const Household* exited = nullptr;
+    const Household* other = nullptr;
+    for (const Household& h : all) {
+        if (h.exited() && !exited) exited = &h;
+        if (!h.exited() && !other) other = &h;
+    }
+    ASSERT_TRUE(exited && other);
+    Dynamic d(*r.store, plan, tree);
+    const Actor county{Role::kAdmin, "county", plan.county_code};
+    constexpr const char* kNow = "2026-11-29T01:00:00Z";
+    OpenRequest fall{ProcedureKind::kFallback, 2017, {2017, 8, 1}, "", exited->household_code, {}, "因灾返贫", {}};
+    ASSERT_TRUE(d.Open(county, fall, kNow).has_value());
+    OpenRequest gone{ProcedureKind::kDeregistration, 2017, {2017, 7, 20}, "", other->household_code, {}, "moved_away", {}};
+    ASSERT_TRUE(d.Open(county, gone, kNow).has_value());
+    EXPECT_EQ(json(), before);
+    // A week later the fallback and the deregistration count.
+    auto later = BuildPeriodicReport(*r.store, plan, tree, PeriodKind::kWeekly, plan.county_code, "2017-W32", kToday);
+    ASSERT_TRUE(later);
+    auto map = BuildBattleMap(*r.store, plan, tree, later->as_of, plan.county_code, later->as_of);
+    ASSERT_TRUE(map);
+    EXPECT_EQ(TotalOf(*later->section("task"), "task_persons"), map->unit.task_persons);
 }
 
 }  // namespace
