@@ -98,6 +98,8 @@ Result<void> RegistryAsOf::ScanFacts(Store& store, const HouseholdFilter& filter
     if (!past()) return store.ScanFacts(filter, visit);
     bool go_on = true;
     auto scanned = store.ScanFacts(AnyStatus(filter), [&](const HouseholdFacts& now) {
+        if (!changed_.contains(now.household_code))  // most households: no copy
+            return !Passes(filter, now.status, now.division_code) || (go_on = visit(now));
         auto then = FactsThen(now);
         if (!then || !Passes(filter, then->status, then->division_code)) return true;
         return go_on = visit(*then);
@@ -116,6 +118,8 @@ Result<void> RegistryAsOf::ScanFactsParallel(Store& store, const HouseholdFilter
                                              const std::function<bool(int, const HouseholdFacts&)>& visit) const {
     if (!past()) return store.ScanFactsParallel(filter, parts, visit);
     auto scanned = store.ScanFactsParallel(AnyStatus(filter), parts, [&](int part, const HouseholdFacts& now) {
+        if (!changed_.contains(now.household_code))
+            return !Passes(filter, now.status, now.division_code) || visit(part, now);
         auto then = FactsThen(now);
         if (!then || !Passes(filter, then->status, then->division_code)) return true;
         return visit(part, *then);
@@ -134,6 +138,8 @@ Result<void> RegistryAsOf::ScanHouseholds(Store& store, const HouseholdFilter& f
     if (!past()) return store.ScanHouseholds(filter, visit);
     bool go_on = true;
     auto scanned = store.ScanHouseholds(AnyStatus(filter), [&](const Household& now) {
+        if (!changed_.contains(now.household_code))
+            return !Passes(filter, now.status, now.division_code) || (go_on = visit(now));
         auto then = HouseholdThen(now);
         if (!then || !Passes(filter, then->status, then->division_code)) return true;
         return go_on = visit(*then);
@@ -151,6 +157,8 @@ Result<void> RegistryAsOf::ScanHouseholdsParallel(Store& store, const HouseholdF
                                                   const std::function<bool(int, const Household&)>& visit) const {
     if (!past()) return store.ScanHouseholdsParallel(filter, parts, visit);
     auto scanned = store.ScanHouseholdsParallel(AnyStatus(filter), parts, [&](int part, const Household& now) {
+        if (!changed_.contains(now.household_code))
+            return !Passes(filter, now.status, now.division_code) || visit(part, now);
         auto then = HouseholdThen(now);
         if (!then || !Passes(filter, then->status, then->division_code)) return true;
         return visit(part, *then);
