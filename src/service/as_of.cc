@@ -1,6 +1,7 @@
 #include "service/as_of.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace jz::service {
 
@@ -93,82 +94,85 @@ HouseholdFilter AnyStatus(const HouseholdFilter& filter) {
 }
 }  // namespace
 
-Result<void> RegistryAsOf::ScanFacts(Store& store, const HouseholdFilter& filter,
-                                     const std::function<bool(const HouseholdFacts&)>& visit) const {
-    if (!past()) return store.ScanFacts(filter, visit);
-    bool go_on = true;
-    auto scanned = store.ScanFacts(AnyStatus(filter), [&](const HouseholdFacts& now) {
+namespace {
+HouseholdFacts WholeAs(const Household& h, const HouseholdFacts*) { return FactsOf(h); }
+const Household& WholeAs(const Household& h, const Household*) { return h; }
+}  // namespace
+
+std::optional<HouseholdFacts> RegistryAsOf::Then(const HouseholdFacts& now) const { return FactsThen(now); }
+std::optional<Household> RegistryAsOf::Then(const Household& now) const { return HouseholdThen(now); }
+
+// Every scan, serial (part 0 only) or parallel: `scan(filter, visit)` is the store's; households no
+// event touched pass on without a copy; those deregistered after the day are visited last, as part
+// 0, unless part 0 stopped.
+template <class T, class Scan>
+Result<void> RegistryAsOf::ScanThen(const HouseholdFilter& filter, Scan&& scan,
+                                    const std::function<bool(int, const T&)>& visit) const {
+    std::atomic<bool> part0_stopped = false;
+    const auto pass = [&](int part, const T& h) {
+        if (visit(part, h)) return true;
+        if (part == 0) part0_stopped = true;
+        return false;
+    };
+    auto scanned = scan(AnyStatus(filter), [&](int part, const T& now) {
         if (!changed_.contains(now.household_code))  // most households: no copy
-            return !Passes(filter, now.status, now.division_code) || (go_on = visit(now));
-        auto then = FactsThen(now);
+            return !Passes(filter, now.status, now.division_code) || pass(part, now);
+        auto then = Then(now);
         if (!then || !Passes(filter, then->status, then->division_code)) return true;
-        return go_on = visit(*then);
+        return pass(part, *then);
     });
     if (!scanned) return scanned;
     for (const auto& [code, c] : changed_) {
-        if (!go_on) break;
+        if (part0_stopped) break;
         if (!c.gone_now || !c.registered || !c.whole) continue;
-        const HouseholdFacts f = FactsOf(*c.whole);
-        if (Passes(filter, f.status, f.division_code)) go_on = visit(f);
+        const T& h = WholeAs(*c.whole, static_cast<const T*>(nullptr));
+        if (Passes(filter, h.status, h.division_code)) pass(0, h);
     }
     return {};
+}
+
+Result<void> RegistryAsOf::ScanFacts(Store& store, const HouseholdFilter& filter,
+                                     const std::function<bool(const HouseholdFacts&)>& visit) const {
+    if (!past()) return store.ScanFacts(filter, visit);
+    return ScanThen<HouseholdFacts>(
+        filter,
+        [&](const HouseholdFilter& f, const std::function<bool(int, const HouseholdFacts&)>& v) {
+            return store.ScanFacts(f, [&](const HouseholdFacts& h) { return v(0, h); });
+        },
+        [&](int, const HouseholdFacts& h) { return visit(h); });
 }
 
 Result<void> RegistryAsOf::ScanFactsParallel(Store& store, const HouseholdFilter& filter, int parts,
                                              const std::function<bool(int, const HouseholdFacts&)>& visit) const {
     if (!past()) return store.ScanFactsParallel(filter, parts, visit);
-    auto scanned = store.ScanFactsParallel(AnyStatus(filter), parts, [&](int part, const HouseholdFacts& now) {
-        if (!changed_.contains(now.household_code))
-            return !Passes(filter, now.status, now.division_code) || visit(part, now);
-        auto then = FactsThen(now);
-        if (!then || !Passes(filter, then->status, then->division_code)) return true;
-        return visit(part, *then);
-    });
-    if (!scanned) return scanned;
-    for (const auto& [code, c] : changed_) {
-        if (!c.gone_now || !c.registered || !c.whole) continue;
-        const HouseholdFacts f = FactsOf(*c.whole);
-        if (Passes(filter, f.status, f.division_code) && !visit(0, f)) break;
-    }
-    return {};
+    return ScanThen<HouseholdFacts>(
+        filter,
+        [&](const HouseholdFilter& f, const std::function<bool(int, const HouseholdFacts&)>& v) {
+            return store.ScanFactsParallel(f, parts, v);
+        },
+        visit);
 }
 
 Result<void> RegistryAsOf::ScanHouseholds(Store& store, const HouseholdFilter& filter,
                                           const std::function<bool(const Household&)>& visit) const {
     if (!past()) return store.ScanHouseholds(filter, visit);
-    bool go_on = true;
-    auto scanned = store.ScanHouseholds(AnyStatus(filter), [&](const Household& now) {
-        if (!changed_.contains(now.household_code))
-            return !Passes(filter, now.status, now.division_code) || (go_on = visit(now));
-        auto then = HouseholdThen(now);
-        if (!then || !Passes(filter, then->status, then->division_code)) return true;
-        return go_on = visit(*then);
-    });
-    if (!scanned) return scanned;
-    for (const auto& [code, c] : changed_) {
-        if (!go_on) break;
-        if (!c.gone_now || !c.registered || !c.whole) continue;
-        if (Passes(filter, c.whole->status, c.whole->division_code)) go_on = visit(*c.whole);
-    }
-    return {};
+    return ScanThen<Household>(
+        filter,
+        [&](const HouseholdFilter& f, const std::function<bool(int, const Household&)>& v) {
+            return store.ScanHouseholds(f, [&](const Household& h) { return v(0, h); });
+        },
+        [&](int, const Household& h) { return visit(h); });
 }
 
 Result<void> RegistryAsOf::ScanHouseholdsParallel(Store& store, const HouseholdFilter& filter, int parts,
                                                   const std::function<bool(int, const Household&)>& visit) const {
     if (!past()) return store.ScanHouseholdsParallel(filter, parts, visit);
-    auto scanned = store.ScanHouseholdsParallel(AnyStatus(filter), parts, [&](int part, const Household& now) {
-        if (!changed_.contains(now.household_code))
-            return !Passes(filter, now.status, now.division_code) || visit(part, now);
-        auto then = HouseholdThen(now);
-        if (!then || !Passes(filter, then->status, then->division_code)) return true;
-        return visit(part, *then);
-    });
-    if (!scanned) return scanned;
-    for (const auto& [code, c] : changed_) {
-        if (!c.gone_now || !c.registered || !c.whole) continue;
-        if (Passes(filter, c.whole->status, c.whole->division_code) && !visit(0, *c.whole)) break;
-    }
-    return {};
+    return ScanThen<Household>(
+        filter,
+        [&](const HouseholdFilter& f, const std::function<bool(int, const Household&)>& v) {
+            return store.ScanHouseholdsParallel(f, parts, v);
+        },
+        visit);
 }
 
 Result<std::optional<Household>> RegistryAsOf::FindHousehold(Store& store, const std::string& household_code) const {

@@ -73,6 +73,10 @@ class RegistryAsOf {
     std::unordered_map<std::string, Changed> changed_;
 
     std::optional<Household> HouseholdThen(const Household& now) const;
+    std::optional<HouseholdFacts> Then(const HouseholdFacts& now) const;
+    std::optional<Household> Then(const Household& now) const;
+    template <class T, class Scan>
+    Result<void> ScanThen(const HouseholdFilter& filter, Scan&& scan, const std::function<bool(int, const T&)>& visit) const;
     bool Passes(const HouseholdFilter& filter, int status, const std::string& division_code) const;
 };
 

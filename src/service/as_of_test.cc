@@ -22,6 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing_support::Chayu;
+using testing_registry::CarryThrough;
+using testing_registry::FreshId;
 
 const ChangeContext kSetup{"setup", "2026-11-29T00:00:00Z", std::nullopt};
 const Actor kCounty{Role::kAdmin, "county", "540425"};
@@ -49,23 +51,7 @@ std::vector<Household> All(Store& store) {
     return out;
 }
 
-std::string FreshId(const Person& p, int& counter) {
-    const int n = ++counter % 499;
-    return MakeIdNumber("540421", p.birth_date, 2 * n + (p.sex == codes::kSexMale ? 1 : 2));
-}
 
-// Takes every remaining step of an open case, each on the first day it may be taken.
-Result<ProcedureCase> CarryThrough(Dynamic& d, ProcedureCase c) {
-    Date day = c.steps.back().date;
-    while (c.open) {
-        auto next = NextStepOf(c, Chayu().plan);
-        if (next->not_before && *next->not_before > day) day = *next->not_before;
-        auto r = d.Step(kCounty, c.id, {next->step, day, "", "", {}}, c.version, {}, kNow);
-        if (!r) return r;
-        c = std::move(*r);
-    }
-    return c;
-}
 
 // One random dated operation on or after `from`; returns the last day anything of it took effect.
 Date RandomOperation(Store& store, Dynamic& d, const Date& from, int& fresh) {
@@ -83,7 +69,7 @@ Date RandomOperation(Store& store, Dynamic& d, const Date& from, int& fresh) {
             q.kind = ProcedureKind::kExit;
             auto c = d.Open(kCounty, q, kNow);
             if (c) {
-                auto done = CarryThrough(d, *c);
+                auto done = CarryThrough(d, *c, kCounty, kNow);
                 RC_ASSERT(done.has_value());
                 last = done->steps.back().date;
             }
@@ -131,7 +117,7 @@ Date RandomOperation(Store& store, Dynamic& d, const Date& from, int& fresh) {
             q.proposal = n;
             auto c = d.Open(kCounty, q, kNow);
             RC_ASSERT(c.has_value());
-            auto done = CarryThrough(d, *c);
+            auto done = CarryThrough(d, *c, kCounty, kNow);
             RC_ASSERT(done.has_value());
             last = done->steps.back().date;
         }

@@ -19,6 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing_support::Chayu;
+using testing_registry::CarryThrough;
+using testing_registry::FreshId;
 
 const ChangeContext kSetup{"setup", "2026-11-29T00:00:00Z", std::nullopt};
 const Actor kCounty{Role::kAdmin, "county", "540425"};
@@ -92,25 +94,7 @@ void CheckRegistry(Registry& r, const std::set<std::string>& deregistered) {
     RC_ASSERT(!chain.first_bad.has_value());
 }
 
-// A valid ID number no generated person has (another county's address code), its sequence's parity
-// the person's sex; `counter` makes each one of a registry distinct.
-std::string FreshId(const Person& p, int& counter) {
-    const int n = ++counter % 499;
-    return MakeIdNumber("540421", p.birth_date, 2 * n + (p.sex == codes::kSexMale ? 1 : 2));
-}
 
-// Takes every remaining step of an open case, each on the first day it may be taken.
-Result<ProcedureCase> CarryThrough(Dynamic& d, ProcedureCase c) {
-    Date day = c.steps.back().date;
-    while (c.open) {
-        auto next = NextStepOf(c, Chayu().plan);
-        if (next->not_before && *next->not_before > day) day = *next->not_before;
-        auto r = d.Step(kCounty, c.id, {next->step, day, "", "", {}}, c.version, {}, kNow);
-        if (!r) return r;
-        c = std::move(*r);
-    }
-    return c;
-}
 
 RC_GTEST_PROP(DynamicProperty, AnySequenceOfOperationsKeepsTheStoredRegistryConsistent, ()) {
     static int run = 0;
@@ -139,7 +123,7 @@ RC_GTEST_PROP(DynamicProperty, AnySequenceOfOperationsKeepsTheStoredRegistryCons
                                      UnmetExitConditions(FactsOf(h), Chayu().plan, year, date).empty();
                 RC_ASSERT(c.has_value() == allowed);
                 if (c) {
-                    auto done = CarryThrough(d, *c);
+                    auto done = CarryThrough(d, *c, kCounty, kNow);
                     RC_ASSERT(done.has_value());
                     RC_ASSERT(r.store->FindHousehold(h.household_code).value()->household.exit_year == year);
                 }
@@ -205,7 +189,7 @@ RC_GTEST_PROP(DynamicProperty, AnySequenceOfOperationsKeepsTheStoredRegistryCons
                 q.proposal = n;
                 auto c = d.Open(kCounty, q, kNow);
                 RC_ASSERT(c.has_value());
-                RC_ASSERT(CarryThrough(d, *c).has_value());
+                RC_ASSERT(CarryThrough(d, *c, kCounty, kNow).has_value());
                 RC_ASSERT(r.store->FindHousehold(n.household_code).value()->household.status == 0);
                 break;
             }

@@ -11,7 +11,10 @@
 #include <string>
 
 #include "core/test_support.h"
+#include "core/codes.h"
+#include "core/id_number.h"
 #include "generator/generator.h"
+#include "service/dynamic.h"
 #include "store/sqlite_store.h"
 
 namespace jz::service::testing_registry {
@@ -44,6 +47,26 @@ inline std::string GeneratedRegistry(const std::string& name, int64_t households
     }
     (void)store->Commit();
     return path;
+}
+
+// A valid ID number no generated person has (another county's address code), its sequence's parity
+// the person's sex; `counter` makes each one of a registry distinct.
+inline std::string FreshId(const Person& p, int& counter) {
+    const int n = ++counter % 499;
+    return MakeIdNumber("540421", p.birth_date, 2 * n + (p.sex == codes::kSexMale ? 1 : 2));
+}
+
+// Takes every remaining step of an open case as `actor`, each on the first day it may be taken.
+inline Result<ProcedureCase> CarryThrough(Dynamic& d, ProcedureCase c, const Actor& actor, const std::string& now) {
+    Date day = c.steps.back().date;
+    while (c.open) {
+        auto next = NextStepOf(c, testing_support::Chayu().plan);
+        if (next->not_before && *next->not_before > day) day = *next->not_before;
+        auto r = d.Step(actor, c.id, {next->step, day, "", "", {}}, c.version, {}, now);
+        if (!r) return r;
+        c = std::move(*r);
+    }
+    return c;
 }
 
 }  // namespace jz::service::testing_registry

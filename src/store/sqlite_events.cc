@@ -186,13 +186,8 @@ Result<std::vector<std::string>> SqliteStore::HouseholdsCorrectedSince(const std
 
 Result<void> SqliteStore::RebuildHouseholdEvents() {
     // Logged now (the log's times grow with its sequence), dated by the cases' own days.
-    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char at[32];
-    std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    const ChangeContext change{.actor = "system:migration-010", .at = at, .import_id = std::nullopt};
+    const ChangeContext change = MigrationChange(
+        "system:migration-010", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
     in_tx_ = true;
     if (auto r = LoadChainTail(); !r) {
         in_tx_ = false;

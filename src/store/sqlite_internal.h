@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -189,6 +190,8 @@ std::string FundPayeeJson(const Payee& y);
     "seq, household_code, division_code, effective_on, kind, case_id, before_status, after_status,"      \
     " before_exit_year, after_exit_year, before_json, after_json, log_seq"
 std::string HouseholdEventLogJson(sqlite3_stmt* st);
+// Who and when a migration's own changes are logged as: `actor`, at `now` (ISO 8601 UTC).
+ChangeContext MigrationChange(const std::string& actor, std::chrono::sys_seconds now);
 void FundEntryJsonInto(const FundEntry& e, std::string& out);  // one element of a "fund_entries" row
 std::string FundBatchKey(int64_t first, int64_t last);            // "<first>-<last>"
 

@@ -711,12 +711,7 @@ Result<AdoptionReport> SqliteStore::AdoptPairingNames(const std::vector<std::str
 // Migration 006's C++ step, inside the migration's transaction: the names of every household.
 Result<void> SqliteStore::AdoptNamesOnUpgrade() {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char at[32];
-    std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    const ChangeContext change{.actor = "system:migration-006", .at = at, .import_id = std::nullopt};
+    const ChangeContext change = MigrationChange("system:migration-006", now);
     // The day of the upgrade as the county counts days (Beijing).
     const Date on = Date::BeijingDayOf(now);
     in_tx_ = true;

@@ -6,7 +6,9 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -61,6 +63,15 @@ Result<void> SqliteStore::Init(OpenMode mode) {
     }
     schema_version_ = latest;
     return {};
+}
+
+ChangeContext MigrationChange(const std::string& actor, std::chrono::sys_seconds now) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char at[32];
+    std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return ChangeContext{.actor = actor, .at = at, .import_id = std::nullopt};
 }
 
 Result<void> SqliteStore::Begin() {
