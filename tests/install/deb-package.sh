@@ -128,7 +128,7 @@ case "$latest" in
   4) downgrade="ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" ;;
   5) downgrade="DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
                 ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" ;;
-  6|7|8|9|10) downgrade="DROP TABLE visit_photo; DROP TABLE visit_summary; DROP TABLE visit; DROP TABLE on_post;
+  6|7|8|9|10|11) downgrade="DROP TABLE visit_photo; DROP TABLE visit_summary; DROP TABLE visit; DROP TABLE on_post;
                 DROP TABLE team_member; DROP TABLE pairing; DROP TABLE cadre; DROP TABLE household_place;
                 DROP TABLE assistance_item; DROP TABLE income; DROP TABLE coverage;
                 ALTER TABLE person DROP COLUMN ethnicity_name; PRAGMA user_version=3;" ;;
